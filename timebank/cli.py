@@ -1,0 +1,136 @@
+"""Domain commands of the `timebank` console script: database, demo, users.
+
+`web/cli.py` is the entry point: it adds `serve` to these, so nothing here imports the web layer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from timebank.config import Settings, SettingsError, get_settings
+from timebank.db.engine import DatabaseUnavailable, close_database, open_database
+from timebank.errors import TimebankError
+
+T = TypeVar("T")
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_SETUP = 2
+
+
+def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db = subparsers.add_parser("db", help="base de données / database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("migrate", help="appliquer les migrations / apply migrations")
+
+    demo = subparsers.add_parser("demo", help="charger la démo / load the demo data set")
+    demo.add_argument("--seed", type=int, default=2017)
+
+    users = subparsers.add_parser("users", help="utilisateurs / users")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    operator = user_commands.add_parser("create-operator", help="créer l'opérateur")
+    operator.add_argument("--email", required=True)
+    operator.add_argument("--full-name", default="Opérateur du programme")
+    operator.add_argument("--password-stdin", action="store_true",
+                          help="lire le mot de passe sur l'entrée standard")
+
+
+def fail(message: str, code: int = EXIT_BAD_SETUP) -> int:
+    print(f"timebank: {message}", file=sys.stderr)
+    return code
+
+
+def load_settings() -> Settings:
+    """Settings, or SettingsError with the variable's name."""
+    get_settings.cache_clear()
+    return get_settings()
+
+
+async def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Open the database (checking it answers), run `work`, close it."""
+    from timebank.db.unit_of_work import engine
+
+    await open_database(engine(), settings.database)
+    try:
+        return await work()
+    finally:
+        await close_database(engine(), settings.database)
+
+
+async def prepare_database(*, verbose: bool) -> int:
+    """Apply migrations and load the skill taxonomy; return how many skills were added."""
+    from timebank.db.migrate import migrate
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+    from timebank.skills.use_cases import sync_taxonomy
+
+    await migrate(verbose=verbose)
+    return await sync_taxonomy(piccolo_unit_of_work)
+
+
+def print_demo(summary: object) -> None:
+    from timebank.demo.load import DemoSummary
+
+    assert isinstance(summary, DemoSummary)
+    print(f"Démo chargée : {summary.companies} entreprises, {summary.employees} salariés, "
+          f"{summary.needs_open} besoins ouverts, {summary.needs_draft} brouillons, "
+          f"{summary.groups} groupements.")
+
+
+def print_logins(logins: tuple[object, ...]) -> None:
+    if not logins:
+        return
+    print("Comptes de démonstration (mot de passe identique pour tous) :")
+    for login in logins:
+        print(f"  - {getattr(login, 'role')}: {getattr(login, 'email')} / "
+              f"{getattr(login, 'password')}")
+
+
+def run_domain_command(args: argparse.Namespace) -> int:
+    """Run `db`, `demo` or `users`; settings and database problems exit with code 2."""
+    try:
+        settings = load_settings()
+        return asyncio.run(with_database(settings, lambda: _dispatch(args)))
+    except SettingsError as exc:
+        return fail(f"configuration invalide / invalid configuration: {exc}")
+    except DatabaseUnavailable as exc:
+        return fail(f"base de données injoignable / database unreachable: {exc}")
+    except TimebankError as exc:
+        return fail(f"{exc.message_fr} / {exc.message_en}", EXIT_FAILURE)
+
+
+async def _dispatch(args: argparse.Namespace) -> int:
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+
+    if args.command == "db":
+        await prepare_database(verbose=True)
+        print("Migrations appliquées.")
+        return EXIT_OK
+    if args.command == "demo":
+        from timebank.demo.load import load_demo
+        from timebank.demo.plan import plan_demo
+
+        await prepare_database(verbose=False)
+        now = datetime.now(UTC)
+        summary = await load_demo(piccolo_unit_of_work, plan_demo(seed=args.seed, today=now.date()),
+                                  now=now)
+        print_demo(summary)
+        print_logins(summary.logins)
+        return EXIT_OK
+    if args.command == "users":
+        from timebank.people.use_cases import create_operator
+
+        await prepare_database(verbose=False)
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("Mot de passe / password: ")
+        user = await create_operator(piccolo_unit_of_work, email=args.email, password=password,
+                                     full_name=args.full_name, now=datetime.now(UTC))
+        print(f"Opérateur prêt : {user.email}")
+        return EXIT_OK
+    return fail(f"commande inconnue : {args.command}")

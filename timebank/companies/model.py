@@ -1,0 +1,139 @@
+"""A company of the network, and the checks on its identity (SIREN, NAF, place, size)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.fr import siren as stdnum_siren
+
+from timebank import geography, rules
+from timebank.errors import InvalidInput
+
+
+class HeadcountBand(StrEnum):
+    """Staff size bands; a PME has fewer than 250 staff."""
+
+    FROM_0_TO_9 = "0-9"
+    FROM_10_TO_19 = "10-19"
+    FROM_20_TO_49 = "20-49"
+    FROM_50_TO_99 = "50-99"
+    FROM_100_TO_249 = "100-249"
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    id: int
+    siren: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    departement: str
+    region: str
+    headcount_band: HeadcountBand
+    naf_code: str | None
+    has_cse: bool
+    latitude: float | None
+    longitude: float | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyDraft:
+    """A company's fields after validation, ready to store."""
+
+    siren: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    departement: str
+    region: str
+    headcount_band: HeadcountBand
+    naf_code: str | None
+    has_cse: bool
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def validate_siren(value: str, *, field: str = "siren") -> str:
+    """A 9-digit SIREN with a valid Luhn checksum (spaces allowed on input)."""
+    try:
+        return str(stdnum_siren.validate(value))
+    except StdnumValidationError as exc:
+        raise InvalidInput(
+            f"SIREN invalide : « {value[:20]} » ({exc.message}).",
+            f"Invalid SIREN: '{value[:20]}' ({exc.message}).",
+            field=field,
+            code="invalid_siren",
+        ) from exc
+
+
+def headcount_band(value: str, *, field: str = "headcount_band") -> HeadcountBand:
+    try:
+        return HeadcountBand(value)
+    except ValueError as exc:
+        allowed = ", ".join(band.value for band in HeadcountBand)
+        raise InvalidInput(
+            f"Tranche d'effectif inconnue : « {value[:20]} » (valeurs : {allowed}).",
+            f"Unknown headcount band: '{value[:20]}' (values: {allowed}).",
+            field=field,
+            code="invalid_headcount_band",
+        ) from exc
+
+
+def coordinates(latitude: float | None, longitude: float | None) -> tuple[float | None, float | None]:
+    """Both or neither; within WGS84 ranges."""
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise InvalidInput(
+            "Indiquez la latitude et la longitude, ou aucune des deux.",
+            "Give both latitude and longitude, or neither.",
+            field="latitude" if latitude is None else "longitude",
+            code="incomplete_coordinates",
+        )
+    if not -90.0 <= latitude <= 90.0:
+        raise InvalidInput("Latitude hors limites.", "Latitude out of range.",
+                           field="latitude", code="out_of_range")
+    if not -180.0 <= longitude <= 180.0:
+        raise InvalidInput("Longitude hors limites.", "Longitude out of range.",
+                           field="longitude", code="out_of_range")
+    return latitude, longitude
+
+
+def draft_company(
+    *,
+    siren: str,
+    name: str,
+    address: str,
+    postal_code: str,
+    city: str,
+    headcount_band_value: str,
+    naf_code: str | None,
+    has_cse: bool,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> CompanyDraft:
+    """Validate every field of a company; raise InvalidInput on the first bad one."""
+    checked_postal_code = rules.postal_code(postal_code)
+    departement = geography.departement_of(checked_postal_code)
+    checked_latitude, checked_longitude = coordinates(latitude, longitude)
+    return CompanyDraft(
+        siren=validate_siren(siren),
+        name=rules.text(name, field="name", length_max=rules.NAME_LENGTH_MAX),
+        address=rules.text(address, field="address", length_max=rules.NAME_LENGTH_MAX,
+                           required=False),
+        postal_code=checked_postal_code,
+        city=rules.text(city, field="city", length_max=100, required=False),
+        departement=departement,
+        region=geography.region_of(departement),
+        headcount_band=headcount_band(headcount_band_value),
+        naf_code=rules.naf_code(naf_code),
+        has_cse=has_cse,
+        latitude=checked_latitude,
+        longitude=checked_longitude,
+    )

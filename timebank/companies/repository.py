@@ -1,0 +1,111 @@
+"""Loads and stores companies: the only module that queries the company table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from timebank.companies.model import Company, CompanyDraft, HeadcountBand
+from timebank.db.errors import is_unique_violation
+from timebank.db.tables import CompanyTable
+from timebank.errors import Conflict
+from timebank.pagination import PageRequest
+
+
+def duplicate_siren(siren: str) -> Conflict:
+    return Conflict(
+        f"Une entreprise avec le SIREN {siren} est déjà inscrite.",
+        f"A company with SIREN {siren} is already registered.",
+        field="siren",
+        code="duplicate_siren",
+    )
+
+
+def _company_from_row(row: dict[str, Any]) -> Company:
+    return Company(
+        id=row["id"],
+        siren=row["siren"],
+        name=row["name"],
+        address=row["address"],
+        postal_code=row["postal_code"],
+        city=row["city"],
+        departement=row["departement"],
+        region=row["region"],
+        headcount_band=HeadcountBand(row["headcount_band"]),
+        naf_code=row["naf_code"],
+        has_cse=bool(row["has_cse"]),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        created_at=row["created_at"],
+    )
+
+
+def _values(draft: CompanyDraft) -> dict[str, Any]:
+    return {
+        "siren": draft.siren,
+        "name": draft.name,
+        "address": draft.address,
+        "postal_code": draft.postal_code,
+        "city": draft.city,
+        "departement": draft.departement,
+        "region": draft.region,
+        "headcount_band": draft.headcount_band.value,
+        "naf_code": draft.naf_code,
+        "has_cse": draft.has_cse,
+        "latitude": draft.latitude,
+        "longitude": draft.longitude,
+    }
+
+
+class CompanyRepository:
+    async def add(self, draft: CompanyDraft, *, now: datetime) -> Company:
+        try:
+            rows = await CompanyTable.insert(
+                CompanyTable(**_values(draft), created_at=now)
+            ).returning(*CompanyTable.all_columns())
+        except Exception as exc:
+            if is_unique_violation(exc):
+                raise duplicate_siren(draft.siren) from exc
+            raise
+        return _company_from_row(rows[0])
+
+    async def get(self, company_id: int) -> Company | None:
+        row = await CompanyTable.select().where(CompanyTable.id == company_id).first()
+        return None if row is None else _company_from_row(row)
+
+    async def get_by_siren(self, siren: str) -> Company | None:
+        row = await CompanyTable.select().where(CompanyTable.siren == siren).first()
+        return None if row is None else _company_from_row(row)
+
+    async def get_many(self, company_ids: list[int]) -> dict[int, Company]:
+        if not company_ids:
+            return {}
+        rows = await CompanyTable.select().where(CompanyTable.id.is_in(company_ids))
+        return {row["id"]: _company_from_row(row) for row in rows}
+
+    async def list(
+        self, *, region: str | None, search: str | None, page: PageRequest
+    ) -> tuple[list[Company], int]:
+        query = CompanyTable.select().order_by(CompanyTable.name).order_by(CompanyTable.id)
+        count = CompanyTable.count()
+        if region is not None:
+            query = query.where(CompanyTable.region == region)
+            count = count.where(CompanyTable.region == region)
+        if search is not None:
+            pattern = f"%{search}%"
+            condition = CompanyTable.name.ilike(pattern) | CompanyTable.siren.like(pattern)
+            query = query.where(condition)
+            count = count.where(condition)
+        rows = await query.limit(page.limit).offset(page.offset)
+        return [_company_from_row(row) for row in rows], await count
+
+    async def update(self, company_id: int, draft: CompanyDraft) -> Company:
+        values = _values(draft)
+        del values["siren"]  # The SIREN identifies the company; it never changes.
+        await CompanyTable.update(values).where(CompanyTable.id == company_id)
+        company = await self.get(company_id)
+        assert company is not None
+        return company
+
+    async def count(self) -> int:
+        return int(await CompanyTable.count())

@@ -1,0 +1,98 @@
+"""Use cases on companies: the directory every member sees, and edits by the company's admins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from timebank import rules
+from timebank.companies.model import Company, draft_company
+from timebank.db.unit_of_work import UnitOfWork
+from timebank.companies.repository import duplicate_siren
+from timebank.errors import InvalidInput, not_found
+from timebank.geography import REGIONS
+from timebank.pagination import Page, page_request
+from timebank.people.model import Actor, Role, require_company_role, require_operator
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyInput:
+    siren: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    headcount_band: str
+    naf_code: str | None
+    has_cse: bool
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def check_region(region: str | None) -> str | None:
+    if region is None or region in REGIONS:
+        return region
+    raise InvalidInput(
+        f"Région inconnue : « {region[:60]} ».",
+        f"Unknown region: '{region[:60]}'.",
+        field="region",
+        code="unknown_region",
+    )
+
+
+async def create_company(uow: UnitOfWork, actor: Actor, data: CompanyInput, *, now: datetime) -> Company:
+    """The operator registers a company directly (sign-up is the usual way)."""
+    require_operator(actor)
+    draft = draft_company(
+        siren=data.siren, name=data.name, address=data.address, postal_code=data.postal_code,
+        city=data.city, headcount_band_value=data.headcount_band, naf_code=data.naf_code,
+        has_cse=data.has_cse, latitude=data.latitude, longitude=data.longitude,
+    )
+    async with uow() as repos:
+        if await repos.companies.get_by_siren(draft.siren) is not None:
+            raise duplicate_siren(draft.siren)
+        return await repos.companies.add(draft, now=now)
+
+
+async def get_company(uow: UnitOfWork, actor: Actor, company_id: int) -> Company:
+    """Any member of the network may read a company's public record."""
+    del actor  # Public directory data: being authenticated is enough.
+    async with uow(write=False) as repos:
+        company = await repos.companies.get(company_id)
+    if company is None:
+        raise not_found("Entreprise", "Company", company_id)
+    return company
+
+
+async def list_companies(
+    uow: UnitOfWork, actor: Actor, *, region: str | None, search: str | None, limit: int, offset: int
+) -> Page[Company]:
+    del actor
+    page = page_request(limit, offset)
+    checked_region = check_region(region)
+    checked_search = None
+    if search is not None and search.strip():
+        checked_search = rules.text(search, field="search", length_max=100)
+    async with uow(write=False) as repos:
+        items, total = await repos.companies.list(
+            region=checked_region, search=checked_search, page=page
+        )
+    return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+async def update_company(
+    uow: UnitOfWork, actor: Actor, company_id: int, data: CompanyInput
+) -> Company:
+    """The company's admins (or the operator) edit its record; the SIREN cannot change."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    async with uow() as repos:
+        existing = await repos.companies.get(company_id)
+        if existing is None:
+            raise not_found("Entreprise", "Company", company_id)
+        draft = draft_company(
+            siren=existing.siren, name=data.name, address=data.address,
+            postal_code=data.postal_code, city=data.city,
+            headcount_band_value=data.headcount_band, naf_code=data.naf_code,
+            has_cse=data.has_cse, latitude=data.latitude, longitude=data.longitude,
+        )
+        return await repos.companies.update(company_id, draft)

@@ -1,0 +1,179 @@
+"""Settings read from `TIMEBANK_*` environment variables, validated once at start-up.
+
+A bad value stops the service with a message that names the variable, before anything is served.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+from urllib.parse import unquote, urlsplit
+
+SQLITE_DEFAULT_FILE: Final = "timebank.sqlite3"
+PORT_MIN: Final = 1
+PORT_MAX: Final = 65535
+SECRET_KEY_LENGTH_MIN: Final = 32
+SESSION_HOURS_DEFAULT: Final = 12
+SESSION_HOURS_MAX: Final = 24 * 30
+
+
+class SettingsError(Exception):
+    """A `TIMEBANK_*` variable has a value the service cannot use."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable}: {message}")
+        self.variable = variable
+
+
+class DatabaseKind(Enum):
+    SQLITE = "sqlite"
+    POSTGRESQL = "postgresql"
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    kind: DatabaseKind
+    url: str
+    sqlite_path: Path | None = None
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    pg_user: str | None = None
+    pg_password: str | None = None
+    pg_database: str | None = None
+
+    def describe(self) -> str:
+        """A description safe to print: never shows the password."""
+        if self.kind is DatabaseKind.SQLITE:
+            return f"SQLite ({self.sqlite_path})"
+        return f"PostgreSQL ({self.pg_user or ''}@{self.pg_host}:{self.pg_port}/{self.pg_database})"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: DatabaseSettings
+    secret_key: str
+    secret_key_generated: bool
+    host: str
+    port: int
+    locale: str
+    cookie_secure: bool
+    session_hours: int
+    smtp_host: str | None
+    smtp_port: int
+    smtp_sender: str
+
+
+def parse_database_url(url: str) -> DatabaseSettings:
+    """Read a `sqlite:///path` or `postgresql://user:pass@host:port/db` URL."""
+    variable = "TIMEBANK_DATABASE_URL"
+    url = url.strip()
+    if not url:
+        raise SettingsError(variable, "empty URL / URL vide")
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative.db or sqlite:////absolute/path.db
+        if parts.netloc not in ("", "localhost"):
+            raise SettingsError(variable, "use sqlite:///path/to/file.sqlite3")
+        raw_path = unquote(parts.path)
+        raw_path = raw_path[1:] if raw_path.startswith("/") else raw_path
+        if not raw_path:
+            raise SettingsError(variable, "a SQLite URL needs a file path: sqlite:///timebank.sqlite3")
+        path = Path(raw_path)
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        return DatabaseSettings(kind=DatabaseKind.SQLITE, url=url, sqlite_path=path)
+    if parts.scheme in ("postgresql", "postgres"):
+        database = parts.path.lstrip("/")
+        if not database or "/" in database:
+            raise SettingsError(variable, "a PostgreSQL URL needs a database name: postgresql://host/db")
+        try:
+            port = parts.port or 5432
+        except ValueError as exc:
+            raise SettingsError(variable, f"invalid port: {exc}") from exc
+        return DatabaseSettings(
+            kind=DatabaseKind.POSTGRESQL,
+            url=url,
+            pg_host=parts.hostname or "127.0.0.1",
+            pg_port=port,
+            pg_user=unquote(parts.username) if parts.username else None,
+            pg_password=unquote(parts.password) if parts.password else None,
+            pg_database=unquote(database),
+        )
+    raise SettingsError(
+        variable,
+        f"unsupported scheme {parts.scheme!r}: use sqlite:///file.sqlite3 or postgresql://host/db",
+    )
+
+
+def _int_from_env(environ: dict[str, str], variable: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(variable)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(variable, f"not a whole number: {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(variable, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool_from_env(environ: dict[str, str], variable: str, *, default: bool) -> bool:
+    raw = environ.get(variable, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on", "oui"):
+        return True
+    if raw in ("0", "false", "no", "off", "non"):
+        return False
+    raise SettingsError(variable, f"expected true or false, got {raw!r}")
+
+
+def settings_from_environ(environ: dict[str, str]) -> Settings:
+    """Build settings from a mapping of environment variables; raises SettingsError."""
+    database = parse_database_url(
+        environ.get("TIMEBANK_DATABASE_URL", f"sqlite:///{SQLITE_DEFAULT_FILE}")
+    )
+    secret_key = environ.get("TIMEBANK_SECRET_KEY", "")
+    secret_key_generated = False
+    if secret_key == "":
+        # Sessions are stored server-side, so a per-process key only affects signed feed links.
+        secret_key = secrets.token_urlsafe(48)
+        secret_key_generated = True
+    elif len(secret_key) < SECRET_KEY_LENGTH_MIN:
+        raise SettingsError(
+            "TIMEBANK_SECRET_KEY", f"must be at least {SECRET_KEY_LENGTH_MIN} characters long"
+        )
+    locale = environ.get("TIMEBANK_LOCALE", "fr").strip().lower()
+    if locale not in ("fr", "en"):
+        raise SettingsError("TIMEBANK_LOCALE", f"must be fr or en, got {locale!r}")
+    host = environ.get("TIMEBANK_HOST", "127.0.0.1").strip()
+    if not host:
+        raise SettingsError("TIMEBANK_HOST", "empty host")
+    smtp_host = environ.get("TIMEBANK_SMTP_HOST", "").strip() or None
+    return Settings(
+        database=database,
+        secret_key=secret_key,
+        secret_key_generated=secret_key_generated,
+        host=host,
+        port=_int_from_env(environ, "TIMEBANK_PORT", 8000, PORT_MIN, PORT_MAX),
+        locale=locale,
+        cookie_secure=_bool_from_env(environ, "TIMEBANK_COOKIE_SECURE", default=False),
+        session_hours=_int_from_env(
+            environ, "TIMEBANK_SESSION_HOURS", SESSION_HOURS_DEFAULT, 1, SESSION_HOURS_MAX
+        ),
+        smtp_host=smtp_host,
+        smtp_port=_int_from_env(environ, "TIMEBANK_SMTP_PORT", 25, PORT_MIN, PORT_MAX),
+        smtp_sender=environ.get("TIMEBANK_SMTP_SENDER", "bourse-de-temps@localhost"),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return settings_from_environ(dict(os.environ))

@@ -1,0 +1,15 @@
+"""The single Piccolo app of the project: every table and one migration history."""
+
+import os
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="timebank",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=table_finder(modules=["timebank.db.tables"], exclude_imported=True),
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,158 @@
+"""Every Piccolo table of the service, and nothing else.
+
+Tables are named `<Thing>Table` so the plain names stay free for the domain model. Foreign keys
+never cascade: history is kept, and a delete that would orphan a row is refused.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    BigInt,
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+RESTRICT = OnDelete.restrict
+
+
+class CompanyTable(Table, tablename="company"):
+    siren = Varchar(length=9, unique=True)
+    name = Varchar(length=200)
+    address = Varchar(length=200, default="")
+    postal_code = Varchar(length=5)
+    city = Varchar(length=100, default="")
+    departement = Varchar(length=3, index=True)
+    region = Varchar(length=60, index=True)
+    headcount_band = Varchar(length=10)
+    naf_code = Varchar(length=6, null=True, default=None)
+    has_cse = Boolean(default=False)
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class UserTable(Table, tablename="app_user"):
+    email = Varchar(length=254, unique=True)
+    full_name = Varchar(length=200)
+    password_hash = Varchar(length=200, null=True, default=None)
+    is_operator = Boolean(default=False)
+    locale = Varchar(length=2, default="fr")
+    created_at = Timestamptz()
+
+
+class MembershipTable(Table, tablename="membership"):
+    """A user acting for a company with a role (accountants: one grant per client company)."""
+
+    user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    role = Varchar(length=20)
+    granted_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    created_at = Timestamptz()
+
+
+class SessionTable(Table, tablename="auth_session"):
+    token_hash = Varchar(length=64, unique=True)
+    csrf_token = Varchar(length=64)
+    user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class InvitationTable(Table, tablename="invitation"):
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT)
+    created_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    accepted_at = Timestamptz(null=True, default=None)
+
+
+class SkillDomainTable(Table, tablename="skill_domain"):
+    code = Varchar(length=40, unique=True)
+    label_fr = Varchar(length=120)
+    label_en = Varchar(length=120)
+
+
+class SkillTable(Table, tablename="skill"):
+    code = Varchar(length=60, unique=True)
+    domain = ForeignKey(references=SkillDomainTable, on_delete=RESTRICT)
+    label_fr = Varchar(length=120)
+    label_en = Varchar(length=120)
+    esco_uri = Varchar(length=200, null=True, default=None)
+
+
+class EmployeeTable(Table, tablename="employee"):
+    """An employee of a company; cost inputs are personal data (admins and accountants only)."""
+
+    user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    job_title = Varchar(length=200)
+    annual_gross_salary_cents = BigInt()
+    employer_charge_rate_basis_points = Integer()
+    annual_work_hours = Integer(default=1607)
+    offered_minutes_per_month = Integer(default=0)
+    remote_ok = Boolean(default=True)
+    travel_radius_km = Integer(default=0)
+    languages = Varchar(length=60, default="fr")
+    approved_minutes_per_month = Integer(null=True, default=None)
+    approval_valid_from = Date(null=True, default=None)
+    approval_valid_until = Date(null=True, default=None)
+    approved_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class EmployeeSkillTable(Table, tablename="employee_skill"):
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    skill = ForeignKey(references=SkillTable, on_delete=RESTRICT, index=True)
+    level = Integer()
+
+
+class NeedTable(Table, tablename="need"):
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    title = Varchar(length=200)
+    description = Text()
+    estimated_minutes = Integer()
+    window_start = Date()
+    window_end = Date()
+    remote_allowed = Boolean(default=True)
+    place_city = Varchar(length=100, default="")
+    place_postal_code = Varchar(length=5, default="")
+    language = Varchar(length=2, default="fr")
+    status = Varchar(length=12, index=True)
+    created_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class NeedSkillTable(Table, tablename="need_skill"):
+    need = ForeignKey(references=NeedTable, on_delete=RESTRICT, index=True)
+    skill = ForeignKey(references=SkillTable, on_delete=RESTRICT, index=True)
+    min_level = Integer()
+    weight = Integer(default=1)
+
+
+class EmployerGroupTable(Table, tablename="employer_group"):
+    """A groupement d'employeurs; its own legal entity is a company (it employs the shared staff)."""
+
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, unique=True)
+    name = Varchar(length=200)
+    legal_form = Varchar(length=20)
+    created_at = Timestamptz()
+
+
+class GroupMemberTable(Table, tablename="group_member"):
+    group = ForeignKey(references=EmployerGroupTable, on_delete=RESTRICT, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    joined_on = Date()
+    left_on = Date(null=True, default=None)

@@ -1,0 +1,67 @@
+"""One database transaction with the repositories bound to it.
+
+Piccolo commits on a clean exit and rolls back on any exception. On SQLite the transaction is
+`BEGIN IMMEDIATE`, so writers queue on the database lock instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from timebank.companies.repository import CompanyRepository
+from timebank.db.tables import CompanyTable
+from timebank.employees.repository import EmployeeRepository
+from timebank.groups.repository import GroupRepository
+from timebank.needs.repository import NeedRepository
+from timebank.people.repository import PeopleRepository
+from timebank.skills.repository import SkillRepository
+
+
+@dataclass(frozen=True, slots=True)
+class Repositories:
+    companies: CompanyRepository
+    people: PeopleRepository
+    employees: EmployeeRepository
+    skills: SkillRepository
+    needs: NeedRepository
+    groups: GroupRepository
+
+
+@runtime_checkable
+class UnitOfWork(Protocol):
+    """Opens a transaction and yields the repositories; `write=False` takes no write lock."""
+
+    def __call__(self, *, write: bool = True) -> AbstractAsyncContextManager[Repositories]: ...
+
+
+_REPOSITORIES = Repositories(
+    companies=CompanyRepository(),
+    people=PeopleRepository(),
+    employees=EmployeeRepository(),
+    skills=SkillRepository(),
+    needs=NeedRepository(),
+    groups=GroupRepository(),
+)
+
+
+def engine() -> Any:
+    """The engine every table is bound to (one database per process)."""
+    return CompanyTable._meta.db
+
+
+@asynccontextmanager
+async def piccolo_unit_of_work(*, write: bool = True) -> AsyncIterator[Repositories]:
+    """Run the block in one transaction: commit on success, roll back on any exception."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        kind = TransactionType.immediate if write else TransactionType.deferred
+        async with db.transaction(transaction_type=kind):
+            yield _REPOSITORIES
+    else:
+        async with db.transaction():
+            yield _REPOSITORIES

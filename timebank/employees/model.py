@@ -1,0 +1,121 @@
+"""An employee, the inputs of their hourly cost, their skills profile and lending approval.
+
+Cost inputs are personal data: only the employer's admins, its granted accountants and the
+employee see them. Use cases return `cost=None` to everybody else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from timebank import rules
+from timebank.errors import InvalidInput
+
+BASIS_POINTS_PER_UNIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class CostInputs:
+    annual_gross_salary_cents: int
+    employer_charge_rate_basis_points: int
+    annual_work_hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class LendingApproval:
+    approved_minutes_per_month: int
+    valid_from: date
+    valid_until: date
+    approved_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLevel:
+    skill_code: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    id: int
+    user_id: int
+    company_id: int
+    full_name: str
+    email: str
+    job_title: str
+    cost: CostInputs | None
+    offered_minutes_per_month: int
+    remote_ok: bool
+    travel_radius_km: int
+    languages: tuple[str, ...]
+    approval: LendingApproval | None
+    skills: tuple[SkillLevel, ...]
+    active: bool
+    created_at: datetime
+
+
+def hourly_cost_cents(cost: CostInputs) -> int:
+    """Cost of one hour at exact cost: gross × (1 + charge rate) / annual hours.
+
+    Rounded to the nearest cent, halves rounded up, in integer arithmetic (no float ever).
+    """
+    assert cost.annual_work_hours > 0
+    numerator = cost.annual_gross_salary_cents * (
+        BASIS_POINTS_PER_UNIT + cost.employer_charge_rate_basis_points
+    )
+    denominator = BASIS_POINTS_PER_UNIT * cost.annual_work_hours
+    quotient, remainder = divmod(numerator, denominator)
+    return quotient + 1 if 2 * remainder >= denominator else quotient
+
+
+def check_cost_inputs(
+    *, annual_gross_salary_cents: int, employer_charge_rate_basis_points: int, annual_work_hours: int
+) -> CostInputs:
+    rules.integer_range(annual_gross_salary_cents, field="annual_gross_salary_cents",
+                        low=1, high=rules.SALARY_CENTS_MAX)
+    rules.integer_range(employer_charge_rate_basis_points,
+                        field="employer_charge_rate_basis_points",
+                        low=0, high=rules.CHARGE_RATE_BASIS_POINTS_MAX)
+    rules.integer_range(annual_work_hours, field="annual_work_hours",
+                        low=1, high=rules.ANNUAL_WORK_HOURS_MAX)
+    return CostInputs(
+        annual_gross_salary_cents=annual_gross_salary_cents,
+        employer_charge_rate_basis_points=employer_charge_rate_basis_points,
+        annual_work_hours=annual_work_hours,
+    )
+
+
+def check_approval(
+    *, approved_minutes_per_month: int, valid_from: date, valid_until: date, approved_by: int
+) -> LendingApproval:
+    rules.minutes(approved_minutes_per_month, field="approved_minutes_per_month",
+                  high=rules.MONTH_WORK_MINUTES_MAX)
+    rules.date_order(valid_from, valid_until, field="valid_until")
+    return LendingApproval(
+        approved_minutes_per_month=approved_minutes_per_month,
+        valid_from=valid_from, valid_until=valid_until, approved_by=approved_by,
+    )
+
+
+def check_skill_levels(items: list[tuple[str, int]], *, field: str = "skills") -> list[SkillLevel]:
+    """Levels 1–4, each skill once, at most SKILLS_PER_PROFILE_MAX."""
+    if len(items) > rules.SKILLS_PER_PROFILE_MAX:
+        raise InvalidInput(
+            f"Au plus {rules.SKILLS_PER_PROFILE_MAX} compétences par profil.",
+            f"At most {rules.SKILLS_PER_PROFILE_MAX} skills per profile.",
+            field=field, code="too_many_items",
+        )
+    seen: set[str] = set()
+    result = []
+    for index, (code, level) in enumerate(items):
+        rules.skill_level(level, field=f"{field}[{index}].level")
+        if code in seen:
+            raise InvalidInput(
+                f"La compétence « {code[:60]} » apparaît deux fois.",
+                f"Skill '{code[:60]}' appears twice.",
+                field=f"{field}[{index}].skill", code="duplicate_skill",
+            )
+        seen.add(code)
+        result.append(SkillLevel(skill_code=code, level=level))
+    return result

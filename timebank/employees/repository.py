@@ -1,0 +1,140 @@
+"""Loads and stores employees and their skill levels."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from timebank.db.tables import EmployeeSkillTable, EmployeeTable
+from timebank.employees.model import CostInputs, Employee, LendingApproval, SkillLevel
+from timebank.pagination import PageRequest
+
+_COLUMNS = (
+    *EmployeeTable.all_columns(),
+    EmployeeTable.user.full_name.as_alias("full_name"),
+    EmployeeTable.user.email.as_alias("email"),
+)
+
+
+def _employee_from_row(row: dict[str, Any], skills: tuple[SkillLevel, ...]) -> Employee:
+    approval = None
+    if row["approved_minutes_per_month"] is not None:
+        approval = LendingApproval(
+            approved_minutes_per_month=row["approved_minutes_per_month"],
+            valid_from=row["approval_valid_from"],
+            valid_until=row["approval_valid_until"],
+            approved_by=row["approved_by"],
+        )
+    return Employee(
+        id=row["id"],
+        user_id=row["user"],
+        company_id=row["company"],
+        full_name=row["full_name"],
+        email=row["email"],
+        job_title=row["job_title"],
+        cost=CostInputs(
+            annual_gross_salary_cents=row["annual_gross_salary_cents"],
+            employer_charge_rate_basis_points=row["employer_charge_rate_basis_points"],
+            annual_work_hours=row["annual_work_hours"],
+        ),
+        offered_minutes_per_month=row["offered_minutes_per_month"],
+        remote_ok=bool(row["remote_ok"]),
+        travel_radius_km=row["travel_radius_km"],
+        languages=tuple(code for code in row["languages"].split(",") if code),
+        approval=approval,
+        skills=skills,
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+    )
+
+
+class EmployeeRepository:
+    async def _skills_of(self, employee_ids: list[int]) -> dict[int, tuple[SkillLevel, ...]]:
+        if not employee_ids:
+            return {}
+        rows = await EmployeeSkillTable.select(
+            EmployeeSkillTable.employee,
+            EmployeeSkillTable.skill.code.as_alias("skill_code"),
+            EmployeeSkillTable.level,
+        ).where(EmployeeSkillTable.employee.is_in(employee_ids))
+        found: dict[int, list[SkillLevel]] = defaultdict(list)
+        for row in rows:
+            found[row["employee"]].append(SkillLevel(skill_code=row["skill_code"], level=row["level"]))
+        return {key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()}
+
+    async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Employee]:
+        skills = await self._skills_of([row["id"] for row in rows])
+        return [_employee_from_row(row, skills.get(row["id"], ())) for row in rows]
+
+    async def add(
+        self, *, user_id: int, company_id: int, job_title: str, cost: CostInputs, now: datetime
+    ) -> Employee:
+        rows = await EmployeeTable.insert(
+            EmployeeTable(
+                user=user_id,
+                company=company_id,
+                job_title=job_title,
+                annual_gross_salary_cents=cost.annual_gross_salary_cents,
+                employer_charge_rate_basis_points=cost.employer_charge_rate_basis_points,
+                annual_work_hours=cost.annual_work_hours,
+                created_at=now,
+            )
+        ).returning(EmployeeTable.id)
+        employee = await self.get(rows[0]["id"])
+        assert employee is not None
+        return employee
+
+    async def get(self, employee_id: int) -> Employee | None:
+        row = await EmployeeTable.select(*_COLUMNS).where(EmployeeTable.id == employee_id).first()
+        if row is None:
+            return None
+        return (await self._hydrate([row]))[0]
+
+    async def exists_for(self, user_id: int, company_id: int) -> bool:
+        return bool(
+            await EmployeeTable.exists().where(
+                (EmployeeTable.user == user_id) & (EmployeeTable.company == company_id)
+            )
+        )
+
+    async def of_user(self, user_id: int) -> list[Employee]:
+        rows = await EmployeeTable.select(*_COLUMNS).where(EmployeeTable.user == user_id)
+        return await self._hydrate(list(rows))
+
+    async def list_for_company(
+        self, company_id: int, *, skill_id: int | None, level_min: int, page: PageRequest
+    ) -> tuple[list[Employee], int]:
+        condition = EmployeeTable.company == company_id
+        if skill_id is not None:
+            condition &= EmployeeTable.id.is_in(
+                EmployeeSkillTable.select(EmployeeSkillTable.employee).where(
+                    (EmployeeSkillTable.skill == skill_id) & (EmployeeSkillTable.level >= level_min)
+                )
+            )
+        rows = await (
+            EmployeeTable.select(*_COLUMNS)
+            .where(condition)
+            .order_by(EmployeeTable.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+        total = await EmployeeTable.count().where(condition)
+        return await self._hydrate(list(rows)), int(total)
+
+    async def update(self, employee_id: int, values: dict[str, Any]) -> None:
+        await EmployeeTable.update(values).where(EmployeeTable.id == employee_id)
+
+    async def set_skills(self, employee_id: int, levels: list[tuple[int, int]]) -> None:
+        """Replace the profile's skills with (skill id, level) pairs."""
+        await EmployeeSkillTable.delete().where(EmployeeSkillTable.employee == employee_id)
+        if levels:
+            await EmployeeSkillTable.insert(
+                *[
+                    EmployeeSkillTable(employee=employee_id, skill=skill_id, level=level)
+                    for skill_id, level in levels
+                ]
+            )
+
+    async def count(self) -> int:
+        return int(await EmployeeTable.count())

@@ -1,0 +1,76 @@
+"""French départements and regions, derived from a postal code.
+
+The 2016 regions; overseas départements have three-digit codes. Used to file companies by region
+so that needs can be filtered and matched by place.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from timebank.errors import InvalidInput
+
+_REGION_DEPARTEMENTS: Final[dict[str, tuple[str, ...]]] = {
+    "Auvergne-Rhône-Alpes": ("01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"),
+    "Bourgogne-Franche-Comté": ("21", "25", "39", "58", "70", "71", "89", "90"),
+    "Bretagne": ("22", "29", "35", "56"),
+    "Centre-Val de Loire": ("18", "28", "36", "37", "41", "45"),
+    "Corse": ("2A", "2B"),
+    "Grand Est": ("08", "10", "51", "52", "54", "55", "57", "67", "68", "88"),
+    "Hauts-de-France": ("02", "59", "60", "62", "80"),
+    "Île-de-France": ("75", "77", "78", "91", "92", "93", "94", "95"),
+    "Normandie": ("14", "27", "50", "61", "76"),
+    "Nouvelle-Aquitaine": (
+        "16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87",
+    ),
+    "Occitanie": ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"),
+    "Pays de la Loire": ("44", "49", "53", "72", "85"),
+    "Provence-Alpes-Côte d'Azur": ("04", "05", "06", "13", "83", "84"),
+    "Guadeloupe": ("971",),
+    "Martinique": ("972",),
+    "Guyane": ("973",),
+    "La Réunion": ("974",),
+    "Mayotte": ("976",),
+}
+
+REGION_OF_DEPARTEMENT: Final[dict[str, str]] = {
+    departement: region
+    for region, departements in _REGION_DEPARTEMENTS.items()
+    for departement in departements
+}
+REGIONS: Final[tuple[str, ...]] = tuple(_REGION_DEPARTEMENTS)
+# Alsace-Moselle keeps two extra public holidays (Good Friday, 26 December).
+ALSACE_MOSELLE_DEPARTEMENTS: Final = frozenset({"57", "67", "68"})
+EARTH_RADIUS_KM: Final = 6371.0
+
+
+def departement_of(postal_code: str) -> str:
+    """The département code of a French postal code (2A/2B for Corsica, 97x overseas)."""
+    if postal_code.startswith("97"):
+        departement = postal_code[:3]
+    elif postal_code.startswith("20"):
+        departement = "2A" if int(postal_code) < 20200 else "2B"
+    else:
+        departement = postal_code[:2]
+    if departement not in REGION_OF_DEPARTEMENT:
+        raise InvalidInput(
+            f"Le code postal {postal_code} ne correspond à aucun département français.",
+            f"Postal code {postal_code} matches no French département.",
+            field="postal_code",
+            code="unknown_departement",
+        )
+    return departement
+
+
+def region_of(departement: str) -> str:
+    return REGION_OF_DEPARTEMENT[departement]
+
+
+def distance_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    """Great-circle (haversine) distance with an Earth radius of 6 371 km."""
+    phi_a, phi_b = math.radians(lat_a), math.radians(lat_b)
+    d_phi = phi_b - phi_a
+    d_lambda = math.radians(lon_b - lon_a)
+    h = math.sin(d_phi / 2) ** 2 + math.cos(phi_a) * math.cos(phi_b) * math.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))

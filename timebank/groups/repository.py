@@ -1,0 +1,88 @@
+"""Loads and stores employer groups and their members."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from timebank.db.errors import is_unique_violation
+from timebank.db.tables import EmployerGroupTable, GroupMemberTable
+from timebank.errors import Conflict
+from timebank.groups.model import EmployerGroup, GroupMember, LegalForm
+from timebank.pagination import PageRequest
+
+
+class GroupRepository:
+    async def _members_of(self, group_ids: list[int]) -> dict[int, tuple[GroupMember, ...]]:
+        if not group_ids:
+            return {}
+        rows = await GroupMemberTable.select().where(GroupMemberTable.group.is_in(group_ids))
+        found: dict[int, list[GroupMember]] = defaultdict(list)
+        for row in rows:
+            found[row["group"]].append(
+                GroupMember(company_id=row["company"], joined_on=row["joined_on"],
+                            left_on=row["left_on"])
+            )
+        return {key: tuple(sorted(value, key=lambda m: m.company_id)) for key, value in found.items()}
+
+    async def _hydrate(self, rows: list[dict[str, Any]]) -> list[EmployerGroup]:
+        members = await self._members_of([row["id"] for row in rows])
+        return [
+            EmployerGroup(
+                id=row["id"], company_id=row["company"], name=row["name"],
+                legal_form=LegalForm(row["legal_form"]), members=members.get(row["id"], ()),
+                created_at=row["created_at"],
+            )
+            for row in rows
+        ]
+
+    async def add(self, *, company_id: int, name: str, legal_form: LegalForm, now: datetime) -> int:
+        try:
+            rows = await EmployerGroupTable.insert(
+                EmployerGroupTable(company=company_id, name=name, legal_form=legal_form.value,
+                                   created_at=now)
+            ).returning(EmployerGroupTable.id)
+        except Exception as exc:
+            if is_unique_violation(exc):
+                raise Conflict(
+                    "Cette entreprise porte déjà un groupement.",
+                    "This company already carries an employer group.",
+                    field="company_id", code="duplicate_group",
+                ) from exc
+            raise
+        group_id: int = rows[0]["id"]
+        return group_id
+
+    async def get(self, group_id: int) -> EmployerGroup | None:
+        row = await EmployerGroupTable.select().where(EmployerGroupTable.id == group_id).first()
+        return None if row is None else (await self._hydrate([row]))[0]
+
+    async def list(self, *, page: PageRequest) -> tuple[list[EmployerGroup], int]:
+        rows = await (
+            EmployerGroupTable.select().order_by(EmployerGroupTable.name)
+            .limit(page.limit).offset(page.offset)
+        )
+        return await self._hydrate(list(rows)), int(await EmployerGroupTable.count())
+
+    async def add_member(self, group_id: int, company_id: int, joined_on: date) -> None:
+        existing = await GroupMemberTable.select().where(
+            (GroupMemberTable.group == group_id) & (GroupMemberTable.company == company_id)
+        ).first()
+        if existing is None:
+            await GroupMemberTable.insert(
+                GroupMemberTable(group=group_id, company=company_id, joined_on=joined_on)
+            )
+        else:
+            # A former member joins again: the row is reopened with the new date.
+            await GroupMemberTable.update(
+                {GroupMemberTable.joined_on: joined_on, GroupMemberTable.left_on: None}
+            ).where(GroupMemberTable.id == existing["id"])
+
+    async def end_member(self, group_id: int, company_id: int, left_on: date) -> None:
+        await GroupMemberTable.update({GroupMemberTable.left_on: left_on}).where(
+            (GroupMemberTable.group == group_id) & (GroupMemberTable.company == company_id)
+        )
+
+    async def count(self) -> int:
+        return int(await EmployerGroupTable.count())

@@ -1,0 +1,141 @@
+"""Loads and stores needs and their required skills."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from timebank.db.tables import CompanyTable, NeedSkillTable, NeedTable
+from timebank.needs.model import Need, NeedDraft, NeedStatus, RequiredSkill
+from timebank.pagination import PageRequest
+
+
+def _need_from_row(row: dict[str, Any], skills: tuple[RequiredSkill, ...]) -> Need:
+    return Need(
+        id=row["id"], company_id=row["company"], title=row["title"],
+        description=row["description"], estimated_minutes=row["estimated_minutes"],
+        window_start=row["window_start"], window_end=row["window_end"],
+        remote_allowed=bool(row["remote_allowed"]), place_city=row["place_city"],
+        place_postal_code=row["place_postal_code"], language=row["language"],
+        status=NeedStatus(row["status"]), skills=skills, created_by=row["created_by"],
+        created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+
+
+class NeedRepository:
+    async def _skills_of(self, need_ids: list[int]) -> dict[int, tuple[RequiredSkill, ...]]:
+        if not need_ids:
+            return {}
+        rows = await NeedSkillTable.select(
+            NeedSkillTable.need,
+            NeedSkillTable.skill.code.as_alias("skill_code"),
+            NeedSkillTable.min_level,
+            NeedSkillTable.weight,
+        ).where(NeedSkillTable.need.is_in(need_ids))
+        found: dict[int, list[RequiredSkill]] = defaultdict(list)
+        for row in rows:
+            found[row["need"]].append(
+                RequiredSkill(skill_code=row["skill_code"], min_level=row["min_level"],
+                              weight=row["weight"])
+            )
+        return {key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()}
+
+    async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Need]:
+        skills = await self._skills_of([row["id"] for row in rows])
+        return [_need_from_row(row, skills.get(row["id"], ())) for row in rows]
+
+    async def add(
+        self,
+        *,
+        company_id: int,
+        draft: NeedDraft,
+        skill_ids: dict[str, int],
+        status: NeedStatus,
+        created_by: int,
+        now: datetime,
+    ) -> int:
+        rows = await NeedTable.insert(
+            NeedTable(
+                company=company_id, title=draft.title, description=draft.description,
+                estimated_minutes=draft.estimated_minutes, window_start=draft.window_start,
+                window_end=draft.window_end, remote_allowed=draft.remote_allowed,
+                place_city=draft.place_city, place_postal_code=draft.place_postal_code,
+                language=draft.language, status=status.value, created_by=created_by,
+                created_at=now, updated_at=now,
+            )
+        ).returning(NeedTable.id)
+        need_id: int = rows[0]["id"]
+        await self._insert_skills(need_id, draft, skill_ids)
+        return need_id
+
+    async def _insert_skills(self, need_id: int, draft: NeedDraft, skill_ids: dict[str, int]) -> None:
+        await NeedSkillTable.insert(
+            *[
+                NeedSkillTable(need=need_id, skill=skill_ids[item.skill_code],
+                               min_level=item.min_level, weight=item.weight)
+                for item in draft.skills
+            ]
+        )
+
+    async def replace(
+        self, need_id: int, *, draft: NeedDraft, skill_ids: dict[str, int], status: NeedStatus,
+        now: datetime,
+    ) -> None:
+        await NeedTable.update({
+            NeedTable.title: draft.title, NeedTable.description: draft.description,
+            NeedTable.estimated_minutes: draft.estimated_minutes,
+            NeedTable.window_start: draft.window_start, NeedTable.window_end: draft.window_end,
+            NeedTable.remote_allowed: draft.remote_allowed, NeedTable.place_city: draft.place_city,
+            NeedTable.place_postal_code: draft.place_postal_code,
+            NeedTable.language: draft.language, NeedTable.status: status.value,
+            NeedTable.updated_at: now,
+        }).where(NeedTable.id == need_id)
+        await NeedSkillTable.delete().where(NeedSkillTable.need == need_id)
+        await self._insert_skills(need_id, draft, skill_ids)
+
+    async def get(self, need_id: int) -> Need | None:
+        row = await NeedTable.select().where(NeedTable.id == need_id).first()
+        if row is None:
+            return None
+        return (await self._hydrate([row]))[0]
+
+    async def list(
+        self,
+        *,
+        skill_id: int | None,
+        region: str | None,
+        status: NeedStatus | None,
+        company_id: int | None,
+        visible_draft_companies: frozenset[int] | None,
+        page: PageRequest,
+    ) -> tuple[list[Need], int]:
+        """Needs matching the filters; drafts only of `visible_draft_companies` (None = all)."""
+        condition = NeedTable.id.is_not_null()
+        if skill_id is not None:
+            condition &= NeedTable.id.is_in(
+                NeedSkillTable.select(NeedSkillTable.need).where(NeedSkillTable.skill == skill_id)
+            )
+        if region is not None:
+            condition &= NeedTable.company.is_in(
+                CompanyTable.select(CompanyTable.id).where(CompanyTable.region == region)
+            )
+        if status is not None:
+            condition &= NeedTable.status == status.value
+        if company_id is not None:
+            condition &= NeedTable.company == company_id
+        if visible_draft_companies is not None:
+            not_draft = NeedTable.status != NeedStatus.DRAFT.value
+            if visible_draft_companies:
+                condition &= not_draft | NeedTable.company.is_in(sorted(visible_draft_companies))
+            else:
+                condition &= not_draft
+        rows = await (
+            NeedTable.select().where(condition).order_by(NeedTable.created_at, ascending=False)
+            .order_by(NeedTable.id, ascending=False).limit(page.limit).offset(page.offset)
+        )
+        total = await NeedTable.count().where(condition)
+        return await self._hydrate(list(rows)), int(total)
+
+    async def count(self) -> int:
+        return int(await NeedTable.count())

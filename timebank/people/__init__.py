@@ -1,0 +1,5 @@
+"""People and access: users, the companies they act for and with which role, sessions, invitations."""
+
+from timebank.people.model import Actor, Role
+
+__all__ = ["Actor", "Role"]

@@ -1,0 +1,86 @@
+"""Users, roles and the `Actor` every use case receives: who asks, and for which companies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from timebank.errors import Forbidden
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    COMPANY_ADMIN = "company_admin"
+    GROUP_COORDINATOR = "group_coordinator"
+    ACCOUNTANT = "accountant"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    email: str
+    full_name: str
+    is_operator: bool
+    locale: str
+    has_password: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    user_id: int
+    company_id: int
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The authenticated caller: a user, whether operator, and its (company, role) pairs."""
+
+    user_id: int
+    email: str
+    full_name: str
+    is_operator: bool = False
+    memberships: frozenset[tuple[int, Role]] = field(default_factory=frozenset)
+
+    def has_role(self, company_id: int, *roles: Role) -> bool:
+        return any((company_id, role) in self.memberships for role in roles)
+
+    def companies_with(self, *roles: Role) -> frozenset[int]:
+        return frozenset(company for company, role in self.memberships if role in roles)
+
+    def roles(self) -> frozenset[Role]:
+        found = {role for _, role in self.memberships}
+        if self.is_operator:
+            found.add(Role.OPERATOR)
+        return frozenset(found)
+
+
+def require_operator(actor: Actor) -> None:
+    if not actor.is_operator:
+        raise Forbidden(
+            "Réservé à l'opérateur du programme.",
+            "Only the programme operator may do this.",
+            code="operator_only",
+        )
+
+
+def require_company_role(actor: Actor, company_id: int, *roles: Role) -> None:
+    """Refuse unless the actor holds one of `roles` for the company (operators always may)."""
+    if actor.is_operator or actor.has_role(company_id, *roles):
+        return
+    raise Forbidden(
+        "Vous n'avez pas le droit de faire cela pour cette entreprise.",
+        "You are not allowed to do this for this company.",
+        code="forbidden_for_company",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    token: str
+    csrf_token: str
+    expires_at: datetime
+    actor: Actor

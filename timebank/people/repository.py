@@ -1,0 +1,195 @@
+"""Loads and stores users, memberships, sessions and invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from timebank.db.errors import is_unique_violation
+from timebank.db.tables import InvitationTable, MembershipTable, SessionTable, UserTable
+from timebank.errors import Conflict
+from timebank.people.model import Membership, Role, User
+
+
+def duplicate_email(email: str) -> Conflict:
+    return Conflict(
+        f"Un compte existe déjà pour {email}.",
+        f"An account already exists for {email}.",
+        field="email",
+        code="duplicate_email",
+    )
+
+
+def _user_from_row(row: dict[str, Any]) -> User:
+    return User(
+        id=row["id"],
+        email=row["email"],
+        full_name=row["full_name"],
+        is_operator=bool(row["is_operator"]),
+        locale=row["locale"],
+        has_password=row["password_hash"] is not None,
+        created_at=row["created_at"],
+    )
+
+
+class PeopleRepository:
+    async def add_user(
+        self,
+        *,
+        email: str,
+        full_name: str,
+        password_hash: str | None,
+        is_operator: bool,
+        now: datetime,
+    ) -> User:
+        try:
+            rows = await UserTable.insert(
+                UserTable(
+                    email=email,
+                    full_name=full_name,
+                    password_hash=password_hash,
+                    is_operator=is_operator,
+                    created_at=now,
+                )
+            ).returning(*UserTable.all_columns())
+        except Exception as exc:
+            if is_unique_violation(exc):
+                raise duplicate_email(email) from exc
+            raise
+        return _user_from_row(rows[0])
+
+    async def get_user(self, user_id: int) -> User | None:
+        row = await UserTable.select().where(UserTable.id == user_id).first()
+        return None if row is None else _user_from_row(row)
+
+    async def get_user_by_email(self, email: str) -> User | None:
+        row = await UserTable.select().where(UserTable.email == email).first()
+        return None if row is None else _user_from_row(row)
+
+    async def password_hash_of(self, email: str) -> tuple[int, str | None] | None:
+        row = await (
+            UserTable.select(UserTable.id, UserTable.password_hash)
+            .where(UserTable.email == email)
+            .first()
+        )
+        return None if row is None else (row["id"], row["password_hash"])
+
+    async def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        await UserTable.update({UserTable.password_hash: password_hash}).where(
+            UserTable.id == user_id
+        )
+
+    async def set_operator(self, user_id: int) -> None:
+        await UserTable.update({UserTable.is_operator: True}).where(UserTable.id == user_id)
+
+    async def add_membership(
+        self,
+        *,
+        user_id: int,
+        company_id: int,
+        role: Role,
+        granted_by: int | None,
+        now: datetime,
+    ) -> Membership:
+        existing = await MembershipTable.exists().where(
+            (MembershipTable.user == user_id)
+            & (MembershipTable.company == company_id)
+            & (MembershipTable.role == role.value)
+        )
+        if not existing:
+            await MembershipTable.insert(
+                MembershipTable(
+                    user=user_id, company=company_id, role=role.value,
+                    granted_by=granted_by, created_at=now,
+                )
+            )
+        return Membership(user_id=user_id, company_id=company_id, role=role)
+
+    async def memberships_of(self, user_id: int) -> list[Membership]:
+        rows = await MembershipTable.select(
+            MembershipTable.company, MembershipTable.role
+        ).where(MembershipTable.user == user_id)
+        return [
+            Membership(user_id=user_id, company_id=row["company"], role=Role(row["role"]))
+            for row in rows
+        ]
+
+    async def members_of(self, company_id: int, role: Role) -> list[User]:
+        rows = await UserTable.select().where(
+            UserTable.id.is_in(
+                MembershipTable.select(MembershipTable.user).where(
+                    (MembershipTable.company == company_id) & (MembershipTable.role == role.value)
+                )
+            )
+        ).order_by(UserTable.email)
+        return [_user_from_row(row) for row in rows]
+
+    async def add_session(
+        self, *, token_hash: str, csrf_token: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        await SessionTable.insert(
+            SessionTable(
+                token_hash=token_hash, csrf_token=csrf_token, user=user_id,
+                created_at=now, expires_at=expires_at,
+            )
+        )
+
+    async def live_session(self, token_hash: str, now: datetime) -> tuple[int, str, datetime] | None:
+        """(user id, CSRF token, expiry) of an unexpired, unrevoked session."""
+        row = await (
+            SessionTable.select(SessionTable.user, SessionTable.csrf_token, SessionTable.expires_at)
+            .where(
+                (SessionTable.token_hash == token_hash)
+                & SessionTable.revoked_at.is_null()
+                & (SessionTable.expires_at > now)
+            )
+            .first()
+        )
+        return None if row is None else (row["user"], row["csrf_token"], row["expires_at"])
+
+    async def revoke_session(self, token_hash: str, now: datetime) -> None:
+        await SessionTable.update({SessionTable.revoked_at: now}).where(
+            (SessionTable.token_hash == token_hash) & SessionTable.revoked_at.is_null()
+        )
+
+    async def add_invitation(
+        self,
+        *,
+        token_hash: str,
+        user_id: int,
+        company_id: int,
+        created_by: int,
+        now: datetime,
+        expires_at: datetime,
+    ) -> None:
+        await InvitationTable.insert(
+            InvitationTable(
+                token_hash=token_hash, user=user_id, company=company_id,
+                created_by=created_by, created_at=now, expires_at=expires_at,
+            )
+        )
+
+    async def open_invitation(self, token_hash: str, now: datetime) -> tuple[int, int] | None:
+        """(invitation id, user id) of an unexpired, unaccepted invitation."""
+        row = await (
+            InvitationTable.select(InvitationTable.id, InvitationTable.user)
+            .where(
+                (InvitationTable.token_hash == token_hash)
+                & InvitationTable.accepted_at.is_null()
+                & (InvitationTable.expires_at > now)
+            )
+            .first()
+        )
+        return None if row is None else (row["id"], row["user"])
+
+    async def accept_invitation(self, invitation_id: int, now: datetime) -> bool:
+        """Mark accepted; False if someone else accepted it first."""
+        rows = await (
+            InvitationTable.update({InvitationTable.accepted_at: now})
+            .where((InvitationTable.id == invitation_id) & InvitationTable.accepted_at.is_null())
+            .returning(InvitationTable.id)
+        )
+        return len(rows) == 1
+
+    async def count_users(self) -> int:
+        return int(await UserTable.count())

@@ -1,0 +1,241 @@
+"""Sign-up, login, sessions, invitations and accountant grants."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+from timebank import rules
+from timebank.companies.model import Company, draft_company
+from timebank.companies.repository import duplicate_siren
+from timebank.companies.use_cases import CompanyInput
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.errors import Conflict, InvalidInput, NotAuthenticated, not_found
+from timebank.people.model import Actor, LoginResult, Role, User, require_company_role
+from timebank.people.passwords import hash_password, new_token, token_digest, verify_password
+from timebank.people.repository import duplicate_email
+
+INVITATION_DAYS: Final = 14
+TOKEN_LENGTH_MAX: Final = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SignupResult:
+    user: User
+    company: Company
+
+
+def _bad_credentials() -> NotAuthenticated:
+    return NotAuthenticated(
+        "Adresse e-mail ou mot de passe incorrect.",
+        "Wrong e-mail address or password.",
+        code="invalid_credentials",
+    )
+
+
+async def sign_up_company_admin(
+    uow: UnitOfWork,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    company: CompanyInput,
+    now: datetime,
+) -> SignupResult:
+    """A company registers itself; the person signing up becomes its first admin."""
+    checked_email = rules.email(email)
+    checked_password = rules.password(password)
+    checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
+    draft = draft_company(
+        siren=company.siren, name=company.name, address=company.address,
+        postal_code=company.postal_code, city=company.city,
+        headcount_band_value=company.headcount_band, naf_code=company.naf_code,
+        has_cse=company.has_cse, latitude=company.latitude, longitude=company.longitude,
+    )
+    password_hash = await hash_password(checked_password)
+    async with uow() as repos:
+        if await repos.companies.get_by_siren(draft.siren) is not None:
+            raise duplicate_siren(draft.siren)
+        if await repos.people.get_user_by_email(checked_email) is not None:
+            raise duplicate_email(checked_email)
+        stored_company = await repos.companies.add(draft, now=now)
+        user = await repos.people.add_user(
+            email=checked_email, full_name=checked_name, password_hash=password_hash,
+            is_operator=False, now=now,
+        )
+        await repos.people.add_membership(
+            user_id=user.id, company_id=stored_company.id, role=Role.COMPANY_ADMIN,
+            granted_by=None, now=now,
+        )
+    return SignupResult(user=user, company=stored_company)
+
+
+async def _actor(repos: Repositories, user: User) -> Actor:
+    memberships = await repos.people.memberships_of(user.id)
+    return Actor(
+        user_id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_operator=user.is_operator,
+        memberships=frozenset((m.company_id, m.role) for m in memberships),
+    )
+
+
+async def _open_session(repos: Repositories, user: User, *, now: datetime, hours: int) -> LoginResult:
+    token, digest = new_token()
+    csrf_token = secrets.token_urlsafe(24)
+    expires_at = now + timedelta(hours=hours)
+    await repos.people.add_session(
+        token_hash=digest, csrf_token=csrf_token, user_id=user.id, now=now, expires_at=expires_at
+    )
+    return LoginResult(
+        token=token, csrf_token=csrf_token, expires_at=expires_at, actor=await _actor(repos, user)
+    )
+
+
+async def log_in(
+    uow: UnitOfWork, *, email: str, password: str, now: datetime, session_hours: int
+) -> LoginResult:
+    """Check the password and open a session; the same refusal for unknown e-mail or bad password."""
+    normalised = email.strip().lower()[: rules.EMAIL_LENGTH_MAX]
+    async with uow(write=False) as repos:
+        found = await repos.people.password_hash_of(normalised)
+    password_hash = None if found is None else found[1]
+    if not await verify_password(password_hash, password[: rules.PASSWORD_LENGTH_MAX]):
+        raise _bad_credentials()
+    assert found is not None
+    async with uow() as repos:
+        user = await repos.people.get_user(found[0])
+        assert user is not None
+        return await _open_session(repos, user, now=now, hours=session_hours)
+
+
+async def actor_for_token(uow: UnitOfWork, token: str, *, now: datetime) -> tuple[Actor, str] | None:
+    """The actor and CSRF token behind a live session token, or None."""
+    if not token or len(token) > TOKEN_LENGTH_MAX:
+        return None
+    async with uow(write=False) as repos:
+        session = await repos.people.live_session(token_digest(token), now)
+        if session is None:
+            return None
+        user_id, csrf_token, _ = session
+        user = await repos.people.get_user(user_id)
+        if user is None:
+            return None
+        return await _actor(repos, user), csrf_token
+
+
+async def log_out(uow: UnitOfWork, token: str, *, now: datetime) -> None:
+    async with uow() as repos:
+        await repos.people.revoke_session(token_digest(token[:TOKEN_LENGTH_MAX]), now)
+
+
+async def create_invitation(
+    repos: Repositories, *, user_id: int, company_id: int, created_by: int, now: datetime
+) -> str:
+    """Store an invitation for a user without password; return the one-time token."""
+    token, digest = new_token()
+    await repos.people.add_invitation(
+        token_hash=digest, user_id=user_id, company_id=company_id, created_by=created_by,
+        now=now, expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    return token
+
+
+async def accept_invitation(
+    uow: UnitOfWork, *, token: str, password: str, now: datetime, session_hours: int
+) -> LoginResult:
+    """The invited employee chooses a password and is logged in."""
+    checked_password = rules.password(password)
+    password_hash = await hash_password(checked_password)
+    async with uow() as repos:
+        invitation = await repos.people.open_invitation(token_digest(token[:TOKEN_LENGTH_MAX]), now)
+        if invitation is None:
+            raise InvalidInput(
+                "Invitation inconnue, expirée ou déjà utilisée.",
+                "Unknown, expired or already used invitation.",
+                field="token",
+                code="invalid_invitation",
+            )
+        invitation_id, user_id = invitation
+        if not await repos.people.accept_invitation(invitation_id, now):
+            raise Conflict(
+                "Cette invitation vient d'être utilisée.",
+                "This invitation has just been used.",
+                field="token",
+                code="invitation_already_used",
+            )
+        await repos.people.set_password_hash(user_id, password_hash)
+        user = await repos.people.get_user(user_id)
+        assert user is not None
+        return await _open_session(repos, user, now=now, hours=session_hours)
+
+
+async def grant_accountant(
+    uow: UnitOfWork, actor: Actor, company_id: int, *, email: str, full_name: str, now: datetime
+) -> tuple[User, str | None]:
+    """A company admin grants an accountant access to this company only.
+
+    Returns the accountant and, when the accountant had no account yet, an invitation token.
+    """
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    checked_email = rules.email(email)
+    checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
+    async with uow() as repos:
+        if await repos.companies.get(company_id) is None:
+            raise not_found("Entreprise", "Company", company_id)
+        user = await repos.people.get_user_by_email(checked_email)
+        token = None
+        if user is None:
+            user = await repos.people.add_user(
+                email=checked_email, full_name=checked_name, password_hash=None,
+                is_operator=False, now=now,
+            )
+            token = await create_invitation(
+                repos, user_id=user.id, company_id=company_id, created_by=actor.user_id, now=now
+            )
+        await repos.people.add_membership(
+            user_id=user.id, company_id=company_id, role=Role.ACCOUNTANT,
+            granted_by=actor.user_id, now=now,
+        )
+    return user, token
+
+
+async def accountant_clients(uow: UnitOfWork, actor: Actor) -> list[Company]:
+    """The companies that granted this accountant access, and nothing else."""
+    company_ids = sorted(actor.companies_with(Role.ACCOUNTANT))
+    async with uow(write=False) as repos:
+        companies = await repos.companies.get_many(company_ids)
+    return [companies[company_id] for company_id in company_ids if company_id in companies]
+
+
+async def create_operator(
+    uow: UnitOfWork, *, email: str, password: str, full_name: str, now: datetime
+) -> User:
+    """Create (or promote) the programme operator; used from the command line only."""
+    checked_email = rules.email(email)
+    checked_password = rules.password(password)
+    checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
+    password_hash = await hash_password(checked_password)
+    async with uow() as repos:
+        existing = await repos.people.get_user_by_email(checked_email)
+        if existing is not None:
+            await repos.people.set_operator(existing.id)
+            await repos.people.set_password_hash(existing.id, password_hash)
+            user = await repos.people.get_user(existing.id)
+            assert user is not None
+            return user
+        return await repos.people.add_user(
+            email=checked_email, full_name=checked_name, password_hash=password_hash,
+            is_operator=True, now=now,
+        )
+
+
+async def current_user(uow: UnitOfWork, actor: Actor) -> User:
+    async with uow(write=False) as repos:
+        user = await repos.people.get_user(actor.user_id)
+    if user is None:
+        raise not_found("Utilisateur", "User", actor.user_id)
+    return user

@@ -1,0 +1,88 @@
+"""Build the Litestar application: API, pages, auth, errors, OpenAPI at /schema."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Final
+
+from litestar import Litestar, Response, get
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
+from litestar.template.config import TemplateConfig
+
+from timebank.config import get_settings
+from timebank.db.engine import close_database, open_database, ping
+from timebank.db.unit_of_work import engine
+from web.auth import auth_middleware
+from web.controllers.auth import AuthController
+from web.controllers.companies import AccountantController, CompanyController
+from web.controllers.employees import EmployeeController
+from web.controllers.groups import GroupController
+from web.controllers.needs import NeedController
+from web.controllers.skills import SkillController
+from web.dependencies import DEPENDENCIES
+from web.errors import EXCEPTION_HANDLERS
+from web.pages import PageController
+from web.schemas import HealthOut
+
+WEB_DIRECTORY: Final = Path(__file__).parent
+REQUEST_BODY_BYTES_MAX: Final = 1024 * 1024
+
+
+@get("/healthz", opt={"public": True}, tags=["Santé"])
+async def healthz() -> Response[HealthOut]:
+    """200 when the database answers, 503 otherwise."""
+    database = get_settings().database.kind.value
+    if await ping(engine()):
+        return Response(HealthOut(status="ok", database=database))
+    return Response(HealthOut(status="unavailable", database=database),
+                    status_code=HTTP_503_SERVICE_UNAVAILABLE)
+
+
+def create_app(*, manage_database: bool = True) -> Litestar:
+    """The application; tests pass manage_database=False when they hold the connection pool."""
+    settings = get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        del app
+        if manage_database:
+            await open_database(engine(), settings.database)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await close_database(engine(), settings.database)
+
+    logging.basicConfig(level=logging.INFO)
+    return Litestar(
+        route_handlers=[
+            healthz, AuthController, CompanyController, AccountantController,
+            EmployeeController, SkillController, NeedController, GroupController,
+            PageController,
+            create_static_files_router(path="/static", directories=[WEB_DIRECTORY / "static"],
+                                       opt={"public": True}),
+        ],
+        dependencies=DEPENDENCIES,
+        middleware=[auth_middleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        template_config=TemplateConfig(directory=WEB_DIRECTORY / "templates",
+                                       engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="Bourse de temps numérique",
+            version="0.1.0",
+            description="API de la bourse de temps entre PME (erreurs : code, message, "
+                        "message_en, field).",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        request_max_body_size=REQUEST_BODY_BYTES_MAX,
+        debug=False,
+    )

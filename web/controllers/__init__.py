@@ -1,0 +1,1 @@
+"""Route handlers, one controller per area; each handler calls one use case."""

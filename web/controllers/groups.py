@@ -1,0 +1,74 @@
+"""Employer groups: declare, list, members joining and leaving, shared staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, get, post
+from litestar.status_codes import HTTP_201_CREATED
+
+from timebank.db.unit_of_work import UnitOfWork
+from timebank.groups import use_cases
+from timebank.people.model import Actor
+from web.schemas import (
+    EmployeeOut,
+    GroupIn,
+    GroupMemberEndIn,
+    GroupMemberIn,
+    GroupOut,
+    PageOut,
+    page_out,
+)
+
+
+class GroupController(Controller):
+    path = "/api/v1/groups"
+    tags = ["Groupements d'employeurs"]
+
+    @get("/")
+    async def list_groups(
+        self, uow: UnitOfWork, actor: Actor, limit: int = 50, offset: int = 0
+    ) -> PageOut[GroupOut]:
+        page = await use_cases.list_groups(uow, actor, limit=limit, offset=offset)
+        return page_out(page, [GroupOut.of(g) for g in page.items])
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def create_group(
+        self, data: GroupIn, uow: UnitOfWork, actor: Actor, now: datetime
+    ) -> GroupOut:
+        """The admin of the group's legal entity declares the group and coordinates it."""
+        return GroupOut.of(await use_cases.create_group(
+            uow, actor, company_id=data.company_id, name=data.name,
+            legal_form_value=data.legal_form, now=now,
+        ))
+
+    @get("/{group_id:int}")
+    async def get_group(self, group_id: int, uow: UnitOfWork, actor: Actor) -> GroupOut:
+        return GroupOut.of(await use_cases.get_group(uow, actor, group_id))
+
+    @post("/{group_id:int}/members", status_code=HTTP_201_CREATED)
+    async def add_member(
+        self, group_id: int, data: GroupMemberIn, uow: UnitOfWork, actor: Actor
+    ) -> GroupOut:
+        return GroupOut.of(await use_cases.add_member(
+            uow, actor, group_id, company_id=data.company_id, joined_on=data.joined_on
+        ))
+
+    @post("/{group_id:int}/members/{company_id:int}/end")
+    async def end_membership(
+        self, group_id: int, company_id: int, data: GroupMemberEndIn, uow: UnitOfWork,
+        actor: Actor,
+    ) -> GroupOut:
+        """A member leaves on a date; the history is kept."""
+        return GroupOut.of(await use_cases.end_membership(
+            uow, actor, group_id, company_id=company_id, left_on=data.left_on
+        ))
+
+    @get("/{group_id:int}/staff")
+    async def shared_staff(
+        self, group_id: int, uow: UnitOfWork, actor: Actor, limit: int = 50, offset: int = 0
+    ) -> PageOut[EmployeeOut]:
+        """The group's own employees (shared CDOs)."""
+        page = await use_cases.list_shared_staff(uow, actor, group_id, limit=limit,
+                                                 offset=offset)
+        return page_out(page, [EmployeeOut.of(e) for e in page.items])

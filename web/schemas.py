@@ -1,0 +1,376 @@
+"""Request and response bodies of the JSON API (pydantic): `XIn` for input, `XOut` for output.
+
+Types only: every domain rule (lengths, ranges, codes) is checked by the use cases, which
+answer with a precise code and field.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from timebank.companies.model import Company
+from timebank.employees.model import Employee, hourly_cost_cents
+from timebank.groups.model import EmployerGroup
+from timebank.needs.model import Need
+from timebank.pagination import Page
+from timebank.people.model import Actor, User
+from timebank.skills.model import Skill, SkillDomain
+
+T = TypeVar("T")
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CompanyIn(In):
+    siren: str
+    name: str
+    address: str = ""
+    postal_code: str
+    city: str = ""
+    headcount_band: str
+    naf_code: str | None = None
+    has_cse: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class CompanyOut(BaseModel):
+    id: int
+    siren: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    departement: str
+    region: str
+    headcount_band: str
+    naf_code: str | None
+    has_cse: bool
+    latitude: float | None
+    longitude: float | None
+
+    @classmethod
+    def of(cls, company: Company) -> CompanyOut:
+        return cls(
+            id=company.id, siren=company.siren, name=company.name, address=company.address,
+            postal_code=company.postal_code, city=company.city, departement=company.departement,
+            region=company.region, headcount_band=company.headcount_band.value,
+            naf_code=company.naf_code, has_cse=company.has_cse, latitude=company.latitude,
+            longitude=company.longitude,
+        )
+
+
+class SignupIn(In):
+    email: str
+    password: str
+    full_name: str
+    company: CompanyIn
+
+
+class LoginIn(In):
+    email: str
+    password: str
+
+
+class InvitationAcceptIn(In):
+    token: str
+    password: str
+
+
+class RoleOut(BaseModel):
+    company_id: int
+    role: str
+
+
+class MeOut(BaseModel):
+    id: int
+    email: str
+    full_name: str
+    is_operator: bool
+    roles: list[RoleOut]
+
+    @classmethod
+    def of(cls, actor: Actor) -> MeOut:
+        return cls(
+            id=actor.user_id, email=actor.email, full_name=actor.full_name,
+            is_operator=actor.is_operator,
+            roles=[RoleOut(company_id=company, role=role.value)
+                   for company, role in sorted(actor.memberships)],
+        )
+
+
+class SessionOut(BaseModel):
+    token: str
+    csrf_token: str
+    expires_at: datetime
+    user: MeOut
+
+
+class SignupOut(BaseModel):
+    user_id: int
+    email: str
+    company: CompanyOut
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    full_name: str
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(id=user.id, email=user.email, full_name=user.full_name)
+
+
+class AccountantGrantIn(In):
+    email: str
+    full_name: str
+
+
+class AccountantGrantOut(BaseModel):
+    accountant: UserOut
+    company_id: int
+    invitation_token: str | None
+
+
+class EmployeeInviteIn(In):
+    email: str
+    full_name: str
+    job_title: str
+    annual_gross_salary_cents: int
+    employer_charge_rate_basis_points: int
+    annual_work_hours: int = 1607
+
+
+class EmploymentIn(In):
+    job_title: str
+    annual_gross_salary_cents: int
+    employer_charge_rate_basis_points: int
+    annual_work_hours: int = 1607
+    active: bool = True
+
+
+class SkillLevelIn(In):
+    skill: str
+    level: int
+
+
+class ProfileIn(In):
+    offered_minutes_per_month: int
+    remote_ok: bool
+    travel_radius_km: int
+    languages: list[str]
+    skills: list[SkillLevelIn] | None = None
+
+
+class ApprovalIn(In):
+    approved_minutes_per_month: int
+    valid_from: date
+    valid_until: date
+
+
+class CostOut(BaseModel):
+    annual_gross_salary_cents: int
+    employer_charge_rate_basis_points: int
+    annual_work_hours: int
+    hourly_cost_cents: int
+
+
+class ApprovalOut(BaseModel):
+    approved_minutes_per_month: int
+    valid_from: date
+    valid_until: date
+
+
+class SkillLevelOut(BaseModel):
+    skill: str
+    level: int
+
+
+class EmployeeOut(BaseModel):
+    id: int
+    user_id: int
+    company_id: int
+    full_name: str
+    email: str
+    job_title: str
+    cost: CostOut | None
+    offered_minutes_per_month: int
+    remote_ok: bool
+    travel_radius_km: int
+    languages: list[str]
+    approval: ApprovalOut | None
+    skills: list[SkillLevelOut]
+    active: bool
+
+    @classmethod
+    def of(cls, employee: Employee) -> EmployeeOut:
+        cost = None
+        if employee.cost is not None:
+            cost = CostOut(
+                annual_gross_salary_cents=employee.cost.annual_gross_salary_cents,
+                employer_charge_rate_basis_points=employee.cost.employer_charge_rate_basis_points,
+                annual_work_hours=employee.cost.annual_work_hours,
+                hourly_cost_cents=hourly_cost_cents(employee.cost),
+            )
+        approval = None
+        if employee.approval is not None:
+            approval = ApprovalOut(
+                approved_minutes_per_month=employee.approval.approved_minutes_per_month,
+                valid_from=employee.approval.valid_from,
+                valid_until=employee.approval.valid_until,
+            )
+        return cls(
+            id=employee.id, user_id=employee.user_id, company_id=employee.company_id,
+            full_name=employee.full_name, email=employee.email, job_title=employee.job_title,
+            cost=cost, offered_minutes_per_month=employee.offered_minutes_per_month,
+            remote_ok=employee.remote_ok, travel_radius_km=employee.travel_radius_km,
+            languages=list(employee.languages), approval=approval,
+            skills=[SkillLevelOut(skill=s.skill_code, level=s.level) for s in employee.skills],
+            active=employee.active,
+        )
+
+
+class InvitedEmployeeOut(BaseModel):
+    employee: EmployeeOut
+    invitation_token: str | None
+
+
+class RequiredSkillIn(In):
+    skill: str
+    min_level: int
+    weight: int = 1
+
+
+class NeedIn(In):
+    title: str
+    description: str
+    estimated_minutes: int
+    window_start: date
+    window_end: date
+    remote_allowed: bool = True
+    place_city: str = ""
+    place_postal_code: str = ""
+    language: str = "fr"
+    skills: list[RequiredSkillIn]
+    status: str = "open"
+
+
+class RequiredSkillOut(BaseModel):
+    skill: str
+    min_level: int
+    weight: int
+
+
+class NeedOut(BaseModel):
+    id: int
+    company_id: int
+    title: str
+    description: str
+    estimated_minutes: int
+    window_start: date
+    window_end: date
+    remote_allowed: bool
+    place_city: str
+    place_postal_code: str
+    language: str
+    status: str
+    skills: list[RequiredSkillOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, need: Need) -> NeedOut:
+        return cls(
+            id=need.id, company_id=need.company_id, title=need.title,
+            description=need.description, estimated_minutes=need.estimated_minutes,
+            window_start=need.window_start, window_end=need.window_end,
+            remote_allowed=need.remote_allowed, place_city=need.place_city,
+            place_postal_code=need.place_postal_code, language=need.language,
+            status=need.status.value,
+            skills=[RequiredSkillOut(skill=s.skill_code, min_level=s.min_level, weight=s.weight)
+                    for s in need.skills],
+            created_at=need.created_at, updated_at=need.updated_at,
+        )
+
+
+class SkillOut(BaseModel):
+    code: str
+    domain: str
+    label_fr: str
+    label_en: str
+    esco_uri: str | None
+
+    @classmethod
+    def of(cls, skill: Skill) -> SkillOut:
+        return cls(code=skill.code, domain=skill.domain_code, label_fr=skill.label_fr,
+                   label_en=skill.label_en, esco_uri=skill.esco_uri)
+
+
+class DomainOut(BaseModel):
+    code: str
+    label_fr: str
+    label_en: str
+
+    @classmethod
+    def of(cls, domain: SkillDomain) -> DomainOut:
+        return cls(code=domain.code, label_fr=domain.label_fr, label_en=domain.label_en)
+
+
+class GroupIn(In):
+    company_id: int
+    name: str
+    legal_form: str
+
+
+class GroupMemberIn(In):
+    company_id: int
+    joined_on: date
+
+
+class GroupMemberEndIn(In):
+    left_on: date
+
+
+class GroupMemberOut(BaseModel):
+    company_id: int
+    joined_on: date
+    left_on: date | None
+
+
+class GroupOut(BaseModel):
+    id: int
+    company_id: int
+    name: str
+    legal_form: str
+    members: list[GroupMemberOut]
+
+    @classmethod
+    def of(cls, group: EmployerGroup) -> GroupOut:
+        return cls(
+            id=group.id, company_id=group.company_id, name=group.name,
+            legal_form=group.legal_form.value,
+            members=[GroupMemberOut(company_id=m.company_id, joined_on=m.joined_on,
+                                    left_on=m.left_on) for m in group.members],
+        )
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def page_out(page: Page[object], items: list[T]) -> PageOut[T]:
+    return PageOut[T](items=items, total=page.total, limit=page.limit, offset=page.offset)
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
