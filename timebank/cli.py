@@ -11,11 +11,14 @@ import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from timebank.config import Settings, SettingsError, get_settings
 from timebank.db.engine import DatabaseUnavailable, close_database, open_database
 from timebank.errors import TimebankError
+
+if TYPE_CHECKING:
+    from timebank.demo.load import DemoLogin, DemoSummary
 
 T = TypeVar("T")
 EXIT_OK = 0
@@ -36,8 +39,9 @@ def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.Argument
     operator = user_commands.add_parser("create-operator", help="créer l'opérateur")
     operator.add_argument("--email", required=True)
     operator.add_argument("--full-name", default="Opérateur du programme")
-    operator.add_argument("--password-stdin", action="store_true",
-                          help="lire le mot de passe sur l'entrée standard")
+    operator.add_argument(
+        "--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard"
+    )
 
 
 def fail(message: str, code: int = EXIT_BAD_SETUP) -> int:
@@ -72,22 +76,20 @@ async def prepare_database(*, verbose: bool) -> int:
     return await sync_taxonomy(piccolo_unit_of_work)
 
 
-def print_demo(summary: object) -> None:
-    from timebank.demo.load import DemoSummary
+def print_demo(summary: DemoSummary) -> None:
+    print(
+        f"Démo chargée : {summary.companies} entreprises, {summary.employees} salariés, "
+        f"{summary.needs_open} besoins ouverts, {summary.needs_draft} brouillons, "
+        f"{summary.groups} groupements."
+    )
 
-    assert isinstance(summary, DemoSummary)
-    print(f"Démo chargée : {summary.companies} entreprises, {summary.employees} salariés, "
-          f"{summary.needs_open} besoins ouverts, {summary.needs_draft} brouillons, "
-          f"{summary.groups} groupements.")
 
-
-def print_logins(logins: tuple[object, ...]) -> None:
+def print_logins(logins: tuple[DemoLogin, ...]) -> None:
     if not logins:
         return
     print("Comptes de démonstration (mot de passe identique pour tous) :")
     for login in logins:
-        print(f"  - {getattr(login, 'role')}: {getattr(login, 'email')} / "
-              f"{getattr(login, 'password')}")
+        print(f"  - {login.role}: {login.email} / {login.password}")
 
 
 def run_domain_command(args: argparse.Namespace) -> int:
@@ -116,8 +118,9 @@ async def _dispatch(args: argparse.Namespace) -> int:
 
         await prepare_database(verbose=False)
         now = datetime.now(UTC)
-        summary = await load_demo(piccolo_unit_of_work, plan_demo(seed=args.seed, today=now.date()),
-                                  now=now)
+        summary = await load_demo(
+            piccolo_unit_of_work, plan_demo(seed=args.seed, today=now.date()), now=now
+        )
         print_demo(summary)
         print_logins(summary.logins)
         return EXIT_OK
@@ -129,8 +132,13 @@ async def _dispatch(args: argparse.Namespace) -> int:
             password = sys.stdin.readline().rstrip("\n")
         else:
             password = getpass.getpass("Mot de passe / password: ")
-        user = await create_operator(piccolo_unit_of_work, email=args.email, password=password,
-                                     full_name=args.full_name, now=datetime.now(UTC))
+        user = await create_operator(
+            piccolo_unit_of_work,
+            email=args.email,
+            password=password,
+            full_name=args.full_name,
+            now=datetime.now(UTC),
+        )
         print(f"Opérateur prêt : {user.email}")
         return EXIT_OK
     return fail(f"commande inconnue : {args.command}")

@@ -82,7 +82,9 @@ def parse_database_url(url: str) -> DatabaseSettings:
         raw_path = unquote(parts.path)
         raw_path = raw_path[1:] if raw_path.startswith("/") else raw_path
         if not raw_path:
-            raise SettingsError(variable, "a SQLite URL needs a file path: sqlite:///timebank.sqlite3")
+            raise SettingsError(
+                variable, "a SQLite URL needs a file path: sqlite:///timebank.sqlite3"
+            )
         path = Path(raw_path)
         if not path.is_absolute():
             path = Path.cwd() / path
@@ -90,7 +92,9 @@ def parse_database_url(url: str) -> DatabaseSettings:
     if parts.scheme in ("postgresql", "postgres"):
         database = parts.path.lstrip("/")
         if not database or "/" in database:
-            raise SettingsError(variable, "a PostgreSQL URL needs a database name: postgresql://host/db")
+            raise SettingsError(
+                variable, "a PostgreSQL URL needs a database name: postgresql://host/db"
+            )
         try:
             port = parts.port or 5432
         except ValueError as exc:

@@ -59,7 +59,9 @@ class ServiceUnavailable(TimebankError):
     code = "service_unavailable"
 
 
-def not_found(entity_fr: str, entity_en: str, entity_id: object, *, field: str | None = None) -> NotFound:
+def not_found(
+    entity_fr: str, entity_en: str, entity_id: object, *, field: str | None = None
+) -> NotFound:
     """A NotFound naming what was looked for."""
     return NotFound(
         f"{entity_fr} introuvable : {entity_id}.",

@@ -37,10 +37,43 @@ NEED_WINDOW_DAYS_MAX: Final = 731
 
 # ISO 639-1 codes of the languages PMEs work in; a short closed list keeps typos out.
 LANGUAGE_CODES: Final = frozenset(
-    "fr en de es it pt nl ar zh ja ru pl ro tr el sv da fi no cs hu uk he ko vi br eu ca oc co".split()
+    [
+        "fr",
+        "en",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "ar",
+        "zh",
+        "ja",
+        "ru",
+        "pl",
+        "ro",
+        "tr",
+        "el",
+        "sv",
+        "da",
+        "fi",
+        "no",
+        "cs",
+        "hu",
+        "uk",
+        "he",
+        "ko",
+        "vi",
+        "br",
+        "eu",
+        "ca",
+        "oc",
+        "co",
+    ]
 )
 
-_EMAIL_RE: Final = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL_RE: Final = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 _NAF_RE: Final = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
 _POSTAL_CODE_RE: Final = re.compile(r"^\d{5}$")
 
@@ -90,7 +123,9 @@ def password(value: str, *, field: str = "password") -> str:
     return value
 
 
-def integer_range(value: int, *, field: str, low: int, high: int, code: str = "out_of_range") -> int:
+def integer_range(
+    value: int, *, field: str, low: int, high: int, code: str = "out_of_range"
+) -> int:
     """Refuse an integer outside [low, high] (bool is not an integer here)."""
     if isinstance(value, bool) or not low <= value <= high:
         raise InvalidInput(
@@ -122,8 +157,9 @@ def minutes(value: int, *, field: str, high: int) -> int:
 
 
 def skill_level(value: int, *, field: str = "level") -> int:
-    return integer_range(value, field=field, low=SKILL_LEVEL_MIN, high=SKILL_LEVEL_MAX,
-                         code="invalid_skill_level")
+    return integer_range(
+        value, field=field, low=SKILL_LEVEL_MIN, high=SKILL_LEVEL_MAX, code="invalid_skill_level"
+    )
 
 
 def naf_code(value: str | None, *, field: str = "naf_code") -> str | None:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Final
 
 from litestar import Litestar, Response, get
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.template.config import TemplateConfig
@@ -41,8 +41,9 @@ async def healthz() -> Response[HealthOut]:
     database = get_settings().database.kind.value
     if await ping(engine()):
         return Response(HealthOut(status="ok", database=database))
-    return Response(HealthOut(status="unavailable", database=database),
-                    status_code=HTTP_503_SERVICE_UNAVAILABLE)
+    return Response(
+        HealthOut(status="unavailable", database=database), status_code=HTTP_503_SERVICE_UNAVAILABLE
+    )
 
 
 def create_app(*, manage_database: bool = True) -> Litestar:
@@ -63,23 +64,31 @@ def create_app(*, manage_database: bool = True) -> Litestar:
     logging.basicConfig(level=logging.INFO)
     return Litestar(
         route_handlers=[
-            healthz, AuthController, CompanyController, AccountantController,
-            EmployeeController, SkillController, NeedController, GroupController,
+            healthz,
+            AuthController,
+            CompanyController,
+            AccountantController,
+            EmployeeController,
+            SkillController,
+            NeedController,
+            GroupController,
             PageController,
-            create_static_files_router(path="/static", directories=[WEB_DIRECTORY / "static"],
-                                       opt={"public": True}),
+            create_static_files_router(
+                path="/static", directories=[WEB_DIRECTORY / "static"], opt={"public": True}
+            ),
         ],
         dependencies=DEPENDENCIES,
         middleware=[auth_middleware],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        template_config=TemplateConfig(directory=WEB_DIRECTORY / "templates",
-                                       engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=WEB_DIRECTORY / "templates", engine=JinjaTemplateEngine
+        ),
         openapi_config=OpenAPIConfig(
             title="Bourse de temps numérique",
             version="0.1.0",
             description="API de la bourse de temps entre PME (erreurs : code, message, "
-                        "message_en, field).",
+            "message_en, field).",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),

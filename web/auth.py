@@ -14,7 +14,7 @@ from typing import Any, Final
 from urllib.parse import parse_qs
 
 from litestar import Request
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.errors import Forbidden, InvalidInput, NotAuthenticated
@@ -59,8 +59,9 @@ async def _read_body(receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > FORM_BYTES_MAX:
-            raise InvalidInput("Formulaire trop volumineux.", "Form too large.",
-                               code="form_too_large")
+            raise InvalidInput(
+                "Formulaire trop volumineux.", "Form too large.", code="form_too_large"
+            )
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
@@ -68,9 +69,10 @@ async def _read_body(receive: Receive) -> bytes:
 
 
 def _replay(body: bytes) -> Receive:
+    """A `receive` that hands the already-read form body to the handler, then disconnects."""
     sent = False
 
-    async def receive() -> Message:
+    async def receive() -> Any:
         nonlocal sent
         if sent:
             return {"type": "http.disconnect"}
@@ -84,7 +86,8 @@ def _csrf_refused() -> Forbidden:
     return Forbidden(
         "Jeton anti-CSRF absent ou invalide : rechargez la page.",
         "Missing or invalid CSRF token: reload the page.",
-        field=CSRF_FORM_FIELD, code="csrf_failed",
+        field=CSRF_FORM_FIELD,
+        code="csrf_failed",
     )
 
 
@@ -92,7 +95,7 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
     """Resolve the actor before the handler runs; refuse anonymous calls to private routes."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if str(scope["type"]) != "http":
             await app(scope, receive, send)
             return
         handler = scope.get("route_handler")
@@ -107,12 +110,16 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
             if found is not None:
                 actor, csrf_token = found
         scope["user"] = actor
-        scope["auth"] = AuthInfo(token=token if actor else None, via_cookie=via_cookie,
-                                 csrf_token=csrf_token)
+        scope["auth"] = AuthInfo(
+            token=token if actor else None, via_cookie=via_cookie, csrf_token=csrf_token
+        )
         if actor is None and not public:
-            raise NotAuthenticated("Connexion requise.", "Login required.",
-                                   code="not_authenticated")
-        if actor is not None and via_cookie and scope["method"] in UNSAFE_METHODS:
+            raise NotAuthenticated(
+                "Connexion requise.", "Login required.", code="not_authenticated"
+            )
+        # Public routes (login, sign-up, invitations) never act on the session: no CSRF there.
+        method = str(scope.get("method", "GET"))
+        if actor is not None and via_cookie and not public and method in UNSAFE_METHODS:
             receive = await _check_csrf(scope, receive, csrf_token or "")
         await app(scope, receive, send)
 

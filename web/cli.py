@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from timebank import cli as domain_cli
 from timebank.config import SettingsError
 from timebank.db.engine import DatabaseUnavailable
+from timebank.demo.load import DemoLogin, DemoSummary
 from timebank.errors import TimebankError
 
 
@@ -22,13 +23,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve = subparsers.add_parser("serve", help="lancer le service / run the service")
     serve.add_argument("--host", default=None, help="défaut / default: TIMEBANK_HOST, 127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="défaut / default: 8000")
-    serve.add_argument("--demo", action="store_true",
-                       help="charger la démo si la base est vide / load the demo if empty")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="charger la démo si la base est vide / load the demo if empty",
+    )
     domain_cli.add_domain_commands(subparsers)
     return parser
 
 
-async def _prepare(load_demo: bool) -> tuple[object | None, tuple[object, ...]]:
+async def _prepare(load_demo: bool) -> tuple[DemoSummary | None, tuple[DemoLogin, ...]]:
     from timebank.db.unit_of_work import piccolo_unit_of_work
     from timebank.demo.load import demo_logins, load_demo_if_empty
 

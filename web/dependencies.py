@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from timebank.config import Settings, get_settings
 from timebank.db.unit_of_work import UnitOfWork, piccolo_unit_of_work
+from timebank.people.model import Actor
 from web.auth import provide_actor
 
 
@@ -29,3 +30,10 @@ DEPENDENCIES = {
     "now": Provide(provide_now, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
 }
+
+
+# Handler parameters filled by name from DEPENDENCIES (Litestar asks for explicit markers).
+Uow = NamedDependency[UnitOfWork]
+CurrentActor = NamedDependency[Actor]
+Now = NamedDependency[datetime]
+AppSettings = NamedDependency[Settings]

@@ -91,8 +91,14 @@ def problem(
 
 
 def timebank_error_handler(request: Request[Any, Any, Any], exc: TimebankError) -> Response[Any]:
-    return problem(request, status_of(exc), code=exc.code, message_fr=exc.message_fr,
-                   message_en=exc.message_en, field=exc.field)
+    return problem(
+        request,
+        status_of(exc),
+        code=exc.code,
+        message_fr=exc.message_fr,
+        message_en=exc.message_en,
+        field=exc.field,
+    )
 
 
 def _field_of(extra: Any) -> str | None:
@@ -124,31 +130,62 @@ def validation_error_handler(
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc, NotFoundException):
-        return problem(request, HTTP_404_NOT_FOUND, code="not_found",
-                       message_fr="Page ou ressource introuvable.",
-                       message_en="Page or resource not found.", field=None)
+        return problem(
+            request,
+            HTTP_404_NOT_FOUND,
+            code="not_found",
+            message_fr="Page ou ressource introuvable.",
+            message_en="Page or resource not found.",
+            field=None,
+        )
     if isinstance(exc, MethodNotAllowedException):
-        return problem(request, exc.status_code, code="method_not_allowed",
-                       message_fr="Méthode non permise.", message_en="Method not allowed.",
-                       field=None)
+        return problem(
+            request,
+            exc.status_code,
+            code="method_not_allowed",
+            message_fr="Méthode non permise.",
+            message_en="Method not allowed.",
+            field=None,
+        )
     if isinstance(exc, NotAuthorizedException):
-        return problem(request, HTTP_401_UNAUTHORIZED, code="not_authenticated",
-                       message_fr="Connexion requise.", message_en="Login required.", field=None)
+        return problem(
+            request,
+            HTTP_401_UNAUTHORIZED,
+            code="not_authenticated",
+            message_fr="Connexion requise.",
+            message_en="Login required.",
+            field=None,
+        )
     if isinstance(exc, PermissionDeniedException):
-        return problem(request, HTTP_403_FORBIDDEN, code="forbidden",
-                       message_fr="Accès refusé.", message_en="Access denied.", field=None)
+        return problem(
+            request,
+            HTTP_403_FORBIDDEN,
+            code="forbidden",
+            message_fr="Accès refusé.",
+            message_en="Access denied.",
+            field=None,
+        )
     if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
         return internal_error_handler(request, exc)
-    return problem(request, exc.status_code, code="http_error",
-                   message_fr=str(exc.detail), message_en=str(exc.detail), field=None)
+    return problem(
+        request,
+        exc.status_code,
+        code="http_error",
+        message_fr=str(exc.detail),
+        message_en=str(exc.detail),
+        field=None,
+    )
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     LOGGER.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
-        request, HTTP_500_INTERNAL_SERVER_ERROR, code="internal_error",
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        code="internal_error",
         message_fr="Erreur interne : elle a été journalisée.",
-        message_en="Internal error: it has been logged.", field=None,
+        message_en="Internal error: it has been logged.",
+        field=None,
     )
 
 

@@ -7,7 +7,7 @@ answer with a precise code and field.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -57,10 +57,18 @@ class CompanyOut(BaseModel):
     @classmethod
     def of(cls, company: Company) -> CompanyOut:
         return cls(
-            id=company.id, siren=company.siren, name=company.name, address=company.address,
-            postal_code=company.postal_code, city=company.city, departement=company.departement,
-            region=company.region, headcount_band=company.headcount_band.value,
-            naf_code=company.naf_code, has_cse=company.has_cse, latitude=company.latitude,
+            id=company.id,
+            siren=company.siren,
+            name=company.name,
+            address=company.address,
+            postal_code=company.postal_code,
+            city=company.city,
+            departement=company.departement,
+            region=company.region,
+            headcount_band=company.headcount_band.value,
+            naf_code=company.naf_code,
+            has_cse=company.has_cse,
+            latitude=company.latitude,
             longitude=company.longitude,
         )
 
@@ -97,10 +105,14 @@ class MeOut(BaseModel):
     @classmethod
     def of(cls, actor: Actor) -> MeOut:
         return cls(
-            id=actor.user_id, email=actor.email, full_name=actor.full_name,
+            id=actor.user_id,
+            email=actor.email,
+            full_name=actor.full_name,
             is_operator=actor.is_operator,
-            roles=[RoleOut(company_id=company, role=role.value)
-                   for company, role in sorted(actor.memberships)],
+            roles=[
+                RoleOut(company_id=company, role=role.value)
+                for company, role in sorted(actor.memberships)
+            ],
         )
 
 
@@ -226,11 +238,18 @@ class EmployeeOut(BaseModel):
                 valid_until=employee.approval.valid_until,
             )
         return cls(
-            id=employee.id, user_id=employee.user_id, company_id=employee.company_id,
-            full_name=employee.full_name, email=employee.email, job_title=employee.job_title,
-            cost=cost, offered_minutes_per_month=employee.offered_minutes_per_month,
-            remote_ok=employee.remote_ok, travel_radius_km=employee.travel_radius_km,
-            languages=list(employee.languages), approval=approval,
+            id=employee.id,
+            user_id=employee.user_id,
+            company_id=employee.company_id,
+            full_name=employee.full_name,
+            email=employee.email,
+            job_title=employee.job_title,
+            cost=cost,
+            offered_minutes_per_month=employee.offered_minutes_per_month,
+            remote_ok=employee.remote_ok,
+            travel_radius_km=employee.travel_radius_km,
+            languages=list(employee.languages),
+            approval=approval,
             skills=[SkillLevelOut(skill=s.skill_code, level=s.level) for s in employee.skills],
             active=employee.active,
         )
@@ -287,15 +306,24 @@ class NeedOut(BaseModel):
     @classmethod
     def of(cls, need: Need) -> NeedOut:
         return cls(
-            id=need.id, company_id=need.company_id, title=need.title,
-            description=need.description, estimated_minutes=need.estimated_minutes,
-            window_start=need.window_start, window_end=need.window_end,
-            remote_allowed=need.remote_allowed, place_city=need.place_city,
-            place_postal_code=need.place_postal_code, language=need.language,
+            id=need.id,
+            company_id=need.company_id,
+            title=need.title,
+            description=need.description,
+            estimated_minutes=need.estimated_minutes,
+            window_start=need.window_start,
+            window_end=need.window_end,
+            remote_allowed=need.remote_allowed,
+            place_city=need.place_city,
+            place_postal_code=need.place_postal_code,
+            language=need.language,
             status=need.status.value,
-            skills=[RequiredSkillOut(skill=s.skill_code, min_level=s.min_level, weight=s.weight)
-                    for s in need.skills],
-            created_at=need.created_at, updated_at=need.updated_at,
+            skills=[
+                RequiredSkillOut(skill=s.skill_code, min_level=s.min_level, weight=s.weight)
+                for s in need.skills
+            ],
+            created_at=need.created_at,
+            updated_at=need.updated_at,
         )
 
 
@@ -308,8 +336,13 @@ class SkillOut(BaseModel):
 
     @classmethod
     def of(cls, skill: Skill) -> SkillOut:
-        return cls(code=skill.code, domain=skill.domain_code, label_fr=skill.label_fr,
-                   label_en=skill.label_en, esco_uri=skill.esco_uri)
+        return cls(
+            code=skill.code,
+            domain=skill.domain_code,
+            label_fr=skill.label_fr,
+            label_en=skill.label_en,
+            esco_uri=skill.esco_uri,
+        )
 
 
 class DomainOut(BaseModel):
@@ -353,10 +386,14 @@ class GroupOut(BaseModel):
     @classmethod
     def of(cls, group: EmployerGroup) -> GroupOut:
         return cls(
-            id=group.id, company_id=group.company_id, name=group.name,
+            id=group.id,
+            company_id=group.company_id,
+            name=group.name,
             legal_form=group.legal_form.value,
-            members=[GroupMemberOut(company_id=m.company_id, joined_on=m.joined_on,
-                                    left_on=m.left_on) for m in group.members],
+            members=[
+                GroupMemberOut(company_id=m.company_id, joined_on=m.joined_on, left_on=m.left_on)
+                for m in group.members
+            ],
         )
 
 
@@ -367,7 +404,7 @@ class PageOut(BaseModel, Generic[T]):
     offset: int
 
 
-def page_out(page: Page[object], items: list[T]) -> PageOut[T]:
+def page_out(page: Page[Any], items: list[T]) -> PageOut[T]:
     return PageOut[T](items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 

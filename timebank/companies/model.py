@@ -65,8 +65,8 @@ def validate_siren(value: str, *, field: str = "siren") -> str:
         return str(stdnum_siren.validate(value))
     except StdnumValidationError as exc:
         raise InvalidInput(
-            f"SIREN invalide : « {value[:20]} » ({exc.message}).",
-            f"Invalid SIREN: '{value[:20]}' ({exc.message}).",
+            f"SIREN invalide : « {value[:20]} » ({exc}).",
+            f"Invalid SIREN: '{value[:20]}' ({exc}).",
             field=field,
             code="invalid_siren",
         ) from exc
@@ -85,7 +85,9 @@ def headcount_band(value: str, *, field: str = "headcount_band") -> HeadcountBan
         ) from exc
 
 
-def coordinates(latitude: float | None, longitude: float | None) -> tuple[float | None, float | None]:
+def coordinates(
+    latitude: float | None, longitude: float | None
+) -> tuple[float | None, float | None]:
     """Both or neither; within WGS84 ranges."""
     if latitude is None and longitude is None:
         return None, None
@@ -97,11 +99,19 @@ def coordinates(latitude: float | None, longitude: float | None) -> tuple[float 
             code="incomplete_coordinates",
         )
     if not -90.0 <= latitude <= 90.0:
-        raise InvalidInput("Latitude hors limites.", "Latitude out of range.",
-                           field="latitude", code="out_of_range")
+        raise InvalidInput(
+            "Latitude hors limites.",
+            "Latitude out of range.",
+            field="latitude",
+            code="out_of_range",
+        )
     if not -180.0 <= longitude <= 180.0:
-        raise InvalidInput("Longitude hors limites.", "Longitude out of range.",
-                           field="longitude", code="out_of_range")
+        raise InvalidInput(
+            "Longitude hors limites.",
+            "Longitude out of range.",
+            field="longitude",
+            code="out_of_range",
+        )
     return latitude, longitude
 
 
@@ -125,8 +135,9 @@ def draft_company(
     return CompanyDraft(
         siren=validate_siren(siren),
         name=rules.text(name, field="name", length_max=rules.NAME_LENGTH_MAX),
-        address=rules.text(address, field="address", length_max=rules.NAME_LENGTH_MAX,
-                           required=False),
+        address=rules.text(
+            address, field="address", length_max=rules.NAME_LENGTH_MAX, required=False
+        ),
         postal_code=checked_postal_code,
         city=rules.text(city, field="city", length_max=100, required=False),
         departement=departement,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns import Column
+
 from timebank.companies.model import Company, CompanyDraft, HeadcountBand
 from timebank.db.errors import is_unique_violation
 from timebank.db.tables import CompanyTable
@@ -93,15 +95,23 @@ class CompanyRepository:
             count = count.where(CompanyTable.region == region)
         if search is not None:
             pattern = f"%{search}%"
-            condition = CompanyTable.name.ilike(pattern) | CompanyTable.siren.like(pattern)
+            # SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE.
+            name_matches = (
+                CompanyTable.name.like(pattern)
+                if CompanyTable._meta.db.engine_type == "sqlite"
+                else CompanyTable.name.ilike(pattern)
+            )
+            condition = name_matches | CompanyTable.siren.like(pattern)
             query = query.where(condition)
             count = count.where(condition)
         rows = await query.limit(page.limit).offset(page.offset)
         return [_company_from_row(row) for row in rows], await count
 
     async def update(self, company_id: int, draft: CompanyDraft) -> Company:
-        values = _values(draft)
-        del values["siren"]  # The SIREN identifies the company; it never changes.
+        # The SIREN identifies the company; it never changes.
+        values: dict[Column | str, Any] = {
+            key: value for key, value in _values(draft).items() if key != "siren"
+        }
         await CompanyTable.update(values).where(CompanyTable.id == company_id)
         company = await self.get(company_id)
         assert company is not None

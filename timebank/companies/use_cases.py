@@ -7,8 +7,8 @@ from datetime import datetime
 
 from timebank import rules
 from timebank.companies.model import Company, draft_company
-from timebank.db.unit_of_work import UnitOfWork
 from timebank.companies.repository import duplicate_siren
+from timebank.db.unit_of_work import UnitOfWork
 from timebank.errors import InvalidInput, not_found
 from timebank.geography import REGIONS
 from timebank.pagination import Page, page_request
@@ -40,13 +40,22 @@ def check_region(region: str | None) -> str | None:
     )
 
 
-async def create_company(uow: UnitOfWork, actor: Actor, data: CompanyInput, *, now: datetime) -> Company:
+async def create_company(
+    uow: UnitOfWork, actor: Actor, data: CompanyInput, *, now: datetime
+) -> Company:
     """The operator registers a company directly (sign-up is the usual way)."""
     require_operator(actor)
     draft = draft_company(
-        siren=data.siren, name=data.name, address=data.address, postal_code=data.postal_code,
-        city=data.city, headcount_band_value=data.headcount_band, naf_code=data.naf_code,
-        has_cse=data.has_cse, latitude=data.latitude, longitude=data.longitude,
+        siren=data.siren,
+        name=data.name,
+        address=data.address,
+        postal_code=data.postal_code,
+        city=data.city,
+        headcount_band_value=data.headcount_band,
+        naf_code=data.naf_code,
+        has_cse=data.has_cse,
+        latitude=data.latitude,
+        longitude=data.longitude,
     )
     async with uow() as repos:
         if await repos.companies.get_by_siren(draft.siren) is not None:
@@ -65,7 +74,13 @@ async def get_company(uow: UnitOfWork, actor: Actor, company_id: int) -> Company
 
 
 async def list_companies(
-    uow: UnitOfWork, actor: Actor, *, region: str | None, search: str | None, limit: int, offset: int
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    region: str | None,
+    search: str | None,
+    limit: int,
+    offset: int,
 ) -> Page[Company]:
     del actor
     page = page_request(limit, offset)
@@ -90,9 +105,15 @@ async def update_company(
         if existing is None:
             raise not_found("Entreprise", "Company", company_id)
         draft = draft_company(
-            siren=existing.siren, name=data.name, address=data.address,
-            postal_code=data.postal_code, city=data.city,
-            headcount_band_value=data.headcount_band, naf_code=data.naf_code,
-            has_cse=data.has_cse, latitude=data.latitude, longitude=data.longitude,
+            siren=existing.siren,
+            name=data.name,
+            address=data.address,
+            postal_code=data.postal_code,
+            city=data.city,
+            headcount_band_value=data.headcount_band,
+            naf_code=data.naf_code,
+            has_cse=data.has_cse,
+            latitude=data.latitude,
+            longitude=data.longitude,
         )
         return await repos.companies.update(company_id, draft)

@@ -24,7 +24,7 @@ class DatabaseUnavailable(Exception):
     """The configured database cannot be reached or opened."""
 
 
-class DurableSQLiteEngine(SQLiteEngine):  # type: ignore[misc]
+class DurableSQLiteEngine(SQLiteEngine):
     """SQLite with the durability pragmas applied to every connection Piccolo opens."""
 
     async def get_connection(self) -> aiosqlite.Connection:

@@ -13,6 +13,7 @@ from piccolo.columns import (
     DoublePrecision,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -24,6 +25,7 @@ RESTRICT = OnDelete.restrict
 
 
 class CompanyTable(Table, tablename="company"):
+    id = Serial(primary_key=True)
     siren = Varchar(length=9, unique=True)
     name = Varchar(length=200)
     address = Varchar(length=200, default="")
@@ -40,6 +42,7 @@ class CompanyTable(Table, tablename="company"):
 
 
 class UserTable(Table, tablename="app_user"):
+    id = Serial(primary_key=True)
     email = Varchar(length=254, unique=True)
     full_name = Varchar(length=200)
     password_hash = Varchar(length=200, null=True, default=None)
@@ -51,6 +54,7 @@ class UserTable(Table, tablename="app_user"):
 class MembershipTable(Table, tablename="membership"):
     """A user acting for a company with a role (accountants: one grant per client company)."""
 
+    id = Serial(primary_key=True)
     user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
     company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
     role = Varchar(length=20)
@@ -59,6 +63,7 @@ class MembershipTable(Table, tablename="membership"):
 
 
 class SessionTable(Table, tablename="auth_session"):
+    id = Serial(primary_key=True)
     token_hash = Varchar(length=64, unique=True)
     csrf_token = Varchar(length=64)
     user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
@@ -68,6 +73,7 @@ class SessionTable(Table, tablename="auth_session"):
 
 
 class InvitationTable(Table, tablename="invitation"):
+    id = Serial(primary_key=True)
     token_hash = Varchar(length=64, unique=True)
     user = ForeignKey(references=UserTable, on_delete=RESTRICT)
     company = ForeignKey(references=CompanyTable, on_delete=RESTRICT)
@@ -78,12 +84,14 @@ class InvitationTable(Table, tablename="invitation"):
 
 
 class SkillDomainTable(Table, tablename="skill_domain"):
+    id = Serial(primary_key=True)
     code = Varchar(length=40, unique=True)
     label_fr = Varchar(length=120)
     label_en = Varchar(length=120)
 
 
 class SkillTable(Table, tablename="skill"):
+    id = Serial(primary_key=True)
     code = Varchar(length=60, unique=True)
     domain = ForeignKey(references=SkillDomainTable, on_delete=RESTRICT)
     label_fr = Varchar(length=120)
@@ -94,6 +102,7 @@ class SkillTable(Table, tablename="skill"):
 class EmployeeTable(Table, tablename="employee"):
     """An employee of a company; cost inputs are personal data (admins and accountants only)."""
 
+    id = Serial(primary_key=True)
     user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
     company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
     job_title = Varchar(length=200)
@@ -113,12 +122,14 @@ class EmployeeTable(Table, tablename="employee"):
 
 
 class EmployeeSkillTable(Table, tablename="employee_skill"):
+    id = Serial(primary_key=True)
     employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
     skill = ForeignKey(references=SkillTable, on_delete=RESTRICT, index=True)
     level = Integer()
 
 
 class NeedTable(Table, tablename="need"):
+    id = Serial(primary_key=True)
     company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
     title = Varchar(length=200)
     description = Text()
@@ -136,6 +147,7 @@ class NeedTable(Table, tablename="need"):
 
 
 class NeedSkillTable(Table, tablename="need_skill"):
+    id = Serial(primary_key=True)
     need = ForeignKey(references=NeedTable, on_delete=RESTRICT, index=True)
     skill = ForeignKey(references=SkillTable, on_delete=RESTRICT, index=True)
     min_level = Integer()
@@ -143,8 +155,9 @@ class NeedSkillTable(Table, tablename="need_skill"):
 
 
 class EmployerGroupTable(Table, tablename="employer_group"):
-    """A groupement d'employeurs; its own legal entity is a company (it employs the shared staff)."""
+    """A groupement d'employeurs; its legal entity is a company (it employs the shared staff)."""
 
+    id = Serial(primary_key=True)
     company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, unique=True)
     name = Varchar(length=200)
     legal_form = Varchar(length=20)
@@ -152,6 +165,7 @@ class EmployerGroupTable(Table, tablename="employer_group"):
 
 
 class GroupMemberTable(Table, tablename="group_member"):
+    id = Serial(primary_key=True)
     group = ForeignKey(references=EmployerGroupTable, on_delete=RESTRICT, index=True)
     company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
     joined_on = Date()

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+
+from piccolo.columns import Column
 
 from timebank.companies.model import Company, draft_company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
@@ -45,31 +48,50 @@ class DemoSummary:
 
 async def _add_company(repos: Repositories, planned: PlannedCompany, now: datetime) -> Company:
     draft = draft_company(
-        siren=planned.siren, name=planned.name, address=planned.address,
-        postal_code=planned.postal_code, city=planned.city,
-        headcount_band_value=planned.headcount_band, naf_code=planned.naf_code,
-        has_cse=planned.has_cse, latitude=planned.latitude, longitude=planned.longitude,
+        siren=planned.siren,
+        name=planned.name,
+        address=planned.address,
+        postal_code=planned.postal_code,
+        city=planned.city,
+        headcount_band_value=planned.headcount_band,
+        naf_code=planned.naf_code,
+        has_cse=planned.has_cse,
+        latitude=planned.latitude,
+        longitude=planned.longitude,
     )
     return await repos.companies.add(draft, now=now)
 
 
 async def _add_employee(
-    repos: Repositories, planned: PlannedEmployee, company: Company, *, admin_id: int,
-    password_hash: str | None, plan: DemoPlan, skill_ids: dict[str, int], now: datetime,
+    repos: Repositories,
+    planned: PlannedEmployee,
+    company: Company,
+    *,
+    admin_id: int,
+    password_hash: str | None,
+    plan: DemoPlan,
+    skill_ids: dict[str, int],
+    now: datetime,
 ) -> int:
     cost = check_cost_inputs(
         annual_gross_salary_cents=planned.annual_gross_salary_cents,
         employer_charge_rate_basis_points=planned.employer_charge_rate_basis_points,
         annual_work_hours=planned.annual_work_hours,
     )
-    user = await repos.people.add_user(email=planned.person.email,
-                                       full_name=planned.person.full_name,
-                                       password_hash=password_hash, is_operator=False, now=now)
-    await repos.people.add_membership(user_id=user.id, company_id=company.id, role=Role.EMPLOYEE,
-                                      granted_by=admin_id, now=now)
-    employee = await repos.employees.add(user_id=user.id, company_id=company.id,
-                                         job_title=planned.job_title, cost=cost, now=now)
-    values: dict[str, object] = {
+    user = await repos.people.add_user(
+        email=planned.person.email,
+        full_name=planned.person.full_name,
+        password_hash=password_hash,
+        is_operator=False,
+        now=now,
+    )
+    await repos.people.add_membership(
+        user_id=user.id, company_id=company.id, role=Role.EMPLOYEE, granted_by=admin_id, now=now
+    )
+    employee = await repos.employees.add(
+        user_id=user.id, company_id=company.id, job_title=planned.job_title, cost=cost, now=now
+    )
+    values: dict[Column | str, Any] = {
         "offered_minutes_per_month": planned.offered_minutes_per_month,
         "remote_ok": planned.remote_ok,
         "travel_radius_km": planned.travel_radius_km,
@@ -78,13 +100,15 @@ async def _add_employee(
     if planned.approved_minutes_per_month is not None:
         approval = check_approval(
             approved_minutes_per_month=planned.approved_minutes_per_month,
-            valid_from=plan.approval_valid_from, valid_until=plan.approval_valid_until,
+            valid_from=plan.approval_valid_from,
+            valid_until=plan.approval_valid_until,
             approved_by=admin_id,
         )
         values |= {
             "approved_minutes_per_month": approval.approved_minutes_per_month,
             "approval_valid_from": approval.valid_from,
-            "approval_valid_until": approval.valid_until, "approved_by": admin_id,
+            "approval_valid_until": approval.valid_until,
+            "approved_by": admin_id,
         }
     await repos.employees.update(employee.id, values)
     levels = check_skill_levels(list(planned.skills))
@@ -98,9 +122,11 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
     """Store the plan; demo logins share one password (printed by `timebank serve --demo`)."""
     password_hash = await hash_password(DEMO_PASSWORD)
     async with uow() as repos:
-        all_codes = sorted({code for c in plan.companies for e in c.employees for code, _ in e.skills}
-                           | {code for g in plan.groups for code, _ in g.cdo.skills}
-                           | {s[0] for c in plan.companies for n in c.needs for s in n.skills})
+        all_codes = sorted(
+            {code for c in plan.companies for e in c.employees for code, _ in e.skills}
+            | {code for g in plan.groups for code, _ in g.cdo.skills}
+            | {s[0] for c in plan.companies for n in c.needs for s in n.skills}
+        )
         skills = await resolve_skill_codes(repos, all_codes, field="demo")
         skill_ids = {code: skill.id for code, skill in skills.items()}
         stored: dict[str, Company] = {}
@@ -109,30 +135,54 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
             company = await _add_company(repos, planned, now)
             stored[planned.key] = company
             admin = await repos.people.add_user(
-                email=planned.admin.email, full_name=planned.admin.full_name,
-                password_hash=password_hash, is_operator=False, now=now,
+                email=planned.admin.email,
+                full_name=planned.admin.full_name,
+                password_hash=password_hash,
+                is_operator=False,
+                now=now,
             )
-            await repos.people.add_membership(user_id=admin.id, company_id=company.id,
-                                              role=Role.COMPANY_ADMIN, granted_by=None, now=now)
+            await repos.people.add_membership(
+                user_id=admin.id,
+                company_id=company.id,
+                role=Role.COMPANY_ADMIN,
+                granted_by=None,
+                now=now,
+            )
             for number, planned_employee in enumerate(planned.employees):
                 # The first employee of the first company is the demo employee login.
                 login = index == 0 and number == 0
-                await _add_employee(repos, planned_employee, company, admin_id=admin.id,
-                                    password_hash=password_hash if login else None, plan=plan,
-                                    skill_ids=skill_ids, now=now)
+                await _add_employee(
+                    repos,
+                    planned_employee,
+                    company,
+                    admin_id=admin.id,
+                    password_hash=password_hash if login else None,
+                    plan=plan,
+                    skill_ids=skill_ids,
+                    now=now,
+                )
                 employees += 1
             for planned_need in planned.needs:
                 draft = draft_need(
-                    title=planned_need.title, description=planned_need.description,
+                    title=planned_need.title,
+                    description=planned_need.description,
                     estimated_minutes=planned_need.estimated_minutes,
-                    window_start=planned_need.window_start, window_end=planned_need.window_end,
-                    remote_allowed=planned_need.remote_allowed, place_city=company.city,
-                    place_postal_code=company.postal_code, language=planned_need.language,
+                    window_start=planned_need.window_start,
+                    window_end=planned_need.window_end,
+                    remote_allowed=planned_need.remote_allowed,
+                    place_city=company.city,
+                    place_postal_code=company.postal_code,
+                    language=planned_need.language,
                     skills=list(planned_need.skills),
                 )
-                await repos.needs.add(company_id=company.id, draft=draft, skill_ids=skill_ids,
-                                      status=NeedStatus(planned_need.status),
-                                      created_by=admin.id, now=now)
+                await repos.needs.add(
+                    company_id=company.id,
+                    draft=draft,
+                    skill_ids=skill_ids,
+                    status=NeedStatus(planned_need.status),
+                    created_by=admin.id,
+                    now=now,
+                )
                 if planned_need.status == NeedStatus.OPEN.value:
                     needs_open += 1
                 else:
@@ -141,40 +191,74 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
         for group in plan.groups:
             entity = await _add_company(repos, group.entity, now)
             coordinator = await repos.people.add_user(
-                email=group.coordinator.email, full_name=group.coordinator.full_name,
-                password_hash=password_hash, is_operator=False, now=now,
+                email=group.coordinator.email,
+                full_name=group.coordinator.full_name,
+                password_hash=password_hash,
+                is_operator=False,
+                now=now,
             )
             coordinator_email = coordinator_email or coordinator.email
             for role in (Role.COMPANY_ADMIN, Role.GROUP_COORDINATOR):
-                await repos.people.add_membership(user_id=coordinator.id, company_id=entity.id,
-                                                  role=role, granted_by=None, now=now)
-            await _add_employee(repos, group.cdo, entity, admin_id=coordinator.id,
-                                password_hash=None, plan=plan, skill_ids=skill_ids, now=now)
-            group_id = await repos.groups.add(company_id=entity.id, name=group.name,
-                                              legal_form=legal_form(group.legal_form), now=now)
+                await repos.people.add_membership(
+                    user_id=coordinator.id,
+                    company_id=entity.id,
+                    role=role,
+                    granted_by=None,
+                    now=now,
+                )
+            await _add_employee(
+                repos,
+                group.cdo,
+                entity,
+                admin_id=coordinator.id,
+                password_hash=None,
+                plan=plan,
+                skill_ids=skill_ids,
+                now=now,
+            )
+            group_id = await repos.groups.add(
+                company_id=entity.id,
+                name=group.name,
+                legal_form=legal_form(group.legal_form),
+                now=now,
+            )
             for key in group.member_keys:
-                await repos.groups.add_member(group_id, stored[key].id,
-                                              date(now.year, 1, 1))
+                await repos.groups.add_member(group_id, stored[key].id, date(now.year, 1, 1))
         operator = await repos.people.add_user(
-            email=plan.operator.email, full_name=plan.operator.full_name,
-            password_hash=password_hash, is_operator=True, now=now,
+            email=plan.operator.email,
+            full_name=plan.operator.full_name,
+            password_hash=password_hash,
+            is_operator=True,
+            now=now,
         )
         accountant = await repos.people.add_user(
-            email=plan.accountant.email, full_name=plan.accountant.full_name,
-            password_hash=password_hash, is_operator=False, now=now,
+            email=plan.accountant.email,
+            full_name=plan.accountant.full_name,
+            password_hash=password_hash,
+            is_operator=False,
+            now=now,
         )
         for key in plan.accountant_client_keys:
             company = stored[key]
             admins = await repos.people.members_of(company.id, Role.COMPANY_ADMIN)
-            await repos.people.add_membership(user_id=accountant.id, company_id=company.id,
-                                              role=Role.ACCOUNTANT, granted_by=admins[0].id,
-                                              now=now)
+            await repos.people.add_membership(
+                user_id=accountant.id,
+                company_id=company.id,
+                role=Role.ACCOUNTANT,
+                granted_by=admins[0].id,
+                now=now,
+            )
     assert operator.email == plan.operator.email
     assert accountant.email == plan.accountant.email
     assert coordinator_email == plan.groups[0].coordinator.email
-    return DemoSummary(companies=len(plan.companies) + len(plan.groups), employees=employees,
-                       needs_open=needs_open, needs_draft=needs_draft, groups=len(plan.groups),
-                       logins=logins_of(plan))
+    return DemoSummary(
+        companies=len(plan.companies) + len(plan.groups),
+        employees=employees,
+        needs_open=needs_open,
+        needs_draft=needs_draft,
+        groups=len(plan.groups),
+        logins=logins_of(plan),
+    )
 
 
 def logins_of(plan: DemoPlan) -> tuple[DemoLogin, ...]:
@@ -184,8 +268,9 @@ def logins_of(plan: DemoPlan) -> tuple[DemoLogin, ...]:
         DemoLogin("Opérateur du programme", plan.operator.email, DEMO_PASSWORD),
         DemoLogin(f"Admin de {first.name}", first.admin.email, DEMO_PASSWORD),
         DemoLogin(f"Salarié·e de {first.name}", first.employees[0].person.email, DEMO_PASSWORD),
-        DemoLogin("Coordinateur·rice de groupement", plan.groups[0].coordinator.email,
-                  DEMO_PASSWORD),
+        DemoLogin(
+            "Coordinateur·rice de groupement", plan.groups[0].coordinator.email, DEMO_PASSWORD
+        ),
         DemoLogin("Expert-comptable", plan.accountant.email, DEMO_PASSWORD),
     )
 

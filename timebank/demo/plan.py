@@ -27,9 +27,16 @@ ACCOUNTANT_CLIENTS_COUNT: Final = 6
 GROUP_MEMBERS_COUNT: Final = 7
 # Regions of the pilot, with the share of companies in each (other regions appear too).
 REGION_WEIGHTS: Final[dict[str, int]] = {
-    "Bretagne": 18, "Auvergne-Rhône-Alpes": 16, "Grand Est": 16, "Occitanie": 14,
-    "Nouvelle-Aquitaine": 12, "Hauts-de-France": 10, "Île-de-France": 10,
-    "Pays de la Loire": 8, "Provence-Alpes-Côte d'Azur": 8, "Normandie": 6,
+    "Bretagne": 18,
+    "Auvergne-Rhône-Alpes": 16,
+    "Grand Est": 16,
+    "Occitanie": 14,
+    "Nouvelle-Aquitaine": 12,
+    "Hauts-de-France": 10,
+    "Île-de-France": 10,
+    "Pays de la Loire": 8,
+    "Provence-Alpes-Côte d'Azur": 8,
+    "Normandie": 6,
 }
 HEADCOUNT_BANDS: Final = (("0-9", 45), ("10-19", 25), ("20-49", 18), ("50-99", 8), ("100-249", 4))
 EXTRA_LANGUAGES: Final = (("en", 45), ("de", 8), ("es", 8), ("it", 4), ("br", 1))
@@ -160,7 +167,9 @@ class _Planner:
 
     def place(self, region: str | None = None) -> dict[str, Any]:
         if region is None:
-            region = self.rng.choices(list(REGION_WEIGHTS), weights=list(REGION_WEIGHTS.values()))[0]
+            region = self.rng.choices(list(REGION_WEIGHTS), weights=list(REGION_WEIGHTS.values()))[
+                0
+            ]
         candidates = [p for p in self.places if p["region"] == region]
         return dict(self.rng.choice(candidates))
 
@@ -168,15 +177,21 @@ class _Planner:
         sector = self.rng.choice(sorted(self.names["company_words"]))
         words = self.names["company_words"][sector]
         name = name or self.rng.choice(words["name_patterns"]).format(
-            surname=self.rng.choice(self.names["last_names"]), city=place["city"],
-            quartier=self.rng.choice(self.names["quartiers"]), word=self.rng.choice(words["words"]),
+            surname=self.rng.choice(self.names["last_names"]),
+            city=place["city"],
+            quartier=self.rng.choice(self.names["quartiers"]),
+            word=self.rng.choice(words["words"]),
         )
         band = _weighted(self.rng, HEADCOUNT_BANDS)
         domain = f"{_slug(name)}-{index}.{DEMO_EMAIL_DOMAIN}"
         return PlannedCompany(
-            key=f"c{index:03d}", siren=self.siren(), name=name,
+            key=f"c{index:03d}",
+            siren=self.siren(),
+            name=name,
             address=f"{self.rng.randint(1, 120)} {place['street']}",
-            postal_code=place["postal_code"], city=place["city"], headcount_band=band,
+            postal_code=place["postal_code"],
+            city=place["city"],
+            headcount_band=band,
             naf_code=self.rng.choice(words["naf_codes"])["code"],
             # The CSE is compulsory from 11 staff; most companies of 10-19 have crossed it.
             has_cse=band != "0-9" and (band != "10-19" or self.rng.random() < 0.6),
@@ -187,10 +202,15 @@ class _Planner:
 
     def employee(self, domain: str, profile: dict[str, Any] | None = None) -> PlannedEmployee:
         profile = profile or self.rng.choice(self.profiles)
-        skills = tuple(sorted(
-            (code, self.rng.randint(low, high)) for code, (low, high) in profile["skills"].items()
-        ))
-        salary_euros = self.rng.randrange(profile["salary_eur_min"], profile["salary_eur_max"] + 1, 100)
+        skills = tuple(
+            sorted(
+                (code, self.rng.randint(low, high))
+                for code, (low, high) in profile["skills"].items()
+            )
+        )
+        salary_euros = self.rng.randrange(
+            profile["salary_eur_min"], profile["salary_eur_max"] + 1, 100
+        )
         offered_hours = self.rng.choice((4, 6, 8, 10, 12, 16, 20))
         languages = ["fr"]
         for code, percent in EXTRA_LANGUAGES:
@@ -200,13 +220,17 @@ class _Planner:
         if self.rng.random() < 0.85:
             approved = min(offered_hours, self.rng.choice((4, 8, 10, 12, 16))) * 60
         return PlannedEmployee(
-            person=self.person(domain), job_title=profile["job_title"],
+            person=self.person(domain),
+            job_title=profile["job_title"],
             annual_gross_salary_cents=salary_euros * 100,
             employer_charge_rate_basis_points=self.rng.randrange(3800, 4601, 50),
             annual_work_hours=1607 if self.rng.random() < 0.9 else 1400,
-            offered_minutes_per_month=offered_hours * 60, remote_ok=self.rng.random() < 0.7,
-            travel_radius_km=self.rng.choice((10, 20, 30, 50, 80)), languages=tuple(languages),
-            skills=skills, approved_minutes_per_month=approved,
+            offered_minutes_per_month=offered_hours * 60,
+            remote_ok=self.rng.random() < 0.7,
+            travel_radius_km=self.rng.choice((10, 20, 30, 50, 80)),
+            languages=tuple(languages),
+            skills=skills,
+            approved_minutes_per_month=approved,
         )
 
     def need(self, status: str) -> PlannedNeed:
@@ -217,9 +241,13 @@ class _Planner:
         skill_codes = {s["skill"] for s in template["skills"]}
         language = "en" if "e-export" in skill_codes and self.rng.random() < 0.3 else "fr"
         return PlannedNeed(
-            title=template["title"], description=template["description"],
-            estimated_minutes=hours * 60, window_start=start, window_end=end,
-            remote_allowed=bool(template["remote_allowed"]), language=language,
+            title=template["title"],
+            description=template["description"],
+            estimated_minutes=hours * 60,
+            window_start=start,
+            window_end=end,
+            remote_allowed=bool(template["remote_allowed"]),
+            language=language,
             skills=tuple((s["skill"], s["min_level"], s["weight"]) for s in template["skills"]),
             status=status,
         )
@@ -236,38 +264,52 @@ def plan_demo(*, seed: int = 2017, today: date) -> DemoPlan:
     for index in range(NEEDS_OPEN_COUNT + NEEDS_DRAFT_COUNT):
         status = "open" if index < NEEDS_OPEN_COUNT else "draft"
         planner.rng.choice(companies).needs.append(planner.need(status))
-    cdo_profile = next(p for p in planner.profiles
-                       if p["job_title"].startswith("Responsable de la transformation"))
-    groups = []
+    cdo_profile = next(
+        p for p in planner.profiles if p["job_title"].startswith("Responsable de la transformation")
+    )
+    groups: list[PlannedGroup] = []
     for name, form, region, alsace in (
         ("Groupement d'employeurs Numérique Bretagne", "association", "Bretagne", False),
         ("Coopérative Numérique Alsace-Moselle", "cooperative", "Grand Est", True),
     ):
         place = planner.place(region)
         if alsace:
-            place = planner.rng.choice([p for p in planner.places
-                                        if p["departement"] in ALSACE_MOSELLE_DEPARTEMENTS])
+            place = planner.rng.choice(
+                [p for p in planner.places if p["departement"] in ALSACE_MOSELLE_DEPARTEMENTS]
+            )
         entity = planner.company(COMPANIES_COUNT + len(groups), place, name)
         # A groupement d'employeurs lends its own staff: NAF 78.30Z, a handful of employees.
         entity.headcount_band, entity.naf_code, entity.has_cse = ("0-9", "78.30Z", False)
         domain = entity.admin.email.split("@")[1]
         # Members: companies of the same region, those of Alsace-Moselle first for that group.
         in_region = [c for c in companies if region_of_postal_code(c.postal_code) == region]
-        in_region.sort(key=lambda c: (not alsace or c.postal_code[:2] not in
-                                      ALSACE_MOSELLE_DEPARTEMENTS, c.key))
+        in_region.sort(
+            key=lambda c: (
+                not alsace or c.postal_code[:2] not in ALSACE_MOSELLE_DEPARTEMENTS,
+                c.key,
+            )
+        )
         members = [c.key for c in in_region]
-        groups.append(PlannedGroup(
-            name=name, legal_form=form, entity=entity, coordinator=entity.admin,
-            cdo=planner.employee(domain, cdo_profile),
-            member_keys=tuple(members[:GROUP_MEMBERS_COUNT]),
-        ))
+        groups.append(
+            PlannedGroup(
+                name=name,
+                legal_form=form,
+                entity=entity,
+                coordinator=entity.admin,
+                cdo=planner.employee(domain, cdo_profile),
+                member_keys=tuple(members[:GROUP_MEMBERS_COUNT]),
+            )
+        )
     accountant = planner.person(f"cabinet-durand-expertise.{DEMO_EMAIL_DOMAIN}")
     clients = tuple(c.key for c in companies[:ACCOUNTANT_CLIENTS_COUNT])
     return DemoPlan(
-        companies=tuple(companies), groups=tuple(groups),
-        operator=PlannedPerson(email=f"operateur@{DEMO_EMAIL_DOMAIN}",
-                               full_name="Opérateur du programme"),
-        accountant=accountant, accountant_client_keys=clients,
+        companies=tuple(companies),
+        groups=tuple(groups),
+        operator=PlannedPerson(
+            email=f"operateur@{DEMO_EMAIL_DOMAIN}", full_name="Opérateur du programme"
+        ),
+        accountant=accountant,
+        accountant_client_keys=clients,
         approval_valid_from=date(today.year, today.month, 1),
         approval_valid_until=date(today.year + 1, today.month, 1) - timedelta(days=1),
     )

@@ -70,15 +70,26 @@ def hourly_cost_cents(cost: CostInputs) -> int:
 
 
 def check_cost_inputs(
-    *, annual_gross_salary_cents: int, employer_charge_rate_basis_points: int, annual_work_hours: int
+    *,
+    annual_gross_salary_cents: int,
+    employer_charge_rate_basis_points: int,
+    annual_work_hours: int,
 ) -> CostInputs:
-    rules.integer_range(annual_gross_salary_cents, field="annual_gross_salary_cents",
-                        low=1, high=rules.SALARY_CENTS_MAX)
-    rules.integer_range(employer_charge_rate_basis_points,
-                        field="employer_charge_rate_basis_points",
-                        low=0, high=rules.CHARGE_RATE_BASIS_POINTS_MAX)
-    rules.integer_range(annual_work_hours, field="annual_work_hours",
-                        low=1, high=rules.ANNUAL_WORK_HOURS_MAX)
+    rules.integer_range(
+        annual_gross_salary_cents,
+        field="annual_gross_salary_cents",
+        low=1,
+        high=rules.SALARY_CENTS_MAX,
+    )
+    rules.integer_range(
+        employer_charge_rate_basis_points,
+        field="employer_charge_rate_basis_points",
+        low=0,
+        high=rules.CHARGE_RATE_BASIS_POINTS_MAX,
+    )
+    rules.integer_range(
+        annual_work_hours, field="annual_work_hours", low=1, high=rules.ANNUAL_WORK_HOURS_MAX
+    )
     return CostInputs(
         annual_gross_salary_cents=annual_gross_salary_cents,
         employer_charge_rate_basis_points=employer_charge_rate_basis_points,
@@ -89,12 +100,17 @@ def check_cost_inputs(
 def check_approval(
     *, approved_minutes_per_month: int, valid_from: date, valid_until: date, approved_by: int
 ) -> LendingApproval:
-    rules.minutes(approved_minutes_per_month, field="approved_minutes_per_month",
-                  high=rules.MONTH_WORK_MINUTES_MAX)
+    rules.minutes(
+        approved_minutes_per_month,
+        field="approved_minutes_per_month",
+        high=rules.MONTH_WORK_MINUTES_MAX,
+    )
     rules.date_order(valid_from, valid_until, field="valid_until")
     return LendingApproval(
         approved_minutes_per_month=approved_minutes_per_month,
-        valid_from=valid_from, valid_until=valid_until, approved_by=approved_by,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        approved_by=approved_by,
     )
 
 
@@ -104,7 +120,8 @@ def check_skill_levels(items: list[tuple[str, int]], *, field: str = "skills") -
         raise InvalidInput(
             f"Au plus {rules.SKILLS_PER_PROFILE_MAX} compétences par profil.",
             f"At most {rules.SKILLS_PER_PROFILE_MAX} skills per profile.",
-            field=field, code="too_many_items",
+            field=field,
+            code="too_many_items",
         )
     seen: set[str] = set()
     result = []
@@ -114,7 +131,8 @@ def check_skill_levels(items: list[tuple[str, int]], *, field: str = "skills") -
             raise InvalidInput(
                 f"La compétence « {code[:60]} » apparaît deux fois.",
                 f"Skill '{code[:60]}' appears twice.",
-                field=f"{field}[{index}].skill", code="duplicate_skill",
+                field=f"{field}[{index}].skill",
+                code="duplicate_skill",
             )
         seen.add(code)
         result.append(SkillLevel(skill_code=code, level=level))

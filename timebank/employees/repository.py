@@ -6,6 +6,8 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns import Column
+
 from timebank.db.tables import EmployeeSkillTable, EmployeeTable
 from timebank.employees.model import CostInputs, Employee, LendingApproval, SkillLevel
 from timebank.pagination import PageRequest
@@ -60,8 +62,12 @@ class EmployeeRepository:
         ).where(EmployeeSkillTable.employee.is_in(employee_ids))
         found: dict[int, list[SkillLevel]] = defaultdict(list)
         for row in rows:
-            found[row["employee"]].append(SkillLevel(skill_code=row["skill_code"], level=row["level"]))
-        return {key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()}
+            found[row["employee"]].append(
+                SkillLevel(skill_code=row["skill_code"], level=row["level"])
+            )
+        return {
+            key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()
+        }
 
     async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Employee]:
         skills = await self._skills_of([row["id"] for row in rows])
@@ -105,7 +111,7 @@ class EmployeeRepository:
     async def list_for_company(
         self, company_id: int, *, skill_id: int | None, level_min: int, page: PageRequest
     ) -> tuple[list[Employee], int]:
-        condition = EmployeeTable.company == company_id
+        condition: Any = EmployeeTable.company == company_id
         if skill_id is not None:
             condition &= EmployeeTable.id.is_in(
                 EmployeeSkillTable.select(EmployeeSkillTable.employee).where(
@@ -122,7 +128,7 @@ class EmployeeRepository:
         total = await EmployeeTable.count().where(condition)
         return await self._hydrate(list(rows)), int(total)
 
-    async def update(self, employee_id: int, values: dict[str, Any]) -> None:
+    async def update(self, employee_id: int, values: dict[Column | str, Any]) -> None:
         await EmployeeTable.update(values).where(EmployeeTable.id == employee_id)
 
     async def set_skills(self, employee_id: int, levels: list[tuple[int, int]]) -> None:

@@ -1,4 +1,4 @@
-"""Use cases on employees: invitation by the admin, profile by the employee, approval by the admin."""
+"""Use cases on employees: invited by the admin, profile by the employee, approval by the admin."""
 
 from __future__ import annotations
 
@@ -86,8 +86,11 @@ async def invite_employee(
         token = None
         if user is None:
             user = await repos.people.add_user(
-                email=checked_email, full_name=checked_name, password_hash=None,
-                is_operator=False, now=now,
+                email=checked_email,
+                full_name=checked_name,
+                password_hash=None,
+                is_operator=False,
+                now=now,
             )
             token = await create_invitation(
                 repos, user_id=user.id, company_id=company_id, created_by=actor.user_id, now=now
@@ -96,11 +99,15 @@ async def invite_employee(
             raise Conflict(
                 f"{checked_email} est déjà salarié·e de cette entreprise.",
                 f"{checked_email} is already an employee of this company.",
-                field="email", code="duplicate_employee",
+                field="email",
+                code="duplicate_employee",
             )
         await repos.people.add_membership(
-            user_id=user.id, company_id=company_id, role=Role.EMPLOYEE,
-            granted_by=actor.user_id, now=now,
+            user_id=user.id,
+            company_id=company_id,
+            role=Role.EMPLOYEE,
+            granted_by=actor.user_id,
+            now=now,
         )
         employee = await repos.employees.add(
             user_id=user.id, company_id=company_id, job_title=checked_title, cost=cost, now=now
@@ -138,12 +145,18 @@ async def list_employees(
     async with uow(write=False) as repos:
         skill_id = None
         if skill_code is not None:
-            skill_id = (await resolve_skill_codes(repos, [skill_code], field="skill"))[skill_code].id
+            skill_id = (await resolve_skill_codes(repos, [skill_code], field="skill"))[
+                skill_code
+            ].id
         items, total = await repos.employees.list_for_company(
             company_id, skill_id=skill_id, level_min=level_min, page=page
         )
-    return Page(items=tuple(_visible(actor, item) for item in items), total=total,
-                limit=page.limit, offset=page.offset)
+    return Page(
+        items=tuple(_visible(actor, item) for item in items),
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 async def update_employment(
@@ -167,13 +180,16 @@ async def update_employment(
     async with uow() as repos:
         employee = await _load(repos, employee_id)
         require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
-        await repos.employees.update(employee_id, {
-            "job_title": checked_title,
-            "annual_gross_salary_cents": cost.annual_gross_salary_cents,
-            "employer_charge_rate_basis_points": cost.employer_charge_rate_basis_points,
-            "annual_work_hours": cost.annual_work_hours,
-            "active": active,
-        })
+        await repos.employees.update(
+            employee_id,
+            {
+                "job_title": checked_title,
+                "annual_gross_salary_cents": cost.annual_gross_salary_cents,
+                "employer_charge_rate_basis_points": cost.employer_charge_rate_basis_points,
+                "annual_work_hours": cost.annual_work_hours,
+                "active": active,
+            },
+        )
         return _visible(actor, await _load(repos, employee_id))
 
 
@@ -189,10 +205,14 @@ async def update_profile(
     skills: list[tuple[str, int]] | None,
 ) -> Employee:
     """The employee (or the admin) publishes the skills profile and what is offered."""
-    rules.minutes(offered_minutes_per_month, field="offered_minutes_per_month",
-                  high=rules.MONTH_WORK_MINUTES_MAX)
-    rules.integer_range(travel_radius_km, field="travel_radius_km", low=0,
-                        high=rules.TRAVEL_RADIUS_KM_MAX)
+    rules.minutes(
+        offered_minutes_per_month,
+        field="offered_minutes_per_month",
+        high=rules.MONTH_WORK_MINUTES_MAX,
+    )
+    rules.integer_range(
+        travel_radius_km, field="travel_radius_km", low=0, high=rules.TRAVEL_RADIUS_KM_MAX
+    )
     checked_languages = rules.languages(languages)
     levels = check_skill_levels(skills) if skills is not None else None
     async with uow() as repos:
@@ -203,12 +223,15 @@ async def update_profile(
             resolved = await resolve_skill_codes(
                 repos, [level.skill_code for level in levels], field="skills"
             )
-        await repos.employees.update(employee_id, {
-            "offered_minutes_per_month": offered_minutes_per_month,
-            "remote_ok": remote_ok,
-            "travel_radius_km": travel_radius_km,
-            "languages": ",".join(checked_languages),
-        })
+        await repos.employees.update(
+            employee_id,
+            {
+                "offered_minutes_per_month": offered_minutes_per_month,
+                "remote_ok": remote_ok,
+                "travel_radius_km": travel_radius_km,
+                "languages": ",".join(checked_languages),
+            },
+        )
         if levels is not None:
             await repos.employees.set_skills(
                 employee_id, [(resolved[level.skill_code].id, level.level) for level in levels]
@@ -227,17 +250,22 @@ async def approve_lending(
 ) -> Employee:
     """The employer approves how many hours a month this employee may be lent, and until when."""
     approval = check_approval(
-        approved_minutes_per_month=approved_minutes_per_month, valid_from=valid_from,
-        valid_until=valid_until, approved_by=actor.user_id,
+        approved_minutes_per_month=approved_minutes_per_month,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        approved_by=actor.user_id,
     )
     async with uow() as repos:
         employee = await _load(repos, employee_id)
         # An admin may approve their own lending: in a one-person PME nobody else can.
         require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
-        await repos.employees.update(employee_id, {
-            "approved_minutes_per_month": approval.approved_minutes_per_month,
-            "approval_valid_from": approval.valid_from,
-            "approval_valid_until": approval.valid_until,
-            "approved_by": actor.user_id,
-        })
+        await repos.employees.update(
+            employee_id,
+            {
+                "approved_minutes_per_month": approval.approved_minutes_per_month,
+                "approval_valid_from": approval.valid_from,
+                "approval_valid_until": approval.valid_until,
+                "approved_by": actor.user_id,
+            },
+        )
         return _visible(actor, await _load(repos, employee_id))

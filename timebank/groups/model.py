@@ -45,5 +45,6 @@ def legal_form(value: str, *, field: str = "legal_form") -> LegalForm:
         raise InvalidInput(
             f"Forme juridique inconnue : « {value[:30]} » (association ou cooperative).",
             f"Unknown legal form: '{value[:30]}' (association or cooperative).",
-            field=field, code="invalid_legal_form",
+            field=field,
+            code="invalid_legal_form",
         ) from exc

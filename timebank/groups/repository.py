@@ -21,17 +21,23 @@ class GroupRepository:
         found: dict[int, list[GroupMember]] = defaultdict(list)
         for row in rows:
             found[row["group"]].append(
-                GroupMember(company_id=row["company"], joined_on=row["joined_on"],
-                            left_on=row["left_on"])
+                GroupMember(
+                    company_id=row["company"], joined_on=row["joined_on"], left_on=row["left_on"]
+                )
             )
-        return {key: tuple(sorted(value, key=lambda m: m.company_id)) for key, value in found.items()}
+        return {
+            key: tuple(sorted(value, key=lambda m: m.company_id)) for key, value in found.items()
+        }
 
     async def _hydrate(self, rows: list[dict[str, Any]]) -> list[EmployerGroup]:
         members = await self._members_of([row["id"] for row in rows])
         return [
             EmployerGroup(
-                id=row["id"], company_id=row["company"], name=row["name"],
-                legal_form=LegalForm(row["legal_form"]), members=members.get(row["id"], ()),
+                id=row["id"],
+                company_id=row["company"],
+                name=row["name"],
+                legal_form=LegalForm(row["legal_form"]),
+                members=members.get(row["id"], ()),
                 created_at=row["created_at"],
             )
             for row in rows
@@ -40,15 +46,17 @@ class GroupRepository:
     async def add(self, *, company_id: int, name: str, legal_form: LegalForm, now: datetime) -> int:
         try:
             rows = await EmployerGroupTable.insert(
-                EmployerGroupTable(company=company_id, name=name, legal_form=legal_form.value,
-                                   created_at=now)
+                EmployerGroupTable(
+                    company=company_id, name=name, legal_form=legal_form.value, created_at=now
+                )
             ).returning(EmployerGroupTable.id)
         except Exception as exc:
             if is_unique_violation(exc):
                 raise Conflict(
                     "Cette entreprise porte déjà un groupement.",
                     "This company already carries an employer group.",
-                    field="company_id", code="duplicate_group",
+                    field="company_id",
+                    code="duplicate_group",
                 ) from exc
             raise
         group_id: int = rows[0]["id"]
@@ -60,15 +68,19 @@ class GroupRepository:
 
     async def list(self, *, page: PageRequest) -> tuple[list[EmployerGroup], int]:
         rows = await (
-            EmployerGroupTable.select().order_by(EmployerGroupTable.name)
-            .limit(page.limit).offset(page.offset)
+            EmployerGroupTable.select()
+            .order_by(EmployerGroupTable.name)
+            .limit(page.limit)
+            .offset(page.offset)
         )
         return await self._hydrate(list(rows)), int(await EmployerGroupTable.count())
 
     async def add_member(self, group_id: int, company_id: int, joined_on: date) -> None:
-        existing = await GroupMemberTable.select().where(
-            (GroupMemberTable.group == group_id) & (GroupMemberTable.company == company_id)
-        ).first()
+        existing = (
+            await GroupMemberTable.select()
+            .where((GroupMemberTable.group == group_id) & (GroupMemberTable.company == company_id))
+            .first()
+        )
         if existing is None:
             await GroupMemberTable.insert(
                 GroupMemberTable(group=group_id, company=company_id, joined_on=joined_on)

@@ -22,7 +22,12 @@ async def _load(repos: Repositories, group_id: int) -> EmployerGroup:
 
 
 async def create_group(
-    uow: UnitOfWork, actor: Actor, *, company_id: int, name: str, legal_form_value: str,
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    company_id: int,
+    name: str,
+    legal_form_value: str,
     now: datetime,
 ) -> EmployerGroup:
     """The admin of the group's own legal entity declares it; they become its coordinator."""
@@ -36,8 +41,11 @@ async def create_group(
             company_id=company_id, name=checked_name, legal_form=form, now=now
         )
         await repos.people.add_membership(
-            user_id=actor.user_id, company_id=company_id, role=Role.GROUP_COORDINATOR,
-            granted_by=None, now=now,
+            user_id=actor.user_id,
+            company_id=company_id,
+            role=Role.GROUP_COORDINATOR,
+            granted_by=None,
+            now=now,
         )
         return await _load(repos, group_id)
 
@@ -48,7 +56,9 @@ async def get_group(uow: UnitOfWork, actor: Actor, group_id: int) -> EmployerGro
         return await _load(repos, group_id)
 
 
-async def list_groups(uow: UnitOfWork, actor: Actor, *, limit: int, offset: int) -> Page[EmployerGroup]:
+async def list_groups(
+    uow: UnitOfWork, actor: Actor, *, limit: int, offset: int
+) -> Page[EmployerGroup]:
     del actor
     page = page_request(limit, offset)
     async with uow(write=False) as repos:
@@ -66,7 +76,8 @@ async def add_member(
             raise InvalidInput(
                 "Le groupement ne peut pas être membre de lui-même.",
                 "The group cannot be a member of itself.",
-                field="company_id", code="group_self_member",
+                field="company_id",
+                code="group_self_member",
             )
         if await repos.companies.get(company_id) is None:
             raise not_found("Entreprise", "Company", company_id, field="company_id")
@@ -74,7 +85,8 @@ async def add_member(
             raise Conflict(
                 "Cette entreprise est déjà membre du groupement.",
                 "This company is already a member of the group.",
-                field="company_id", code="duplicate_member",
+                field="company_id",
+                code="duplicate_member",
             )
         await repos.groups.add_member(group_id, company_id, joined_on)
         return await _load(repos, group_id)
@@ -86,8 +98,9 @@ async def end_membership(
     async with uow() as repos:
         group = await _load(repos, group_id)
         require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
-        member = next((m for m in group.members if m.company_id == company_id
-                       and m.left_on is None), None)
+        member = next(
+            (m for m in group.members if m.company_id == company_id and m.left_on is None), None
+        )
         if member is None:
             raise not_found("Membre", "Member", company_id, field="company_id")
         rules.date_order(member.joined_on, left_on, field="left_on")

@@ -78,7 +78,8 @@ def need_status(value: str, *, field: str = "status") -> NeedStatus:
         raise InvalidInput(
             f"Statut inconnu : « {value[:20]} » (valeurs : {allowed}).",
             f"Unknown status: '{value[:20]}' (values: {allowed}).",
-            field=field, code="invalid_status",
+            field=field,
+            code="invalid_status",
         ) from exc
 
 
@@ -87,7 +88,8 @@ def check_status_change(current: NeedStatus, wanted: NeedStatus) -> None:
         raise Conflict(
             f"Un besoin « {current.value} » ne peut pas passer à « {wanted.value} ».",
             f"A need in status '{current.value}' cannot move to '{wanted.value}'.",
-            field="status", code="illegal_status_change",
+            field="status",
+            code="illegal_status_change",
         )
 
 
@@ -111,44 +113,54 @@ def draft_need(
         raise InvalidInput(
             f"La fenêtre d'un besoin ne peut dépasser {rules.NEED_WINDOW_DAYS_MAX} jours.",
             f"A need's window cannot exceed {rules.NEED_WINDOW_DAYS_MAX} days.",
-            field="window_end", code="window_too_long",
+            field="window_end",
+            code="window_too_long",
         )
-    months = max(1, -(-window_days // 30))
+    # Whole months in the window, rounded to the nearest (a 31-day window is one month).
+    months = max(1, (window_days * 12 + 182) // 365)
     minutes_max = min(rules.YEAR_WORK_MINUTES_MAX, months * rules.MONTH_WORK_MINUTES_MAX)
     rules.minutes(estimated_minutes, field="estimated_minutes", high=minutes_max)
     if estimated_minutes == 0:
         raise InvalidInput(
-            "Indiquez le nombre d'heures estimé.", "Give the estimated number of hours.",
-            field="estimated_minutes", code="required",
+            "Indiquez le nombre d'heures estimé.",
+            "Give the estimated number of hours.",
+            field="estimated_minutes",
+            code="required",
         )
     if not skills:
         raise InvalidInput(
-            "Un besoin demande au moins une compétence.", "A need requires at least one skill.",
-            field="skills", code="required",
+            "Un besoin demande au moins une compétence.",
+            "A need requires at least one skill.",
+            field="skills",
+            code="required",
         )
     if len(skills) > rules.SKILLS_PER_NEED_MAX:
         raise InvalidInput(
             f"Au plus {rules.SKILLS_PER_NEED_MAX} compétences par besoin.",
             f"At most {rules.SKILLS_PER_NEED_MAX} skills per need.",
-            field="skills", code="too_many_items",
+            field="skills",
+            code="too_many_items",
         )
     required: list[RequiredSkill] = []
     for index, (code, min_level, weight) in enumerate(skills):
         rules.skill_level(min_level, field=f"skills[{index}].min_level")
-        rules.integer_range(weight, field=f"skills[{index}].weight", low=1,
-                            high=rules.SKILL_WEIGHT_MAX)
+        rules.integer_range(
+            weight, field=f"skills[{index}].weight", low=1, high=rules.SKILL_WEIGHT_MAX
+        )
         if any(item.skill_code == code for item in required):
             raise InvalidInput(
                 f"La compétence « {code[:60]} » apparaît deux fois.",
                 f"Skill '{code[:60]}' appears twice.",
-                field=f"skills[{index}].skill", code="duplicate_skill",
+                field=f"skills[{index}].skill",
+                code="duplicate_skill",
             )
         required.append(RequiredSkill(skill_code=code, min_level=min_level, weight=weight))
     postal = place_postal_code.strip()
     return NeedDraft(
         title=rules.text(title, field="title", length_max=rules.TITLE_LENGTH_MAX),
-        description=rules.text(description, field="description",
-                               length_max=rules.DESCRIPTION_LENGTH_MAX),
+        description=rules.text(
+            description, field="description", length_max=rules.DESCRIPTION_LENGTH_MAX
+        ),
         estimated_minutes=estimated_minutes,
         window_start=window_start,
         window_end=window_end,

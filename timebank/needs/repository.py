@@ -13,13 +13,22 @@ from timebank.pagination import PageRequest
 
 def _need_from_row(row: dict[str, Any], skills: tuple[RequiredSkill, ...]) -> Need:
     return Need(
-        id=row["id"], company_id=row["company"], title=row["title"],
-        description=row["description"], estimated_minutes=row["estimated_minutes"],
-        window_start=row["window_start"], window_end=row["window_end"],
-        remote_allowed=bool(row["remote_allowed"]), place_city=row["place_city"],
-        place_postal_code=row["place_postal_code"], language=row["language"],
-        status=NeedStatus(row["status"]), skills=skills, created_by=row["created_by"],
-        created_at=row["created_at"], updated_at=row["updated_at"],
+        id=row["id"],
+        company_id=row["company"],
+        title=row["title"],
+        description=row["description"],
+        estimated_minutes=row["estimated_minutes"],
+        window_start=row["window_start"],
+        window_end=row["window_end"],
+        remote_allowed=bool(row["remote_allowed"]),
+        place_city=row["place_city"],
+        place_postal_code=row["place_postal_code"],
+        language=row["language"],
+        status=NeedStatus(row["status"]),
+        skills=skills,
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -36,10 +45,13 @@ class NeedRepository:
         found: dict[int, list[RequiredSkill]] = defaultdict(list)
         for row in rows:
             found[row["need"]].append(
-                RequiredSkill(skill_code=row["skill_code"], min_level=row["min_level"],
-                              weight=row["weight"])
+                RequiredSkill(
+                    skill_code=row["skill_code"], min_level=row["min_level"], weight=row["weight"]
+                )
             )
-        return {key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()}
+        return {
+            key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()
+        }
 
     async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Need]:
         skills = await self._skills_of([row["id"] for row in rows])
@@ -57,40 +69,65 @@ class NeedRepository:
     ) -> int:
         rows = await NeedTable.insert(
             NeedTable(
-                company=company_id, title=draft.title, description=draft.description,
-                estimated_minutes=draft.estimated_minutes, window_start=draft.window_start,
-                window_end=draft.window_end, remote_allowed=draft.remote_allowed,
-                place_city=draft.place_city, place_postal_code=draft.place_postal_code,
-                language=draft.language, status=status.value, created_by=created_by,
-                created_at=now, updated_at=now,
+                company=company_id,
+                title=draft.title,
+                description=draft.description,
+                estimated_minutes=draft.estimated_minutes,
+                window_start=draft.window_start,
+                window_end=draft.window_end,
+                remote_allowed=draft.remote_allowed,
+                place_city=draft.place_city,
+                place_postal_code=draft.place_postal_code,
+                language=draft.language,
+                status=status.value,
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
             )
         ).returning(NeedTable.id)
         need_id: int = rows[0]["id"]
         await self._insert_skills(need_id, draft, skill_ids)
         return need_id
 
-    async def _insert_skills(self, need_id: int, draft: NeedDraft, skill_ids: dict[str, int]) -> None:
+    async def _insert_skills(
+        self, need_id: int, draft: NeedDraft, skill_ids: dict[str, int]
+    ) -> None:
         await NeedSkillTable.insert(
             *[
-                NeedSkillTable(need=need_id, skill=skill_ids[item.skill_code],
-                               min_level=item.min_level, weight=item.weight)
+                NeedSkillTable(
+                    need=need_id,
+                    skill=skill_ids[item.skill_code],
+                    min_level=item.min_level,
+                    weight=item.weight,
+                )
                 for item in draft.skills
             ]
         )
 
     async def replace(
-        self, need_id: int, *, draft: NeedDraft, skill_ids: dict[str, int], status: NeedStatus,
+        self,
+        need_id: int,
+        *,
+        draft: NeedDraft,
+        skill_ids: dict[str, int],
+        status: NeedStatus,
         now: datetime,
     ) -> None:
-        await NeedTable.update({
-            NeedTable.title: draft.title, NeedTable.description: draft.description,
-            NeedTable.estimated_minutes: draft.estimated_minutes,
-            NeedTable.window_start: draft.window_start, NeedTable.window_end: draft.window_end,
-            NeedTable.remote_allowed: draft.remote_allowed, NeedTable.place_city: draft.place_city,
-            NeedTable.place_postal_code: draft.place_postal_code,
-            NeedTable.language: draft.language, NeedTable.status: status.value,
-            NeedTable.updated_at: now,
-        }).where(NeedTable.id == need_id)
+        await NeedTable.update(
+            {
+                NeedTable.title: draft.title,
+                NeedTable.description: draft.description,
+                NeedTable.estimated_minutes: draft.estimated_minutes,
+                NeedTable.window_start: draft.window_start,
+                NeedTable.window_end: draft.window_end,
+                NeedTable.remote_allowed: draft.remote_allowed,
+                NeedTable.place_city: draft.place_city,
+                NeedTable.place_postal_code: draft.place_postal_code,
+                NeedTable.language: draft.language,
+                NeedTable.status: status.value,
+                NeedTable.updated_at: now,
+            }
+        ).where(NeedTable.id == need_id)
         await NeedSkillTable.delete().where(NeedSkillTable.need == need_id)
         await self._insert_skills(need_id, draft, skill_ids)
 
@@ -111,7 +148,7 @@ class NeedRepository:
         page: PageRequest,
     ) -> tuple[list[Need], int]:
         """Needs matching the filters; drafts only of `visible_draft_companies` (None = all)."""
-        condition = NeedTable.id.is_not_null()
+        condition: Any = NeedTable.id.is_not_null()
         if skill_id is not None:
             condition &= NeedTable.id.is_in(
                 NeedSkillTable.select(NeedSkillTable.need).where(NeedSkillTable.skill == skill_id)
@@ -131,8 +168,12 @@ class NeedRepository:
             else:
                 condition &= not_draft
         rows = await (
-            NeedTable.select().where(condition).order_by(NeedTable.created_at, ascending=False)
-            .order_by(NeedTable.id, ascending=False).limit(page.limit).offset(page.offset)
+            NeedTable.select()
+            .where(condition)
+            .order_by(NeedTable.created_at, ascending=False)
+            .order_by(NeedTable.id, ascending=False)
+            .limit(page.limit)
+            .offset(page.offset)
         )
         total = await NeedTable.count().where(condition)
         return await self._hydrate(list(rows)), int(total)

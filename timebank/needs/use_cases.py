@@ -34,17 +34,24 @@ async def create_need(
 ) -> Need:
     require_company_role(actor, company_id, Role.COMPANY_ADMIN)
     draft = draft_need(
-        title=data.title, description=data.description, estimated_minutes=data.estimated_minutes,
-        window_start=data.window_start, window_end=data.window_end,
-        remote_allowed=data.remote_allowed, place_city=data.place_city,
-        place_postal_code=data.place_postal_code, language=data.language, skills=data.skills,
+        title=data.title,
+        description=data.description,
+        estimated_minutes=data.estimated_minutes,
+        window_start=data.window_start,
+        window_end=data.window_end,
+        remote_allowed=data.remote_allowed,
+        place_city=data.place_city,
+        place_postal_code=data.place_postal_code,
+        language=data.language,
+        skills=data.skills,
     )
     status = need_status(data.status)
     if status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
         raise Conflict(
             "Un nouveau besoin est en brouillon ou ouvert.",
             "A new need is either a draft or open.",
-            field="status", code="illegal_status_change",
+            field="status",
+            code="illegal_status_change",
         )
     async with uow() as repos:
         if await repos.companies.get(company_id) is None:
@@ -53,9 +60,12 @@ async def create_need(
             repos, [item.skill_code for item in draft.skills], field="skills"
         )
         need_id = await repos.needs.add(
-            company_id=company_id, draft=draft,
+            company_id=company_id,
+            draft=draft,
             skill_ids={code: skill.id for code, skill in skills.items()},
-            status=status, created_by=actor.user_id, now=now,
+            status=status,
+            created_by=actor.user_id,
+            now=now,
         )
         need = await repos.needs.get(need_id)
     assert need is not None
@@ -92,11 +102,16 @@ async def list_needs(
     async with uow(write=False) as repos:
         skill_id = None
         if skill_code is not None:
-            skill_id = (await resolve_skill_codes(repos, [skill_code], field="skill"))[skill_code].id
+            skill_id = (await resolve_skill_codes(repos, [skill_code], field="skill"))[
+                skill_code
+            ].id
         items, total = await repos.needs.list(
-            skill_id=skill_id, region=checked_region, status=checked_status,
+            skill_id=skill_id,
+            region=checked_region,
+            status=checked_status,
             company_id=company_id,
-            visible_draft_companies=None if actor.is_operator
+            visible_draft_companies=None
+            if actor.is_operator
             else actor.companies_with(Role.COMPANY_ADMIN),
             page=page,
         )
@@ -108,10 +123,16 @@ async def update_need(
 ) -> Need:
     """The company's admins edit a need and move its status along the allowed transitions."""
     draft = draft_need(
-        title=data.title, description=data.description, estimated_minutes=data.estimated_minutes,
-        window_start=data.window_start, window_end=data.window_end,
-        remote_allowed=data.remote_allowed, place_city=data.place_city,
-        place_postal_code=data.place_postal_code, language=data.language, skills=data.skills,
+        title=data.title,
+        description=data.description,
+        estimated_minutes=data.estimated_minutes,
+        window_start=data.window_start,
+        window_end=data.window_end,
+        remote_allowed=data.remote_allowed,
+        place_city=data.place_city,
+        place_postal_code=data.place_postal_code,
+        language=data.language,
+        skills=data.skills,
     )
     wanted = need_status(data.status)
     async with uow() as repos:
@@ -124,14 +145,18 @@ async def update_need(
             raise Conflict(
                 "Un besoin clos ou annulé ne se modifie plus.",
                 "A closed or cancelled need can no longer be edited.",
-                field="status", code="need_frozen",
+                field="status",
+                code="need_frozen",
             )
         skills = await resolve_skill_codes(
             repos, [item.skill_code for item in draft.skills], field="skills"
         )
         await repos.needs.replace(
-            need_id, draft=draft, skill_ids={code: skill.id for code, skill in skills.items()},
-            status=wanted, now=now,
+            need_id,
+            draft=draft,
+            skill_ids={code: skill.id for code, skill in skills.items()},
+            status=wanted,
+            now=now,
         )
         updated = await repos.needs.get(need_id)
     assert updated is not None

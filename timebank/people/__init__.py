@@ -1,4 +1,4 @@
-"""People and access: users, the companies they act for and with which role, sessions, invitations."""
+"""People and access: users, the companies they act for (with a role), sessions, invitations."""
 
 from timebank.people.model import Actor, Role
 

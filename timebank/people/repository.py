@@ -99,29 +99,37 @@ class PeopleRepository:
         if not existing:
             await MembershipTable.insert(
                 MembershipTable(
-                    user=user_id, company=company_id, role=role.value,
-                    granted_by=granted_by, created_at=now,
+                    user=user_id,
+                    company=company_id,
+                    role=role.value,
+                    granted_by=granted_by,
+                    created_at=now,
                 )
             )
         return Membership(user_id=user_id, company_id=company_id, role=role)
 
     async def memberships_of(self, user_id: int) -> list[Membership]:
-        rows = await MembershipTable.select(
-            MembershipTable.company, MembershipTable.role
-        ).where(MembershipTable.user == user_id)
+        rows = await MembershipTable.select(MembershipTable.company, MembershipTable.role).where(
+            MembershipTable.user == user_id
+        )
         return [
             Membership(user_id=user_id, company_id=row["company"], role=Role(row["role"]))
             for row in rows
         ]
 
     async def members_of(self, company_id: int, role: Role) -> list[User]:
-        rows = await UserTable.select().where(
-            UserTable.id.is_in(
-                MembershipTable.select(MembershipTable.user).where(
-                    (MembershipTable.company == company_id) & (MembershipTable.role == role.value)
+        rows = (
+            await UserTable.select()
+            .where(
+                UserTable.id.is_in(
+                    MembershipTable.select(MembershipTable.user).where(
+                        (MembershipTable.company == company_id)
+                        & (MembershipTable.role == role.value)
+                    )
                 )
             )
-        ).order_by(UserTable.email)
+            .order_by(UserTable.email)
+        )
         return [_user_from_row(row) for row in rows]
 
     async def add_session(
@@ -129,12 +137,17 @@ class PeopleRepository:
     ) -> None:
         await SessionTable.insert(
             SessionTable(
-                token_hash=token_hash, csrf_token=csrf_token, user=user_id,
-                created_at=now, expires_at=expires_at,
+                token_hash=token_hash,
+                csrf_token=csrf_token,
+                user=user_id,
+                created_at=now,
+                expires_at=expires_at,
             )
         )
 
-    async def live_session(self, token_hash: str, now: datetime) -> tuple[int, str, datetime] | None:
+    async def live_session(
+        self, token_hash: str, now: datetime
+    ) -> tuple[int, str, datetime] | None:
         """(user id, CSRF token, expiry) of an unexpired, unrevoked session."""
         row = await (
             SessionTable.select(SessionTable.user, SessionTable.csrf_token, SessionTable.expires_at)
@@ -164,8 +177,12 @@ class PeopleRepository:
     ) -> None:
         await InvitationTable.insert(
             InvitationTable(
-                token_hash=token_hash, user=user_id, company=company_id,
-                created_by=created_by, created_at=now, expires_at=expires_at,
+                token_hash=token_hash,
+                user=user_id,
+                company=company_id,
+                created_by=created_by,
+                created_at=now,
+                expires_at=expires_at,
             )
         )
 

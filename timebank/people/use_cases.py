@@ -49,10 +49,16 @@ async def sign_up_company_admin(
     checked_password = rules.password(password)
     checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
     draft = draft_company(
-        siren=company.siren, name=company.name, address=company.address,
-        postal_code=company.postal_code, city=company.city,
-        headcount_band_value=company.headcount_band, naf_code=company.naf_code,
-        has_cse=company.has_cse, latitude=company.latitude, longitude=company.longitude,
+        siren=company.siren,
+        name=company.name,
+        address=company.address,
+        postal_code=company.postal_code,
+        city=company.city,
+        headcount_band_value=company.headcount_band,
+        naf_code=company.naf_code,
+        has_cse=company.has_cse,
+        latitude=company.latitude,
+        longitude=company.longitude,
     )
     password_hash = await hash_password(checked_password)
     async with uow() as repos:
@@ -62,12 +68,18 @@ async def sign_up_company_admin(
             raise duplicate_email(checked_email)
         stored_company = await repos.companies.add(draft, now=now)
         user = await repos.people.add_user(
-            email=checked_email, full_name=checked_name, password_hash=password_hash,
-            is_operator=False, now=now,
+            email=checked_email,
+            full_name=checked_name,
+            password_hash=password_hash,
+            is_operator=False,
+            now=now,
         )
         await repos.people.add_membership(
-            user_id=user.id, company_id=stored_company.id, role=Role.COMPANY_ADMIN,
-            granted_by=None, now=now,
+            user_id=user.id,
+            company_id=stored_company.id,
+            role=Role.COMPANY_ADMIN,
+            granted_by=None,
+            now=now,
         )
     return SignupResult(user=user, company=stored_company)
 
@@ -83,7 +95,9 @@ async def _actor(repos: Repositories, user: User) -> Actor:
     )
 
 
-async def _open_session(repos: Repositories, user: User, *, now: datetime, hours: int) -> LoginResult:
+async def _open_session(
+    repos: Repositories, user: User, *, now: datetime, hours: int
+) -> LoginResult:
     token, digest = new_token()
     csrf_token = secrets.token_urlsafe(24)
     expires_at = now + timedelta(hours=hours)
@@ -98,7 +112,7 @@ async def _open_session(repos: Repositories, user: User, *, now: datetime, hours
 async def log_in(
     uow: UnitOfWork, *, email: str, password: str, now: datetime, session_hours: int
 ) -> LoginResult:
-    """Check the password and open a session; the same refusal for unknown e-mail or bad password."""
+    """Check the password and open a session; one refusal for unknown e-mail or bad password."""
     normalised = email.strip().lower()[: rules.EMAIL_LENGTH_MAX]
     async with uow(write=False) as repos:
         found = await repos.people.password_hash_of(normalised)
@@ -112,7 +126,9 @@ async def log_in(
         return await _open_session(repos, user, now=now, hours=session_hours)
 
 
-async def actor_for_token(uow: UnitOfWork, token: str, *, now: datetime) -> tuple[Actor, str] | None:
+async def actor_for_token(
+    uow: UnitOfWork, token: str, *, now: datetime
+) -> tuple[Actor, str] | None:
     """The actor and CSRF token behind a live session token, or None."""
     if not token or len(token) > TOKEN_LENGTH_MAX:
         return None
@@ -138,8 +154,12 @@ async def create_invitation(
     """Store an invitation for a user without password; return the one-time token."""
     token, digest = new_token()
     await repos.people.add_invitation(
-        token_hash=digest, user_id=user_id, company_id=company_id, created_by=created_by,
-        now=now, expires_at=now + timedelta(days=INVITATION_DAYS),
+        token_hash=digest,
+        user_id=user_id,
+        company_id=company_id,
+        created_by=created_by,
+        now=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     return token
 
@@ -190,15 +210,21 @@ async def grant_accountant(
         token = None
         if user is None:
             user = await repos.people.add_user(
-                email=checked_email, full_name=checked_name, password_hash=None,
-                is_operator=False, now=now,
+                email=checked_email,
+                full_name=checked_name,
+                password_hash=None,
+                is_operator=False,
+                now=now,
             )
             token = await create_invitation(
                 repos, user_id=user.id, company_id=company_id, created_by=actor.user_id, now=now
             )
         await repos.people.add_membership(
-            user_id=user.id, company_id=company_id, role=Role.ACCOUNTANT,
-            granted_by=actor.user_id, now=now,
+            user_id=user.id,
+            company_id=company_id,
+            role=Role.ACCOUNTANT,
+            granted_by=actor.user_id,
+            now=now,
         )
     return user, token
 
@@ -228,8 +254,11 @@ async def create_operator(
             assert user is not None
             return user
         return await repos.people.add_user(
-            email=checked_email, full_name=checked_name, password_hash=password_hash,
-            is_operator=True, now=now,
+            email=checked_email,
+            full_name=checked_name,
+            password_hash=password_hash,
+            is_operator=True,
+            now=now,
         )
 
 

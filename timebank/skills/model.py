@@ -64,8 +64,11 @@ def load_taxonomy() -> Taxonomy:
     domain_codes = {domain.code for domain in domains}
     skills = tuple(
         TaxonomySkill(
-            code=s["code"], domain_code=s["domain"], label_fr=s["label_fr"],
-            label_en=s["label_en"], esco_uri=s.get("esco_uri"),
+            code=s["code"],
+            domain_code=s["domain"],
+            label_fr=s["label_fr"],
+            label_en=s["label_en"],
+            esco_uri=s.get("esco_uri"),
         )
         for s in raw["skills"]
     )

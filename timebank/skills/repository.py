@@ -10,14 +10,22 @@ from timebank.skills.model import Skill, SkillDomain, Taxonomy
 
 def _skill_from_row(row: dict[str, Any]) -> Skill:
     return Skill(
-        id=row["id"], code=row["code"], domain_code=row["domain.code"],
-        label_fr=row["label_fr"], label_en=row["label_en"], esco_uri=row["esco_uri"],
+        id=row["id"],
+        code=row["code"],
+        domain_code=row["domain.code"],
+        label_fr=row["label_fr"],
+        label_en=row["label_en"],
+        esco_uri=row["esco_uri"],
     )
 
 
 _SKILL_COLUMNS = (
-    SkillTable.id, SkillTable.code, SkillTable.domain.code, SkillTable.label_fr,
-    SkillTable.label_en, SkillTable.esco_uri,
+    SkillTable.id,
+    SkillTable.code,
+    SkillTable.domain.code,
+    SkillTable.label_fr,
+    SkillTable.label_en,
+    SkillTable.esco_uri,
 )
 
 
@@ -31,33 +39,49 @@ class SkillRepository:
         for domain in taxonomy.domains:
             if domain.code in domain_ids:
                 await SkillDomainTable.update(
-                    {SkillDomainTable.label_fr: domain.label_fr,
-                     SkillDomainTable.label_en: domain.label_en}
+                    {
+                        SkillDomainTable.label_fr: domain.label_fr,
+                        SkillDomainTable.label_en: domain.label_en,
+                    }
                 ).where(SkillDomainTable.id == domain_ids[domain.code])
             else:
                 rows = await SkillDomainTable.insert(
-                    SkillDomainTable(code=domain.code, label_fr=domain.label_fr,
-                                     label_en=domain.label_en)
+                    SkillDomainTable(
+                        code=domain.code, label_fr=domain.label_fr, label_en=domain.label_en
+                    )
                 ).returning(SkillDomainTable.id)
                 domain_ids[domain.code] = rows[0]["id"]
         existing = {row["code"] for row in await SkillTable.select(SkillTable.code)}
         added = 0
         for skill in taxonomy.skills:
-            values = {
-                "domain": domain_ids[skill.domain_code], "label_fr": skill.label_fr,
-                "label_en": skill.label_en, "esco_uri": skill.esco_uri,
-            }
+            domain_id = domain_ids[skill.domain_code]
             if skill.code in existing:
-                await SkillTable.update(values).where(SkillTable.code == skill.code)
+                await SkillTable.update(
+                    {
+                        SkillTable.domain: domain_id,
+                        SkillTable.label_fr: skill.label_fr,
+                        SkillTable.label_en: skill.label_en,
+                        SkillTable.esco_uri: skill.esco_uri,
+                    }
+                ).where(SkillTable.code == skill.code)
             else:
-                await SkillTable.insert(SkillTable(code=skill.code, **values))
+                row = SkillTable(
+                    code=skill.code,
+                    domain=domain_id,
+                    label_fr=skill.label_fr,
+                    label_en=skill.label_en,
+                    esco_uri=skill.esco_uri,
+                )
+                await SkillTable.insert(row)
                 added += 1
         return added
 
     async def domains(self) -> list[SkillDomain]:
         rows = await SkillDomainTable.select().order_by(SkillDomainTable.code)
-        return [SkillDomain(code=r["code"], label_fr=r["label_fr"], label_en=r["label_en"])
-                for r in rows]
+        return [
+            SkillDomain(code=r["code"], label_fr=r["label_fr"], label_en=r["label_en"])
+            for r in rows
+        ]
 
     async def all(self, *, domain_code: str | None = None) -> list[Skill]:
         query = SkillTable.select(*_SKILL_COLUMNS).order_by(SkillTable.code)

@@ -24,7 +24,9 @@ async def list_domains(uow: UnitOfWork) -> list[SkillDomain]:
         return await repos.skills.domains()
 
 
-async def resolve_skill_codes(repos: Repositories, codes: list[str], *, field: str) -> dict[str, Skill]:
+async def resolve_skill_codes(
+    repos: Repositories, codes: list[str], *, field: str
+) -> dict[str, Skill]:
     """Map skill codes to skills; refuse the first unknown code, naming the field."""
     found = await repos.skills.by_codes(sorted(set(codes)))
     for index, code in enumerate(codes):

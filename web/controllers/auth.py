@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from timebank.companies.use_cases import CompanyInput
-from timebank.config import Settings
-from timebank.db.unit_of_work import UnitOfWork
 from timebank.people import use_cases
-from timebank.people.model import Actor, LoginResult
+from timebank.people.model import LoginResult
 from web.auth import SESSION_COOKIE, auth_info
+from web.dependencies import AppSettings, CurrentActor, Now, Uow
 from web.schemas import (
     CompanyIn,
     CompanyOut,
@@ -29,24 +28,41 @@ from web.schemas import (
 PUBLIC = {"public": True}
 
 
-def company_input(data: CompanyIn) -> CompanyInput:
+def company_input(data: JSONBody[CompanyIn]) -> CompanyInput:
     return CompanyInput(
-        siren=data.siren, name=data.name, address=data.address, postal_code=data.postal_code,
-        city=data.city, headcount_band=data.headcount_band, naf_code=data.naf_code,
-        has_cse=data.has_cse, latitude=data.latitude, longitude=data.longitude,
+        siren=data.siren,
+        name=data.name,
+        address=data.address,
+        postal_code=data.postal_code,
+        city=data.city,
+        headcount_band=data.headcount_band,
+        naf_code=data.naf_code,
+        has_cse=data.has_cse,
+        latitude=data.latitude,
+        longitude=data.longitude,
     )
 
 
-def session_response(result: LoginResult, settings: Settings) -> Response[SessionOut]:
+def session_response(result: LoginResult, settings: AppSettings) -> Response[SessionOut]:
     """The token in the body (API clients) and in an HttpOnly cookie (pages)."""
-    body = SessionOut(token=result.token, csrf_token=result.csrf_token,
-                      expires_at=result.expires_at, user=MeOut.of(result.actor))
+    body = SessionOut(
+        token=result.token,
+        csrf_token=result.csrf_token,
+        expires_at=result.expires_at,
+        user=MeOut.of(result.actor),
+    )
     return Response(
         body,
         cookies=[
-            Cookie(key=SESSION_COOKIE, value=result.token, httponly=True, samesite="lax",
-                   secure=settings.cookie_secure, path="/",
-                   max_age=settings.session_hours * 3600)
+            Cookie(
+                key=SESSION_COOKIE,
+                value=result.token,
+                httponly=True,
+                samesite="lax",
+                secure=settings.cookie_secure,
+                path="/",
+                max_age=settings.session_hours * 3600,
+            )
         ],
     )
 
@@ -56,38 +72,51 @@ class AuthController(Controller):
     tags = ["Authentification"]
 
     @post("/signup", opt=PUBLIC, status_code=HTTP_201_CREATED)
-    async def sign_up(self, data: SignupIn, uow: UnitOfWork, now: datetime) -> SignupOut:
+    async def sign_up(self, data: JSONBody[SignupIn], uow: Uow, now: Now) -> SignupOut:
         """Register a company and its first admin."""
         result = await use_cases.sign_up_company_admin(
-            uow, email=data.email, password=data.password, full_name=data.full_name,
-            company=company_input(data.company), now=now,
+            uow,
+            email=data.email,
+            password=data.password,
+            full_name=data.full_name,
+            company=company_input(data.company),
+            now=now,
         )
-        return SignupOut(user_id=result.user.id, email=result.user.email,
-                         company=CompanyOut.of(result.company))
+        return SignupOut(
+            user_id=result.user.id, email=result.user.email, company=CompanyOut.of(result.company)
+        )
 
     @post("/login", opt=PUBLIC, status_code=HTTP_200_OK)
     async def log_in(
-        self, data: LoginIn, uow: UnitOfWork, now: datetime, settings: Settings
+        self, data: JSONBody[LoginIn], uow: Uow, now: Now, settings: AppSettings
     ) -> Response[SessionOut]:
         """Open a session: returns a bearer token and sets the session cookie."""
-        result = await use_cases.log_in(uow, email=data.email, password=data.password, now=now,
-                                        session_hours=settings.session_hours)
+        result = await use_cases.log_in(
+            uow,
+            email=data.email,
+            password=data.password,
+            now=now,
+            session_hours=settings.session_hours,
+        )
         return session_response(result, settings)
 
     @post("/invitations/accept", opt=PUBLIC, status_code=HTTP_200_OK)
     async def accept_invitation(
-        self, data: InvitationAcceptIn, uow: UnitOfWork, now: datetime, settings: Settings
+        self, data: JSONBody[InvitationAcceptIn], uow: Uow, now: Now, settings: AppSettings
     ) -> Response[SessionOut]:
         """An invited person chooses a password and is logged in."""
         result = await use_cases.accept_invitation(
-            uow, token=data.token, password=data.password, now=now,
+            uow,
+            token=data.token,
+            password=data.password,
+            now=now,
             session_hours=settings.session_hours,
         )
         return session_response(result, settings)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def log_out(
-        self, request: Request[Any, Any, Any], uow: UnitOfWork, now: datetime, actor: Actor
+        self, request: Request[Any, Any, Any], uow: Uow, now: Now, actor: CurrentActor
     ) -> Response[None]:
         """Revoke the current session."""
         del actor
@@ -99,6 +128,6 @@ class AuthController(Controller):
         return response
 
     @get("/me")
-    async def me(self, actor: Actor) -> MeOut:
+    async def me(self, actor: CurrentActor) -> MeOut:
         """Who am I, and for which companies do I act."""
         return MeOut.of(actor)

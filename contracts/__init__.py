@@ -1,0 +1,1 @@
+"""Contract templates, amortisation maths and statements (Jinja2 rendering)."""

@@ -1,0 +1,42 @@
+"""Test set-up shared by every layer.
+
+The database comes from TIMEBANK_DATABASE_URL: CI runs the whole suite once on SQLite (the
+default, a fresh file per run) and once on a fresh PostgreSQL database. Tests never assume an
+empty database: each one creates its own companies and people with unique SIRENs and e-mails.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator
+
+import pytest
+
+if not os.environ.get("TIMEBANK_DATABASE_URL"):
+    _DIRECTORY = tempfile.mkdtemp(prefix="timebank-tests-")
+    os.environ["TIMEBANK_DATABASE_URL"] = f"sqlite:///{_DIRECTORY}/tests.sqlite3"
+os.environ.setdefault("TIMEBANK_SECRET_KEY", "test-secret-key-that-is-long-enough-1234567890")
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+async def database(anyio_backend: str) -> AsyncIterator[None]:
+    """Open the database once per run, migrate it and load the taxonomy."""
+    del anyio_backend
+    from timebank.config import get_settings
+    from timebank.db.engine import close_database, open_database
+    from timebank.db.migrate import migrate
+    from timebank.db.unit_of_work import engine, piccolo_unit_of_work
+    from timebank.skills.use_cases import sync_taxonomy
+
+    settings = get_settings()
+    await open_database(engine(), settings.database)
+    await migrate()
+    await sync_taxonomy(piccolo_unit_of_work)
+    yield
+    await close_database(engine(), settings.database)

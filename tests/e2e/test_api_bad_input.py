@@ -1,0 +1,249 @@
+"""Every refusal of bad input is a 4xx with a code, French and English messages, the field,
+and nothing written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.helpers import (
+    PASSWORD,
+    company_json,
+    invalid_siren,
+    need_json,
+    new_email,
+    new_siren,
+    row_counts,
+    sign_up,
+)
+
+pytestmark = pytest.mark.anyio
+Client = httpx.AsyncClient
+
+
+def assert_problem(response: Any, status: int, code: str, field: str | None) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"code", "message", "message_en", "field"}
+    assert (body["code"], body["field"]) == (code, field)
+    assert body["message"] and body["message_en"] and body["message"] != body["message_en"]
+
+
+def signup_json(**company: object) -> dict[str, object]:
+    return {
+        "email": new_email(),
+        "password": PASSWORD,
+        "full_name": "Alex Dupont",
+        "company": company_json(**company),
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "code", "field"),
+    [
+        (lambda: signup_json(siren=invalid_siren()), "invalid_siren", "siren"),
+        (lambda: signup_json(name="x" * 201), "text_too_long", "name"),
+        (lambda: {**signup_json(), "email": "not-an-email"}, "invalid_email", "email"),
+        (lambda: {**signup_json(), "full_name": "y" * 500}, "text_too_long", "full_name"),
+        (lambda: signup_json(postal_code="3500"), "invalid_postal_code", "postal_code"),
+        (lambda: signup_json(naf_code="62-01"), "invalid_naf_code", "naf_code"),
+        (lambda: {**signup_json(), "password": "short"}, "invalid_password", "password"),
+    ],
+)
+async def test_bad_signup_is_refused_and_writes_nothing(
+    client: Client, payload: Any, code: str, field: str
+) -> None:
+    before = await row_counts()
+    response = await client.post("/api/v1/auth/signup", json=payload())
+    assert_problem(response, 422, code, field)
+    assert await row_counts() == before
+
+
+async def test_duplicate_siren_is_a_409_and_writes_nothing(client: Client) -> None:
+    siren = new_siren()
+    first = await client.post("/api/v1/auth/signup", json=signup_json(siren=siren))
+    assert first.status_code == 201
+    before = await row_counts()
+    response = await client.post("/api/v1/auth/signup", json=signup_json(siren=siren))
+    assert_problem(response, 409, "duplicate_siren", "siren")
+    assert await row_counts() == before
+
+
+async def test_malformed_body_is_a_400_naming_the_field(client: Client) -> None:
+    response = await client.post(
+        "/api/v1/auth/signup", json={**signup_json(), "company": {"siren": 12}}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+    not_json = await client.post(
+        "/api/v1/auth/login", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert not_json.status_code == 400
+
+
+@pytest.fixture
+async def admin_headers(client: Client) -> tuple[int, dict[str, str]]:
+    admin = await sign_up()
+    response = await client.post(
+        "/api/v1/auth/login", json={"email": admin.email, "password": PASSWORD}
+    )
+    return admin.company_id, {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        (
+            {"skills": [{"skill": "underwater-basketry", "min_level": 2}]},
+            "unknown_skill",
+            "skills[0].skill",
+        ),
+        (
+            {"skills": [{"skill": "seo", "min_level": 5}]},
+            "invalid_skill_level",
+            "skills[0].min_level",
+        ),
+        (
+            {"skills": [{"skill": "seo", "min_level": 0}]},
+            "invalid_skill_level",
+            "skills[0].min_level",
+        ),
+        ({"estimated_minutes": -60}, "negative_hours", "estimated_minutes"),
+        (
+            {
+                "estimated_minutes": 400 * 60,
+                "window_start": "2027-01-01",
+                "window_end": "2027-01-31",
+            },
+            "absurd_hours",
+            "estimated_minutes",
+        ),
+        (
+            {"window_start": "2027-03-01", "window_end": "2027-01-31"},
+            "end_before_start",
+            "window_end",
+        ),
+        ({"title": "t" * 201}, "text_too_long", "title"),
+        ({"description": "d" * 5001}, "text_too_long", "description"),
+        ({"skills": []}, "required", "skills"),
+        ({"language": "xx"}, "unknown_language", "language"),
+    ],
+)
+async def test_bad_need_is_refused_and_writes_nothing(
+    client: Client,
+    admin_headers: tuple[int, dict[str, str]],
+    overrides: dict[str, object],
+    code: str,
+    field: str,
+) -> None:
+    company_id, headers = admin_headers
+    before = await row_counts()
+    response = await client.post(
+        f"/api/v1/companies/{company_id}/needs", headers=headers, json=need_json(**overrides)
+    )
+    assert_problem(response, 422, code, field)
+    assert await row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("profile", "code", "field"),
+    [
+        ({"skills": [{"skill": "seo", "level": 7}]}, "invalid_skill_level", "skills[0].level"),
+        ({"skills": [{"skill": "nope", "level": 2}]}, "unknown_skill", "skills[0].skill"),
+        ({"offered_minutes_per_month": -1}, "negative_hours", "offered_minutes_per_month"),
+        ({"offered_minutes_per_month": 300 * 60}, "absurd_hours", "offered_minutes_per_month"),
+        ({"travel_radius_km": 100_000}, "out_of_range", "travel_radius_km"),
+    ],
+)
+async def test_bad_profile_is_refused_and_writes_nothing(
+    client: Client,
+    admin_headers: tuple[int, dict[str, str]],
+    profile: dict[str, object],
+    code: str,
+    field: str,
+) -> None:
+    company_id, headers = admin_headers
+    invited = await client.post(
+        f"/api/v1/companies/{company_id}/employees",
+        headers=headers,
+        json={
+            "email": new_email(),
+            "full_name": "Sam",
+            "job_title": "Graphiste",
+            "annual_gross_salary_cents": 3_000_000,
+            "employer_charge_rate_basis_points": 4000,
+        },
+    )
+    employee_id = invited.json()["employee"]["id"]
+    before = await row_counts()
+    body = {
+        "offered_minutes_per_month": 600,
+        "remote_ok": True,
+        "travel_radius_km": 20,
+        "languages": ["fr"],
+        **profile,
+    }
+    response = await client.put(
+        f"/api/v1/employees/{employee_id}/profile", headers=headers, json=body
+    )
+    assert_problem(response, 422, code, field)
+    assert await row_counts() == before
+    unchanged = await client.get(f"/api/v1/employees/{employee_id}", headers=headers)
+    assert unchanged.json()["offered_minutes_per_month"] == 0
+
+
+@pytest.mark.parametrize(
+    ("invite", "code", "field"),
+    [
+        ({"email": "nobody"}, "invalid_email", "email"),
+        ({"annual_gross_salary_cents": -5}, "out_of_range", "annual_gross_salary_cents"),
+        (
+            {"employer_charge_rate_basis_points": 20_000},
+            "out_of_range",
+            "employer_charge_rate_basis_points",
+        ),
+        ({"annual_work_hours": 0}, "out_of_range", "annual_work_hours"),
+        ({"job_title": "j" * 300}, "text_too_long", "job_title"),
+    ],
+)
+async def test_bad_employee_invitation_is_refused_and_writes_nothing(
+    client: Client,
+    admin_headers: tuple[int, dict[str, str]],
+    invite: dict[str, object],
+    code: str,
+    field: str,
+) -> None:
+    company_id, headers = admin_headers
+    before = await row_counts()
+    body = {
+        "email": new_email(),
+        "full_name": "Sam",
+        "job_title": "Graphiste",
+        "annual_gross_salary_cents": 3_000_000,
+        "employer_charge_rate_basis_points": 4000,
+        **invite,
+    }
+    response = await client.post(
+        f"/api/v1/companies/{company_id}/employees", headers=headers, json=body
+    )
+    assert_problem(response, 422, code, field)
+    assert await row_counts() == before
+
+
+async def test_page_size_over_the_limit_is_refused(
+    client: Client, admin_headers: tuple[int, dict[str, str]]
+) -> None:
+    _, headers = admin_headers
+    response = await client.get("/api/v1/needs?limit=201", headers=headers)
+    assert_problem(response, 422, "out_of_range", "limit")
+
+
+async def test_unknown_route_and_unknown_record_are_404(
+    client: Client, admin_headers: tuple[int, dict[str, str]]
+) -> None:
+    _, headers = admin_headers
+    assert (await client.get("/api/v1/nothing-here", headers=headers)).status_code == 404
+    missing = await client.get("/api/v1/needs/999999999", headers=headers)
+    assert_problem(missing, 404, "need_not_found", None)

@@ -1,0 +1,150 @@
+"""The `timebank` command: serve the demo (the README's first command), refuse bad settings,
+migrate, create the operator."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SERVE_START_SECONDS_MAX = 120
+
+
+def timebank(
+    args: list[str], env: dict[str, str], **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "web.cli", *args],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        check=False,
+        **kwargs,
+    )
+
+
+def environment(**overrides: str | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str, data: dict[str, object] | None = None) -> tuple[int, Any]:
+    body = None if data is None else json.dumps(data).encode()
+    request = urllib.request.Request(url, data=body, headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_malformed_database_url_stops_with_a_clear_message() -> None:
+    result = timebank(["db", "migrate"], environment(TIMEBANK_DATABASE_URL="mysql://db/x"))
+    assert result.returncode == 2
+    assert "TIMEBANK_DATABASE_URL" in result.stderr and "unsupported scheme" in result.stderr
+
+
+def test_unreachable_database_stops_with_a_clear_message() -> None:
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/nothing"
+    result = timebank(["serve"], environment(TIMEBANK_DATABASE_URL=url))
+    assert result.returncode == 2
+    assert "injoignable" in result.stderr and "unreachable" in result.stderr
+
+
+def test_migrate_and_create_operator_on_the_configured_database() -> None:
+    env = environment()
+    migrated = timebank(["db", "migrate"], env)
+    assert migrated.returncode == 0, migrated.stderr
+    email = f"operator-{time.time_ns()}@test.example"
+    created = timebank(
+        ["users", "create-operator", "--email", email, "--password-stdin"],
+        env,
+        input="a-strong-password\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert email in created.stdout
+    too_short = timebank(
+        ["users", "create-operator", "--email", email, "--password-stdin"], env, input="short\n"
+    )
+    assert too_short.returncode == 1 and "mot de passe" in too_short.stderr.lower()
+
+
+def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
+    """`timebank serve --demo` in an empty folder: health, OpenAPI, demo logins all work."""
+    port = free_port()
+    env = environment(TIMEBANK_DATABASE_URL=None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVE_START_SECONDS_MAX
+        while True:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                status, health = fetch(f"{base}/healthz")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the service did not start in time"
+                time.sleep(0.5)
+        assert (status, health["database"]) == (200, "sqlite")
+        assert (tmp_path / "timebank.sqlite3").exists()
+        status, schema = fetch(f"{base}/schema/openapi.json")
+        assert status == 200 and len(schema["paths"]) >= 25
+        status, session = fetch(
+            f"{base}/api/v1/auth/login",
+            {"email": "operateur@demo.example", "password": "demo-bourse-2026"},
+        )
+        assert status == 200 and session["user"]["is_operator"] is True
+        request = urllib.request.Request(
+            f"{base}/api/v1/companies?limit=1",
+            headers={"Authorization": f"Bearer {session['token']}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["total"] == 152
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "Ouvrez http://127.0.0.1:" in output
+    assert "operateur@demo.example / demo-bourse-2026" in output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["db", "migrate"],
+        ["users", "create-operator", "--email", "x@test.example", "--password-stdin"],
+    ],
+)
+def test_sqlite_file_in_a_missing_folder_is_refused(command: list[str], tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/missing/folder/db.sqlite3"
+    result = timebank(command, environment(TIMEBANK_DATABASE_URL=url), input="whatever-pass\n")
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr

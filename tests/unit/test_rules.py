@@ -1,0 +1,147 @@
+"""Input rules: each refusal names its field and code, in French and English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from timebank import rules
+from timebank.companies.model import draft_company, validate_siren
+from timebank.errors import InvalidInput
+from timebank.geography import departement_of, distance_km, region_of
+
+
+def refusal(function: object, *args: object, **kwargs: object) -> InvalidInput:
+    with pytest.raises(InvalidInput) as caught:
+        function(*args, **kwargs)  # type: ignore[operator]
+    assert caught.value.message_fr and caught.value.message_en
+    return caught.value
+
+
+def test_valid_siren_passes_and_spaces_are_removed() -> None:
+    assert validate_siren("732 829 320") == "732829320"
+
+
+@pytest.mark.parametrize("bad", ["732829321", "12345678", "abcdefghi", "", "7328293200"])
+def test_invalid_siren_is_refused_with_field(bad: str) -> None:
+    error = refusal(validate_siren, bad)
+    assert (error.code, error.field) == ("invalid_siren", "siren")
+
+
+def test_over_long_text_is_refused() -> None:
+    error = refusal(rules.text, "x" * 201, field="name", length_max=200)
+    assert (error.code, error.field) == ("text_too_long", "name")
+
+
+def test_required_text_cannot_be_blank() -> None:
+    assert refusal(rules.text, "   ", field="title", length_max=10).code == "required"
+
+
+@pytest.mark.parametrize(
+    "bad", ["plainaddress", "a@b", "@example.fr", "a b@example.fr", "x" * 250 + "@example.fr"]
+)
+def test_malformed_email_is_refused(bad: str) -> None:
+    assert refusal(rules.email, bad).code == "invalid_email"
+
+
+def test_email_is_lower_cased() -> None:
+    assert rules.email(" Camille.Martin@Example.FR ") == "camille.martin@example.fr"
+
+
+def test_negative_hours_are_refused() -> None:
+    assert refusal(rules.minutes, -1, field="m", high=100).code == "negative_hours"
+
+
+def test_more_than_a_month_of_work_is_absurd() -> None:
+    high = rules.MONTH_WORK_MINUTES_MAX
+    assert rules.minutes(high, field="m", high=high) == high
+    assert refusal(rules.minutes, high + 1, field="m", high=high).code == "absurd_hours"
+
+
+@pytest.mark.parametrize("level", [0, 5, -1, True])
+def test_skill_level_outside_one_to_four_is_refused(level: int) -> None:
+    assert refusal(rules.skill_level, level).code == "invalid_skill_level"
+
+
+def test_end_before_start_is_refused() -> None:
+    error = refusal(rules.date_order, date(2027, 1, 2), date(2027, 1, 1), field="window_end")
+    assert (error.code, error.field) == ("end_before_start", "window_end")
+    assert "01/01/2027" in error.message_fr
+
+
+def test_unknown_language_is_refused_and_duplicates_collapse() -> None:
+    assert rules.languages(["fr", "EN", "fr"]) == ("fr", "en")
+    assert refusal(rules.languages, ["fr", "klingon"]).code == "unknown_language"
+    assert refusal(rules.languages, []).code == "required"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"), [("62.01Z", "62.01Z"), ("47.71z", "47.71Z"), ("", None), (None, None)]
+)
+def test_naf_code_is_normalised(code: str | None, expected: str | None) -> None:
+    assert rules.naf_code(code) == expected
+
+
+def test_malformed_naf_code_is_refused() -> None:
+    assert refusal(rules.naf_code, "6201Z").code == "invalid_naf_code"
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "departement", "region"),
+    [
+        ("35000", "35", "Bretagne"),
+        ("67000", "67", "Grand Est"),
+        ("20000", "2A", "Corse"),
+        ("20200", "2B", "Corse"),
+        ("97400", "974", "La Réunion"),
+        ("75011", "75", "Île-de-France"),
+    ],
+)
+def test_departement_and_region_come_from_the_postal_code(
+    postal_code: str, departement: str, region: str
+) -> None:
+    assert departement_of(postal_code) == departement
+    assert region_of(departement) == region
+
+
+def test_postal_code_of_no_departement_is_refused() -> None:
+    assert refusal(departement_of, "98000").code == "unknown_departement"
+
+
+def test_company_draft_needs_both_coordinates() -> None:
+    error = refusal(
+        draft_company,
+        siren="732829320",
+        name="X",
+        address="",
+        postal_code="35000",
+        city="",
+        headcount_band_value="0-9",
+        naf_code=None,
+        has_cse=False,
+        latitude=48.0,
+        longitude=None,
+    )
+    assert (error.code, error.field) == ("incomplete_coordinates", "longitude")
+
+
+def test_unknown_headcount_band_is_refused() -> None:
+    error = refusal(
+        draft_company,
+        siren="732829320",
+        name="X",
+        address="",
+        postal_code="35000",
+        city="",
+        headcount_band_value="250+",
+        naf_code=None,
+        has_cse=False,
+    )
+    assert error.field == "headcount_band"
+
+
+def test_haversine_distance_paris_lyon() -> None:
+    # Paris (48.8566, 2.3522) to Lyon (45.7640, 4.8357): about 392 km on the great circle.
+    assert 390 < distance_km(48.8566, 2.3522, 45.7640, 4.8357) < 394
+    assert distance_km(45.0, 5.0, 45.0, 5.0) == 0
