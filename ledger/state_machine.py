@@ -430,7 +430,8 @@ def apply_batch(
         if failed:
             result = decided[0][0]
             outcomes.append(EventOutcome(start, chain[0].id, result, None))
-            if result in REMEMBERED_RESULTS:
+            # A replayed refusal is already remembered; only a fresh one is recorded.
+            if result in REMEMBERED_RESULTS and chain[0].id not in snapshot.rejections:
                 rejection = Rejection(chain[0].id, chain[0].fingerprint(), result, now)
                 snapshot.rejections[rejection.id] = rejection
                 rejections.append(rejection)

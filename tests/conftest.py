@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -28,6 +29,7 @@ def anyio_backend() -> str:
 async def database(anyio_backend: str) -> AsyncIterator[None]:
     """Open the database once per run, migrate it and load the taxonomy."""
     del anyio_backend
+    from timebank.book.use_cases import ensure_system_accounts
     from timebank.config import get_settings
     from timebank.db.engine import close_database, open_database
     from timebank.db.migrate import migrate
@@ -37,6 +39,7 @@ async def database(anyio_backend: str) -> AsyncIterator[None]:
     settings = get_settings()
     await open_database(engine(), settings.database)
     await migrate()
+    await ensure_system_accounts(piccolo_unit_of_work, now=datetime.now(UTC))
     await sync_taxonomy(piccolo_unit_of_work)
     yield
     await close_database(engine(), settings.database)

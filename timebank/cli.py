@@ -27,6 +27,13 @@ EXIT_BAD_SETUP = 2
 
 
 def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ledger = subparsers.add_parser("ledger", help="grand livre / ledger")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_commands.add_parser(
+        "verify", help="recalculer et vérifier le grand livre / recompute and check the ledger"
+    )
+    ledger_commands.add_parser("expire", help="expirer les réservations échues / expire holds")
+
     db = subparsers.add_parser("db", help="base de données / database")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("migrate", help="appliquer les migrations / apply migrations")
@@ -68,11 +75,13 @@ async def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) ->
 
 async def prepare_database(*, verbose: bool) -> int:
     """Apply migrations and load the skill taxonomy; return how many skills were added."""
+    from timebank.book.use_cases import ensure_system_accounts
     from timebank.db.migrate import migrate
     from timebank.db.unit_of_work import piccolo_unit_of_work
     from timebank.skills.use_cases import sync_taxonomy
 
     await migrate(verbose=verbose)
+    await ensure_system_accounts(piccolo_unit_of_work, now=datetime.now(UTC))
     return await sync_taxonomy(piccolo_unit_of_work)
 
 
@@ -141,4 +150,28 @@ async def _dispatch(args: argparse.Namespace) -> int:
         )
         print(f"Opérateur prêt : {user.email}")
         return EXIT_OK
+    if args.command == "ledger":
+        return await _ledger_command(args)
     return fail(f"commande inconnue : {args.command}")
+
+
+async def _ledger_command(args: argparse.Namespace) -> int:
+    from timebank.book.use_cases import expire_pending, verify
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+
+    if args.ledger_command == "expire":
+        expired = await expire_pending(piccolo_unit_of_work, clock=lambda: datetime.now(UTC))
+        print(f"Réservations expirées : {expired}")
+        return EXIT_OK
+    report = await verify(piccolo_unit_of_work)
+    print(f"{report.transfers_checked} virements et {report.accounts_checked} comptes vérifiés.")
+    if report.ok:
+        print("Grand livre intègre / ledger verified: OK")
+        return EXIT_OK
+    print(
+        f"Premier enregistrement en défaut / first broken record: {report.first_broken}",
+        file=sys.stderr,
+    )
+    for problem in report.problems[1:20]:
+        print(f"  - {problem}", file=sys.stderr)
+    return EXIT_FAILURE

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from timebank import rules
+from timebank.book.use_cases import ensure_company_accounts
 from timebank.companies.model import Company, draft_company
 from timebank.companies.repository import duplicate_siren
 from timebank.db.unit_of_work import UnitOfWork
@@ -60,7 +61,9 @@ async def create_company(
     async with uow() as repos:
         if await repos.companies.get_by_siren(draft.siren) is not None:
             raise duplicate_siren(draft.siren)
-        return await repos.companies.add(draft, now=now)
+        company = await repos.companies.add(draft, now=now)
+        await ensure_company_accounts(repos, company.id, now=now)
+        return company
 
 
 async def get_company(uow: UnitOfWork, actor: Actor, company_id: int) -> Company:

@@ -54,7 +54,9 @@ def make_engine(database: DatabaseSettings) -> Any:
     return PostgresEngine(config=config)
 
 
-async def open_database(engine: Any, database: DatabaseSettings) -> None:
+async def open_database(
+    engine: Any, database: DatabaseSettings, *, pool_size_max: int = POSTGRES_POOL_SIZE_MAX
+) -> None:
     """Create the SQLite file (WAL) or start the PostgreSQL pool; raise DatabaseUnavailable."""
     if database.kind is DatabaseKind.SQLITE:
         assert database.sqlite_path is not None
@@ -70,7 +72,7 @@ async def open_database(engine: Any, database: DatabaseSettings) -> None:
             raise DatabaseUnavailable(f"SQLite refused WAL mode (got {mode})")
         return
     try:
-        await engine.start_connection_pool(min_size=1, max_size=POSTGRES_POOL_SIZE_MAX)
+        await engine.start_connection_pool(min_size=1, max_size=pool_size_max)
     except (OSError, TimeoutError) as exc:
         raise DatabaseUnavailable(f"cannot reach {database.describe()}: {exc}") from exc
     except Exception as exc:  # asyncpg raises many classes; all mean "not usable".

@@ -1,4 +1,9 @@
-"""The single Piccolo app of the project: every table and one migration history."""
+"""The single Piccolo app of the project: every table and one migration history.
+
+Tables declare `id = Serial(primary_key=True)` explicitly (for the type checker); Piccolo's
+`--auto` then proposes to add `id` to tables created before that, which already have it: drop
+those `add_column(... column_name="id" ...)` operations from a generated migration.
+"""
 
 import os
 

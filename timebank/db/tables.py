@@ -170,3 +170,81 @@ class GroupMemberTable(Table, tablename="group_member"):
     company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
     joined_on = Date()
     left_on = Date(null=True, default=None)
+
+
+class LedgerAccountTable(Table, tablename="ledger_account"):
+    """A ledger account: a company's (or the programme's) balance in one unit.
+
+    Counters only grow or shrink through transfers; limits are also CHECKed by the database.
+    """
+
+    id = Serial(primary_key=True)
+    unit = Varchar(length=8)
+    kind = Varchar(length=20)
+    company = ForeignKey(
+        references=CompanyTable, on_delete=RESTRICT, null=True, default=None, index=True
+    )
+    balance_min = BigInt(null=True, default=None)
+    balance_max = BigInt(null=True, default=None)
+    debits_pending = BigInt(default=0)
+    debits_posted = BigInt(default=0)
+    credits_pending = BigInt(default=0)
+    credits_posted = BigInt(default=0)
+    version = BigInt(default=0)
+    created_at = Timestamptz()
+
+
+class LedgerTransferTable(Table, tablename="ledger_transfer"):
+    """An immutable transfer; `sequence` orders the hash chain. Updates and deletes are refused."""
+
+    id = Varchar(length=36, primary_key=True)
+    sequence = BigInt(unique=True)
+    kind = Varchar(length=16)
+    unit = Varchar(length=8)
+    code = Varchar(length=20)
+    debit_account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT, index=True)
+    credit_account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT, index=True)
+    amount = BigInt()
+    pending_id = Varchar(length=36, null=True, default=None)
+    expires_at = Timestamptz(null=True, default=None)
+    external_ref = Varchar(length=100, null=True, default=None, index=True)
+    reverses_id = Varchar(length=36, null=True, default=None)
+    request_hash = Varchar(length=64)
+    created_at = Timestamptz(index=True)
+    previous_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+
+
+class LedgerEntryTable(Table, tablename="ledger_entry"):
+    """One account's side of a transfer, with the account's counters after it."""
+
+    id = Serial(primary_key=True)
+    transfer = ForeignKey(references=LedgerTransferTable, on_delete=RESTRICT, index=True)
+    account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT)
+    account_version = BigInt()
+    debits_pending_delta = BigInt()
+    debits_posted_delta = BigInt()
+    credits_pending_delta = BigInt()
+    credits_posted_delta = BigInt()
+    balance_after = BigInt()
+    debits_pending_after = BigInt()
+    credits_pending_after = BigInt()
+    created_at = Timestamptz()
+
+
+class LedgerRejectionTable(Table, tablename="ledger_rejection"):
+    """A remembered refusal: the same id and request get the same result forever."""
+
+    id = Varchar(length=36, primary_key=True)
+    request_hash = Varchar(length=64)
+    result = Varchar(length=48)
+    created_at = Timestamptz()
+
+
+class LedgerHeadTable(Table, tablename="ledger_head"):
+    """The single row holding the end of the hash chain; writers lock it to append."""
+
+    id = Integer(primary_key=True)
+    last_sequence = BigInt(default=0)
+    last_hash = Varchar(length=64)
+    last_created_at = Timestamptz(null=True, default=None)

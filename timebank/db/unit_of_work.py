@@ -13,6 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from timebank.book.repository import BookRepository
 from timebank.companies.repository import CompanyRepository
 from timebank.db.tables import CompanyTable
 from timebank.employees.repository import EmployeeRepository
@@ -30,6 +31,7 @@ class Repositories:
     skills: SkillRepository
     needs: NeedRepository
     groups: GroupRepository
+    book: BookRepository
 
 
 @runtime_checkable
@@ -46,6 +48,7 @@ _REPOSITORIES = Repositories(
     skills=SkillRepository(),
     needs=NeedRepository(),
     groups=GroupRepository(),
+    book=BookRepository(),
 )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
+from timebank.book.use_cases import ensure_company_accounts
 from timebank.companies.model import Company, draft_company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.demo.plan import (
@@ -59,7 +60,9 @@ async def _add_company(repos: Repositories, planned: PlannedCompany, now: dateti
         latitude=planned.latitude,
         longitude=planned.longitude,
     )
-    return await repos.companies.add(draft, now=now)
+    company = await repos.companies.add(draft, now=now)
+    await ensure_company_accounts(repos, company.id, now=now)
+    return company
 
 
 async def _add_employee(

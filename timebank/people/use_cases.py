@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from timebank import rules
+from timebank.book.use_cases import ensure_company_accounts
 from timebank.companies.model import Company, draft_company
 from timebank.companies.repository import duplicate_siren
 from timebank.companies.use_cases import CompanyInput
@@ -67,6 +68,7 @@ async def sign_up_company_admin(
         if await repos.people.get_user_by_email(checked_email) is not None:
             raise duplicate_email(checked_email)
         stored_company = await repos.companies.add(draft, now=now)
+        await ensure_company_accounts(repos, stored_company.id, now=now)
         user = await repos.people.add_user(
             email=checked_email,
             full_name=checked_name,

@@ -1,0 +1,411 @@
+"""The only module that queries the ledger tables.
+
+Write path (one database transaction, see `use_cases.submit`): load the transfers the batch
+refers to, lock the touched accounts in id order (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's
+`BEGIN IMMEDIATE` already serialises writers), load the snapshot, let the pure state machine
+decide, then lock the chain head, stamp and hash the new transfers and write everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Final
+
+from ledger.hashing import chain_hash
+from ledger.model import (
+    Account,
+    AccountKind,
+    Rejection,
+    Transfer,
+    TransferCode,
+    TransferKind,
+    TransferRequest,
+    TransferResult,
+    Unit,
+)
+from ledger.state_machine import BatchResult, Snapshot
+from timebank.book.model import HistoryLine
+from timebank.db.errors import is_unique_violation
+from timebank.db.tables import (
+    LedgerAccountTable,
+    LedgerEntryTable,
+    LedgerHeadTable,
+    LedgerRejectionTable,
+    LedgerTransferTable,
+)
+
+INSERT_ROWS_MAX: Final = 200  # Keeps every INSERT under SQLite's bound on parameters.
+A = LedgerAccountTable
+T = LedgerTransferTable
+
+
+def _is_postgres() -> bool:
+    return bool(A._meta.db.engine_type == "postgres")
+
+
+def account_from_row(row: dict[str, Any]) -> Account:
+    return Account(
+        id=row["id"],
+        unit=Unit(row["unit"]),
+        kind=AccountKind(row["kind"]),
+        company_id=row["company"],
+        balance_min=row["balance_min"],
+        balance_max=row["balance_max"],
+        debits_pending=row["debits_pending"],
+        debits_posted=row["debits_posted"],
+        credits_pending=row["credits_pending"],
+        credits_posted=row["credits_posted"],
+        version=row["version"],
+    )
+
+
+def transfer_from_row(row: dict[str, Any]) -> Transfer:
+    return Transfer(
+        id=row["id"],
+        kind=TransferKind(row["kind"]),
+        unit=Unit(row["unit"]),
+        code=TransferCode(row["code"]),
+        debit_account_id=row["debit_account"],
+        credit_account_id=row["credit_account"],
+        amount=row["amount"],
+        pending_id=row["pending_id"],
+        expires_at=row["expires_at"],
+        external_ref=row["external_ref"],
+        reverses_id=row["reverses_id"],
+        request_hash=row["request_hash"],
+        created_at=row["created_at"],
+    )
+
+
+def _chunks(rows: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(rows), INSERT_ROWS_MAX):
+        yield rows[start : start + INSERT_ROWS_MAX]
+
+
+class BookRepository:
+    async def ensure_account(
+        self,
+        *,
+        kind: AccountKind,
+        unit: Unit,
+        company_id: int | None,
+        balance_min: int | None,
+        balance_max: int | None,
+        now: datetime,
+    ) -> Account:
+        """The account of this kind and unit (for this company), created if missing."""
+        found = await self.find_account(kind=kind, unit=unit, company_id=company_id)
+        if found is not None:
+            return found
+        try:
+            await A.insert(
+                A(
+                    unit=unit.value,
+                    kind=kind.value,
+                    company=company_id,
+                    balance_min=balance_min,
+                    balance_max=balance_max,
+                    created_at=now,
+                )
+            )
+        except Exception as exc:
+            if not is_unique_violation(exc):
+                raise
+        found = await self.find_account(kind=kind, unit=unit, company_id=company_id)
+        assert found is not None
+        return found
+
+    async def find_account(
+        self, *, kind: AccountKind, unit: Unit, company_id: int | None
+    ) -> Account | None:
+        condition = (A.kind == kind.value) & (A.unit == unit.value)
+        condition &= A.company.is_null() if company_id is None else A.company == company_id
+        row = await A.select().where(condition).first()
+        return None if row is None else account_from_row(row)
+
+    async def get_account(self, account_id: int) -> Account | None:
+        row = await A.select().where(A.id == account_id).first()
+        return None if row is None else account_from_row(row)
+
+    async def accounts(self, *, company_ids: list[int] | None) -> list[Account]:
+        query = A.select().order_by(A.id)
+        if company_ids is not None:
+            if not company_ids:
+                return []
+            query = query.where(A.company.is_in(company_ids))
+        return [account_from_row(row) for row in await query]
+
+    async def set_limits(self, account_id: int, low: int | None, high: int | None) -> None:
+        await A.update({A.balance_min: low, A.balance_max: high}).where(A.id == account_id)
+
+    async def _transfers(self, ids: set[str]) -> dict[str, Transfer]:
+        if not ids:
+            return {}
+        rows = await T.select().where(T.id.is_in(sorted(ids)))
+        return {row["id"]: transfer_from_row(row) for row in rows}
+
+    async def load_snapshot(self, requests: list[TransferRequest]) -> Snapshot:
+        """Everything the batch may read, with its accounts locked until commit."""
+        referenced = {r.id for r in requests} | {r.pending_id for r in requests if r.pending_id}
+        referenced |= {r.reverses_id for r in requests if r.reverses_id}
+        known = await self._transfers(referenced)
+        account_ids = {r.debit_account_id for r in requests} | {
+            r.credit_account_id for r in requests
+        }
+        for transfer in known.values():
+            account_ids |= {transfer.debit_account_id, transfer.credit_account_id}
+        wanted = sorted(i for i in account_ids if i is not None)
+        accounts: dict[int, Account] = {}
+        if wanted:
+            query = A.select().where(A.id.is_in(wanted)).order_by(A.id)
+            if _is_postgres():
+                query = query.lock_rows("UPDATE")
+            accounts = {row["id"]: account_from_row(row) for row in await query}
+        # Read again under the locks: a concurrent writer may have committed meanwhile.
+        known = await self._transfers(referenced)
+        rejections = {}
+        ids = sorted({r.id for r in requests})
+        for row in await LedgerRejectionTable.select().where(LedgerRejectionTable.id.is_in(ids)):
+            rejections[row["id"]] = Rejection(
+                row["id"], row["request_hash"], TransferResult(row["result"]), row["created_at"]
+            )
+        pending_ids = sorted({r.pending_id for r in requests if r.pending_id})
+        resolutions = {}
+        if pending_ids:
+            rows = await T.select(T.id, T.pending_id).where(T.pending_id.is_in(pending_ids))
+            resolutions = {row["pending_id"]: row["id"] for row in rows}
+        reversed_ids = sorted({r.reverses_id for r in requests if r.reverses_id})
+        reversals = {}
+        if reversed_ids:
+            rows = await T.select(T.id, T.reverses_id).where(T.reverses_id.is_in(reversed_ids))
+            reversals = {row["reverses_id"]: row["id"] for row in rows}
+        return Snapshot(
+            accounts=accounts,
+            transfers=known,
+            rejections=rejections,
+            resolutions=resolutions,
+            reversals=reversals,
+        )
+
+    async def write(self, result: BatchResult, *, now: datetime) -> dict[str, Transfer]:
+        """Append the decided batch; returns the stored transfers (stamped) by id."""
+        stored: dict[str, Transfer] = {}
+        if result.transfers:
+            stored = await self._append_transfers(result, now)
+        if result.rejections:
+            for chunk in _chunks(list(result.rejections)):
+                await LedgerRejectionTable.insert(
+                    *[
+                        LedgerRejectionTable(
+                            id=r.id,
+                            request_hash=r.request_hash,
+                            result=r.result.value,
+                            created_at=r.created_at,
+                        )
+                        for r in chunk
+                    ]
+                )
+        return stored
+
+    async def _append_transfers(self, result: BatchResult, now: datetime) -> dict[str, Transfer]:
+        head_query = LedgerHeadTable.select().where(LedgerHeadTable.id == 1)
+        if _is_postgres():
+            head_query = head_query.lock_rows("UPDATE")
+        head = (await head_query)[0]
+        sequence, previous_hash = head["last_sequence"], head["last_hash"]
+        # Timestamps never go backwards along the chain, whatever the clocks of the writers.
+        stamp = now if head["last_created_at"] is None else max(now, head["last_created_at"])
+        stored: dict[str, Transfer] = {}
+        rows = []
+        for transfer in result.transfers:
+            sequence += 1
+            stamped = Transfer(**{**_fields(transfer), "created_at": stamp})
+            digest = chain_hash(previous_hash, stamped, sequence)
+            rows.append(
+                T(
+                    id=stamped.id,
+                    sequence=sequence,
+                    kind=stamped.kind.value,
+                    unit=stamped.unit.value,
+                    code=stamped.code.value,
+                    debit_account=stamped.debit_account_id,
+                    credit_account=stamped.credit_account_id,
+                    amount=stamped.amount,
+                    pending_id=stamped.pending_id,
+                    expires_at=stamped.expires_at,
+                    external_ref=stamped.external_ref,
+                    reverses_id=stamped.reverses_id,
+                    request_hash=stamped.request_hash,
+                    created_at=stamp,
+                    previous_hash=previous_hash,
+                    hash=digest,
+                )
+            )
+            previous_hash = digest
+            stored[stamped.id] = stamped
+        for chunk in _chunks(rows):
+            await T.insert(*chunk)
+        entry_rows = [
+            LedgerEntryTable(
+                transfer=e.transfer_id,
+                account=e.account_id,
+                account_version=e.account_version,
+                debits_pending_delta=e.debits_pending_delta,
+                debits_posted_delta=e.debits_posted_delta,
+                credits_pending_delta=e.credits_pending_delta,
+                credits_posted_delta=e.credits_posted_delta,
+                balance_after=e.balance_after,
+                debits_pending_after=e.debits_pending_after,
+                credits_pending_after=e.credits_pending_after,
+                created_at=stamp,
+            )
+            for e in result.entries
+        ]
+        for chunk in _chunks(entry_rows):
+            await LedgerEntryTable.insert(*chunk)
+        first_version: dict[int, int] = {}
+        for entry in result.entries:
+            first_version.setdefault(entry.account_id, entry.account_version)
+        for account in result.accounts.values():
+            previous_version = first_version[account.id] - 1
+            updated = (
+                await A.update(
+                    {
+                        A.debits_pending: account.debits_pending,
+                        A.debits_posted: account.debits_posted,
+                        A.credits_pending: account.credits_pending,
+                        A.credits_posted: account.credits_posted,
+                        A.version: account.version,
+                    }
+                )
+                .where((A.id == account.id) & (A.version == previous_version))
+                .returning(A.id)
+            )
+            # The account was locked, so its version cannot have moved: a second line of defence.
+            assert len(updated) == 1, f"lost update on ledger account {account.id}"
+        await LedgerHeadTable.update(
+            {
+                LedgerHeadTable.last_sequence: sequence,
+                LedgerHeadTable.last_hash: previous_hash,
+                LedgerHeadTable.last_created_at: stamp,
+            }
+        ).where(LedgerHeadTable.id == 1)
+        return stored
+
+    async def balance_as_of(self, account_id: int, as_of: datetime) -> tuple[int, int, int]:
+        """(balance, debits pending, credits pending) after the last entry at or before `as_of`."""
+        row = await (
+            LedgerEntryTable.select(
+                LedgerEntryTable.balance_after,
+                LedgerEntryTable.debits_pending_after,
+                LedgerEntryTable.credits_pending_after,
+            )
+            .where(
+                (LedgerEntryTable.account == account_id) & (LedgerEntryTable.created_at <= as_of)
+            )
+            .order_by(LedgerEntryTable.account_version, ascending=False)
+            .first()
+        )
+        if row is None:
+            return 0, 0, 0
+        return row["balance_after"], row["debits_pending_after"], row["credits_pending_after"]
+
+    async def history(
+        self,
+        account_id: int,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[HistoryLine], int]:
+        """Entries of an account in version order, with the counterpart and running balance."""
+        condition: Any = LedgerEntryTable.account == account_id
+        if start is not None:
+            condition &= LedgerEntryTable.created_at >= start
+        if end is not None:
+            condition &= LedgerEntryTable.created_at < end
+        rows = await (
+            LedgerEntryTable.select(
+                LedgerEntryTable.transfer.id.as_alias("transfer_id"),
+                LedgerEntryTable.transfer.kind.as_alias("kind"),
+                LedgerEntryTable.transfer.code.as_alias("code"),
+                LedgerEntryTable.transfer.debit_account.as_alias("debit_account"),
+                LedgerEntryTable.transfer.credit_account.as_alias("credit_account"),
+                LedgerEntryTable.transfer.external_ref.as_alias("external_ref"),
+                LedgerEntryTable.created_at,
+                LedgerEntryTable.debits_posted_delta,
+                LedgerEntryTable.credits_posted_delta,
+                LedgerEntryTable.debits_pending_delta,
+                LedgerEntryTable.credits_pending_delta,
+                LedgerEntryTable.balance_after,
+            )
+            .where(condition)
+            .order_by(LedgerEntryTable.account_version)
+            .limit(limit)
+            .offset(offset)
+        )
+        total = int(await LedgerEntryTable.count().where(condition))
+        lines = []
+        for row in rows:
+            debited = row["debit_account"] == account_id
+            lines.append(
+                HistoryLine(
+                    transfer_id=row["transfer_id"],
+                    created_at=row["created_at"],
+                    kind=TransferKind(row["kind"]),
+                    code=TransferCode(row["code"]),
+                    counterpart_account_id=row["credit_account"]
+                    if debited
+                    else row["debit_account"],
+                    posted_delta=row["credits_posted_delta"] - row["debits_posted_delta"],
+                    pending_delta=row["credits_pending_delta"] - row["debits_pending_delta"],
+                    balance_after=row["balance_after"],
+                    external_ref=row["external_ref"],
+                )
+            )
+        return lines, total
+
+    async def expired_pending_ids(self, now: datetime, limit: int) -> list[tuple[str, Unit]]:
+        """Unresolved pending transfers whose expiry has passed, oldest expiry first."""
+        resolved = T.select(T.pending_id).where(T.pending_id.is_not_null())
+        rows = await (
+            T.select(T.id, T.unit)
+            .where(
+                (T.kind == TransferKind.PENDING.value)
+                & (T.expires_at <= now)
+                & T.id.not_in(resolved)
+            )
+            .order_by(T.expires_at)
+            .order_by(T.sequence)
+            .limit(limit)
+        )
+        return [(row["id"], Unit(row["unit"])) for row in rows]
+
+    async def transfers_by_external_ref(self, external_ref: str) -> list[Transfer]:
+        rows = await T.select().where(T.external_ref == external_ref).order_by(T.sequence)
+        return [transfer_from_row(row) for row in rows]
+
+    async def transfer(self, transfer_id: str) -> Transfer | None:
+        return (await self._transfers({transfer_id})).get(transfer_id)
+
+    async def chain_page(self, after_sequence: int, limit: int) -> list[dict[str, Any]]:
+        return list(
+            await T.select().where(T.sequence > after_sequence).order_by(T.sequence).limit(limit)
+        )
+
+    async def head(self) -> dict[str, Any]:
+        return dict((await LedgerHeadTable.select().where(LedgerHeadTable.id == 1))[0])
+
+    async def entry_stats(self) -> dict[int, tuple[int, int]]:
+        """Per account: (number of entries, highest version)."""
+        rows = await LedgerEntryTable.raw(
+            "SELECT account, COUNT(*) AS entries, MAX(account_version) AS top "
+            "FROM ledger_entry GROUP BY account"
+        )
+        return {row["account"]: (row["entries"], row["top"]) for row in rows}
+
+
+def _fields(transfer: Transfer) -> dict[str, Any]:
+    return {name: getattr(transfer, name) for name in Transfer.__dataclass_fields__}

@@ -1,0 +1,401 @@
+"""Use cases of the book: submit transfers, read balances and statements, audit, expire.
+
+`submit` is the only write path. It runs one transaction per attempt and acknowledges only
+after the commit; deadlocks, serialisation failures, busy databases and a racing duplicate id
+are retried a bounded number of times, then reported as a 503 the client may retry with the
+same ids (idempotency makes that safe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import asyncpg
+
+from ledger.hashing import GENESIS_HASH, chain_hash
+from ledger.invariants import conservation_problems, limit_problems
+from ledger.model import (
+    Account,
+    AccountKind,
+    EventOutcome,
+    TransferCode,
+    TransferKind,
+    TransferRequest,
+    TransferResult,
+    Unit,
+)
+from ledger.state_machine import BATCH_EVENTS_MAX, apply_batch
+from timebank.book.model import (
+    CREDIT_LINE_MINUTES_DEFAULT,
+    EXPIRE_BATCH_MAX,
+    HISTORY_PAGE_MAX,
+    RETRIES_MAX,
+    RETRY_DELAY_SECONDS_MAX,
+    VERIFY_PAGE_SIZE,
+    Balance,
+    HistoryLine,
+    Statement,
+    StatementPart,
+    VerifyReport,
+)
+from timebank.book.repository import transfer_from_row
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.errors import InvalidInput, ServiceUnavailable, not_found
+from timebank.pagination import Page, page_request
+from timebank.people.model import Actor, Role, require_operator
+
+Clock = Callable[[], datetime]
+SYSTEM_KINDS = (AccountKind.ISSUANCE, AccountKind.CORRECTIONS, AccountKind.EXPIRY)
+# An id derived from the pending transfer's: re-running the expiry job never expires twice.
+EXPIRY_NAMESPACE = uuid.UUID("5b1e3c52-7c1b-4f0e-9a51-0d7a0c9b6e11")
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(
+        exc,
+        asyncpg.DeadlockDetectedError | asyncpg.SerializationError | asyncpg.UniqueViolationError,
+    ):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in str(exc) or "busy" in str(exc)
+    return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+
+
+async def ensure_system_accounts(
+    uow: UnitOfWork, *, now: datetime
+) -> dict[tuple[AccountKind, Unit], Account]:
+    """The programme's accounts (issuance, corrections, expiry) in both units, unlimited."""
+    found = {}
+    async with uow() as repos:
+        for kind in SYSTEM_KINDS:
+            for unit in Unit:
+                found[(kind, unit)] = await repos.book.ensure_account(
+                    kind=kind,
+                    unit=unit,
+                    company_id=None,
+                    balance_min=None,
+                    balance_max=None,
+                    now=now,
+                )
+    return found
+
+
+async def ensure_company_accounts(
+    repos: Repositories, company_id: int, *, now: datetime
+) -> dict[Unit, Account]:
+    """A company's minutes account (with the default credit line) and cents account."""
+    return {
+        Unit.MINUTES: await repos.book.ensure_account(
+            kind=AccountKind.COMPANY,
+            unit=Unit.MINUTES,
+            company_id=company_id,
+            balance_min=CREDIT_LINE_MINUTES_DEFAULT,
+            balance_max=None,
+            now=now,
+        ),
+        Unit.CENTS: await repos.book.ensure_account(
+            kind=AccountKind.COMPANY,
+            unit=Unit.CENTS,
+            company_id=company_id,
+            balance_min=None,
+            balance_max=None,
+            now=now,
+        ),
+    }
+
+
+async def submit(
+    uow: UnitOfWork, requests: list[TransferRequest], *, clock: Clock
+) -> list[EventOutcome]:
+    """Decide and store a batch (system use: other use cases call this). Bounded retries."""
+    if len(requests) > BATCH_EVENTS_MAX:
+        raise InvalidInput(
+            f"Au plus {BATCH_EVENTS_MAX} virements par lot.",
+            f"At most {BATCH_EVENTS_MAX} transfers per batch.",
+            field="transfers",
+            code="batch_too_large",
+        )
+    if not requests:
+        return []
+    for attempt in range(RETRIES_MAX):
+        try:
+            async with uow() as repos:
+                snapshot = await repos.book.load_snapshot(requests)
+                now = clock()  # Read after the locks: decisions use the time of commit.
+                result = apply_batch(snapshot, requests, now=now)
+                stored = await repos.book.write(result, now=now)
+            # Committed: only now are the outcomes acknowledged.
+            return [
+                EventOutcome(o.index, o.id, o.result, stored.get(o.id, o.transfer))
+                for o in result.outcomes
+            ]
+        except Exception as exc:
+            if not _retryable(exc) or attempt == RETRIES_MAX - 1:
+                if _retryable(exc):
+                    break
+                raise
+            await asyncio.sleep(random.uniform(0, RETRY_DELAY_SECONDS_MAX * (attempt + 1)))
+    raise ServiceUnavailable(
+        "Le grand livre est très sollicité : réessayez avec les mêmes identifiants.",
+        "The ledger is busy: retry with the same transfer ids.",
+        code="ledger_busy",
+    )
+
+
+async def submit_as_operator(
+    uow: UnitOfWork, actor: Actor, requests: list[TransferRequest], *, clock: Clock
+) -> list[EventOutcome]:
+    """The API's batch endpoint: operator (or system integrations acting as operator) only."""
+    require_operator(actor)
+    return await submit(uow, requests, clock=clock)
+
+
+def _may_read(actor: Actor, account: Account) -> bool:
+    if actor.is_operator:
+        return True
+    if account.company_id is None:
+        return False
+    return actor.has_role(account.company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+
+
+async def _readable_account(repos: Repositories, actor: Actor, account_id: int) -> Account:
+    account = await repos.book.get_account(account_id)
+    if account is None or not _may_read(actor, account):
+        # Same answer for "absent" and "not yours": account ids are not to be probed.
+        raise not_found("Compte", "Account", account_id)
+    return account
+
+
+async def list_accounts(uow: UnitOfWork, actor: Actor, *, company_id: int | None) -> list[Account]:
+    """The accounts the actor may see (its companies'; the operator: all, or one company's)."""
+    async with uow(write=False) as repos:
+        if actor.is_operator:
+            return await repos.book.accounts(
+                company_ids=None if company_id is None else [company_id]
+            )
+        allowed = actor.companies_with(Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        wanted = sorted(allowed if company_id is None else allowed & {company_id})
+        return await repos.book.accounts(company_ids=wanted)
+
+
+async def balance(
+    uow: UnitOfWork, actor: Actor, account_id: int, *, as_of: datetime | None
+) -> Balance:
+    async with uow(write=False) as repos:
+        account = await _readable_account(repos, actor, account_id)
+        if as_of is None:
+            return Balance(
+                account, None, account.balance, account.debits_pending, account.credits_pending
+            )
+        value, debits_pending, credits_pending = await repos.book.balance_as_of(account_id, as_of)
+    return Balance(account, as_of, value, debits_pending, credits_pending)
+
+
+async def history(
+    uow: UnitOfWork, actor: Actor, account_id: int, *, limit: int, offset: int
+) -> Page[HistoryLine]:
+    page = page_request(min(limit, HISTORY_PAGE_MAX), offset)
+    async with uow(write=False) as repos:
+        await _readable_account(repos, actor, account_id)
+        lines, total = await repos.book.history(account_id, limit=page.limit, offset=page.offset)
+    return Page(items=tuple(lines), total=total, limit=page.limit, offset=page.offset)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+async def _statement_part(
+    repos: Repositories, account: Account, start: datetime, end: datetime
+) -> StatementPart:
+    opening, _, _ = await repos.book.balance_as_of(account.id, start)
+    # A statement lists every movement of the period; periods are bounded to keep it readable.
+    lines, _ = await repos.book.history(account.id, start=start, end=end, limit=100_000, offset=0)
+    credits = sum(line.posted_delta for line in lines if line.posted_delta > 0)
+    debits = -sum(line.posted_delta for line in lines if line.posted_delta < 0)
+    closing = opening + credits - debits
+    assert not lines or lines[-1].balance_after == closing
+    return StatementPart(
+        unit=account.unit,
+        account_id=account.id,
+        opening_balance=opening,
+        debits=debits,
+        credits=credits,
+        closing_balance=closing,
+        lines=tuple(lines),
+    )
+
+
+async def company_statement(
+    uow: UnitOfWork, actor: Actor, company_id: int, *, start: date, end: date, now: datetime
+) -> Statement:
+    """Opening balance, movements and closing balance of a company, in minutes and cents."""
+    if end <= start:
+        raise InvalidInput(
+            "La fin de période doit suivre le début.",
+            "The period's end must follow its start.",
+            field="end",
+            code="end_before_start",
+        )
+    if (end - start).days > 366:
+        raise InvalidInput(
+            "Un relevé couvre au plus un an.",
+            "A statement covers at most one year.",
+            field="end",
+            code="period_too_long",
+        )
+    async with uow() as repos:
+        if not (
+            actor.is_operator or actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        ):
+            raise not_found("Entreprise", "Company", company_id)
+        if await repos.companies.get(company_id) is None:
+            raise not_found("Entreprise", "Company", company_id)
+        accounts = await ensure_company_accounts(repos, company_id, now=now)
+        parts = {
+            unit: await _statement_part(repos, account, _midnight(start), _midnight(end))
+            for unit, account in accounts.items()
+        }
+    return Statement(
+        company_id=company_id,
+        start=start,
+        end=end,
+        minutes=parts[Unit.MINUTES],
+        cents=parts[Unit.CENTS],
+    )
+
+
+async def set_limits(
+    uow: UnitOfWork,
+    actor: Actor,
+    account_id: int,
+    *,
+    balance_min: int | None,
+    balance_max: int | None,
+) -> Account:
+    """The operator sets an account's credit line and ceiling; never below what is used."""
+    require_operator(actor)
+    async with uow() as repos:
+        account = await repos.book.get_account(account_id)
+        if account is None:
+            raise not_found("Compte", "Account", account_id)
+        if balance_min is not None and account.available < balance_min:
+            raise InvalidInput(
+                "Ce plancher est déjà dépassé par le solde disponible du compte.",
+                "The account's available balance is already below this floor.",
+                field="balance_min",
+                code="limit_already_breached",
+            )
+        if balance_max is not None and account.projected > balance_max:
+            raise InvalidInput(
+                "Ce plafond est déjà dépassé par le solde du compte.",
+                "The account's balance is already above this ceiling.",
+                field="balance_max",
+                code="limit_already_breached",
+            )
+        await repos.book.set_limits(account_id, balance_min, balance_max)
+        updated = await repos.book.get_account(account_id)
+    assert updated is not None
+    return updated
+
+
+async def expire_pending(uow: UnitOfWork, *, clock: Clock) -> int:
+    """Expire reservations whose time has passed; safe to run again. Returns how many expired."""
+    async with uow(write=False) as repos:
+        due = await repos.book.expired_pending_ids(clock(), EXPIRE_BATCH_MAX)
+    requests = [
+        TransferRequest(
+            id=str(uuid.uuid5(EXPIRY_NAMESPACE, pending_id)),
+            kind=TransferKind.EXPIRE_PENDING,
+            unit=unit,
+            code=TransferCode.EXPIRY,
+            pending_id=pending_id,
+        )
+        for pending_id, unit in due
+    ]
+    outcomes = await submit(uow, requests, clock=clock)
+    return sum(1 for o in outcomes if o.result is TransferResult.CREATED)
+
+
+async def verify(uow: UnitOfWork) -> VerifyReport:
+    """Recompute everything from the transfers: chain, counters, sums, limits, entries."""
+    problems: list[str] = []
+    replayed: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    pending_amounts: dict[str, int] = {}
+    running_hash, sequence = GENESIS_HASH, 0
+    async with uow(write=False) as repos:
+        while True:
+            rows = await repos.book.chain_page(sequence, VERIFY_PAGE_SIZE)
+            for row in rows:
+                sequence += 1
+                _check_chain_row(row, sequence, running_hash, problems)
+                running_hash = row["hash"]
+                _replay(transfer_from_row(row), replayed, pending_amounts)
+            if len(rows) < VERIFY_PAGE_SIZE:
+                break
+        head = await repos.book.head()
+        accounts = await repos.book.accounts(company_ids=None)
+        stats = await repos.book.entry_stats()
+    if (head["last_sequence"], head["last_hash"]) != (sequence, running_hash):
+        problems.append(
+            f"chain head at {head['last_sequence']} does not match the last transfer {sequence}"
+        )
+    for account in accounts:
+        stored = [
+            account.debits_pending,
+            account.debits_posted,
+            account.credits_pending,
+            account.credits_posted,
+        ]
+        if stored != replayed.get(account.id, [0, 0, 0, 0]):
+            problems.append(
+                f"account {account.id}: counters {stored} differ from the transfers "
+                f"{replayed.get(account.id, [0, 0, 0, 0])}"
+            )
+        entries, top = stats.get(account.id, (0, 0))
+        if (entries, top) != (account.version, account.version):
+            problems.append(
+                f"account {account.id}: version {account.version} but {entries} "
+                f"entries up to version {top}"
+            )
+    problems += conservation_problems(accounts) + limit_problems(accounts)
+    return VerifyReport(
+        transfers_checked=sequence, accounts_checked=len(accounts), problems=tuple(problems)
+    )
+
+
+def _check_chain_row(
+    row: dict[str, Any], sequence: int, previous_hash: str, problems: list[str]
+) -> None:
+    where = f"transfer #{row['sequence']} ({row['id']})"
+    if row["sequence"] != sequence:
+        problems.append(f"{where}: expected sequence {sequence}")
+    if row["previous_hash"] != previous_hash:
+        problems.append(f"{where}: previous hash does not match the chain")
+    if chain_hash(previous_hash, transfer_from_row(row), row["sequence"]) != row["hash"]:
+        problems.append(f"{where}: content does not match its hash")
+
+
+def _replay(transfer: Any, replayed: dict[int, list[int]], pending_amounts: dict[str, int]) -> None:
+    debit, credit = replayed[transfer.debit_account_id], replayed[transfer.credit_account_id]
+    if transfer.kind is TransferKind.SINGLE:
+        debit[1] += transfer.amount
+        credit[3] += transfer.amount
+    elif transfer.kind is TransferKind.PENDING:
+        debit[0] += transfer.amount
+        credit[2] += transfer.amount
+        pending_amounts[transfer.id] = transfer.amount
+    else:
+        reserved = pending_amounts.pop(transfer.pending_id, 0)
+        debit[0] -= reserved
+        credit[2] -= reserved
+        if transfer.kind is TransferKind.POST_PENDING:
+            debit[1] += transfer.amount
+            credit[3] += transfer.amount
