@@ -164,7 +164,7 @@ async def test_stored_transfers_and_entries_cannot_be_changed_or_deleted() -> No
 
 async def test_database_refuses_an_account_beyond_its_limit() -> None:
     host = await company_minutes_account()
-    with pytest.raises(Exception, match="(?i)limit|check"):
+    with pytest.raises(Exception, match=r"(?i)limit|check"):
         await LedgerAccountTable.update({LedgerAccountTable.debits_posted: 10_000}).where(
             LedgerAccountTable.id == host.id
         )
