@@ -24,6 +24,7 @@ from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
 from web.controllers.employees import EmployeeController
 from web.controllers.groups import GroupController
+from web.controllers.ledger import LedgerController
 from web.controllers.needs import NeedController
 from web.controllers.skills import SkillController
 from web.dependencies import DEPENDENCIES
@@ -72,6 +73,7 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             SkillController,
             NeedController,
             GroupController,
+            LedgerController,
             PageController,
             create_static_files_router(
                 path="/static", directories=[WEB_DIRECTORY / "static"], opt={"public": True}

@@ -27,3 +27,9 @@ async def fx_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def _uses_database(database: None) -> None:
+    """Every end-to-end test runs against the migrated database of this run."""
+    del database
