@@ -8,36 +8,43 @@ from that record on.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC
 from typing import Final
 
 from ledger.model import Transfer
 
 GENESIS_HASH: Final = "0" * 64
+SEPARATOR: Final = "\x1f"
 
 
 def canonical(transfer: Transfer, sequence: int) -> bytes:
-    """A stable byte encoding of everything a transfer says (UTC timestamps to the µs)."""
-    payload = {
-        "sequence": sequence,
-        "id": transfer.id,
-        "kind": transfer.kind.value,
-        "unit": transfer.unit.value,
-        "code": transfer.code.value,
-        "debit_account_id": transfer.debit_account_id,
-        "credit_account_id": transfer.credit_account_id,
-        "amount": transfer.amount,
-        "pending_id": transfer.pending_id,
-        "expires_at": None
+    """A stable byte encoding of everything a transfer says (UTC timestamps to the µs).
+
+    Fields in a fixed order, separated by the ASCII unit separator (0x1F), which no field may
+    contain (ids are UUIDs, codes are enum values, external references are checked).
+    """
+    expires_at = (
+        ""
         if transfer.expires_at is None
-        else transfer.expires_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "external_ref": transfer.external_ref,
-        "reverses_id": transfer.reverses_id,
-        "request_hash": transfer.request_hash,
-        "created_at": transfer.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-    }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        else transfer.expires_at.astimezone(UTC).isoformat(timespec="microseconds")
+    )
+    fields = (
+        str(sequence),
+        transfer.id,
+        transfer.kind.value,
+        transfer.unit.value,
+        transfer.code.value,
+        str(transfer.debit_account_id),
+        str(transfer.credit_account_id),
+        str(transfer.amount),
+        transfer.pending_id or "",
+        expires_at,
+        transfer.external_ref or "",
+        transfer.reverses_id or "",
+        transfer.request_hash,
+        transfer.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+    )
+    return SEPARATOR.join(fields).encode("utf-8")
 
 
 def chain_hash(previous_hash: str, transfer: Transfer, sequence: int) -> str:

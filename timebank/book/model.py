@@ -15,6 +15,7 @@ RETRY_DELAY_SECONDS_MAX: Final = 0.05
 HISTORY_PAGE_MAX: Final = 500
 VERIFY_PAGE_SIZE: Final = 5000
 EXPIRE_BATCH_MAX: Final = 500
+GROUP_QUEUE_MAX: Final = 10_000  # Submissions waiting for the group writer of a process.
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ decide, then lock the chain head, stamp and hash the new transfers and write eve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
 
@@ -31,11 +30,40 @@ from timebank.db.tables import (
     LedgerAccountTable,
     LedgerEntryTable,
     LedgerHeadTable,
-    LedgerRejectionTable,
     LedgerTransferTable,
 )
 
-INSERT_ROWS_MAX: Final = 200  # Keeps every INSERT under SQLite's bound on parameters.
+TRANSFER_COLUMNS: Final = (
+    "id",
+    "sequence",
+    "kind",
+    "unit",
+    "code",
+    "debit_account",
+    "credit_account",
+    "amount",
+    "pending_id",
+    "expires_at",
+    "external_ref",
+    "reverses_id",
+    "request_hash",
+    "created_at",
+    "previous_hash",
+    "hash",
+)
+ENTRY_COLUMNS: Final = (
+    "transfer",
+    "account",
+    "account_version",
+    "debits_pending_delta",
+    "debits_posted_delta",
+    "credits_pending_delta",
+    "credits_posted_delta",
+    "balance_after",
+    "debits_pending_after",
+    "credits_pending_after",
+    "created_at",
+)
 A = LedgerAccountTable
 T = LedgerTransferTable
 
@@ -76,11 +104,6 @@ def transfer_from_row(row: dict[str, Any]) -> Transfer:
         request_hash=row["request_hash"],
         created_at=row["created_at"],
     )
-
-
-def _chunks(rows: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(rows), INSERT_ROWS_MAX):
-        yield rows[start : start + INSERT_ROWS_MAX]
 
 
 class BookRepository:
@@ -142,43 +165,60 @@ class BookRepository:
     async def _transfers(self, ids: set[str]) -> dict[str, Transfer]:
         if not ids:
             return {}
-        rows = await T.select().where(T.id.is_in(sorted(ids)))
+        rows = await _Sql.current().fetch(
+            "SELECT * FROM ledger_transfer WHERE id IN ({ids})", ids=sorted(ids)
+        )
         return {row["id"]: transfer_from_row(row) for row in rows}
 
     async def load_snapshot(self, requests: list[TransferRequest]) -> Snapshot:
-        """Everything the batch may read, with its accounts locked until commit."""
+        """Everything the batch may read, with its accounts locked until commit.
+
+        Runs on the driver's connection with a handful of statements: this is the hot path.
+        """
+        sql = _Sql.current()
         referenced = {r.id for r in requests} | {r.pending_id for r in requests if r.pending_id}
         referenced |= {r.reverses_id for r in requests if r.reverses_id}
-        known = await self._transfers(referenced)
         account_ids = {r.debit_account_id for r in requests} | {
             r.credit_account_id for r in requests
         }
-        for transfer in known.values():
-            account_ids |= {transfer.debit_account_id, transfer.credit_account_id}
+        pending_ids = sorted({r.pending_id for r in requests if r.pending_id})
+        if pending_ids:
+            # Post, void and expire name only the pending transfer: find its accounts first.
+            for transfer in (await self._transfers(set(pending_ids))).values():
+                account_ids |= {transfer.debit_account_id, transfer.credit_account_id}
         wanted = sorted(i for i in account_ids if i is not None)
         accounts: dict[int, Account] = {}
         if wanted:
-            query = A.select().where(A.id.is_in(wanted)).order_by(A.id)
-            if _is_postgres():
-                query = query.lock_rows("UPDATE")
-            accounts = {row["id"]: account_from_row(row) for row in await query}
-        # Read again under the locks: a concurrent writer may have committed meanwhile.
+            lock = " FOR UPDATE" if sql.postgres else ""
+            rows = await sql.fetch(
+                f"SELECT * FROM ledger_account WHERE id IN ({{ids}}) ORDER BY id{lock}", ids=wanted
+            )
+            accounts = {row["id"]: account_from_row(row) for row in rows}
+        # Read under the locks: a concurrent writer may have committed meanwhile.
         known = await self._transfers(referenced)
         rejections = {}
-        ids = sorted({r.id for r in requests})
-        for row in await LedgerRejectionTable.select().where(LedgerRejectionTable.id.is_in(ids)):
+        rows = await sql.fetch(
+            "SELECT * FROM ledger_rejection WHERE id IN ({ids})",
+            ids=sorted({r.id for r in requests}),
+        )
+        for row in rows:
             rejections[row["id"]] = Rejection(
                 row["id"], row["request_hash"], TransferResult(row["result"]), row["created_at"]
             )
-        pending_ids = sorted({r.pending_id for r in requests if r.pending_id})
         resolutions = {}
         if pending_ids:
-            rows = await T.select(T.id, T.pending_id).where(T.pending_id.is_in(pending_ids))
+            rows = await sql.fetch(
+                "SELECT id, pending_id FROM ledger_transfer WHERE pending_id IN ({ids})",
+                ids=pending_ids,
+            )
             resolutions = {row["pending_id"]: row["id"] for row in rows}
         reversed_ids = sorted({r.reverses_id for r in requests if r.reverses_id})
         reversals = {}
         if reversed_ids:
-            rows = await T.select(T.id, T.reverses_id).where(T.reverses_id.is_in(reversed_ids))
+            rows = await sql.fetch(
+                "SELECT id, reverses_id FROM ledger_transfer WHERE reverses_id IN ({ids})",
+                ids=reversed_ids,
+            )
             reversals = {row["reverses_id"]: row["id"] for row in rows}
         return Snapshot(
             accounts=accounts,
@@ -194,25 +234,19 @@ class BookRepository:
         if result.transfers:
             stored = await self._append_transfers(result, now)
         if result.rejections:
-            for chunk in _chunks(list(result.rejections)):
-                await LedgerRejectionTable.insert(
-                    *[
-                        LedgerRejectionTable(
-                            id=r.id,
-                            request_hash=r.request_hash,
-                            result=r.result.value,
-                            created_at=r.created_at,
-                        )
-                        for r in chunk
-                    ]
-                )
+            await _Sql.current().executemany(
+                "INSERT INTO ledger_rejection (id, request_hash, result, created_at) "
+                "VALUES ({0}, {1}, {2}, {3})",
+                [(r.id, r.request_hash, r.result.value, r.created_at) for r in result.rejections],
+            )
         return stored
 
     async def _append_transfers(self, result: BatchResult, now: datetime) -> dict[str, Transfer]:
-        head_query = LedgerHeadTable.select().where(LedgerHeadTable.id == 1)
-        if _is_postgres():
-            head_query = head_query.lock_rows("UPDATE")
-        head = (await head_query)[0]
+        """Stamp, hash and insert under the chain-head lock (held until commit)."""
+        sql = _Sql.current()
+        lock = " FOR UPDATE" if sql.postgres else ""
+        columns = "last_sequence, last_hash, last_created_at"
+        head = (await sql.fetch(f"SELECT {columns} FROM ledger_head WHERE id = 1{lock}"))[0]
         sequence, previous_hash = head["last_sequence"], head["last_hash"]
         # Timestamps never go backwards along the chain, whatever the clocks of the writers.
         stamp = now if head["last_created_at"] is None else max(now, head["last_created_at"])
@@ -223,74 +257,78 @@ class BookRepository:
             stamped = Transfer(**{**_fields(transfer), "created_at": stamp})
             digest = chain_hash(previous_hash, stamped, sequence)
             rows.append(
-                T(
-                    id=stamped.id,
-                    sequence=sequence,
-                    kind=stamped.kind.value,
-                    unit=stamped.unit.value,
-                    code=stamped.code.value,
-                    debit_account=stamped.debit_account_id,
-                    credit_account=stamped.credit_account_id,
-                    amount=stamped.amount,
-                    pending_id=stamped.pending_id,
-                    expires_at=stamped.expires_at,
-                    external_ref=stamped.external_ref,
-                    reverses_id=stamped.reverses_id,
-                    request_hash=stamped.request_hash,
-                    created_at=stamp,
-                    previous_hash=previous_hash,
-                    hash=digest,
+                (
+                    stamped.id,
+                    sequence,
+                    stamped.kind.value,
+                    stamped.unit.value,
+                    stamped.code.value,
+                    stamped.debit_account_id,
+                    stamped.credit_account_id,
+                    stamped.amount,
+                    stamped.pending_id,
+                    stamped.expires_at,
+                    stamped.external_ref,
+                    stamped.reverses_id,
+                    stamped.request_hash,
+                    stamp,
+                    previous_hash,
+                    digest,
                 )
             )
             previous_hash = digest
             stored[stamped.id] = stamped
-        for chunk in _chunks(rows):
-            await T.insert(*chunk)
-        entry_rows = [
-            LedgerEntryTable(
-                transfer=e.transfer_id,
-                account=e.account_id,
-                account_version=e.account_version,
-                debits_pending_delta=e.debits_pending_delta,
-                debits_posted_delta=e.debits_posted_delta,
-                credits_pending_delta=e.credits_pending_delta,
-                credits_posted_delta=e.credits_posted_delta,
-                balance_after=e.balance_after,
-                debits_pending_after=e.debits_pending_after,
-                credits_pending_after=e.credits_pending_after,
-                created_at=stamp,
-            )
-            for e in result.entries
-        ]
-        for chunk in _chunks(entry_rows):
-            await LedgerEntryTable.insert(*chunk)
+        await sql.insert_rows("ledger_transfer", TRANSFER_COLUMNS, rows)
+        await sql.insert_rows(
+            "ledger_entry",
+            ENTRY_COLUMNS,
+            [
+                (
+                    e.transfer_id,
+                    e.account_id,
+                    e.account_version,
+                    e.debits_pending_delta,
+                    e.debits_posted_delta,
+                    e.credits_pending_delta,
+                    e.credits_posted_delta,
+                    e.balance_after,
+                    e.debits_pending_after,
+                    e.credits_pending_after,
+                    stamp,
+                )
+                for e in result.entries
+            ],
+        )
         first_version: dict[int, int] = {}
         for entry in result.entries:
             first_version.setdefault(entry.account_id, entry.account_version)
-        for account in result.accounts.values():
-            previous_version = first_version[account.id] - 1
-            updated = (
-                await A.update(
-                    {
-                        A.debits_pending: account.debits_pending,
-                        A.debits_posted: account.debits_posted,
-                        A.credits_pending: account.credits_pending,
-                        A.credits_posted: account.credits_posted,
-                        A.version: account.version,
-                    }
+        accounts = list(result.accounts.values())
+        updated = await sql.executemany(
+            "UPDATE ledger_account SET debits_pending = {0}, debits_posted = {1}, "
+            "credits_pending = {2}, credits_posted = {3}, version = {4} "
+            "WHERE id = {5} AND version = {6}",
+            [
+                (
+                    a.debits_pending,
+                    a.debits_posted,
+                    a.credits_pending,
+                    a.credits_posted,
+                    a.version,
+                    a.id,
+                    first_version[a.id] - 1,
                 )
-                .where((A.id == account.id) & (A.version == previous_version))
-                .returning(A.id)
-            )
-            # The account was locked, so its version cannot have moved: a second line of defence.
-            assert len(updated) == 1, f"lost update on ledger account {account.id}"
-        await LedgerHeadTable.update(
-            {
-                LedgerHeadTable.last_sequence: sequence,
-                LedgerHeadTable.last_hash: previous_hash,
-                LedgerHeadTable.last_created_at: stamp,
-            }
-        ).where(LedgerHeadTable.id == 1)
+                for a in accounts
+            ],
+        )
+        # The accounts were locked, so no version can have moved: a second line of defence.
+        assert updated in (None, len(accounts)), "lost update on a ledger account"
+        await sql.execute(
+            "UPDATE ledger_head SET last_sequence = {0}, last_hash = {1}, last_created_at = {2} "
+            "WHERE id = 1",
+            sequence,
+            previous_hash,
+            stamp,
+        )
         return stored
 
     async def balance_as_of(self, account_id: int, as_of: datetime) -> tuple[int, int, int]:
@@ -405,6 +443,84 @@ class BookRepository:
             "FROM ledger_entry GROUP BY account"
         )
         return {row["account"]: (row["entries"], row["top"]) for row in rows}
+
+
+class _Sql:
+    """Plain SQL on the driver connection of the current Piccolo transaction.
+
+    Statements are written with `{0}`, `{1}` … placeholders (and `{ids}` for a list), turned
+    into `$n` for asyncpg or `?` for sqlite3. Used on the write path, where Piccolo's query
+    building would cost more than the database work itself.
+    """
+
+    def __init__(self, connection: Any, *, postgres: bool) -> None:
+        self.connection = connection
+        self.postgres = postgres
+
+    @classmethod
+    def current(cls) -> _Sql:
+        db = A._meta.db
+        transaction = db.current_transaction.get()
+        assert transaction is not None, "ledger writes run inside a unit of work"
+        return cls(transaction.connection, postgres=db.engine_type == "postgres")
+
+    def _render(self, statement: str, count: int, ids: list[Any] | None) -> str:
+        if self.postgres:
+            marks = [f"${n + 1}" for n in range(count)]
+            return statement.format(
+                *marks,
+                ids=f"SELECT unnest(${count + 1}::text[])"
+                if ids is not None and isinstance(ids[0], str)
+                else f"SELECT unnest(${count + 1}::bigint[])",
+            )
+        id_marks = ", ".join("?" * len(ids)) if ids else ""
+        return statement.format(*(["?"] * count), ids=id_marks)
+
+    async def fetch(
+        self, statement: str, *args: Any, ids: list[Any] | None = None
+    ) -> list[dict[str, Any]]:
+        if ids is not None and not ids:
+            return []
+        sql = self._render(statement, len(args), ids)
+        if self.postgres:
+            params = [*args, ids] if ids is not None else list(args)
+            return [dict(row) for row in await self.connection.fetch(sql, *params)]
+        params = [*args, *(ids or [])]
+        async with self.connection.execute(sql, params) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
+    async def insert_rows(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Bulk insert: PostgreSQL's COPY (constraints and triggers still apply), else many
+        INSERTs on SQLite."""
+        if not rows:
+            return
+        if self.postgres:
+            await self.connection.copy_records_to_table(table, records=rows, columns=columns)
+            return
+        marks = ", ".join("?" * len(columns))
+        await self.connection.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+        )
+
+    async def execute(self, statement: str, *args: Any) -> None:
+        sql = self._render(statement, len(args), None)
+        if self.postgres:
+            await self.connection.execute(sql, *args)
+        else:
+            await self.connection.execute(sql, args)
+
+    async def executemany(self, statement: str, rows: list[tuple[Any, ...]]) -> int | None:
+        """Run once per row; returns the rows changed where the driver reports it."""
+        if not rows:
+            return 0
+        sql = self._render(statement, len(rows[0]), None)
+        if self.postgres:
+            await self.connection.executemany(sql, rows)
+            return None
+        cursor = await self.connection.executemany(sql, rows)
+        return int(cursor.rowcount)
 
 
 def _fields(transfer: Transfer) -> dict[str, Any]:

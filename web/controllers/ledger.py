@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -65,10 +65,6 @@ def transfer_request(data: TransferIn, index: int) -> TransferRequest:
     )
 
 
-def _clock() -> datetime:
-    return datetime.now(UTC)
-
-
 class LedgerController(Controller):
     path = "/api/v1"
     tags = ["Grand livre"]
@@ -83,7 +79,7 @@ class LedgerController(Controller):
         code; linked events (`linked: true` chains to the next) succeed or fail together.
         """
         requests = [transfer_request(item, index) for index, item in enumerate(data.transfers)]
-        outcomes = await use_cases.submit_as_operator(uow, actor, requests, clock=_clock)
+        outcomes = await use_cases.submit_as_operator(uow, actor, requests)
         return TransferBatchOut(results=[TransferResultOut.of(o) for o in outcomes])
 
     @get("/ledger/accounts")
