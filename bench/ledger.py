@@ -1,6 +1,6 @@
 """Ledger benchmark: pure decision rate, store throughput, and a raw-SQL baseline, one run.
 
-    python bench/ledger.py [--concurrency 8] [--singles 100] [--batches 10]
+    python bench/ledger.py [--concurrency 8] [--singles 100] [--batches 10] [--repeat 3]
 
 Prints one JSON document. For each engine (SQLite file; PostgreSQL through
 TIMEBANK_BENCH_POSTGRES_ADMIN_URL, default postgresql://postgres@127.0.0.1:5432/postgres, in a
@@ -9,8 +9,8 @@ throw-away database) it measures, with the same number of concurrent workers on 
 - store_batch_100: batches of 100 transfers per transaction;
 - raw_single: the minimum equivalent work in plain SQL (update two balances, insert one row,
   one transaction per transfer, same durability settings);
-and reports rates (transfers/s) and the ratios store/raw. Rates vary with the machine's load:
-compare the ratios, measured in the same run.
+and reports rates (transfers/s, best of `--repeat` runs on each side) and the ratios store/raw.
+Rates vary with the machine's load: compare the ratios, measured in the same run.
 """
 
 from __future__ import annotations
@@ -135,18 +135,19 @@ async def _run_store(account_ids: list[int], workers: int, count: int, batch: in
     return workers * count * batch / (time.perf_counter() - started)
 
 
-async def _raw_postgres(url: str, workers: int, count: int) -> float:
+async def _raw_postgres(url: str, workers: int, count: int, *, prefix: str) -> float:
     import asyncpg
 
     pool = await asyncpg.create_pool(url, min_size=workers, max_size=workers)
     async with pool.acquire() as connection:
         await connection.execute(
-            "CREATE TABLE raw_account (id INT PRIMARY KEY, balance BIGINT NOT NULL);"
-            "CREATE TABLE raw_transfer (id UUID PRIMARY KEY, debit INT NOT NULL, "
+            f"CREATE TABLE {prefix}raw_account (id INT PRIMARY KEY, balance BIGINT NOT NULL);"
+            f"CREATE TABLE {prefix}raw_transfer (id UUID PRIMARY KEY, debit INT NOT NULL, "
             "credit INT NOT NULL, amount BIGINT NOT NULL)"
         )
         await connection.executemany(
-            "INSERT INTO raw_account VALUES ($1, 0)", [(i,) for i in range(1, ACCOUNTS + 1)]
+            f"INSERT INTO {prefix}raw_account VALUES ($1, 0)",
+            [(i,) for i in range(1, ACCOUNTS + 1)],
         )
 
     async def worker(seed: int) -> None:
@@ -157,15 +158,17 @@ async def _raw_postgres(url: str, workers: int, count: int) -> float:
                 amount = rng.randint(1, 600)
                 async with connection.transaction():
                     await connection.execute(
-                        "UPDATE raw_account SET balance = balance - $2 WHERE id = $1", debit, amount
+                        f"UPDATE {prefix}raw_account SET balance = balance - $2 WHERE id = $1",
+                        debit,
+                        amount,
                     )
                     await connection.execute(
-                        "UPDATE raw_account SET balance = balance + $2 WHERE id = $1",
+                        f"UPDATE {prefix}raw_account SET balance = balance + $2 WHERE id = $1",
                         credit,
                         amount,
                     )
                     await connection.execute(
-                        "INSERT INTO raw_transfer VALUES ($1, $2, $3, $4)",
+                        f"INSERT INTO {prefix}raw_transfer VALUES ($1, $2, $3, $4)",
                         uuid.uuid4(),
                         debit,
                         credit,
@@ -236,16 +239,34 @@ async def engine_worker(engine: str, args: argparse.Namespace) -> dict[str, Any]
     await open_database(current_engine(), settings.database, pool_size_max=args.concurrency + 2)
     try:
         account_ids = await _store_worker_setup()
-        single = await _run_store(account_ids, args.concurrency, args.singles, 1)
-        batched = await _run_store(account_ids, args.concurrency, args.batches, 100)
+        single = max(
+            [
+                await _run_store(account_ids, args.concurrency, args.singles, 1)
+                for _ in range(args.repeat)
+            ]
+        )
+        batched = max(
+            [
+                await _run_store(account_ids, args.concurrency, args.batches, 100)
+                for _ in range(args.repeat)
+            ]
+        )
     finally:
         await close_database(current_engine(), settings.database)
-    if engine == "postgresql":
-        raw = await _raw_postgres(args.raw_url, args.concurrency, args.singles)
-    else:
-        raw = _raw_sqlite(args.raw_url, args.concurrency, args.singles)
+    raws = []
+    for attempt in range(args.repeat):
+        if engine == "postgresql":
+            raws.append(
+                await _raw_postgres(
+                    args.raw_url, args.concurrency, args.singles, prefix=f"r{attempt}_"
+                )
+            )
+        else:
+            raws.append(_raw_sqlite(f"{args.raw_url}.{attempt}", args.concurrency, args.singles))
+    raw = max(raws)
     return {
         "concurrency": args.concurrency,
+        "best_of": args.repeat,
         "store_single_per_second": round(single),
         "store_batch_100_per_second": round(batched),
         "raw_single_per_second": round(raw),
@@ -272,6 +293,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--singles", type=int, default=100, help="transfers per worker")
     parser.add_argument("--batches", type=int, default=10, help="batches of 100 per worker")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs, both sides")
     parser.add_argument("--worker", choices=["sqlite", "postgresql"])
     parser.add_argument("--raw-url", default="")
     args = parser.parse_args()

@@ -408,7 +408,16 @@ def apply_batch(
                 for offset, r in enumerate(chain)
             )
             continue
-        overlay = _Overlay()
+        # A lone event writes straight into the snapshot (it changes nothing unless it succeeds);
+        # a chain works on an overlay that is folded in only if the whole chain succeeds.
+        single = len(chain) == 1
+        overlay = (
+            _Overlay(
+                snapshot.accounts, snapshot.transfers, [], snapshot.resolutions, snapshot.reversals
+            )
+            if single
+            else _Overlay()
+        )
         view = _View(snapshot, overlay)
         decided: list[tuple[TransferResult, Transfer | None]] = []
         for request in chain:
@@ -437,22 +446,22 @@ def apply_batch(
                 snapshot.rejections[rejection.id] = rejection
                 rejections.append(rejection)
             continue
-        # The whole chain succeeded: fold its overlay into the snapshot.
-        snapshot.accounts.update(overlay.accounts)
-        snapshot.transfers.update(overlay.transfers)
-        snapshot.resolutions.update(overlay.resolutions)
-        snapshot.reversals.update(overlay.reversals)
-        changed.update(overlay.accounts)
+        if not single:  # The whole chain succeeded: fold its overlay into the snapshot.
+            snapshot.accounts.update(overlay.accounts)
+            snapshot.transfers.update(overlay.transfers)
+            snapshot.resolutions.update(overlay.resolutions)
+            snapshot.reversals.update(overlay.reversals)
         entries.extend(overlay.entries)
         for offset, (result, transfer) in enumerate(decided):
             outcomes.append(EventOutcome(start + offset, chain[offset].id, result, transfer))
             if result is R.CREATED:
                 assert transfer is not None
                 created.append(transfer)
-    assert len(outcomes) == len(requests)
+                changed.update((transfer.debit_account_id, transfer.credit_account_id))
+    assert [o.index for o in outcomes] == list(range(len(requests)))
     assert len(entries) == 2 * len(created)
     return BatchResult(
-        outcomes=tuple(sorted(outcomes, key=lambda o: o.index)),
+        outcomes=tuple(outcomes),
         accounts={account_id: snapshot.accounts[account_id] for account_id in changed},
         transfers=tuple(created),
         entries=tuple(entries),

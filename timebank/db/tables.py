@@ -202,15 +202,16 @@ class LedgerTransferTable(Table, tablename="ledger_transfer"):
     kind = Varchar(length=16)
     unit = Varchar(length=8)
     code = Varchar(length=20)
-    debit_account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT, index=True)
-    credit_account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT, index=True)
+    # No index on the account columns: history reads entries, and accounts are never deleted.
+    debit_account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT)
+    credit_account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT)
     amount = BigInt()
     pending_id = Varchar(length=36, null=True, default=None)
     expires_at = Timestamptz(null=True, default=None)
     external_ref = Varchar(length=100, null=True, default=None, index=True)
     reverses_id = Varchar(length=36, null=True, default=None)
     request_hash = Varchar(length=64)
-    created_at = Timestamptz(index=True)
+    created_at = Timestamptz()
     previous_hash = Varchar(length=64)
     hash = Varchar(length=64)
 
@@ -219,7 +220,7 @@ class LedgerEntryTable(Table, tablename="ledger_entry"):
     """One account's side of a transfer, with the account's counters after it."""
 
     id = Serial(primary_key=True)
-    transfer = ForeignKey(references=LedgerTransferTable, on_delete=RESTRICT, index=True)
+    transfer = ForeignKey(references=LedgerTransferTable, on_delete=RESTRICT)
     account = ForeignKey(references=LedgerAccountTable, on_delete=RESTRICT)
     account_version = BigInt()
     debits_pending_delta = BigInt()
