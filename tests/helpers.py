@@ -113,6 +113,10 @@ async def row_counts() -> dict[str, int]:
         tables.EmployerGroupTable,
         tables.GroupMemberTable,
         tables.InvitationTable,
+        tables.SkillTable,
+        tables.LedgerAccountTable,
+        tables.LedgerTransferTable,
+        tables.LedgerRejectionTable,
     ):
         counts[table._meta.tablename] = int(await table.count())
     return counts

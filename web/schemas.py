@@ -329,6 +329,17 @@ class NeedOut(BaseModel):
         )
 
 
+class SkillUpdateIn(In):
+    domain: str
+    label_fr: str
+    label_en: str
+    esco_uri: str | None = None
+
+
+class SkillIn(SkillUpdateIn):
+    code: str
+
+
 class SkillOut(BaseModel):
     code: str
     domain: str

@@ -247,3 +247,72 @@ async def test_unknown_route_and_unknown_record_are_404(
     assert (await client.get("/api/v1/nothing-here", headers=headers)).status_code == 404
     missing = await client.get("/api/v1/needs/999999999", headers=headers)
     assert_problem(missing, 404, "need_not_found", None)
+
+
+async def test_operator_edits_the_taxonomy_and_bad_skills_are_refused(client: Client) -> None:
+    from tests.helpers import now
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+    from timebank.people.use_cases import create_operator
+
+    email = new_email("operator")
+    await create_operator(
+        piccolo_unit_of_work, email=email, password=PASSWORD, full_name="Op", now=now()
+    )
+    login = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    code = f"no-code-{new_email('x').split('.')[1]}"
+    body = {
+        "code": code,
+        "domain": "web",
+        "label_fr": "Outils sans code",
+        "label_en": "No-code tools",
+        "esco_uri": None,
+    }
+    created = await client.post("/api/v1/skills", json=body, headers=headers)
+    assert created.status_code == 201
+    assert created.json()["domain"] == "web"
+    assert_problem(
+        await client.post("/api/v1/skills", json=body, headers=headers),
+        409,
+        "duplicate_skill",
+        "code",
+    )
+    before = await row_counts()
+    assert_problem(
+        await client.post("/api/v1/skills", headers=headers, json={**body, "code": "Bad Code"}),
+        422,
+        "invalid_skill_code",
+        "code",
+    )
+    assert_problem(
+        await client.post(
+            "/api/v1/skills",
+            headers=headers,
+            json={**body, "code": code + "-2", "domain": "nowhere"},
+        ),
+        422,
+        "unknown_domain",
+        "domain",
+    )
+    assert await row_counts() == before
+    updated = await client.put(
+        f"/api/v1/skills/{code}",
+        headers=headers,
+        json={
+            "domain": "web",
+            "label_fr": "Outils no-code",
+            "label_en": "No-code tools",
+            "esco_uri": None,
+        },
+    )
+    assert updated.json()["label_fr"] == "Outils no-code"
+    admin = await sign_up()
+    admin_login = await client.post(
+        "/api/v1/auth/login", json={"email": admin.email, "password": PASSWORD}
+    )
+    refused = await client.post(
+        "/api/v1/skills",
+        json={**body, "code": code + "-3"},
+        headers={"Authorization": f"Bearer {admin_login.json()['token']}"},
+    )
+    assert refused.status_code == 403

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from timebank.db.tables import SkillDomainTable, SkillTable
-from timebank.skills.model import Skill, SkillDomain, Taxonomy
+from timebank.skills.model import Skill, SkillDomain, Taxonomy, TaxonomySkill
 
 
 def _skill_from_row(row: dict[str, Any]) -> Skill:
@@ -95,8 +95,43 @@ class SkillRepository:
         rows = await SkillTable.select(*_SKILL_COLUMNS).where(SkillTable.code.is_in(codes))
         return {row["code"]: _skill_from_row(row) for row in rows}
 
+    async def save_skill(self, skill: TaxonomySkill, *, create: bool) -> bool:
+        """Insert (create) or update one skill; False when its domain does not exist."""
+        domain_id = await _domain_id(skill.domain_code)
+        if domain_id is None:
+            return False
+        if create:
+            await SkillTable.insert(
+                SkillTable(
+                    code=skill.code,
+                    domain=domain_id,
+                    label_fr=skill.label_fr,
+                    label_en=skill.label_en,
+                    esco_uri=skill.esco_uri,
+                )
+            )
+        else:
+            await SkillTable.update(
+                {
+                    SkillTable.domain: domain_id,
+                    SkillTable.label_fr: skill.label_fr,
+                    SkillTable.label_en: skill.label_en,
+                    SkillTable.esco_uri: skill.esco_uri,
+                }
+            ).where(SkillTable.code == skill.code)
+        return True
+
     async def by_ids(self, skill_ids: list[int]) -> dict[int, Skill]:
         if not skill_ids:
             return {}
         rows = await SkillTable.select(*_SKILL_COLUMNS).where(SkillTable.id.is_in(skill_ids))
         return {row["id"]: _skill_from_row(row) for row in rows}
+
+
+async def _domain_id(code: str) -> int | None:
+    row = (
+        await SkillDomainTable.select(SkillDomainTable.id)
+        .where(SkillDomainTable.code == code)
+        .first()
+    )
+    return None if row is None else int(row["id"])
