@@ -65,7 +65,6 @@ class TransferResult(StrEnum):
     PENDING_ID_REQUIRED = "pending_id_required"
     PENDING_ID_MUST_BE_DIFFERENT = "pending_id_must_be_different"
     EXPIRES_AT_RESERVED_FOR_PENDING = "expires_at_reserved_for_pending"
-    EXPIRES_AT_MUST_BE_IN_THE_FUTURE = "expires_at_must_be_in_the_future"
     AMOUNT_MUST_BE_POSITIVE = "amount_must_be_positive"
     AMOUNT_EXCEEDS_MAXIMUM = "amount_exceeds_maximum"
     AMOUNT_MUST_BE_EMPTY = "amount_must_be_empty"
@@ -74,6 +73,7 @@ class TransferResult(StrEnum):
     EXTERNAL_REF_TOO_LONG = "external_ref_too_long"  # Or holding control characters.
     REVERSES_ID_RESERVED_FOR_SINGLE = "reverses_id_reserved_for_single"
     EXISTS_WITH_DIFFERENT_REQUEST = "exists_with_different_request"
+    EXPIRES_AT_MUST_BE_IN_THE_FUTURE = "expires_at_must_be_in_the_future"
     DEBIT_ACCOUNT_NOT_FOUND = "debit_account_not_found"
     CREDIT_ACCOUNT_NOT_FOUND = "credit_account_not_found"
     ACCOUNTS_MUST_HAVE_THE_SAME_UNIT = "accounts_must_have_the_same_unit"

@@ -108,8 +108,6 @@ def check_shape(request: TransferRequest, now: datetime) -> TransferResult | Non
         return R.PENDING_ID_MUST_BE_DIFFERENT
     if request.kind is not TransferKind.PENDING and request.expires_at is not None:
         return R.EXPIRES_AT_RESERVED_FOR_PENDING
-    if request.expires_at is not None and request.expires_at <= now:
-        return R.EXPIRES_AT_MUST_BE_IN_THE_FUTURE
     amount_result = _check_amount(request)
     if amount_result is not None:
         return amount_result
@@ -335,6 +333,9 @@ def _decide(
     replay = _check_idempotency(view, view.snapshot, request, fingerprint)
     if replay is not None:
         return replay
+    # Checked after the replay: resending an accepted reservation later still answers `exists`.
+    if request.expires_at is not None and request.expires_at <= now:
+        return R.EXPIRES_AT_MUST_BE_IN_THE_FUTURE, None
     move = _plan_move(view, request, now)
     if isinstance(move, TransferResult):
         return move, None

@@ -23,6 +23,12 @@ from web.auth import auth_middleware
 from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
 from web.controllers.employees import EmployeeController
+from web.controllers.exchanges import (
+    EngagementController,
+    NotificationController,
+    SettlementController,
+    TimesheetController,
+)
 from web.controllers.groups import GroupController
 from web.controllers.ledger import LedgerController
 from web.controllers.needs import NeedController
@@ -74,6 +80,10 @@ def create_app(*, manage_database: bool = True) -> Litestar:
             NeedController,
             GroupController,
             LedgerController,
+            EngagementController,
+            TimesheetController,
+            SettlementController,
+            NotificationController,
             PageController,
             create_static_files_router(
                 path="/static", directories=[WEB_DIRECTORY / "static"], opt={"public": True}

@@ -136,7 +136,8 @@ async def _check_csrf(scope: Scope, receive: Receive, expected: str) -> Receive:
         values = parse_qs(body.decode("utf-8", errors="replace")).get(CSRF_FORM_FIELD, [])
         given = values[0] if values else None
         receive = _replay(body)
-    if not given or not expected or not hmac.compare_digest(given, expected):
+    # Compared as bytes: compare_digest refuses non-ASCII text with a TypeError.
+    if not given or not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         raise _csrf_refused()
     return receive
 

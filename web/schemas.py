@@ -7,21 +7,28 @@ answer with a precise code and field.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from ledger.model import Account, EventOutcome, Transfer
 from timebank.book.model import HistoryLine, Statement, StatementPart
 from timebank.companies.model import Company
 from timebank.employees.model import Employee, hourly_cost_cents
+from timebank.engagements.model import Engagement
+from timebank.engagements.repository import TimesheetEntry
+from timebank.engagements.use_cases import EngagementView
 from timebank.groups.model import EmployerGroup
 from timebank.needs.model import Need
+from timebank.notifications.model import Notification
 from timebank.pagination import Page
 from timebank.people.model import Actor, User
+from timebank.settlements.model import Statement as SettlementStatement
 from timebank.skills.model import Skill, SkillDomain
 
 T = TypeVar("T")
+# Ledger integers are stored as 64-bit: anything wider is refused as malformed (400).
+Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 
 
 class In(BaseModel):
@@ -431,11 +438,11 @@ class TransferIn(In):
     kind: str = "single"
     unit: str
     code: str = "exchange"
-    debit_account_id: int | None = None
-    credit_account_id: int | None = None
-    amount: int | None = None
+    debit_account_id: Int64 | None = None
+    credit_account_id: Int64 | None = None
+    amount: Int64 | None = None
     pending_id: str | None = None
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = None
     external_ref: str | None = None
     reverses_id: str | None = None
     linked: bool = False
@@ -538,8 +545,8 @@ class BalanceOut(BaseModel):
 
 
 class LimitsIn(In):
-    balance_min: int | None
-    balance_max: int | None
+    balance_min: Int64 | None
+    balance_max: Int64 | None
 
 
 class HistoryLineOut(BaseModel):
@@ -605,4 +612,231 @@ class StatementOut(BaseModel):
             end=statement.end,
             minutes=StatementPartOut.of(statement.minutes),
             cents=StatementPartOut.of(statement.cents),
+        )
+
+
+class EngagementIn(In):
+    need_id: int
+    employee_id: int
+    planned_minutes: int
+    period_start: date
+    period_end: date
+    place: str = ""
+    remote: bool = False
+    tasks: str
+
+
+class StepIn(In):
+    note: str = ""
+
+
+class SignatureIn(In):
+    document: str
+    document_id: str
+    document_hash: str
+
+
+class CseIn(In):
+    company_id: int
+    consulted_on: date
+
+
+class PaperOut(BaseModel):
+    paper: str
+    signed_by: int
+    signed_at: datetime
+    document_id: str | None
+    document_hash: str | None
+    effective_on: date | None
+
+
+class EngagementEventOut(BaseModel):
+    step: str
+    from_status: str
+    to_status: str
+    actor_id: int
+    note: str
+    created_at: datetime
+
+
+class EngagementOut(BaseModel):
+    id: int
+    need_id: int
+    host_company_id: int
+    lender_company_id: int
+    employee_id: int
+    planned_minutes: int
+    period_start: date
+    period_end: date
+    place: str
+    remote: bool
+    tasks: str
+    status: str
+    reserved_minutes: int
+    papers: list[PaperOut]
+    missing_papers: list[str] | None = None
+    events: list[EngagementEventOut] | None = None
+
+    @classmethod
+    def of(cls, engagement: Engagement, *, view: EngagementView | None = None) -> EngagementOut:
+        return cls(
+            id=engagement.id,
+            need_id=engagement.need_id,
+            host_company_id=engagement.host_company_id,
+            lender_company_id=engagement.lender_company_id,
+            employee_id=engagement.employee_id,
+            planned_minutes=engagement.planned_minutes,
+            period_start=engagement.period_start,
+            period_end=engagement.period_end,
+            place=engagement.place,
+            remote=engagement.remote,
+            tasks=engagement.tasks,
+            status=engagement.status.value,
+            reserved_minutes=engagement.reserved_minutes,
+            papers=[
+                PaperOut(
+                    paper=p.paper.value,
+                    signed_by=p.signed_by,
+                    signed_at=p.signed_at,
+                    document_id=p.document_id,
+                    document_hash=p.document_hash,
+                    effective_on=p.effective_on,
+                )
+                for p in engagement.papers
+            ],
+            missing_papers=None if view is None else [p.value for p in view.missing_papers],
+            events=None
+            if view is None
+            else [
+                EngagementEventOut(
+                    step=e.step,
+                    from_status=e.from_status,
+                    to_status=e.to_status,
+                    actor_id=e.actor_id,
+                    note=e.note,
+                    created_at=e.created_at,
+                )
+                for e in view.events
+            ],
+        )
+
+
+class TimesheetIn(In):
+    client_id: str
+    work_date: date
+    minutes: int
+    description: str
+
+
+class TimesheetOut(BaseModel):
+    id: int
+    client_id: str
+    engagement_id: int
+    work_date: date
+    minutes: int
+    description: str
+    status: str
+    cost_cents: int | None
+    rejection_reason: str | None
+    statement_id: int | None
+
+    @classmethod
+    def of(cls, entry: TimesheetEntry) -> TimesheetOut:
+        return cls(
+            id=entry.id,
+            client_id=entry.client_id,
+            engagement_id=entry.engagement_id,
+            work_date=entry.work_date,
+            minutes=entry.minutes,
+            description=entry.description,
+            status=entry.status,
+            cost_cents=entry.cost_cents,
+            rejection_reason=entry.rejection_reason,
+            statement_id=entry.statement_id,
+        )
+
+
+class ApproveIn(In):
+    entry_ids: list[int]
+
+
+class ReasonIn(In):
+    reason: str
+
+
+class MonthIn(In):
+    month: date
+
+
+class SettlementOut(BaseModel):
+    id: int
+    month: date
+    company_a: int
+    company_b: int
+    minutes_a_to_b: int
+    minutes_b_to_a: int
+    cents_a_to_b: int
+    cents_b_to_a: int
+    set_off_cents: int
+    net_cents: int
+    debtor: int | None
+    status: str
+    agreed_by_a: bool
+    agreed_by_b: bool
+    dispute_reason: str | None
+    settlement_transfer_id: str | None
+
+    @classmethod
+    def of(cls, statement: SettlementStatement) -> SettlementOut:
+        totals = statement.totals
+        return cls(
+            id=statement.id,
+            month=statement.month,
+            company_a=statement.company_a,
+            company_b=statement.company_b,
+            minutes_a_to_b=totals.minutes_a_to_b,
+            minutes_b_to_a=totals.minutes_b_to_a,
+            cents_a_to_b=totals.cents_a_to_b,
+            cents_b_to_a=totals.cents_b_to_a,
+            set_off_cents=totals.set_off_cents,
+            net_cents=totals.net_cents,
+            debtor=statement.debtor,
+            status=statement.status.value,
+            agreed_by_a=statement.agreed_by_a is not None,
+            agreed_by_b=statement.agreed_by_b is not None,
+            dispute_reason=statement.dispute_reason,
+            settlement_transfer_id=statement.settlement_transfer_id,
+        )
+
+
+class PositionOut(BaseModel):
+    company_id: int
+    minutes_given: int
+    minutes_received: int
+    minutes_balance: int
+    minutes_reserved: int
+    minutes_available: int
+    credit_line_minutes: int | None
+    cents_balance: int
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str
+    subject: str
+    body: str
+    link: str
+    created_at: datetime
+    read: bool
+
+    @classmethod
+    def of(cls, notification: Notification) -> NotificationOut:
+        return cls(
+            id=notification.id,
+            kind=notification.kind,
+            subject=notification.subject,
+            body=notification.body,
+            link=notification.link,
+            created_at=notification.created_at,
+            read=notification.read_at is not None,
         )

@@ -150,3 +150,47 @@ async def test_operator_sets_a_credit_line_that_must_cover_use(client: Client) -
         json={"balance_min": -600000, "balance_max": None},
     )
     assert refused.status_code == 403
+
+
+async def test_hostile_values_are_refused_not_crashed_on(client: Client) -> None:
+    operator = await _operator(client)
+    base = {"unit": "minutes", "debit_account_id": 1, "credit_account_id": 2, "amount": 1}
+    naive = await client.post(
+        "/api/v1/ledger/transfers",
+        headers=operator,
+        json={
+            "transfers": [
+                {
+                    **base,
+                    "id": str(uuid.uuid4()),
+                    "kind": "pending",
+                    "expires_at": "2030-01-01T00:00",
+                }
+            ]
+        },
+    )
+    assert naive.status_code == 400
+    huge = await client.post(
+        "/api/v1/ledger/transfers",
+        headers=operator,
+        json={"transfers": [{**base, "id": str(uuid.uuid4()), "debit_account_id": 2**70}]},
+    )
+    assert huge.status_code == 400
+    nul = await client.post(
+        "/api/v1/ledger/transfers",
+        headers=operator,
+        json={"transfers": [{**base, "id": "abc\u0000def"}]},
+    )
+    assert nul.status_code == 200
+    assert nul.json()["results"][0]["result"] == "id_invalid"
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "nobody@test.example", "password": "x" * 12}
+    )
+    assert login.status_code == 401
+    company = await sign_up()
+    cookie_login = await client.post(
+        "/api/v1/auth/login", json={"email": company.email, "password": PASSWORD}
+    )
+    assert cookie_login.status_code == 200
+    weird = await client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": "é".encode() * 10})
+    assert weird.status_code == 403

@@ -23,9 +23,8 @@ from ledger.model import (
     TransferResult,
     Unit,
 )
-from ledger.state_machine import BatchResult, Snapshot
+from ledger.state_machine import BatchResult, Snapshot, is_transfer_id
 from timebank.book.model import HistoryLine
-from timebank.db.errors import is_unique_violation
 from timebank.db.tables import (
     LedgerAccountTable,
     LedgerEntryTable,
@@ -66,6 +65,10 @@ ENTRY_COLUMNS: Final = (
 )
 A = LedgerAccountTable
 T = LedgerTransferTable
+
+
+class SnapshotMoved(Exception):
+    """The batch's inputs changed while they were being locked: decide again (retried)."""
 
 
 def _is_postgres() -> bool:
@@ -121,20 +124,18 @@ class BookRepository:
         found = await self.find_account(kind=kind, unit=unit, company_id=company_id)
         if found is not None:
             return found
-        try:
-            await A.insert(
-                A(
-                    unit=unit.value,
-                    kind=kind.value,
-                    company=company_id,
-                    balance_min=balance_min,
-                    balance_max=balance_max,
-                    created_at=now,
-                )
-            )
-        except Exception as exc:
-            if not is_unique_violation(exc):
-                raise
+        # ON CONFLICT: a concurrent creator wins quietly, without aborting our transaction.
+        await _Sql.current_or_engine().execute(
+            "INSERT INTO ledger_account (unit, kind, company, balance_min, balance_max, "
+            "debits_pending, debits_posted, credits_pending, credits_posted, version, created_at) "
+            "VALUES ({0}, {1}, {2}, {3}, {4}, 0, 0, 0, 0, 0, {5}) ON CONFLICT DO NOTHING",
+            unit.value,
+            kind.value,
+            company_id,
+            balance_min,
+            balance_max,
+            now,
+        )
         found = await self.find_account(kind=kind, unit=unit, company_id=company_id)
         assert found is not None
         return found
@@ -147,9 +148,12 @@ class BookRepository:
         row = await A.select().where(condition).first()
         return None if row is None else account_from_row(row)
 
-    async def get_account(self, account_id: int) -> Account | None:
-        row = await A.select().where(A.id == account_id).first()
-        return None if row is None else account_from_row(row)
+    async def get_account(self, account_id: int, *, lock: bool = False) -> Account | None:
+        query = A.select().where(A.id == account_id)
+        if lock and _is_postgres():
+            query = query.lock_rows("UPDATE")
+        rows = await query
+        return account_from_row(rows[0]) if rows else None
 
     async def accounts(self, *, company_ids: list[int] | None) -> list[Account]:
         query = A.select().order_by(A.id)
@@ -176,17 +180,26 @@ class BookRepository:
         Runs on the driver's connection with a handful of statements: this is the hot path.
         """
         sql = _Sql.current()
+        # Only well-formed ids reach SQL; the state machine refuses the others by their shape.
         referenced = {r.id for r in requests} | {r.pending_id for r in requests if r.pending_id}
         referenced |= {r.reverses_id for r in requests if r.reverses_id}
+        referenced = {i for i in referenced if is_transfer_id(i)}
+        # Account ids beyond 64 bits cannot exist: leave them out (refused as not found).
         account_ids = {r.debit_account_id for r in requests} | {
             r.credit_account_id for r in requests
         }
-        pending_ids = sorted({r.pending_id for r in requests if r.pending_id})
+        pending_ids = sorted(
+            {
+                r.pending_id
+                for r in requests
+                if r.pending_id is not None and is_transfer_id(r.pending_id)
+            }
+        )
         if pending_ids:
             # Post, void and expire name only the pending transfer: find its accounts first.
             for transfer in (await self._transfers(set(pending_ids))).values():
                 account_ids |= {transfer.debit_account_id, transfer.credit_account_id}
-        wanted = sorted(i for i in account_ids if i is not None)
+        wanted = sorted(i for i in account_ids if i is not None and 0 < i < 2**63)
         accounts: dict[int, Account] = {}
         if wanted:
             lock = " FOR UPDATE" if sql.postgres else ""
@@ -196,10 +209,16 @@ class BookRepository:
             accounts = {row["id"]: account_from_row(row) for row in rows}
         # Read under the locks: a concurrent writer may have committed meanwhile.
         known = await self._transfers(referenced)
+        for transfer in known.values():
+            if transfer.debit_account_id not in accounts or (
+                transfer.credit_account_id not in accounts
+            ):
+                # A reservation committed between our two reads: its accounts are not locked.
+                raise SnapshotMoved(transfer.id)
         rejections = {}
         rows = await sql.fetch(
             "SELECT * FROM ledger_rejection WHERE id IN ({ids})",
-            ids=sorted({r.id for r in requests}),
+            ids=sorted({r.id for r in requests if is_transfer_id(r.id)}),
         )
         for row in rows:
             rejections[row["id"]] = Rejection(
@@ -303,25 +322,23 @@ class BookRepository:
         for entry in result.entries:
             first_version.setdefault(entry.account_id, entry.account_version)
         accounts = list(result.accounts.values())
-        updated = await sql.executemany(
-            "UPDATE ledger_account SET debits_pending = {0}, debits_posted = {1}, "
-            "credits_pending = {2}, credits_posted = {3}, version = {4} "
-            "WHERE id = {5} AND version = {6}",
-            [
-                (
-                    a.debits_pending,
-                    a.debits_posted,
-                    a.credits_pending,
-                    a.credits_posted,
-                    a.version,
-                    a.id,
-                    first_version[a.id] - 1,
-                )
-                for a in accounts
-            ],
-        )
-        # The accounts were locked, so no version can have moved: a second line of defence.
-        assert updated in (None, len(accounts)), "lost update on a ledger account"
+        counters: list[tuple[int, ...]] = [
+            (
+                a.debits_pending,
+                a.debits_posted,
+                a.credits_pending,
+                a.credits_posted,
+                a.version,
+                a.id,
+                first_version[a.id] - 1,
+            )
+            for a in accounts
+        ]
+        updated = await sql.update_accounts(counters)
+        # The accounts were locked, so no version can have moved: a second line of defence
+        # that survives `python -O` (an assert would not).
+        if updated != len(accounts):
+            raise RuntimeError(f"lost update on ledger accounts: {updated} of {len(accounts)}")
         await sql.execute(
             "UPDATE ledger_head SET last_sequence = {0}, last_hash = {1}, last_created_at = {2} "
             "WHERE id = 1",
@@ -331,8 +348,11 @@ class BookRepository:
         )
         return stored
 
-    async def balance_as_of(self, account_id: int, as_of: datetime) -> tuple[int, int, int]:
-        """(balance, debits pending, credits pending) after the last entry at or before `as_of`."""
+    async def balance_as_of(
+        self, account_id: int, as_of: datetime, *, strictly_before: bool = False
+    ) -> tuple[int, int, int]:
+        """(balance, debits pending, credits pending) after the last entry at or before `as_of`
+        (strictly before it for a statement's opening balance)."""
         row = await (
             LedgerEntryTable.select(
                 LedgerEntryTable.balance_after,
@@ -340,7 +360,12 @@ class BookRepository:
                 LedgerEntryTable.credits_pending_after,
             )
             .where(
-                (LedgerEntryTable.account == account_id) & (LedgerEntryTable.created_at <= as_of)
+                (LedgerEntryTable.account == account_id)
+                & (
+                    LedgerEntryTable.created_at < as_of
+                    if strictly_before
+                    else LedgerEntryTable.created_at <= as_of
+                )
             )
             .order_by(LedgerEntryTable.account_version, ascending=False)
             .first()
@@ -436,6 +461,35 @@ class BookRepository:
     async def head(self) -> dict[str, Any]:
         return dict((await LedgerHeadTable.select().where(LedgerHeadTable.id == 1))[0])
 
+    async def snapshot_for_audit(self) -> None:
+        """Make the rest of this transaction read one snapshot (PostgreSQL; SQLite already
+        reads one snapshot per transaction)."""
+        if _is_postgres():
+            await _Sql.current().execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+            )
+
+    async def entry_sums(self) -> dict[int, tuple[list[int], int]]:
+        """Per account: the entries' summed deltas (as the four counters) and last balance."""
+        rows = await LedgerEntryTable.raw(
+            "SELECT account, SUM(debits_pending_delta) AS dp, SUM(debits_posted_delta) AS dpo, "
+            "SUM(credits_pending_delta) AS cp, SUM(credits_posted_delta) AS cpo, "
+            "MAX(account_version) AS top FROM ledger_entry GROUP BY account"
+        )
+        last = await LedgerEntryTable.raw(
+            "SELECT e.account, e.balance_after FROM ledger_entry e JOIN (SELECT account, "
+            "MAX(account_version) AS top FROM ledger_entry GROUP BY account) m "
+            "ON e.account = m.account AND e.account_version = m.top"
+        )
+        balances = {row["account"]: int(row["balance_after"]) for row in last}
+        return {
+            row["account"]: (
+                [int(row["dp"]), int(row["dpo"]), int(row["cp"]), int(row["cpo"])],
+                balances.get(row["account"], 0),
+            )
+            for row in rows
+        }
+
     async def entry_stats(self) -> dict[int, tuple[int, int]]:
         """Per account: (number of entries, highest version)."""
         rows = await LedgerEntryTable.raw(
@@ -456,6 +510,13 @@ class _Sql:
     def __init__(self, connection: Any, *, postgres: bool) -> None:
         self.connection = connection
         self.postgres = postgres
+
+    @classmethod
+    def current_or_engine(cls) -> _Sql | _EngineSql:
+        db = A._meta.db
+        if db.current_transaction.get() is None:
+            return _EngineSql(db)
+        return cls.current()
 
     @classmethod
     def current(cls) -> _Sql:
@@ -504,6 +565,30 @@ class _Sql:
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
         )
 
+    async def update_accounts(self, rows: list[tuple[int, ...]]) -> int:
+        """Write account counters guarded by their previous version; returns rows updated."""
+        if not rows:
+            return 0
+        if self.postgres:
+            columns = list(zip(*rows, strict=True))
+            updated = await self.connection.fetch(
+                "UPDATE ledger_account AS a SET debits_pending = v.dp, debits_posted = v.dpo, "
+                "credits_pending = v.cp, credits_posted = v.cpo, version = v.ver "
+                "FROM (SELECT unnest($1::bigint[]) AS dp, unnest($2::bigint[]) AS dpo, "
+                "unnest($3::bigint[]) AS cp, unnest($4::bigint[]) AS cpo, "
+                "unnest($5::bigint[]) AS ver, unnest($6::bigint[]) AS id, "
+                "unnest($7::bigint[]) AS prev) AS v "
+                "WHERE a.id = v.id AND a.version = v.prev RETURNING a.id",
+                *[list(column) for column in columns],
+            )
+            return len(updated)
+        cursor = await self.connection.executemany(
+            "UPDATE ledger_account SET debits_pending = ?, debits_posted = ?, "
+            "credits_pending = ?, credits_posted = ?, version = ? WHERE id = ? AND version = ?",
+            rows,
+        )
+        return int(cursor.rowcount)
+
     async def execute(self, statement: str, *args: Any) -> None:
         sql = self._render(statement, len(args), None)
         if self.postgres:
@@ -521,6 +606,17 @@ class _Sql:
             return None
         cursor = await self.connection.executemany(sql, rows)
         return int(cursor.rowcount)
+
+
+class _EngineSql:
+    """The same placeholders, outside a transaction (Piccolo runs it on its own connection)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    async def execute(self, statement: str, *args: Any) -> None:
+        marks = ["{}"] * len(args)
+        await A.raw(statement.format(*marks), *args)
 
 
 def _fields(transfer: Transfer) -> dict[str, Any]:

@@ -9,14 +9,15 @@ same ids (idempotency makes that safe).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import random
 import sqlite3
 import uuid
 import weakref
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -26,6 +27,7 @@ from ledger.model import (
     Account,
     AccountKind,
     EventOutcome,
+    Transfer,
     TransferCode,
     TransferKind,
     TransferRequest,
@@ -47,7 +49,7 @@ from timebank.book.model import (
     StatementPart,
     VerifyReport,
 )
-from timebank.book.repository import transfer_from_row
+from timebank.book.repository import SnapshotMoved, transfer_from_row
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import InvalidInput, ServiceUnavailable, not_found
 from timebank.pagination import Page, page_request
@@ -60,6 +62,8 @@ EXPIRY_NAMESPACE = uuid.UUID("5b1e3c52-7c1b-4f0e-9a51-0d7a0c9b6e11")
 
 
 def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, SnapshotMoved):
+        return True
     if isinstance(
         exc,
         asyncpg.DeadlockDetectedError | asyncpg.SerializationError | asyncpg.UniqueViolationError,
@@ -113,10 +117,7 @@ async def ensure_company_accounts(
     }
 
 
-async def submit(
-    uow: UnitOfWork, requests: list[TransferRequest], *, clock: Clock
-) -> list[EventOutcome]:
-    """Decide and store a batch (system use: other use cases call this). Bounded retries."""
+def _check_batch_size(requests: list[TransferRequest]) -> None:
     if len(requests) > BATCH_EVENTS_MAX:
         raise InvalidInput(
             f"Au plus {BATCH_EVENTS_MAX} virements par lot.",
@@ -124,31 +125,59 @@ async def submit(
             field="transfers",
             code="batch_too_large",
         )
-    if not requests:
-        return []
+
+
+T = TypeVar("T")
+
+
+async def retrying(work: Callable[[], Awaitable[T]]) -> T:
+    """Run a transactional `work` again on deadlocks, serialisation failures, a busy SQLite
+    file or a racing duplicate key, at most RETRIES_MAX times; then a 503 to retry later."""
     for attempt in range(RETRIES_MAX):
         try:
-            async with uow() as repos:
-                snapshot = await repos.book.load_snapshot(requests)
-                now = clock()  # Read after the locks: decisions use the time of commit.
-                result = apply_batch(snapshot, requests, now=now)
-                stored = await repos.book.write(result, now=now)
-            # Committed: only now are the outcomes acknowledged.
-            return [
-                EventOutcome(o.index, o.id, o.result, stored.get(o.id, o.transfer))
-                for o in result.outcomes
-            ]
+            return await work()
         except Exception as exc:
-            if not _retryable(exc) or attempt == RETRIES_MAX - 1:
-                if _retryable(exc):
-                    break
+            if not _retryable(exc):
                 raise
-            await asyncio.sleep(random.uniform(0, RETRY_DELAY_SECONDS_MAX * (attempt + 1)))
+        await asyncio.sleep(random.uniform(0, RETRY_DELAY_SECONDS_MAX * (attempt + 1)))
     raise ServiceUnavailable(
         "Le grand livre est très sollicité : réessayez avec les mêmes identifiants.",
         "The ledger is busy: retry with the same transfer ids.",
         code="ledger_busy",
     )
+
+
+async def submit_in(
+    repos: Repositories, requests: list[TransferRequest], *, now: datetime
+) -> list[EventOutcome]:
+    """Decide and write a batch inside the caller's transaction (no commit, no retry here):
+    other use cases call this so that their own rows and the ledger commit together."""
+    _check_batch_size(requests)
+    if not requests:
+        return []
+    snapshot = await repos.book.load_snapshot(requests)
+    result = apply_batch(snapshot, requests, now=now)
+    stored = await repos.book.write(result, now=now)
+    return [
+        EventOutcome(o.index, o.id, o.result, stored.get(o.id, o.transfer)) for o in result.outcomes
+    ]
+
+
+async def submit(
+    uow: UnitOfWork, requests: list[TransferRequest], *, clock: Clock
+) -> list[EventOutcome]:
+    """Decide and store a batch in its own transaction, with bounded retries. Outcomes are
+    returned only after the commit."""
+    _check_batch_size(requests)
+    if not requests:
+        return []
+
+    async def attempt() -> list[EventOutcome]:
+        async with uow() as repos:
+            # The clock is read inside: decisions use the time the locks were held.
+            return await submit_in(repos, requests, now=clock())
+
+    return await retrying(attempt)
 
 
 def system_clock() -> datetime:
@@ -168,7 +197,10 @@ class _GroupWriter:
         self.uow = uow
         self.queue: asyncio.Queue[_Pending] = asyncio.Queue(maxsize=GROUP_QUEUE_MAX)
         self.carry: _Pending | None = None
-        self.task = asyncio.get_running_loop().create_task(self._run())
+        # A fresh context: the writer must never inherit a caller's open transaction.
+        self.task = asyncio.get_running_loop().create_task(
+            self._run(), context=contextvars.Context()
+        )
 
     async def submit(self, requests: list[TransferRequest]) -> list[EventOutcome]:
         future: asyncio.Future[list[EventOutcome]] = asyncio.get_running_loop().create_future()
@@ -191,14 +223,27 @@ class _GroupWriter:
         return group
 
     async def _run(self) -> None:
-        while True:
-            group = await self._next_group()
-            try:
-                await self._write(group)
-            except Exception as exc:  # Never let the writer die: report to the callers.
-                for _, future in group:
-                    if not future.done():
-                        future.set_exception(exc)
+        group: list[_Pending] = []
+        try:
+            while True:
+                group = await self._next_group()
+                try:
+                    await self._write(group)
+                except Exception as exc:  # Never let the writer die: report to the callers.
+                    for _, future in group:
+                        _fail(future, exc)
+        except BaseException:
+            # Cancelled (shutdown): nothing waiting may hang; callers retry with the same ids.
+            stopped = ServiceUnavailable(
+                "Service en cours d'arrêt.", "Service shutting down.", code="ledger_busy"
+            )
+            for _, future in group:
+                _fail(future, stopped)
+            while not self.queue.empty():
+                _fail(self.queue.get_nowait()[1], stopped)
+            if self.carry is not None:
+                _fail(self.carry[1], stopped)
+            raise
 
     async def _write(self, group: list[_Pending]) -> None:
         combined = [request for requests, _ in group for request in requests]
@@ -208,10 +253,12 @@ class _GroupWriter:
             if len(group) == 1:
                 raise
             for requests, future in group:
+                if future.done():  # The caller went away: nothing to write for it.
+                    continue
                 try:
-                    future.set_result(await submit(self.uow, requests, clock=system_clock))
+                    _succeed(future, await submit(self.uow, requests, clock=system_clock))
                 except Exception as exc:
-                    future.set_exception(exc)
+                    _fail(future, exc)
             return
         offset = 0
         for requests, future in group:
@@ -223,6 +270,19 @@ class _GroupWriter:
 
 
 _Pending = tuple[list[TransferRequest], "asyncio.Future[list[EventOutcome]]"]
+
+
+def _succeed(future: asyncio.Future[list[EventOutcome]], outcomes: list[EventOutcome]) -> None:
+    # A cancelled caller's future is done already; its committed outcome stays in the ledger.
+    if not future.done():
+        future.set_result(outcomes)
+
+
+def _fail(future: asyncio.Future[list[EventOutcome]], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)
+
+
 _WRITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _GroupWriter] = (
     weakref.WeakKeyDictionary()
 )
@@ -307,7 +367,7 @@ def _midnight(day: date) -> datetime:
 async def _statement_part(
     repos: Repositories, account: Account, start: datetime, end: datetime
 ) -> StatementPart:
-    opening, _, _ = await repos.book.balance_as_of(account.id, start)
+    opening, _, _ = await repos.book.balance_as_of(account.id, start, strictly_before=True)
     # A statement lists every movement of the period; periods are bounded to keep it readable.
     lines, _ = await repos.book.history(account.id, start=start, end=end, limit=100_000, offset=0)
     credits = sum(line.posted_delta for line in lines if line.posted_delta > 0)
@@ -375,7 +435,7 @@ async def set_limits(
     """The operator sets an account's credit line and ceiling; never below what is used."""
     require_operator(actor)
     async with uow() as repos:
-        account = await repos.book.get_account(account_id)
+        account = await repos.book.get_account(account_id, lock=True)
         if account is None:
             raise not_found("Compte", "Account", account_id)
         if balance_min is not None and account.available < balance_min:
@@ -421,46 +481,73 @@ async def verify(uow: UnitOfWork) -> VerifyReport:
     problems: list[str] = []
     replayed: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     pending_amounts: dict[str, int] = {}
+    orphans: list[str] = []
     running_hash, sequence = GENESIS_HASH, 0
     async with uow(write=False) as repos:
+        # One consistent snapshot for the whole audit, even while transfers keep arriving.
+        await repos.book.snapshot_for_audit()
         while True:
             rows = await repos.book.chain_page(sequence, VERIFY_PAGE_SIZE)
             for row in rows:
                 sequence += 1
                 _check_chain_row(row, sequence, running_hash, problems)
                 running_hash = row["hash"]
-                _replay(transfer_from_row(row), replayed, pending_amounts)
+                if not _replay(transfer_from_row(row), replayed, pending_amounts):
+                    orphans.append(row["id"])
             if len(rows) < VERIFY_PAGE_SIZE:
                 break
         head = await repos.book.head()
         accounts = await repos.book.accounts(company_ids=None)
         stats = await repos.book.entry_stats()
+        entry_sums = await repos.book.entry_sums()
     if (head["last_sequence"], head["last_hash"]) != (sequence, running_hash):
         problems.append(
             f"chain head at {head['last_sequence']} does not match the last transfer {sequence}"
         )
+    problems += [
+        f"transfer {orphan}: resolves a reservation that was not pending" for orphan in orphans
+    ]
     for account in accounts:
-        stored = [
-            account.debits_pending,
-            account.debits_posted,
-            account.credits_pending,
-            account.credits_posted,
-        ]
-        if stored != replayed.get(account.id, [0, 0, 0, 0]):
-            problems.append(
-                f"account {account.id}: counters {stored} differ from the transfers "
-                f"{replayed.get(account.id, [0, 0, 0, 0])}"
-            )
-        entries, top = stats.get(account.id, (0, 0))
-        if (entries, top) != (account.version, account.version):
-            problems.append(
-                f"account {account.id}: version {account.version} but {entries} "
-                f"entries up to version {top}"
-            )
+        problems += _account_problems(
+            account,
+            replayed.get(account.id, [0, 0, 0, 0]),
+            stats.get(account.id, (0, 0)),
+            entry_sums.get(account.id, ([0, 0, 0, 0], 0)),
+        )
     problems += conservation_problems(accounts) + limit_problems(accounts)
     return VerifyReport(
         transfers_checked=sequence, accounts_checked=len(accounts), problems=tuple(problems)
     )
+
+
+def _account_problems(
+    account: Account, replayed: list[int], stats: tuple[int, int], entries: tuple[list[int], int]
+) -> list[str]:
+    """An account against its transfers and against its own entries."""
+    stored = [
+        account.debits_pending,
+        account.debits_posted,
+        account.credits_pending,
+        account.credits_posted,
+    ]
+    problems = []
+    if stored != replayed:
+        problems.append(
+            f"account {account.id}: counters {stored} differ from the transfers {replayed}"
+        )
+    count, top = stats
+    if (count, top) != (account.version, account.version):
+        problems.append(
+            f"account {account.id}: version {account.version} but {count} "
+            f"entries up to version {top}"
+        )
+    sums, last_balance = entries
+    if sums != stored or last_balance != account.balance:
+        problems.append(
+            f"account {account.id}: its entries add up to {sums} ending at balance "
+            f"{last_balance}, the account holds {stored} ({account.balance})"
+        )
+    return problems
 
 
 def _check_chain_row(
@@ -475,19 +562,27 @@ def _check_chain_row(
         problems.append(f"{where}: content does not match its hash")
 
 
-def _replay(transfer: Any, replayed: dict[int, list[int]], pending_amounts: dict[str, int]) -> None:
+def _replay(
+    transfer: Transfer, replayed: dict[int, list[int]], pending_amounts: dict[str, int]
+) -> bool:
+    """Replay one transfer; False when it resolves a reservation that was not pending."""
     debit, credit = replayed[transfer.debit_account_id], replayed[transfer.credit_account_id]
     if transfer.kind is TransferKind.SINGLE:
         debit[1] += transfer.amount
         credit[3] += transfer.amount
-    elif transfer.kind is TransferKind.PENDING:
+        return True
+    if transfer.kind is TransferKind.PENDING:
         debit[0] += transfer.amount
         credit[2] += transfer.amount
         pending_amounts[transfer.id] = transfer.amount
-    else:
-        reserved = pending_amounts.pop(transfer.pending_id, 0)
-        debit[0] -= reserved
-        credit[2] -= reserved
-        if transfer.kind is TransferKind.POST_PENDING:
-            debit[1] += transfer.amount
-            credit[3] += transfer.amount
+        return True
+    assert transfer.pending_id is not None
+    if transfer.pending_id not in pending_amounts:
+        return False
+    reserved = pending_amounts.pop(transfer.pending_id)
+    debit[0] -= reserved
+    credit[2] -= reserved
+    if transfer.kind is TransferKind.POST_PENDING:
+        debit[1] += transfer.amount
+        credit[3] += transfer.amount
+    return True

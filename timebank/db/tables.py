@@ -249,3 +249,112 @@ class LedgerHeadTable(Table, tablename="ledger_head"):
     last_sequence = BigInt(default=0)
     last_hash = Varchar(length=64)
     last_created_at = Timestamptz(null=True, default=None)
+
+
+class EngagementTable(Table, tablename="engagement"):
+    """A loan of one employee to one host company for one need (mise à disposition)."""
+
+    id = Serial(primary_key=True)
+    need = ForeignKey(references=NeedTable, on_delete=RESTRICT, index=True)
+    host_company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    lender_company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    planned_minutes = Integer()
+    period_start = Date()
+    period_end = Date()
+    place = Varchar(length=200, default="")
+    remote = Boolean(default=False)
+    tasks = Text()
+    status = Varchar(length=20, index=True)
+    reservation_id = Varchar(length=36, null=True, default=None)
+    reserved_minutes = Integer(default=0)
+    reservation_number = Integer(default=0)
+    created_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class EngagementEventTable(Table, tablename="engagement_event"):
+    """Who moved an engagement, when, from which status to which."""
+
+    id = Serial(primary_key=True)
+    engagement = ForeignKey(references=EngagementTable, on_delete=RESTRICT, index=True)
+    step = Varchar(length=20)
+    from_status = Varchar(length=20)
+    to_status = Varchar(length=20)
+    actor = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    note = Varchar(length=500, default="")
+    created_at = Timestamptz()
+
+
+class EngagementPaperTable(Table, tablename="engagement_paper"):
+    """A consent, a signature (with the document's id and SHA-256) or a CSE consultation."""
+
+    id = Serial(primary_key=True)
+    engagement = ForeignKey(references=EngagementTable, on_delete=RESTRICT, index=True)
+    paper = Varchar(length=30)
+    signed_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    signed_at = Timestamptz()
+    document_id = Varchar(length=100, null=True, default=None)
+    document_hash = Varchar(length=64, null=True, default=None)
+    effective_on = Date(null=True, default=None)
+
+
+class TimesheetEntryTable(Table, tablename="timesheet_entry"):
+    id = Serial(primary_key=True)
+    client_id = Varchar(length=36, unique=True)
+    request_hash = Varchar(length=64)
+    engagement = ForeignKey(references=EngagementTable, on_delete=RESTRICT, index=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    work_date = Date(index=True)
+    minutes = Integer()
+    description = Text()
+    status = Varchar(length=12, index=True)
+    cost_cents = BigInt(null=True, default=None)
+    reviewed_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    rejection_reason = Varchar(length=500, null=True, default=None)
+    statement = Integer(null=True, default=None, index=True)
+    created_at = Timestamptz()
+
+
+class SettlementStatementTable(Table, tablename="settlement_statement"):
+    """A month's at-cost statement between two companies (a < b), with the set-off."""
+
+    id = Serial(primary_key=True)
+    month = Date()
+    company_a = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    company_b = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    minutes_a_to_b = BigInt(default=0)  # Lent by a to b.
+    minutes_b_to_a = BigInt(default=0)
+    cents_a_to_b = BigInt(default=0)  # Owed by b to a.
+    cents_b_to_a = BigInt(default=0)
+    set_off_cents = BigInt(default=0)
+    net_cents = BigInt(default=0)
+    debtor = ForeignKey(references=CompanyTable, on_delete=RESTRICT, null=True, default=None)
+    status = Varchar(length=12)
+    agreed_by_a = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    agreed_at_a = Timestamptz(null=True, default=None)
+    agreed_by_b = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    agreed_at_b = Timestamptz(null=True, default=None)
+    disputed_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    dispute_reason = Varchar(length=500, null=True, default=None)
+    settlement_transfer_id = Varchar(length=36, null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class OutboxTable(Table, tablename="outbox"):
+    """Notifications, written in the same transaction as the event they announce."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
+    kind = Varchar(length=40)
+    subject = Varchar(length=200)
+    body = Text()
+    link = Varchar(length=200, default="")
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
+    last_error = Varchar(length=500, null=True, default=None)

@@ -17,9 +17,12 @@ from timebank.book.repository import BookRepository
 from timebank.companies.repository import CompanyRepository
 from timebank.db.tables import CompanyTable
 from timebank.employees.repository import EmployeeRepository
+from timebank.engagements.repository import EngagementRepository
 from timebank.groups.repository import GroupRepository
 from timebank.needs.repository import NeedRepository
+from timebank.notifications.repository import NotificationRepository
 from timebank.people.repository import PeopleRepository
+from timebank.settlements.repository import SettlementRepository
 from timebank.skills.repository import SkillRepository
 
 
@@ -32,6 +35,9 @@ class Repositories:
     needs: NeedRepository
     groups: GroupRepository
     book: BookRepository
+    notifications: NotificationRepository
+    engagements: EngagementRepository
+    settlements: SettlementRepository
 
 
 @runtime_checkable
@@ -49,6 +55,9 @@ _REPOSITORIES = Repositories(
     needs=NeedRepository(),
     groups=GroupRepository(),
     book=BookRepository(),
+    notifications=NotificationRepository(),
+    engagements=EngagementRepository(),
+    settlements=SettlementRepository(),
 )
 
 

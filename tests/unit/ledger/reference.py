@@ -76,6 +76,8 @@ class RefModel:
         if request.id in self.failures:
             previous_hash, result = self.failures[request.id]
             return result if previous_hash == digest else R.EXISTS_WITH_DIFFERENT_REQUEST
+        if request.expires_at is not None and request.expires_at <= now:
+            return R.EXPIRES_AT_MUST_BE_IN_THE_FUTURE
         return self._fresh(request, now, digest)
 
     def _fresh(self, request: TransferRequest, now: datetime, digest: str) -> TransferResult:

@@ -52,6 +52,12 @@ POSTGRES = [
     "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
     "CREATE TRIGGER ledger_head_kept BEFORE DELETE ON ledger_head "
     "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+] + [
+    # TRUNCATE skips row triggers: a statement trigger refuses it too.
+    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()"
+    for table in ("ledger_transfer", "ledger_entry", "ledger_rejection", "ledger_account",
+                  "ledger_head")
 ]
 SQLITE = [
     f"""CREATE TRIGGER ledger_account_limits_insert BEFORE INSERT ON ledger_account

@@ -1,0 +1,238 @@
+"""Builders for exchange tests: two companies, an employee with an approved budget, a need,
+and HTTP helpers that act as each party."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+
+from tests.helpers import PASSWORD, company_json, need_json, new_email, now
+from timebank.db.unit_of_work import piccolo_unit_of_work
+from timebank.people.use_cases import create_operator
+
+SALARY_CENTS = 4_200_000  # 42 000 € gross a year.
+CHARGES_BASIS_POINTS = 4200  # 42 %.
+
+
+def previous_month_day(day: int) -> date:
+    first = now().date().replace(day=1)
+    return (first - timedelta(days=1)).replace(day=day)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Party:
+    email: str
+    headers: dict[str, str]
+    company_id: int | None = None
+
+
+async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    client.cookies.clear()  # Bearer only: no CSRF dance in API tests.
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def signup(client: httpx.AsyncClient, **company: object) -> Party:
+    email = new_email("admin")
+    response = await client.post(
+        "/api/v1/auth/signup",
+        json={
+            "email": email,
+            "password": PASSWORD,
+            "full_name": "Admin Test",
+            "company": company_json(**company),
+        },
+    )
+    assert response.status_code == 201, response.text
+    return Party(email, await login(client, email), response.json()["company"]["id"])
+
+
+async def operator(client: httpx.AsyncClient) -> Party:
+    email = new_email("operator")
+    await create_operator(
+        piccolo_unit_of_work, email=email, password=PASSWORD, full_name="Op", now=now()
+    )
+    return Party(email, await login(client, email))
+
+
+@dataclass
+class World:
+    lender: Party
+    host: Party
+    employee: Party
+    employee_id: int
+    need_id: int
+
+
+async def world(
+    client: httpx.AsyncClient,
+    *,
+    lender_cse: bool = True,
+    host_cse: bool = False,
+    approved_minutes: int = 40 * 60,
+) -> World:
+    lender = await signup(
+        client,
+        name="Agence Lumière",
+        has_cse=lender_cse,
+        headcount_band="20-49" if lender_cse else "0-9",
+    )
+    host = await signup(
+        client,
+        name="Fromagerie du Val",
+        has_cse=host_cse,
+        headcount_band="20-49" if host_cse else "0-9",
+        postal_code="69002",
+        city="Lyon",
+    )
+    email = new_email("employee")
+    invited = await client.post(
+        f"/api/v1/companies/{lender.company_id}/employees",
+        headers=lender.headers,
+        json={
+            "email": email,
+            "full_name": "Inès Moreau",
+            "job_title": "Webmarketeuse",
+            "annual_gross_salary_cents": SALARY_CENTS,
+            "employer_charge_rate_basis_points": CHARGES_BASIS_POINTS,
+        },
+    )
+    assert invited.status_code == 201, invited.text
+    accepted = await client.post(
+        "/api/v1/auth/invitations/accept",
+        json={"token": invited.json()["invitation_token"], "password": "employee-password"},
+    )
+    client.cookies.clear()
+    employee = Party(email, {"Authorization": f"Bearer {accepted.json()['token']}"})
+    employee_id = invited.json()["employee"]["id"]
+    today = now().date()
+    approval = await client.put(
+        f"/api/v1/employees/{employee_id}/approval",
+        headers=lender.headers,
+        json={
+            "approved_minutes_per_month": approved_minutes,
+            "valid_from": (today - timedelta(days=70)).isoformat(),
+            "valid_until": (today + timedelta(days=300)).isoformat(),
+        },
+    )
+    assert approval.status_code == 200, approval.text
+    need = await client.post(
+        f"/api/v1/companies/{host.company_id}/needs",
+        headers=host.headers,
+        json=need_json(
+            window_start=(today - timedelta(days=60)).isoformat(),
+            window_end=(today + timedelta(days=90)).isoformat(),
+        ),
+    )
+    assert need.status_code == 201, need.text
+    return World(lender, host, employee, employee_id, need.json()["id"])
+
+
+async def propose(
+    client: httpx.AsyncClient,
+    w: World,
+    *,
+    planned_minutes: int = 12 * 60,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, Any]:
+    start = start or previous_month_day(1)
+    end = end or now().date() + timedelta(days=30)
+    response = await client.post(
+        "/api/v1/engagements",
+        headers=w.lender.headers,
+        json={
+            "need_id": w.need_id,
+            "employee_id": w.employee_id,
+            "planned_minutes": planned_minutes,
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "place": "Lyon",
+            "remote": True,
+            "tasks": "Audit SEO et plan d'actions",
+        },
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def step(
+    client: httpx.AsyncClient, party: Party, engagement_id: int, name: str
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/engagements/{engagement_id}/{name}", json={}, headers=party.headers
+    )
+
+
+async def paperwork(
+    client: httpx.AsyncClient, w: World, engagement_id: int, *, cse: bool = True
+) -> None:
+    for party, document in (
+        (w.lender, "loan_agreement"),
+        (w.host, "loan_agreement"),
+        (w.employee, "employee_amendment"),
+        (w.lender, "employee_amendment"),
+    ):
+        response = await client.post(
+            f"/api/v1/engagements/{engagement_id}/signatures",
+            headers=party.headers,
+            json={
+                "document": document,
+                "document_id": f"{document}-{engagement_id}",
+                "document_hash": digest(f"{document}-{engagement_id}"),
+            },
+        )
+        assert response.status_code == 201, response.text
+    if cse:
+        response = await client.post(
+            f"/api/v1/engagements/{engagement_id}/cse",
+            headers=w.lender.headers,
+            json={
+                "company_id": w.lender.company_id,
+                "consulted_on": (now().date() - timedelta(days=3)).isoformat(),
+            },
+        )
+        assert response.status_code == 201, response.text
+
+
+async def active_engagement(client: httpx.AsyncClient, w: World, **values: Any) -> int:
+    engagement_id = int((await propose(client, w, **values))["id"])
+    for party, name in ((w.host, "accept"), (w.lender, "approve"), (w.employee, "consent")):
+        response = await step(client, party, engagement_id, name)
+        assert response.status_code == 200, response.text
+    await paperwork(client, w, engagement_id)
+    response = await step(client, w.host, engagement_id, "activate")
+    assert response.status_code == 200, response.text
+    return engagement_id
+
+
+async def log(
+    client: httpx.AsyncClient,
+    w: World,
+    engagement_id: int,
+    day: date,
+    minutes: int,
+    *,
+    client_id: str | None = None,
+    description: str = "Audit des pages",
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/engagements/{engagement_id}/timesheets",
+        headers=w.employee.headers,
+        json={
+            "client_id": client_id or str(uuid.uuid4()),
+            "work_date": day.isoformat(),
+            "minutes": minutes,
+            "description": description,
+        },
+    )

@@ -1,0 +1,312 @@
+"""The engagement's state machine, its paperwork gate, the timesheet guardrails and the at-cost
+value of approved time. Pure: no database, no clock (dates come in as arguments).
+
+Legal frame (C. trav. L8241-2): the employee agrees in writing; a loan agreement between the two
+companies and an amendment to the employment contract signed by the employee are required; the
+works council (CSE) of each company that has one is consulted or informed beforehand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from timebank.errors import Conflict, InvalidInput
+
+DAY_MINUTES_MAX: Final = 10 * 60  # Code du travail: 10 hours of work a day at most.
+WEEK_MINUTES_MAX: Final = 48 * 60  # And 48 hours in any one week.
+RESERVATION_GRACE_DAYS: Final = 14  # Time left to log and approve after the period ends.
+ENGAGEMENT_DAYS_MAX: Final = 366
+DESCRIPTION_LENGTH_MAX: Final = 2000
+BASIS_POINTS_PER_UNIT: Final = 10_000
+MINUTES_PER_HOUR: Final = 60
+
+
+class EngagementStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED_BY_HOST = "accepted_by_host"
+    APPROVED_BY_LENDER = "approved_by_lender"
+    CONSENTED = "consented"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class Step(StrEnum):
+    """What a party does to move an engagement on."""
+
+    ACCEPT = "accept"  # The host company's admin.
+    APPROVE = "approve"  # The lender (employer) company's admin, within the hour budget.
+    CONSENT = "consent"  # The employee, in writing.
+    ACTIVATE = "activate"  # Either admin, once the paperwork is complete.
+    COMPLETE = "complete"  # The host's admin.
+    CANCEL = "cancel"  # Either admin, or the employee withdrawing consent.
+
+
+S = EngagementStatus
+TRANSITIONS: Final[dict[Step, tuple[frozenset[EngagementStatus], EngagementStatus]]] = {
+    Step.ACCEPT: (frozenset({S.PROPOSED}), S.ACCEPTED_BY_HOST),
+    Step.APPROVE: (frozenset({S.ACCEPTED_BY_HOST}), S.APPROVED_BY_LENDER),
+    Step.CONSENT: (frozenset({S.APPROVED_BY_LENDER}), S.CONSENTED),
+    Step.ACTIVATE: (frozenset({S.CONSENTED}), S.ACTIVE),
+    Step.COMPLETE: (frozenset({S.ACTIVE}), S.COMPLETED),
+    Step.CANCEL: (
+        frozenset({S.PROPOSED, S.ACCEPTED_BY_HOST, S.APPROVED_BY_LENDER, S.CONSENTED, S.ACTIVE}),
+        S.CANCELLED,
+    ),
+}
+# Engagements that use the employee's hour budget and the host's credit line.
+COMMITTED_STATUSES: Final = frozenset({S.APPROVED_BY_LENDER, S.CONSENTED, S.ACTIVE})
+
+
+class Paper(StrEnum):
+    """Paperwork items recorded before a loan may start."""
+
+    EMPLOYEE_CONSENT = "employee_consent"
+    AGREEMENT_LENDER = "loan_agreement_lender"  # Convention signed by the lender's admin.
+    AGREEMENT_HOST = "loan_agreement_host"  # Convention signed by the host's admin.
+    AMENDMENT_EMPLOYEE = "amendment_employee"  # Avenant signed by the employee.
+    AMENDMENT_LENDER = "amendment_lender"  # Avenant signed by the employer.
+    CSE_LENDER = "cse_lender"  # Lender's works council consulted (when it has one).
+    CSE_HOST = "cse_host"  # Host's works council informed and consulted (when it has one).
+
+
+class Document(StrEnum):
+    LOAN_AGREEMENT = "loan_agreement"
+    EMPLOYEE_AMENDMENT = "employee_amendment"
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRecord:
+    paper: Paper
+    signed_by: int
+    signed_at: datetime
+    document_id: str | None
+    document_hash: str | None
+    effective_on: date | None  # CSE consultation date.
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    id: int
+    need_id: int
+    host_company_id: int
+    lender_company_id: int
+    employee_id: int
+    employee_user_id: int
+    planned_minutes: int
+    period_start: date
+    period_end: date
+    place: str
+    remote: bool
+    tasks: str
+    status: EngagementStatus
+    reservation_id: str | None  # The ledger's current pending transfer for this loan.
+    reserved_minutes: int  # What that reservation still holds.
+    reservation_number: int  # How many reservations this loan had (ids derive from it).
+    created_by: int
+    created_at: datetime
+    papers: tuple[PaperRecord, ...] = ()
+
+
+def next_status(current: EngagementStatus, step: Step) -> EngagementStatus:
+    """The status after `step`, or a Conflict naming the illegal transition."""
+    allowed_from, target = TRANSITIONS[step]
+    if current not in allowed_from:
+        raise Conflict(
+            f"Action « {step.value} » impossible depuis l'état « {current.value} ».",
+            f"Step '{step.value}' is not allowed from status '{current.value}'.",
+            field="status",
+            code="illegal_transition",
+        )
+    return target
+
+
+def required_papers(*, lender_has_cse: bool, host_has_cse: bool) -> frozenset[Paper]:
+    papers = {
+        Paper.EMPLOYEE_CONSENT,
+        Paper.AGREEMENT_LENDER,
+        Paper.AGREEMENT_HOST,
+        Paper.AMENDMENT_EMPLOYEE,
+        Paper.AMENDMENT_LENDER,
+    }
+    if lender_has_cse:
+        papers.add(Paper.CSE_LENDER)
+    if host_has_cse:
+        papers.add(Paper.CSE_HOST)
+    return frozenset(papers)
+
+
+def missing_papers(
+    engagement: Engagement, *, lender_has_cse: bool, host_has_cse: bool
+) -> list[Paper]:
+    done = {record.paper for record in engagement.papers}
+    needed = required_papers(lender_has_cse=lender_has_cse, host_has_cse=host_has_cse)
+    return sorted(needed - done)
+
+
+def check_paperwork(engagement: Engagement, *, lender_has_cse: bool, host_has_cse: bool) -> None:
+    missing = missing_papers(engagement, lender_has_cse=lender_has_cse, host_has_cse=host_has_cse)
+    if missing:
+        names = ", ".join(paper.value for paper in missing)
+        raise Conflict(
+            f"Le prêt ne peut commencer : pièces manquantes ({names}).",
+            f"The loan cannot start: missing paperwork ({names}).",
+            field="paperwork",
+            code="paperwork_incomplete",
+        )
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput(
+            f"La fin ({end:%d/%m/%Y}) précède le début ({start:%d/%m/%Y}).",
+            f"The end ({end.isoformat()}) is before the start ({start.isoformat()}).",
+            field="period_end",
+            code="end_before_start",
+        )
+    if (end - start).days + 1 > ENGAGEMENT_DAYS_MAX:
+        raise InvalidInput(
+            "Une mise à disposition dure au plus un an.",
+            "A loan lasts at most one year.",
+            field="period_end",
+            code="period_too_long",
+        )
+
+
+def months_of(start: date, end: date) -> list[date]:
+    """First days of the calendar months the period touches."""
+    months = []
+    current = date(start.year, start.month, 1)
+    while current <= end:
+        months.append(current)
+        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    return months
+
+
+def minutes_per_month(engagement_minutes: int, start: date, end: date) -> dict[date, int]:
+    """The planned minutes spread evenly over the months of the period (rounded up)."""
+    months = months_of(start, end)
+    share = -(-engagement_minutes // len(months))
+    return dict.fromkeys(months, share)
+
+
+def reservation_expiry(period_end: date) -> date:
+    return period_end + timedelta(days=RESERVATION_GRACE_DAYS + 1)
+
+
+def at_cost_cents(
+    duration_minutes: int,
+    *,
+    annual_gross_salary_cents: int,
+    employer_charge_rate_basis_points: int,
+    annual_work_hours: int,
+) -> int:
+    """At-cost value of time: minutes/60 × gross × (1 + charge rate) / annual hours.
+
+    Computed exactly in integers and rounded once, to the nearest cent with halves rounded up
+    (not the rounded hourly cost times the hours, which would drift on long loans).
+    """
+    assert duration_minutes >= 0
+    assert annual_work_hours > 0
+    numerator = (
+        duration_minutes
+        * annual_gross_salary_cents
+        * (BASIS_POINTS_PER_UNIT + employer_charge_rate_basis_points)
+    )
+    denominator = MINUTES_PER_HOUR * BASIS_POINTS_PER_UNIT * annual_work_hours
+    quotient, remainder = divmod(numerator, denominator)
+    return quotient + 1 if 2 * remainder >= denominator else quotient
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredTime:
+    """What the employee already declared, for the guardrails."""
+
+    day_minutes: int  # All engagements, that day (submitted or approved).
+    week_minutes: int  # All engagements, that ISO week.
+    engagement_minutes: int  # This engagement, every day (submitted or approved).
+
+
+def check_timesheet_entry(
+    engagement: Engagement,
+    *,
+    work_date: date,
+    duration_minutes: int,
+    description: str,
+    today: date,
+    declared: DeclaredTime,
+) -> str:
+    """Apply every guardrail to a new entry; return the cleaned description."""
+    text = description.strip()
+    if not text:
+        raise InvalidInput(
+            "Décrivez le travail effectué.",
+            "Describe the work done.",
+            field="description",
+            code="required",
+        )
+    if len(text) > DESCRIPTION_LENGTH_MAX:
+        raise InvalidInput(
+            f"Description limitée à {DESCRIPTION_LENGTH_MAX} caractères.",
+            f"Description limited to {DESCRIPTION_LENGTH_MAX} characters.",
+            field="description",
+            code="text_too_long",
+        )
+    if isinstance(duration_minutes, bool) or duration_minutes <= 0:
+        raise InvalidInput(
+            "La durée doit être positive.",
+            "The duration must be positive.",
+            field="minutes",
+            code="amount_must_be_positive",
+        )
+    if engagement.status is not EngagementStatus.ACTIVE:
+        raise Conflict(
+            "On ne saisit des heures que sur une mise à disposition active.",
+            "Hours can only be logged on an active loan.",
+            field="engagement_id",
+            code="engagement_not_active",
+        )
+    if work_date > today:
+        raise InvalidInput(
+            "Pas de saisie pour une date future.",
+            "No entry for a future date.",
+            field="work_date",
+            code="future_entry",
+        )
+    if not engagement.period_start <= work_date <= engagement.period_end:
+        raise InvalidInput(
+            f"Date hors de la période ({engagement.period_start:%d/%m/%Y} – "
+            f"{engagement.period_end:%d/%m/%Y}).",
+            f"Date outside the loan's period ({engagement.period_start.isoformat()} to "
+            f"{engagement.period_end.isoformat()}).",
+            field="work_date",
+            code="outside_period",
+        )
+    if declared.day_minutes + duration_minutes > DAY_MINUTES_MAX:
+        raise InvalidInput(
+            "Plus de 10 h de travail déclarées ce jour-là.",
+            "More than 10 hours of work declared that day.",
+            field="minutes",
+            code="exceeds_daily_limit",
+        )
+    if declared.week_minutes + duration_minutes > WEEK_MINUTES_MAX:
+        raise InvalidInput(
+            "Plus de 48 h de travail déclarées cette semaine.",
+            "More than 48 hours of work declared that week.",
+            field="minutes",
+            code="exceeds_weekly_limit",
+        )
+    if declared.engagement_minutes + duration_minutes > engagement.planned_minutes:
+        remaining = engagement.planned_minutes - declared.engagement_minutes
+        raise InvalidInput(
+            f"Dépasse les heures prévues (reste {remaining // 60} h {remaining % 60:02d}) : "
+            "demandez d'abord une extension de la mise à disposition.",
+            f"Exceeds the planned hours ({remaining} minutes left): ask for an extension of "
+            "the loan first.",
+            field="minutes",
+            code="exceeds_planned_hours",
+        )
+    return text

@@ -1,0 +1,448 @@
+"""Loads and stores engagements, their history and paperwork, and timesheet entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from timebank.db.errors import is_unique_violation
+from timebank.db.tables import (
+    EmployeeTable,
+    EngagementEventTable,
+    EngagementPaperTable,
+    EngagementTable,
+    TimesheetEntryTable,
+)
+from timebank.engagements.model import (
+    Engagement,
+    EngagementStatus,
+    Paper,
+    PaperRecord,
+)
+from timebank.errors import Conflict
+
+E = EngagementTable
+TS = TimesheetEntryTable
+
+
+@dataclass(frozen=True, slots=True)
+class TimesheetEntry:
+    id: int
+    client_id: str
+    request_hash: str
+    engagement_id: int
+    employee_id: int
+    work_date: date
+    minutes: int
+    description: str
+    status: str  # submitted, approved, rejected
+    cost_cents: int | None
+    reviewed_by: int | None
+    reviewed_at: datetime | None
+    rejection_reason: str | None
+    statement_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementEvent:
+    step: str
+    from_status: str
+    to_status: str
+    actor_id: int
+    note: str
+    created_at: datetime
+
+
+def _entry(row: dict[str, Any]) -> TimesheetEntry:
+    return TimesheetEntry(
+        id=row["id"],
+        client_id=row["client_id"],
+        request_hash=row["request_hash"],
+        engagement_id=row["engagement"],
+        employee_id=row["employee"],
+        work_date=row["work_date"],
+        minutes=row["minutes"],
+        description=row["description"],
+        status=row["status"],
+        cost_cents=row["cost_cents"],
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=row["reviewed_at"],
+        rejection_reason=row["rejection_reason"],
+        statement_id=row["statement"],
+        created_at=row["created_at"],
+    )
+
+
+_COLUMNS = (*E.all_columns(), E.employee.user.as_alias("employee_user"))
+
+
+class EngagementRepository:
+    async def _papers(self, ids: list[int]) -> dict[int, tuple[PaperRecord, ...]]:
+        if not ids:
+            return {}
+        found: dict[int, list[PaperRecord]] = {}
+        rows = await EngagementPaperTable.select().where(EngagementPaperTable.engagement.is_in(ids))
+        for row in rows:
+            found.setdefault(row["engagement"], []).append(
+                PaperRecord(
+                    paper=Paper(row["paper"]),
+                    signed_by=row["signed_by"],
+                    signed_at=row["signed_at"],
+                    document_id=row["document_id"],
+                    document_hash=row["document_hash"],
+                    effective_on=row["effective_on"],
+                )
+            )
+        return {
+            key: tuple(sorted(value, key=lambda p: p.paper.value)) for key, value in found.items()
+        }
+
+    async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Engagement]:
+        papers = await self._papers([row["id"] for row in rows])
+        return [
+            Engagement(
+                id=row["id"],
+                need_id=row["need"],
+                host_company_id=row["host_company"],
+                lender_company_id=row["lender_company"],
+                employee_id=row["employee"],
+                employee_user_id=row["employee_user"],
+                planned_minutes=row["planned_minutes"],
+                period_start=row["period_start"],
+                period_end=row["period_end"],
+                place=row["place"],
+                remote=bool(row["remote"]),
+                tasks=row["tasks"],
+                status=EngagementStatus(row["status"]),
+                reservation_id=row["reservation_id"],
+                reserved_minutes=row["reserved_minutes"],
+                reservation_number=row["reservation_number"],
+                created_by=row["created_by"],
+                created_at=row["created_at"],
+                papers=papers.get(row["id"], ()),
+            )
+            for row in rows
+        ]
+
+    async def add(
+        self,
+        *,
+        need_id: int,
+        host_company_id: int,
+        lender_company_id: int,
+        employee_id: int,
+        planned_minutes: int,
+        period_start: date,
+        period_end: date,
+        place: str,
+        remote: bool,
+        tasks: str,
+        created_by: int,
+        now: datetime,
+    ) -> int:
+        rows = await E.insert(
+            E(
+                need=need_id,
+                host_company=host_company_id,
+                lender_company=lender_company_id,
+                employee=employee_id,
+                planned_minutes=planned_minutes,
+                period_start=period_start,
+                period_end=period_end,
+                place=place,
+                remote=remote,
+                tasks=tasks,
+                status=EngagementStatus.PROPOSED.value,
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+            )
+        ).returning(E.id)
+        engagement_id: int = rows[0]["id"]
+        return engagement_id
+
+    async def get(self, engagement_id: int, *, lock: bool = False) -> Engagement | None:
+        found = await self.get_many([engagement_id], lock=lock)
+        return found.get(engagement_id)
+
+    async def get_many(self, ids: list[int], *, lock: bool = False) -> dict[int, Engagement]:
+        if not ids:
+            return {}
+        query = E.select(*_COLUMNS).where(E.id.is_in(sorted(set(ids)))).order_by(E.id)
+        if lock and E._meta.db.engine_type == "postgres":
+            query = query.lock_rows("UPDATE", of=(E,))
+        return {e.id: e for e in await self._hydrate(list(await query))}
+
+    async def search(
+        self,
+        *,
+        company_ids: list[int] | None,
+        employee_user_id: int | None,
+        status: EngagementStatus | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Engagement], int]:
+        condition: Any = E.id.is_not_null()
+        if company_ids is not None:
+            visible: Any = E.host_company.is_in(company_ids or [0]) | E.lender_company.is_in(
+                company_ids or [0]
+            )
+            if employee_user_id is not None:
+                visible |= E.employee.is_in(
+                    EmployeeTable.select(EmployeeTable.id).where(
+                        EmployeeTable.user == employee_user_id
+                    )
+                )
+            condition &= visible
+        if status is not None:
+            condition &= E.status == status.value
+        rows = await (
+            E.select(*_COLUMNS)
+            .where(condition)
+            .order_by(E.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+        )
+        return await self._hydrate(list(rows)), int(await E.count().where(condition))
+
+    async def move(
+        self,
+        engagement: Engagement,
+        *,
+        step: str,
+        to_status: EngagementStatus,
+        actor_id: int,
+        note: str,
+        now: datetime,
+    ) -> None:
+        updated = (
+            await E.update({E.status: to_status.value, E.updated_at: now})
+            .where((E.id == engagement.id) & (E.status == engagement.status.value))
+            .returning(E.id)
+        )
+        if not updated:
+            raise Conflict(
+                "L'engagement vient d'être modifié : rechargez.",
+                "The engagement has just changed: reload it.",
+                field="status",
+                code="concurrent_change",
+            )
+        await EngagementEventTable.insert(
+            EngagementEventTable(
+                engagement=engagement.id,
+                step=step,
+                from_status=engagement.status.value,
+                to_status=to_status.value,
+                actor=actor_id,
+                note=note[:500],
+                created_at=now,
+            )
+        )
+
+    async def events(self, engagement_id: int) -> list[EngagementEvent]:
+        rows = (
+            await EngagementEventTable.select()
+            .where(EngagementEventTable.engagement == engagement_id)
+            .order_by(EngagementEventTable.id)
+        )
+        return [
+            EngagementEvent(
+                step=r["step"],
+                from_status=r["from_status"],
+                to_status=r["to_status"],
+                actor_id=r["actor"],
+                note=r["note"],
+                created_at=r["created_at"],
+            )
+            for r in rows
+        ]
+
+    async def set_reservation(
+        self, engagement_id: int, *, reservation_id: str | None, reserved_minutes: int, number: int
+    ) -> None:
+        await E.update(
+            {
+                E.reservation_id: reservation_id,
+                E.reserved_minutes: reserved_minutes,
+                E.reservation_number: number,
+            }
+        ).where(E.id == engagement_id)
+
+    async def add_paper(
+        self,
+        engagement_id: int,
+        paper: Paper,
+        *,
+        signed_by: int,
+        now: datetime,
+        document_id: str | None = None,
+        document_hash: str | None = None,
+        effective_on: date | None = None,
+    ) -> None:
+        try:
+            await EngagementPaperTable.insert(
+                EngagementPaperTable(
+                    engagement=engagement_id,
+                    paper=paper.value,
+                    signed_by=signed_by,
+                    signed_at=now,
+                    document_id=document_id,
+                    document_hash=document_hash,
+                    effective_on=effective_on,
+                )
+            )
+        except Exception as exc:
+            if is_unique_violation(exc):
+                raise Conflict(
+                    "Cette pièce est déjà enregistrée.",
+                    "This paperwork item is already recorded.",
+                    field="document",
+                    code="already_recorded",
+                ) from exc
+            raise
+
+    async def committed_of_employee(self, employee_id: int, exclude_id: int) -> list[Engagement]:
+        from timebank.engagements.model import COMMITTED_STATUSES
+
+        rows = await E.select(*_COLUMNS).where(
+            (E.employee == employee_id)
+            & (E.id != exclude_id)
+            & E.status.is_in(sorted(s.value for s in COMMITTED_STATUSES))
+        )
+        return await self._hydrate(list(rows))
+
+    async def entry_by_client_id(self, client_id: str) -> TimesheetEntry | None:
+        row = await TS.select().where(TS.client_id == client_id).first()
+        return None if row is None else _entry(row)
+
+    async def add_entry(
+        self,
+        *,
+        client_id: str,
+        request_hash: str,
+        engagement_id: int,
+        employee_id: int,
+        work_date: date,
+        minutes: int,
+        description: str,
+        now: datetime,
+    ) -> TimesheetEntry:
+        rows = await TS.insert(
+            TS(
+                client_id=client_id,
+                request_hash=request_hash,
+                engagement=engagement_id,
+                employee=employee_id,
+                work_date=work_date,
+                minutes=minutes,
+                description=description,
+                status="submitted",
+                created_at=now,
+            )
+        ).returning(*TS.all_columns())
+        return _entry(rows[0])
+
+    async def declared_minutes(self, employee_id: int, start: date, end: date) -> int:
+        """Submitted and approved minutes of an employee between two dates, inclusive."""
+        rows = await TS.select(TS.minutes).where(
+            (TS.employee == employee_id)
+            & (TS.work_date >= start)
+            & (TS.work_date <= end)
+            & TS.status.is_in(["submitted", "approved"])
+        )
+        return sum(int(row["minutes"]) for row in rows)
+
+    async def engagement_minutes(self, engagement_id: int) -> int:
+        rows = await TS.select(TS.minutes).where(
+            (TS.engagement == engagement_id) & TS.status.is_in(["submitted", "approved"])
+        )
+        return sum(int(row["minutes"]) for row in rows)
+
+    async def entries(self, entry_ids: list[int]) -> dict[int, TimesheetEntry]:
+        if not entry_ids:
+            return {}
+        rows = await TS.select().where(TS.id.is_in(sorted(set(entry_ids))))
+        return {row["id"]: _entry(row) for row in rows}
+
+    async def entries_of(
+        self, engagement_id: int, *, limit: int, offset: int
+    ) -> tuple[list[TimesheetEntry], int]:
+        condition = TS.engagement == engagement_id
+        rows = (
+            await TS.select()
+            .where(condition)
+            .order_by(TS.work_date)
+            .order_by(TS.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_entry(row) for row in rows], int(await TS.count().where(condition))
+
+    async def awaiting_review(self, engagement_id: int) -> int:
+        return int(
+            await TS.count().where((TS.engagement == engagement_id) & (TS.status == "submitted"))
+        )
+
+    async def approve_entry(
+        self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
+    ) -> None:
+        updated = (
+            await TS.update(
+                {
+                    TS.status: "approved",
+                    TS.cost_cents: cost_cents,
+                    TS.reviewed_by: reviewer,
+                    TS.reviewed_at: now,
+                }
+            )
+            .where((TS.id == entry_id) & (TS.status == "submitted"))
+            .returning(TS.id)
+        )
+        if not updated:
+            raise Conflict(
+                "Saisie déjà traitée.",
+                "Entry already reviewed.",
+                field="entry_ids",
+                code="already_reviewed",
+            )
+
+    async def reject_entry(
+        self, entry_id: int, *, reason: str, reviewer: int, now: datetime
+    ) -> None:
+        updated = (
+            await TS.update(
+                {
+                    TS.status: "rejected",
+                    TS.rejection_reason: reason,
+                    TS.reviewed_by: reviewer,
+                    TS.reviewed_at: now,
+                }
+            )
+            .where((TS.id == entry_id) & (TS.status == "submitted"))
+            .returning(TS.id)
+        )
+        if not updated:
+            raise Conflict(
+                "Saisie déjà traitée.",
+                "Entry already reviewed.",
+                field="entry_id",
+                code="already_reviewed",
+            )
+
+    async def approved_unsettled(self, before: date) -> list[dict[str, Any]]:
+        """Approved entries not yet in a statement, worked before `before`, with their pair."""
+        rows = await TS.select(
+            TS.id,
+            TS.minutes,
+            TS.cost_cents,
+            TS.work_date,
+            TS.engagement.host_company.as_alias("host"),
+            TS.engagement.lender_company.as_alias("lender"),
+        ).where((TS.status == "approved") & TS.statement.is_null() & (TS.work_date < before))
+        return list(rows)
+
+    async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> None:
+        if entry_ids:
+            await TS.update({TS.statement: statement_id}).where(TS.id.is_in(entry_ids))

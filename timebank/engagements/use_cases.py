@@ -1,0 +1,957 @@
+"""Use cases of the exchange: propose a loan, move it through its steps, record the paperwork,
+reserve the hours in the ledger, log time, approve it (posting minutes and at-cost cents).
+
+Every ledger movement is written in the same transaction as the rows it belongs to, with ids
+derived from those rows, so a retry can never post twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final
+
+from ledger.model import (
+    EventOutcome,
+    TransferCode,
+    TransferKind,
+    TransferRequest,
+    TransferResult,
+    Unit,
+)
+from timebank import formatting, rules
+from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.employees.model import Employee
+from timebank.engagements.model import (
+    COMMITTED_STATUSES,
+    DeclaredTime,
+    Document,
+    Engagement,
+    EngagementStatus,
+    Paper,
+    Step,
+    at_cost_cents,
+    check_paperwork,
+    check_period,
+    check_timesheet_entry,
+    minutes_per_month,
+    next_status,
+    reservation_expiry,
+)
+from timebank.engagements.repository import EngagementEvent, TimesheetEntry
+from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
+from timebank.needs.model import NeedStatus
+from timebank.notifications.model import Kind
+from timebank.notifications.use_cases import notify
+from timebank.pagination import Page, page_request
+from timebank.people.model import Actor, Role, require_company_role
+
+LEDGER_NAMESPACE: Final = uuid.UUID("2d0e3c1a-8b5f-4c7e-9f3a-6a1b2c3d4e5f")
+REVIEW_BATCH_MAX: Final = 200
+SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}$")
+DOCUMENT_ID_LENGTH_MAX: Final = 100
+S = EngagementStatus
+
+
+def _ledger_id(*parts: object) -> str:
+    return str(uuid.uuid5(LEDGER_NAMESPACE, ":".join(str(part) for part in parts)))
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementView:
+    engagement: Engagement
+    events: tuple[EngagementEvent, ...]
+    missing_papers: tuple[Paper, ...]
+
+
+async def _load(repos: Repositories, engagement_id: int, *, lock: bool = False) -> Engagement:
+    engagement = await repos.engagements.get(engagement_id, lock=lock)
+    if engagement is None:
+        raise not_found("Mise à disposition", "Engagement", engagement_id)
+    return engagement
+
+
+def _may_read(actor: Actor, engagement: Engagement) -> bool:
+    return (
+        actor.is_operator
+        or actor.user_id == engagement.employee_user_id
+        or actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        or actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    )
+
+
+async def _texts(repos: Repositories, engagement: Engagement) -> dict[str, str]:
+    companies = await repos.companies.get_many([engagement.host_company_id])
+    employee = await repos.employees.get(engagement.employee_id)
+    need = await repos.needs.get(engagement.need_id)
+    assert employee is not None
+    assert need is not None
+    return {
+        "employee": employee.full_name,
+        "host": companies[engagement.host_company_id].name,
+        "need": need.title,
+        "hours": formatting.hours(engagement.planned_minutes),
+    }
+
+
+async def propose(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    need_id: int,
+    employee_id: int,
+    planned_minutes: int,
+    period_start: date,
+    period_end: date,
+    place: str,
+    remote: bool,
+    tasks: str,
+    now: datetime,
+) -> Engagement:
+    """The lender's admin (or the operator, from matching) proposes an employee for a need."""
+    check_period(period_start, period_end)
+    rules.minutes(planned_minutes, field="planned_minutes", high=rules.YEAR_WORK_MINUTES_MAX)
+    if planned_minutes == 0:
+        raise InvalidInput(
+            "Indiquez les heures prévues.",
+            "Give the planned hours.",
+            field="planned_minutes",
+            code="required",
+        )
+    checked_tasks = rules.text(tasks, field="tasks", length_max=rules.DESCRIPTION_LENGTH_MAX)
+    checked_place = rules.text(place, field="place", length_max=200, required=not remote)
+
+    async def work() -> Engagement:
+        async with uow() as repos:
+            employee = await repos.employees.get(employee_id)
+            if employee is None:
+                raise not_found("Salarié", "Employee", employee_id, field="employee_id")
+            require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
+            need = await repos.needs.get(need_id)
+            if need is None or need.status not in (NeedStatus.OPEN, NeedStatus.MATCHED):
+                raise not_found("Besoin ouvert", "Open need", need_id, field="need_id")
+            if need.company_id == employee.company_id:
+                raise InvalidInput(
+                    "On ne se prête pas à soi-même.",
+                    "A company cannot lend to itself.",
+                    field="employee_id",
+                    code="same_company",
+                )
+            engagement_id = await repos.engagements.add(
+                need_id=need_id,
+                host_company_id=need.company_id,
+                lender_company_id=employee.company_id,
+                employee_id=employee_id,
+                planned_minutes=planned_minutes,
+                period_start=period_start,
+                period_end=period_end,
+                place=checked_place,
+                remote=remote,
+                tasks=checked_tasks,
+                created_by=actor.user_id,
+                now=now,
+            )
+            engagement = await _load(repos, engagement_id)
+            await notify(
+                repos,
+                await repos.notifications.admins_of(need.company_id),
+                Kind.ENGAGEMENT_PROPOSED,
+                await _texts(repos, engagement),
+                link=f"/api/v1/engagements/{engagement_id}",
+                now=now,
+            )
+            return engagement
+
+    return await retrying(work)
+
+
+async def _check_budget(repos: Repositories, engagement: Engagement, employee: Employee) -> None:
+    """The employer's approval must cover the period and each month's hours."""
+    approval = employee.approval
+    if approval is None or not (
+        approval.valid_from <= engagement.period_start
+        and engagement.period_end <= approval.valid_until
+    ):
+        raise Conflict(
+            "L'accord de prêt du salarié ne couvre pas cette période.",
+            "The employee's lending approval does not cover this period.",
+            field="employee_id",
+            code="approval_does_not_cover_period",
+        )
+    load = minutes_per_month(
+        engagement.planned_minutes, engagement.period_start, engagement.period_end
+    )
+    for other in await repos.engagements.committed_of_employee(
+        engagement.employee_id, engagement.id
+    ):
+        for month, minutes in minutes_per_month(
+            other.planned_minutes, other.period_start, other.period_end
+        ).items():
+            if month in load:
+                load[month] += minutes
+    for month, minutes in sorted(load.items()):
+        if minutes > approval.approved_minutes_per_month:
+            raise Conflict(
+                f"Dépasse les heures prêtables approuvées en {month:%m/%Y} "
+                f"({formatting.hours(minutes)} pour "
+                f"{formatting.hours(approval.approved_minutes_per_month)}).",
+                f"Exceeds the approved lendable hours in {month:%Y-%m} ({minutes} minutes for "
+                f"{approval.approved_minutes_per_month}).",
+                field="planned_minutes",
+                code="over_budget",
+            )
+
+
+async def _check_credit_line(repos: Repositories, engagement: Engagement, now: datetime) -> None:
+    """The host must be able to receive these hours within its credit line, reservations counted."""
+    account = (await ensure_company_accounts(repos, engagement.host_company_id, now=now))[
+        Unit.MINUTES
+    ]
+    if account.balance_min is not None and (
+        account.available - engagement.planned_minutes < account.balance_min
+    ):
+        raise Conflict(
+            "L'entreprise d'accueil dépasserait sa ligne de crédit en heures.",
+            "The host company would go beyond its credit line in hours.",
+            field="planned_minutes",
+            code="beyond_credit_line",
+        )
+
+
+async def _reserve(repos: Repositories, engagement: Engagement, now: datetime) -> None:
+    """Reserve the planned minutes: a pending transfer host → lender, expiring after the period."""
+    host = (await ensure_company_accounts(repos, engagement.host_company_id, now=now))[Unit.MINUTES]
+    lender = (await ensure_company_accounts(repos, engagement.lender_company_id, now=now))[
+        Unit.MINUTES
+    ]
+    number = engagement.reservation_number + 1
+    reservation_id = _ledger_id("engagement", engagement.id, "reservation", number)
+    expires_at = datetime.combine(reservation_expiry(engagement.period_end), time.min, tzinfo=UTC)
+    outcome = (
+        await submit_in(
+            repos,
+            [
+                TransferRequest(
+                    id=reservation_id,
+                    kind=TransferKind.PENDING,
+                    unit=Unit.MINUTES,
+                    code=TransferCode.EXCHANGE,
+                    debit_account_id=host.id,
+                    credit_account_id=lender.id,
+                    amount=engagement.planned_minutes,
+                    expires_at=max(expires_at, now + timedelta(days=1)),
+                    external_ref=f"engagement:{engagement.id}",
+                )
+            ],
+            now=now,
+        )
+    )[0]
+    if outcome.result is TransferResult.EXCEEDS_DEBIT_LIMIT:
+        raise Conflict(
+            "L'entreprise d'accueil dépasserait sa ligne de crédit en heures.",
+            "The host company would go beyond its credit line in hours.",
+            field="planned_minutes",
+            code="beyond_credit_line",
+        )
+    _require_ledger_ok([outcome])
+    await repos.engagements.set_reservation(
+        engagement.id,
+        reservation_id=reservation_id,
+        reserved_minutes=engagement.planned_minutes,
+        number=number,
+    )
+
+
+async def _release(repos: Repositories, engagement: Engagement, now: datetime) -> None:
+    """Void what the reservation still holds (completion or cancellation)."""
+    if engagement.reservation_id is None:
+        return
+    outcome = (
+        await submit_in(
+            repos,
+            [
+                TransferRequest(
+                    id=_ledger_id(
+                        "engagement", engagement.id, "release", engagement.reservation_number
+                    ),
+                    kind=TransferKind.VOID_PENDING,
+                    unit=Unit.MINUTES,
+                    code=TransferCode.EXCHANGE,
+                    pending_id=engagement.reservation_id,
+                    external_ref=f"engagement:{engagement.id}",
+                )
+            ],
+            now=now,
+        )
+    )[0]
+    if outcome.result is not TransferResult.PENDING_TRANSFER_ALREADY_RESOLVED:
+        _require_ledger_ok([outcome])  # An expired reservation has nothing left to release.
+    await repos.engagements.set_reservation(
+        engagement.id, reservation_id=None, reserved_minutes=0, number=engagement.reservation_number
+    )
+
+
+def _require_ledger_ok(outcomes: list[EventOutcome]) -> None:
+    for outcome in outcomes:
+        if outcome.result not in (TransferResult.CREATED, TransferResult.EXISTS):
+            raise Conflict(
+                f"Le grand livre a refusé l'écriture : {outcome.result.value}.",
+                f"The ledger refused the entry: {outcome.result.value}.",
+                field="ledger",
+                code=f"ledger_{outcome.result.value}",
+            )
+
+
+def _require_step_actor(actor: Actor, engagement: Engagement, step: Step) -> None:
+    host, lender = engagement.host_company_id, engagement.lender_company_id
+    if step is Step.ACCEPT or step is Step.COMPLETE:
+        require_company_role(actor, host, Role.COMPANY_ADMIN)
+    elif step is Step.APPROVE:
+        require_company_role(actor, lender, Role.COMPANY_ADMIN)
+    elif step is Step.CONSENT:
+        if actor.user_id != engagement.employee_user_id:
+            raise Forbidden(
+                "Seul·e le·la salarié·e concerné·e peut donner son accord.",
+                "Only the employee concerned can consent.",
+                code="not_the_employee",
+            )
+    elif (actor.user_id != engagement.employee_user_id or step is Step.ACTIVATE) and not (
+        actor.is_operator
+        or actor.has_role(host, Role.COMPANY_ADMIN)
+        or actor.has_role(lender, Role.COMPANY_ADMIN)
+    ):
+        raise Forbidden(
+            "Réservé aux administrateurs des deux entreprises.",
+            "Only the two companies' admins may do this.",
+            code="forbidden_for_company",
+        )
+
+
+async def take_step(
+    uow: UnitOfWork, actor: Actor, engagement_id: int, step: Step, *, note: str = "", now: datetime
+) -> Engagement:
+    """Move an engagement on; every step records who, when and from which status."""
+    checked_note = rules.text(note, field="note", length_max=500, required=False)
+
+    async def work() -> Engagement:
+        async with uow() as repos:
+            engagement = await _load(repos, engagement_id, lock=True)
+            _require_step_actor(actor, engagement, step)
+            target = next_status(engagement.status, step)
+            await _before_step(repos, actor, engagement, step, now)
+            await repos.engagements.move(
+                engagement,
+                step=step.value,
+                to_status=target,
+                actor_id=actor.user_id,
+                note=checked_note,
+                now=now,
+            )
+            moved = await _load(repos, engagement_id)
+            await _after_step(repos, moved, step, now)
+            return moved
+
+    return await retrying(work)
+
+
+async def _before_step(
+    repos: Repositories, actor: Actor, engagement: Engagement, step: Step, now: datetime
+) -> None:
+    if step is Step.ACCEPT:
+        await _check_credit_line(repos, engagement, now)
+    elif step is Step.APPROVE:
+        employee = await repos.employees.get(engagement.employee_id)
+        assert employee is not None
+        await _check_budget(repos, engagement, employee)
+    elif step is Step.CONSENT:
+        await repos.engagements.add_paper(
+            engagement.id, Paper.EMPLOYEE_CONSENT, signed_by=actor.user_id, now=now
+        )
+    elif step is Step.ACTIVATE:
+        companies = await repos.companies.get_many(
+            [engagement.host_company_id, engagement.lender_company_id]
+        )
+        check_paperwork(
+            engagement,
+            lender_has_cse=companies[engagement.lender_company_id].has_cse,
+            host_has_cse=companies[engagement.host_company_id].has_cse,
+        )
+        await _reserve(repos, engagement, now)
+    elif step in (Step.COMPLETE, Step.CANCEL):
+        if await repos.engagements.awaiting_review(engagement.id):
+            raise Conflict(
+                "Des heures attendent encore validation : traitez-les d'abord.",
+                "Hours still await review: approve or reject them first.",
+                field="status",
+                code="entries_awaiting_review",
+            )
+        await _release(repos, engagement, now)
+
+
+async def _after_step(
+    repos: Repositories, engagement: Engagement, step: Step, now: datetime
+) -> None:
+    link = f"/api/v1/engagements/{engagement.id}"
+    texts = await _texts(repos, engagement)
+    admins = await repos.notifications.admins_of(
+        engagement.host_company_id
+    ) + await repos.notifications.admins_of(engagement.lender_company_id)
+    if step is Step.ACCEPT:
+        await notify(
+            repos,
+            await repos.notifications.admins_of(engagement.lender_company_id),
+            Kind.ENGAGEMENT_ACCEPTED,
+            texts,
+            link=link,
+            now=now,
+        )
+    elif step is Step.APPROVE:
+        await notify(
+            repos, [engagement.employee_user_id], Kind.CONSENT_NEEDED, texts, link=link, now=now
+        )
+    elif step is Step.ACTIVATE:
+        await notify(
+            repos,
+            [engagement.employee_user_id, *admins],
+            Kind.ENGAGEMENT_ACTIVE,
+            texts,
+            link=link,
+            now=now,
+        )
+    elif step is Step.CANCEL:
+        await notify(
+            repos,
+            [engagement.employee_user_id, *admins],
+            Kind.ENGAGEMENT_CANCELLED,
+            texts,
+            link=link,
+            now=now,
+        )
+
+
+def _party_paper(actor: Actor, engagement: Engagement, document: Document) -> Paper:
+    """Which signature this actor gives on this document."""
+    is_employee = actor.user_id == engagement.employee_user_id
+    lender_admin = actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN)
+    host_admin = actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN)
+    if document is Document.LOAN_AGREEMENT and lender_admin:
+        return Paper.AGREEMENT_LENDER
+    if document is Document.LOAN_AGREEMENT and host_admin:
+        return Paper.AGREEMENT_HOST
+    if document is Document.EMPLOYEE_AMENDMENT and is_employee:
+        return Paper.AMENDMENT_EMPLOYEE
+    if document is Document.EMPLOYEE_AMENDMENT and lender_admin:
+        return Paper.AMENDMENT_LENDER
+    raise Forbidden(
+        "Vous n'êtes pas signataire de ce document.",
+        "You are not a signatory of this document.",
+        code="not_a_signatory",
+    )
+
+
+async def sign(
+    uow: UnitOfWork,
+    actor: Actor,
+    engagement_id: int,
+    *,
+    document: str,
+    document_id: str,
+    document_hash: str,
+    now: datetime,
+) -> Engagement:
+    """Record a signature: who, when, which document and its SHA-256."""
+    try:
+        kind = Document(document)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Document inconnu : « {document[:40]} ».",
+            f"Unknown document: '{document[:40]}'.",
+            field="document",
+            code="unknown_document",
+        ) from exc
+    checked_id = rules.text(document_id, field="document_id", length_max=DOCUMENT_ID_LENGTH_MAX)
+    if not SHA256_RE.match(document_hash):
+        raise InvalidInput(
+            "Empreinte SHA-256 attendue (64 caractères hexadécimaux).",
+            "A SHA-256 digest is expected (64 hexadecimal characters).",
+            field="document_hash",
+            code="invalid_document_hash",
+        )
+
+    async def work() -> Engagement:
+        async with uow() as repos:
+            engagement = await _load(repos, engagement_id, lock=True)
+            paper = _party_paper(actor, engagement, kind)
+            if engagement.status not in (
+                S.PROPOSED,
+                S.ACCEPTED_BY_HOST,
+                S.APPROVED_BY_LENDER,
+                S.CONSENTED,
+            ):
+                raise Conflict(
+                    "On signe avant le début du prêt.",
+                    "Documents are signed before the loan starts.",
+                    field="status",
+                    code="illegal_transition",
+                )
+            await repos.engagements.add_paper(
+                engagement.id,
+                paper,
+                signed_by=actor.user_id,
+                now=now,
+                document_id=checked_id,
+                document_hash=document_hash,
+            )
+            return await _load(repos, engagement_id)
+
+    return await retrying(work)
+
+
+async def record_cse(
+    uow: UnitOfWork,
+    actor: Actor,
+    engagement_id: int,
+    *,
+    company_id: int,
+    consulted_on: date,
+    now: datetime,
+) -> Engagement:
+    """A company admin records that its works council was consulted/informed, and when."""
+    if consulted_on > now.date():
+        raise InvalidInput(
+            "La consultation ne peut pas être datée du futur.",
+            "The consultation cannot be dated in the future.",
+            field="consulted_on",
+            code="future_date",
+        )
+
+    async def work() -> Engagement:
+        async with uow() as repos:
+            engagement = await _load(repos, engagement_id, lock=True)
+            require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+            if company_id == engagement.lender_company_id:
+                paper = Paper.CSE_LENDER
+            elif company_id == engagement.host_company_id:
+                paper = Paper.CSE_HOST
+            else:
+                raise InvalidInput(
+                    "Entreprise étrangère à ce prêt.",
+                    "This company is not party to the loan.",
+                    field="company_id",
+                    code="not_a_party",
+                )
+            company = await repos.companies.get(company_id)
+            assert company is not None
+            if not company.has_cse:
+                raise InvalidInput(
+                    "Cette entreprise n'a pas de CSE.",
+                    "This company has no works council.",
+                    field="company_id",
+                    code="no_cse",
+                )
+            await repos.engagements.add_paper(
+                engagement.id, paper, signed_by=actor.user_id, now=now, effective_on=consulted_on
+            )
+            return await _load(repos, engagement_id)
+
+    return await retrying(work)
+
+
+async def get_engagement(uow: UnitOfWork, actor: Actor, engagement_id: int) -> EngagementView:
+    async with uow(write=False) as repos:
+        engagement = await _load(repos, engagement_id)
+        if not _may_read(actor, engagement):
+            raise not_found("Mise à disposition", "Engagement", engagement_id)
+        events = await repos.engagements.events(engagement_id)
+        companies = await repos.companies.get_many(
+            [engagement.host_company_id, engagement.lender_company_id]
+        )
+    from timebank.engagements.model import missing_papers
+
+    missing = missing_papers(
+        engagement,
+        lender_has_cse=companies[engagement.lender_company_id].has_cse,
+        host_has_cse=companies[engagement.host_company_id].has_cse,
+    )
+    return EngagementView(engagement, tuple(events), tuple(missing))
+
+
+async def list_engagements(
+    uow: UnitOfWork, actor: Actor, *, status: str | None, limit: int, offset: int
+) -> Page[Engagement]:
+    """The caller's engagements: as employee, and for the companies it administers."""
+    page = page_request(limit, offset)
+    wanted = None
+    if status is not None:
+        try:
+            wanted = EngagementStatus(status)
+        except ValueError as exc:
+            raise InvalidInput(
+                f"Statut inconnu : « {status[:30]} ».",
+                f"Unknown status: '{status[:30]}'.",
+                field="status",
+                code="invalid_status",
+            ) from exc
+    companies = (
+        None
+        if actor.is_operator
+        else sorted(actor.companies_with(Role.COMPANY_ADMIN, Role.ACCOUNTANT))
+    )
+    async with uow(write=False) as repos:
+        items, total = await repos.engagements.search(
+            company_ids=companies,
+            employee_user_id=actor.user_id,
+            status=wanted,
+            limit=page.limit,
+            offset=page.offset,
+        )
+    return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+def _entry_fingerprint(engagement_id: int, work_date: date, minutes: int, description: str) -> str:
+    return hashlib.sha256(
+        repr((engagement_id, work_date.isoformat(), minutes, description)).encode()
+    ).hexdigest()
+
+
+async def log_time(
+    uow: UnitOfWork,
+    actor: Actor,
+    engagement_id: int,
+    *,
+    client_id: str,
+    work_date: date,
+    minutes: int,
+    description: str,
+    now: datetime,
+) -> tuple[TimesheetEntry, bool]:
+    """The employee logs a day's hours; returns the entry and whether it was created now.
+
+    `client_id` (a UUID) makes the submission idempotent: the same body again returns the
+    existing entry, another body under the same id is refused.
+    """
+    if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", client_id):
+        raise InvalidInput(
+            "Identifiant de saisie attendu (UUID).",
+            "An entry id (UUID) is expected.",
+            field="client_id",
+            code="id_invalid",
+        )
+
+    async def work() -> tuple[TimesheetEntry, bool]:
+        async with uow() as repos:
+            engagement = await _load(repos, engagement_id, lock=True)
+            if actor.user_id != engagement.employee_user_id:
+                raise Forbidden(
+                    "Seul·e le·la salarié·e prêté·e saisit ses heures.",
+                    "Only the lent employee logs their hours.",
+                    code="not_the_employee",
+                )
+            digest = _entry_fingerprint(engagement_id, work_date, minutes, description.strip())
+            existing = await repos.engagements.entry_by_client_id(client_id)
+            if existing is not None:
+                if existing.request_hash != digest:
+                    raise Conflict(
+                        "Cet identifiant de saisie a déjà servi pour autre chose.",
+                        "This entry id was already used for something else.",
+                        field="client_id",
+                        code="duplicate_submission",
+                    )
+                return existing, False
+            monday = work_date - timedelta(days=work_date.weekday())
+            declared = DeclaredTime(
+                day_minutes=await repos.engagements.declared_minutes(
+                    engagement.employee_id, work_date, work_date
+                ),
+                week_minutes=await repos.engagements.declared_minutes(
+                    engagement.employee_id, monday, monday + timedelta(days=6)
+                ),
+                engagement_minutes=await repos.engagements.engagement_minutes(engagement_id),
+            )
+            text = check_timesheet_entry(
+                engagement,
+                work_date=work_date,
+                duration_minutes=minutes,
+                description=description,
+                today=now.date(),
+                declared=declared,
+            )
+            entry = await repos.engagements.add_entry(
+                client_id=client_id,
+                request_hash=digest,
+                engagement_id=engagement_id,
+                employee_id=engagement.employee_id,
+                work_date=work_date,
+                minutes=minutes,
+                description=text,
+                now=now,
+            )
+            values = {
+                **await _texts(repos, engagement),
+                "hours": formatting.hours(minutes),
+                "day": formatting.day(work_date),
+            }
+            await notify(
+                repos,
+                await repos.notifications.admins_of(engagement.host_company_id),
+                Kind.TIMESHEET_TO_APPROVE,
+                values,
+                link=f"/api/v1/engagements/{engagement_id}/timesheets",
+                now=now,
+            )
+            return entry, True
+
+    return await retrying(work)
+
+
+async def list_entries(
+    uow: UnitOfWork, actor: Actor, engagement_id: int, *, limit: int, offset: int
+) -> Page[TimesheetEntry]:
+    page = page_request(limit, offset)
+    async with uow(write=False) as repos:
+        engagement = await _load(repos, engagement_id)
+        if not _may_read(actor, engagement):
+            raise not_found("Mise à disposition", "Engagement", engagement_id)
+        items, total = await repos.engagements.entries_of(
+            engagement_id, limit=page.limit, offset=page.offset
+        )
+    return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+async def approve_entries(
+    uow: UnitOfWork, actor: Actor, entry_ids: list[int], *, now: datetime
+) -> list[TimesheetEntry]:
+    """The host approves entries (one or many): each posts its minutes from the reservation
+    and its at-cost value in cents, in the same transaction as the approval."""
+    if not entry_ids:
+        raise InvalidInput(
+            "Aucune saisie à valider.", "No entry to approve.", field="entry_ids", code="required"
+        )
+    if len(entry_ids) > REVIEW_BATCH_MAX:
+        raise InvalidInput(
+            f"Au plus {REVIEW_BATCH_MAX} saisies à la fois.",
+            f"At most {REVIEW_BATCH_MAX} entries at once.",
+            field="entry_ids",
+            code="too_many_items",
+        )
+
+    async def work() -> list[TimesheetEntry]:
+        async with uow() as repos:
+            entries = await repos.engagements.entries(entry_ids)
+            for entry_id in entry_ids:
+                if entry_id not in entries:
+                    raise not_found("Saisie", "Entry", entry_id, field="entry_ids")
+            engagements = await repos.engagements.get_many(
+                [e.engagement_id for e in entries.values()], lock=True
+            )
+            requests, costs = await _approval_requests(repos, actor, entries, engagements, now)
+            _require_ledger_ok(await submit_in(repos, requests, now=now))
+            for entry in sorted(entries.values(), key=lambda e: e.id):
+                await repos.engagements.approve_entry(
+                    entry.id, cost_cents=costs[entry.id], reviewer=actor.user_id, now=now
+                )
+            for engagement in engagements.values():
+                await repos.engagements.set_reservation(
+                    engagement.id,
+                    reservation_id=engagement.reservation_id,
+                    reserved_minutes=engagement.reserved_minutes,
+                    number=engagement.reservation_number,
+                )
+            updated = await repos.engagements.entries(entry_ids)
+            return [updated[entry_id] for entry_id in sorted(updated)]
+
+    return await retrying(work)
+
+
+async def _approval_requests(
+    repos: Repositories,
+    actor: Actor,
+    entries: dict[int, TimesheetEntry],
+    engagements: dict[int, Engagement],
+    now: datetime,
+) -> tuple[list[TransferRequest], dict[int, int]]:
+    """Per entry, a linked chain: post its minutes from the reservation, reserve what remains,
+    book its at-cost value in cents. `engagements` is updated with the new reservations."""
+    requests: list[TransferRequest] = []
+    costs: dict[int, int] = {}
+    for entry in sorted(entries.values(), key=lambda e: e.id):
+        engagement = engagements[entry.engagement_id]
+        require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
+        if actor.user_id == engagement.employee_user_id:
+            raise Forbidden(
+                "Personne ne valide ses propres heures.",
+                "Nobody approves their own hours.",
+                code="self_approval",
+            )
+        if entry.status != "submitted":
+            raise Conflict(
+                "Saisie déjà traitée.",
+                "Entry already reviewed.",
+                field="entry_ids",
+                code="already_reviewed",
+            )
+        if engagement.status is not S.ACTIVE or engagement.reservation_id is None:
+            raise Conflict(
+                "La mise à disposition n'est plus active.",
+                "The loan is no longer active.",
+                field="entry_ids",
+                code="engagement_not_active",
+            )
+        employee = await repos.employees.get(engagement.employee_id)
+        assert employee is not None
+        assert employee.cost is not None
+        cost = at_cost_cents(
+            entry.minutes,
+            annual_gross_salary_cents=employee.cost.annual_gross_salary_cents,
+            employer_charge_rate_basis_points=(employee.cost.employer_charge_rate_basis_points),
+            annual_work_hours=employee.cost.annual_work_hours,
+        )
+        costs[entry.id] = cost
+        host = await ensure_company_accounts(repos, engagement.host_company_id, now=now)
+        lender = await ensure_company_accounts(repos, engagement.lender_company_id, now=now)
+        remaining = engagement.reserved_minutes - entry.minutes
+        assert remaining >= 0, "guardrails keep logged time within the reservation"
+        ref = f"timesheet:{entry.id}"
+        chain = [
+            TransferRequest(
+                id=_ledger_id("timesheet", entry.id, "post"),
+                kind=TransferKind.POST_PENDING,
+                unit=Unit.MINUTES,
+                code=TransferCode.EXCHANGE,
+                pending_id=engagement.reservation_id,
+                amount=entry.minutes,
+                external_ref=ref,
+            )
+        ]
+        number = engagement.reservation_number
+        new_reservation = None
+        if remaining > 0:
+            number += 1
+            new_reservation = _ledger_id("engagement", engagement.id, "reservation", number)
+            expires_at = datetime.combine(
+                reservation_expiry(engagement.period_end), time.min, tzinfo=UTC
+            )
+            chain.append(
+                TransferRequest(
+                    id=new_reservation,
+                    kind=TransferKind.PENDING,
+                    unit=Unit.MINUTES,
+                    code=TransferCode.EXCHANGE,
+                    debit_account_id=host[Unit.MINUTES].id,
+                    credit_account_id=lender[Unit.MINUTES].id,
+                    amount=remaining,
+                    expires_at=max(expires_at, now + timedelta(days=1)),
+                    external_ref=f"engagement:{engagement.id}",
+                )
+            )
+        if cost > 0:
+            chain.append(
+                TransferRequest(
+                    id=_ledger_id("timesheet", entry.id, "cents"),
+                    kind=TransferKind.SINGLE,
+                    unit=Unit.CENTS,
+                    code=TransferCode.EXCHANGE,
+                    debit_account_id=host[Unit.CENTS].id,
+                    credit_account_id=lender[Unit.CENTS].id,
+                    amount=cost,
+                    external_ref=ref,
+                )
+            )
+        requests += [
+            TransferRequest(
+                **{
+                    **{k: getattr(r, k) for k in r.__dataclass_fields__},
+                    "linked": index < len(chain) - 1,
+                }
+            )
+            for index, r in enumerate(chain)
+        ]
+        engagements[engagement.id] = Engagement(
+            **{
+                **{k: getattr(engagement, k) for k in engagement.__dataclass_fields__},
+                "reservation_id": new_reservation,
+                "reserved_minutes": remaining,
+                "reservation_number": number,
+            }
+        )
+    return requests, costs
+
+
+async def reject_entry(
+    uow: UnitOfWork, actor: Actor, entry_id: int, *, reason: str, now: datetime
+) -> TimesheetEntry:
+    checked = rules.text(reason, field="reason", length_max=500)
+
+    async def work() -> TimesheetEntry:
+        async with uow() as repos:
+            entry = (await repos.engagements.entries([entry_id])).get(entry_id)
+            if entry is None:
+                raise not_found("Saisie", "Entry", entry_id)
+            engagement = await _load(repos, entry.engagement_id, lock=True)
+            require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
+            if actor.user_id == engagement.employee_user_id:
+                raise Forbidden(
+                    "Personne ne traite ses propres heures.",
+                    "Nobody reviews their own hours.",
+                    code="self_approval",
+                )
+            await repos.engagements.reject_entry(
+                entry_id, reason=checked, reviewer=actor.user_id, now=now
+            )
+            await notify(
+                repos,
+                [engagement.employee_user_id],
+                Kind.TIMESHEET_REJECTED,
+                {
+                    "hours": formatting.hours(entry.minutes),
+                    "day": formatting.day(entry.work_date),
+                    "reason": checked,
+                },
+                link=f"/api/v1/engagements/{engagement.id}/timesheets",
+                now=now,
+            )
+            return (await repos.engagements.entries([entry_id]))[entry_id]
+
+    return await retrying(work)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A company's place in the time bank: hours given and received, credit line, at cost."""
+
+    company_id: int
+    minutes_given: int
+    minutes_received: int
+    minutes_balance: int
+    minutes_reserved: int
+    minutes_available: int
+    credit_line_minutes: int | None
+    cents_balance: int  # Positive: others owe the company; negative: it owes others.
+
+
+async def company_position(
+    uow: UnitOfWork, actor: Actor, company_id: int, *, now: datetime
+) -> Position:
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    async with uow() as repos:
+        if await repos.companies.get(company_id) is None:
+            raise not_found("Entreprise", "Company", company_id)
+        accounts = await ensure_company_accounts(repos, company_id, now=now)
+    minutes, cents = accounts[Unit.MINUTES], accounts[Unit.CENTS]
+    return Position(
+        company_id=company_id,
+        minutes_given=minutes.credits_posted,
+        minutes_received=minutes.debits_posted,
+        minutes_balance=minutes.balance,
+        minutes_reserved=minutes.debits_pending,
+        minutes_available=minutes.available,
+        credit_line_minutes=minutes.balance_min,
+        cents_balance=cents.balance,
+    )
+
+
+COMMITTED = COMMITTED_STATUSES

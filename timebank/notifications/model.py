@@ -1,0 +1,81 @@
+"""Notification kinds and their French texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+SEND_BATCH_MAX: Final = 100
+SEND_ATTEMPTS_MAX: Final = 5
+SMTP_TIMEOUT_SECONDS: Final = 10.0
+
+
+class Kind(StrEnum):
+    ENGAGEMENT_PROPOSED = "engagement_proposed"
+    ENGAGEMENT_ACCEPTED = "engagement_accepted"
+    CONSENT_NEEDED = "consent_needed"
+    ENGAGEMENT_ACTIVE = "engagement_active"
+    ENGAGEMENT_CANCELLED = "engagement_cancelled"
+    TIMESHEET_TO_APPROVE = "timesheet_to_approve"
+    TIMESHEET_REJECTED = "timesheet_rejected"
+    STATEMENT_TO_AGREE = "statement_to_agree"
+
+
+TEXTS: Final[dict[Kind, tuple[str, str]]] = {
+    Kind.ENGAGEMENT_PROPOSED: (
+        "Nouvelle proposition de mise à disposition",
+        "{employee} est proposé·e pour votre besoin « {need} » ({hours}). "
+        "Acceptez ou refusez la proposition.",
+    ),
+    Kind.ENGAGEMENT_ACCEPTED: (
+        "Mise à disposition acceptée par l'entreprise d'accueil",
+        "{host} a accepté la mise à disposition de {employee} pour « {need} ». "
+        "Validez-la dans la limite des heures prêtables.",
+    ),
+    Kind.CONSENT_NEEDED: (
+        "Votre accord est demandé",
+        "Votre employeur propose de vous mettre à disposition de {host} pour « {need} » "
+        "({hours}). Votre accord écrit est nécessaire ; un refus n'entraîne aucune sanction.",
+    ),
+    Kind.ENGAGEMENT_ACTIVE: (
+        "Mise à disposition démarrée",
+        "La mise à disposition de {employee} chez {host} pour « {need} » a commencé.",
+    ),
+    Kind.ENGAGEMENT_CANCELLED: (
+        "Mise à disposition annulée",
+        "La mise à disposition de {employee} chez {host} pour « {need} » a été annulée.",
+    ),
+    Kind.TIMESHEET_TO_APPROVE: (
+        "Relevé d'heures à valider",
+        "{employee} a déclaré {hours} le {day} pour « {need} ». Validez ou refusez la saisie.",
+    ),
+    Kind.TIMESHEET_REJECTED: (
+        "Relevé d'heures refusé",
+        "Votre saisie de {hours} du {day} a été refusée : {reason}",
+    ),
+    Kind.STATEMENT_TO_AGREE: (
+        "Relevé de compensation à valider",
+        "Le relevé de compensation de {month} avec {other} est prêt : {summary}. "
+        "Validez-le ou contestez-le.",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    id: int
+    user_id: int
+    kind: str
+    subject: str
+    body: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None
+    sent_at: datetime | None
+
+
+def render(kind: Kind, values: dict[str, str]) -> tuple[str, str]:
+    subject, body = TEXTS[kind]
+    return subject, body.format(**values)

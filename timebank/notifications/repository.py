@@ -1,0 +1,90 @@
+"""Loads and stores outbox rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from timebank.db.tables import OutboxTable, UserTable
+from timebank.notifications.model import SEND_ATTEMPTS_MAX, Notification
+
+OB = OutboxTable
+
+
+def _from_row(row: dict[str, Any]) -> Notification:
+    return Notification(
+        id=row["id"],
+        user_id=row["user"],
+        kind=row["kind"],
+        subject=row["subject"],
+        body=row["body"],
+        link=row["link"],
+        created_at=row["created_at"],
+        read_at=row["read_at"],
+        sent_at=row["sent_at"],
+    )
+
+
+class NotificationRepository:
+    async def add(self, rows: list[tuple[int, str, str, str, str]], *, now: datetime) -> None:
+        """(user id, kind, subject, body, link) rows."""
+        if rows:
+            await OB.insert(
+                *[
+                    OB(user=user, kind=kind, subject=subject, body=body, link=link, created_at=now)
+                    for user, kind, subject, body, link in rows
+                ]
+            )
+
+    async def for_user(
+        self, user_id: int, *, unread_only: bool, limit: int, offset: int
+    ) -> tuple[list[Notification], int]:
+        condition: Any = OB.user == user_id
+        if unread_only:
+            condition &= OB.read_at.is_null()
+        rows = await (
+            OB.select()
+            .where(condition)
+            .order_by(OB.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_from_row(row) for row in rows], int(await OB.count().where(condition))
+
+    async def mark_read(self, notification_id: int, user_id: int, now: datetime) -> bool:
+        rows = (
+            await OB.update({OB.read_at: now})
+            .where((OB.id == notification_id) & (OB.user == user_id))
+            .returning(OB.id)
+        )
+        return bool(rows)
+
+    async def unsent(self, limit: int) -> list[tuple[Notification, str]]:
+        """Oldest unsent notifications with their recipient's e-mail address."""
+        rows = await (
+            OB.select(*OB.all_columns(), OB.user.email.as_alias("email"))
+            .where(OB.sent_at.is_null() & (OB.attempts < SEND_ATTEMPTS_MAX))
+            .order_by(OB.id)
+            .limit(limit)
+        )
+        return [(_from_row(row), row["email"]) for row in rows]
+
+    async def mark_sent(self, notification_id: int, now: datetime) -> None:
+        await OB.update({OB.sent_at: now}).where(OB.id == notification_id)
+
+    async def mark_failed(self, notification_id: int, error: str) -> None:
+        await OB.update({OB.attempts: OB.attempts + 1, OB.last_error: error[:500]}).where(
+            OB.id == notification_id
+        )
+
+    async def admins_of(self, company_id: int) -> list[int]:
+        from timebank.db.tables import MembershipTable
+
+        rows = await MembershipTable.select(MembershipTable.user).where(
+            (MembershipTable.company == company_id) & (MembershipTable.role == "company_admin")
+        )
+        return sorted({row["user"] for row in rows})
+
+    async def user_email(self, user_id: int) -> str | None:
+        row = await UserTable.select(UserTable.email).where(UserTable.id == user_id).first()
+        return None if row is None else str(row["email"])

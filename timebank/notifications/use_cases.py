@@ -1,0 +1,89 @@
+"""Use cases on notifications: write (inside another use case's transaction), read, send."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+from datetime import datetime
+from email.message import EmailMessage
+
+from timebank.config import Settings
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.errors import not_found
+from timebank.notifications.model import (
+    SEND_BATCH_MAX,
+    SMTP_TIMEOUT_SECONDS,
+    Kind,
+    Notification,
+    render,
+)
+from timebank.pagination import Page, page_request
+from timebank.people.model import Actor
+
+
+async def notify(
+    repos: Repositories,
+    user_ids: list[int],
+    kind: Kind,
+    values: dict[str, str],
+    *,
+    link: str,
+    now: datetime,
+) -> None:
+    """Queue one notification per user, in the caller's transaction."""
+    subject, body = render(kind, values)
+    await repos.notifications.add(
+        [(user_id, kind.value, subject, body, link) for user_id in sorted(set(user_ids))], now=now
+    )
+
+
+async def list_notifications(
+    uow: UnitOfWork, actor: Actor, *, unread_only: bool, limit: int, offset: int
+) -> Page[Notification]:
+    page = page_request(limit, offset)
+    async with uow(write=False) as repos:
+        items, total = await repos.notifications.for_user(
+            actor.user_id, unread_only=unread_only, limit=page.limit, offset=page.offset
+        )
+    return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+async def mark_read(uow: UnitOfWork, actor: Actor, notification_id: int, *, now: datetime) -> None:
+    async with uow() as repos:
+        if not await repos.notifications.mark_read(notification_id, actor.user_id, now):
+            raise not_found("Notification", "Notification", notification_id)
+
+
+def _send_one(settings: Settings, to: str, subject: str, body: str) -> None:
+    assert settings.smtp_host is not None
+    message = EmailMessage()
+    message["From"] = settings.smtp_sender
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(
+        settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS
+    ) as client:
+        client.send_message(message)
+
+
+async def send_pending(uow: UnitOfWork, settings: Settings, *, now: datetime) -> int:
+    """Send unsent notifications by e-mail; without SMTP settings, keep them in the outbox."""
+    if settings.smtp_host is None:
+        return 0
+    async with uow(write=False) as repos:
+        pending = await repos.notifications.unsent(SEND_BATCH_MAX)
+    sent = 0
+    for notification, email in pending:
+        try:
+            await asyncio.to_thread(
+                _send_one, settings, email, notification.subject, notification.body
+            )
+        except (OSError, smtplib.SMTPException) as exc:
+            async with uow() as repos:
+                await repos.notifications.mark_failed(notification.id, str(exc))
+            continue
+        async with uow() as repos:
+            await repos.notifications.mark_sent(notification.id, now)
+        sent += 1
+    return sent

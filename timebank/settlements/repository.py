@@ -1,0 +1,143 @@
+"""Loads and stores settlement statements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from timebank.db.tables import SettlementStatementTable
+from timebank.errors import Conflict
+from timebank.settlements.model import Statement, StatementStatus, Totals
+
+ST = SettlementStatementTable
+
+
+def _statement(row: dict[str, Any]) -> Statement:
+    return Statement(
+        id=row["id"],
+        month=row["month"],
+        company_a=row["company_a"],
+        company_b=row["company_b"],
+        totals=Totals(
+            row["minutes_a_to_b"], row["minutes_b_to_a"], row["cents_a_to_b"], row["cents_b_to_a"]
+        ),
+        status=StatementStatus(row["status"]),
+        debtor=row["debtor"],
+        agreed_by_a=row["agreed_by_a"],
+        agreed_by_b=row["agreed_by_b"],
+        disputed_by=row["disputed_by"],
+        dispute_reason=row["dispute_reason"],
+        settlement_transfer_id=row["settlement_transfer_id"],
+        created_at=row["created_at"],
+    )
+
+
+class SettlementRepository:
+    async def find(self, month: date, company_a: int, company_b: int) -> Statement | None:
+        row = (
+            await ST.select()
+            .where((ST.month == month) & (ST.company_a == company_a) & (ST.company_b == company_b))
+            .first()
+        )
+        return None if row is None else _statement(row)
+
+    async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None:
+        query = ST.select().where(ST.id == statement_id)
+        if lock and ST._meta.db.engine_type == "postgres":
+            query = query.lock_rows("UPDATE")
+        rows = await query
+        return _statement(rows[0]) if rows else None
+
+    async def save_totals(
+        self, month: date, company_a: int, company_b: int, totals: Totals, *, now: datetime
+    ) -> int:
+        """Create the draft, or add to an existing draft or disputed one; returns its id."""
+        existing = await self.find(month, company_a, company_b)
+        values: dict[Any, Any] = {
+            ST.minutes_a_to_b: totals.minutes_a_to_b,
+            ST.minutes_b_to_a: totals.minutes_b_to_a,
+            ST.cents_a_to_b: totals.cents_a_to_b,
+            ST.cents_b_to_a: totals.cents_b_to_a,
+            ST.set_off_cents: totals.set_off_cents,
+            ST.net_cents: totals.net_cents,
+            ST.debtor: totals.debtor(company_a, company_b),
+            ST.updated_at: now,
+        }
+        if existing is None:
+            rows = await ST.insert(
+                ST(
+                    {
+                        **values,
+                        ST.month: month,
+                        ST.company_a: company_a,
+                        ST.company_b: company_b,
+                        ST.status: StatementStatus.DRAFT.value,
+                        ST.created_at: now,
+                    }
+                )
+            ).returning(ST.id)
+            statement_id: int = rows[0]["id"]
+            return statement_id
+        if existing.status is StatementStatus.AGREED:
+            raise Conflict(
+                "Relevé déjà validé : il est figé.",
+                "Statement agreed: it is frozen.",
+                field="month",
+                code="statement_frozen",
+            )
+        # New approvals reopen the discussion: agreements given on older totals are withdrawn.
+        await ST.update(
+            {
+                **values,
+                ST.status: StatementStatus.DRAFT.value,
+                ST.agreed_by_a: None,
+                ST.agreed_at_a: None,
+                ST.agreed_by_b: None,
+                ST.agreed_at_b: None,
+            }
+        ).where(ST.id == existing.id)
+        return existing.id
+
+    async def record_agreement(
+        self, statement: Statement, *, side_a: bool, user_id: int, now: datetime
+    ) -> None:
+        if side_a:
+            await ST.update(
+                {ST.agreed_by_a: user_id, ST.agreed_at_a: now, ST.updated_at: now}
+            ).where(ST.id == statement.id)
+        else:
+            await ST.update(
+                {ST.agreed_by_b: user_id, ST.agreed_at_b: now, ST.updated_at: now}
+            ).where(ST.id == statement.id)
+
+    async def freeze(self, statement_id: int, *, transfer_id: str | None, now: datetime) -> None:
+        await ST.update(
+            {
+                ST.status: StatementStatus.AGREED.value,
+                ST.settlement_transfer_id: transfer_id,
+                ST.updated_at: now,
+            }
+        ).where(ST.id == statement_id)
+
+    async def dispute(self, statement_id: int, *, user_id: int, reason: str, now: datetime) -> None:
+        await ST.update(
+            {
+                ST.status: StatementStatus.DISPUTED.value,
+                ST.disputed_by: user_id,
+                ST.dispute_reason: reason,
+                ST.agreed_by_a: None,
+                ST.agreed_at_a: None,
+                ST.agreed_by_b: None,
+                ST.agreed_at_b: None,
+                ST.updated_at: now,
+            }
+        ).where(ST.id == statement_id)
+
+    async def of_company(self, company_id: int, month: date | None) -> list[Statement]:
+        condition: Any = (ST.company_a == company_id) | (ST.company_b == company_id)
+        if month is not None:
+            condition &= ST.month == month
+        rows = (
+            await ST.select().where(condition).order_by(ST.month, ascending=False).order_by(ST.id)
+        )
+        return [_statement(row) for row in rows]

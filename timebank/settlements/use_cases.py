@@ -1,0 +1,259 @@
+"""Monthly closing: prepare the statements, let both companies agree or dispute, settle.
+
+A statement gathers the approved hours not yet in any statement, worked before the end of its
+month, for one pair of companies. Once both admins agree it is frozen: approvals that arrive
+later go into the next month's statement. Agreement records the settlement of the net amount
+in the ledger (cents), so the pair's at-cost positions return to zero.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date, datetime
+
+from ledger.model import TransferCode, TransferKind, TransferRequest, TransferResult, Unit
+from timebank import formatting, rules
+from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.errors import Conflict, InvalidInput, not_found
+from timebank.notifications.model import Kind
+from timebank.notifications.use_cases import notify
+from timebank.people.model import Actor, Role, require_company_role, require_operator
+from timebank.settlements.model import Statement, StatementStatus, Totals
+
+SETTLEMENT_NAMESPACE = uuid.UUID("0f8c4a63-5a8d-4f79-b4a4-3f2c7b0d9a21")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def first_of_month(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def month_label(month: date) -> str:
+    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+
+
+async def prepare_statements(uow: UnitOfWork, *, month: date, now: datetime) -> list[int]:
+    """Create or complete the month's statements; returns their ids (idempotent)."""
+    month = first_of_month(month)
+
+    async def work() -> list[int]:
+        async with uow() as repos:
+            rows = await repos.engagements.approved_unsettled(next_month(month))
+            pairs: dict[tuple[int, int], tuple[Totals, list[int]]] = defaultdict(
+                lambda: (Totals(), [])
+            )
+            for row in rows:
+                a, b = sorted((row["host"], row["lender"]))
+                totals, ids = pairs[(a, b)]
+                pairs[(a, b)] = (
+                    totals.plus(
+                        lender_is_a=row["lender"] == a,
+                        minutes=row["minutes"],
+                        cents=row["cost_cents"] or 0,
+                    ),
+                    [*ids, row["id"]],
+                )
+            prepared = []
+            for (a, b), (totals, entry_ids) in sorted(pairs.items()):
+                existing = await repos.settlements.find(month, a, b)
+                if existing is not None and existing.status is StatementStatus.AGREED:
+                    continue  # Frozen: these approvals wait for next month's statement.
+                base = existing.totals if existing is not None else Totals()
+                merged = Totals(
+                    base.minutes_a_to_b + totals.minutes_a_to_b,
+                    base.minutes_b_to_a + totals.minutes_b_to_a,
+                    base.cents_a_to_b + totals.cents_a_to_b,
+                    base.cents_b_to_a + totals.cents_b_to_a,
+                )
+                statement_id = await repos.settlements.save_totals(month, a, b, merged, now=now)
+                await repos.engagements.attach_to_statement(entry_ids, statement_id)
+                await _announce(repos, statement_id, a, b, merged, month, now)
+                prepared.append(statement_id)
+            return prepared
+
+    return await retrying(work)
+
+
+async def _announce(
+    repos: Repositories,
+    statement_id: int,
+    a: int,
+    b: int,
+    totals: Totals,
+    month: date,
+    now: datetime,
+) -> None:
+    companies = await repos.companies.get_many([a, b])
+    debtor = totals.debtor(a, b)
+    summary = f"compensation {formatting.euros(totals.set_off_cents)}, " + (
+        f"solde {formatting.euros(totals.net_cents)} dû par {companies[debtor].name}"
+        if debtor is not None
+        else "aucun solde"
+    )
+    for own, other in ((a, b), (b, a)):
+        await notify(
+            repos,
+            await repos.notifications.admins_of(own),
+            Kind.STATEMENT_TO_AGREE,
+            {"month": month_label(month), "other": companies[other].name, "summary": summary},
+            link=f"/api/v1/settlements/{statement_id}",
+            now=now,
+        )
+
+
+def _require_party(actor: Actor, statement: Statement) -> bool:
+    """True when the actor speaks for company a, False for b; refuses anyone else."""
+    if actor.has_role(statement.company_a, Role.COMPANY_ADMIN):
+        return True
+    require_company_role(actor, statement.company_b, Role.COMPANY_ADMIN)
+    return False
+
+
+async def list_statements(
+    uow: UnitOfWork, actor: Actor, company_id: int, *, month: date | None
+) -> list[Statement]:
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    async with uow(write=False) as repos:
+        return await repos.settlements.of_company(
+            company_id, None if month is None else first_of_month(month)
+        )
+
+
+async def get_statement(uow: UnitOfWork, actor: Actor, statement_id: int) -> Statement:
+    async with uow(write=False) as repos:
+        statement = await repos.settlements.get(statement_id)
+    if statement is None or not (
+        actor.is_operator
+        or actor.has_role(statement.company_a, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        or actor.has_role(statement.company_b, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    ):
+        raise not_found("Relevé", "Statement", statement_id)
+    return statement
+
+
+async def agree(uow: UnitOfWork, actor: Actor, statement_id: int, *, now: datetime) -> Statement:
+    """One company's admin agrees; when both have, the statement is frozen and settled."""
+
+    async def work() -> Statement:
+        async with uow() as repos:
+            statement = await repos.settlements.get(statement_id, lock=True)
+            if statement is None:
+                raise not_found("Relevé", "Statement", statement_id)
+            side_a = _require_party(actor, statement)
+            if statement.status is StatementStatus.AGREED:
+                raise Conflict(
+                    "Relevé déjà validé par les deux entreprises.",
+                    "Statement already agreed by both companies.",
+                    field="status",
+                    code="statement_frozen",
+                )
+            await repos.settlements.record_agreement(
+                statement, side_a=side_a, user_id=actor.user_id, now=now
+            )
+            other_agreed = statement.agreed_by_b if side_a else statement.agreed_by_a
+            if other_agreed is not None:
+                transfer_id = await _settle(repos, statement, now)
+                await repos.settlements.freeze(statement.id, transfer_id=transfer_id, now=now)
+            updated = await repos.settlements.get(statement.id)
+            assert updated is not None
+            return updated
+
+    return await retrying(work)
+
+
+async def _settle(repos: Repositories, statement: Statement, now: datetime) -> str | None:
+    """Record the payment of the net amount: the pair's positions go back to zero."""
+    if statement.debtor is None or statement.totals.net_cents == 0:
+        return None
+    creditor = statement.creditor
+    assert creditor is not None
+    creditor_cents = (await ensure_company_accounts(repos, creditor, now=now))[Unit.CENTS]
+    debtor_cents = (await ensure_company_accounts(repos, statement.debtor, now=now))[Unit.CENTS]
+    transfer_id = str(uuid.uuid5(SETTLEMENT_NAMESPACE, f"statement:{statement.id}"))
+    outcome = (
+        await submit_in(
+            repos,
+            [
+                TransferRequest(
+                    id=transfer_id,
+                    kind=TransferKind.SINGLE,
+                    unit=Unit.CENTS,
+                    code=TransferCode.SETTLEMENT,
+                    debit_account_id=creditor_cents.id,
+                    credit_account_id=debtor_cents.id,
+                    amount=statement.totals.net_cents,
+                    external_ref=f"statement:{statement.id}",
+                )
+            ],
+            now=now,
+        )
+    )[0]
+    if outcome.result not in (TransferResult.CREATED, TransferResult.EXISTS):
+        raise Conflict(
+            f"Le grand livre a refusé le règlement : {outcome.result.value}.",
+            f"The ledger refused the settlement: {outcome.result.value}.",
+            field="status",
+            code="settlement_refused",
+        )
+    return transfer_id
+
+
+async def dispute(
+    uow: UnitOfWork, actor: Actor, statement_id: int, *, reason: str, now: datetime
+) -> Statement:
+    checked = rules.text(reason, field="reason", length_max=500)
+
+    async def work() -> Statement:
+        async with uow() as repos:
+            statement = await repos.settlements.get(statement_id, lock=True)
+            if statement is None:
+                raise not_found("Relevé", "Statement", statement_id)
+            _require_party(actor, statement)
+            if statement.status is StatementStatus.AGREED:
+                raise Conflict(
+                    "Relevé figé : les corrections passent sur le mois suivant.",
+                    "Statement frozen: corrections go into next month.",
+                    field="status",
+                    code="statement_frozen",
+                )
+            await repos.settlements.dispute(
+                statement.id, user_id=actor.user_id, reason=checked, now=now
+            )
+            updated = await repos.settlements.get(statement.id)
+            assert updated is not None
+            return updated
+
+    return await retrying(work)
+
+
+async def prepare_as_operator(
+    uow: UnitOfWork, actor: Actor, *, month: date, now: datetime
+) -> list[int]:
+    require_operator(actor)
+    if first_of_month(month) >= first_of_month(now.date()):
+        raise InvalidInput(
+            "On ne clôt qu'un mois terminé.",
+            "Only a finished month is closed.",
+            field="month",
+            code="month_not_finished",
+        )
+    return await prepare_statements(uow, month=month, now=now)
