@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from timebank.config import get_settings
 from timebank.db.engine import close_database, open_database, ping
 from timebank.db.unit_of_work import engine
+from timebank.scheduler import Leadership, build_scheduler
 from web.auth import auth_middleware
 from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
@@ -53,8 +54,11 @@ async def healthz() -> Response[HealthOut]:
     )
 
 
-def create_app(*, manage_database: bool = True) -> Litestar:
-    """The application; tests pass manage_database=False when they hold the connection pool."""
+def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> Litestar:
+    """The application; tests pass manage_database=False when they hold the connection pool.
+
+    `timebank serve` runs the scheduled jobs in the process that wins the leader lock.
+    """
     settings = get_settings()
 
     @asynccontextmanager
@@ -62,9 +66,17 @@ def create_app(*, manage_database: bool = True) -> Litestar:
         del app
         if manage_database:
             await open_database(engine(), settings.database)
+        leadership = Leadership()
+        scheduler = None
+        if run_scheduler and await leadership.acquire(settings.database):
+            scheduler = build_scheduler()
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            await leadership.release()
             if manage_database:
                 await close_database(engine(), settings.database)
 

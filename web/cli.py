@@ -68,7 +68,7 @@ def serve(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     from web.app import create_app
 
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(run_scheduler=True), host=host, port=port, log_level="info")
     return domain_cli.EXIT_OK
 
 
