@@ -122,15 +122,19 @@ async def _dispatch(args: argparse.Namespace) -> int:
         print("Migrations appliquées.")
         return EXIT_OK
     if args.command == "demo":
-        from timebank.demo.load import load_demo
+        from timebank.demo.load import load_full_demo
         from timebank.demo.plan import plan_demo
 
         await prepare_database(verbose=False)
         now = datetime.now(UTC)
-        summary = await load_demo(
+        summary, exchanges = await load_full_demo(
             piccolo_unit_of_work, plan_demo(seed=args.seed, today=now.date()), now=now
         )
         print_demo(summary)
+        print(
+            f"Échanges : {exchanges.engagements}, {exchanges.approved_entries} relevés "
+            f"d'heures validés, relevés de compensation {exchanges.statements}."
+        )
         print_logins(summary.logins)
         return EXIT_OK
     if args.command == "users":

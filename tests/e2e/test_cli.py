@@ -129,6 +129,22 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert json.loads(response.read())["total"] == 152
+        bearer = {"Authorization": f"Bearer {session['token']}"}
+        request = urllib.request.Request(f"{base}/api/v1/engagements?limit=200", headers=bearer)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            statuses = {e["status"] for e in json.loads(response.read())["items"]}
+        assert statuses == {
+            "proposed",
+            "accepted_by_host",
+            "approved_by_lender",
+            "consented",
+            "active",
+            "completed",
+            "cancelled",
+        }
+        request = urllib.request.Request(f"{base}/api/v1/companies/1/settlements", headers=bearer)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert "agreed" in {s["status"] for s in json.loads(response.read())}
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)

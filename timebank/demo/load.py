@@ -15,11 +15,13 @@ from piccolo.columns import Column
 from timebank.book.use_cases import ensure_company_accounts
 from timebank.companies.model import Company, draft_company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.demo.exchanges import ExchangeSummary, load_demo_exchanges
 from timebank.demo.plan import (
     DEMO_PASSWORD,
     DemoPlan,
     PlannedCompany,
     PlannedEmployee,
+    demo_employee_index,
     plan_demo,
 )
 from timebank.employees.model import check_approval, check_cost_inputs, check_skill_levels
@@ -152,8 +154,8 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
                 now=now,
             )
             for number, planned_employee in enumerate(planned.employees):
-                # The first employee of the first company is the demo employee login.
-                login = index == 0 and number == 0
+                # One employee of the first company is the demo employee log-in.
+                login = index == 0 and number == demo_employee_index(planned)
                 await _add_employee(
                     repos,
                     planned_employee,
@@ -270,7 +272,11 @@ def logins_of(plan: DemoPlan) -> tuple[DemoLogin, ...]:
     return (
         DemoLogin("Opérateur du programme", plan.operator.email, DEMO_PASSWORD),
         DemoLogin(f"Admin de {first.name}", first.admin.email, DEMO_PASSWORD),
-        DemoLogin(f"Salarié·e de {first.name}", first.employees[0].person.email, DEMO_PASSWORD),
+        DemoLogin(
+            f"Salarié·e de {first.name}",
+            first.employees[demo_employee_index(first)].person.email,
+            DEMO_PASSWORD,
+        ),
         DemoLogin(
             "Coordinateur·rice de groupement", plan.groups[0].coordinator.email, DEMO_PASSWORD
         ),
@@ -291,4 +297,16 @@ async def load_demo_if_empty(uow: UnitOfWork, *, now: datetime) -> DemoSummary |
     async with uow(write=False) as repos:
         if await repos.companies.count() > 0:
             return None
-    return await load_demo(uow, plan_demo(today=now.date()), now=now)
+    return (await load_full_demo(uow, plan_demo(today=now.date()), now=now))[0]
+
+
+async def load_full_demo(
+    uow: UnitOfWork, plan: DemoPlan, *, now: datetime
+) -> tuple[DemoSummary, ExchangeSummary]:
+    """The network, then its exchanges driven through the real use cases."""
+    summary = await load_demo(uow, plan, now=now)
+    async with uow(write=False) as repos:
+        first = await repos.companies.get_by_siren(plan.companies[0].siren)
+    assert first is not None
+    exchanges = await load_demo_exchanges(uow, first_company_id=first.id, now=now)
+    return summary, exchanges

@@ -115,6 +115,19 @@ class DemoPlan:
     approval_valid_until: date
 
 
+DEMO_EMPLOYEE_APPROVAL_MINUTES_MIN: Final = 4 * 60
+
+
+def demo_employee_index(company: PlannedCompany) -> int:
+    """The employee who gets the demo log-in: the first one the employer lets lend 4 h a
+    month or more (the demo lends them first), else the first one."""
+    for index, employee in enumerate(company.employees):
+        approved = employee.approved_minutes_per_month
+        if approved is not None and approved >= DEMO_EMPLOYEE_APPROVAL_MINUTES_MIN:
+            return index
+    return 0
+
+
 def region_of_postal_code(postal_code: str) -> str:
     return region_of(departement_of(postal_code))
 
@@ -310,6 +323,7 @@ def plan_demo(*, seed: int = 2017, today: date) -> DemoPlan:
         ),
         accountant=accountant,
         accountant_client_keys=clients,
-        approval_valid_from=date(today.year, today.month, 1),
+        # From the start of last month, so that the demo's running loans fall inside it.
+        approval_valid_from=(date(today.year, today.month, 1) - timedelta(days=1)).replace(day=1),
         approval_valid_until=date(today.year + 1, today.month, 1) - timedelta(days=1),
     )
