@@ -1,0 +1,159 @@
+"""Pure rules of the exchange: transitions, paperwork, budgets, at-cost rounding, set-off."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from timebank.engagements.model import (
+    TRANSITIONS,
+    Engagement,
+    EngagementStatus,
+    Paper,
+    Step,
+    at_cost_cents,
+    minutes_per_month,
+    missing_papers,
+    next_status,
+    required_papers,
+)
+from timebank.errors import Conflict
+from timebank.settlements.model import Totals
+
+S = EngagementStatus
+
+
+def test_the_happy_path_of_a_loan() -> None:
+    status = S.PROPOSED
+    for step in (Step.ACCEPT, Step.APPROVE, Step.CONSENT, Step.ACTIVATE, Step.COMPLETE):
+        status = next_status(status, step)
+    assert status is S.COMPLETED
+
+
+@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("step", list(Step))
+def test_every_transition_outside_the_table_is_refused(status: S, step: Step) -> None:
+    allowed_from, target = TRANSITIONS[step]
+    if status in allowed_from:
+        assert next_status(status, step) is target
+    else:
+        with pytest.raises(Conflict) as caught:
+            next_status(status, step)
+        assert caught.value.code == "illegal_transition"
+
+
+def test_cse_papers_are_required_only_where_there_is_a_cse() -> None:
+    base = {
+        Paper.EMPLOYEE_CONSENT,
+        Paper.AGREEMENT_LENDER,
+        Paper.AGREEMENT_HOST,
+        Paper.AMENDMENT_EMPLOYEE,
+        Paper.AMENDMENT_LENDER,
+    }
+    assert required_papers(lender_has_cse=False, host_has_cse=False) == base
+    assert required_papers(lender_has_cse=True, host_has_cse=True) == base | {
+        Paper.CSE_LENDER,
+        Paper.CSE_HOST,
+    }
+    engagement = Engagement(
+        id=1,
+        need_id=1,
+        host_company_id=2,
+        lender_company_id=3,
+        employee_id=4,
+        employee_user_id=5,
+        planned_minutes=600,
+        period_start=date(2027, 1, 1),
+        period_end=date(2027, 3, 31),
+        place="",
+        remote=True,
+        tasks="t",
+        status=S.CONSENTED,
+        reservation_id=None,
+        reserved_minutes=0,
+        reservation_number=0,
+        created_by=1,
+        created_at=datetime(2026, 12, 1, tzinfo=UTC),
+    )
+    assert Paper.CSE_HOST in missing_papers(engagement, lender_has_cse=False, host_has_cse=True)
+
+
+def test_planned_hours_spread_over_the_months_of_the_period() -> None:
+    spread = minutes_per_month(600, date(2027, 1, 15), date(2027, 3, 2))
+    assert spread == {date(2027, 1, 1): 200, date(2027, 2, 1): 200, date(2027, 3, 1): 200}
+    assert sum(minutes_per_month(601, date(2027, 1, 1), date(2027, 2, 1)).values()) >= 601
+
+
+def test_at_cost_value_is_rounded_once_half_up() -> None:
+    # 42 000 € × 1.42 / 1 607 h = 37.1126...€/h; 90 minutes = 55.6689... € → 55.67 €.
+    assert (
+        at_cost_cents(
+            90,
+            annual_gross_salary_cents=4_200_000,
+            employer_charge_rate_basis_points=4200,
+            annual_work_hours=1607,
+        )
+        == 5567
+    )
+    # Exactly half a cent rounds up: 1 minute of 1.5 cents a minute... 60 × 3 cents / 2 h.
+    assert (
+        at_cost_cents(
+            1,
+            annual_gross_salary_cents=180,
+            employer_charge_rate_basis_points=0,
+            annual_work_hours=2,
+        )
+        == 2
+    )  # 1.5 cents → 2
+
+
+@given(
+    minutes=st.integers(1, 10_000),
+    salary=st.integers(1, 10**8),
+    rate=st.integers(0, 10_000),
+    hours=st.integers(1, 2400),
+)
+def test_at_cost_value_is_within_half_a_cent_and_additive_within_a_cent_a_part(
+    minutes: int, salary: int, rate: int, hours: int
+) -> None:
+    value = at_cost_cents(
+        minutes,
+        annual_gross_salary_cents=salary,
+        employer_charge_rate_basis_points=rate,
+        annual_work_hours=hours,
+    )
+    numerator = minutes * salary * (10_000 + rate)
+    denominator = 60 * 10_000 * hours
+    assert -denominator < 2 * (value * denominator - numerator) <= denominator
+    split = at_cost_cents(
+        minutes // 2,
+        annual_gross_salary_cents=salary,
+        employer_charge_rate_basis_points=rate,
+        annual_work_hours=hours,
+    )
+    rest = at_cost_cents(
+        minutes - minutes // 2,
+        annual_gross_salary_cents=salary,
+        employer_charge_rate_basis_points=rate,
+        annual_work_hours=hours,
+    )
+    assert abs(split + rest - value) <= 1
+
+
+def test_set_off_leaves_one_net_amount_owed_by_the_bigger_receiver() -> None:
+    totals = (
+        Totals()
+        .plus(lender_is_a=True, minutes=600, cents=30_000)
+        .plus(lender_is_a=False, minutes=240, cents=12_000)
+    )
+    assert (totals.set_off_cents, totals.net_cents) == (12_000, 18_000)
+    assert totals.debtor(company_a=7, company_b=9) == 9
+    even = (
+        Totals()
+        .plus(lender_is_a=True, minutes=60, cents=100)
+        .plus(lender_is_a=False, minutes=60, cents=100)
+    )
+    assert (even.net_cents, even.debtor(7, 9)) == (0, None)
