@@ -840,3 +840,16 @@ class NotificationOut(BaseModel):
             created_at=notification.created_at,
             read=notification.read_at is not None,
         )
+
+
+class ExtensionIn(In):
+    extra_minutes: int
+    reason: str
+
+
+class ExtensionOut(BaseModel):
+    id: int
+    engagement_id: int
+    extra_minutes: int
+    reason: str
+    status: str

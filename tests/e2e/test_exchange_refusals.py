@@ -271,3 +271,55 @@ async def test_strangers_see_nothing(client: httpx.AsyncClient) -> None:
         f"/api/v1/companies/{w.host.company_id}/settlements", headers=stranger.host.headers
     )
     assert statements.status_code == 403
+
+
+async def test_an_extension_lets_hours_go_beyond_the_plan(client: httpx.AsyncClient) -> None:
+    w = await world(client, approved_minutes=20 * 60)
+    engagement_id = await active_engagement(client, w, planned_minutes=2 * 60)
+    assert (await log(client, w, engagement_id, previous_month_day(11), 120)).status_code == 201
+    refused = await log(client, w, engagement_id, previous_month_day(12), 60)
+    assert refused.json()["code"] == "exceeds_planned_hours"
+    by_lender = await client.post(
+        f"/api/v1/engagements/{engagement_id}/extensions",
+        headers=w.lender.headers,
+        json={"extra_minutes": 180, "reason": "Deux pages de plus"},
+    )
+    assert by_lender.status_code == 403
+    requested = await client.post(
+        f"/api/v1/engagements/{engagement_id}/extensions",
+        headers=w.host.headers,
+        json={"extra_minutes": 180, "reason": "Deux pages de plus"},
+    )
+    assert requested.status_code == 201, requested.text
+    extension_id = requested.json()["id"]
+    by_host = await client.post(
+        f"/api/v1/engagements/{engagement_id}/extensions/{extension_id}/approve",
+        headers=w.host.headers,
+    )
+    assert by_host.status_code == 403
+    approved = await client.post(
+        f"/api/v1/engagements/{engagement_id}/extensions/{extension_id}/approve",
+        headers=w.lender.headers,
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["planned_minutes"] == 300
+    assert approved.json()["reserved_minutes"] == 300  # Nothing approved yet: all reserved.
+    assert (await log(client, w, engagement_id, previous_month_day(12), 60)).status_code == 201
+    twice = await client.post(
+        f"/api/v1/engagements/{engagement_id}/extensions/{extension_id}/approve",
+        headers=w.lender.headers,
+    )
+    assert twice.json()["code"] == "already_decided"
+    entries = await client.get(
+        f"/api/v1/engagements/{engagement_id}/timesheets", headers=w.host.headers
+    )
+    approve = await client.post(
+        "/api/v1/timesheets/approve",
+        headers=w.host.headers,
+        json={"entry_ids": [e["id"] for e in entries.json()["items"]]},
+    )
+    assert approve.status_code == 200, approve.text
+    position = await client.get(
+        f"/api/v1/companies/{w.host.company_id}/position", headers=w.host.headers
+    )
+    assert (position.json()["minutes_received"], position.json()["minutes_reserved"]) == (180, 120)

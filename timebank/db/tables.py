@@ -358,3 +358,17 @@ class OutboxTable(Table, tablename="outbox"):
     sent_at = Timestamptz(null=True, default=None)
     attempts = Integer(default=0)
     last_error = Varchar(length=500, null=True, default=None)
+
+
+class EngagementExtensionTable(Table, tablename="engagement_extension"):
+    """A change request: more hours for a running loan, asked by the host, decided by the lender."""
+
+    id = Serial(primary_key=True)
+    engagement = ForeignKey(references=EngagementTable, on_delete=RESTRICT, index=True)
+    extra_minutes = Integer()
+    reason = Varchar(length=500)
+    status = Varchar(length=12)  # requested, approved, refused
+    requested_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    requested_at = Timestamptz()
+    decided_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)

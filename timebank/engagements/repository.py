@@ -10,6 +10,7 @@ from timebank.db.errors import is_unique_violation
 from timebank.db.tables import (
     EmployeeTable,
     EngagementEventTable,
+    EngagementExtensionTable,
     EngagementPaperTable,
     EngagementTable,
     TimesheetEntryTable,
@@ -24,6 +25,7 @@ from timebank.errors import Conflict
 
 E = EngagementTable
 TS = TimesheetEntryTable
+X = EngagementExtensionTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,17 @@ class TimesheetEntry:
     rejection_reason: str | None
     statement_id: int | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    id: int
+    engagement_id: int
+    extra_minutes: int
+    reason: str
+    status: str  # requested, approved, refused
+    requested_by: int
+    decided_by: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +325,69 @@ class EngagementRepository:
             & E.status.is_in(sorted(s.value for s in COMMITTED_STATUSES))
         )
         return await self._hydrate(list(rows))
+
+    async def add_extension(
+        self,
+        engagement_id: int,
+        *,
+        extra_minutes: int,
+        reason: str,
+        requested_by: int,
+        now: datetime,
+    ) -> int:
+        rows = await X.insert(
+            X(
+                engagement=engagement_id,
+                extra_minutes=extra_minutes,
+                reason=reason,
+                status="requested",
+                requested_by=requested_by,
+                requested_at=now,
+            )
+        ).returning(X.id)
+        extension_id: int = rows[0]["id"]
+        return extension_id
+
+    async def extension(self, extension_id: int) -> Extension | None:
+        row = await X.select().where(X.id == extension_id).first()
+        if row is None:
+            return None
+        return Extension(
+            id=row["id"],
+            engagement_id=row["engagement"],
+            extra_minutes=row["extra_minutes"],
+            reason=row["reason"],
+            status=row["status"],
+            requested_by=row["requested_by"],
+            decided_by=row["decided_by"],
+        )
+
+    async def decide_extension(
+        self, extension_id: int, *, approved: bool, decided_by: int, now: datetime
+    ) -> None:
+        updated = (
+            await X.update(
+                {
+                    X.status: "approved" if approved else "refused",
+                    X.decided_by: decided_by,
+                    X.decided_at: now,
+                }
+            )
+            .where((X.id == extension_id) & (X.status == "requested"))
+            .returning(X.id)
+        )
+        if not updated:
+            raise Conflict(
+                "Demande déjà tranchée.",
+                "Request already decided.",
+                field="extension_id",
+                code="already_decided",
+            )
+
+    async def extend(self, engagement_id: int, extra_minutes: int, now: datetime) -> None:
+        await E.update(
+            {E.planned_minutes: E.planned_minutes + extra_minutes, E.updated_at: now}
+        ).where(E.id == engagement_id)
 
     async def entry_by_client_id(self, client_id: str) -> TimesheetEntry | None:
         row = await TS.select().where(TS.client_id == client_id).first()

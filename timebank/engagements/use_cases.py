@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
@@ -42,7 +42,7 @@ from timebank.engagements.model import (
     next_status,
     reservation_expiry,
 )
-from timebank.engagements.repository import EngagementEvent, TimesheetEntry
+from timebank.engagements.repository import EngagementEvent, Extension, TimesheetEntry
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
@@ -955,3 +955,160 @@ async def company_position(
 
 
 COMMITTED = COMMITTED_STATUSES
+
+
+async def request_extension(
+    uow: UnitOfWork,
+    actor: Actor,
+    engagement_id: int,
+    *,
+    extra_minutes: int,
+    reason: str,
+    now: datetime,
+) -> Extension:
+    """The host's admin asks for more hours on a running loan (a change request)."""
+    rules.minutes(extra_minutes, field="extra_minutes", high=rules.YEAR_WORK_MINUTES_MAX)
+    if extra_minutes == 0:
+        raise InvalidInput(
+            "Indiquez les heures supplémentaires.",
+            "Give the extra hours.",
+            field="extra_minutes",
+            code="required",
+        )
+    checked = rules.text(reason, field="reason", length_max=500)
+
+    async def work() -> Extension:
+        async with uow() as repos:
+            engagement = await _load(repos, engagement_id, lock=True)
+            require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
+            if engagement.status is not S.ACTIVE:
+                raise Conflict(
+                    "Seule une mise à disposition active s'étend.",
+                    "Only an active loan can be extended.",
+                    field="status",
+                    code="engagement_not_active",
+                )
+            extension_id = await repos.engagements.add_extension(
+                engagement_id,
+                extra_minutes=extra_minutes,
+                reason=checked,
+                requested_by=actor.user_id,
+                now=now,
+            )
+            await notify(
+                repos,
+                await repos.notifications.admins_of(engagement.lender_company_id),
+                Kind.ENGAGEMENT_ACCEPTED,
+                {**await _texts(repos, engagement), "hours": formatting.hours(extra_minutes)},
+                link=f"/api/v1/engagements/{engagement_id}",
+                now=now,
+            )
+            extension = await repos.engagements.extension(extension_id)
+            assert extension is not None
+            return extension
+
+    return await retrying(work)
+
+
+async def decide_extension(
+    uow: UnitOfWork,
+    actor: Actor,
+    engagement_id: int,
+    extension_id: int,
+    *,
+    approve: bool,
+    now: datetime,
+) -> Engagement:
+    """The lender's admin approves (within the budget and the host's credit line) or refuses.
+
+    Approval swaps the reservation for a bigger one in one linked chain: void the current one,
+    reserve what it held plus the extra hours.
+    """
+
+    async def work() -> Engagement:
+        async with uow() as repos:
+            engagement = await _load(repos, engagement_id, lock=True)
+            extension = await repos.engagements.extension(extension_id)
+            if extension is None or extension.engagement_id != engagement_id:
+                raise not_found("Demande d'extension", "Extension request", extension_id)
+            require_company_role(actor, engagement.lender_company_id, Role.COMPANY_ADMIN)
+            if extension.status != "requested":
+                raise Conflict(
+                    "Demande déjà tranchée.",
+                    "Request already decided.",
+                    field="extension_id",
+                    code="already_decided",
+                )
+            if approve:
+                if engagement.status is not S.ACTIVE or engagement.reservation_id is None:
+                    raise Conflict(
+                        "La mise à disposition n'est plus active.",
+                        "The loan is no longer active.",
+                        field="status",
+                        code="engagement_not_active",
+                    )
+                grown = replace(
+                    engagement, planned_minutes=engagement.planned_minutes + extension.extra_minutes
+                )
+                employee = await repos.employees.get(engagement.employee_id)
+                assert employee is not None
+                await _check_budget(repos, grown, employee)
+                await _grow_reservation(repos, engagement, extension.extra_minutes, now)
+                await repos.engagements.extend(engagement_id, extension.extra_minutes, now)
+            await repos.engagements.decide_extension(
+                extension_id, approved=approve, decided_by=actor.user_id, now=now
+            )
+            return await _load(repos, engagement_id)
+
+    return await retrying(work)
+
+
+async def _grow_reservation(
+    repos: Repositories, engagement: Engagement, extra_minutes: int, now: datetime
+) -> None:
+    host = (await ensure_company_accounts(repos, engagement.host_company_id, now=now))[Unit.MINUTES]
+    lender = (await ensure_company_accounts(repos, engagement.lender_company_id, now=now))[
+        Unit.MINUTES
+    ]
+    number = engagement.reservation_number + 1
+    reservation_id = _ledger_id("engagement", engagement.id, "reservation", number)
+    total = engagement.reserved_minutes + extra_minutes
+    expires_at = datetime.combine(reservation_expiry(engagement.period_end), time.min, tzinfo=UTC)
+    assert engagement.reservation_id is not None
+    outcomes = await submit_in(
+        repos,
+        [
+            TransferRequest(
+                id=_ledger_id("engagement", engagement.id, "release", number - 1),
+                kind=TransferKind.VOID_PENDING,
+                unit=Unit.MINUTES,
+                code=TransferCode.EXCHANGE,
+                pending_id=engagement.reservation_id,
+                external_ref=f"engagement:{engagement.id}",
+                linked=True,
+            ),
+            TransferRequest(
+                id=reservation_id,
+                kind=TransferKind.PENDING,
+                unit=Unit.MINUTES,
+                code=TransferCode.EXCHANGE,
+                debit_account_id=host.id,
+                credit_account_id=lender.id,
+                amount=total,
+                expires_at=max(expires_at, now + timedelta(days=1)),
+                external_ref=f"engagement:{engagement.id}",
+            ),
+        ],
+        now=now,
+    )
+    if TransferResult.EXCEEDS_DEBIT_LIMIT in {o.result for o in outcomes}:
+        raise Conflict(
+            "L'entreprise d'accueil dépasserait sa ligne de crédit en heures.",
+            "The host company would go beyond its credit line in hours.",
+            field="extra_minutes",
+            code="beyond_credit_line",
+        )
+    _require_ledger_ok(outcomes)
+    await repos.engagements.set_reservation(
+        engagement.id, reservation_id=reservation_id, reserved_minutes=total, number=number
+    )

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     TIMESHEET_TO_APPROVE = "timesheet_to_approve"
     TIMESHEET_REJECTED = "timesheet_rejected"
     STATEMENT_TO_AGREE = "statement_to_agree"
+    EXTENSION_REQUESTED = "extension_requested"
 
 
 TEXTS: Final[dict[Kind, tuple[str, str]]] = {
@@ -54,6 +55,11 @@ TEXTS: Final[dict[Kind, tuple[str, str]]] = {
     Kind.TIMESHEET_REJECTED: (
         "Relevé d'heures refusé",
         "Votre saisie de {hours} du {day} a été refusée : {reason}",
+    ),
+    Kind.EXTENSION_REQUESTED: (
+        "Demande d'heures supplémentaires",
+        "{host} demande {hours} de plus pour la mise à disposition de {employee} "
+        "(« {need} »). Acceptez-la dans la limite des heures prêtables, ou refusez-la.",
     ),
     Kind.STATEMENT_TO_AGREE: (
         "Relevé de compensation à valider",

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Step
+from timebank.errors import not_found
 from timebank.notifications import use_cases as notifications
 from timebank.settlements import use_cases as settlements
 from web.dependencies import CurrentActor, Now, Uow
@@ -20,6 +21,8 @@ from web.schemas import (
     CseIn,
     EngagementIn,
     EngagementOut,
+    ExtensionIn,
+    ExtensionOut,
     MonthIn,
     NotificationOut,
     PageOut,
@@ -96,11 +99,51 @@ class EngagementController(Controller):
         try:
             chosen = Step(step)
         except ValueError:
-            from timebank.errors import not_found
-
             raise not_found("Action", "Step", step, field="step") from None
         return EngagementOut.of(
             await engagements.take_step(uow, actor, engagement_id, chosen, note=data.note, now=now)
+        )
+
+    @post("/{engagement_id:int}/extensions", status_code=HTTP_201_CREATED)
+    async def request_extension(
+        self,
+        engagement_id: FromPath[int],
+        data: JSONBody[ExtensionIn],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> ExtensionOut:
+        """The host asks for more hours on a running loan (a change request)."""
+        extension = await engagements.request_extension(
+            uow, actor, engagement_id, extra_minutes=data.extra_minutes, reason=data.reason, now=now
+        )
+        return ExtensionOut(
+            id=extension.id,
+            engagement_id=extension.engagement_id,
+            extra_minutes=extension.extra_minutes,
+            reason=extension.reason,
+            status=extension.status,
+        )
+
+    @post(
+        "/{engagement_id:int}/extensions/{extension_id:int}/{decision:str}", status_code=HTTP_200_OK
+    )
+    async def decide_extension(
+        self,
+        engagement_id: FromPath[int],
+        extension_id: FromPath[int],
+        decision: FromPath[str],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> EngagementOut:
+        """The lender approves (`approve`) or refuses (`refuse`) the extra hours."""
+        if decision not in ("approve", "refuse"):
+            raise not_found("Décision", "Decision", decision, field="decision")
+        return EngagementOut.of(
+            await engagements.decide_extension(
+                uow, actor, engagement_id, extension_id, approve=decision == "approve", now=now
+            )
         )
 
     @post("/{engagement_id:int}/signatures", status_code=HTTP_201_CREATED)
