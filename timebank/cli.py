@@ -27,6 +27,12 @@ EXIT_BAD_SETUP = 2
 
 
 def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    match = subparsers.add_parser("match", help="appariement / skill matching")
+    match_commands = match.add_subparsers(dest="match_command", required=True)
+    solve = match_commands.add_parser("solve", help="résoudre un fichier / solve a problem file")
+    solve.add_argument("problem", help="PROBLEM.json")
+    solve.add_argument("-o", "--output", required=True, help="SOLUTION.json")
+
     ledger = subparsers.add_parser("ledger", help="grand livre / ledger")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
     ledger_commands.add_parser(
@@ -101,8 +107,47 @@ def print_logins(logins: tuple[DemoLogin, ...]) -> None:
         print(f"  - {login.role}: {login.email} / {login.password}")
 
 
+def solve_match_file(problem_path: str, output_path: str) -> int:
+    """`timebank match solve`: no database, only the files and the shipped taxonomy."""
+    import json
+    from pathlib import Path
+
+    from matching.files import ProblemError, read_problem, write_solution
+    from matching.skill_match import solve
+    from timebank.skills.model import load_taxonomy
+
+    try:
+        data = json.loads(Path(problem_path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return fail(f"lecture impossible / cannot read {problem_path}: {exc}", EXIT_FAILURE)
+    except json.JSONDecodeError as exc:
+        return fail(
+            f"JSON mal formé / malformed JSON ({problem_path}, line {exc.lineno}, "
+            f"column {exc.colno}): {exc.msg}",
+            EXIT_FAILURE,
+        )
+    known = frozenset(skill.code for skill in load_taxonomy().skills)
+    try:
+        volunteers, needs, params = read_problem(data, known_skills=known)
+    except ProblemError as exc:
+        return fail(
+            f"{exc.record} · {exc.field}: {exc.message_fr} / {exc.message_en}", EXIT_FAILURE
+        )
+    solution = solve(volunteers, needs, params)
+    Path(output_path).write_text(
+        json.dumps(write_solution(solution), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    print(
+        f"{solution.status}: objectif {solution.objective}, borne {solution.bound}, "
+        f"{len(solution.assignments)} affectations → {output_path}"
+    )
+    return EXIT_OK
+
+
 def run_domain_command(args: argparse.Namespace) -> int:
-    """Run `db`, `demo` or `users`; settings and database problems exit with code 2."""
+    """Run `db`, `demo`, `users`, `ledger`, `match`; setup problems exit with code 2."""
+    if args.command == "match":
+        return solve_match_file(args.problem, args.output)
     try:
         settings = load_settings()
         return asyncio.run(with_database(settings, lambda: _dispatch(args)))

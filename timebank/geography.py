@@ -6,9 +6,9 @@ so that needs can be filtered and matched by place.
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
+from matching.geo import haversine_km
 from timebank.errors import InvalidInput
 
 _REGION_DEPARTEMENTS: Final[dict[str, tuple[str, ...]]] = {
@@ -66,7 +66,6 @@ REGION_OF_DEPARTEMENT: Final[dict[str, str]] = {
 REGIONS: Final[tuple[str, ...]] = tuple(_REGION_DEPARTEMENTS)
 # Alsace-Moselle keeps two extra public holidays (Good Friday, 26 December).
 ALSACE_MOSELLE_DEPARTEMENTS: Final = frozenset({"57", "67", "68"})
-EARTH_RADIUS_KM: Final = 6371.0
 
 
 def departement_of(postal_code: str) -> str:
@@ -93,8 +92,4 @@ def region_of(departement: str) -> str:
 
 def distance_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
     """Great-circle (haversine) distance with an Earth radius of 6 371 km."""
-    phi_a, phi_b = math.radians(lat_a), math.radians(lat_b)
-    d_phi = phi_b - phi_a
-    d_lambda = math.radians(lon_b - lon_a)
-    h = math.sin(d_phi / 2) ** 2 + math.cos(phi_a) * math.cos(phi_b) * math.sin(d_lambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return haversine_km(lat_a, lon_a, lat_b, lon_b)

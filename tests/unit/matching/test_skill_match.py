@@ -1,0 +1,256 @@
+"""Skill matching: known optima, eligibility rules, side constraints, and random instances
+checked by an independent checker against brute force."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from matching.files import ProblemError, read_problem, write_solution
+from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, greedy, solve
+from tests.unit.matching.checker import brute_force, check
+
+PARIS = (48.8566, 2.3522)
+LYON = (45.764, 4.8357)
+
+
+def volunteer(
+    vid: str,
+    company: str,
+    skills: dict[str, int],
+    hours: int,
+    *,
+    remote: bool = True,
+    at: tuple[float, float] = PARIS,
+    radius_km: float = 30,
+    languages: tuple[str, ...] = ("fr",),
+) -> Volunteer:
+    return Volunteer(
+        vid, company, skills, hours, remote, at[0], at[1], radius_km, frozenset(languages)
+    )
+
+
+def need(
+    nid: str,
+    company: str,
+    skills: list[tuple[str, int, int]],
+    hours: int,
+    *,
+    remote: bool = True,
+    at: tuple[float, float] = PARIS,
+    language: str = "fr",
+    priority: int = 5,
+) -> Need:
+    return Need(
+        nid,
+        company,
+        tuple(RequiredSkill(*s) for s in skills),
+        hours,
+        remote,
+        at[0],
+        at[1],
+        language,
+        priority,
+    )
+
+
+def test_known_optimum_on_a_hand_made_instance() -> None:
+    volunteers = [
+        volunteer("v1", "c1", {"seo": 3, "web-dev": 2}, 20),
+        volunteer("v2", "c2", {"seo": 2}, 10),
+    ]
+    needs = [
+        need("n1", "c3", [("seo", 2, 3)], 15, priority=5),
+        need("n2", "c4", [("web-dev", 1, 2)], 10, priority=2),
+    ]
+    solution = solve(volunteers, needs, MatchParams())
+    # v1→n1 is worth 3×2×5 = 30 an hour, v2→n1 15, v1→n2 2×2×2 = 8. Best: v1 gives 15 h to n1
+    # (450) and 5 h to n2 (40); v2 has nowhere better to go than n1, now full. Total 490.
+    assert solution.status == "optimal"
+    assert solution.objective == solution.bound == 490
+    assert check(volunteers, needs, MatchParams(), solution.assignments) == 490
+    explanation = next(a for a in solution.assignments if a.need == "n1").explanation
+    assert [(s.skill, s.level, s.min_level) for s in explanation.skills] == [("seo", 3, 2)]
+
+
+def test_eligibility_rules() -> None:
+    base = need("n", "host", [("seo", 2, 1)], 10, remote=False, at=LYON)
+    assert not solve(
+        [volunteer("same", "host", {"seo": 3}, 5, at=LYON)], [base], MatchParams()
+    ).assignments
+    assert not solve(
+        [volunteer("far", "x", {"seo": 3}, 5, radius_km=50)], [base], MatchParams()
+    ).assignments  # Paris–Lyon ≈ 392 km, no remote allowed.
+    assert solve(
+        [volunteer("near", "x", {"seo": 3}, 5, at=LYON)], [base], MatchParams()
+    ).assignments
+    assert not solve(
+        [volunteer("low", "x", {"seo": 1}, 5, at=LYON)], [base], MatchParams()
+    ).assignments
+    assert not solve(
+        [volunteer("en", "x", {"seo": 3}, 5, at=LYON, languages=("en",))], [base], MatchParams()
+    ).assignments
+    remote_need = need("r", "host", [("seo", 2, 1)], 10, remote=True, at=LYON)
+    assert solve(
+        [volunteer("remote", "x", {"seo": 3}, 5)], [remote_need], MatchParams()
+    ).assignments
+    assert solve([], [], MatchParams()).status == "empty"
+
+
+def _random_instance(rng: random.Random) -> tuple[list[Volunteer], list[Need]]:
+    skills = ["seo", "web-dev", "crm"]
+    volunteers = [
+        volunteer(
+            f"v{i}",
+            f"c{rng.randint(0, 3)}",
+            {s: rng.randint(1, 4) for s in rng.sample(skills, rng.randint(1, 2))},
+            rng.randint(0, 3),
+            remote=rng.random() < 0.6,
+            at=(48 + rng.random(), 2 + rng.random()),
+            radius_km=rng.choice([20, 80]),
+            languages=tuple(rng.sample(["fr", "en"], rng.randint(1, 2))),
+        )
+        for i in range(rng.randint(1, 3))
+    ]
+    needs = [
+        need(
+            f"n{j}",
+            f"c{rng.randint(0, 3)}",
+            [(s, rng.randint(1, 3), rng.randint(1, 3)) for s in rng.sample(skills, 1)],
+            rng.randint(1, 3),
+            remote=rng.random() < 0.5,
+            at=(48 + rng.random(), 2 + rng.random()),
+            language=rng.choice(["fr", "en"]),
+            priority=rng.randint(1, 10),
+        )
+        for j in range(rng.randint(1, 3))
+    ]
+    return volunteers, needs
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_instances_are_optimal_and_valid(seed: int) -> None:
+    rng = random.Random(seed)
+    volunteers, needs = _random_instance(rng)
+    params = rng.choice(
+        [
+            MatchParams(),
+            MatchParams(one_need_per_volunteer=True),
+            MatchParams(min_assignment_hours=2),
+            MatchParams(max_team_size=1),
+        ]
+    )
+    solution = solve(volunteers, needs, params)
+    objective = check(volunteers, needs, params, solution.assignments)
+    assert objective == solution.objective
+    assert solution.objective == brute_force(volunteers, needs, params)
+    assert solution.bound >= solution.objective
+    assert greedy(volunteers, needs) <= max(
+        solution.objective, brute_force(volunteers, needs, MatchParams())
+    )
+
+
+def test_same_input_same_solution() -> None:
+    volunteers, needs = _random_instance(random.Random(7))
+    first = solve(volunteers, needs, MatchParams(one_need_per_volunteer=True))
+    again = solve(volunteers, needs, MatchParams(one_need_per_volunteer=True))
+    assert write_solution(first) == write_solution(again)
+
+
+PROBLEM = {
+    "volunteers": [
+        {
+            "id": "v1",
+            "company": "c1",
+            "skills": {"seo": 3, "web-dev": 2},
+            "hours": 20,
+            "remote": True,
+            "lat": 48.85,
+            "lon": 2.35,
+            "radius_km": 30,
+            "languages": ["fr", "en"],
+        }
+    ],
+    "needs": [
+        {
+            "id": "n1",
+            "company": "c2",
+            "skills": [{"skill": "seo", "min_level": 2, "weight": 3}],
+            "hours": 40,
+            "remote": False,
+            "lat": 45.76,
+            "lon": 4.83,
+            "language": "fr",
+            "priority": 5,
+        }
+    ],
+    "params": {
+        "max_team_size": None,
+        "min_assignment_hours": None,
+        "one_need_per_volunteer": False,
+        "time_limit_s": 60,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "record", "field"),
+    [
+        (
+            lambda p: p["volunteers"][0]["skills"].update({"juggling": 2}),
+            "volunteers[0]",
+            "skills.juggling",
+        ),
+        (lambda p: p["volunteers"][0]["skills"].update({"seo": 5}), "volunteers[0]", "skills.seo"),
+        (lambda p: p["volunteers"][0].update(hours=-1), "volunteers[0]", "hours"),
+        (lambda p: p["volunteers"].append(dict(p["volunteers"][0])), "volunteers[1]", "id"),
+        (lambda p: p["needs"][0].update(skills=[]), "needs[0]", "skills"),
+        (lambda p: p["needs"][0].update(lat=123.0), "needs[0]", "lat"),
+        (lambda p: p["needs"][0].update(priority=11), "needs[0]", "priority"),
+    ],
+)
+def test_bad_problem_files_name_the_record_and_field(
+    change: object, record: str, field: str
+) -> None:
+    problem = json.loads(json.dumps(PROBLEM))
+    change(problem)  # type: ignore[operator]
+    with pytest.raises(ProblemError) as caught:
+        read_problem(problem, known_skills=frozenset({"seo", "web-dev"}))
+    assert (caught.value.record, caught.value.field) == (record, field)
+
+
+def test_command_line_solves_a_file(tmp_path: Path) -> None:
+    problem = dict(PROBLEM)
+    problem["volunteers"] = [{**PROBLEM["volunteers"][0], "lat": 45.75, "lon": 4.85}]
+    source, target = tmp_path / "problem.json", tmp_path / "solution.json"
+    source.write_text(json.dumps(problem))
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-m", "web.cli", "match", "solve", str(source), "-o", str(target)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    solution = json.loads(target.read_text())
+    assert solution["status"] == "optimal"
+    assert solution["assignments"][0]["hours"] == 20
+    assert solution["objective"] == 20 * 3 * 2 * 5
+    source.write_text("{not json")
+    broken = subprocess.run(
+        [sys.executable, "-m", "web.cli", "match", "solve", str(source), "-o", str(target)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin"},
+    )
+    assert broken.returncode == 1
+    assert "line 1" in broken.stderr
