@@ -66,7 +66,7 @@ def instance(
         place = rng.choice(places)
         required = tuple(
             RequiredSkill(code, rng.randint(1, 3), rng.randint(1, 5))
-            for code in set(rng.choices(codes, weights, k=rng.randint(1, 3)))
+            for code in sorted(set(rng.choices(codes, weights, k=rng.randint(1, 3))))
         )
         result_n.append(
             Need(

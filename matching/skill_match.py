@@ -9,15 +9,17 @@ the flow solution as a hint; the flow optimum remains a valid upper bound.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
+import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from matching.geo import haversine_km
+from matching.geo import EARTH_RADIUS_KM, haversine_km
 
 LEVEL_MIN: Final = 1
 LEVEL_MAX: Final = 4
@@ -146,75 +148,168 @@ def eligibility(volunteer: Volunteer, need: Need) -> tuple[bool, bool, float]:
     return distance <= volunteer.radius_km, False, distance
 
 
-def eligible_pairs(volunteers: list[Volunteer], needs: list[Need]) -> list[Pair]:
-    """Every eligible pair, found through an index by (language, skill) instead of V × N."""
-    index: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for position, volunteer in enumerate(volunteers):
-        if volunteer.hours <= 0:
-            continue
-        for language in volunteer.languages:
-            for skill, level in volunteer.skills.items():
-                index[(language, skill)].append((level, position))
-    pairs = []
-    for need_position, need in enumerate(needs):
-        if need.hours <= 0:
-            continue
-        candidates: set[int] = set()
-        for required in need.skills:
-            candidates.update(
-                position
-                for level, position in index.get((need.language, required.skill), ())
-                if level >= required.min_level
-            )
-        for position in sorted(candidates):
-            volunteer = volunteers[position]
-            ok, remote, distance = eligibility(volunteer, need)
-            if not ok:
+class _Index:
+    """Volunteers as arrays, and who has which skill at which level per language."""
+
+    def __init__(self, volunteers: list[Volunteer]) -> None:
+        companies = {
+            name: number for number, name in enumerate(sorted({v.company for v in volunteers}))
+        }
+        self.companies = companies
+        self.company = np.array([companies[v.company] for v in volunteers], dtype=np.int64)
+        self.remote = np.array([v.remote for v in volunteers], dtype=bool)
+        self.lat = np.radians(np.array([v.lat for v in volunteers], dtype=np.float64))
+        self.lon = np.radians(np.array([v.lon for v in volunteers], dtype=np.float64))
+        self.radius = np.array([v.radius_km for v in volunteers], dtype=np.float64)
+        # (language, skill) → (volunteer positions, their levels); volunteers with hours only.
+        found: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        for position, volunteer in enumerate(volunteers):
+            if volunteer.hours <= 0:
                 continue
-            score = score_per_hour(volunteer, need)
-            pairs.append(
-                Pair(
-                    position,
-                    need_position,
-                    score,
-                    score * need.priority,
-                    min(volunteer.hours, need.hours),
-                    remote,
-                    distance,
-                )
-            )
-    return pairs
+            for language in volunteer.languages:
+                for skill, level in volunteer.skills.items():
+                    positions, levels = found[(language, skill)]
+                    positions.append(position)
+                    levels.append(level)
+        self.by_key = {
+            key: (np.array(p, dtype=np.int64), np.array(lv, dtype=np.int64))
+            for key, (p, lv) in found.items()
+        }
+
+
+def _need_pairs(index: _Index, need: Need, need_position: int) -> tuple[Any, ...] | None:
+    """Eligible volunteers of one need: positions, scores, remote flags, distances."""
+    parts_p, parts_s = [], []
+    for required in need.skills:
+        found = index.by_key.get((need.language, required.skill))
+        if found is None:
+            continue
+        positions, levels = found
+        met = levels >= required.min_level
+        parts_p.append(positions[met])
+        parts_s.append(required.weight * (1 + levels[met] - required.min_level))
+    if not parts_p:
+        return None
+    candidates, inverse = np.unique(np.concatenate(parts_p), return_inverse=True)
+    scores = np.zeros(len(candidates), dtype=np.int64)
+    np.add.at(scores, inverse, np.concatenate(parts_s))
+    keep = index.company[candidates] != index.companies.get(need.company, -1)
+    lat, lon = math.radians(need.lat), math.radians(need.lon)
+    d_lat = index.lat[candidates] - lat
+    d_lon = index.lon[candidates] - lon
+    h = (
+        np.sin(d_lat / 2) ** 2
+        + np.cos(index.lat[candidates]) * math.cos(lat) * np.sin(d_lon / 2) ** 2
+    )
+    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    remote = index.remote[candidates] & need.remote
+    keep &= remote | (distance <= index.radius[candidates])
+    keep &= scores > 0
+    if not keep.any():
+        return None
+    chosen = candidates[keep]
+    return (
+        chosen,
+        np.full(len(chosen), need_position, dtype=np.int64),
+        scores[keep],
+        remote[keep],
+        distance[keep],
+    )
+
+
+def eligible_arrays(volunteers: list[Volunteer], needs: list[Need]) -> tuple[Any, ...] | None:
+    """(volunteer, need, score, remote, distance) arrays of every eligible pair, found through
+    an index by (language, skill) and vectorised filters instead of a V × N scan."""
+    if not volunteers or not needs:
+        return None
+    index = _Index(volunteers)
+    parts = [
+        found
+        for position, need in enumerate(needs)
+        if need.hours > 0 and (found := _need_pairs(index, need, position)) is not None
+    ]
+    if not parts:
+        return None
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(5))
+
+
+@dataclass(frozen=True, slots=True)
+class PairArrays:
+    """Every eligible pair as parallel arrays (one row per pair)."""
+
+    volunteer: Any
+    need: Any
+    score: Any
+    value: Any
+    capacity: Any
+    remote: Any
+    distance: Any
+
+    def __len__(self) -> int:
+        return len(self.volunteer)
+
+    def pair(self, row: int) -> Pair:
+        return Pair(
+            int(self.volunteer[row]),
+            int(self.need[row]),
+            int(self.score[row]),
+            int(self.value[row]),
+            int(self.capacity[row]),
+            bool(self.remote[row]),
+            float(self.distance[row]),
+        )
+
+
+def pair_arrays(volunteers: list[Volunteer], needs: list[Need]) -> PairArrays | None:
+    arrays = eligible_arrays(volunteers, needs)
+    if arrays is None:
+        return None
+    volunteer, need, score, remote, distance = arrays
+    priority = np.array([n.priority for n in needs], dtype=np.int64)[need]
+    capacity = np.minimum(
+        np.array([v.hours for v in volunteers], dtype=np.int64)[volunteer],
+        np.array([n.hours for n in needs], dtype=np.int64)[need],
+    )
+    return PairArrays(volunteer, need, score, score * priority, capacity, remote, distance)
+
+
+def eligible_pairs(volunteers: list[Volunteer], needs: list[Need]) -> list[Pair]:
+    """Every eligible pair with its value per hour and capacity (as objects)."""
+    arrays = pair_arrays(volunteers, needs)
+    return [] if arrays is None else [arrays.pair(row) for row in range(len(arrays))]
 
 
 def _flow(
-    volunteers: list[Volunteer], needs: list[Need], pairs: list[Pair]
+    volunteers: list[Volunteer], needs: list[Need], pairs: PairArrays
 ) -> tuple[dict[int, int], int]:
-    """Min-cost flow: hours per pair index, and the objective (maximised value)."""
+    """Min-cost flow: hours per pair row, and the objective (maximised value)."""
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1 + len(volunteers) + len(needs)
     total = sum(v.hours for v in volunteers)
-    for position, volunteer in enumerate(volunteers):
-        flow.add_arc_with_capacity_and_unit_cost(source, 1 + position, volunteer.hours, 0)
-    for position, need in enumerate(needs):
-        flow.add_arc_with_capacity_and_unit_cost(
-            1 + len(volunteers) + position, sink, need.hours, 0
-        )
+    offset = 1 + len(volunteers)
+    heads = [*range(1, offset), *[sink] * len(needs)]
+    tails = [source] * len(volunteers) + list(range(offset, offset + len(needs)))
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.array(tails, dtype=np.int32),
+        np.array(heads, dtype=np.int32),
+        np.array([v.hours for v in volunteers] + [n.hours for n in needs], dtype=np.int64),
+        np.zeros(len(tails), dtype=np.int64),
+    )
     first_pair_arc = flow.num_arcs()
-    for pair in pairs:
-        flow.add_arc_with_capacity_and_unit_cost(
-            1 + pair.volunteer, 1 + len(volunteers) + pair.need, pair.capacity, -pair.value
-        )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        (1 + pairs.volunteer).astype(np.int32),
+        (offset + pairs.need).astype(np.int32),
+        pairs.capacity.astype(np.int64),
+        (-pairs.value).astype(np.int64),
+    )
     # Hours nobody needs (or nobody can give profitably) go round through the bypass.
     flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)
     flow.set_node_supply(source, total)
     flow.set_node_supply(sink, -total)
     status = flow.solve()
     assert status == flow.OPTIMAL, f"min-cost flow status {status}"
-    hours = {
-        index: flow.flow(first_pair_arc + index)
-        for index in range(len(pairs))
-        if flow.flow(first_pair_arc + index) > 0
-    }
+    flows = flow.flows(np.arange(first_pair_arc, first_pair_arc + len(pairs), dtype=np.int32))
+    hours = {int(i): int(flows[i]) for i in np.nonzero(flows)[0]}
     return hours, -flow.optimal_cost()
 
 
@@ -270,20 +365,24 @@ def _cp_sat(
 def solve(volunteers: list[Volunteer], needs: list[Need], params: MatchParams) -> MatchSolution:
     """The optimal matching (or the best found in the time limit, with its bound)."""
     started = time.perf_counter()
-    pairs = eligible_pairs(volunteers, needs)
+    arrays = pair_arrays(volunteers, needs)
     built = time.perf_counter()
-    if not pairs:
+    if arrays is None:
         return MatchSolution("empty", 0, 0, (), {"pairs": 0.0})
-    hours, objective = _flow(volunteers, needs, pairs)
+    hours, objective = _flow(volunteers, needs, arrays)
     status, bound = "optimal", objective
     if params.has_side_constraints:
+        pairs = [arrays.pair(row) for row in range(len(arrays))]
         hours, status, objective, cp_bound = _cp_sat(volunteers, needs, pairs, params, hours)
-        bound = min(bound, cp_bound) if status in ("optimal", "feasible") else bound
         if status == "infeasible":
-            return MatchSolution("infeasible", 0, bound, (), {"pairs": float(len(pairs))})
+            return MatchSolution("infeasible", 0, bound, (), {"pairs": float(len(arrays))})
+        bound = min(bound, cp_bound)
     assignments = tuple(
         sorted(
-            (_assignment(volunteers, needs, pairs[i], amount) for i, amount in hours.items()),
+            (
+                _assignment(volunteers, needs, arrays.pair(row), amount)
+                for row, amount in hours.items()
+            ),
             key=lambda a: (a.need, a.volunteer),
         )
     )
@@ -293,7 +392,7 @@ def solve(volunteers: list[Volunteer], needs: list[Need], params: MatchParams) -
         bound,
         assignments,
         {
-            "pairs": float(len(pairs)),
+            "pairs": float(len(arrays)),
             "build_seconds": built - started,
             "solve_seconds": time.perf_counter() - built,
         },
@@ -320,13 +419,22 @@ def _assignment(
 
 def greedy(volunteers: list[Volunteer], needs: list[Need]) -> int:
     """Baseline: best value per hour first, as many hours as fit. Returns its objective."""
+    arrays = pair_arrays(volunteers, needs)
+    if arrays is None:
+        return 0
     left_v = [v.hours for v in volunteers]
     left_n = [n.hours for n in needs]
     total = 0
-    for pair in sorted(eligible_pairs(volunteers, needs), key=lambda p: -p.value):
-        amount = min(left_v[pair.volunteer], left_n[pair.need])
+    order = np.argsort(-arrays.value, kind="stable")
+    for volunteer, need, value in zip(
+        arrays.volunteer[order].tolist(),
+        arrays.need[order].tolist(),
+        arrays.value[order].tolist(),
+        strict=True,
+    ):
+        amount = min(left_v[volunteer], left_n[need])
         if amount > 0:
-            left_v[pair.volunteer] -= amount
-            left_n[pair.need] -= amount
-            total += amount * pair.value
+            left_v[volunteer] -= amount
+            left_n[need] -= amount
+            total += amount * value
     return total
