@@ -7,7 +7,7 @@ from datetime import datetime
 
 from timebank import rules
 from timebank.book.use_cases import ensure_company_accounts
-from timebank.companies.model import Company, draft_company
+from timebank.companies.model import Company, CompanyDraft, draft_company
 from timebank.companies.repository import duplicate_siren
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.errors import InvalidInput, not_found
@@ -30,6 +30,22 @@ class CompanyInput:
     longitude: float | None = None
 
 
+def company_draft(data: CompanyInput, *, siren: str | None = None) -> CompanyDraft:
+    """Validate a company's input; `siren` overrides it (edits keep the stored SIREN)."""
+    return draft_company(
+        siren=data.siren if siren is None else siren,
+        name=data.name,
+        address=data.address,
+        postal_code=data.postal_code,
+        city=data.city,
+        headcount_band_value=data.headcount_band,
+        naf_code=data.naf_code,
+        has_cse=data.has_cse,
+        latitude=data.latitude,
+        longitude=data.longitude,
+    )
+
+
 def check_region(region: str | None) -> str | None:
     if region is None or region in REGIONS:
         return region
@@ -46,18 +62,7 @@ async def create_company(
 ) -> Company:
     """The operator registers a company directly (sign-up is the usual way)."""
     require_operator(actor)
-    draft = draft_company(
-        siren=data.siren,
-        name=data.name,
-        address=data.address,
-        postal_code=data.postal_code,
-        city=data.city,
-        headcount_band_value=data.headcount_band,
-        naf_code=data.naf_code,
-        has_cse=data.has_cse,
-        latitude=data.latitude,
-        longitude=data.longitude,
-    )
+    draft = company_draft(data)
     async with uow() as repos:
         if await repos.companies.get_by_siren(draft.siren) is not None:
             raise duplicate_siren(draft.siren)
@@ -107,16 +112,5 @@ async def update_company(
         existing = await repos.companies.get(company_id)
         if existing is None:
             raise not_found("Entreprise", "Company", company_id)
-        draft = draft_company(
-            siren=existing.siren,
-            name=data.name,
-            address=data.address,
-            postal_code=data.postal_code,
-            city=data.city,
-            headcount_band_value=data.headcount_band,
-            naf_code=data.naf_code,
-            has_cse=data.has_cse,
-            latitude=data.latitude,
-            longitude=data.longitude,
-        )
+        draft = company_draft(data, siren=existing.siren)
         return await repos.companies.update(company_id, draft)

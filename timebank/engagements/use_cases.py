@@ -57,6 +57,13 @@ DOCUMENT_ID_LENGTH_MAX: Final = 100
 S = EngagementStatus
 
 
+def _expires_at(engagement: Engagement, now: datetime) -> datetime:
+    """When a reservation of this loan lapses: after the period and its grace, never sooner
+    than tomorrow (a loan extended on its last day still gets a day to log)."""
+    end = datetime.combine(reservation_expiry(engagement.period_end), time.min, tzinfo=UTC)
+    return max(end, now + timedelta(days=1))
+
+
 def _ledger_id(*parts: object) -> str:
     return str(uuid.uuid5(LEDGER_NAMESPACE, ":".join(str(part) for part in parts)))
 
@@ -230,7 +237,6 @@ async def _reserve(repos: Repositories, engagement: Engagement, now: datetime) -
     ]
     number = engagement.reservation_number + 1
     reservation_id = _ledger_id("engagement", engagement.id, "reservation", number)
-    expires_at = datetime.combine(reservation_expiry(engagement.period_end), time.min, tzinfo=UTC)
     outcome = (
         await submit_in(
             repos,
@@ -243,7 +249,7 @@ async def _reserve(repos: Repositories, engagement: Engagement, now: datetime) -
                     debit_account_id=host.id,
                     credit_account_id=lender.id,
                     amount=engagement.planned_minutes,
-                    expires_at=max(expires_at, now + timedelta(days=1)),
+                    expires_at=_expires_at(engagement, now),
                     external_ref=f"engagement:{engagement.id}",
                 )
             ],
@@ -832,9 +838,6 @@ async def _approval_requests(
         if remaining > 0:
             number += 1
             new_reservation = _ledger_id("engagement", engagement.id, "reservation", number)
-            expires_at = datetime.combine(
-                reservation_expiry(engagement.period_end), time.min, tzinfo=UTC
-            )
             chain.append(
                 TransferRequest(
                     id=new_reservation,
@@ -844,7 +847,7 @@ async def _approval_requests(
                     debit_account_id=host[Unit.MINUTES].id,
                     credit_account_id=lender[Unit.MINUTES].id,
                     amount=remaining,
-                    expires_at=max(expires_at, now + timedelta(days=1)),
+                    expires_at=_expires_at(engagement, now),
                     external_ref=f"engagement:{engagement.id}",
                 )
             )
@@ -1073,7 +1076,6 @@ async def _grow_reservation(
     number = engagement.reservation_number + 1
     reservation_id = _ledger_id("engagement", engagement.id, "reservation", number)
     total = engagement.reserved_minutes + extra_minutes
-    expires_at = datetime.combine(reservation_expiry(engagement.period_end), time.min, tzinfo=UTC)
     assert engagement.reservation_id is not None
     outcomes = await submit_in(
         repos,
@@ -1095,7 +1097,7 @@ async def _grow_reservation(
                 debit_account_id=host.id,
                 credit_account_id=lender.id,
                 amount=total,
-                expires_at=max(expires_at, now + timedelta(days=1)),
+                expires_at=_expires_at(engagement, now),
                 external_ref=f"engagement:{engagement.id}",
             ),
         ],

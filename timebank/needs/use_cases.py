@@ -8,7 +8,14 @@ from datetime import date, datetime
 from timebank.companies.use_cases import check_region
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.errors import Conflict, not_found
-from timebank.needs.model import Need, NeedStatus, check_status_change, draft_need, need_status
+from timebank.needs.model import (
+    Need,
+    NeedDraft,
+    NeedStatus,
+    check_status_change,
+    draft_need,
+    need_status,
+)
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role
 from timebank.skills.use_cases import resolve_skill_codes
@@ -29,11 +36,8 @@ class NeedInput:
     status: str
 
 
-async def create_need(
-    uow: UnitOfWork, actor: Actor, company_id: int, data: NeedInput, *, now: datetime
-) -> Need:
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
-    draft = draft_need(
+def _draft(data: NeedInput) -> NeedDraft:
+    return draft_need(
         title=data.title,
         description=data.description,
         estimated_minutes=data.estimated_minutes,
@@ -45,6 +49,13 @@ async def create_need(
         language=data.language,
         skills=data.skills,
     )
+
+
+async def create_need(
+    uow: UnitOfWork, actor: Actor, company_id: int, data: NeedInput, *, now: datetime
+) -> Need:
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    draft = _draft(data)
     status = need_status(data.status)
     if status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
         raise Conflict(
@@ -122,18 +133,7 @@ async def update_need(
     uow: UnitOfWork, actor: Actor, need_id: int, data: NeedInput, *, now: datetime
 ) -> Need:
     """The company's admins edit a need and move its status along the allowed transitions."""
-    draft = draft_need(
-        title=data.title,
-        description=data.description,
-        estimated_minutes=data.estimated_minutes,
-        window_start=data.window_start,
-        window_end=data.window_end,
-        remote_allowed=data.remote_allowed,
-        place_city=data.place_city,
-        place_postal_code=data.place_postal_code,
-        language=data.language,
-        skills=data.skills,
-    )
+    draft = _draft(data)
     wanted = need_status(data.status)
     async with uow() as repos:
         need = await repos.needs.get(need_id)

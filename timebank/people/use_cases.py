@@ -9,9 +9,9 @@ from typing import Final
 
 from timebank import rules
 from timebank.book.use_cases import ensure_company_accounts
-from timebank.companies.model import Company, draft_company
+from timebank.companies.model import Company
 from timebank.companies.repository import duplicate_siren
-from timebank.companies.use_cases import CompanyInput
+from timebank.companies.use_cases import CompanyInput, company_draft
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import Conflict, InvalidInput, NotAuthenticated, not_found
 from timebank.people.model import Actor, LoginResult, Role, User, require_company_role
@@ -49,18 +49,7 @@ async def sign_up_company_admin(
     checked_email = rules.email(email)
     checked_password = rules.password(password)
     checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
-    draft = draft_company(
-        siren=company.siren,
-        name=company.name,
-        address=company.address,
-        postal_code=company.postal_code,
-        city=company.city,
-        headcount_band_value=company.headcount_band,
-        naf_code=company.naf_code,
-        has_cse=company.has_cse,
-        latitude=company.latitude,
-        longitude=company.longitude,
-    )
+    draft = company_draft(company)
     password_hash = await hash_password(checked_password)
     async with uow() as repos:
         if await repos.companies.get_by_siren(draft.siren) is not None:
