@@ -273,6 +273,33 @@ def pair_arrays(volunteers: list[Volunteer], needs: list[Need]) -> PairArrays | 
     return PairArrays(volunteer, need, score, score * priority, capacity, remote, distance)
 
 
+def _without(
+    arrays: PairArrays,
+    volunteers: list[Volunteer],
+    needs: list[Need],
+    excluded: frozenset[tuple[str, str]],
+) -> PairArrays | None:
+    v_index = {v.id: i for i, v in enumerate(volunteers)}
+    n_index = {n.id: j for j, n in enumerate(needs)}
+    keys = np.array(
+        [
+            v_index[v] * len(needs) + n_index[n]
+            for v, n in excluded
+            if v in v_index and n in n_index
+        ],
+        dtype=np.int64,
+    )
+    keep = ~np.isin(arrays.volunteer * len(needs) + arrays.need, keys)
+    if not keep.any():
+        return None
+    return PairArrays(
+        *(
+            getattr(arrays, name)[keep]
+            for name in ("volunteer", "need", "score", "value", "capacity", "remote", "distance")
+        )
+    )
+
+
 def eligible_pairs(volunteers: list[Volunteer], needs: list[Need]) -> list[Pair]:
     """Every eligible pair with its value per hour and capacity (as objects)."""
     arrays = pair_arrays(volunteers, needs)
@@ -362,10 +389,21 @@ def _cp_sat(
     return hours, names[status], int(solver.objective_value), int(solver.best_objective_bound)
 
 
-def solve(volunteers: list[Volunteer], needs: list[Need], params: MatchParams) -> MatchSolution:
-    """The optimal matching (or the best found in the time limit, with its bound)."""
+def solve(
+    volunteers: list[Volunteer],
+    needs: list[Need],
+    params: MatchParams,
+    *,
+    excluded: frozenset[tuple[str, str]] = frozenset(),
+) -> MatchSolution:
+    """The optimal matching (or the best found in the time limit, with its bound).
+
+    `excluded` (volunteer id, need id) pairs are never used (declined proposals, say).
+    """
     started = time.perf_counter()
     arrays = pair_arrays(volunteers, needs)
+    if arrays is not None and excluded:
+        arrays = _without(arrays, volunteers, needs, excluded)
     built = time.perf_counter()
     if arrays is None:
         return MatchSolution("empty", 0, 0, (), {"pairs": 0.0})

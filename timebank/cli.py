@@ -32,6 +32,7 @@ def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.Argument
     solve = match_commands.add_parser("solve", help="résoudre un fichier / solve a problem file")
     solve.add_argument("problem", help="PROBLEM.json")
     solve.add_argument("-o", "--output", required=True, help="SOLUTION.json")
+    match_commands.add_parser("run", help="apparier les besoins ouverts / match open needs")
 
     ledger = subparsers.add_parser("ledger", help="grand livre / ledger")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
@@ -146,7 +147,7 @@ def solve_match_file(problem_path: str, output_path: str) -> int:
 
 def run_domain_command(args: argparse.Namespace) -> int:
     """Run `db`, `demo`, `users`, `ledger`, `match`; setup problems exit with code 2."""
-    if args.command == "match":
+    if args.command == "match" and args.match_command == "solve":
         return solve_match_file(args.problem, args.output)
     try:
         settings = load_settings()
@@ -201,6 +202,15 @@ async def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "ledger":
         return await _ledger_command(args)
+    if args.command == "match":
+        from timebank.proposals.use_cases import run_matching
+
+        run = await run_matching(piccolo_unit_of_work, now=datetime.now(UTC))
+        print(
+            f"Appariement {run.status} : objectif {run.objective}, "
+            f"{run.proposals} propositions (run {run.run_id})."
+        )
+        return EXIT_OK
     return fail(f"commande inconnue : {args.command}")
 
 

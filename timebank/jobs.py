@@ -30,6 +30,13 @@ async def prepare_last_month_statements() -> None:
     LOGGER.info("statements prepared for %s: %d", last_month.isoformat(), len(prepared))
 
 
+async def run_matching() -> None:
+    from timebank.proposals.use_cases import run_matching as run
+
+    summary = await run(piccolo_unit_of_work, now=_now())
+    LOGGER.info("matching %s: %d proposals", summary.status, summary.proposals)
+
+
 async def expire_reservations() -> None:
     expired = await expire_pending(piccolo_unit_of_work, clock=_now)
     LOGGER.info("reservations expired: %d", expired)

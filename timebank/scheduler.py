@@ -44,6 +44,9 @@ def build_scheduler() -> AsyncIOScheduler:
     scheduler.add_job(
         jobs.send_notifications, CronTrigger(minute="*"), id="send_notifications", **defaults
     )
+    scheduler.add_job(
+        jobs.run_matching, CronTrigger(hour=1, minute=0), id="run_matching", **defaults
+    )
     return scheduler
 
 

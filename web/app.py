@@ -32,6 +32,7 @@ from web.controllers.exchanges import (
 )
 from web.controllers.groups import GroupController
 from web.controllers.ledger import LedgerController
+from web.controllers.matching import MatchingController
 from web.controllers.needs import NeedController
 from web.controllers.skills import SkillController
 from web.dependencies import DEPENDENCIES
@@ -96,6 +97,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             TimesheetController,
             SettlementController,
             NotificationController,
+            MatchingController,
             PageController,
             create_static_files_router(
                 path="/static", directories=[WEB_DIRECTORY / "static"], opt={"public": True}

@@ -132,6 +132,7 @@ async def test_scheduler_has_its_three_jobs_and_one_leader() -> None:
         "prepare_statements",
         "expire_reservations",
         "send_notifications",
+        "run_matching",
     }
     settings = get_settings()
     first, second = Leadership(), Leadership()

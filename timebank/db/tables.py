@@ -372,3 +372,21 @@ class EngagementExtensionTable(Table, tablename="engagement_extension"):
     requested_at = Timestamptz()
     decided_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)
+
+
+class MatchProposalTable(Table, tablename="match_proposal"):
+    """A volunteer proposed for a need by a matching run, reviewed by the companies."""
+
+    id = Serial(primary_key=True)
+    run_id = Varchar(length=36, index=True)
+    need = ForeignKey(references=NeedTable, on_delete=RESTRICT, index=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    hours = Integer()
+    score_per_hour = Integer()
+    explanation = Text()
+    status = Varchar(length=12, index=True)  # proposed, accepted, declined, superseded
+    decline_reason = Varchar(length=500, null=True, default=None)
+    decided_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+    engagement = Integer(null=True, default=None)
+    created_at = Timestamptz()

@@ -22,6 +22,7 @@ from timebank.groups.repository import GroupRepository
 from timebank.needs.repository import NeedRepository
 from timebank.notifications.repository import NotificationRepository
 from timebank.people.repository import PeopleRepository
+from timebank.proposals.repository import ProposalRepository
 from timebank.settlements.repository import SettlementRepository
 from timebank.skills.repository import SkillRepository
 
@@ -38,6 +39,7 @@ class Repositories:
     notifications: NotificationRepository
     engagements: EngagementRepository
     settlements: SettlementRepository
+    proposals: ProposalRepository
 
 
 @runtime_checkable
@@ -58,6 +60,7 @@ _REPOSITORIES = Repositories(
     notifications=NotificationRepository(),
     engagements=EngagementRepository(),
     settlements=SettlementRepository(),
+    proposals=ProposalRepository(),
 )
 
 

@@ -75,7 +75,7 @@ async def _candidates(
     """(employee, need, lender admin, host admin) pairs sharing a skill, one per employee and
     host; the demo's first company lends first."""
     async with uow(write=False) as repos:
-        needs, _ = await repos.needs.list(
+        needs, _ = await repos.needs.search(
             skill_id=None,
             region=None,
             status=NeedStatus.OPEN,

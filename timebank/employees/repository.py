@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from piccolo.columns import Column
@@ -141,6 +141,30 @@ class EmployeeRepository:
                     for skill_id, level in levels
                 ]
             )
+
+    async def lendable(self, today: date, limit: int) -> list[Employee]:
+        """Active employees offering hours, with a lending approval valid today."""
+        rows = await (
+            EmployeeTable.select(*_COLUMNS)
+            .where(
+                EmployeeTable.active.eq(True)
+                & (EmployeeTable.offered_minutes_per_month > 0)
+                & EmployeeTable.approved_minutes_per_month.is_not_null()
+                & (EmployeeTable.approval_valid_from <= today)
+                & (EmployeeTable.approval_valid_until >= today)
+            )
+            .order_by(EmployeeTable.id)
+            .limit(limit)
+        )
+        return await self._hydrate(list(rows))
+
+    async def ids_of_companies(self, company_ids: list[int]) -> list[int]:
+        if not company_ids:
+            return []
+        rows = await EmployeeTable.select(EmployeeTable.id).where(
+            EmployeeTable.company.is_in(company_ids)
+        )
+        return [row["id"] for row in rows]
 
     async def count(self) -> int:
         return int(await EmployeeTable.count())

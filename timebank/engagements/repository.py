@@ -316,6 +316,15 @@ class EngagementRepository:
                 ) from exc
             raise
 
+    async def committed(self) -> list[Engagement]:
+        """Every engagement that holds hours (approved, consented or active)."""
+        from timebank.engagements.model import COMMITTED_STATUSES
+
+        rows = await E.select(*_COLUMNS).where(
+            E.status.is_in(sorted(s.value for s in COMMITTED_STATUSES))
+        )
+        return await self._hydrate(list(rows))
+
     async def committed_of_employee(self, employee_id: int, exclude_id: int) -> list[Engagement]:
         from timebank.engagements.model import COMMITTED_STATUSES
 

@@ -137,7 +137,7 @@ class NeedRepository:
             return None
         return (await self._hydrate([row]))[0]
 
-    async def list(
+    async def search(
         self,
         *,
         skill_id: int | None,
@@ -177,6 +177,21 @@ class NeedRepository:
         )
         total = await NeedTable.count().where(condition)
         return await self._hydrate(list(rows)), int(total)
+
+    async def open_needs(self, limit: int) -> list[Need]:
+        rows = await (
+            NeedTable.select()
+            .where(NeedTable.status == NeedStatus.OPEN.value)
+            .order_by(NeedTable.id)
+            .limit(limit)
+        )
+        return await self._hydrate(list(rows))
+
+    async def ids_of_companies(self, company_ids: list[int]) -> list[int]:
+        if not company_ids:
+            return []
+        rows = await NeedTable.select(NeedTable.id).where(NeedTable.company.is_in(company_ids))
+        return [row["id"] for row in rows]
 
     async def count(self) -> int:
         return int(await NeedTable.count())

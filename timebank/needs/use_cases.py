@@ -116,7 +116,7 @@ async def list_needs(
             skill_id = (await resolve_skill_codes(repos, [skill_code], field="skill"))[
                 skill_code
             ].id
-        items, total = await repos.needs.list(
+        items, total = await repos.needs.search(
             skill_id=skill_id,
             region=checked_region,
             status=checked_status,

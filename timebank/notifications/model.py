@@ -22,6 +22,7 @@ class Kind(StrEnum):
     TIMESHEET_REJECTED = "timesheet_rejected"
     STATEMENT_TO_AGREE = "statement_to_agree"
     EXTENSION_REQUESTED = "extension_requested"
+    PROPOSALS_READY = "proposals_ready"
 
 
 TEXTS: Final[dict[Kind, tuple[str, str]]] = {
@@ -60,6 +61,11 @@ TEXTS: Final[dict[Kind, tuple[str, str]]] = {
         "Demande d'heures supplémentaires",
         "{host} demande {hours} de plus pour la mise à disposition de {employee} "
         "(« {need} »). Acceptez-la dans la limite des heures prêtables, ou refusez-la.",
+    ),
+    Kind.PROPOSALS_READY: (
+        "Nouvelles propositions de volontaires",
+        "L'appariement a proposé des volontaires pour {count} de vos besoins. "
+        "Consultez les propositions et leurs raisons.",
     ),
     Kind.STATEMENT_TO_AGREE: (
         "Relevé de compensation à valider",

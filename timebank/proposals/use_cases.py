@@ -1,0 +1,264 @@
+"""Run matching over the database and review its proposals."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from matching.files import write_solution
+from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, solve
+from timebank import rules
+from timebank.book.use_cases import retrying
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.engagements import use_cases as engagements
+from timebank.engagements.model import minutes_per_month
+from timebank.errors import Forbidden, not_found
+from timebank.notifications.model import Kind
+from timebank.notifications.use_cases import notify
+from timebank.pagination import Page, page_request
+from timebank.people.model import Actor, Role, require_company_role, require_operator
+from timebank.proposals.model import Proposal, reciprocity_priority
+
+MATCH_RECORDS_MAX: Final = 200_000
+MATCH_TIME_LIMIT_SECONDS: Final = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    status: str
+    objective: int
+    proposals: int
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+async def _problem(repos: Repositories, today: date) -> tuple[list[Volunteer], list[Need]]:
+    """Open needs and available volunteers, with what is already committed taken off."""
+    committed = await repos.engagements.committed()
+    month = _month_start(today)
+    used_by_employee: dict[int, int] = {}
+    given_to_need: dict[int, int] = {}
+    for engagement in committed:
+        spread = minutes_per_month(
+            engagement.planned_minutes, engagement.period_start, engagement.period_end
+        )
+        used_by_employee[engagement.employee_id] = used_by_employee.get(
+            engagement.employee_id, 0
+        ) + spread.get(month, 0)
+        given_to_need[engagement.need_id] = (
+            given_to_need.get(engagement.need_id, 0) + engagement.planned_minutes
+        )
+    employees = await repos.employees.lendable(today, MATCH_RECORDS_MAX)
+    needs = await repos.needs.open_needs(MATCH_RECORDS_MAX)
+    companies = await repos.companies.get_many(
+        sorted({e.company_id for e in employees} | {n.company_id for n in needs})
+    )
+    balances = {
+        a.company_id: a.balance
+        for a in await repos.book.accounts(company_ids=sorted(companies))
+        if a.unit.value == "minutes"
+    }
+    volunteers = []
+    for employee in employees:
+        company = companies[employee.company_id]
+        assert employee.approval is not None
+        offered = min(
+            employee.offered_minutes_per_month, employee.approval.approved_minutes_per_month
+        )
+        hours = (offered - used_by_employee.get(employee.id, 0)) // 60
+        if hours <= 0 or company.latitude is None or company.longitude is None:
+            continue
+        volunteers.append(
+            Volunteer(
+                str(employee.id),
+                str(employee.company_id),
+                {s.skill_code: s.level for s in employee.skills},
+                hours,
+                employee.remote_ok,
+                company.latitude,
+                company.longitude,
+                float(employee.travel_radius_km),
+                frozenset(employee.languages),
+            )
+        )
+    problem_needs = []
+    for need in needs:
+        company = companies[need.company_id]
+        hours = -(-(need.estimated_minutes - given_to_need.get(need.id, 0)) // 60)
+        if hours <= 0 or company.latitude is None or company.longitude is None:
+            continue
+        priority = reciprocity_priority(
+            balance_minutes=balances.get(need.company_id, 0),
+            age_days=(today - need.created_at.date()).days,
+        )
+        problem_needs.append(
+            Need(
+                str(need.id),
+                str(need.company_id),
+                tuple(RequiredSkill(s.skill_code, s.min_level, s.weight) for s in need.skills),
+                hours,
+                need.remote_allowed,
+                company.latitude,
+                company.longitude,
+                need.language,
+                priority,
+            )
+        )
+    return volunteers, problem_needs
+
+
+async def run_matching(
+    uow: UnitOfWork, *, now: datetime, time_limit_s: float = MATCH_TIME_LIMIT_SECONDS
+) -> RunSummary:
+    """Solve for every open need; replace the undecided proposals of earlier runs."""
+    async with uow(write=False) as repos:
+        volunteers, needs = await _problem(repos, now.date())
+        declined = await repos.proposals.declined_pairs()
+    solution = solve(
+        volunteers,
+        needs,
+        MatchParams(time_limit_s=time_limit_s),
+        excluded=frozenset((str(e), str(n)) for e, n in declined),
+    )
+    explained = write_solution(solution)["assignments"]
+    run_id = str(uuid.uuid4())
+    rows = [
+        (
+            run_id,
+            int(a["need"]),
+            int(a["volunteer"]),
+            int(a["hours"]),
+            int(a["score_per_hour"]),
+            json.dumps(a["explanation"], ensure_ascii=False),
+        )
+        for a in explained
+    ]
+
+    async def work() -> RunSummary:
+        async with uow() as repos:
+            await repos.proposals.supersede_open(now)
+            await repos.proposals.add(rows, now)
+            hosts: dict[int, list[int]] = {}
+            for _, need_id, *_ in rows:
+                need = await repos.needs.get(need_id)
+                assert need is not None
+                hosts.setdefault(need.company_id, []).append(need_id)
+            for company_id, need_ids in sorted(hosts.items()):
+                await notify(
+                    repos,
+                    await repos.notifications.admins_of(company_id),
+                    Kind.PROPOSALS_READY,
+                    {"count": str(len(need_ids))},
+                    link=f"/api/v1/matching/proposals?company_id={company_id}",
+                    now=now,
+                )
+        return RunSummary(run_id, solution.status, solution.objective, len(rows))
+
+    return await retrying(work)
+
+
+async def run_as_operator(uow: UnitOfWork, actor: Actor, *, now: datetime) -> RunSummary:
+    require_operator(actor)
+    return await run_matching(uow, now=now)
+
+
+async def list_proposals(
+    uow: UnitOfWork, actor: Actor, *, status: str | None, limit: int, offset: int
+) -> Page[Proposal]:
+    """Proposals for the needs of the actor's companies, and for its employees and itself."""
+    page = page_request(limit, offset)
+    admin_of = sorted(actor.companies_with(Role.COMPANY_ADMIN))
+    async with uow(write=False) as repos:
+        need_ids = await repos.needs.ids_of_companies(admin_of)
+        employee_ids = await repos.employees.ids_of_companies(admin_of)
+        employee_ids += [e.id for e in await repos.employees.of_user(actor.user_id)]
+        items, total = await repos.proposals.visible(
+            need_ids=need_ids,
+            employee_ids=employee_ids,
+            status=status,
+            limit=page.limit,
+            offset=page.offset,
+        )
+    return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+async def accept(uow: UnitOfWork, actor: Actor, proposal_id: int, *, now: datetime) -> int:
+    """The lender's admin turns a proposal into a loan proposal (then host, consent, …)."""
+
+    async def work() -> int:
+        async with uow() as repos:
+            proposal = await repos.proposals.get(proposal_id)
+            if proposal is None:
+                raise not_found("Proposition", "Proposal", proposal_id)
+            employee = await repos.employees.get(proposal.employee_id)
+            need = await repos.needs.get(proposal.need_id)
+            assert employee is not None
+            assert need is not None
+            require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
+            start = max(now.date(), need.window_start)
+            end = max(start, need.window_end)
+            engagement = await engagements.propose(
+                uow,
+                actor,
+                need_id=need.id,
+                employee_id=employee.id,
+                planned_minutes=proposal.hours * 60,
+                period_start=start,
+                period_end=min(end, start + timedelta(days=365)),
+                place=need.place_city,
+                remote=need.remote_allowed,
+                tasks=need.title,
+                now=now,
+            )
+            await repos.proposals.decide(
+                proposal_id,
+                status="accepted",
+                user_id=actor.user_id,
+                now=now,
+                engagement_id=engagement.id,
+            )
+            return engagement.id
+
+    return await retrying(work)
+
+
+async def decline(
+    uow: UnitOfWork, actor: Actor, proposal_id: int, *, reason: str, now: datetime
+) -> Proposal:
+    """Host admin, lender admin or the employee declines; later runs will not propose it."""
+    checked = rules.text(reason, field="reason", length_max=500)
+
+    async def work() -> Proposal:
+        async with uow() as repos:
+            proposal = await repos.proposals.get(proposal_id)
+            if proposal is None:
+                raise not_found("Proposition", "Proposal", proposal_id)
+            employee = await repos.employees.get(proposal.employee_id)
+            need = await repos.needs.get(proposal.need_id)
+            assert employee is not None
+            assert need is not None
+            if not (
+                actor.user_id == employee.user_id
+                or actor.is_operator
+                or actor.has_role(employee.company_id, Role.COMPANY_ADMIN)
+                or actor.has_role(need.company_id, Role.COMPANY_ADMIN)
+            ):
+                raise Forbidden(
+                    "Vous n'êtes pas concerné·e par cette proposition.",
+                    "You are not party to this proposal.",
+                    code="forbidden_for_company",
+                )
+            await repos.proposals.decide(
+                proposal_id, status="declined", user_id=actor.user_id, now=now, reason=checked
+            )
+            found = await repos.proposals.get(proposal_id)
+            assert found is not None
+            return found
+
+    return await retrying(work)
