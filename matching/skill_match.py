@@ -19,7 +19,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from matching.geo import EARTH_RADIUS_KM, haversine_km
+from matching.geo import EARTH_RADIUS_KM
 
 LEVEL_MIN: Final = 1
 LEVEL_MAX: Final = 4
@@ -124,28 +124,6 @@ class Pair:
     capacity: int  # min(volunteer hours, need hours).
     remote: bool
     distance_km: float
-
-
-def score_per_hour(volunteer: Volunteer, need: Need) -> int:
-    """Σ over the need's skills the volunteer meets: weight × (1 + level − minimum level)."""
-    total = 0
-    for required in need.skills:
-        level = volunteer.skills.get(required.skill, 0)
-        if level >= required.min_level:
-            total += required.weight * (1 + level - required.min_level)
-    return total
-
-
-def eligibility(volunteer: Volunteer, need: Need) -> tuple[bool, bool, float]:
-    """(eligible, works remotely, distance km) of a pair."""
-    if volunteer.company == need.company or need.language not in volunteer.languages:
-        return False, False, 0.0
-    if score_per_hour(volunteer, need) == 0:
-        return False, False, 0.0
-    distance = haversine_km(volunteer.lat, volunteer.lon, need.lat, need.lon)
-    if need.remote and volunteer.remote:
-        return True, True, distance
-    return distance <= volunteer.radius_km, False, distance
 
 
 class _Index:
@@ -298,12 +276,6 @@ def _without(
             for name in ("volunteer", "need", "score", "value", "capacity", "remote", "distance")
         )
     )
-
-
-def eligible_pairs(volunteers: list[Volunteer], needs: list[Need]) -> list[Pair]:
-    """Every eligible pair with its value per hour and capacity (as objects)."""
-    arrays = pair_arrays(volunteers, needs)
-    return [] if arrays is None else [arrays.pair(row) for row in range(len(arrays))]
 
 
 def _flow(

@@ -27,7 +27,6 @@ from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.employees.model import Employee
 from timebank.engagements.model import (
-    COMMITTED_STATUSES,
     DeclaredTime,
     Document,
     Engagement,
@@ -236,26 +235,15 @@ async def _reserve(repos: Repositories, engagement: Engagement, now: datetime) -
         Unit.MINUTES
     ]
     number = engagement.reservation_number + 1
-    reservation_id = _ledger_id("engagement", engagement.id, "reservation", number)
-    outcome = (
-        await submit_in(
-            repos,
-            [
-                TransferRequest(
-                    id=reservation_id,
-                    kind=TransferKind.PENDING,
-                    unit=Unit.MINUTES,
-                    code=TransferCode.EXCHANGE,
-                    debit_account_id=host.id,
-                    credit_account_id=lender.id,
-                    amount=engagement.planned_minutes,
-                    expires_at=_expires_at(engagement, now),
-                    external_ref=f"engagement:{engagement.id}",
-                )
-            ],
-            now=now,
-        )
-    )[0]
+    reservation = _reservation_request(
+        engagement,
+        number,
+        engagement.planned_minutes,
+        host_id=host.id,
+        lender_id=lender.id,
+        now=now,
+    )
+    outcome = (await submit_in(repos, [reservation], now=now))[0]
     if outcome.result is TransferResult.EXCEEDS_DEBIT_LIMIT:
         raise Conflict(
             "L'entreprise d'accueil dépasserait sa ligne de crédit en heures.",
@@ -266,9 +254,47 @@ async def _reserve(repos: Repositories, engagement: Engagement, now: datetime) -
     _require_ledger_ok([outcome])
     await repos.engagements.set_reservation(
         engagement.id,
-        reservation_id=reservation_id,
+        reservation_id=reservation.id,
         reserved_minutes=engagement.planned_minutes,
         number=number,
+    )
+
+
+def _reservation_request(
+    engagement: Engagement,
+    number: int,
+    minutes: int,
+    *,
+    host_id: int,
+    lender_id: int,
+    now: datetime,
+) -> TransferRequest:
+    """The `number`th reservation of a loan: a pending transfer host → lender that expires
+    after the period."""
+    return TransferRequest(
+        id=_ledger_id("engagement", engagement.id, "reservation", number),
+        kind=TransferKind.PENDING,
+        unit=Unit.MINUTES,
+        code=TransferCode.EXCHANGE,
+        debit_account_id=host_id,
+        credit_account_id=lender_id,
+        amount=minutes,
+        expires_at=_expires_at(engagement, now),
+        external_ref=f"engagement:{engagement.id}",
+    )
+
+
+def _release_request(engagement: Engagement, *, linked: bool = False) -> TransferRequest:
+    """Void the loan's current reservation."""
+    assert engagement.reservation_id is not None
+    return TransferRequest(
+        id=_ledger_id("engagement", engagement.id, "release", engagement.reservation_number),
+        kind=TransferKind.VOID_PENDING,
+        unit=Unit.MINUTES,
+        code=TransferCode.EXCHANGE,
+        pending_id=engagement.reservation_id,
+        external_ref=f"engagement:{engagement.id}",
+        linked=linked,
     )
 
 
@@ -276,24 +302,7 @@ async def _release(repos: Repositories, engagement: Engagement, now: datetime) -
     """Void what the reservation still holds (completion or cancellation)."""
     if engagement.reservation_id is None:
         return
-    outcome = (
-        await submit_in(
-            repos,
-            [
-                TransferRequest(
-                    id=_ledger_id(
-                        "engagement", engagement.id, "release", engagement.reservation_number
-                    ),
-                    kind=TransferKind.VOID_PENDING,
-                    unit=Unit.MINUTES,
-                    code=TransferCode.EXCHANGE,
-                    pending_id=engagement.reservation_id,
-                    external_ref=f"engagement:{engagement.id}",
-                )
-            ],
-            now=now,
-        )
-    )[0]
+    outcome = (await submit_in(repos, [_release_request(engagement)], now=now))[0]
     if outcome.result is not TransferResult.PENDING_TRANSFER_ALREADY_RESOLVED:
         _require_ledger_ok([outcome])  # An expired reservation has nothing left to release.
     await repos.engagements.set_reservation(
@@ -837,20 +846,16 @@ async def _approval_requests(
         new_reservation = None
         if remaining > 0:
             number += 1
-            new_reservation = _ledger_id("engagement", engagement.id, "reservation", number)
-            chain.append(
-                TransferRequest(
-                    id=new_reservation,
-                    kind=TransferKind.PENDING,
-                    unit=Unit.MINUTES,
-                    code=TransferCode.EXCHANGE,
-                    debit_account_id=host[Unit.MINUTES].id,
-                    credit_account_id=lender[Unit.MINUTES].id,
-                    amount=remaining,
-                    expires_at=_expires_at(engagement, now),
-                    external_ref=f"engagement:{engagement.id}",
-                )
+            reservation = _reservation_request(
+                engagement,
+                number,
+                remaining,
+                host_id=host[Unit.MINUTES].id,
+                lender_id=lender[Unit.MINUTES].id,
+                now=now,
             )
+            new_reservation = reservation.id
+            chain.append(reservation)
         if cost > 0:
             chain.append(
                 TransferRequest(
@@ -864,22 +869,12 @@ async def _approval_requests(
                     external_ref=ref,
                 )
             )
-        requests += [
-            TransferRequest(
-                **{
-                    **{k: getattr(r, k) for k in r.__dataclass_fields__},
-                    "linked": index < len(chain) - 1,
-                }
-            )
-            for index, r in enumerate(chain)
-        ]
-        engagements[engagement.id] = Engagement(
-            **{
-                **{k: getattr(engagement, k) for k in engagement.__dataclass_fields__},
-                "reservation_id": new_reservation,
-                "reserved_minutes": remaining,
-                "reservation_number": number,
-            }
+        requests += [replace(r, linked=index < len(chain) - 1) for index, r in enumerate(chain)]
+        engagements[engagement.id] = replace(
+            engagement,
+            reservation_id=new_reservation,
+            reserved_minutes=remaining,
+            reservation_number=number,
         )
     return requests, costs
 
@@ -955,9 +950,6 @@ async def company_position(
         credit_line_minutes=minutes.balance_min,
         cents_balance=cents.balance,
     )
-
-
-COMMITTED = COMMITTED_STATUSES
 
 
 async def request_extension(
@@ -1074,34 +1066,12 @@ async def _grow_reservation(
         Unit.MINUTES
     ]
     number = engagement.reservation_number + 1
-    reservation_id = _ledger_id("engagement", engagement.id, "reservation", number)
     total = engagement.reserved_minutes + extra_minutes
-    assert engagement.reservation_id is not None
+    reservation = _reservation_request(
+        engagement, number, total, host_id=host.id, lender_id=lender.id, now=now
+    )
     outcomes = await submit_in(
-        repos,
-        [
-            TransferRequest(
-                id=_ledger_id("engagement", engagement.id, "release", number - 1),
-                kind=TransferKind.VOID_PENDING,
-                unit=Unit.MINUTES,
-                code=TransferCode.EXCHANGE,
-                pending_id=engagement.reservation_id,
-                external_ref=f"engagement:{engagement.id}",
-                linked=True,
-            ),
-            TransferRequest(
-                id=reservation_id,
-                kind=TransferKind.PENDING,
-                unit=Unit.MINUTES,
-                code=TransferCode.EXCHANGE,
-                debit_account_id=host.id,
-                credit_account_id=lender.id,
-                amount=total,
-                expires_at=_expires_at(engagement, now),
-                external_ref=f"engagement:{engagement.id}",
-            ),
-        ],
-        now=now,
+        repos, [_release_request(engagement, linked=True), reservation], now=now
     )
     if TransferResult.EXCEEDS_DEBIT_LIMIT in {o.result for o in outcomes}:
         raise Conflict(
@@ -1112,5 +1082,5 @@ async def _grow_reservation(
         )
     _require_ledger_ok(outcomes)
     await repos.engagements.set_reservation(
-        engagement.id, reservation_id=reservation_id, reserved_minutes=total, number=number
+        engagement.id, reservation_id=reservation.id, reserved_minutes=total, number=number
     )
