@@ -1,21 +1,27 @@
 """Skill-matching benchmark: seeded instances, solve time, objective, bound, gap, and the
 greedy baseline (best value first) on the same instance, in one run.
 
-    python bench/matching.py [--sizes 2000x400,10000x2000] [--scarce]
+    python bench/matching.py [--sizes 2000x400,10000x2000] [--scarce] [--gap 0.01] [--no-greedy]
 
 Instances: volunteers and needs spread over French towns (weighted by region), 3–6 skills per
 volunteer drawn from a skewed distribution over the shipped taxonomy, 1–3 required skills per
 need, 70 % remote-friendly volunteers, 50 % remote-allowed needs, languages mostly French.
-`--scarce` gives volunteers few hours, where greedy loses most. Prints JSON.
+Scarce instances give volunteers few hours, where greedy loses most. Each run is timed end to
+end as `timebank match solve` does it (JSON file read, validated, solved, written), in its own
+process so that its peak memory is its own. Prints JSON.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -24,12 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matching.skill_match import (  # noqa: E402
-    MatchParams,
     Need,
     RequiredSkill,
     Volunteer,
     greedy,
-    solve,
 )
 from timebank.skills.model import load_taxonomy  # noqa: E402
 
@@ -84,51 +88,111 @@ def instance(
     return result_v, result_n
 
 
-def run(volunteers: int, needs: int, *, scarce: bool) -> dict[str, Any]:
-    v, n = instance(volunteers, needs, seed=1, scarce=scarce)
-    started = time.perf_counter()
-    solution = solve(v, n, MatchParams())
-    elapsed = time.perf_counter() - started
-    started = time.perf_counter()
-    baseline = greedy(v, n)
-    greedy_seconds = time.perf_counter() - started
-    gap = (solution.bound - solution.objective) / max(1, solution.objective)
+def problem_document(v: list[Volunteer], n: list[Need], params: dict[str, Any]) -> dict[str, Any]:
     return {
+        "volunteers": [
+            {
+                "id": x.id,
+                "company": x.company,
+                "skills": x.skills,
+                "hours": x.hours,
+                "remote": x.remote,
+                "lat": x.lat,
+                "lon": x.lon,
+                "radius_km": x.radius_km,
+                "languages": sorted(x.languages),
+            }
+            for x in v
+        ],
+        "needs": [
+            {
+                "id": x.id,
+                "company": x.company,
+                "skills": [
+                    {"skill": r.skill, "min_level": r.min_level, "weight": r.weight}
+                    for r in x.skills
+                ],
+                "hours": x.hours,
+                "remote": x.remote,
+                "lat": x.lat,
+                "lon": x.lon,
+                "language": x.language,
+                "priority": x.priority,
+            }
+            for x in n
+        ],
+        "params": params,
+    }
+
+
+def run(
+    volunteers: int, needs: int, *, scarce: bool, gap: float, with_greedy: bool
+) -> dict[str, Any]:
+    """One instance, end to end as `timebank match solve` does it: file read to file written."""
+    from timebank.cli import solve_match_file
+
+    v, n = instance(volunteers, needs, seed=1, scarce=scarce)
+    params = {"time_limit_s": 60, "relative_gap_limit": gap}
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "problem.json", Path(folder) / "solution.json"
+        source.write_text(json.dumps(problem_document(v, n, params)), encoding="utf-8")
+        del v, n
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = solve_match_file(str(source), str(target))
+        elapsed = time.perf_counter() - started
+        assert code == 0, code
+        solution = json.loads(target.read_text(encoding="utf-8"))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    objective, bound = solution["objective"], solution["bound"]
+    result: dict[str, Any] = {
         "volunteers": volunteers,
         "needs": needs,
         "scarce": scarce,
-        "eligible_pairs": int(solution.stats.get("pairs", 0)),
-        "status": solution.status,
-        "objective": solution.objective,
-        "bound": solution.bound,
-        "gap": round(gap, 6),
-        "seconds": round(elapsed, 3),
-        "build_seconds": round(solution.stats.get("build_seconds", 0.0), 3),
-        "solve_seconds": round(solution.stats.get("solve_seconds", 0.0), 3),
-        "greedy_objective": baseline,
-        "greedy_seconds": round(greedy_seconds, 3),
-        "optimum_over_greedy": round(solution.objective / max(1, baseline) - 1, 6),
-        "assignments": len(solution.assignments),
+        "relative_gap_limit": gap,
+        "status": solution["status"],
+        "objective": objective,
+        "bound": bound,
+        "gap": round((bound - objective) / max(1, objective), 6),
+        "seconds_file_to_file": round(elapsed, 3),
+        "peak_memory_mb": round(peak_mb),
+        "assignments": len(solution["assignments"]),
     }
+    if with_greedy:
+        v, n = instance(volunteers, needs, seed=1, scarce=scarce)
+        started = time.perf_counter()
+        baseline = greedy(v, n)
+        result["greedy_objective"] = baseline
+        result["greedy_seconds"] = round(time.perf_counter() - started, 3)
+        result["optimum_over_greedy"] = round(objective / max(1, baseline) - 1, 6)
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="2000x400,10000x2000")
-    parser.add_argument("--scarce", action="store_true")
+    parser.add_argument("--scarce", action="store_true", help="only the scarce-hours instances")
+    parser.add_argument("--gap", type=float, default=0.0, help="relative_gap_limit in the file")
+    parser.add_argument("--no-greedy", action="store_true")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # VxN:scarce, run in a child process.
     args = parser.parse_args()
-    results = []
-    for size in args.sizes.split(","):
+    if args.one:
+        size, mode = args.one.split(":")
         volunteers, needs = (int(part) for part in size.split("x"))
-        modes = [True] if args.scarce else [False, True]
-        results.extend(run(volunteers, needs, scarce=scarce) for scarce in modes)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {"date": time.strftime("%Y-%m-%d"), "peak_memory_mb": round(peak_mb), "runs": results},
-            indent=2,
+        result = run(
+            volunteers, needs, scarce=mode == "1", gap=args.gap, with_greedy=not args.no_greedy
         )
-    )
+        print(json.dumps(result))
+        return
+    runs = []
+    for size in args.sizes.split(","):
+        for scarce in [True] if args.scarce else [False, True]:
+            # One process per run: each run's peak memory is its own.
+            command = [sys.executable, __file__, "--one", f"{size}:{int(scarce)}"]
+            command += ["--gap", str(args.gap)] + (["--no-greedy"] if args.no_greedy else [])
+            child = subprocess.run(command, capture_output=True, text=True, check=True)
+            runs.append(json.loads(child.stdout))
+    print(json.dumps({"date": time.strftime("%Y-%m-%d"), "runs": runs}, indent=2))
 
 
 if __name__ == "__main__":

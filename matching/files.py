@@ -24,6 +24,8 @@ from matching.skill_match import (
 RECORDS_MAX: Final = 1_000_000
 HOURS_MAX: Final = 10_000
 TIME_LIMIT_SECONDS_MAX: Final = 3600.0
+SKILLS_PER_NEED_MAX: Final = 20
+WEIGHT_MAX: Final = 100
 
 
 class ProblemError(ValueError):
@@ -120,14 +122,26 @@ def _need(item: Any, position: int, known: frozenset[str] | None) -> Need:
     skills_raw = _get(item, record, "skills", list)
     if not skills_raw:
         raise ProblemError(record, "skills", "aucune compétence demandée", "no required skill")
+    if len(skills_raw) > SKILLS_PER_NEED_MAX:
+        raise ProblemError(
+            record,
+            "skills",
+            f"plus de {SKILLS_PER_NEED_MAX} compétences demandées",
+            f"more than {SKILLS_PER_NEED_MAX} required skills",
+        )
     skills = []
     for index, skill in enumerate(skills_raw):
         field = f"skills[{index}]"
         if not isinstance(skill, dict):
             raise ProblemError(record, field, "objet attendu", "object expected")
         weight = _get(skill, record, "weight", int) if "weight" in skill else 1
-        if weight < 1:
-            raise ProblemError(record, f"{field}.weight", "poids < 1", "weight below 1")
+        if not 1 <= weight <= WEIGHT_MAX:
+            raise ProblemError(
+                record,
+                f"{field}.weight",
+                f"poids hors de 1–{WEIGHT_MAX}",
+                f"weight outside 1–{WEIGHT_MAX}",
+            )
         skills.append(
             RequiredSkill(
                 _skill(skill.get("skill"), record, f"{field}.skill", known),
@@ -175,12 +189,24 @@ def _params(raw: Any) -> MatchParams:
         raise ProblemError(
             "params", "time_limit_s", "durée hors limites", "time limit out of range"
         )
+    seed = raw.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ProblemError("params", "seed", "entier ≥ 0 attendu", "integer ≥ 0 expected")
+    gap = raw.get("relative_gap_limit", 0.0)
+    if isinstance(gap, bool) or not isinstance(gap, int | float) or not 0 <= gap < 1:
+        raise ProblemError(
+            "params",
+            "relative_gap_limit",
+            "écart relatif hors de [0, 1[",
+            "relative gap outside [0, 1)",
+        )
     return MatchParams(
         max_team_size=team,
         min_assignment_hours=minimum,
         one_need_per_volunteer=bool(raw.get("one_need_per_volunteer", False)),
         time_limit_s=float(limit),
-        seed=int(raw.get("seed", 0)),
+        seed=seed,
+        relative_gap_limit=float(gap),
     )
 
 

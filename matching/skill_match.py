@@ -2,14 +2,16 @@
 
 The core problem is a transportation problem: hours flow from volunteers to needs along
 eligible pairs, each hour worth `score × priority`. OR-Tools' min-cost flow solves it exactly
-(with a bypass arc, so unprofitable hours may stay unused). Side constraints (team size, no
-fragments, one need per volunteer) turn it into an integer program, solved with CP-SAT from
-the flow solution as a hint; the flow optimum remains a valid upper bound.
+(with a bypass arc, so unprofitable hours may stay unused) on a subset of the pairs, and the
+flow's dual values price every eligible pair: pairs worth more join the subset until none is
+left, which proves the optimum over all pairs; the duals give a valid upper bound at any time.
+Side constraints (team size, no fragments, one need per volunteer) turn it into an integer
+program, solved with CP-SAT from the flow solution as a hint. Every solver answer is checked
+again here before it is returned.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,13 +21,22 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from matching.geo import EARTH_RADIUS_KM
+from matching.candidates import Candidates, NeedView, VolunteerIndex
+from matching.geo import haversine_km
 
 LEVEL_MIN: Final = 1
 LEVEL_MAX: Final = 4
 PRIORITY_MIN: Final = 1
 PRIORITY_MAX: Final = 10
 TIME_LIMIT_SECONDS_DEFAULT: Final = 60.0
+# Column generation: each need's best candidates first, then the best pairs the duals price.
+PAIRS_KEPT_MAX: Final = 4_000_000  # ~100 MB of columns: below it the flow sees every pair.
+COLUMNS_PER_NEED_FIRST: Final = 40
+COLUMNS_PER_NEED_PRICED: Final = 20
+PRICING_ROUNDS_MAX: Final = 30
+DUAL_RELAXATIONS_MAX: Final = 100_000
+# The greedy baseline streams pairs in value bands of about this many pairs.
+GREEDY_BAND_PAIRS: Final = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,8 @@ class MatchParams:
     one_need_per_volunteer: bool = False
     time_limit_s: float = TIME_LIMIT_SECONDS_DEFAULT
     seed: int = 0
+    # Stop pricing once the bound is this close (0: prove the optimum over every eligible pair).
+    relative_gap_limit: float = 0.0
 
     @property
     def has_side_constraints(self) -> bool:
@@ -113,236 +126,323 @@ class MatchSolution:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """An eligible (volunteer, need) pair and what one hour of it is worth."""
-
-    volunteer: int  # Index in the problem's volunteers.
-    need: int
-    score: int  # Per hour, before priority.
-    value: int  # score × priority: the objective's weight of one hour.
-    capacity: int  # min(volunteer hours, need hours).
-    remote: bool
-    distance_km: float
+class SolverFault(RuntimeError):
+    """A solver returned something our own checks refute (a bug outside this module)."""
 
 
-class _Index:
-    """Volunteers as arrays, and who has which skill at which level per language."""
-
-    def __init__(self, volunteers: list[Volunteer]) -> None:
-        companies = {
-            name: number for number, name in enumerate(sorted({v.company for v in volunteers}))
-        }
-        self.companies = companies
-        self.company = np.array([companies[v.company] for v in volunteers], dtype=np.int64)
-        self.remote = np.array([v.remote for v in volunteers], dtype=bool)
-        self.lat = np.radians(np.array([v.lat for v in volunteers], dtype=np.float64))
-        self.lon = np.radians(np.array([v.lon for v in volunteers], dtype=np.float64))
-        self.radius = np.array([v.radius_km for v in volunteers], dtype=np.float64)
-        # (language, skill) → (volunteer positions, their levels); volunteers with hours only.
-        found: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for position, volunteer in enumerate(volunteers):
-            if volunteer.hours <= 0:
-                continue
-            for language in volunteer.languages:
-                for skill, level in volunteer.skills.items():
-                    positions, levels = found[(language, skill)]
-                    positions.append(position)
-                    levels.append(level)
-        self.by_key = {
-            key: (np.array(p, dtype=np.int64), np.array(lv, dtype=np.int64))
-            for key, (p, lv) in found.items()
-        }
-
-
-def _need_pairs(index: _Index, need: Need, need_position: int) -> tuple[Any, ...] | None:
-    """Eligible volunteers of one need: positions, scores, remote flags, distances."""
-    parts_p, parts_s = [], []
-    for required in need.skills:
-        found = index.by_key.get((need.language, required.skill))
-        if found is None:
-            continue
-        positions, levels = found
-        met = levels >= required.min_level
-        parts_p.append(positions[met])
-        parts_s.append(required.weight * (1 + levels[met] - required.min_level))
-    if not parts_p:
-        return None
-    candidates, inverse = np.unique(np.concatenate(parts_p), return_inverse=True)
-    scores = np.zeros(len(candidates), dtype=np.int64)
-    np.add.at(scores, inverse, np.concatenate(parts_s))
-    keep = index.company[candidates] != index.companies.get(need.company, -1)
-    lat, lon = math.radians(need.lat), math.radians(need.lon)
-    d_lat = index.lat[candidates] - lat
-    d_lon = index.lon[candidates] - lon
-    h = (
-        np.sin(d_lat / 2) ** 2
-        + np.cos(index.lat[candidates]) * math.cos(lat) * np.sin(d_lon / 2) ** 2
-    )
-    distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-    remote = index.remote[candidates] & need.remote
-    keep &= remote | (distance <= index.radius[candidates])
-    keep &= scores > 0
-    if not keep.any():
-        return None
-    chosen = candidates[keep]
-    return (
-        chosen,
-        np.full(len(chosen), need_position, dtype=np.int64),
-        scores[keep],
-        remote[keep],
-        distance[keep],
-    )
-
-
-def eligible_arrays(volunteers: list[Volunteer], needs: list[Need]) -> tuple[Any, ...] | None:
-    """(volunteer, need, score, remote, distance) arrays of every eligible pair, found through
-    an index by (language, skill) and vectorised filters instead of a V × N scan."""
-    if not volunteers or not needs:
-        return None
-    index = _Index(volunteers)
-    parts = [
-        found
-        for position, need in enumerate(needs)
-        if need.hours > 0 and (found := _need_pairs(index, need, position)) is not None
-    ]
-    if not parts:
-        return None
-    return tuple(np.concatenate([part[k] for part in parts]) for k in range(5))
-
-
-@dataclass(frozen=True, slots=True)
-class PairArrays:
-    """Every eligible pair as parallel arrays (one row per pair)."""
+@dataclass(slots=True)
+class _Columns:
+    """The pairs the flow may use, as parallel arrays (one row per pair, no duplicates)."""
 
     volunteer: Any
     need: Any
-    score: Any
     value: Any
-    capacity: Any
-    remote: Any
-    distance: Any
+
+    @classmethod
+    def empty(cls) -> _Columns:
+        nothing = np.zeros(0, dtype=np.int64)
+        return cls(nothing, nothing.copy(), nothing.copy())
 
     def __len__(self) -> int:
         return len(self.volunteer)
 
-    def pair(self, row: int) -> Pair:
-        return Pair(
-            int(self.volunteer[row]),
-            int(self.need[row]),
-            int(self.score[row]),
-            int(self.value[row]),
-            int(self.capacity[row]),
-            bool(self.remote[row]),
-            float(self.distance[row]),
+    def extend(self, volunteer: Any, need: Any, value: Any, needs_count: int) -> int:
+        """Add pairs not already present; returns how many were new."""
+        before = len(self)
+        v = np.concatenate([self.volunteer, volunteer])
+        n = np.concatenate([self.need, need])
+        w = np.concatenate([self.value, value])
+        _, first = np.unique(v * needs_count + n, return_index=True)
+        self.volunteer, self.need, self.value = v[first], n[first], w[first]
+        return len(self) - before
+
+
+class _BestPerVolunteer:
+    """Each volunteer's two best needs seen in a pass (by reduced value), so no volunteer is
+    left without a column merely because no need ranked it among its own best."""
+
+    def __init__(self, count: int) -> None:
+        self.reduced = np.zeros((2, count), dtype=np.int64)
+        self.value = np.zeros((2, count), dtype=np.int64)
+        self.need = np.full((2, count), -1, dtype=np.int64)
+
+    def offer(self, found: Candidates, need: int) -> None:
+        p, r, v = found.positions, found.reduced, found.value
+        first = r > self.reduced[0, p]
+        moved = p[first]
+        self.reduced[1, moved] = self.reduced[0, moved]
+        self.value[1, moved] = self.value[0, moved]
+        self.need[1, moved] = self.need[0, moved]
+        self.reduced[0, moved], self.value[0, moved], self.need[0, moved] = r[first], v[first], need
+        second = ~first & (r > self.reduced[1, p])
+        moved = p[second]
+        self.reduced[1, moved], self.value[1, moved], self.need[1, moved] = (
+            r[second],
+            v[second],
+            need,
+        )
+
+    def columns(self) -> tuple[Any, Any, Any]:
+        parts = [(np.flatnonzero(self.need[k] >= 0), k) for k in range(2)]
+        return (
+            np.concatenate([rows for rows, _ in parts]),
+            np.concatenate([self.need[k, rows] for rows, k in parts]),
+            np.concatenate([self.value[k, rows] for rows, k in parts]),
         )
 
 
-def pair_arrays(volunteers: list[Volunteer], needs: list[Need]) -> PairArrays | None:
-    arrays = eligible_arrays(volunteers, needs)
-    if arrays is None:
-        return None
-    volunteer, need, score, remote, distance = arrays
-    priority = np.array([n.priority for n in needs], dtype=np.int64)[need]
-    capacity = np.minimum(
-        np.array([v.hours for v in volunteers], dtype=np.int64)[volunteer],
-        np.array([n.hours for n in needs], dtype=np.int64)[need],
-    )
-    return PairArrays(volunteer, need, score, score * priority, capacity, remote, distance)
+@dataclass(frozen=True, slots=True)
+class _Pricing:
+    columns: tuple[Any, Any, Any]  # Pairs worth adding: volunteer, need, value.
+    excess: Any  # Per volunteer: the largest value above its and the need's duals (≥ 0).
+    violations: int  # Eligible pairs priced above the duals.
 
 
-def _without(
-    arrays: PairArrays,
-    volunteers: list[Volunteer],
-    needs: list[Need],
-    excluded: frozenset[tuple[str, str]],
-) -> PairArrays | None:
-    v_index = {v.id: i for i, v in enumerate(volunteers)}
-    n_index = {n.id: j for j, n in enumerate(needs)}
-    keys = np.array(
-        [
-            v_index[v] * len(needs) + n_index[n]
-            for v, n in excluded
-            if v in v_index and n in n_index
-        ],
-        dtype=np.int64,
-    )
-    keep = ~np.isin(arrays.volunteer * len(needs) + arrays.need, keys)
-    if not keep.any():
-        return None
-    return PairArrays(
-        *(
-            getattr(arrays, name)[keep]
-            for name in ("volunteer", "need", "score", "value", "capacity", "remote", "distance")
+class _Problem:
+    """The solver's arrays: volunteers indexed, needs as views, capacities and exclusions."""
+
+    def __init__(
+        self,
+        volunteers: list[Volunteer],
+        needs: list[Need],
+        excluded: frozenset[tuple[str, str]],
+    ) -> None:
+        self.volunteers, self.needs = volunteers, needs
+        self.index = VolunteerIndex(
+            companies=[v.company for v in volunteers],
+            skills=[v.skills for v in volunteers],
+            languages=[v.languages for v in volunteers],
+            hours=[v.hours for v in volunteers],
+            remote=[v.remote for v in volunteers],
+            lat=[v.lat for v in volunteers],
+            lon=[v.lon for v in volunteers],
+            radius_km=[v.radius_km for v in volunteers],
         )
-    )
+        self.views = [
+            NeedView(
+                j,
+                n.company,
+                tuple((r.skill, r.min_level, r.weight) for r in n.skills),
+                n.remote,
+                n.lat,
+                n.lon,
+                n.language,
+                n.priority,
+            )
+            for j, n in enumerate(needs)
+            if n.hours > 0
+        ]
+        self.supply = np.array([v.hours for v in volunteers], dtype=np.int64)
+        self.demand = np.array([n.hours for n in needs], dtype=np.int64)
+        v_index = {v.id: i for i, v in enumerate(volunteers)}
+        n_index = {n.id: j for j, n in enumerate(needs)}
+        by_need: dict[int, list[int]] = defaultdict(list)
+        for v_id, n_id in excluded:
+            if v_id in v_index and n_id in n_index:
+                by_need[n_index[n_id]].append(v_index[v_id])
+        self.excluded = {j: np.array(sorted(p), dtype=np.int64) for j, p in by_need.items()}
+
+    def price(self, duals: tuple[Any, Any] | None, per_need: int) -> _Pricing:
+        """One pass over every need's eligible pairs worth more than the duals: the best
+        `per_need` of each need, and each volunteer's best two, returned as new columns."""
+        u, w = duals if duals is not None else (None, None)
+        best = _BestPerVolunteer(len(self.volunteers))
+        kept: list[tuple[Any, Any, Any]] = []
+        violations = 0
+        for view in self.views:
+            j = view.position
+            found = self.index.candidates(
+                view,
+                volunteer_duals=u,
+                need_dual=0 if w is None else int(w[j]),
+                excluded=self.excluded.get(j),
+            )
+            if found is None:
+                continue
+            violations += len(found.positions)
+            best.offer(found, j)
+            rows = np.arange(len(found.positions))
+            if len(rows) > per_need:
+                rows = np.sort(np.argpartition(-found.reduced, per_need - 1)[:per_need])
+            kept.append((found.positions[rows], np.full(len(rows), j), found.value[rows]))
+        extra_v, extra_n, extra_value = best.columns()
+        return _Pricing(
+            (
+                np.concatenate([k[0] for k in kept] + [extra_v]),
+                np.concatenate([k[1] for k in kept] + [extra_n]),
+                np.concatenate([k[2] for k in kept] + [extra_value]),
+            ),
+            best.reduced[0],
+            violations,
+        )
+
+    def first_columns(self) -> tuple[tuple[Any, Any, Any], bool]:
+        """Every eligible pair while they fit in PAIRS_KEPT_MAX (then the columns are complete);
+        past that, each need's COLUMNS_PER_NEED_FIRST best only."""
+        kept: list[tuple[Any, Any, Any]] = []
+        total, complete = 0, True
+        for view in self.views:
+            j = view.position
+            found = self.index.candidates(
+                view,
+                excluded=self.excluded.get(j),
+                best=None if complete else COLUMNS_PER_NEED_FIRST,
+            )
+            if found is None:
+                continue
+            kept.append((found.positions, np.full(len(found.positions), j), found.value))
+            total += len(found.positions)
+            if complete and total > PAIRS_KEPT_MAX:
+                complete = False
+                kept = [_best_rows(part, COLUMNS_PER_NEED_FIRST) for part in kept]
+        nothing = np.zeros(0, dtype=np.int64)
+        return (
+            (
+                np.concatenate([k[0] for k in kept] + [nothing]),
+                np.concatenate([k[1] for k in kept] + [nothing]),
+                np.concatenate([k[2] for k in kept] + [nothing]),
+            ),
+            complete,
+        )
 
 
-def _flow(
-    volunteers: list[Volunteer], needs: list[Need], pairs: PairArrays
-) -> tuple[dict[int, int], int]:
-    """Min-cost flow: hours per pair row, and the objective (maximised value)."""
+def _best_rows(part: tuple[Any, Any, Any], count: int) -> tuple[Any, Any, Any]:
+    positions, needs, values = part
+    if len(positions) <= count:
+        return part
+    rows = np.sort(np.argsort(-values, kind="stable")[:count])
+    return positions[rows], needs[rows], values[rows]
+
+
+def _flow(problem: _Problem, columns: _Columns) -> tuple[Any, int]:
+    """Min-cost flow over the columns: hours per column, and the objective (maximised value).
+
+    Only volunteers and needs with a column become nodes: the others could only push hours in
+    and back out again, which costs the push–relabel algorithm real work for nothing.
+    """
+    volunteers, column_volunteer = np.unique(columns.volunteer, return_inverse=True)
+    needs, column_need = np.unique(columns.need, return_inverse=True)
+    supply, demand = problem.supply[volunteers], problem.demand[needs]
     flow = min_cost_flow.SimpleMinCostFlow()
-    source, sink = 0, 1 + len(volunteers) + len(needs)
-    total = sum(v.hours for v in volunteers)
-    offset = 1 + len(volunteers)
-    heads = [*range(1, offset), *[sink] * len(needs)]
-    tails = [source] * len(volunteers) + list(range(offset, offset + len(needs)))
+    source, offset = 0, 1 + len(supply)
+    sink = offset + len(demand)
+    total = int(supply.sum())
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.array(tails, dtype=np.int32),
-        np.array(heads, dtype=np.int32),
-        np.array([v.hours for v in volunteers] + [n.hours for n in needs], dtype=np.int64),
-        np.zeros(len(tails), dtype=np.int64),
+        np.concatenate([np.zeros(len(supply)), np.arange(offset, sink)]).astype(np.int32),
+        np.concatenate([np.arange(1, offset), np.full(len(demand), sink)]).astype(np.int32),
+        np.concatenate([supply, demand]).astype(np.int64),
+        np.zeros(len(supply) + len(demand), dtype=np.int64),
     )
-    first_pair_arc = flow.num_arcs()
+    first = flow.num_arcs()
+    # One hour more than can ever flow: a pair arc is never saturated, so the residual graph
+    # gives duals of the volunteers and needs alone (no arc-capacity duals, see `_duals`).
     flow.add_arcs_with_capacity_and_unit_cost(
-        (1 + pairs.volunteer).astype(np.int32),
-        (offset + pairs.need).astype(np.int32),
-        pairs.capacity.astype(np.int64),
-        (-pairs.value).astype(np.int64),
+        (1 + column_volunteer).astype(np.int32),
+        (offset + column_need).astype(np.int32),
+        np.minimum(supply[column_volunteer], demand[column_need]).astype(np.int64) + 1,
+        (-columns.value).astype(np.int64),
     )
     # Hours nobody needs (or nobody can give profitably) go round through the bypass.
     flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)
     flow.set_node_supply(source, total)
     flow.set_node_supply(sink, -total)
     status = flow.solve()
-    assert status == flow.OPTIMAL, f"min-cost flow status {status}"
-    flows = flow.flows(np.arange(first_pair_arc, first_pair_arc + len(pairs), dtype=np.int32))
-    hours = {int(i): int(flows[i]) for i in np.nonzero(flows)[0]}
-    return hours, -flow.optimal_cost()
+    if status != flow.OPTIMAL:
+        raise SolverFault(f"min-cost flow status {status}")
+    hours = np.asarray(
+        flow.flows(np.arange(first, first + len(columns), dtype=np.int32)), dtype=np.int64
+    )
+    return hours, -int(flow.optimal_cost())
+
+
+def _duals(problem: _Problem, columns: _Columns, hours: Any) -> tuple[Any, Any]:
+    """Dual values (per volunteer hour, per need hour) of the flow over the columns.
+
+    Shortest distances from the source in the residual graph, by Bellman–Ford relaxations
+    vectorised over arcs: d(v) is the volunteer's dual and −d(n) the need's. Exact when the
+    flow is optimal; the pricing pass makes the bound valid whatever their quality.
+    """
+    supply, demand = problem.supply, problem.demand
+    used_v = np.bincount(columns.volunteer, hours, len(supply))
+    used_n = np.bincount(columns.need, hours, len(demand))
+    d_v = np.where(used_v < supply, 0.0, np.inf)  # Source → volunteer still has room.
+    d_n = np.where(used_n > 0, 0.0, np.inf)  # Sink (distance 0 via the bypass) → need.
+    # Pair arcs are never saturated (see `_flow`): every column is a forward residual arc.
+    f_v, f_n = columns.volunteer, columns.need
+    f_cost = columns.value.astype(np.float64)
+    backward = hours > 0
+    b_v, b_n = columns.volunteer[backward], columns.need[backward]
+    b_cost = columns.value[backward].astype(np.float64)
+    for _ in range(DUAL_RELAXATIONS_MAX):
+        before_n, before_v = d_n.copy(), d_v.copy()
+        np.minimum.at(d_n, f_n, d_v[f_v] - f_cost)
+        np.minimum.at(d_v, b_v, d_n[b_n] + b_cost)
+        if np.array_equal(before_n, d_n) and np.array_equal(before_v, d_v):
+            break
+    u = np.maximum(d_v, 0.0)
+    w = np.maximum(-d_n, 0.0)
+    u[~np.isfinite(u)] = 0.0
+    w[~np.isfinite(w)] = 0.0
+    return u.astype(np.int64), w.astype(np.int64)
+
+
+def _core_objective(problem: _Problem, columns: _Columns, hours: Any) -> int:
+    """Our own check of a flow or CP-SAT answer: capacities respected, objective recomputed."""
+    if (hours < 0).any():
+        raise SolverFault("negative hours")
+    used_v = np.bincount(columns.volunteer, hours, len(problem.supply))
+    used_n = np.bincount(columns.need, hours, len(problem.demand))
+    if (used_v > problem.supply).any() or (used_n > problem.demand).any():
+        raise SolverFault("hours above what a volunteer offers or a need asks")
+    return int((hours * columns.value).sum())
+
+
+def _side_ok(columns: _Columns, hours: Any, params: MatchParams) -> bool:
+    chosen = hours > 0
+    if (
+        params.min_assignment_hours is not None
+        and (hours[chosen] < params.min_assignment_hours).any()
+    ):
+        return False
+    if (
+        params.max_team_size is not None
+        and chosen.any()
+        and np.bincount(columns.need[chosen]).max() > params.max_team_size
+    ):
+        return False
+    if params.one_need_per_volunteer and chosen.any():
+        return bool(np.bincount(columns.volunteer[chosen]).max() <= 1)
+    return True
 
 
 def _cp_sat(
-    volunteers: list[Volunteer],
-    needs: list[Need],
-    pairs: list[Pair],
-    params: MatchParams,
-    hint: dict[int, int],
-) -> tuple[dict[int, int], str, int, int]:
-    """Side constraints: hours x[p] and use y[p] per pair; one worker, explicit limits."""
+    problem: _Problem, columns: _Columns, params: MatchParams, hint: Any
+) -> tuple[Any, str, int]:
+    """Side constraints: hours x[p] and use y[p] per column; one worker, explicit limits."""
     model = cp_model.CpModel()
-    x = [model.new_int_var(0, pair.capacity, f"x[{i}]") for i, pair in enumerate(pairs)]
-    y = [model.new_bool_var(f"y[{i}]") for i in range(len(pairs))]
+    capacity = np.minimum(problem.supply[columns.volunteer], problem.demand[columns.need])
+    x = [model.new_int_var(0, int(c), f"x[{i}]") for i, c in enumerate(capacity)]
+    y = [model.new_bool_var(f"y[{i}]") for i in range(len(columns))]
     by_volunteer: dict[int, list[int]] = defaultdict(list)
     by_need: dict[int, list[int]] = defaultdict(list)
-    for i, pair in enumerate(pairs):
-        by_volunteer[pair.volunteer].append(i)
-        by_need[pair.need].append(i)
-        model.add(x[i] <= pair.capacity * y[i])
+    for i, (v, n) in enumerate(zip(columns.volunteer.tolist(), columns.need.tolist(), strict=True)):
+        by_volunteer[v].append(i)
+        by_need[n].append(i)
+        model.add(x[i] <= int(capacity[i]) * y[i])
         if params.min_assignment_hours is not None:
             model.add(x[i] >= params.min_assignment_hours * y[i])
-    for position, indices in by_volunteer.items():
-        model.add(sum(x[i] for i in indices) <= volunteers[position].hours)
+    for v, rows in by_volunteer.items():
+        model.add(sum(x[i] for i in rows) <= int(problem.supply[v]))
         if params.one_need_per_volunteer:
-            model.add(sum(y[i] for i in indices) <= 1)
-    for position, indices in by_need.items():
-        model.add(sum(x[i] for i in indices) <= needs[position].hours)
+            model.add(sum(y[i] for i in rows) <= 1)
+    for n, rows in by_need.items():
+        model.add(sum(x[i] for i in rows) <= int(problem.demand[n]))
         if params.max_team_size is not None:
-            model.add(sum(y[i] for i in indices) <= params.max_team_size)
-    model.maximize(sum(pair.value * x[i] for i, pair in enumerate(pairs)))
-    for i in range(len(pairs)):
-        model.add_hint(x[i], hint.get(i, 0))
-        model.add_hint(y[i], 1 if hint.get(i, 0) > 0 else 0)
+            model.add(sum(y[i] for i in rows) <= params.max_team_size)
+    model.maximize(sum(int(value) * x[i] for i, value in enumerate(columns.value.tolist())))
+    for i, amount in enumerate(hint.tolist()):
+        model.add_hint(x[i], amount)
+        model.add_hint(y[i], 1 if amount > 0 else 0)
     solver = cp_model.CpSolver()
     # Two cores: one worker with linearisation level 2 proves assignment-like models fastest.
     solver.parameters.num_workers = 1
@@ -350,15 +450,11 @@ def _cp_sat(
     solver.parameters.random_seed = params.seed
     solver.parameters.max_time_in_seconds = params.time_limit_s
     status = solver.solve(model)
-    names = {
-        cp_model.OPTIMAL: "optimal",
-        cp_model.FEASIBLE: "feasible",
-        cp_model.INFEASIBLE: "infeasible",
-    }
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {}, names.get(status, "infeasible"), 0, 0
-    hours = {i: int(solver.value(x[i])) for i in range(len(pairs)) if solver.value(x[i]) > 0}
-    return hours, names[status], int(solver.objective_value), int(solver.best_objective_bound)
+        return np.zeros(len(columns), dtype=np.int64), "infeasible", 0
+    hours = np.array([solver.value(var) for var in x], dtype=np.int64)
+    claimed = "optimal" if status == cp_model.OPTIMAL else "feasible"
+    return hours, claimed, int(solver.best_objective_bound)
 
 
 def solve(
@@ -368,30 +464,76 @@ def solve(
     *,
     excluded: frozenset[tuple[str, str]] = frozenset(),
 ) -> MatchSolution:
-    """The optimal matching (or the best found in the time limit, with its bound).
+    """The optimal matching (or the best found in the time limit), with a valid upper bound.
 
-    `excluded` (volunteer id, need id) pairs are never used (declined proposals, say).
+    Column generation: the flow runs on each need's best candidates and each volunteer's best
+    needs; its duals then price every eligible pair, and pairs worth more join the columns
+    until none is left (proven optimum) or the time limit. `excluded` (volunteer id, need id)
+    pairs are never used (declined proposals, say).
     """
     started = time.perf_counter()
-    arrays = pair_arrays(volunteers, needs)
-    if arrays is not None and excluded:
-        arrays = _without(arrays, volunteers, needs, excluded)
-    built = time.perf_counter()
-    if arrays is None:
+    problem = _Problem(volunteers, needs, excluded)
+    first, complete = problem.first_columns()  # Complete: the columns hold every eligible pair.
+    columns = _Columns(*first)  # No duplicates: one row per (need, volunteer) by construction.
+    if not len(columns):
         return MatchSolution("empty", 0, 0, (), {"pairs": 0.0})
-    hours, objective = _flow(volunteers, needs, arrays)
-    status, bound = "optimal", objective
-    if params.has_side_constraints:
-        pairs = [arrays.pair(row) for row in range(len(arrays))]
-        hours, status, objective, cp_bound = _cp_sat(volunteers, needs, pairs, params, hours)
-        if status == "infeasible":
-            return MatchSolution("infeasible", 0, bound, (), {"pairs": float(len(arrays))})
-        bound = min(bound, cp_bound)
+    rounds, flow_seconds, pricing_seconds = 0, 0.0, time.perf_counter() - started
+    while True:
+        rounds += 1
+        tick = time.perf_counter()
+        hours, objective = _flow(problem, columns)
+        if _core_objective(problem, columns, hours) != objective:
+            raise SolverFault("min-cost flow objective does not match its flows")
+        flow_seconds += time.perf_counter() - tick
+        if complete:
+            bound = objective  # Min-cost flow over every eligible pair: the optimum itself.
+            break
+        u, w = _duals(problem, columns, hours)
+        tick = time.perf_counter()
+        priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED)
+        pricing_seconds += time.perf_counter() - tick
+        bound = int((problem.supply * (u + priced.excess)).sum() + (problem.demand * w).sum())
+        if bound < objective:
+            raise SolverFault("dual bound below a feasible objective")
+        out_of_time = time.perf_counter() - started > params.time_limit_s
+        gap = (bound - objective) / max(1, objective)
+        if priced.violations == 0 or gap <= params.relative_gap_limit or out_of_time:
+            break
+        if rounds >= PRICING_ROUNDS_MAX or not columns.extend(*priced.columns, len(needs)):
+            break
+    status = "optimal" if bound == objective else "feasible"
+    if params.has_side_constraints and not _side_ok(columns, hours, params):
+        remaining = max(1.0, params.time_limit_s - (time.perf_counter() - started))
+        side = MatchParams(
+            params.max_team_size,
+            params.min_assignment_hours,
+            params.one_need_per_volunteer,
+            remaining,
+            params.seed,
+            params.relative_gap_limit,
+        )
+        hours, claimed, cp_bound = _cp_sat(problem, columns, side, hours)
+        if claimed == "infeasible":
+            # Every side constraint is met by assigning nothing, so this is a time-out.
+            hours, claimed = np.zeros(len(columns), dtype=np.int64), "feasible"
+        objective = _core_objective(problem, columns, hours)
+        if not _side_ok(columns, hours, params):
+            raise SolverFault("CP-SAT answer breaks a side constraint")
+        if complete and claimed == "optimal" and cp_bound == objective:
+            bound = objective  # Certified on every eligible pair, not only the columns.
+        elif complete:
+            bound = min(bound, max(cp_bound, objective))
+        status = "optimal" if bound == objective else "feasible"
+    chosen = np.flatnonzero(hours > 0)
     assignments = tuple(
         sorted(
             (
-                _assignment(volunteers, needs, arrays.pair(row), amount)
-                for row, amount in hours.items()
+                _assignment(
+                    volunteers[int(columns.volunteer[row])],
+                    needs[int(columns.need[row])],
+                    int(hours[row]),
+                )
+                for row in chosen
             ),
             key=lambda a: (a.need, a.volunteer),
         )
@@ -402,49 +544,87 @@ def solve(
         bound,
         assignments,
         {
-            "pairs": float(len(arrays)),
-            "build_seconds": built - started,
-            "solve_seconds": time.perf_counter() - built,
+            "pairs": float(len(columns)),
+            "complete": float(complete),
+            "rounds": float(rounds),
+            "pricing_seconds": pricing_seconds,
+            "flow_seconds": flow_seconds,
+            "seconds": time.perf_counter() - started,
         },
     )
 
 
-def _assignment(
-    volunteers: list[Volunteer], needs: list[Need], pair: Pair, hours: int
-) -> Assignment:
-    volunteer, need = volunteers[pair.volunteer], needs[pair.need]
+def _assignment(volunteer: Volunteer, need: Need, hours: int) -> Assignment:
     met = tuple(
         SkillMet(r.skill, volunteer.skills[r.skill], r.min_level, r.weight)
         for r in need.skills
         if volunteer.skills.get(r.skill, 0) >= r.min_level
     )
+    score = sum(s.weight * (1 + s.level - s.min_level) for s in met)
+    distance = haversine_km(volunteer.lat, volunteer.lon, need.lat, need.lon)
+    remote = need.remote and volunteer.remote
     return Assignment(
         volunteer.id,
         need.id,
         hours,
-        pair.score,
-        Explanation(met, pair.remote, round(pair.distance_km, 1), need.language, hours),
+        score,
+        Explanation(met, remote, round(distance, 1), need.language, hours),
     )
 
 
 def greedy(volunteers: list[Volunteer], needs: list[Need]) -> int:
-    """Baseline: best value per hour first, as many hours as fit. Returns its objective."""
-    arrays = pair_arrays(volunteers, needs)
-    if arrays is None:
+    """Baseline: best value per hour first, as many hours as fit. Returns its objective.
+
+    Streams the eligible pairs in value bands from the top (never all of them in memory, the
+    bands sized from a first counting pass); volunteers and needs with nothing left drop out.
+    """
+    problem = _Problem(volunteers, needs, frozenset())
+    counts = np.zeros(1, dtype=np.int64)
+    for view in problem.views:
+        found = problem.index.candidates(view)
+        if found is not None:
+            here = np.bincount(found.value)
+            if len(here) > len(counts):
+                counts = np.concatenate([counts, np.zeros(len(here) - len(counts), np.int64)])
+            counts[: len(here)] += here
+    left_v, left_n = problem.supply.copy(), problem.demand.copy()
+    dead = np.iinfo(np.int64).max // 4
+    top, total = len(counts), 0
+    while top > 1 and left_v.any() and left_n.any():
+        low = top - 1
+        while low > 1 and counts[low:top].sum() < GREEDY_BAND_PAIRS:
+            low -= 1
+        if counts[low:top].sum():
+            total += _greedy_band(problem, low, top, left_v, left_n, dead)
+        top = low
+    return total
+
+
+def _greedy_band(problem: _Problem, low: int, top: int, left_v: Any, left_n: Any, dead: int) -> int:
+    """Greedy over the pairs worth [low, top) an hour; updates what is left in place."""
+    blocked = np.where(left_v > 0, 0, dead)
+    v_parts, n_parts, value_parts = [], [], []
+    for view in problem.views:
+        if left_n[view.position] <= 0:
+            continue
+        found = problem.index.candidates(view, volunteer_duals=blocked, need_dual=low - 1)
+        if found is None:
+            continue
+        band = found.value < top
+        v_parts.append(found.positions[band])
+        n_parts.append(np.full(int(band.sum()), view.position))
+        value_parts.append(found.value[band])
+    if not v_parts:
         return 0
-    left_v = [v.hours for v in volunteers]
-    left_n = [n.hours for n in needs]
+    v_all, n_all, value_all = (np.concatenate(p) for p in (v_parts, n_parts, value_parts))
+    order = np.lexsort((v_all, n_all, -value_all))
     total = 0
-    order = np.argsort(-arrays.value, kind="stable")
-    for volunteer, need, value in zip(
-        arrays.volunteer[order].tolist(),
-        arrays.need[order].tolist(),
-        arrays.value[order].tolist(),
-        strict=True,
+    for v, n, value in zip(
+        v_all[order].tolist(), n_all[order].tolist(), value_all[order].tolist(), strict=True
     ):
-        amount = min(left_v[volunteer], left_n[need])
+        amount = min(left_v[v], left_n[n])
         if amount > 0:
-            left_v[volunteer] -= amount
-            left_n[need] -= amount
-            total += amount * value
+            left_v[v] -= amount
+            left_n[n] -= amount
+            total += int(amount) * value
     return total

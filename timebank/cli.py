@@ -136,7 +136,9 @@ def solve_match_file(problem_path: str, output_path: str) -> int:
         )
     solution = solve(volunteers, needs, params)
     Path(output_path).write_text(
-        json.dumps(write_solution(solution), ensure_ascii=False, indent=2), encoding="utf-8"
+        # Compact: the C encoder is ~10× faster than the indenting one on large solutions.
+        json.dumps(write_solution(solution), ensure_ascii=False, separators=(",", ":")),
+        encoding="utf-8",
     )
     print(
         f"{solution.status}: objectif {solution.objective}, borne {solution.bound}, "

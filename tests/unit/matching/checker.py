@@ -112,3 +112,32 @@ def _side_ok(pairs: list[tuple[int, int, int]], used: list[int], params: MatchPa
     if params.max_team_size is not None and any(t > params.max_team_size for t in team.values()):
         return False
     return not (params.one_need_per_volunteer and any(c > 1 for c in per_volunteer.values()))
+
+
+def lp_optimum(volunteers: list[Volunteer], needs: list[Need]) -> float:
+    """The core problem's optimum as a linear program over every eligible pair, solved by GLOP
+    (a simplex code, not the min-cost flow the solver uses). Transportation problems have
+    integral vertices, so this is also the integer optimum."""
+    from ortools.linear_solver import pywraplp
+
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    assert lp is not None
+    by_volunteer: dict[int, list[object]] = defaultdict(list)
+    by_need: dict[int, list[object]] = defaultdict(list)
+    objective = lp.Objective()
+    for i, v in enumerate(volunteers):
+        for j, n in enumerate(needs):
+            value = value_per_hour(v, n)
+            if value is None:
+                continue
+            x = lp.NumVar(0, lp.infinity(), f"x{i}_{j}")
+            objective.SetCoefficient(x, value)
+            by_volunteer[i].append(x)
+            by_need[j].append(x)
+    for i, xs in by_volunteer.items():
+        lp.Add(sum(xs) <= volunteers[i].hours)  # type: ignore[arg-type]
+    for j, xs in by_need.items():
+        lp.Add(sum(xs) <= needs[j].hours)  # type: ignore[arg-type]
+    objective.SetMaximization()
+    assert lp.Solve() == pywraplp.Solver.OPTIMAL
+    return float(objective.Value())

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from matching import skill_match
 from matching.files import ProblemError, read_problem, write_solution
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, greedy, solve
-from tests.unit.matching.checker import brute_force, check
+from tests.unit.matching.checker import brute_force, check, lp_optimum
 
 PARIS = (48.8566, 2.3522)
 LYON = (45.764, 4.8357)
@@ -254,3 +255,90 @@ def test_command_line_solves_a_file(tmp_path: Path) -> None:
     )
     assert broken.returncode == 1
     assert "line 1" in broken.stderr
+
+
+def _medium_instance(seed: int) -> tuple[list[Volunteer], list[Need]]:
+    rng = random.Random(seed)
+    skills = ["seo", "web-dev", "crm", "data", "cyber"]
+    volunteers = [
+        volunteer(
+            f"v{i}",
+            f"c{rng.randint(0, 9)}",
+            {s: rng.randint(1, 4) for s in rng.sample(skills, rng.randint(1, 3))},
+            rng.randint(0, 12),
+            remote=rng.random() < 0.6,
+            at=(43 + 6 * rng.random(), 6 * rng.random()),
+            radius_km=rng.choice([20, 80, 200]),
+            languages=("fr", "en") if rng.random() < 0.3 else ("fr",),
+        )
+        for i in range(rng.randint(20, 60))
+    ]
+    needs = [
+        need(
+            f"n{j}",
+            f"c{rng.randint(0, 9)}",
+            [
+                (s, rng.randint(1, 3), rng.randint(1, 4))
+                for s in rng.sample(skills, rng.randint(1, 3))
+            ],
+            rng.randint(0, 30),
+            remote=rng.random() < 0.5,
+            at=(43 + 6 * rng.random(), 6 * rng.random()),
+            language="en" if rng.random() < 0.15 else "fr",
+            priority=rng.randint(1, 10),
+        )
+        for j in range(rng.randint(5, 25))
+    ]
+    return volunteers, needs
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_column_generation_proves_the_lp_optimum(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With pruning forced (one column per need to start with), pricing against every eligible
+    pair still reaches the optimum that a simplex code finds over all pairs."""
+    volunteers, needs = _medium_instance(seed)
+    optimum = round(lp_optimum(volunteers, needs))
+    complete = solve(volunteers, needs, MatchParams())
+    assert complete.stats["complete"] == 1.0
+    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
+    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 1)
+    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_PRICED", 1)
+    pruned = solve(volunteers, needs, MatchParams())
+    for solution in (complete, pruned):
+        assert solution.objective == optimum
+        assert solution.status == "optimal" if optimum else solution.status in ("optimal", "empty")
+        assert solution.bound == optimum
+        assert check(volunteers, needs, MatchParams(), solution.assignments) == optimum
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_bound_stays_valid_when_pricing_stops_early(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    volunteers, needs = _medium_instance(seed)
+    optimum = lp_optimum(volunteers, needs)
+    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
+    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 1)
+    monkeypatch.setattr(skill_match, "PRICING_ROUNDS_MAX", 1)
+    solution = solve(volunteers, needs, MatchParams())
+    assert solution.bound >= optimum - 1e-6
+    assert solution.objective <= optimum + 1e-6
+    assert check(volunteers, needs, MatchParams(), solution.assignments) == solution.objective
+    assert (solution.status == "optimal") == (solution.bound == solution.objective)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_side_constraints_on_pruned_columns_stay_valid(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    volunteers, needs = _medium_instance(seed)
+    optimum = lp_optimum(volunteers, needs)
+    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
+    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 2)
+    params = MatchParams(max_team_size=2, min_assignment_hours=3, one_need_per_volunteer=True)
+    solution = solve(volunteers, needs, params)
+    assert check(volunteers, needs, params, solution.assignments) == solution.objective
+    assert solution.objective <= solution.bound
+    assert solution.bound <= optimum + 1e-6  # Never above the relaxation over every pair.
