@@ -1,10 +1,10 @@
 """Eligible pairs found without a V × N scan, and priced against dual values.
 
-Volunteers are indexed by (language, skill, level, remote), each list sorted by latitude. A
-need's candidates are the union of its skills' lists at the levels it accepts: whole lists where
-both sides accept remote work, otherwise only the latitude band within reach, where the
-haversine distance then decides. Scores are summed with NumPy. Given dual values, the same
-pass keeps only the pairs worth more than the duals say: the pricing step of column generation.
+Volunteers are indexed by (language, skill, level, remote), each list sorted by place (latitude
+row, then longitude). A need's candidates are the union of its skills' lists at the levels it
+accepts: whole lists where both sides accept remote work, otherwise only the longitude windows
+of the rows within reach, where the haversine distance then decides. Scores are summed with
+NumPy. Given dual values, the same pass keeps only the pairs worth more than the duals say.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import numpy as np
 from matching.geo import EARTH_RADIUS_KM
 
 LEVEL_SLOTS: Final = 5  # Levels 1–4, index 0 unused.
+ROW_DEGREES: Final = 0.5  # Height of a latitude row of the spatial index.
+_ROW_KEY: Final = 1000.0  # Place key = row × 1000 + longitude + 180 (longitude spans 360).
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +81,16 @@ class VolunteerIndex:
             for language in languages[position]:
                 for skill, level in skills[position].items():
                     found[(language, skill, level, bool(remote[position]))].append(position)
+        # Each list sorted by (latitude row, longitude): a need's neighbourhood is then a few
+        # longitude windows, one per row within reach.
+        place = np.floor((np.array(lat, dtype=np.float64) + 90) / ROW_DEGREES) * _ROW_KEY + (
+            np.array(lon, dtype=np.float64) + 180
+        )
         self.lists: dict[tuple[str, str, int, bool], tuple[Any, Any]] = {}
         for key, rows in found.items():
             positions = np.array(rows, dtype=np.int64)
-            positions = positions[np.argsort(self.lat_rad[positions], kind="stable")]
-            self.lists[key] = (positions, self.lat_rad[positions])
+            positions = positions[np.argsort(place[positions], kind="stable")]
+            self.lists[key] = (positions, place[positions])
         self._score = np.zeros(count, dtype=np.int64)
         self._seen = np.zeros(count, dtype=np.int64)
 
@@ -98,24 +105,28 @@ class VolunteerIndex:
         need_dual: int = 0,
         excluded: Any | None = None,
         best: int | None = None,
+        local_only: bool = False,
     ) -> Candidates | None:
         """Eligible volunteers of `need` whose value exceeds the duals (all of them if none);
-        with `best`, only that many of the highest reduced values (ties in index order)."""
-        lat = math.radians(need.lat)
+        with `best`, only that many of the highest reduced values (ties in index order);
+        with `local_only`, not the pairs where both sides accept remote work."""
+        low, high = self._window(need)
         parts = []
         for skill, min_level, weight in need.skills:
             for level in range(min_level, LEVEL_SLOTS):
                 points = weight * (1 + level - min_level)
                 for remote in (True, False):
                     found = self.lists.get((need.language, skill, level, remote))
-                    if found is None:
+                    if found is None or (local_only and remote and need.remote):
                         continue
-                    positions, lats = found
+                    positions, places = found
                     if not (remote and need.remote):
-                        first, last = np.searchsorted(
-                            lats, (lat - self.reach_rad, lat + self.reach_rad)
+                        first = np.searchsorted(places, low)
+                        last = np.searchsorted(places, high, "right")
+                        positions = np.concatenate(
+                            [positions[a:b] for a, b in zip(first, last, strict=True) if b > a]
+                            or [positions[:0]]
                         )
-                        positions = positions[first:last]
                     if len(positions):
                         self._score[positions] += points
                         parts.append(positions)
@@ -158,9 +169,29 @@ class VolunteerIndex:
             return None
         return Candidates(union[rows], value[rows], reduced[rows])
 
+    def _window(self, need: NeedView) -> tuple[Any, Any]:
+        """Place keys bounding everyone who could be within reach of the need: the latitude
+        rows within reach, and in each a longitude window (whole rows near the poles or the
+        antimeridian). The window is safe: the haversine distance is at least
+        2R·asin(cos φ_min · sin(|Δλ|/2))."""
+        reach_deg = math.degrees(self.reach_rad)
+        first_row = math.floor((need.lat - reach_deg + 90) / ROW_DEGREES)
+        last_row = math.floor((need.lat + reach_deg + 90) / ROW_DEGREES)
+        rows = np.arange(first_row, last_row + 1, dtype=np.float64) * _ROW_KEY
+        far_lat = min(90.0, max(abs(need.lat - reach_deg), abs(need.lat + reach_deg)))
+        cos_min = math.cos(math.radians(far_lat))
+        ratio = math.sin(self.reach_rad / 2) / cos_min if cos_min > 1e-9 else 2.0
+        if ratio >= 1:
+            return rows, rows + 360
+        half_width = math.degrees(2 * math.asin(ratio)) + 1e-9
+        west, east = need.lon - half_width + 180, need.lon + half_width + 180
+        if west < 0 or east > 360:
+            return rows, rows + 360
+        return rows + west, rows + east
+
     def _eligible(self, positions: Any, need: NeedView) -> Any:
         """Remote on both sides, or within the volunteer's radius."""
-        eligible = self.remote[positions] if need.remote else np.zeros(len(positions), bool)
+        eligible = self.remote[positions].copy() if need.remote else np.zeros(len(positions), bool)
         rest = np.flatnonzero(~eligible)
         if len(rest):
             eligible[rest] = self._within_radius(positions[rest], need)
@@ -176,3 +207,97 @@ class VolunteerIndex:
         )
         distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
         return distance <= self.radius_km[positions]
+
+    def nearby_pairs(
+        self, needs: Sequence[NeedView], *, skip_remote_lists_of: frozenset[int]
+    ) -> tuple[Any, Any, Any]:
+        """Every eligible pair that distance decides (one side does not accept remote work),
+        for all `needs` at once: (volunteer, need position, value per hour).
+
+        For each list, every need asking for that skill at or below that level takes its
+        windows with one vectorised search; raw pairs are filtered by distance list by list
+        (so memory stays bounded) and only then summed over the need's skills. Needs in
+        `skip_remote_lists_of` leave out lists of remote volunteers when they allow remote work
+        too (those pairs are priced elsewhere); other remote-allowing needs must not be given.
+        """
+        by_list: dict[tuple[str, str, int, bool], list[tuple[int, int]]] = defaultdict(list)
+        windows: dict[int, tuple[Any, Any]] = {}
+        for need in needs:
+            windows[need.position] = self._window(need)
+            for skill, min_level, weight in need.skills:
+                for level in range(min_level, LEVEL_SLOTS):
+                    for remote in (True, False):
+                        if remote and need.remote:
+                            assert need.position in skip_remote_lists_of
+                            continue
+                        points = weight * (1 + level - min_level)
+                        by_list[(need.language, skill, level, remote)].append(
+                            (need.position, points)
+                        )
+        nothing = np.zeros(0, dtype=np.int64)
+        if not windows:
+            return nothing, nothing.copy(), nothing.copy()
+        rows_max = max(len(low) for low, _ in windows.values())
+        size = max(windows) + 1
+        low = np.full((size, rows_max), -1.0)
+        high = np.full((size, rows_max), -2.0)  # Empty window in padded rows.
+        need_lat = np.zeros(size)
+        need_lon = np.zeros(size)
+        need_company = np.full(size, -1, dtype=np.int64)
+        priority = np.zeros(size, dtype=np.int64)
+        for need in needs:
+            a, b = windows[need.position]
+            low[need.position, : len(a)] = a
+            high[need.position, : len(b)] = b
+            need_lat[need.position] = math.radians(need.lat)
+            need_lon[need.position] = math.radians(need.lon)
+            need_company[need.position] = self.company_numbers.get(need.company, -1)
+            priority[need.position] = need.priority
+        found_v, found_n, found_points = [], [], []
+        for key, asks in by_list.items():
+            listed = self.lists.get(key)
+            if listed is None:
+                continue
+            positions, places = listed
+            ask = np.array(asks, dtype=np.int64)
+            asking, asked_points = ask[:, 0], ask[:, 1]
+            first = np.searchsorted(places, low[asking])
+            last = np.searchsorted(places, high[asking], "right")
+            counts = np.maximum(last - first, 0).ravel()
+            total = int(counts.sum())
+            if not total:
+                continue
+            step = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            volunteer = positions[np.repeat(first.ravel(), counts) + step]
+            which = np.repeat(np.repeat(np.arange(len(asking)), rows_max), counts)
+            pair_need = asking[which]
+            near = self._pairs_within_radius(volunteer, need_lat[pair_need], need_lon[pair_need])
+            near &= self.company[volunteer] != need_company[pair_need]
+            found_v.append(volunteer[near])
+            found_n.append(pair_need[near])
+            found_points.append(asked_points[which][near])
+        if not found_v:
+            return nothing, nothing.copy(), nothing.copy()
+        pair, inverse = np.unique(
+            np.concatenate(found_n) * len(self.company) + np.concatenate(found_v),
+            return_inverse=True,
+        )
+        score = np.bincount(inverse, np.concatenate(found_points)).astype(np.int64)
+        pair_need, pair_volunteer = np.divmod(pair, len(self.company))
+        return pair_volunteer, pair_need, score * priority[pair_need]
+
+    def _pairs_within_radius(self, volunteer: Any, lat: Any, lon: Any) -> Any:
+        """Haversine test for parallel arrays of volunteers and need coordinates (radians)."""
+        close = (
+            np.abs(self.lat_rad[volunteer] - lat)
+            <= self.radius_km[volunteer] / (EARTH_RADIUS_KM) + 1e-9
+        )
+        rows = np.flatnonzero(close)
+        v, a, b = volunteer[rows], lat[rows], lon[rows]
+        h = (
+            np.sin((self.lat_rad[v] - a) / 2) ** 2
+            + self.cos_lat[v] * np.cos(a) * np.sin((self.lon_rad[v] - b) / 2) ** 2
+        )
+        distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        close[rows] = distance <= self.radius_km[v]
+        return close

@@ -21,8 +21,9 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
-from matching.candidates import Candidates, NeedView, VolunteerIndex
+from matching.candidates import NeedView, VolunteerIndex
 from matching.geo import haversine_km
+from matching.remote_groups import RemoteGroups
 
 LEVEL_MIN: Final = 1
 LEVEL_MAX: Final = 4
@@ -30,9 +31,15 @@ PRIORITY_MIN: Final = 1
 PRIORITY_MAX: Final = 10
 TIME_LIMIT_SECONDS_DEFAULT: Final = 60.0
 # Column generation: each need's best candidates first, then the best pairs the duals price.
-PAIRS_KEPT_MAX: Final = 4_000_000  # ~100 MB of columns: below it the flow sees every pair.
-COLUMNS_PER_NEED_FIRST: Final = 40
-COLUMNS_PER_NEED_PRICED: Final = 20
+# Below this many eligible pairs one flow over all of them is quicker than pricing rounds.
+PAIRS_KEPT_MAX: Final = 500_000
+COLUMNS_PER_NEED_FIRST: Final = 10
+COLUMNS_PER_NEED_PRICED: Final = 10
+COLUMNS_PER_VOLUNTEER: Final = 2
+KEEP_SLACK_DIVISOR: Final = (
+    4  # Unused columns within value/4 of their duals stay for the next flow.
+)
+COLUMNS_PER_GROUP: Final = 5  # Remote pairs taken per (need, volunteer group) when pricing.
 PRICING_ROUNDS_MAX: Final = 30
 DUAL_RELAXATIONS_MAX: Final = 100_000
 # The greedy baseline streams pairs in value bands of about this many pairs.
@@ -146,6 +153,9 @@ class _Columns:
     def __len__(self) -> int:
         return len(self.volunteer)
 
+    def subset(self, rows: Any) -> _Columns:
+        return _Columns(self.volunteer[rows], self.need[rows], self.value[rows])
+
     def extend(self, volunteer: Any, need: Any, value: Any, needs_count: int) -> int:
         """Add pairs not already present; returns how many were new."""
         before = len(self)
@@ -157,45 +167,13 @@ class _Columns:
         return len(self) - before
 
 
-class _BestPerVolunteer:
-    """Each volunteer's two best needs seen in a pass (by reduced value), so no volunteer is
-    left without a column merely because no need ranked it among its own best."""
-
-    def __init__(self, count: int) -> None:
-        self.reduced = np.zeros((2, count), dtype=np.int64)
-        self.value = np.zeros((2, count), dtype=np.int64)
-        self.need = np.full((2, count), -1, dtype=np.int64)
-
-    def offer(self, found: Candidates, need: int) -> None:
-        p, r, v = found.positions, found.reduced, found.value
-        first = r > self.reduced[0, p]
-        moved = p[first]
-        self.reduced[1, moved] = self.reduced[0, moved]
-        self.value[1, moved] = self.value[0, moved]
-        self.need[1, moved] = self.need[0, moved]
-        self.reduced[0, moved], self.value[0, moved], self.need[0, moved] = r[first], v[first], need
-        second = ~first & (r > self.reduced[1, p])
-        moved = p[second]
-        self.reduced[1, moved], self.value[1, moved], self.need[1, moved] = (
-            r[second],
-            v[second],
-            need,
-        )
-
-    def columns(self) -> tuple[Any, Any, Any]:
-        parts = [(np.flatnonzero(self.need[k] >= 0), k) for k in range(2)]
-        return (
-            np.concatenate([rows for rows, _ in parts]),
-            np.concatenate([self.need[k, rows] for rows, k in parts]),
-            np.concatenate([self.value[k, rows] for rows, k in parts]),
-        )
-
-
 @dataclass(frozen=True, slots=True)
 class _Pricing:
     columns: tuple[Any, Any, Any]  # Pairs worth adding: volunteer, need, value.
-    excess: Any  # Per volunteer: the largest value above its and the need's duals (≥ 0).
-    violations: int  # Eligible pairs priced above the duals.
+    volunteer_excess: Any  # Enumerated pairs: per volunteer, largest value above both duals.
+    need_excess: Any  # Grouped remote pairs: per need, largest value above both duals.
+    remote_volunteer_excess: Any  # The same pairs seen per volunteer.
+    violations: int  # Pairs found priced above the duals.
 
 
 class _Problem:
@@ -241,77 +219,116 @@ class _Problem:
             if v_id in v_index and n_id in n_index:
                 by_need[n_index[n_id]].append(v_index[v_id])
         self.excluded = {j: np.array(sorted(p), dtype=np.int64) for j, p in by_need.items()}
+        self.excluded_keys = np.array(
+            sorted(v * len(needs) + j for j, p in by_need.items() for v in p), dtype=np.int64
+        )
+        self.need_company = np.array(
+            [self.index.company_numbers.get(n.company, -1) for n in needs], dtype=np.int64
+        )
+        self._groups: RemoteGroups | None = None
+        self._local: tuple[Any, Any, Any] | None = None
+
+    @property
+    def groups(self) -> RemoteGroups:
+        """Remote volunteers grouped for pricing without enumeration (built on first use)."""
+        if self._groups is None:
+            self._groups = RemoteGroups(
+                skills=[v.skills for v in self.volunteers],
+                languages=[v.languages for v in self.volunteers],
+                hours=[v.hours for v in self.volunteers],
+                remote=[v.remote for v in self.volunteers],
+                company=self.index.company,
+                needs=self.views,
+                need_company=self.need_company,
+            )
+        return self._groups
+
+    @property
+    def local(self) -> tuple[Any, Any, Any]:
+        """Every eligible pair the groups do not price (distance decides, or the need asks for
+        more skills than groups hold), found once: volunteer, need, value per hour."""
+        if self._local is None:
+            grouped = frozenset(n.position for n in self.groups.grouped_needs)
+            windowed = [view for view in self.views if view.position in grouped or not view.remote]
+            v, n, value = self.index.nearby_pairs(windowed, skip_remote_lists_of=grouped)
+            parts = [(v, n, value)]
+            for view in self.views:
+                if view.position in grouped or not view.remote:
+                    continue
+                found = self.index.candidates(view)  # Many skills: enumerated, remote too.
+                if found is not None:
+                    positions = found.positions
+                    parts.append((positions, np.full(len(positions), view.position), found.value))
+            v, n, value = (np.concatenate([p[i] for p in parts]) for i in range(3))
+            if len(self.excluded_keys):
+                keep = ~np.isin(v * len(self.needs) + n, self.excluded_keys)
+                v, n, value = v[keep], n[keep], value[keep]
+            self._local = (v, n, value)
+        return self._local
+
+    def first_columns(self) -> tuple[tuple[Any, Any, Any], bool]:
+        """Every eligible pair while they surely fit in PAIRS_KEPT_MAX (then the columns are
+        complete); otherwise each need's best COLUMNS_PER_NEED_FIRST."""
+        if self.groups.pairs_at_most() + len(self.local[0]) > PAIRS_KEPT_MAX:
+            return self.price(None, COLUMNS_PER_NEED_FIRST).columns, False
+        remote = self.groups.price(None, None, None)
+        keep = ~np.isin(remote.volunteer * len(self.needs) + remote.need, self.excluded_keys)
+        v = np.concatenate([self.local[0], remote.volunteer[keep]])
+        n = np.concatenate([self.local[1], remote.need[keep]])
+        value = np.concatenate([self.local[2], remote.value[keep]])
+        _, first = np.unique(v * len(self.needs) + n, return_index=True)
+        return (v[first], n[first], value[first]), True
 
     def price(self, duals: tuple[Any, Any] | None, per_need: int) -> _Pricing:
-        """One pass over every need's eligible pairs worth more than the duals: the best
-        `per_need` of each need, and each volunteer's best two, returned as new columns."""
+        """The pairs worth more than the duals (all pairs when there are none yet): remote pairs
+        of grouped needs through the groups, the others from the pairs found once; each need's
+        best `per_need` and each volunteer's best two become columns."""
         u, w = duals if duals is not None else (None, None)
-        best = _BestPerVolunteer(len(self.volunteers))
-        kept: list[tuple[Any, Any, Any]] = []
-        violations = 0
-        for view in self.views:
-            j = view.position
-            found = self.index.candidates(
-                view,
-                volunteer_duals=u,
-                need_dual=0 if w is None else int(w[j]),
-                excluded=self.excluded.get(j),
-            )
-            if found is None:
-                continue
-            violations += len(found.positions)
-            best.offer(found, j)
-            rows = np.arange(len(found.positions))
-            if len(rows) > per_need:
-                rows = np.sort(np.argpartition(-found.reduced, per_need - 1)[:per_need])
-            kept.append((found.positions[rows], np.full(len(rows), j), found.value[rows]))
-        extra_v, extra_n, extra_value = best.columns()
+        local_v, local_n, local_value = self.local
+        reduced = local_value.copy()
+        if u is not None and w is not None:
+            reduced -= u[local_v] + w[local_n]
+        above = reduced > 0
+        volunteer_excess = np.zeros(len(self.volunteers), dtype=np.int64)
+        np.maximum.at(volunteer_excess, local_v[above], reduced[above])
+        parts = [(local_v[above], local_n[above], local_value[above])]
+        remote = self.groups.price(u, w, COLUMNS_PER_GROUP)
+        keep = ~np.isin(remote.volunteer * len(self.needs) + remote.need, self.excluded_keys)
+        parts.append((remote.volunteer[keep], remote.need[keep], remote.value[keep]))
+        # A volunteer sits in several groups a need values: one row per remote pair. Remote
+        # and distance-bound pairs never overlap.
+        remote_v, remote_n, remote_value = parts[1]
+        _, first = np.unique(remote_v * len(self.needs) + remote_n, return_index=True)
+        parts[1] = (remote_v[first], remote_n[first], remote_value[first])
+        violations = int(above.sum() + len(first))
+        volunteer, need, value = (np.concatenate([p[i] for p in parts]) for i in range(3))
+        # Each need's best `per_need` and each volunteer's best two, by value above the duals.
+        reduced = value.copy()
+        if u is not None and w is not None:
+            reduced -= u[volunteer] + w[need]
+        chosen = _best_per(need, reduced, per_need)
+        chosen |= _best_per(volunteer, reduced, COLUMNS_PER_VOLUNTEER)
         return _Pricing(
-            (
-                np.concatenate([k[0] for k in kept] + [extra_v]),
-                np.concatenate([k[1] for k in kept] + [extra_n]),
-                np.concatenate([k[2] for k in kept] + [extra_value]),
-            ),
-            best.reduced[0],
+            (volunteer[chosen], need[chosen], value[chosen]),
+            volunteer_excess,
+            remote.need_excess,
+            remote.volunteer_excess,
             violations,
         )
 
-    def first_columns(self) -> tuple[tuple[Any, Any, Any], bool]:
-        """Every eligible pair while they fit in PAIRS_KEPT_MAX (then the columns are complete);
-        past that, each need's COLUMNS_PER_NEED_FIRST best only."""
-        kept: list[tuple[Any, Any, Any]] = []
-        total, complete = 0, True
-        for view in self.views:
-            j = view.position
-            found = self.index.candidates(
-                view,
-                excluded=self.excluded.get(j),
-                best=None if complete else COLUMNS_PER_NEED_FIRST,
-            )
-            if found is None:
-                continue
-            kept.append((found.positions, np.full(len(found.positions), j), found.value))
-            total += len(found.positions)
-            if complete and total > PAIRS_KEPT_MAX:
-                complete = False
-                kept = [_best_rows(part, COLUMNS_PER_NEED_FIRST) for part in kept]
-        nothing = np.zeros(0, dtype=np.int64)
-        return (
-            (
-                np.concatenate([k[0] for k in kept] + [nothing]),
-                np.concatenate([k[1] for k in kept] + [nothing]),
-                np.concatenate([k[2] for k in kept] + [nothing]),
-            ),
-            complete,
-        )
 
-
-def _best_rows(part: tuple[Any, Any, Any], count: int) -> tuple[Any, Any, Any]:
-    positions, needs, values = part
-    if len(positions) <= count:
-        return part
-    rows = np.sort(np.argsort(-values, kind="stable")[:count])
-    return positions[rows], needs[rows], values[rows]
+def _best_per(group: Any, reduced: Any, count: int) -> Any:
+    """Mask of the `count` rows with the largest `reduced` in each `group` (ties: first row)."""
+    if not len(group):
+        return np.zeros(0, dtype=bool)
+    # One integer key, one stable sort: group first, then the largest reduced value.
+    order = np.argsort(group * (1 << 32) + ((1 << 31) - reduced), kind="stable")
+    sorted_group = group[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    mask = np.zeros(len(group), dtype=bool)
+    mask[order[rank < count]] = True
+    return mask
 
 
 def _flow(problem: _Problem, columns: _Columns) -> tuple[Any, int]:
@@ -478,6 +495,7 @@ def solve(
     if not len(columns):
         return MatchSolution("empty", 0, 0, (), {"pairs": 0.0})
     rounds, flow_seconds, pricing_seconds = 0, 0.0, time.perf_counter() - started
+    bound = np.iinfo(np.int64).max
     while True:
         rounds += 1
         tick = time.perf_counter()
@@ -492,15 +510,28 @@ def solve(
         tick = time.perf_counter()
         priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED)
         pricing_seconds += time.perf_counter() - tick
-        bound = int((problem.supply * (u + priced.excess)).sum() + (problem.demand * w).sum())
+        # Every round's duals give valid bounds, raising either side's duals to cover the
+        # remote pairs priced above them: keep the lowest.
+        local_part = int((problem.supply * (u + priced.volunteer_excess)).sum())
+        need_side = local_part + int((problem.demand * (w + priced.need_excess)).sum())
+        excess_v = np.maximum(priced.volunteer_excess, priced.remote_volunteer_excess)
+        volunteer_side = int((problem.supply * (u + excess_v)).sum() + (problem.demand * w).sum())
+        bound = min(bound, need_side, volunteer_side)
         if bound < objective:
             raise SolverFault("dual bound below a feasible objective")
         out_of_time = time.perf_counter() - started > params.time_limit_s
         gap = (bound - objective) / max(1, objective)
         if priced.violations == 0 or gap <= params.relative_gap_limit or out_of_time:
             break
-        if rounds >= PRICING_ROUNDS_MAX or not columns.extend(*priced.columns, len(needs)):
+        # Columns the duals price well below zero and the flow leaves unused make the next
+        # flow slower for nothing; pricing brings them back if they become worth it.
+        if rounds >= PRICING_ROUNDS_MAX:
             break
+        reduced = columns.value - u[columns.volunteer] - w[columns.need]
+        trimmed = columns.subset((hours > 0) | (reduced >= -(columns.value // KEEP_SLACK_DIVISOR)))
+        if not trimmed.extend(*priced.columns, len(needs)):
+            break
+        columns = trimmed
     status = "optimal" if bound == objective else "feasible"
     if params.has_side_constraints and not _side_ok(columns, hours, params):
         remaining = max(1.0, params.time_limit_s - (time.perf_counter() - started))

@@ -14,7 +14,7 @@ import pytest
 from matching import skill_match
 from matching.files import ProblemError, read_problem, write_solution
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, greedy, solve
-from tests.unit.matching.checker import brute_force, check, lp_optimum
+from tests.unit.matching.checker import brute_force, check, lp_optimum, value_per_hour
 
 PARIS = (48.8566, 2.3522)
 LYON = (45.764, 4.8357)
@@ -342,3 +342,41 @@ def test_side_constraints_on_pruned_columns_stay_valid(
     assert check(volunteers, needs, params, solution.assignments) == solution.objective
     assert solution.objective <= solution.bound
     assert solution.bound <= optimum + 1e-6  # Never above the relaxation over every pair.
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Poles, the antimeridian and large radii: the latitude rows and longitude windows of the
+    index never drop a pair the haversine accepts (compared with the checker over all pairs)."""
+    rng = random.Random(seed)
+    centre = rng.choice([(89.5, 0.0), (-89.0, 120.0), (10.0, 179.9), (0.0, -179.8), (48.0, 2.0)])
+
+    def near() -> tuple[float, float]:
+        lat = max(-90.0, min(90.0, centre[0] + rng.uniform(-3, 3)))
+        lon = (centre[1] + rng.uniform(-6, 6) + 180) % 360 - 180
+        return lat, lon
+
+    volunteers = [
+        volunteer(
+            f"v{i}",
+            f"c{i % 7}",
+            {"seo": rng.randint(1, 4)},
+            rng.randint(1, 5),
+            remote=False,
+            at=near(),
+            radius_km=rng.choice([5, 50, 150, 400]),
+        )
+        for i in range(80)
+    ]
+    needs = [
+        need(f"n{j}", f"c{j % 5}", [("seo", 1, 1)], 5, remote=rng.random() < 0.5, at=near())
+        for j in range(15)
+    ]
+    expected = {(v.id, n.id) for v in volunteers for n in needs if value_per_hour(v, n) is not None}
+    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
+    problem = skill_match._Problem(volunteers, needs, frozenset())
+    local_v, local_n, _ = problem.local
+    found = {(volunteers[v].id, needs[n].id) for v, n in zip(local_v, local_n, strict=True)}
+    assert found == expected
