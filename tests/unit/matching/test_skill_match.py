@@ -213,6 +213,18 @@ PROBLEM = {
         (lambda p: p["needs"][0].update(skills=[]), "needs[0]", "skills"),
         (lambda p: p["needs"][0].update(lat=123.0), "needs[0]", "lat"),
         (lambda p: p["needs"][0].update(priority=11), "needs[0]", "priority"),
+        (
+            lambda p: p["needs"][0]["skills"][0].update(weight=101),
+            "needs[0]",
+            "skills[0].weight",
+        ),
+        (
+            lambda p: p["needs"][0].update(skills=p["needs"][0]["skills"] * 21),
+            "needs[0]",
+            "skills",
+        ),
+        (lambda p: p["params"].update(relative_gap_limit=1.5), "params", "relative_gap_limit"),
+        (lambda p: p["params"].update(seed="zero"), "params", "seed"),
     ],
 )
 def test_bad_problem_files_name_the_record_and_field(
