@@ -11,7 +11,7 @@ import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from timebank.config import Settings, SettingsError, get_settings
 from timebank.db.engine import DatabaseUnavailable, close_database, open_database
@@ -34,6 +34,11 @@ def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.Argument
     solve.add_argument("-o", "--output", required=True, help="SOLUTION.json")
     match_commands.add_parser("run", help="apparier les besoins ouverts / match open needs")
 
+    rotation = subparsers.add_parser("rotation", help="CDO mutualisé / shared-CDO rotations")
+    rotation_commands = rotation.add_subparsers(dest="rotation_command", required=True)
+    plan = rotation_commands.add_parser("solve", help="planifier un fichier / plan a problem file")
+    plan.add_argument("problem", help="PROBLEM.json")
+    plan.add_argument("-o", "--output", required=True, help="PLAN.json")
     ledger = subparsers.add_parser("ledger", help="grand livre / ledger")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
     ledger_commands.add_parser(
@@ -108,41 +113,83 @@ def print_logins(logins: tuple[DemoLogin, ...]) -> None:
         print(f"  - {login.role}: {login.email} / {login.password}")
 
 
-def solve_match_file(problem_path: str, output_path: str) -> int:
-    """`timebank match solve`: no database, only the files and the shipped taxonomy."""
+class _FileProblem(Exception):
+    """A problem file that cannot be read: the message for the operator."""
+
+
+def _read_problem_file(problem_path: str) -> Any:
     import json
     from pathlib import Path
 
+    try:
+        return json.loads(Path(problem_path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _FileProblem(f"lecture impossible / cannot read {problem_path}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise _FileProblem(
+            f"JSON mal formé / malformed JSON ({problem_path}, line {exc.lineno}, "
+            f"column {exc.colno}): {exc.msg}"
+        ) from exc
+
+
+def _write_result_file(output_path: str, document: dict[str, Any]) -> None:
+    import json
+    from pathlib import Path
+
+    Path(output_path).write_text(
+        # Compact: the C encoder is ~10× faster than the indenting one on large solutions.
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        encoding="utf-8",
+    )
+
+
+def solve_match_file(problem_path: str, output_path: str) -> int:
+    """`timebank match solve`: no database, only the files and the shipped taxonomy."""
     from matching.files import ProblemError, read_problem, write_solution
     from matching.skill_match import solve
     from timebank.skills.model import load_taxonomy
 
     try:
-        data = json.loads(Path(problem_path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        return fail(f"lecture impossible / cannot read {problem_path}: {exc}", EXIT_FAILURE)
-    except json.JSONDecodeError as exc:
-        return fail(
-            f"JSON mal formé / malformed JSON ({problem_path}, line {exc.lineno}, "
-            f"column {exc.colno}): {exc.msg}",
-            EXIT_FAILURE,
-        )
-    known = frozenset(skill.code for skill in load_taxonomy().skills)
-    try:
+        data = _read_problem_file(problem_path)
+        known = frozenset(skill.code for skill in load_taxonomy().skills)
         volunteers, needs, params = read_problem(data, known_skills=known)
+    except _FileProblem as exc:
+        return fail(str(exc), EXIT_FAILURE)
     except ProblemError as exc:
         return fail(
             f"{exc.record} · {exc.field}: {exc.message_fr} / {exc.message_en}", EXIT_FAILURE
         )
     solution = solve(volunteers, needs, params)
-    Path(output_path).write_text(
-        # Compact: the C encoder is ~10× faster than the indenting one on large solutions.
-        json.dumps(write_solution(solution), ensure_ascii=False, separators=(",", ":")),
-        encoding="utf-8",
-    )
+    _write_result_file(output_path, write_solution(solution))
     print(
         f"{solution.status}: objectif {solution.objective}, borne {solution.bound}, "
         f"{len(solution.assignments)} affectations → {output_path}"
+    )
+    return EXIT_OK
+
+
+def solve_rotation_file(problem_path: str, output_path: str) -> int:
+    """`timebank rotation solve`: no database; French public holidays from the calendar."""
+    from matching.cdo_rotation import solve
+    from matching.files import ProblemError
+    from matching.rotation_files import read_rotation_problem, write_plan
+    from timebank.geography import public_holidays
+
+    try:
+        data = _read_problem_file(problem_path)
+        problem, params = read_rotation_problem(data, holidays_of=public_holidays)
+    except _FileProblem as exc:
+        return fail(str(exc), EXIT_FAILURE)
+    except ProblemError as exc:
+        return fail(
+            f"{exc.record} · {exc.field}: {exc.message_fr} / {exc.message_en}", EXIT_FAILURE
+        )
+    plan = solve(problem, params)
+    _write_result_file(output_path, write_plan(plan))
+    short = sum(1 for m in plan.members if m.shortfall > 0)
+    print(
+        f"{plan.status}: objectif {plan.objective}, borne {plan.bound}, "
+        f"{len(plan.slots)} créneaux, {short} membre(s) en manque → {output_path}"
     )
     return EXIT_OK
 
@@ -151,6 +198,8 @@ def run_domain_command(args: argparse.Namespace) -> int:
     """Run `db`, `demo`, `users`, `ledger`, `match`; setup problems exit with code 2."""
     if args.command == "match" and args.match_command == "solve":
         return solve_match_file(args.problem, args.output)
+    if args.command == "rotation" and args.rotation_command == "solve":
+        return solve_rotation_file(args.problem, args.output)
     try:
         settings = load_settings()
         return asyncio.run(with_database(settings, lambda: _dispatch(args)))

@@ -6,6 +6,7 @@ so that needs can be filtered and matched by place.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final
 
 from matching.geo import haversine_km
@@ -93,3 +94,12 @@ def region_of(departement: str) -> str:
 def distance_km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
     """Great-circle (haversine) distance with an Earth radius of 6 371 km."""
     return haversine_km(lat_a, lon_a, lat_b, lon_b)
+
+
+def public_holidays(year: int, alsace_moselle: bool) -> frozenset[date]:
+    """French public holidays of a year (the maintained `holidays` calendar); in Alsace-Moselle
+    also Good Friday and 26 December."""
+    import holidays
+
+    calendar = holidays.country_holidays("FR", years=year, subdiv="57" if alsace_moselle else None)
+    return frozenset(calendar.keys())

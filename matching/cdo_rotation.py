@@ -1,0 +1,523 @@
+"""Shared-CDO rotations: which member each CDO serves in each slot of a period, with CP-SAT.
+
+Slots are whole days or half-days on working days (no weekend, no public holiday of the member's
+place: the caller gives each member its holidays, so this module needs no calendar library).
+Hard: one member per CDO per slot and one CDO per member per slot, both sides' unavailability,
+each CDO's weekly maximum, at most the days each member asked for, and with half-days a CDO's
+morning and afternoon at members within the travel limit. The objective serves as many units
+as possible first, then (weighted, the weights are parameters) fairness to the worst-served
+member, preferred weekdays, the same CDO for a member, regularity over the weeks and stability
+against a previous plan. A greedy plan is the hint; every answer is checked again here.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Final
+
+from ortools.sat.python import cp_model
+
+from matching.geo import haversine_km
+
+PERIOD_DAYS_MAX: Final = 366
+SERVED_UNIT_WEIGHT: Final = 1_000_000  # One more unit served outweighs every soft term.
+RATIO_SCALE: Final = 1000  # Satisfaction in per mille.
+HALVES: Final = ("am", "pm")
+
+
+class RotationFault(RuntimeError):
+    """CP-SAT returned a plan our own checks refute (a bug outside this module)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cdo:
+    id: str
+    unavailable: frozenset[date]
+    max_days_per_week: float
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    days: float  # Requested over the period; half-days count 0.5.
+    preferred_weekdays: frozenset[int]  # 0 = Monday.
+    unavailable: frozenset[date]
+    lat: float
+    lon: float
+    holidays: frozenset[date]  # Public holidays where the member is (Alsace-Moselle included).
+    same_cdo_as_before: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    cdo: str
+    member: str
+    date: date
+    half: str | None  # "am", "pm", or None for a whole day.
+
+
+@dataclass(frozen=True, slots=True)
+class RotationProblem:
+    start: date
+    end: date
+    half_days: bool
+    cdos: tuple[Cdo, ...]
+    members: tuple[Member, ...]
+    previous_plan: tuple[Slot, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RotationParams:
+    travel_km_max: float = 50.0
+    time_limit_s: float = 60.0
+    seed: int = 0
+    weight_fairness: int = 100
+    weight_preferred_weekdays: int = 4
+    weight_continuity: int = 20
+    weight_regularity: int = 2
+    weight_stability: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class MemberOutcome:
+    id: str
+    requested: float
+    served: float
+    shortfall: float
+    off_preferred_days: float  # Days served outside the preferred weekdays.
+    cdos: int  # Distinct CDOs serving the member.
+    previous_slots_moved: int
+    uneven_weeks: int  # Weeks more than one slot away from an even spread.
+
+
+@dataclass(frozen=True, slots=True)
+class RotationPlan:
+    status: str  # optimal, feasible, infeasible, empty
+    objective: int
+    bound: int
+    slots: tuple[Slot, ...]
+    members: tuple[MemberOutcome, ...]
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+def working_slots(problem: RotationProblem) -> list[tuple[date, str | None]]:
+    """Every (date, half) from start to end on Monday–Friday, in order."""
+    halves: tuple[str | None, ...] = HALVES if problem.half_days else (None,)
+    found: list[tuple[date, str | None]] = []
+    day = problem.start
+    while day <= problem.end:
+        if day.weekday() < 5:
+            found.extend((day, half) for half in halves)
+        day += timedelta(days=1)
+    return found
+
+
+def units_per_day(problem: RotationProblem) -> int:
+    return 2 if problem.half_days else 1
+
+
+def requested_units(problem: RotationProblem, member: Member) -> int:
+    return round(member.days * units_per_day(problem))
+
+
+def member_can(member: Member, day: date) -> bool:
+    return day not in member.unavailable and day not in member.holidays
+
+
+def cdo_can(cdo: Cdo, day: date) -> bool:
+    return day not in cdo.unavailable
+
+
+def week_of(day: date) -> tuple[int, int]:
+    iso = day.isocalendar()
+    return iso.year, iso.week
+
+
+def solve(problem: RotationProblem, params: RotationParams) -> RotationPlan:
+    """The best plan found within the time limit, with CP-SAT's bound; deterministic for a
+    fixed seed (one worker)."""
+    started = time.perf_counter()
+    slots = working_slots(problem)
+    unit = units_per_day(problem)
+    wanted = {m.id: requested_units(problem, m) for m in problem.members}
+    if not problem.cdos or not any(wanted.values()) or not slots:
+        return RotationPlan("empty", 0, 0, (), _outcomes(problem, ()), {})
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for c, cdo in enumerate(problem.cdos):
+        for m, member in enumerate(problem.members):
+            if not wanted[member.id]:
+                continue
+            for s, (day, _) in enumerate(slots):
+                if cdo_can(cdo, day) and member_can(member, day):
+                    x[c, m, s] = model.new_bool_var(f"x{c}_{m}_{s}")
+    by_cdo_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_member_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    by_cdo_week: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
+    by_member: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    by_member_week: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
+    by_cdo_member: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (c, m, s), var in x.items():
+        by_cdo_slot[c, s].append(var)
+        by_member_slot[m, s].append(var)
+        by_cdo_week[c, week_of(slots[s][0])].append(var)
+        by_member[m].append(var)
+        by_member_week[m, week_of(slots[s][0])].append(var)
+        by_cdo_member[c, m].append(var)
+    for group in (*by_cdo_slot.values(), *by_member_slot.values()):
+        if len(group) > 1:
+            model.add_at_most_one(group)
+    for (c, _), group in by_cdo_week.items():
+        limit = math.floor(problem.cdos[c].max_days_per_week * unit + 1e-9)
+        if len(group) > limit:
+            model.add(sum(group) <= limit)
+    served = {}
+    for m, member in enumerate(problem.members):
+        if not wanted[member.id]:
+            continue
+        served[m] = model.new_int_var(0, wanted[member.id], f"served{m}")
+        model.add(served[m] == sum(by_member[m]))
+    if problem.half_days:
+        _travel_limit(model, problem, params, slots, x)
+    objective = [SERVED_UNIT_WEIGHT * var for var in served.values()]
+    # Fairness: the worst-served member's satisfaction, in per mille.
+    worst = model.new_int_var(0, RATIO_SCALE, "worst")
+    for m, var in served.items():
+        model.add(worst * wanted[problem.members[m].id] <= RATIO_SCALE * var)
+    objective.append(params.weight_fairness * worst)
+    for (_, m, s), var in x.items():
+        if slots[s][0].weekday() in problem.members[m].preferred_weekdays:
+            objective.append(params.weight_preferred_weekdays * var)
+    previous_cdos = _previous_cdos(problem)
+    for (c, m), group in by_cdo_member.items():
+        uses = model.new_bool_var(f"uses{c}_{m}")
+        for var in group:
+            model.add_implication(var, uses)
+        objective.append(-params.weight_continuity * uses)
+        member = problem.members[m]
+        if member.same_cdo_as_before and problem.cdos[c].id in previous_cdos[member.id]:
+            objective.append(params.weight_continuity * uses)
+    objective.extend(
+        -params.weight_regularity * dev
+        for dev in _regularity(model, problem, slots, by_member_week, wanted)
+    )
+    kept = _previous_keys(problem, slots)
+    for (c, m, s), var in x.items():
+        if (c, m, s) in kept:
+            objective.append(params.weight_stability * var)
+    model.maximize(sum(objective))
+    hint = _greedy(problem, params, slots, set(x))
+    for key, var in x.items():
+        model.add_hint(var, 1 if key in hint else 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = params.seed
+    # The limit is deterministic time, so that the same input gives the same plan whatever the
+    # machine's load; the wall clock only guards against a runaway (twice the limit, plus 5 s).
+    solver.parameters.max_deterministic_time = params.time_limit_s
+    solver.parameters.max_time_in_seconds = 2 * params.time_limit_s + 5
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        chosen = {key for key, var in x.items() if solver.value(var)}
+        claimed = "optimal" if status == cp_model.OPTIMAL else "feasible"
+    else:
+        chosen, claimed = hint, "feasible"  # Nothing better within the time limit.
+    plan = tuple(
+        sorted(
+            (
+                Slot(problem.cdos[c].id, problem.members[m].id, slots[s][0], slots[s][1])
+                for c, m, s in chosen
+            ),
+            key=lambda slot: (slot.date, HALVES.index(slot.half) if slot.half else 0, slot.cdo),
+        )
+    )
+    problems = check_plan(problem, params, plan)
+    if problems:
+        raise RotationFault("; ".join(problems[:5]))
+    value = plan_objective(problem, params, plan)
+    if claimed == "optimal" and value != round(solver.objective_value):
+        raise RotationFault(f"objective {solver.objective_value} but the plan is worth {value}")
+    bound = solver.best_objective_bound
+    if not math.isfinite(bound) or status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = _trivial_bound(problem, params)
+    return RotationPlan(
+        claimed,
+        value,
+        max(round(bound), value),
+        plan,
+        _outcomes(problem, plan),
+        {"seconds": time.perf_counter() - started, "variables": float(len(x))},
+    )
+
+
+def _trivial_bound(problem: RotationProblem, params: RotationParams) -> int:
+    """Every unit served, full fairness, every unit on a preferred day and every previous slot
+    kept: no plan is worth more."""
+    units = sum(requested_units(problem, m) for m in problem.members)
+    return (
+        SERVED_UNIT_WEIGHT * units
+        + params.weight_fairness * RATIO_SCALE
+        + params.weight_preferred_weekdays * units
+        + params.weight_stability * len(problem.previous_plan)
+        + params.weight_continuity * len(problem.cdos) * len(problem.members)
+    )
+
+
+def _travel_limit(
+    model: cp_model.CpModel,
+    problem: RotationProblem,
+    params: RotationParams,
+    slots: list[tuple[date, str | None]],
+    x: dict[tuple[int, int, int], cp_model.IntVar],
+) -> None:
+    """Afternoon at m2 forbids a morning, the same day, at a member beyond the travel limit."""
+    far = {
+        (a, b)
+        for a, ma in enumerate(problem.members)
+        for b, mb in enumerate(problem.members)
+        if haversine_km(ma.lat, ma.lon, mb.lat, mb.lon) > params.travel_km_max
+    }
+    index = {(slots[s][0], slots[s][1]): s for s in range(len(slots))}
+    for c in range(len(problem.cdos)):
+        for s, (day, half) in enumerate(slots):
+            if half != "pm":
+                continue
+            morning = index[day, "am"]
+            for b in range(len(problem.members)):
+                afternoon = x.get((c, b, s))
+                if afternoon is None:
+                    continue
+                away = [
+                    var
+                    for a in range(len(problem.members))
+                    if (a, b) in far and (var := x.get((c, a, morning))) is not None
+                ]
+                if away:
+                    model.add(afternoon + sum(away) <= 1)
+
+
+def _regularity(
+    model: cp_model.CpModel,
+    problem: RotationProblem,
+    slots: list[tuple[date, str | None]],
+    by_member_week: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]],
+    wanted: dict[str, int],
+) -> list[cp_model.IntVar]:
+    """|units in week × weeks − requested| per member and week (an even spread scores 0)."""
+    weeks = sorted({week_of(day) for day, _ in slots})
+    deviations = []
+    for m, member in enumerate(problem.members):
+        if not wanted[member.id]:
+            continue
+        for week in weeks:
+            units = sum(by_member_week.get((m, week), []))
+            gap = len(weeks) * units - wanted[member.id]
+            dev = model.new_int_var(0, len(weeks) * len(slots) + wanted[member.id], "dev")
+            model.add(dev >= gap)
+            model.add(dev >= -gap)
+            deviations.append(dev)
+    return deviations
+
+
+def _previous_cdos(problem: RotationProblem) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for slot in problem.previous_plan:
+        found[slot.member].add(slot.cdo)
+    return found
+
+
+def _previous_keys(
+    problem: RotationProblem, slots: list[tuple[date, str | None]]
+) -> set[tuple[int, int, int]]:
+    c_index = {c.id: i for i, c in enumerate(problem.cdos)}
+    m_index = {m.id: i for i, m in enumerate(problem.members)}
+    s_index = {key: i for i, key in enumerate(slots)}
+    return {
+        (c_index[p.cdo], m_index[p.member], s_index[(p.date, p.half)])
+        for p in problem.previous_plan
+        if p.cdo in c_index and p.member in m_index and (p.date, p.half) in s_index
+    }
+
+
+def _greedy(
+    problem: RotationProblem,
+    params: RotationParams,
+    slots: list[tuple[date, str | None]],
+    allowed: set[tuple[int, int, int]],
+) -> set[tuple[int, int, int]]:
+    """A feasible plan to start from: previous slots first, then members by request, each slot
+    on a preferred weekday and with the member's CDO where possible."""
+    unit = units_per_day(problem)
+    left = {m: requested_units(problem, member) for m, member in enumerate(problem.members)}
+    busy_cdo: set[tuple[int, int]] = set()
+    busy_member: set[tuple[int, int]] = set()
+    week_load: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+    where: dict[tuple[int, date, str | None], int] = {}
+    chosen: set[tuple[int, int, int]] = set()
+
+    def fits(c: int, m: int, s: int) -> bool:
+        day, half = slots[s]
+        if (c, m, s) not in allowed or (c, s) in busy_cdo or (m, s) in busy_member:
+            return False
+        limit = math.floor(problem.cdos[c].max_days_per_week * unit + 1e-9)
+        if week_load[c, week_of(day)] >= limit or left[m] <= 0:
+            return False
+        if half is not None:
+            other = where.get((c, day, "pm" if half == "am" else "am"))
+            if other is not None:
+                a, b = problem.members[m], problem.members[other]
+                if haversine_km(a.lat, a.lon, b.lat, b.lon) > params.travel_km_max:
+                    return False
+        return True
+
+    def take(c: int, m: int, s: int) -> None:
+        day, half = slots[s]
+        chosen.add((c, m, s))
+        busy_cdo.add((c, s))
+        busy_member.add((m, s))
+        week_load[c, week_of(day)] += 1
+        where[c, day, half] = m
+        left[m] -= 1
+
+    for key in sorted(_previous_keys(problem, slots)):
+        if fits(*key):
+            take(*key)
+    order = sorted(range(len(problem.members)), key=lambda m: (-left[m], problem.members[m].id))
+    for m in order:
+        member = problem.members[m]
+        ranked = sorted(
+            range(len(slots)),
+            key=lambda s: (slots[s][0].weekday() not in member.preferred_weekdays, s),
+        )
+        cdos_used = [c for c, mm, _ in chosen if mm == m]
+        cdo_order = sorted(range(len(problem.cdos)), key=lambda c: (c not in cdos_used, c))
+        for s in ranked:
+            if left[m] <= 0:
+                break
+            for c in cdo_order:
+                if fits(c, m, s):
+                    take(c, m, s)
+                    cdos_used.append(c)
+                    break
+    return chosen
+
+
+def check_plan(
+    problem: RotationProblem, params: RotationParams, plan: tuple[Slot, ...]
+) -> list[str]:
+    """Every hard rule the plan breaks (empty when it is valid)."""
+    cdos = {c.id: c for c in problem.cdos}
+    members = {m.id: m for m in problem.members}
+    unit = units_per_day(problem)
+    problems: list[str] = []
+    seen_cdo: set[tuple[str, date, str | None]] = set()
+    seen_member: set[tuple[str, date, str | None]] = set()
+    week_load: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    served: dict[str, int] = defaultdict(int)
+    place: dict[tuple[str, date, str | None], str] = {}
+    for slot in plan:
+        cdo, member = cdos.get(slot.cdo), members.get(slot.member)
+        if cdo is None or member is None:
+            problems.append(f"unknown CDO or member in {slot}")
+            continue
+        if not problem.start <= slot.date <= problem.end or slot.date.weekday() >= 5:
+            problems.append(f"{slot.date} is outside the period's working days")
+        if not cdo_can(cdo, slot.date) or not member_can(member, slot.date):
+            problems.append(f"{slot} on an unavailable day or public holiday")
+        if (slot.half is None) == problem.half_days:
+            problems.append(f"{slot} has the wrong slot kind")
+        for seen, key in ((seen_cdo, slot.cdo), (seen_member, slot.member)):
+            if (key, slot.date, slot.half) in seen:
+                problems.append(f"{key} twice in slot {slot.date} {slot.half}")
+            seen.add((key, slot.date, slot.half))
+        week_load[slot.cdo, week_of(slot.date)] += 1
+        served[slot.member] += 1
+        place[slot.cdo, slot.date, slot.half] = slot.member
+    for (cdo_id, week), load in week_load.items():
+        if load > math.floor(cdos[cdo_id].max_days_per_week * unit + 1e-9):
+            problems.append(f"{cdo_id} over its weekly maximum in week {week}")
+    for member_id, units in served.items():
+        if units > requested_units(problem, members[member_id]):
+            problems.append(f"{member_id} served more than requested")
+    for (cdo_id, day, half), member_id in place.items():
+        if half == "am" and (other := place.get((cdo_id, day, "pm"))) is not None:
+            a, b = members[member_id], members[other]
+            if haversine_km(a.lat, a.lon, b.lat, b.lon) > params.travel_km_max:
+                problems.append(f"{cdo_id} travels too far on {day}")
+    return problems
+
+
+def plan_objective(problem: RotationProblem, params: RotationParams, plan: tuple[Slot, ...]) -> int:
+    """The objective of a plan, recomputed from the plan alone (not from the solver)."""
+    slots = working_slots(problem)
+    weeks = sorted({week_of(day) for day, _ in slots})
+    wanted = {m.id: requested_units(problem, m) for m in problem.members}
+    members = {m.id: m for m in problem.members}
+    served: dict[str, int] = defaultdict(int)
+    per_week: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    pairs: set[tuple[str, str]] = set()
+    total = 0
+    previous = {(p.cdo, p.member, p.date, p.half) for p in problem.previous_plan}
+    previous_cdos = _previous_cdos(problem)
+    for slot in plan:
+        served[slot.member] += 1
+        per_week[slot.member, week_of(slot.date)] += 1
+        pairs.add((slot.cdo, slot.member))
+        if slot.date.weekday() in members[slot.member].preferred_weekdays:
+            total += params.weight_preferred_weekdays
+        if (slot.cdo, slot.member, slot.date, slot.half) in previous:
+            total += params.weight_stability
+    total += SERVED_UNIT_WEIGHT * sum(served.values())
+    asking = [m for m in problem.members if wanted[m.id]]
+    if asking:
+        total += params.weight_fairness * min(
+            RATIO_SCALE * served[m.id] // wanted[m.id] for m in asking
+        )
+    for cdo_id, member_id in pairs:
+        total -= params.weight_continuity
+        if members[member_id].same_cdo_as_before and cdo_id in previous_cdos[member_id]:
+            total += params.weight_continuity
+    for m in asking:
+        for week in weeks:
+            total -= params.weight_regularity * abs(
+                len(weeks) * per_week[m.id, week] - wanted[m.id]
+            )
+    return total
+
+
+def _outcomes(problem: RotationProblem, plan: tuple[Slot, ...]) -> tuple[MemberOutcome, ...]:
+    unit = units_per_day(problem)
+    weeks = sorted({week_of(day) for day, _ in working_slots(problem)})
+    previous: dict[str, set[tuple[str, date, str | None]]] = defaultdict(set)
+    for p in problem.previous_plan:
+        previous[p.member].add((p.cdo, p.date, p.half))
+    result = []
+    for member in problem.members:
+        mine = [slot for slot in plan if slot.member == member.id]
+        wanted = requested_units(problem, member)
+        per_week: dict[tuple[int, int], int] = defaultdict(int)
+        for slot in mine:
+            per_week[week_of(slot.date)] += 1
+        even = wanted / max(1, len(weeks))
+        kept = {(s.cdo, s.date, s.half) for s in mine}
+        result.append(
+            MemberOutcome(
+                member.id,
+                wanted / unit,
+                len(mine) / unit,
+                (wanted - len(mine)) / unit,
+                sum(1 for s in mine if s.date.weekday() not in member.preferred_weekdays) / unit
+                if member.preferred_weekdays
+                else 0.0,
+                len({s.cdo for s in mine}),
+                len(previous[member.id] - kept),
+                sum(1 for week in weeks if abs(per_week[week] - even) > 1),
+            )
+        )
+    return tuple(result)
