@@ -24,6 +24,10 @@ from ortools.sat.python import cp_model
 from matching.geo import haversine_km
 
 PERIOD_DAYS_MAX: Final = 366
+# Above this many (CDO, member, slot) triples one model is too slow: plan in two steps.
+WHOLE_MODEL_VARIABLES_MAX: Final = 30_000
+ALLOCATION_TIME_SHARE: Final = 0.1  # Of the time limit, for the first of the two steps.
+ALLOCATION_SECONDS_MAX: Final = 10.0
 SERVED_UNIT_WEIGHT: Final = 1_000_000  # One more unit served outweighs every soft term.
 RATIO_SCALE: Final = 1000  # Satisfaction in per mille.
 HALVES: Final = ("am", "pm")
@@ -140,8 +144,20 @@ def week_of(day: date) -> tuple[int, int]:
 
 
 def solve(problem: RotationProblem, params: RotationParams) -> RotationPlan:
-    """The best plan found within the time limit, with CP-SAT's bound; deterministic for a
-    fixed seed (one worker)."""
+    """The best plan found within the time limit, with a bound; deterministic for a fixed seed
+    (one worker). Large groups are planned in two steps (see `_solve_in_two_steps`)."""
+    slot_count = len(working_slots(problem))
+    asking = sum(1 for m in problem.members if requested_units(problem, m))
+    if (
+        len(problem.cdos) > 1
+        and len(problem.cdos) * asking * slot_count > WHOLE_MODEL_VARIABLES_MAX
+    ):
+        return _solve_in_two_steps(problem, params)
+    return _solve_whole(problem, params)
+
+
+def _solve_whole(problem: RotationProblem, params: RotationParams) -> RotationPlan:
+    """One CP-SAT model of every (CDO, member, slot): CP-SAT's own bound."""
     started = time.perf_counter()
     slots = working_slots(problem)
     unit = units_per_day(problem)
@@ -213,6 +229,7 @@ def solve(problem: RotationProblem, params: RotationParams) -> RotationPlan:
             objective.append(params.weight_stability * var)
     model.maximize(sum(objective))
     hint = _greedy(problem, params, slots, set(x))
+    hint_ready = time.perf_counter()  # The greedy hint is already a complete, valid plan.
     for key, var in x.items():
         model.add_hint(var, 1 if key in hint else 0)
     solver = cp_model.CpSolver()
@@ -222,7 +239,8 @@ def solve(problem: RotationProblem, params: RotationParams) -> RotationPlan:
     # machine's load; the wall clock only guards against a runaway (twice the limit, plus 5 s).
     solver.parameters.max_deterministic_time = params.time_limit_s
     solver.parameters.max_time_in_seconds = 2 * params.time_limit_s + 5
-    status = solver.solve(model)
+    first_solution = _FirstSolution()
+    status = solver.solve(model, first_solution)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = {key for key, var in x.items() if solver.value(var)}
         claimed = "optimal" if status == cp_model.OPTIMAL else "feasible"
@@ -230,10 +248,7 @@ def solve(problem: RotationProblem, params: RotationParams) -> RotationPlan:
         chosen, claimed = hint, "feasible"  # Nothing better within the time limit.
     plan = tuple(
         sorted(
-            (
-                Slot(problem.cdos[c].id, problem.members[m].id, slots[s][0], slots[s][1])
-                for c, m, s in chosen
-            ),
+            _slots_of(problem, chosen),
             key=lambda slot: (slot.date, HALVES.index(slot.half) if slot.half else 0, slot.cdo),
         )
     )
@@ -252,7 +267,32 @@ def solve(problem: RotationProblem, params: RotationParams) -> RotationPlan:
         max(round(bound), value),
         plan,
         _outcomes(problem, plan),
-        {"seconds": time.perf_counter() - started, "variables": float(len(x))},
+        {
+            "seconds": time.perf_counter() - started,
+            "first_solution_seconds": min(hint_ready, first_solution.at or hint_ready) - started,
+            "variables": float(len(x)),
+            "greedy_objective": float(plan_objective(problem, params, _slots_of(problem, hint))),
+        },
+    )
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    """Remembers when CP-SAT found its first solution."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at = 0.0
+
+    def on_solution_callback(self) -> None:
+        if not self.at:
+            self.at = time.perf_counter()
+
+
+def _slots_of(problem: RotationProblem, chosen: set[tuple[int, int, int]]) -> tuple[Slot, ...]:
+    slots = working_slots(problem)
+    return tuple(
+        Slot(problem.cdos[c].id, problem.members[m].id, slots[s][0], slots[s][1])
+        for c, m, s in chosen
     )
 
 
@@ -521,3 +561,168 @@ def _outcomes(problem: RotationProblem, plan: tuple[Slot, ...]) -> tuple[MemberO
             )
         )
     return tuple(result)
+
+
+def _capacity_units(problem: RotationProblem, cdo: Cdo) -> int:
+    """Slots a CDO can work in the period: its available working slots, week by week capped
+    at its weekly maximum."""
+    unit = units_per_day(problem)
+    per_week: dict[tuple[int, int], int] = defaultdict(int)
+    for day, _ in working_slots(problem):
+        if cdo_can(cdo, day):
+            per_week[week_of(day)] += 1
+    limit = math.floor(cdo.max_days_per_week * unit + 1e-9)
+    return sum(min(limit, count) for count in per_week.values())
+
+
+def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> RotationPlan:
+    """Large groups: first which CDO serves which member and how many slots (small CP-SAT:
+    capacity, requests, one CDO per member where possible, previous pairs kept), then one
+    calendar per CDO with the whole model, CDO after CDO, a member's days with an earlier CDO
+    closed to the later ones. The bound is the relaxation "every slot a CDO can work is served
+    and every soft term at its best", valid but looser than one model's."""
+    started = time.perf_counter()
+    wanted = [requested_units(problem, m) for m in problem.members]
+    capacity = [_capacity_units(problem, c) for c in problem.cdos]
+    slots = working_slots(problem)
+    # A complete plan at once (greedy), kept if the two steps do no better.
+    allowed = {
+        (c, m, s)
+        for c, cdo in enumerate(problem.cdos)
+        for m, member in enumerate(problem.members)
+        if wanted[m]
+        for s, (day, _) in enumerate(slots)
+        if cdo_can(cdo, day) and member_can(member, day)
+    }
+    greedy_plan = _slots_of(problem, _greedy(problem, params, slots, allowed))
+    first_solution = time.perf_counter() - started
+    model = cp_model.CpModel()
+    share: dict[tuple[int, int], cp_model.IntVar] = {}
+    uses: dict[tuple[int, int], cp_model.IntVar] = {}
+    previous = _previous_cdos(problem)
+    objective = []
+    for c, cdo in enumerate(problem.cdos):
+        for m, member in enumerate(problem.members):
+            if not wanted[m]:
+                continue
+            common = sum(1 for day, _ in slots if cdo_can(cdo, day) and member_can(member, day))
+            top = min(wanted[m], capacity[c], common)
+            if top <= 0:
+                continue
+            share[c, m] = model.new_int_var(0, top, f"a{c}_{m}")
+            uses[c, m] = model.new_bool_var(f"y{c}_{m}")
+            model.add(share[c, m] <= top * uses[c, m])
+            objective.append(SERVED_UNIT_WEIGHT * share[c, m])
+            # One face per member, near ones first, previous pairs kept.
+            distance = haversine_km(cdo.lat, cdo.lon, member.lat, member.lon)
+            cost = params.weight_continuity * 10 + round(distance)
+            if cdo.id in previous[member.id]:
+                cost -= params.weight_stability * 10
+            objective.append(-cost * uses[c, m])
+    for c in range(len(problem.cdos)):
+        row = [var for (cc, _), var in share.items() if cc == c]
+        if row:
+            model.add(sum(row) <= capacity[c])
+    for m in range(len(problem.members)):
+        column = [var for (_, mm), var in share.items() if mm == m]
+        if column:
+            model.add(sum(column) <= wanted[m])
+    model.maximize(sum(objective))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = params.seed
+    first_limit = min(ALLOCATION_SECONDS_MAX, max(1.0, params.time_limit_s * ALLOCATION_TIME_SHARE))
+    solver.parameters.max_deterministic_time = first_limit
+    solver.parameters.max_time_in_seconds = 2 * first_limit + 5
+    status = solver.solve(model)
+    allocation = (
+        {key: int(solver.value(var)) for key, var in share.items() if solver.value(var) > 0}
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        else {}
+    )
+    unit = units_per_day(problem)
+    closed: dict[int, set[date]] = defaultdict(set)
+    plan: list[Slot] = []
+    per_cdo_limit = max(1.0, (params.time_limit_s - first_limit) / len(problem.cdos))
+    for c, cdo in enumerate(problem.cdos):
+        mine = [(m, units) for (cc, m), units in sorted(allocation.items()) if cc == c]
+        if not mine:
+            continue
+        members = tuple(
+            Member(
+                problem.members[m].id,
+                units / unit,
+                problem.members[m].preferred_weekdays,
+                problem.members[m].unavailable | frozenset(closed[m]),
+                problem.members[m].lat,
+                problem.members[m].lon,
+                problem.members[m].holidays,
+                problem.members[m].same_cdo_as_before,
+            )
+            for m, units in mine
+        )
+        part = _solve_whole(
+            RotationProblem(
+                problem.start,
+                problem.end,
+                problem.half_days,
+                (cdo,),
+                members,
+                tuple(s for s in problem.previous_plan if s.cdo == cdo.id),
+            ),
+            RotationParams(
+                params.travel_km_max,
+                per_cdo_limit,
+                params.seed,
+                params.weight_fairness,
+                params.weight_preferred_weekdays,
+                params.weight_continuity,
+                params.weight_regularity,
+                params.weight_stability,
+            ),
+        )
+        plan.extend(part.slots)
+        index = {mm.id: m for m, mm in enumerate(problem.members)}
+        for slot in part.slots:
+            closed[index[slot.member]].add(slot.date)
+    ordered = tuple(
+        sorted(
+            plan,
+            key=lambda slot: (slot.date, HALVES.index(slot.half) if slot.half else 0, slot.cdo),
+        )
+    )
+    if plan_objective(problem, params, greedy_plan) > plan_objective(problem, params, ordered):
+        ordered = tuple(
+            sorted(
+                greedy_plan,
+                key=lambda slot: (
+                    slot.date,
+                    HALVES.index(slot.half) if slot.half else 0,
+                    slot.cdo,
+                ),
+            )
+        )
+    problems = check_plan(problem, params, ordered)
+    if problems:
+        raise RotationFault("; ".join(problems[:5]))
+    value = plan_objective(problem, params, ordered)
+    units_max = min(sum(wanted), sum(capacity))
+    bound = (
+        SERVED_UNIT_WEIGHT * units_max
+        + params.weight_fairness * RATIO_SCALE
+        + params.weight_preferred_weekdays * units_max
+        + params.weight_stability * len(problem.previous_plan)
+    )
+    return RotationPlan(
+        "optimal" if value >= bound else "feasible",
+        value,
+        max(bound, value),
+        ordered,
+        _outcomes(problem, ordered),
+        {
+            "seconds": time.perf_counter() - started,
+            "first_solution_seconds": first_solution,
+            "variables": float(len(share)),
+            "two_steps": 1.0,
+        },
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from matching import cdo_rotation
 from matching.cdo_rotation import Cdo, Member, RotationParams, RotationProblem, solve
 from matching.files import ProblemError
 from matching.rotation_files import read_rotation_problem, write_plan
@@ -167,6 +168,25 @@ def test_random_plans_respect_every_hard_rule(seed: int) -> None:
         assert outcome.served + outcome.shortfall == outcome.requested
     again = solve(problem, params)
     assert write_plan(again) == write_plan(plan)  # Deterministic: one worker, fixed seed.
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_two_step_plans_respect_every_hard_rule(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large groups are planned CDO by CDO after an allocation: forced here on small ones."""
+    monkeypatch.setattr(cdo_rotation, "WHOLE_MODEL_VARIABLES_MAX", 0)
+    rng = random.Random(1000 + seed)
+    problem, flags = _random_problem(rng, half_days=seed % 2 == 0)
+    extra = Cdo("extra", frozenset(), 2, *COLMAR)
+    problem = RotationProblem(
+        problem.start, problem.end, problem.half_days, (*problem.cdos, extra), problem.members
+    )
+    params = RotationParams(travel_km_max=rng.choice([20, 80, 200]), time_limit_s=4)
+    plan = solve(problem, params)
+    assert plan.stats["two_steps"] == 1.0
+    assert violations(problem, params, plan.slots, alsace_moselle=flags) == []
+    assert plan.objective <= plan.bound
+    whole = cdo_rotation._solve_whole(problem, params)
+    assert plan.objective <= whole.bound  # Never above what one model proves possible.
 
 
 def test_replanning_after_an_absence_moves_only_the_slots_it_must() -> None:
