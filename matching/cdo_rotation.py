@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
@@ -74,6 +74,8 @@ class RotationProblem:
     cdos: tuple[Cdo, ...]
     members: tuple[Member, ...]
     previous_plan: tuple[Slot, ...] = ()
+    # Slots set by hand: every plan contains them (see `fixed_slot_problems` for their checks).
+    fixed: tuple[Slot, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +229,10 @@ def _solve_whole(problem: RotationProblem, params: RotationParams) -> RotationPl
     for (c, m, s), var in x.items():
         if (c, m, s) in kept:
             objective.append(params.weight_stability * var)
+    for key in _fixed_keys(problem, slots):
+        if key not in x:
+            raise RotationFault(f"fixed slot {key} is not a possible slot")
+        model.add(x[key] == 1)
     model.maximize(sum(objective))
     hint = _greedy(problem, params, slots, set(x))
     hint_ready = time.perf_counter()  # The greedy hint is already a complete, valid plan.
@@ -372,17 +378,44 @@ def _previous_cdos(problem: RotationProblem) -> dict[str, set[str]]:
     return found
 
 
-def _previous_keys(
-    problem: RotationProblem, slots: list[tuple[date, str | None]]
+def _keys_of(
+    problem: RotationProblem, slots: list[tuple[date, str | None]], chosen: tuple[Slot, ...]
 ) -> set[tuple[int, int, int]]:
     c_index = {c.id: i for i, c in enumerate(problem.cdos)}
     m_index = {m.id: i for i, m in enumerate(problem.members)}
     s_index = {key: i for i, key in enumerate(slots)}
     return {
         (c_index[p.cdo], m_index[p.member], s_index[(p.date, p.half)])
-        for p in problem.previous_plan
+        for p in chosen
         if p.cdo in c_index and p.member in m_index and (p.date, p.half) in s_index
     }
+
+
+def _previous_keys(
+    problem: RotationProblem, slots: list[tuple[date, str | None]]
+) -> set[tuple[int, int, int]]:
+    return _keys_of(problem, slots, problem.previous_plan)
+
+
+def _fixed_keys(
+    problem: RotationProblem, slots: list[tuple[date, str | None]]
+) -> set[tuple[int, int, int]]:
+    return _keys_of(problem, slots, problem.fixed)
+
+
+def fixed_slot_problems(problem: RotationProblem, params: RotationParams) -> list[str]:
+    """What is wrong with the slots set by hand (empty when a plan can contain them all):
+    unknown CDO or member, a slot outside the working slots, and every hard rule."""
+    known_cdos = {c.id for c in problem.cdos}
+    known_members = {m.id for m in problem.members}
+    possible = set(working_slots(problem))
+    found = []
+    for slot in problem.fixed:
+        if slot.cdo not in known_cdos or slot.member not in known_members:
+            found.append(f"unknown CDO or member in {slot}")
+        elif (slot.date, slot.half) not in possible:
+            found.append(f"{slot.date} {slot.half or ''} is not a working slot of the period")
+    return found or check_plan(problem, params, problem.fixed)
 
 
 def _greedy(
@@ -425,6 +458,8 @@ def _greedy(
         where[c, day, half] = m
         left[m] -= 1
 
+    for key in sorted(_fixed_keys(problem, slots)):
+        take(*key)  # Checked by the caller (`fixed_slot_problems`): always allowed.
     for key in sorted(_previous_keys(problem, slots)):
         if fits(*key):
             take(*key)
@@ -490,6 +525,8 @@ def check_plan(
             a, b = members[member_id], members[other]
             if haversine_km(a.lat, a.lon, b.lat, b.lon) > params.travel_km_max:
                 problems.append(f"{cdo_id} travels too far on {day}")
+    present = set(plan)
+    problems.extend(f"slot set by hand missing: {s}" for s in problem.fixed if s not in present)
     return problems
 
 
@@ -619,6 +656,11 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
             if cdo.id in previous[member.id]:
                 cost -= params.weight_stability * 10
             objective.append(-cost * uses[c, m])
+    fixed_count = Counter((c, m) for c, m, _ in _fixed_keys(problem, slots))
+    for key, count in fixed_count.items():
+        if key not in share:
+            raise RotationFault(f"slots set by hand for {key} that the pair cannot work")
+        model.add(share[key] >= count)  # Slots set by hand stay with their CDO.
     for c in range(len(problem.cdos)):
         row = [var for (cc, _), var in share.items() if cc == c]
         if row:
@@ -641,7 +683,14 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
         else {}
     )
     unit = units_per_day(problem)
+    member_index = {member.id: m for m, member in enumerate(problem.members)}
     closed: dict[int, set[date]] = defaultdict(set)
+    # A member's days set by hand with one CDO are closed to the others.
+    closed_elsewhere: dict[tuple[int, int], set[date]] = defaultdict(set)
+    for slot in problem.fixed:
+        for c, cdo in enumerate(problem.cdos):
+            if cdo.id != slot.cdo:
+                closed_elsewhere[c, member_index[slot.member]].add(slot.date)
     plan: list[Slot] = []
     per_cdo_limit = max(1.0, (params.time_limit_s - first_limit) / len(problem.cdos))
     for c, cdo in enumerate(problem.cdos):
@@ -653,7 +702,9 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
                 problem.members[m].id,
                 units / unit,
                 problem.members[m].preferred_weekdays,
-                problem.members[m].unavailable | frozenset(closed[m]),
+                problem.members[m].unavailable
+                | frozenset(closed[m])
+                | frozenset(closed_elsewhere[c, m]),
                 problem.members[m].lat,
                 problem.members[m].lon,
                 problem.members[m].holidays,
@@ -669,6 +720,7 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
                 (cdo,),
                 members,
                 tuple(s for s in problem.previous_plan if s.cdo == cdo.id),
+                tuple(s for s in problem.fixed if s.cdo == cdo.id),
             ),
             RotationParams(
                 params.travel_km_max,
@@ -682,9 +734,8 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
             ),
         )
         plan.extend(part.slots)
-        index = {mm.id: m for m, mm in enumerate(problem.members)}
         for slot in part.slots:
-            closed[index[slot.member]].add(slot.date)
+            closed[member_index[slot.member]].add(slot.date)
     ordered = tuple(
         sorted(
             plan,

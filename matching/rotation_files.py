@@ -21,6 +21,7 @@ from matching.cdo_rotation import (
     RotationPlan,
     RotationProblem,
     Slot,
+    fixed_slot_problems,
     member_can,
     working_slots,
 )
@@ -156,11 +157,19 @@ def read_rotation_problem(
                 f"{member.days} days requested, the calendar allows only "
                 f"{possible / (2 if half_days else 1)}",
             )
-    previous = _previous(data.get("previous_plan", []), problem)
-    return (
-        RotationProblem(start, end, half_days, tuple(cdos), tuple(members), previous),
-        _params(data.get("params")),
-    )
+    previous = _previous(data.get("previous_plan", []), problem, "previous_plan")
+    fixed = _previous(data.get("fixed", []), problem, "fixed")
+    params = _params(data.get("params"))
+    problem = RotationProblem(start, end, half_days, tuple(cdos), tuple(members), previous, fixed)
+    wrong = fixed_slot_problems(problem, params)
+    if wrong:
+        raise ProblemError(
+            "problem",
+            "fixed",
+            f"créneaux fixés impossibles : {wrong[0]}",
+            f"slots set by hand cannot be kept: {wrong[0]}",
+        )
+    return problem, params
 
 
 def _records(data: dict[str, Any], name: str) -> list[Any]:
@@ -221,14 +230,15 @@ def _member(
     )
 
 
-def _previous(raw: Any, problem: RotationProblem) -> tuple[Slot, ...]:
+def _previous(raw: Any, problem: RotationProblem, name: str) -> tuple[Slot, ...]:
+    """A list of slots (`previous_plan`, or `fixed`: slots set by hand)."""
     if not isinstance(raw, list) or len(raw) > RECORDS_MAX * 10:
-        raise ProblemError("problem", "previous_plan", "liste attendue", "list expected")
+        raise ProblemError("problem", name, "liste attendue", "list expected")
     cdos = {c.id for c in problem.cdos}
     members = {m.id for m in problem.members}
     found = []
     for index, item in enumerate(raw):
-        record = f"previous_plan[{index}]"
+        record = f"{name}[{index}]"
         if not isinstance(item, dict):
             raise ProblemError(record, "", "objet attendu", "object expected")
         if item.get("cdo") not in cdos:

@@ -210,6 +210,55 @@ def test_replanning_after_an_absence_moves_only_the_slots_it_must() -> None:
     assert sum(m.previous_slots_moved for m in after.members) == forced
 
 
+@pytest.mark.parametrize("two_steps", [False, True])
+def test_slots_set_by_hand_are_kept_and_the_rest_replanned_stably(
+    two_steps: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if two_steps:
+        monkeypatch.setattr(cdo_rotation, "WHOLE_MODEL_VARIABLES_MAX", 0)
+    first, last = date(2027, 1, 4), date(2027, 1, 29)
+    members = (member("a", 5, preferred=(0,)), member("b", 5, preferred=(3,)), member("c", 3))
+    cdos = (cdo("x", 3), cdo("y", 2))
+    problem = RotationProblem(first, last, False, cdos, members)
+    params = RotationParams(time_limit_s=10)
+    before = solve(problem, params)
+    # The coordinator moves "c" onto a Friday the plan had not given it, with CDO "y".
+    taken = {(s.cdo, s.date) for s in before.slots} | {(s.member, s.date) for s in before.slots}
+    friday = next(
+        d
+        for d in days_between(first, last)
+        if d.weekday() == 4 and ("y", d) not in taken and ("c", d) not in taken
+    )
+    by_hand = cdo_rotation.Slot("y", "c", friday, None)
+    changed = RotationProblem(first, last, False, cdos, members, before.slots, (by_hand,))
+    assert cdo_rotation.fixed_slot_problems(changed, params) == []
+    after = solve(changed, params)
+    assert by_hand in after.slots
+    assert (
+        violations(changed, params, after.slots, alsace_moselle=dict.fromkeys("abc", False)) == []
+    )
+    assert cdo_rotation.check_plan(changed, params, after.slots) == []
+    moved = len(set(before.slots) - set(after.slots))
+    fresh = solve(RotationProblem(first, last, False, cdos, members, fixed=(by_hand,)), params)
+    assert by_hand in fresh.slots
+    # Stability: the re-plan keeps more of the plan than planning afresh would.
+    assert 1 <= moved < len(set(before.slots) - set(fresh.slots))
+
+
+def test_slots_set_by_hand_on_a_holiday_are_refused() -> None:
+    members = (member("a", 2),)
+    problem = RotationProblem(
+        date(2027, 7, 12),
+        date(2027, 7, 16),
+        False,
+        (cdo("x", 4),),
+        members,
+        fixed=(cdo_rotation.Slot("x", "a", date(2027, 7, 14), None),),
+    )
+    found = cdo_rotation.fixed_slot_problems(problem, RotationParams())
+    assert found and "holiday" in found[0]
+
+
 def _holidays(year: int, alsace_moselle: bool) -> frozenset[date]:
     return public_holidays(year, alsace_moselle)
 
@@ -270,6 +319,14 @@ PROBLEM = {
             "preferred_weekdays",
         ),
         (lambda p: p["params"].update(time_limit_s=0), "params", "time_limit_s"),
+        (
+            lambda p: p.update(
+                fixed=[{"cdo": "cdo1", "member": "m1", "date": "2027-01-15", "half": "am"}]
+            ),
+            "problem",
+            "fixed",
+        ),
+        (lambda p: p.update(fixed=[{"cdo": "cdo9"}]), "fixed[0]", "cdo"),
     ],
 )
 def test_bad_rotation_files_name_the_record_and_field(
