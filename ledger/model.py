@@ -27,6 +27,9 @@ class AccountKind(StrEnum):
     ISSUANCE = "issuance"  # Source of the programme's welcome credits.
     CORRECTIONS = "corrections"  # Counterpart of corrections that are not plain reversals.
     EXPIRY = "expiry"  # Where lapsed minutes go.
+    # A company's shared-CDO days bought from (or, for the group, provided by) an employer
+    # group: paid at cost, so kept apart from the reciprocity balance and its credit line.
+    SHARED_CDO = "shared_cdo"
 
 
 class TransferKind(StrEnum):

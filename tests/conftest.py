@@ -18,6 +18,9 @@ if not os.environ.get("TIMEBANK_DATABASE_URL"):
     _DIRECTORY = tempfile.mkdtemp(prefix="timebank-tests-")
     os.environ["TIMEBANK_DATABASE_URL"] = f"sqlite:///{_DIRECTORY}/tests.sqlite3"
 os.environ.setdefault("TIMEBANK_SECRET_KEY", "test-secret-key-that-is-long-enough-1234567890")
+# Rotation plans in tests are small: a short CP-SAT budget keeps the suite quick (the plans'
+# rules are checked whatever the budget).
+os.environ.setdefault("TIMEBANK_ROTATION_TIME_LIMIT_SECONDS", "2")
 
 
 @pytest.fixture(scope="session")

@@ -66,6 +66,10 @@ class Settings:
     smtp_host: str | None
     smtp_port: int
     smtp_sender: str
+    # Day of the month on which next month's shared-CDO rotations are planned (1–28).
+    rotation_plan_day: int = 20
+    # CP-SAT's (deterministic) time limit for one rotation plan, in seconds (1–600).
+    rotation_time_limit_seconds: int = 20
 
 
 def parse_database_url(url: str) -> DatabaseSettings:
@@ -174,6 +178,10 @@ def settings_from_environ(environ: dict[str, str]) -> Settings:
         smtp_host=smtp_host,
         smtp_port=_int_from_env(environ, "TIMEBANK_SMTP_PORT", 25, PORT_MIN, PORT_MAX),
         smtp_sender=environ.get("TIMEBANK_SMTP_SENDER", "bourse-de-temps@localhost"),
+        rotation_plan_day=_int_from_env(environ, "TIMEBANK_ROTATION_PLAN_DAY", 20, 1, 28),
+        rotation_time_limit_seconds=_int_from_env(
+            environ, "TIMEBANK_ROTATION_TIME_LIMIT_SECONDS", 20, 1, 600
+        ),
     )
 
 

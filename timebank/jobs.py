@@ -2,7 +2,9 @@
 
 - statements: on the 1st of each month, prepare the previous month's settlement statements;
 - reservations: daily, expire ledger reservations whose time has passed;
-- notifications: every minute, send queued notifications by e-mail (when SMTP is configured).
+- notifications: every minute, send queued notifications by e-mail (when SMTP is configured);
+- rotations: on TIMEBANK_ROTATION_PLAN_DAY, draft next month's shared-CDO plans; on Fridays,
+  remind CDOs and members of next week's slots; on the 2nd, allocate last month's CDO cost.
 """
 
 from __future__ import annotations
@@ -46,3 +48,24 @@ async def send_notifications() -> None:
     sent = await send_pending(piccolo_unit_of_work, get_settings(), now=_now())
     if sent:
         LOGGER.info("notifications sent: %d", sent)
+
+
+async def plan_next_month_rotations() -> None:
+    from timebank.rotations.use_cases import plan_next_month
+
+    made = await plan_next_month(piccolo_unit_of_work, now=_now())
+    LOGGER.info("rotation drafts prepared: %d", len(made))
+
+
+async def remind_next_week_rotations() -> None:
+    from timebank.rotations.use_cases import remind_next_week
+
+    sent = await remind_next_week(piccolo_unit_of_work, now=_now())
+    LOGGER.info("rotation reminders queued: %d", sent)
+
+
+async def allocate_last_month_rotations() -> None:
+    from timebank.rotations.use_cases import allocate_last_month
+
+    posted = await allocate_last_month(piccolo_unit_of_work, now=_now())
+    LOGGER.info("CDO allocation lines posted: %d", posted)

@@ -14,7 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from timebank import jobs
-from timebank.config import DatabaseKind, DatabaseSettings
+from timebank.config import DatabaseKind, DatabaseSettings, get_settings
 
 LEADER_LOCK_KEY: Final = 727_023_2017  # Arbitrary, fixed: "the time bank's scheduler".
 MISFIRE_GRACE_SECONDS: Final = 3600
@@ -46,6 +46,24 @@ def build_scheduler() -> AsyncIOScheduler:
     )
     scheduler.add_job(
         jobs.run_matching, CronTrigger(hour=1, minute=0), id="run_matching", **defaults
+    )
+    scheduler.add_job(
+        jobs.plan_next_month_rotations,
+        CronTrigger(day=get_settings().rotation_plan_day, hour=4, minute=0),
+        id="plan_rotations",
+        **defaults,
+    )
+    scheduler.add_job(
+        jobs.remind_next_week_rotations,
+        CronTrigger(day_of_week="fri", hour=10, minute=0),
+        id="remind_rotations",
+        **defaults,
+    )
+    scheduler.add_job(
+        jobs.allocate_last_month_rotations,
+        CronTrigger(day=2, hour=2, minute=30),
+        id="allocate_rotations",
+        **defaults,
     )
     return scheduler
 

@@ -34,6 +34,7 @@ from web.controllers.groups import GroupController
 from web.controllers.ledger import LedgerController
 from web.controllers.matching import MatchingController
 from web.controllers.needs import NeedController
+from web.controllers.rotations import RotationController, RotationGroupController, rotation_feed
 from web.controllers.skills import SkillController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
@@ -92,6 +93,9 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             SkillController,
             NeedController,
             GroupController,
+            RotationGroupController,
+            RotationController,
+            rotation_feed,
             LedgerController,
             EngagementController,
             TimesheetController,

@@ -21,6 +21,7 @@ PUBLIC_ROUTES = {
     ("GET", "/"),
     ("GET", "/connexion"),
     ("POST", "/connexion"),
+    ("GET", "/feeds/rotations/{token:str}"),  # The secret token in the URL is the credential.
 }
 
 

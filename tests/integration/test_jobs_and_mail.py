@@ -126,14 +126,19 @@ async def test_unreachable_smtp_keeps_the_notification_for_later() -> None:
     assert page.items[0].sent_at is None
 
 
-async def test_scheduler_has_its_three_jobs_and_one_leader() -> None:
+async def test_scheduler_has_its_jobs_and_one_leader() -> None:
     scheduler = build_scheduler()
     assert {job.id for job in scheduler.get_jobs()} == {
         "prepare_statements",
         "expire_reservations",
         "send_notifications",
         "run_matching",
+        "plan_rotations",
+        "remind_rotations",
+        "allocate_rotations",
     }
+    plan = next(job for job in scheduler.get_jobs() if job.id == "plan_rotations")
+    assert str(plan.trigger.fields[2]) == str(get_settings().rotation_plan_day)  # Day of month.
     settings = get_settings()
     first, second = Leadership(), Leadership()
     try:

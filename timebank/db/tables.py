@@ -390,3 +390,105 @@ class MatchProposalTable(Table, tablename="match_proposal"):
     decided_at = Timestamptz(null=True, default=None)
     engagement = Integer(null=True, default=None)
     created_at = Timestamptz()
+
+
+class RotationPeriodTable(Table, tablename="rotation_period"):
+    """A period of an employer group's shared-CDO time-share: requests, plans, publication."""
+
+    id = Serial(primary_key=True)
+    group = ForeignKey(references=EmployerGroupTable, on_delete=RESTRICT, index=True)
+    starts_on = Date()
+    ends_on = Date()
+    half_days = Boolean(default=False)
+    travel_km_max = Integer(default=50)
+    monthly_management_costs_cents = BigInt(default=0)
+    published_plan = Integer(null=True, default=None)
+    created_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    created_at = Timestamptz()
+
+
+class RotationCdoTable(Table, tablename="rotation_cdo"):
+    """A shared CDO (an employee of the group's entity) working in a period."""
+
+    id = Serial(primary_key=True)
+    period = ForeignKey(references=RotationPeriodTable, on_delete=RESTRICT, index=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    max_half_days_per_week = Integer()
+    unavailable = Text(default="[]")  # JSON list of ISO dates.
+    updated_at = Timestamptz()
+
+
+class RotationRequestTable(Table, tablename="rotation_request"):
+    """A member company's request for CDO days in a period."""
+
+    id = Serial(primary_key=True)
+    period = ForeignKey(references=RotationPeriodTable, on_delete=RESTRICT, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    half_days_requested = Integer()
+    preferred_weekdays = Varchar(length=20, default="")  # "0,2": Monday and Wednesday.
+    unavailable = Text(default="[]")  # JSON list of ISO dates.
+    same_cdo_as_before = Boolean(default=False)
+    updated_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    updated_at = Timestamptz()
+
+
+class RotationPlanTable(Table, tablename="rotation_plan"):
+    """One version of a period's plan: draft, published, or superseded by a later version."""
+
+    id = Serial(primary_key=True)
+    period = ForeignKey(references=RotationPeriodTable, on_delete=RESTRICT, index=True)
+    version = Integer()
+    status = Varchar(length=12)  # draft, published, superseded
+    solver_status = Varchar(length=12)
+    objective = BigInt()
+    bound = BigInt()
+    outcomes = Text(default="[]")  # JSON: each member's requested, served, shortfall, unmet.
+    created_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    created_at = Timestamptz()
+    published_at = Timestamptz(null=True, default=None)
+
+
+class RotationSlotTable(Table, tablename="rotation_slot"):
+    """A day or half-day of a CDO at a member, in one plan version."""
+
+    id = Serial(primary_key=True)
+    plan = ForeignKey(references=RotationPlanTable, on_delete=RESTRICT, index=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    day = Date(index=True)
+    half = Varchar(length=2, null=True, default=None)  # am, pm, or null for a whole day.
+    by_hand = Boolean(default=False)
+    worked = Boolean(default=True)
+
+
+class RotationFeedTable(Table, tablename="rotation_feed"):
+    """A secret calendar subscription URL for one CDO or one member company of a group."""
+
+    id = Serial(primary_key=True)
+    token_hash = Varchar(length=64, unique=True)
+    group = ForeignKey(references=EmployerGroupTable, on_delete=RESTRICT, index=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, null=True, default=None)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, null=True, default=None)
+    created_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class CdoAllocationTable(Table, tablename="cdo_allocation"):
+    """A month's share of a shared CDO's cost charged to one member, at cost, with its ledger
+    transfers."""
+
+    id = Serial(primary_key=True)
+    group = ForeignKey(references=EmployerGroupTable, on_delete=RESTRICT, index=True)
+    month = Date()
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    slots_worked = Integer()
+    slots_total = Integer()
+    minutes = Integer()
+    salary_cents = BigInt()
+    management_cents = BigInt()
+    cents = BigInt()
+    minutes_transfer_id = Varchar(length=36)
+    cents_transfer_id = Varchar(length=36)
+    created_at = Timestamptz()

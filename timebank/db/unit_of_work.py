@@ -23,6 +23,7 @@ from timebank.needs.repository import NeedRepository
 from timebank.notifications.repository import NotificationRepository
 from timebank.people.repository import PeopleRepository
 from timebank.proposals.repository import ProposalRepository
+from timebank.rotations.repository import RotationRepository
 from timebank.settlements.repository import SettlementRepository
 from timebank.skills.repository import SkillRepository
 
@@ -40,6 +41,7 @@ class Repositories:
     engagements: EngagementRepository
     settlements: SettlementRepository
     proposals: ProposalRepository
+    rotations: RotationRepository
 
 
 @runtime_checkable
@@ -61,6 +63,7 @@ _REPOSITORIES = Repositories(
     engagements=EngagementRepository(),
     settlements=SettlementRepository(),
     proposals=ProposalRepository(),
+    rotations=RotationRepository(),
 )
 
 

@@ -23,6 +23,10 @@ class Kind(StrEnum):
     STATEMENT_TO_AGREE = "statement_to_agree"
     EXTENSION_REQUESTED = "extension_requested"
     PROPOSALS_READY = "proposals_ready"
+    ROTATION_DRAFT_READY = "rotation_draft_ready"
+    ROTATION_PUBLISHED = "rotation_published"
+    ROTATION_NEXT_WEEK = "rotation_next_week"
+    CDO_ALLOCATION = "cdo_allocation"
 
 
 TEXTS: Final[dict[Kind, tuple[str, str]]] = {
@@ -66,6 +70,23 @@ TEXTS: Final[dict[Kind, tuple[str, str]]] = {
         "Nouvelles propositions de volontaires",
         "L'appariement a proposé des volontaires pour {count} de vos besoins. "
         "Consultez les propositions et leurs raisons.",
+    ),
+    Kind.ROTATION_DRAFT_READY: (
+        "Projet de planning du CDO mutualisé prêt",
+        "Le projet de planning du {period} (version {version}) est prêt : {summary}. "
+        "Ajustez-le si besoin, puis publiez-le.",
+    ),
+    Kind.ROTATION_PUBLISHED: (
+        "Planning du CDO mutualisé publié",
+        "{group} a publié le planning du {period} : {summary}.",
+    ),
+    Kind.ROTATION_NEXT_WEEK: (
+        "Vos créneaux de CDO mutualisé la semaine prochaine",
+        "Semaine du {monday} : {slots}.",
+    ),
+    Kind.CDO_ALLOCATION: (
+        "Quote-part du CDO mutualisé",
+        "{group} vous impute {amount} pour {month} ({days} de CDO mutualisé, au coût exact).",
     ),
     Kind.STATEMENT_TO_AGREE: (
         "Relevé de compensation à valider",

@@ -1,0 +1,1 @@
+"""Shared-CDO time-share of employer groups: periods, plans, calendars, cost allocation."""

@@ -1,0 +1,1186 @@
+"""What coordinators, members and CDOs do with a group's shared-CDO time-share.
+
+The coordinator opens a period, says which CDOs work in it; each member's admin states its
+request; the coordinator generates a plan (CP-SAT, `matching.cdo_rotation`), adjusts slots by
+hand, re-plans the rest with stability, and publishes. Members and CDOs see their own slots
+and subscribe to a calendar feed. Each finished month, the CDOs' cost is allocated to the
+members at cost, pro rata of the slots worked, and posted to the ledger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from ledger.model import (
+    Account,
+    AccountKind,
+    TransferCode,
+    TransferKind,
+    TransferRequest,
+    TransferResult,
+)
+from ledger.model import Unit as LedgerUnit
+from ledger.state_machine import BATCH_EVENTS_MAX
+from matching import cdo_rotation
+from matching.cdo_rotation import Cdo, Member, RotationParams, RotationProblem, Slot
+from timebank import formatting
+from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
+from timebank.companies.model import Company
+from timebank.config import get_settings
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.errors import Conflict, InvalidInput, NotFound, not_found
+from timebank.geography import public_holidays
+from timebank.groups.model import EmployerGroup
+from timebank.notifications.model import Kind
+from timebank.notifications.use_cases import notify
+from timebank.people.model import Actor, Role, require_company_role
+from timebank.rotations import model as m
+from timebank.rotations.model import (
+    Allocation,
+    MemberOutcomeRecord,
+    PlannedSlot,
+    PlanStatus,
+    PlanVersion,
+    RotationPeriod,
+)
+from timebank.settlements.use_cases import first_of_month, month_label, next_month
+
+ALLOCATION_NAMESPACE = uuid.UUID("8a7d1f0e-3c2b-4e59-9d61-2f4b7a9c5e13")
+FEED_TOKEN_BYTES = 32
+# Where a CDO starts from when the group's entity has no coordinates: the centre of France.
+FRANCE_CENTRE = (46.6, 2.4)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodView:
+    period: RotationPeriod
+    group: EmployerGroup
+    cdos: tuple[m.CdoAvailability, ...]
+    requests: tuple[m.MemberRequest, ...]
+    plans: tuple[PlanVersion, ...]
+
+
+# -- Who may do what ---------------------------------------------------------------------------
+
+
+async def _group(repos: Repositories, group_id: int) -> EmployerGroup:
+    group = await repos.groups.get(group_id)
+    if group is None:
+        raise not_found("Groupement", "Employer group", group_id)
+    return group
+
+
+async def _period(
+    repos: Repositories, period_id: int, *, lock: bool = False
+) -> tuple[RotationPeriod, EmployerGroup]:
+    period = await repos.rotations.get_period(period_id, lock=lock)
+    if period is None:
+        raise not_found("Période", "Period", period_id)
+    return period, await _group(repos, period.group_id)
+
+
+def _coordinates(actor: Actor, group: EmployerGroup) -> bool:
+    return actor.is_operator or actor.has_role(group.company_id, Role.GROUP_COORDINATOR)
+
+
+def _require_coordinator(actor: Actor, group: EmployerGroup) -> None:
+    require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
+
+
+def _member_ids(group: EmployerGroup, period: RotationPeriod) -> set[int]:
+    """Members at some point of the period."""
+    return {
+        member.company_id
+        for member in group.members
+        if member.joined_on <= period.ends_on
+        and (member.left_on is None or member.left_on > period.starts_on)
+    }
+
+
+async def _own_cdo_ids(repos: Repositories, actor: Actor, group: EmployerGroup) -> set[int]:
+    """The actor's employee records in the group's entity (as a CDO)."""
+    return {
+        e.id
+        for e in await repos.employees.of_user(actor.user_id)
+        if e.company_id == group.company_id
+    }
+
+
+async def _viewer(
+    repos: Repositories, actor: Actor, period: RotationPeriod, group: EmployerGroup
+) -> tuple[bool, set[int], set[int]]:
+    """(coordinates the group, member companies the actor admins, CDO records of the actor);
+    refuses (not found) someone with no part in the period."""
+    if _coordinates(actor, group):
+        return True, set(), set()
+    companies = {c for c in _member_ids(group, period) if actor.has_role(c, Role.COMPANY_ADMIN)}
+    cdo_ids = {c.employee_id for c in await repos.rotations.cdos(period.id)}
+    mine = await _own_cdo_ids(repos, actor, group) & cdo_ids
+    if not companies and not mine:
+        raise not_found("Période", "Period", period.id)
+    return False, companies, mine
+
+
+def _visible(
+    slots: list[PlannedSlot], viewer: tuple[bool, set[int], set[int]]
+) -> list[PlannedSlot]:
+    everything, companies, cdo_ids = viewer
+    if everything:
+        return slots
+    return [s for s in slots if s.company_id in companies or s.employee_id in cdo_ids]
+
+
+# -- Periods, CDOs and requests ---------------------------------------------------------------
+
+
+async def create_period(
+    uow: UnitOfWork,
+    actor: Actor,
+    group_id: int,
+    *,
+    starts_on: date,
+    ends_on: date,
+    half_days: bool,
+    travel_km_max: int,
+    monthly_management_costs_cents: int,
+    now: datetime,
+) -> PeriodView:
+    m.period_dates(starts_on, ends_on)
+    travel = m.travel_km(travel_km_max)
+    costs = m.management_costs(monthly_management_costs_cents)
+    async with uow() as repos:
+        group = await _group(repos, group_id)
+        _require_coordinator(actor, group)
+        period_id = await repos.rotations.add_period(
+            group_id=group_id,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            half_days=half_days,
+            travel_km_max=travel,
+            monthly_management_costs_cents=costs,
+            user_id=actor.user_id,
+            now=now,
+        )
+        return await _view(repos, period_id)
+
+
+async def _view(repos: Repositories, period_id: int) -> PeriodView:
+    period, group = await _period(repos, period_id)
+    return PeriodView(
+        period,
+        group,
+        tuple(await repos.rotations.cdos(period_id)),
+        tuple(await repos.rotations.requests(period_id)),
+        tuple(await repos.rotations.plans(period_id)),
+    )
+
+
+async def get_period(uow: UnitOfWork, actor: Actor, period_id: int) -> PeriodView:
+    """The coordinator sees everything; a member's admin its own request and the published
+    plan; a CDO its availability and the published plan."""
+    async with uow(write=False) as repos:
+        view = await _view(repos, period_id)
+        everything, companies, cdo_ids = await _viewer(repos, actor, view.period, view.group)
+    if everything:
+        return view
+    return replace(
+        view,
+        cdos=tuple(c for c in view.cdos if c.employee_id in cdo_ids),
+        requests=tuple(r for r in view.requests if r.company_id in companies),
+        plans=tuple(p for p in view.plans if p.status is PlanStatus.PUBLISHED),
+    )
+
+
+async def list_periods(uow: UnitOfWork, actor: Actor, group_id: int) -> list[RotationPeriod]:
+    async with uow(write=False) as repos:
+        group = await _group(repos, group_id)
+        periods = await repos.rotations.periods_of_group(group_id)
+        visible = []
+        for period in periods:
+            try:
+                await _viewer(repos, actor, period, group)
+            except NotFound:  # The actor has no part in this period.
+                continue
+            visible.append(period)
+    return visible
+
+
+async def set_cdo(
+    uow: UnitOfWork,
+    actor: Actor,
+    period_id: int,
+    *,
+    employee_id: int,
+    max_days_per_week: float,
+    unavailable: list[date],
+    now: datetime,
+) -> PeriodView:
+    """The coordinator says which of the group's employees works as CDO in the period."""
+    async with uow() as repos:
+        period, group = await _period(repos, period_id)
+        _require_coordinator(actor, group)
+        employee = await repos.employees.get(employee_id)
+        if employee is None or employee.company_id != group.company_id:
+            raise InvalidInput(
+                "Le CDO doit être salarié du groupement.",
+                "The CDO must be an employee of the group.",
+                field="employee_id",
+                code="cdo_not_group_employee",
+            )
+        await repos.rotations.put_cdo(
+            period_id,
+            employee_id,
+            max_half_days_per_week=m.max_half_days_per_week(
+                max_days_per_week, half_days=period.half_days
+            ),
+            unavailable=m.dates_within(unavailable, period.starts_on, period.ends_on),
+            now=now,
+        )
+        return await _view(repos, period_id)
+
+
+async def set_request(
+    uow: UnitOfWork,
+    actor: Actor,
+    period_id: int,
+    *,
+    company_id: int,
+    days: float,
+    preferred_weekdays: list[int],
+    unavailable: list[date],
+    same_cdo_as_before: bool,
+    now: datetime,
+) -> PeriodView:
+    """A member's admin (or the coordinator) states the days it wants in the period."""
+    async with uow() as repos:
+        period, group = await _period(repos, period_id)
+        if company_id not in _member_ids(group, period):
+            raise InvalidInput(
+                "Cette entreprise n'est pas membre du groupement sur la période.",
+                "This company is not a member of the group during the period.",
+                field="company_id",
+                code="not_a_member",
+            )
+        if not _coordinates(actor, group):
+            require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        units = m.half_days_of(days, half_days=period.half_days)
+        days_off = m.dates_within(unavailable, period.starts_on, period.ends_on)
+        company = await repos.companies.get(company_id)
+        assert company is not None
+        possible = _possible_units(period, company, days_off)
+        if units // (2 // period.units_per_day) > possible:
+            raise InvalidInput(
+                f"{days} jours demandés : le calendrier de la période n'en permet que "
+                f"{possible / period.units_per_day}.",
+                f"{days} days requested: the period's calendar allows only "
+                f"{possible / period.units_per_day}.",
+                field="days",
+                code="days_beyond_calendar",
+            )
+        await repos.rotations.put_request(
+            period_id,
+            company_id,
+            half_days_requested=units,
+            preferred_weekdays=m.weekdays(preferred_weekdays),
+            unavailable=days_off,
+            same_cdo_as_before=same_cdo_as_before,
+            user_id=actor.user_id,
+            now=now,
+        )
+        return await _view(repos, period_id)
+
+
+def _holidays(period: RotationPeriod, company: Company) -> frozenset[date]:
+    alsace_moselle = company.departement in m.ALSACE_MOSELLE_DEPARTEMENTS
+    years = range(period.starts_on.year, period.ends_on.year + 1)
+    return frozenset(d for year in years for d in public_holidays(year, alsace_moselle))
+
+
+def _possible_units(period: RotationPeriod, company: Company, days_off: frozenset[date]) -> int:
+    """Slots of the period the member could be served in: working days, not a public holiday
+    of its place, not one of its days off."""
+    holidays = _holidays(period, company)
+    count, day = 0, period.starts_on
+    while day <= period.ends_on:
+        if day.weekday() < 5 and day not in holidays and day not in days_off:
+            count += period.units_per_day
+        day += timedelta(days=1)
+    return count
+
+
+# -- Plans -------------------------------------------------------------------------------------
+
+
+def _slot_of(slot: PlannedSlot) -> Slot:
+    return Slot(str(slot.employee_id), str(slot.company_id), slot.day, slot.half)
+
+
+async def generate_plan(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    period_id: int,
+    *,
+    now: datetime,
+) -> PlanVersion:
+    """A new draft version: the last version is the previous plan (stability), its slots set by
+    hand and every slot already in the past are kept as they are. `actor` None: the scheduler."""
+    async with uow(write=False) as repos:
+        period, group = await _period(repos, period_id)
+        if actor is not None:
+            _require_coordinator(actor, group)
+        cdos = await repos.rotations.cdos(period_id)
+        requests = [
+            r
+            for r in await repos.rotations.requests(period_id)
+            if r.company_id in _member_ids(group, period)
+        ]
+        plans = await repos.rotations.plans(period_id)
+        latest = plans[-1] if plans else None
+        latest_slots = await repos.rotations.slots(latest.id) if latest else []
+        companies = await repos.companies.get_many(
+            [r.company_id for r in requests] + [group.company_id]
+        )
+    if not cdos:
+        raise Conflict(
+            "Aucun CDO n'est déclaré pour cette période.",
+            "No CDO is declared for this period.",
+            field="cdos",
+            code="no_cdo",
+        )
+    if not requests:
+        raise Conflict(
+            "Aucun membre n'a encore demandé de jours sur cette période.",
+            "No member has requested days in this period yet.",
+            field="requests",
+            code="no_request",
+        )
+    home = companies[group.company_id]
+    home_at = (
+        (home.latitude, home.longitude)
+        if home.latitude is not None and home.longitude is not None
+        else FRANCE_CENTRE
+    )
+    today = now.date()
+    problem = RotationProblem(
+        period.starts_on,
+        period.ends_on,
+        period.half_days,
+        tuple(
+            Cdo(str(c.employee_id), c.unavailable, c.max_half_days_per_week / 2, *home_at)
+            for c in cdos
+        ),
+        tuple(
+            Member(
+                str(r.company_id),
+                r.half_days_requested / 2,
+                r.preferred_weekdays,
+                r.unavailable,
+                companies[r.company_id].latitude or home_at[0],
+                companies[r.company_id].longitude or home_at[1],
+                _holidays(period, companies[r.company_id]),
+                r.same_cdo_as_before,
+            )
+            for r in requests
+        ),
+        tuple(_slot_of(s) for s in latest_slots),
+        tuple(_slot_of(s) for s in latest_slots if s.by_hand or s.day < today),
+    )
+    params = RotationParams(
+        travel_km_max=float(period.travel_km_max),
+        time_limit_s=float(get_settings().rotation_time_limit_seconds),
+        seed=0,
+    )
+    wrong = cdo_rotation.fixed_slot_problems(problem, params)
+    if wrong:
+        raise Conflict(
+            f"Des créneaux fixés à la main ou passés ne tiennent plus : {wrong[0]}. "
+            "Retirez-les ou corrigez les indisponibilités.",
+            f"Slots set by hand or already past no longer fit: {wrong[0]}. "
+            "Remove them or correct the unavailable days.",
+            field="slots",
+            code="fixed_slots_conflict",
+        )
+    # CP-SAT runs in a worker thread: the event loop keeps serving other requests meanwhile.
+    plan = await asyncio.to_thread(cdo_rotation.solve, problem, params)
+    kept = {(s.employee_id, s.company_id, s.day, s.half): s for s in latest_slots}
+    rows = []
+    for slot in plan.slots:
+        key = (int(slot.cdo), int(slot.member), slot.date, slot.half)
+        before = kept.get(key)
+        by_hand = before is not None and (before.by_hand or before.day < today)
+        rows.append((*key, by_hand, before.worked if before is not None else True))
+    outcomes = tuple(
+        MemberOutcomeRecord(
+            company_id=int(o.id),
+            requested_days=o.requested,
+            served_days=o.served,
+            shortfall_days=o.shortfall,
+            off_preferred_days=o.off_preferred_days,
+            cdos=o.cdos,
+            previous_slots_moved=o.previous_slots_moved,
+            uneven_weeks=o.uneven_weeks,
+        )
+        for o in plan.members
+    )
+
+    async def store() -> PlanVersion:
+        async with uow() as repos:
+            await repos.rotations.get_period(period_id, lock=True)
+            now_plans = await repos.rotations.plans(period_id)
+            if (now_plans[-1].id if now_plans else None) != (latest.id if latest else None):
+                raise Conflict(
+                    "Le planning a changé pendant le calcul : relancez la génération.",
+                    "The plan changed while it was computed: generate it again.",
+                    field="plan",
+                    code="plan_changed",
+                )
+            for older in now_plans:
+                if older.status is PlanStatus.DRAFT:
+                    await repos.rotations.set_plan_status(older.id, PlanStatus.SUPERSEDED)
+            plan_id = await repos.rotations.add_plan(
+                period_id=period_id,
+                version=(latest.version if latest else 0) + 1,
+                solver_status=plan.status,
+                objective=plan.objective,
+                bound=plan.bound,
+                outcomes=outcomes,
+                slots=rows,
+                user_id=actor.user_id if actor is not None else None,
+                now=now,
+            )
+            stored = await repos.rotations.get_plan(plan_id)
+            assert stored is not None
+            if actor is None:  # Prepared by the scheduler: the coordinators are told.
+                await notify(
+                    repos,
+                    [
+                        u.id
+                        for u in await repos.people.members_of(
+                            group.company_id, Role.GROUP_COORDINATOR
+                        )
+                    ],
+                    Kind.ROTATION_DRAFT_READY,
+                    {
+                        "period": _period_label(period),
+                        "version": str(stored.version),
+                        "summary": _summary(outcomes, period),
+                    },
+                    link=f"/api/v1/rotation-periods/{period_id}",
+                    now=now,
+                )
+            return stored
+
+    return await retrying(store)
+
+
+def _period_label(period: RotationPeriod) -> str:
+    return f"{formatting.day(period.starts_on)} au {formatting.day(period.ends_on)}"
+
+
+def _days(value: float) -> str:
+    text = f"{value:g}".replace(".", ",")
+    return f"{text} jour" + ("s" if value >= 2 else "")
+
+
+def _summary(outcomes: tuple[MemberOutcomeRecord, ...], period: RotationPeriod) -> str:
+    del period
+    served = sum(o.served_days for o in outcomes)
+    requested = sum(o.requested_days for o in outcomes)
+    short = [o for o in outcomes if o.shortfall_days > 0]
+    text = f"{_days(served)} servis sur {_days(requested)} demandés"
+    return text + (f", {len(short)} membre(s) non servi(s) en totalité" if short else "")
+
+
+async def _draft(
+    repos: Repositories, actor: Actor, plan_id: int
+) -> tuple[PlanVersion, RotationPeriod, EmployerGroup]:
+    plan = await repos.rotations.get_plan(plan_id)
+    if plan is None:
+        raise not_found("Planning", "Plan", plan_id)
+    period, group = await _period(repos, plan.period_id, lock=True)
+    _require_coordinator(actor, group)
+    if plan.status is not PlanStatus.DRAFT:
+        raise Conflict(
+            "Seul un projet de planning se modifie ; générez une nouvelle version.",
+            "Only a draft plan can be changed; generate a new version.",
+            field="plan",
+            code="plan_not_draft",
+        )
+    return plan, period, group
+
+
+async def _problem_for_check(
+    repos: Repositories, period: RotationPeriod, group: EmployerGroup
+) -> RotationProblem:
+    cdos = await repos.rotations.cdos(period.id)
+    requests = await repos.rotations.requests(period.id)
+    companies = await repos.companies.get_many([r.company_id for r in requests])
+    return RotationProblem(
+        period.starts_on,
+        period.ends_on,
+        period.half_days,
+        tuple(
+            Cdo(str(c.employee_id), c.unavailable, c.max_half_days_per_week / 2, 0.0, 0.0)
+            for c in cdos
+        ),
+        tuple(
+            Member(
+                str(r.company_id),
+                r.half_days_requested / 2,
+                r.preferred_weekdays,
+                r.unavailable,
+                companies[r.company_id].latitude or FRANCE_CENTRE[0],
+                companies[r.company_id].longitude or FRANCE_CENTRE[1],
+                _holidays(period, companies[r.company_id]),
+            )
+            for r in requests
+            if r.company_id in _member_ids(group, period)
+        ),
+    )
+
+
+async def add_slot_by_hand(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    *,
+    employee_id: int,
+    company_id: int,
+    day: date,
+    half: str | None,
+    now: datetime,
+) -> list[PlannedSlot]:
+    """The coordinator puts a CDO at a member in a slot of a draft; whatever held that CDO or
+    that member in the slot gives way. The next generation keeps this slot."""
+    async with uow() as repos:
+        _, period, group = await _draft(repos, actor, plan_id)
+        if (half is None) == period.half_days or half not in (None, "am", "pm"):
+            raise InvalidInput(
+                "Demi-journée attendue (am ou pm)."
+                if period.half_days
+                else "Journée entière attendue.",
+                "A half-day (am or pm) is expected."
+                if period.half_days
+                else "A whole day is expected.",
+                field="half",
+                code="wrong_slot_kind",
+            )
+        if not period.covers(day) or day.weekday() >= 5:
+            raise InvalidInput(
+                "Le créneau doit être un jour ouvré de la période.",
+                "The slot must be a working day of the period.",
+                field="day",
+                code="day_outside_period",
+            )
+        if day < now.date():
+            raise InvalidInput(
+                "Un créneau passé ne se modifie pas.",
+                "A past slot cannot be changed.",
+                field="day",
+                code="slot_in_past",
+            )
+        problem = await _problem_for_check(repos, period, group)
+        if str(employee_id) not in {c.id for c in problem.cdos}:
+            raise InvalidInput(
+                "Ce salarié n'est pas CDO sur cette période.",
+                "This employee is not a CDO in this period.",
+                field="employee_id",
+                code="not_a_cdo",
+            )
+        if str(company_id) not in {x.id for x in problem.members}:
+            raise InvalidInput(
+                "Ce membre n'a pas de demande sur cette période.",
+                "This member has no request in this period.",
+                field="company_id",
+                code="no_request",
+            )
+        slots = await repos.rotations.slots(plan_id)
+        displaced = [
+            s
+            for s in slots
+            if s.day == day
+            and s.half == half
+            and (s.employee_id == employee_id or s.company_id == company_id)
+        ]
+        kept = [s for s in slots if s not in displaced]
+        candidate = (
+            *(_slot_of(s) for s in kept),
+            Slot(str(employee_id), str(company_id), day, half),
+        )
+        params = RotationParams(travel_km_max=float(period.travel_km_max))
+        wrong = cdo_rotation.check_plan(problem, params, candidate)
+        if wrong:
+            raise InvalidInput(
+                f"Ce créneau enfreint une règle du planning : {wrong[0]}.",
+                f"This slot breaks a rule of the plan: {wrong[0]}.",
+                field="day",
+                code="slot_breaks_rule",
+            )
+        await repos.rotations.remove_slots([s.id for s in displaced])
+        await repos.rotations.add_slot(plan_id, employee_id, company_id, day, half)
+        return _visible(await repos.rotations.slots(plan_id), (True, set(), set()))
+
+
+async def remove_slot(uow: UnitOfWork, actor: Actor, slot_id: int, *, now: datetime) -> None:
+    async with uow() as repos:
+        slot = await repos.rotations.get_slot(slot_id)
+        if slot is None:
+            raise not_found("Créneau", "Slot", slot_id)
+        await _draft(repos, actor, slot.plan_id)
+        if slot.day < now.date():
+            raise InvalidInput(
+                "Un créneau passé ne se modifie pas.",
+                "A past slot cannot be changed.",
+                field="slot_id",
+                code="slot_in_past",
+            )
+        await repos.rotations.remove_slots([slot_id])
+
+
+def _key(slot: PlannedSlot) -> tuple[int, int, date, str | None]:
+    return slot.employee_id, slot.company_id, slot.day, slot.half
+
+
+async def publish(uow: UnitOfWork, actor: Actor, plan_id: int, *, now: datetime) -> PlanVersion:
+    """The draft becomes the plan in force; the one before is superseded. Days already past
+    must be as the plan in force had them."""
+
+    async def work() -> PlanVersion:
+        async with uow() as repos:
+            plan, period, group = await _draft(repos, actor, plan_id)
+            today = now.date()
+            new_slots = await repos.rotations.slots(plan_id)
+            if period.published_plan_id is not None:
+                old = await repos.rotations.slots(period.published_plan_id)
+                past_old = {_key(s) for s in old if s.day < today}
+                past_new = {_key(s) for s in new_slots if s.day < today}
+                if past_old != past_new:
+                    raise Conflict(
+                        "Ce projet change des jours déjà passés : générez une nouvelle version.",
+                        "This draft changes days already past: generate a new version.",
+                        field="plan",
+                        code="plan_outdated",
+                    )
+                await repos.rotations.set_plan_status(
+                    period.published_plan_id, PlanStatus.SUPERSEDED
+                )
+            await repos.rotations.set_plan_status(plan_id, PlanStatus.PUBLISHED, now=now)
+            await repos.rotations.set_published(period.id, plan_id)
+            users = set()
+            for company_id in {s.company_id for s in new_slots}:
+                users |= set(await repos.notifications.admins_of(company_id))
+            for employee_id in {s.employee_id for s in new_slots}:
+                employee = await repos.employees.get(employee_id)
+                if employee is not None:
+                    users.add(employee.user_id)
+            await notify(
+                repos,
+                sorted(users),
+                Kind.ROTATION_PUBLISHED,
+                {
+                    "group": group.name,
+                    "period": _period_label(period),
+                    "summary": _summary(plan.outcomes, period),
+                },
+                link=f"/api/v1/rotation-periods/{period.id}",
+                now=now,
+            )
+            stored = await repos.rotations.get_plan(plan_id)
+            assert stored is not None
+            return stored
+
+    return await retrying(work)
+
+
+async def list_slots(
+    uow: UnitOfWork, actor: Actor, period_id: int, *, plan_id: int | None
+) -> tuple[PlanVersion | None, list[PlannedSlot]]:
+    """A plan's slots as the actor may see them: the published plan unless the coordinator asks
+    for another version."""
+    async with uow(write=False) as repos:
+        period, group = await _period(repos, period_id)
+        viewer = await _viewer(repos, actor, period, group)
+        chosen = plan_id if plan_id is not None else period.published_plan_id
+        if chosen is None:
+            return None, []
+        plan = await repos.rotations.get_plan(chosen)
+        if (
+            plan is None
+            or plan.period_id != period_id
+            or (not viewer[0] and plan.status is not PlanStatus.PUBLISHED)
+        ):
+            raise not_found("Planning", "Plan", chosen, field="plan_id")
+        return plan, _visible(await repos.rotations.slots(chosen), viewer)
+
+
+async def set_worked(
+    uow: UnitOfWork, actor: Actor, slot_id: int, *, worked: bool, now: datetime
+) -> PlannedSlot:
+    """The coordinator or the CDO records that a published slot was (or was not) worked,
+    until its month is allocated."""
+    async with uow() as repos:
+        slot = await repos.rotations.get_slot(slot_id)
+        if slot is None:
+            raise not_found("Créneau", "Slot", slot_id)
+        plan = await repos.rotations.get_plan(slot.plan_id)
+        assert plan is not None
+        _, group = await _period(repos, plan.period_id)
+        if not _coordinates(actor, group) and slot.employee_id not in await _own_cdo_ids(
+            repos, actor, group
+        ):
+            raise not_found("Créneau", "Slot", slot_id)
+        if plan.status is not PlanStatus.PUBLISHED:
+            raise Conflict(
+                "Seuls les créneaux du planning publié se déclarent travaillés.",
+                "Only slots of the published plan are recorded as worked.",
+                field="slot_id",
+                code="plan_not_published",
+            )
+        if slot.day > now.date():
+            raise InvalidInput(
+                "Ce créneau n'a pas encore eu lieu.",
+                "This slot has not happened yet.",
+                field="slot_id",
+                code="slot_in_future",
+            )
+        if first_of_month(slot.day) in await repos.rotations.allocated_months(group.id):
+            raise Conflict(
+                "Le mois de ce créneau est déjà imputé aux membres.",
+                "This slot's month is already allocated to the members.",
+                field="slot_id",
+                code="month_allocated",
+            )
+        await repos.rotations.set_worked(slot_id, worked)
+        updated = await repos.rotations.get_slot(slot_id)
+        assert updated is not None
+        return updated
+
+
+# -- Calendars ---------------------------------------------------------------------------------
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_feed(
+    uow: UnitOfWork,
+    actor: Actor,
+    group_id: int,
+    *,
+    employee_id: int | None,
+    company_id: int | None,
+    now: datetime,
+) -> str:
+    """A secret subscription token for one CDO's or one member's calendar (any earlier token of
+    the same calendar stops working)."""
+    if (employee_id is None) == (company_id is None):
+        raise InvalidInput(
+            "Indiquez soit un CDO (employee_id), soit un membre (company_id).",
+            "Give either a CDO (employee_id) or a member (company_id).",
+            field="employee_id",
+            code="one_calendar",
+        )
+    async with uow() as repos:
+        group = await _group(repos, group_id)
+        if employee_id is not None:
+            employee = await repos.employees.get(employee_id)
+            if employee is None or employee.company_id != group.company_id:
+                raise InvalidInput(
+                    "Ce salarié n'est pas CDO du groupement.",
+                    "This employee is not a CDO of the group.",
+                    field="employee_id",
+                    code="not_a_cdo",
+                )
+            if not _coordinates(actor, group) and employee.user_id != actor.user_id:
+                raise not_found("Calendrier", "Calendar", employee_id, field="employee_id")
+        else:
+            assert company_id is not None
+            if company_id not in {mm.company_id for mm in group.members}:
+                raise InvalidInput(
+                    "Cette entreprise n'est pas membre du groupement.",
+                    "This company is not a member of the group.",
+                    field="company_id",
+                    code="not_a_member",
+                )
+            if not _coordinates(actor, group):
+                require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+        await repos.rotations.add_feed(
+            token_hash=_hash(token),
+            group_id=group_id,
+            employee_id=employee_id,
+            company_id=company_id,
+            user_id=actor.user_id,
+            now=now,
+        )
+        return token
+
+
+async def _calendar(
+    repos: Repositories, group: EmployerGroup, *, employee_id: int | None, company_id: int | None
+) -> bytes:
+    """The published slots of every period of the group for one CDO or one member."""
+    events = []
+    stamp: datetime | None = None
+    names: dict[int, str] = {}
+    for period in await repos.rotations.periods_of_group(group.id):
+        if period.published_plan_id is None:
+            continue
+        plan = await repos.rotations.get_plan(period.published_plan_id)
+        assert plan is not None
+        assert plan.published_at is not None
+        stamp = max(stamp, plan.published_at) if stamp is not None else plan.published_at
+        for slot in await repos.rotations.slots(plan.id):
+            if slot.employee_id != employee_id and slot.company_id != company_id:
+                continue
+            if employee_id is not None:
+                company = await repos.companies.get(slot.company_id)
+                assert company is not None
+                summary = f"CDO mutualisé chez {company.name}"
+                location = ", ".join(p for p in (company.address, company.city) if p)
+            else:
+                if slot.employee_id not in names:
+                    employee = await repos.employees.get(slot.employee_id)
+                    names[slot.employee_id] = employee.full_name if employee else "CDO"
+                summary = f"CDO mutualisé : {names[slot.employee_id]}"
+                location = ""
+            uid = (
+                f"rotation-{period.id}-{slot.employee_id}-{slot.company_id}-"
+                f"{slot.day.isoformat()}-{slot.half or 'day'}@bourse-de-temps"
+            )
+            events.append(m.CalendarEvent(uid, slot.day, slot.half, summary, location))
+    if employee_id is not None:
+        employee = await repos.employees.get(employee_id)
+        title = f"{group.name} — {employee.full_name if employee else 'CDO'}"
+    else:
+        assert company_id is not None
+        company = await repos.companies.get(company_id)
+        title = f"{group.name} — {company.name if company else ''}"
+    return m.calendar_ics(title, events, stamp=stamp or group.created_at)
+
+
+async def feed_calendar(uow: UnitOfWork, token: str) -> bytes:
+    """The calendar behind a subscription token (no login: the token is the secret)."""
+    async with uow(write=False) as repos:
+        found = await repos.rotations.feed(_hash(token))
+        if found is None:
+            raise not_found("Calendrier", "Calendar", "?")
+        group_id, employee_id, company_id = found
+        group = await _group(repos, group_id)
+        return await _calendar(repos, group, employee_id=employee_id, company_id=company_id)
+
+
+async def download_calendar(
+    uow: UnitOfWork, actor: Actor, group_id: int, *, employee_id: int | None, company_id: int | None
+) -> bytes:
+    if (employee_id is None) == (company_id is None):
+        raise InvalidInput(
+            "Indiquez soit un CDO (employee_id), soit un membre (company_id).",
+            "Give either a CDO (employee_id) or a member (company_id).",
+            field="employee_id",
+            code="one_calendar",
+        )
+    async with uow(write=False) as repos:
+        group = await _group(repos, group_id)
+        if not _coordinates(actor, group):
+            if employee_id is not None and employee_id not in await _own_cdo_ids(
+                repos, actor, group
+            ):
+                raise not_found("Calendrier", "Calendar", employee_id, field="employee_id")
+            if company_id is not None:
+                require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        return await _calendar(repos, group, employee_id=employee_id, company_id=company_id)
+
+
+# -- Cost allocation at cost -------------------------------------------------------------------
+
+
+def _transfer_id(group_id: int, month: date, employee_id: int, company_id: int, unit: str) -> str:
+    key = f"cdo:{group_id}:{month.isoformat()}:{employee_id}:{company_id}:{unit}"
+    return str(uuid.uuid5(ALLOCATION_NAMESPACE, key))
+
+
+async def allocate_month(
+    uow: UnitOfWork, actor: Actor | None, group_id: int, *, month: date, now: datetime
+) -> list[Allocation]:
+    """Share each CDO's month (gross salary with employer charges, a twelfth of the year, plus
+    the group's declared management costs) among the members pro rata of the slots worked,
+    and post it: cents owed by the member to the group, days in minutes on the members'
+    shared-CDO accounts. Once per month; `actor` None: the scheduler."""
+    month = first_of_month(month)
+    if month >= first_of_month(now.date()):
+        raise InvalidInput(
+            "On n'impute qu'un mois terminé.",
+            "Only a finished month is allocated.",
+            field="month",
+            code="month_not_finished",
+        )
+    last = next_month(month) - timedelta(days=1)
+
+    async def work() -> list[Allocation]:
+        async with uow() as repos:
+            group = await _group(repos, group_id)
+            if actor is not None:
+                _require_coordinator(actor, group)
+            if month in await repos.rotations.allocated_months(group_id):
+                raise Conflict(
+                    f"{month_label(month).capitalize()} est déjà imputé aux membres.",
+                    f"{month.strftime('%Y-%m')} is already allocated to the members.",
+                    field="month",
+                    code="already_allocated",
+                )
+            periods = [
+                p
+                for p in await repos.rotations.periods_of_group(group_id)
+                if p.starts_on <= last and p.ends_on >= month and p.published_plan_id is not None
+            ]
+            slots = await repos.rotations.published_slots_between(
+                [p.published_plan_id for p in periods if p.published_plan_id is not None],
+                month,
+                last,
+            )
+            counts: dict[tuple[int, int], int] = defaultdict(int)
+            minutes: dict[tuple[int, int], int] = defaultdict(int)
+            for slot in slots:
+                if slot.worked:
+                    counts[slot.employee_id, slot.company_id] += 1
+                    minutes[slot.employee_id, slot.company_id] += slot.minutes
+            if not counts:
+                return []
+            cdo_cents = {}
+            for employee_id in sorted({e for e, _ in counts}):
+                employee = await repos.employees.get(employee_id)
+                if employee is None or employee.cost is None:
+                    raise Conflict(
+                        "Le coût du CDO n'est pas renseigné (salaire brut, charges).",
+                        "The CDO's cost is not filled in (gross salary, charges).",
+                        field="employee_id",
+                        code="cdo_cost_missing",
+                    )
+                cdo_cents[employee_id] = m.monthly_cost_cents(employee.cost)
+            management = sum(p.monthly_management_costs_cents for p in periods)
+            lines = m.allocate_month(cdo_cents, management, dict(counts), dict(minutes))
+            assert 2 * len(lines) <= BATCH_EVENTS_MAX, "a group has far fewer members"
+            group_cents = (await ensure_company_accounts(repos, group.company_id, now=now))[
+                LedgerUnit.CENTS
+            ]
+            group_days = await _shared_cdo_account(repos, group.company_id, now)
+            requests = []
+            ids = {}
+            for line in lines:
+                member_cents = (await ensure_company_accounts(repos, line.company_id, now=now))[
+                    LedgerUnit.CENTS
+                ]
+                member_days = await _shared_cdo_account(repos, line.company_id, now)
+                ref = f"cdo_allocation:{group_id}:{month.isoformat()}"
+                minutes_id = _transfer_id(
+                    group_id, month, line.employee_id, line.company_id, "minutes"
+                )
+                cents_id = _transfer_id(group_id, month, line.employee_id, line.company_id, "cents")
+                ids[line.employee_id, line.company_id] = (minutes_id, cents_id)
+                requests.append(
+                    TransferRequest(
+                        id=minutes_id,
+                        kind=TransferKind.SINGLE,
+                        unit=LedgerUnit.MINUTES,
+                        code=TransferCode.CDO_ALLOCATION,
+                        debit_account_id=member_days.id,
+                        credit_account_id=group_days.id,
+                        amount=line.minutes,
+                        external_ref=ref,
+                    )
+                )
+                if line.cents > 0:
+                    requests.append(
+                        TransferRequest(
+                            id=cents_id,
+                            kind=TransferKind.SINGLE,
+                            unit=LedgerUnit.CENTS,
+                            code=TransferCode.CDO_ALLOCATION,
+                            debit_account_id=member_cents.id,
+                            credit_account_id=group_cents.id,
+                            amount=line.cents,
+                            external_ref=ref,
+                        )
+                    )
+            outcomes = await submit_in(repos, requests, now=now)
+            refused = [
+                o
+                for o in outcomes
+                if o.result not in (TransferResult.CREATED, TransferResult.EXISTS)
+            ]
+            if refused:
+                raise Conflict(
+                    f"Le grand livre a refusé l'imputation : {refused[0].result.value}.",
+                    f"The ledger refused the allocation: {refused[0].result.value}.",
+                    field="month",
+                    code="allocation_refused",
+                )
+            for line in lines:
+                minutes_id, cents_id = ids[line.employee_id, line.company_id]
+                await repos.rotations.add_allocation(
+                    group_id=group_id,
+                    month=month,
+                    line=line,
+                    minutes_transfer_id=minutes_id,
+                    cents_transfer_id=cents_id,
+                    now=now,
+                )
+            per_company: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+            for line in lines:
+                cents, mins = per_company[line.company_id]
+                per_company[line.company_id] = (cents + line.cents, mins + line.minutes)
+            for company_id, (cents, mins) in sorted(per_company.items()):
+                await notify(
+                    repos,
+                    await repos.notifications.admins_of(company_id),
+                    Kind.CDO_ALLOCATION,
+                    {
+                        "group": group.name,
+                        "amount": formatting.euros(cents),
+                        "month": month_label(month),
+                        "days": _days(mins / m.DAY_MINUTES),
+                    },
+                    link=f"/api/v1/companies/{company_id}/cdo-allocations",
+                    now=now,
+                )
+            return await repos.rotations.allocations(group_id, month)
+
+    return await retrying(work)
+
+
+async def _shared_cdo_account(repos: Repositories, company_id: int, now: datetime) -> Account:
+    return await repos.book.ensure_account(
+        kind=AccountKind.SHARED_CDO,
+        unit=LedgerUnit.MINUTES,
+        company_id=company_id,
+        balance_min=None,
+        balance_max=None,
+        now=now,
+    )
+
+
+async def list_allocations(
+    uow: UnitOfWork, actor: Actor, group_id: int, *, month: date | None
+) -> tuple[bool, list[Allocation]]:
+    """(whether the actor coordinates the group, the shares it may see): the coordinator sees
+    every member's share in detail; a member's admin or accountant its own (the split between
+    the CDO's pay and the group's costs would reveal a salary: coordinators only)."""
+    async with uow(write=False) as repos:
+        group = await _group(repos, group_id)
+        found = await repos.rotations.allocations(
+            group_id, None if month is None else first_of_month(month)
+        )
+    if _coordinates(actor, group):
+        return True, found
+    mine = actor.companies_with(Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    if not any(mm.company_id in mine for mm in group.members):
+        raise not_found("Groupement", "Employer group", group_id)
+    return False, [a for a in found if a.line.company_id in mine]
+
+
+async def allocations_of_company(
+    uow: UnitOfWork, actor: Actor, company_id: int
+) -> list[Allocation]:
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    async with uow(write=False) as repos:
+        return await repos.rotations.allocations_of_company(company_id)
+
+
+# -- Scheduled work ----------------------------------------------------------------------------
+
+
+async def plan_next_month(uow: UnitOfWork, *, now: datetime) -> list[int]:
+    """Draft plans for the periods that reach into next month and have no plan yet; returns the
+    new plans' ids. Periods without CDO or request are left for the coordinator."""
+    first = next_month(first_of_month(now.date()))
+    last = next_month(first) - timedelta(days=1)
+    async with uow(write=False) as repos:
+        periods = await repos.rotations.periods_overlapping(first, last)
+        waiting = [p.id for p in periods if not await repos.rotations.plans(p.id)]
+    made = []
+    for period_id in waiting:
+        try:
+            plan = await generate_plan(uow, None, period_id, now=now)
+        except Conflict:
+            continue
+        made.append(plan.id)
+    return made
+
+
+async def remind_next_week(uow: UnitOfWork, *, now: datetime) -> int:
+    """Tell each CDO and each member's admins their published slots of next week."""
+    monday, friday = m.week_after(now.date())
+    sent = 0
+    async with uow() as repos:
+        periods = await repos.rotations.periods_overlapping(monday, friday)
+        plans = [p.published_plan_id for p in periods if p.published_plan_id is not None]
+        slots = await repos.rotations.published_slots_between(plans, monday, friday)
+        by_cdo: dict[int, list[PlannedSlot]] = defaultdict(list)
+        by_member: dict[int, list[PlannedSlot]] = defaultdict(list)
+        for slot in slots:
+            by_cdo[slot.employee_id].append(slot)
+            by_member[slot.company_id].append(slot)
+        companies = await repos.companies.get_many(sorted(by_member))
+        for employee_id, mine in sorted(by_cdo.items()):
+            employee = await repos.employees.get(employee_id)
+            if employee is None:
+                continue
+            text = "; ".join(
+                f"{m.slot_label(s.day, s.half)} chez {companies[s.company_id].name}" for s in mine
+            )
+            await notify(
+                repos,
+                [employee.user_id],
+                Kind.ROTATION_NEXT_WEEK,
+                {"monday": formatting.day(monday), "slots": text},
+                link="/api/v1/rotation-periods",
+                now=now,
+            )
+            sent += 1
+        for company_id, theirs in sorted(by_member.items()):
+            names = {}
+            for s in theirs:
+                if s.employee_id not in names:
+                    employee = await repos.employees.get(s.employee_id)
+                    names[s.employee_id] = employee.full_name if employee else "CDO"
+            text = "; ".join(
+                f"{m.slot_label(s.day, s.half)} avec {names[s.employee_id]}" for s in theirs
+            )
+            await notify(
+                repos,
+                await repos.notifications.admins_of(company_id),
+                Kind.ROTATION_NEXT_WEEK,
+                {"monday": formatting.day(monday), "slots": text},
+                link="/api/v1/rotation-periods",
+                now=now,
+            )
+            sent += 1
+    return sent
+
+
+async def allocate_last_month(uow: UnitOfWork, *, now: datetime) -> int:
+    """Allocate last month for every group that has not done it yet; returns lines posted."""
+    month = first_of_month(first_of_month(now.date()) - timedelta(days=1))
+    async with uow(write=False) as repos:
+        group_ids = sorted(
+            {
+                p.group_id
+                for p in await repos.rotations.periods_overlapping(
+                    month, next_month(month) - timedelta(days=1)
+                )
+            }
+        )
+        done = {g for g in group_ids if month in await repos.rotations.allocated_months(g)}
+    posted = 0
+    for group_id in group_ids:
+        if group_id not in done:
+            posted += len(await allocate_month(uow, None, group_id, month=month, now=now))
+    return posted
