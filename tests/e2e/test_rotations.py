@@ -15,9 +15,9 @@ from ledger.model import AccountKind, Unit
 from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, login, signup
 from tests.helpers import new_email, now
 from timebank.db import tables
+from timebank.employees.model import CostInputs
 from timebank.geography import public_holidays
 from timebank.rotations.model import monthly_cost_cents
-from timebank.employees.model import CostInputs
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
@@ -88,8 +88,7 @@ def _months() -> tuple[date, date, date]:
 
 
 async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> None:
-    w = _group_world(client)
-    w = await w
+    w = await _group_world(client)
     coordinator, paris, alsace = w["coordinator"], w["paris"], w["alsace"]
     stranger, cdo = w["stranger"], w["cdo"]
     assert isinstance(coordinator, Party) and isinstance(paris, Party)
@@ -411,21 +410,19 @@ async def test_bad_rotation_input_is_refused_and_writes_nothing(client: Client) 
     )
     assert not_member.status_code == 422 and not_member.json()["code"] == "not_a_member"
     assert await tables.RotationRequestTable.count() == requests_before
+    plans_before = await tables.RotationPlanTable.count()
     nothing = await client.post(
         f"/api/v1/rotation-periods/{period_id}/plans", headers=coordinator.headers
     )
     assert nothing.status_code == 409 and nothing.json()["code"] == "no_cdo"
-    assert await tables.RotationPlanTable.count() == await tables.RotationPlanTable.count()
-    not_ours = await client.put(
+    assert await tables.RotationPlanTable.count() == plans_before
+    no_days = await client.put(
         f"/api/v1/rotation-periods/{period_id}/cdos/{w['cdo_id']}",
         headers=coordinator.headers,
         json={"max_days_per_week": 0},
     )
-    assert (
-        not_ours.status_code == 422
-        and not_ours.json()["code"] == "invalid_days"
-        or (not_ours.json()["code"] == "invalid_weekly_maximum")
-    )
+    assert no_days.status_code == 422
+    assert no_days.json()["code"] == "invalid_weekly_maximum"
     future_month = await client.post(
         f"/api/v1/groups/{group_id}/allocations",
         headers=coordinator.headers,
