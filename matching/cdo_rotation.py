@@ -656,6 +656,14 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
             if cdo.id in previous[member.id]:
                 cost -= params.weight_stability * 10
             objective.append(-cost * uses[c, m])
+    # Stability: each (CDO, member) keeps up to its slots of the previous plan, so a re-plan
+    # only moves what a change forces (worth as much as the calendars' stability terms).
+    previous_count = Counter((c, m) for c, m, _ in _previous_keys(problem, slots))
+    for key, count in previous_count.items():
+        if key in share:
+            kept = model.new_int_var(0, count, f"k{key[0]}_{key[1]}")
+            model.add(kept <= share[key])
+            objective.append(params.weight_stability * 10 * kept)
     fixed_count = Counter((c, m) for c, m, _ in _fixed_keys(problem, slots))
     for key, count in fixed_count.items():
         if key not in share:
