@@ -87,7 +87,7 @@ class RotationParams:
     weight_preferred_weekdays: int = 4
     weight_continuity: int = 20
     weight_regularity: int = 2
-    weight_stability: int = 10
+    weight_stability: int = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,6 +232,11 @@ async def _dispatch(args: argparse.Namespace) -> int:
             f"Échanges : {exchanges.engagements}, {exchanges.approved_entries} relevés "
             f"d'heures validés, relevés de compensation {exchanges.statements}."
         )
+        print(
+            f"CDO mutualisé : {exchanges.rotation_plans} plannings publiés "
+            f"({exchanges.rotation_slots} créneaux), {exchanges.rotation_allocations} "
+            "quotes-parts du mois dernier imputées."
+        )
         print_logins(summary.logins)
         return EXIT_OK
     if args.command == "users":

@@ -145,6 +145,22 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
         request = urllib.request.Request(f"{base}/api/v1/companies/1/settlements", headers=bearer)
         with urllib.request.urlopen(request, timeout=10) as response:
             assert "agreed" in {s["status"] for s in json.loads(response.read())}
+        # Both employer groups have a published shared-CDO plan and last month allocated.
+        request = urllib.request.Request(f"{base}/api/v1/groups", headers=bearer)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            groups = json.loads(response.read())["items"]
+        assert len(groups) == 2
+        for group in groups:
+            url = f"{base}/api/v1/groups/{group['id']}/rotation-periods"
+            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
+                periods = json.loads(response.read())
+            assert [p["published_plan_id"] is not None for p in periods] == [True]
+            url = f"{base}/api/v1/rotation-periods/{periods[0]['id']}/slots"
+            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
+                assert len(json.loads(response.read())["slots"]) > 0
+            url = f"{base}/api/v1/groups/{group['id']}/allocations"
+            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
+                assert len(json.loads(response.read())) > 0
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)

@@ -49,6 +49,10 @@ class ExchangeSummary:
     approved_entries: int
     submitted_entries: int
     statements: dict[str, int]
+    # Shared-CDO time-share: plans published, their slots, last month's allocation lines.
+    rotation_plans: int = 0
+    rotation_slots: int = 0
+    rotation_allocations: int = 0
 
 
 def _admin(user_id: int, company_id: int) -> Actor:
@@ -146,7 +150,12 @@ async def _bring_to(
     host = _admin(host_admin, need.company_id)
     worker = _employee_actor(employee)
     today = now.date()
-    start = (date(today.year, today.month, 1) - timedelta(days=1)).replace(day=1)
+    this_month = date(today.year, today.month, 1)
+    start = (this_month - timedelta(days=1)).replace(day=1)
+    # Four calendar months (last month to the one after next), whatever today's date: the
+    # planned hours spread over them stay within the demo employees' approved 4 h a month.
+    end = settlements.next_month(settlements.next_month(settlements.next_month(this_month)))
+    end -= timedelta(days=1)
     engagement = await engagements.propose(
         uow,
         lender,
@@ -154,7 +163,7 @@ async def _bring_to(
         employee_id=employee.id,
         planned_minutes=16 * 60,
         period_start=start,
-        period_end=today + timedelta(days=45),
+        period_end=end,
         place=need.place_city,
         remote=need.remote_allowed,
         tasks=need.description[:500],

@@ -6,7 +6,7 @@ never show data the service would refuse. One transaction: the demo is loaded wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from timebank.demo.plan import (
     demo_employee_index,
     plan_demo,
 )
+from timebank.demo.rotations import load_demo_rotations
 from timebank.employees.model import check_approval, check_cost_inputs, check_skill_levels
 from timebank.groups.model import legal_form
 from timebank.needs.model import NeedStatus, draft_need
@@ -309,4 +310,11 @@ async def load_full_demo(
         first = await repos.companies.get_by_siren(plan.companies[0].siren)
     assert first is not None
     exchanges = await load_demo_exchanges(uow, first_company_id=first.id, now=now)
+    shared = await load_demo_rotations(uow, now=now)
+    exchanges = replace(
+        exchanges,
+        rotation_plans=shared.published_plans,
+        rotation_slots=shared.slots,
+        rotation_allocations=shared.allocation_lines,
+    )
     return summary, exchanges

@@ -327,9 +327,11 @@ async def generate_plan(
     period_id: int,
     *,
     now: datetime,
+    time_limit_s: float | None = None,
 ) -> PlanVersion:
     """A new draft version: the last version is the previous plan (stability), its slots set by
-    hand and every slot already in the past are kept as they are. `actor` None: the scheduler."""
+    hand and every slot already in the past are kept as they are. `actor` None: the scheduler.
+    CP-SAT's time limit is the setting unless `time_limit_s` says otherwise."""
     async with uow(write=False) as repos:
         period, group = await _period(repos, period_id)
         if actor is not None:
@@ -393,7 +395,9 @@ async def generate_plan(
     )
     params = RotationParams(
         travel_km_max=float(period.travel_km_max),
-        time_limit_s=float(get_settings().rotation_time_limit_seconds),
+        time_limit_s=float(
+            time_limit_s if time_limit_s is not None else get_settings().rotation_time_limit_seconds
+        ),
         seed=0,
     )
     wrong = cdo_rotation.fixed_slot_problems(problem, params)
