@@ -783,5 +783,6 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
             "first_solution_seconds": first_solution,
             "variables": float(len(share)),
             "two_steps": 1.0,
+            "greedy_objective": float(plan_objective(problem, params, greedy_plan)),
         },
     )
