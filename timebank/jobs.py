@@ -4,7 +4,7 @@
 - reservations: daily, expire ledger reservations whose time has passed;
 - notifications: every minute, send queued notifications by e-mail (when SMTP is configured);
 - rotations: on TIMEBANK_ROTATION_PLAN_DAY, draft next month's shared-CDO plans; on Fridays,
-  remind CDOs and members of next week's slots; on the 2nd, allocate last month's CDO cost.
+  remind CDOs and members of next week's slots; on the 5th, allocate last month's CDO cost.
 """
 
 from __future__ import annotations

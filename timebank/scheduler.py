@@ -61,7 +61,7 @@ def build_scheduler() -> AsyncIOScheduler:
     )
     scheduler.add_job(
         jobs.allocate_last_month_rotations,
-        CronTrigger(day=2, hour=2, minute=30),
+        CronTrigger(day=5, hour=2, minute=30),  # Four days to record slots not worked.
         id="allocate_rotations",
         **defaults,
     )

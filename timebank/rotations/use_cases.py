@@ -1113,8 +1113,8 @@ async def plan_next_month(uow: UnitOfWork, *, now: datetime) -> list[int]:
     for period_id in waiting:
         try:
             plan = await generate_plan(uow, None, period_id, now=now)
-        except Conflict:
-            continue
+        except (Conflict, InvalidInput):
+            continue  # Left for the coordinator (a slot set by hand that no longer fits).
         made.append(plan.id)
     return made
 
@@ -1185,6 +1185,10 @@ async def allocate_last_month(uow: UnitOfWork, *, now: datetime) -> int:
         done = {g for g in group_ids if month in await repos.rotations.allocated_months(g)}
     posted = 0
     for group_id in group_ids:
-        if group_id not in done:
+        if group_id in done:
+            continue
+        try:
             posted += len(await allocate_month(uow, None, group_id, month=month, now=now))
+        except (Conflict, InvalidInput):
+            continue  # This group's coordinator has something to fix (a CDO's cost, say).
     return posted

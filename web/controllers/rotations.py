@@ -231,7 +231,7 @@ class RotationGroupController(Controller):
         now: Now,
     ) -> list[CdoAllocationOut]:
         """The coordinator allocates a finished month's CDO cost to the members (the job does
-        it on the 2nd of each month)."""
+        it on the 5th of each month)."""
         found = await use_cases.allocate_month(uow, actor, group_id, month=data.month, now=now)
         return [_allocation_out(a, detailed=True) for a in found]
 
