@@ -734,7 +734,7 @@ async def set_worked(
             raise not_found("Créneau", "Slot", slot_id)
         plan = await repos.rotations.get_plan(slot.plan_id)
         assert plan is not None
-        _, group = await _period(repos, plan.period_id)
+        _, group = await _period(repos, plan.period_id, lock=True)  # See `allocate_month`.
         if not _coordinates(actor, group) and slot.employee_id not in await _own_cdo_ids(
             repos, actor, group
         ):
@@ -834,6 +834,7 @@ async def _calendar(
     events = []
     stamp: datetime | None = None
     names: dict[int, str] = {}
+    companies: dict[int, Company] = {}
     for period in await repos.rotations.periods_of_group(group.id):
         if period.published_plan_id is None:
             continue
@@ -845,8 +846,11 @@ async def _calendar(
             if slot.employee_id != employee_id and slot.company_id != company_id:
                 continue
             if employee_id is not None:
-                company = await repos.companies.get(slot.company_id)
-                assert company is not None
+                if slot.company_id not in companies:
+                    found = await repos.companies.get(slot.company_id)
+                    assert found is not None
+                    companies[slot.company_id] = found
+                company = companies[slot.company_id]
                 summary = f"CDO mutualisé chez {company.name}"
                 location = ", ".join(p for p in (company.address, company.city) if p)
             else:
@@ -865,8 +869,8 @@ async def _calendar(
         title = f"{group.name} — {employee.full_name if employee else 'CDO'}"
     else:
         assert company_id is not None
-        company = await repos.companies.get(company_id)
-        title = f"{group.name} — {company.name if company else ''}"
+        member = await repos.companies.get(company_id)
+        title = f"{group.name} — {member.name if member else ''}"
     return m.calendar_ics(title, events, stamp=stamp or group.created_at)
 
 
@@ -933,6 +937,10 @@ async def allocate_month(
             group = await _group(repos, group_id)
             if actor is not None:
                 _require_coordinator(actor, group)
+            # The periods' rows are locked first: recording a slot as (not) worked waits
+            # until the month is allocated, and then is refused.
+            for period in await repos.rotations.periods_of_group(group_id):
+                await repos.rotations.get_period(period.id, lock=True)
             if month in await repos.rotations.allocated_months(group_id):
                 raise Conflict(
                     f"{month_label(month).capitalize()} est déjà imputé aux membres.",
@@ -1083,7 +1091,8 @@ async def list_allocations(
             group_id, None if month is None else first_of_month(month)
         )
     if _coordinates(actor, group):
-        return True, found
+        # The operator sees every share but never a salary: the split is the employer's.
+        return actor.has_role(group.company_id, Role.GROUP_COORDINATOR), found
     mine = actor.companies_with(Role.COMPANY_ADMIN, Role.ACCOUNTANT)
     if not any(mm.company_id in mine for mm in group.members):
         raise not_found("Groupement", "Employer group", group_id)

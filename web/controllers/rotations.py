@@ -233,7 +233,8 @@ class RotationGroupController(Controller):
         """The coordinator allocates a finished month's CDO cost to the members (the job does
         it on the 5th of each month)."""
         found = await use_cases.allocate_month(uow, actor, group_id, month=data.month, now=now)
-        return [_allocation_out(a, detailed=True) for a in found]
+        detailed, _ = await use_cases.list_allocations(uow, actor, group_id, month=data.month)
+        return [_allocation_out(a, detailed=detailed) for a in found]
 
     @get("/allocations")
     async def list_allocations(
