@@ -28,9 +28,14 @@ async def test_jobs_draft_remind_and_allocate(client: httpx.AsyncClient) -> None
     w = await _group_world(client)
     coordinator, paris, cdo = w["coordinator"], w["paris"], w["cdo"]
     assert isinstance(coordinator, Party) and isinstance(paris, Party) and isinstance(cdo, Party)
-    # The job runs on the 20th; the period is next month.
-    run_at = datetime.combine(now().date().replace(day=20), datetime.min.time(), UTC)
+    # The planning job ran on the 20th of the month before last, for last month: the
+    # allocation below then runs at today's date (the ledger's clock only moves forward, so
+    # no test may post in the future).
+    last_month = first_of_month(first_of_month(now().date()) - timedelta(days=1))
+    before_last = first_of_month(last_month - timedelta(days=1))
+    run_at = datetime.combine(before_last.replace(day=20), datetime.min.time(), UTC)
     starts_on = next_month(first_of_month(run_at.date()))
+    assert starts_on == last_month
     ends_on = next_month(starts_on) - timedelta(days=1)
     period = await client.post(
         f"/api/v1/groups/{w['group_id']}/rotation-periods",
@@ -76,15 +81,12 @@ async def test_jobs_draft_remind_and_allocate(client: httpx.AsyncClient) -> None
     assert "rotation_next_week" in await _kinds(client, cdo)
     assert "rotation_next_week" in await _kinds(client, paris)
 
-    after_month = datetime.combine(
-        next_month(starts_on) + timedelta(days=1), datetime.min.time(), UTC
-    )
-    posted = await use_cases.allocate_last_month(uow, now=after_month)
+    posted = await use_cases.allocate_last_month(uow, now=now())
     assert posted >= 1
     lines = (
         await client.get(f"/api/v1/groups/{w['group_id']}/allocations", headers=coordinator.headers)
     ).json()
     assert [line["company_id"] for line in lines] == [paris.company_id]
     assert lines[0]["slots_worked"] == 6
-    assert await use_cases.allocate_last_month(uow, now=after_month) == 0  # Once a month.
+    assert await use_cases.allocate_last_month(uow, now=now()) == 0  # Once a month.
     assert "cdo_allocation" in await _kinds(client, paris)
