@@ -1,0 +1,424 @@
+"""The catalogue of open-source contract templates: for each, a stable id, a semantic version,
+its licence, its typed variables, and the registry of its mandatory clauses (with their legal
+basis and the words that prove the rendered document contains them).
+
+Pure data and checks: no rendering here (see `contracts.render`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final
+
+LICENCE_OUVERTE: Final = "Licence Ouverte 2.0 (Etalab)"
+TEXT_LENGTH_MAX: Final = 5000
+LIST_ITEMS_MAX: Final = 200
+MONEY_CENTS_MAX: Final = 10**12
+SIREN_RE: Final = re.compile(r"^\d{9}$")
+
+
+class VariableType(StrEnum):
+    TEXT = "text"
+    DATE = "date"  # ISO text (AAAA-MM-JJ) or a date.
+    INTEGER = "integer"
+    MONEY_CENTS = "money_cents"
+    BOOLEAN = "boolean"
+    COMPANY = "company"  # {name, siren, address, postal_code, city, representative}
+    PERSON = "person"  # {full_name, job_title}
+    TEXT_LIST = "text_list"
+    COMPANY_LIST = "company_list"
+
+
+COMPANY_FIELDS: Final = ("name", "siren", "address", "postal_code", "city", "representative")
+PERSON_FIELDS: Final = ("full_name", "job_title")
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    type: VariableType
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A clause the law (or the programme's rules) requires, and the words that show it is
+    there in the rendered text."""
+
+    id: str
+    title: str
+    legal_basis: str
+    phrase: str
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: str
+    title: str
+    version: str
+    licence: str
+    source: str  # File name in contracts/templates/.
+    variables: tuple[Variable, ...]
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    variable: str
+    message_fr: str
+    message_en: str
+
+
+class TemplateDataError(ValueError):
+    """The data does not fit the template: every problem is listed, never a blank."""
+
+    def __init__(self, template_id: str, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.variable}: {p.message_en}" for p in problems))
+        self.template_id = template_id
+        self.problems = problems
+
+
+def _v(name: str, kind: VariableType, description: str) -> Variable:
+    return Variable(name, kind, description)
+
+
+T = VariableType
+_LOAN_VARIABLES: Final = (
+    _v("lender", T.COMPANY, "Entreprise prêteuse (employeur)"),
+    _v("host", T.COMPANY, "Entreprise d'accueil (utilisatrice)"),
+    _v("employee", T.PERSON, "Salarié·e mis·e à disposition et sa qualification"),
+    _v("start", T.DATE, "Premier jour de la mise à disposition"),
+    _v("end", T.DATE, "Dernier jour de la mise à disposition"),
+    _v("planned_hours", T.INTEGER, "Heures prévues sur la période"),
+    _v("tasks", T.TEXT, "Missions confiées"),
+    _v("place", T.TEXT, "Lieu de travail"),
+    _v("remote", T.BOOLEAN, "Travail à distance possible"),
+    _v("working_hours", T.TEXT, "Horaires de travail"),
+    _v("hourly_cost_cents", T.MONEY_CENTS, "Coût horaire complet (salaire et charges)"),
+    _v("annual_gross_salary_cents", T.MONEY_CENTS, "Salaire brut annuel"),
+    _v("employer_charge_rate_percent", T.TEXT, "Taux de charges patronales"),
+    _v("annual_work_hours", T.INTEGER, "Heures annuelles de travail"),
+    _v("probation_days", T.INTEGER, "Période probatoire (jours ouvrés, 0 : aucune)"),
+    _v("open_source_licence", T.TEXT, "Licence des travaux produits (vide : droits à l'hôte)"),
+    _v("signed_at_place", T.TEXT, "Lieu de signature"),
+)
+
+TEMPLATES: Final[dict[str, Template]] = {
+    template.id: template
+    for template in (
+        Template(
+            id="convention-mise-a-disposition",
+            title="Convention de mise à disposition de personnel à but non lucratif",
+            version="1.0.0",
+            licence=LICENCE_OUVERTE,
+            source="convention-mise-a-disposition.md.j2",
+            variables=_LOAN_VARIABLES,
+            clauses=(
+                Clause("duration", "Durée", "C. trav. L8241-2", "La mise à disposition court du"),
+                Clause(
+                    "identity",
+                    "Identité et qualification du salarié",
+                    "C. trav. L8241-2",
+                    "dont la qualification est",
+                ),
+                Clause(
+                    "at_cost_billing",
+                    "Facturation au coût exact",
+                    "C. trav. L8241-1 et L8241-2",
+                    "sans aucune marge",
+                ),
+                Clause(
+                    "tasks_place_hours",
+                    "Missions, lieu et horaires",
+                    "C. trav. L8241-2",
+                    "Missions confiées",
+                ),
+                Clause(
+                    "host_responsibility",
+                    "Conditions d'exécution du travail",
+                    "C. trav. L1251-21 (par renvoi de L8241-2)",
+                    "durée du travail, le travail de nuit, le repos hebdomadaire "
+                    "et les jours fériés",
+                ),
+                Clause("probation", "Période probatoire", "C. trav. L8241-2", "période probatoire"),
+                Clause(
+                    "return",
+                    "Retour dans l'entreprise prêteuse",
+                    "C. trav. L8241-2",
+                    "retrouve son poste de travail",
+                ),
+                Clause(
+                    "insurance",
+                    "Assurances et accidents du travail",
+                    "CSS L412-3 ; C. trav. L8241-2",
+                    "accident du travail",
+                ),
+                Clause("confidentiality", "Confidentialité", "C. civ. 1112-2", "confidentielles"),
+                Clause(
+                    "intellectual_property",
+                    "Propriété et licence des travaux",
+                    "CPI L111-1 et L113-9",
+                    "travaux réalisés",
+                ),
+                Clause(
+                    "termination",
+                    "Fin anticipée",
+                    "C. civ. 1224 ; C. trav. L8241-2",
+                    "mettre fin à la présente convention",
+                ),
+                Clause("signatures", "Signatures", "C. civ. 1367", "Fait à"),
+            ),
+        ),
+        Template(
+            id="avenant-mise-a-disposition",
+            title="Avenant au contrat de travail — mise à disposition",
+            version="1.0.0",
+            licence=LICENCE_OUVERTE,
+            source="avenant-mise-a-disposition.md.j2",
+            variables=_LOAN_VARIABLES,
+            clauses=(
+                Clause("work", "Travail confié", "C. trav. L8241-2", "Travail confié"),
+                Clause("hours", "Horaires", "C. trav. L8241-2", "Horaires de travail"),
+                Clause("place", "Lieu d'exécution", "C. trav. L8241-2", "Lieu de travail"),
+                Clause(
+                    "post",
+                    "Caractéristiques du poste",
+                    "C. trav. L8241-2",
+                    "caractéristiques particulières du poste",
+                ),
+                Clause(
+                    "not_broken",
+                    "Contrat maintenu",
+                    "C. trav. L8241-2",
+                    "n'est ni rompu ni suspendu",
+                ),
+                Clause("probation", "Période probatoire", "C. trav. L8241-2", "période probatoire"),
+                Clause(
+                    "return",
+                    "Retour au même poste",
+                    "C. trav. L8241-2",
+                    "sans que l'évolution de sa carrière ou de sa rémunération",
+                ),
+                Clause(
+                    "consent",
+                    "Accord écrit du salarié",
+                    "C. trav. L8241-2",
+                    "donne son accord écrit",
+                ),
+                Clause(
+                    "no_sanction",
+                    "Refus sans sanction",
+                    "C. trav. L8241-2",
+                    "ne peut être sanctionné",
+                ),
+            ),
+        ),
+        Template(
+            id="contrat-temps-partage-groupement",
+            title="Contrat de travail à temps partagé en groupement d'employeurs",
+            version="1.0.0",
+            licence=LICENCE_OUVERTE,
+            source="contrat-temps-partage-groupement.md.j2",
+            variables=(
+                _v("group", T.COMPANY, "Groupement d'employeurs (employeur)"),
+                _v("employee", T.PERSON, "Salarié·e (CDO mutualisé·e) et sa qualification"),
+                _v("start", T.DATE, "Date d'embauche"),
+                _v("annual_gross_salary_cents", T.MONEY_CENTS, "Rémunération brute annuelle"),
+                _v("weekly_days", T.TEXT, "Jours de travail par semaine"),
+                _v("members", T.COMPANY_LIST, "Entreprises utilisatrices potentielles"),
+                _v("places", T.TEXT_LIST, "Lieux d'exécution du travail"),
+                _v("signed_at_place", T.TEXT, "Lieu de signature"),
+            ),
+            clauses=(
+                Clause(
+                    "employment_pay",
+                    "Conditions d'emploi et de rémunération",
+                    "C. trav. L1253-9",
+                    "conditions d'emploi et de rémunération",
+                ),
+                Clause("qualification", "Qualification", "C. trav. L1253-9", "qualification"),
+                Clause(
+                    "user_companies",
+                    "Utilisateurs potentiels",
+                    "C. trav. L1253-9",
+                    "liste des utilisateurs potentiels",
+                ),
+                Clause("places", "Lieux d'exécution", "C. trav. L1253-9", "lieux d'exécution"),
+                Clause(
+                    "equal_treatment",
+                    "Égalité de traitement",
+                    "C. trav. L1253-9 et L1253-12",
+                    "égalité de traitement",
+                ),
+                Clause(
+                    "joint_liability",
+                    "Solidarité des membres",
+                    "C. trav. L1253-8",
+                    "solidairement responsables",
+                ),
+                Clause("signatures", "Signatures", "C. civ. 1367", "Fait à"),
+            ),
+        ),
+        Template(
+            id="convention-groupement-membre",
+            title="Convention de mise à disposition par le groupement d'employeurs",
+            version="1.0.0",
+            licence=LICENCE_OUVERTE,
+            source="convention-groupement-membre.md.j2",
+            variables=(
+                _v("group", T.COMPANY, "Groupement d'employeurs"),
+                _v("member", T.COMPANY, "Entreprise membre utilisatrice"),
+                _v("cdo", T.PERSON, "CDO mutualisé·e"),
+                _v("start", T.DATE, "Début de la période"),
+                _v("end", T.DATE, "Fin de la période"),
+                _v("days", T.TEXT, "Jours demandés sur la période"),
+                _v("management_costs_cents", T.MONEY_CENTS, "Frais de gestion mensuels déclarés"),
+                _v("signed_at_place", T.TEXT, "Lieu de signature"),
+            ),
+            clauses=(
+                Clause("days", "Jours de mise à disposition", "C. trav. L1253-1", "jours demandés"),
+                Clause(
+                    "cost_allocation",
+                    "Répartition du coût",
+                    "C. trav. L1253-1 ; CGI 261 B",
+                    "au prorata des créneaux effectivement travaillés",
+                ),
+                Clause(
+                    "member_responsibility",
+                    "Responsabilités du membre",
+                    "C. trav. L1253-12",
+                    "durée du travail, le repos, les jours fériés, la santé et la sécurité",
+                ),
+                Clause(
+                    "joint_liability",
+                    "Solidarité",
+                    "C. trav. L1253-8",
+                    "solidairement responsable",
+                ),
+                Clause("signatures", "Signatures", "C. civ. 1367", "Fait à"),
+            ),
+        ),
+        Template(
+            id="charte-bourse-de-temps",
+            title="Charte de la bourse de temps numérique",
+            version="1.0.0",
+            licence=LICENCE_OUVERTE,
+            source="charte-bourse-de-temps.md.j2",
+            variables=(
+                _v("company", T.COMPANY, "Entreprise adhérente"),
+                _v("credit_line_hours", T.INTEGER, "Découvert autorisé en heures"),
+                _v("signed_at_place", T.TEXT, "Lieu de signature"),
+            ),
+            clauses=(
+                Clause("non_profit", "But non lucratif", "C. trav. L8241-1", "but non lucratif"),
+                Clause("at_cost", "Valorisation au coût exact", "C. trav. L8241-2", "coût exact"),
+                Clause("credit_line", "Découvert d'heures", "Charte", "découvert"),
+                Clause("set_off", "Compensation", "C. civ. 1347", "compensation"),
+                Clause(
+                    "confidentiality", "Confidentialité", "RGPD art. 5 et 32", "confidentialité"
+                ),
+                Clause("ratings", "Évaluations", "Charte", "évaluations"),
+                Clause("exit", "Sortie du réseau", "Charte", "quitter la bourse"),
+                Clause("signatures", "Signatures", "C. civ. 1367", "Fait à"),
+            ),
+        ),
+    )
+}
+
+
+def template(template_id: str) -> Template:
+    found = TEMPLATES.get(template_id)
+    if found is None:
+        raise KeyError(template_id)
+    return found
+
+
+def _problem(name: str, fr: str, en: str) -> Problem:
+    return Problem(name, fr, en)
+
+
+def _text(name: str, value: Any) -> list[Problem]:
+    if not isinstance(value, str):
+        return [_problem(name, "texte attendu", "text expected")]
+    if not value.strip():
+        return [_problem(name, "texte vide", "empty text")]
+    if len(value) > TEXT_LENGTH_MAX:
+        return [_problem(name, "texte trop long", "text too long")]
+    return []
+
+
+def _check(name: str, kind: VariableType, value: Any) -> list[Problem]:
+    if kind is T.TEXT:
+        return _text(name, value)
+    if kind is T.DATE:
+        if isinstance(value, date):
+            return []
+        try:
+            date.fromisoformat(value)
+        except (TypeError, ValueError):
+            return [_problem(name, "date AAAA-MM-JJ attendue", "date YYYY-MM-DD expected")]
+        return []
+    if kind in (T.INTEGER, T.MONEY_CENTS):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return [_problem(name, "nombre entier attendu", "integer expected")]
+        if not 0 <= value <= MONEY_CENTS_MAX:
+            return [_problem(name, "nombre hors limites", "number out of range")]
+        return []
+    if kind is T.BOOLEAN:
+        return (
+            []
+            if isinstance(value, bool)
+            else [_problem(name, "oui/non attendu", "boolean expected")]
+        )
+    if kind is T.COMPANY:
+        return _record(name, value, COMPANY_FIELDS, siren=True)
+    if kind is T.PERSON:
+        return _record(name, value, PERSON_FIELDS, siren=False)
+    if kind is T.TEXT_LIST:
+        if not isinstance(value, list) or not value or len(value) > LIST_ITEMS_MAX:
+            return [_problem(name, "liste non vide attendue", "non-empty list expected")]
+        return [p for i, item in enumerate(value) for p in _text(f"{name}[{i}]", item)]
+    assert kind is T.COMPANY_LIST
+    if not isinstance(value, list) or not value or len(value) > LIST_ITEMS_MAX:
+        return [_problem(name, "liste non vide attendue", "non-empty list expected")]
+    return [
+        p
+        for i, item in enumerate(value)
+        for p in _record(f"{name}[{i}]", item, COMPANY_FIELDS, siren=True)
+    ]
+
+
+def _record(name: str, value: Any, fields: tuple[str, ...], *, siren: bool) -> list[Problem]:
+    if not isinstance(value, dict):
+        return [_problem(name, "objet attendu", "object expected")]
+    found = []
+    for field in fields:
+        if field not in value:
+            found.append(_problem(f"{name}.{field}", "champ manquant", "missing field"))
+        else:
+            found += _text(f"{name}.{field}", value[field])
+    if siren and isinstance(value.get("siren"), str) and not SIREN_RE.match(value["siren"]):
+        found.append(_problem(f"{name}.siren", "SIREN à 9 chiffres", "9-digit SIREN expected"))
+    return found
+
+
+def check_data(template_id: str, data: dict[str, Any]) -> list[Problem]:
+    """Every problem of `data` for the template: missing, unknown or wrongly typed variables."""
+    spec = template(template_id)
+    if not isinstance(data, dict):
+        return [_problem("", "objet attendu", "object expected")]
+    found: list[Problem] = []
+    for variable in spec.variables:
+        if variable.name not in data:
+            found.append(_problem(variable.name, "variable manquante", "missing variable"))
+        else:
+            found += _check(variable.name, variable.type, data[variable.name])
+    known = {v.name for v in spec.variables}
+    found += [
+        _problem(name, "variable inconnue de ce modèle", "unknown variable for this template")
+        for name in sorted(set(data) - known)
+    ]
+    return found
