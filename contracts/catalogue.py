@@ -22,6 +22,7 @@ SIREN_RE: Final = re.compile(r"^\d{9}$")
 
 class VariableType(StrEnum):
     TEXT = "text"
+    OPTIONAL_TEXT = "optional_text"  # Text that may be empty (an option left out).
     DATE = "date"  # ISO text (AAAA-MM-JJ) or a date.
     INTEGER = "integer"
     MONEY_CENTS = "money_cents"
@@ -92,17 +93,19 @@ _LOAN_VARIABLES: Final = (
     _v("employee", T.PERSON, "Salarié·e mis·e à disposition et sa qualification"),
     _v("start", T.DATE, "Premier jour de la mise à disposition"),
     _v("end", T.DATE, "Dernier jour de la mise à disposition"),
-    _v("planned_hours", T.INTEGER, "Heures prévues sur la période"),
+    _v("planned_time", T.TEXT, "Durée prévue sur la période (« 40 h »)"),
     _v("tasks", T.TEXT, "Missions confiées"),
     _v("place", T.TEXT, "Lieu de travail"),
     _v("remote", T.BOOLEAN, "Travail à distance possible"),
     _v("working_hours", T.TEXT, "Horaires de travail"),
     _v("hourly_cost_cents", T.MONEY_CENTS, "Coût horaire complet (salaire et charges)"),
-    _v("annual_gross_salary_cents", T.MONEY_CENTS, "Salaire brut annuel"),
-    _v("employer_charge_rate_percent", T.TEXT, "Taux de charges patronales"),
     _v("annual_work_hours", T.INTEGER, "Heures annuelles de travail"),
     _v("probation_days", T.INTEGER, "Période probatoire (jours ouvrés, 0 : aucune)"),
-    _v("open_source_licence", T.TEXT, "Licence des travaux produits (vide : droits à l'hôte)"),
+    _v(
+        "open_source_licence",
+        T.OPTIONAL_TEXT,
+        "Licence libre des travaux produits (vide : droits cédés à l'hôte)",
+    ),
     _v("signed_at_place", T.TEXT, "Lieu de signature"),
 )
 
@@ -353,6 +356,8 @@ def _text(name: str, value: Any) -> list[Problem]:
 def _check(name: str, kind: VariableType, value: Any) -> list[Problem]:
     if kind is T.TEXT:
         return _text(name, value)
+    if kind is T.OPTIONAL_TEXT:
+        return [] if value == "" else _text(name, value)
     if kind is T.DATE:
         if isinstance(value, date):
             return []

@@ -174,6 +174,17 @@ async def step(
     )
 
 
+async def document_hash(
+    client: httpx.AsyncClient, party: Party, engagement_id: int, document: str
+) -> str:
+    """The SHA-256 of the loan's document as the party reads it now."""
+    listed = await client.get(
+        f"/api/v1/engagements/{engagement_id}/documents", headers=party.headers
+    )
+    assert listed.status_code == 200, listed.text
+    return str(next(d["sha256"] for d in listed.json() if d["kind"] == document))
+
+
 async def paperwork(
     client: httpx.AsyncClient, w: World, engagement_id: int, *, cse: bool = True
 ) -> None:
@@ -188,8 +199,7 @@ async def paperwork(
             headers=party.headers,
             json={
                 "document": document,
-                "document_id": f"{document}-{engagement_id}",
-                "document_hash": digest(f"{document}-{engagement_id}"),
+                "document_hash": await document_hash(client, party, engagement_id, document),
             },
         )
         assert response.status_code == 201, response.text

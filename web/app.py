@@ -23,6 +23,7 @@ from timebank.scheduler import Leadership, build_scheduler
 from web.auth import auth_middleware
 from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
+from web.controllers.documents import DocumentController, TemplateController
 from web.controllers.employees import EmployeeController
 from web.controllers.exchanges import (
     EngagementController,
@@ -96,6 +97,8 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             RotationGroupController,
             RotationController,
             rotation_feed,
+            TemplateController,
+            DocumentController,
             LedgerController,
             EngagementController,
             TimesheetController,

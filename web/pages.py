@@ -138,6 +138,16 @@ class PageController(Controller):
             context=_context(request, companies=companies, mine=mine, role_labels=ROLE_LABELS),
         )
 
+    @get("/templates", opt=PUBLIC)
+    async def templates(self, request: Request[Any, Any, Any]) -> Template:
+        """The open-source contract templates: sources and sample PDFs, without login."""
+        from contracts.catalogue import TEMPLATES
+
+        return Template(
+            template_name="templates.html",
+            context=_context(request, templates=[TEMPLATES[t] for t in sorted(TEMPLATES)]),
+        )
+
     @get("/besoins")
     async def needs(
         self,

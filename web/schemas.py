@@ -631,9 +631,8 @@ class StepIn(In):
 
 
 class SignatureIn(In):
-    document: str
-    document_id: str
-    document_hash: str
+    document: str  # loan_agreement or employee_amendment
+    document_hash: str  # SHA-256 of the text the signer read (GET …/documents).
 
 
 class CseIn(In):
@@ -1003,3 +1002,66 @@ class CdoAllocationOut(BaseModel):
     management_cents: int | None = None
     minutes_transfer_id: str
     cents_transfer_id: str
+
+
+class SignatureOut(BaseModel):
+    user_id: int
+    full_name: str
+    role: str
+    company_id: int | None
+    sha256: str
+    signed_at: datetime
+
+
+class DocumentOut(BaseModel):
+    id: int
+    kind: str
+    template_id: str
+    template_version: str
+    sha256: str
+    engagement_id: int | None
+    group_id: int | None
+    company_id: int | None
+    employee_id: int | None
+    period_id: int | None
+    created_at: datetime
+    signers: list[str]  # The parties that must sign.
+    signatures: list[SignatureOut]
+    signed_by_all: bool
+    pdf_url: str
+    html_url: str
+    markdown_url: str
+
+
+class GroupDocumentIn(In):
+    kind: str  # cdo_contract or member_agreement
+    employee_id: int | None = None
+    company_id: int | None = None
+    period_id: int | None = None
+
+
+class DocumentSignIn(In):
+    sha256: str
+
+
+class ClauseOut(BaseModel):
+    id: str
+    title: str
+    legal_basis: str
+
+
+class VariableOut(BaseModel):
+    name: str
+    type: str
+    description: str
+
+
+class TemplateOut(BaseModel):
+    id: str
+    title: str
+    version: str
+    licence: str
+    variables: list[VariableOut]
+    clauses: list[ClauseOut]
+    source_url: str
+    sample_pdf_url: str

@@ -22,6 +22,12 @@ PUBLIC_ROUTES = {
     ("GET", "/connexion"),
     ("POST", "/connexion"),
     ("GET", "/feeds/rotations/{token:str}"),  # The secret token in the URL is the credential.
+    # The open-source contract templates the programme publishes.
+    ("GET", "/api/v1/templates"),
+    ("GET", "/api/v1/templates/{template_id:str}"),
+    ("GET", "/api/v1/templates/{template_id:str}/source"),
+    ("GET", "/api/v1/templates/{template_id:str}/sample.pdf"),
+    ("GET", "/templates"),
 }
 
 
@@ -49,7 +55,8 @@ async def test_anonymous_calls_are_refused_everywhere_except_the_public_routes(
         if (method, path) in PUBLIC_ROUTES:
             # A public route may refuse bad credentials, never for want of a session.
             is_json = response.headers.get("content-type", "").startswith("application/json")
-            assert not (is_json and response.json().get("code") == "not_authenticated"), path
+            body = response.json() if is_json else None
+            assert not (isinstance(body, dict) and body.get("code") == "not_authenticated"), path
         else:
             assert response.status_code == 401, (method, path, response.status_code)
             assert response.json()["code"] == "not_authenticated"

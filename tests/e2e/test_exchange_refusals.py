@@ -10,6 +10,7 @@ import pytest
 
 from tests.exchange_helpers import (
     active_engagement,
+    document_hash,
     log,
     login,
     paperwork,
@@ -109,17 +110,26 @@ async def test_activation_needs_every_paper_including_each_cse(client: httpx.Asy
         json={"company_id": w.host.company_id, "consulted_on": now().date().isoformat()},
     )
     assert wrong.status_code == 403
+    unread = await client.post(
+        f"/api/v1/engagements/{engagement_id}/signatures",
+        headers=w.host.headers,
+        json={"document": "loan_agreement", "document_hash": "0" * 64},
+    )
+    assert unread.status_code == 409
+    assert unread.json()["code"] == "document_changed"
     twice = await client.post(
         f"/api/v1/engagements/{engagement_id}/signatures",
         headers=w.host.headers,
-        json={"document": "loan_agreement", "document_id": "x", "document_hash": "0" * 64},
+        json={
+            "document": "loan_agreement",
+            "document_hash": await document_hash(client, w.host, engagement_id, "loan_agreement"),
+        },
     )
-    assert twice.status_code == 409
-    assert twice.json()["code"] == "already_recorded"
+    assert twice.status_code == 201  # Signing the same text again changes nothing.
     bad_hash = await client.post(
         f"/api/v1/engagements/{engagement_id}/signatures",
         headers=w.employee.headers,
-        json={"document": "employee_amendment", "document_id": "x", "document_hash": "not-a-hash"},
+        json={"document": "employee_amendment", "document_hash": "not-a-hash"},
     )
     assert bad_hash.status_code == 422
     assert bad_hash.json()["field"] == "document_hash"

@@ -492,3 +492,36 @@ class CdoAllocationTable(Table, tablename="cdo_allocation"):
     minutes_transfer_id = Varchar(length=36)
     cents_transfer_id = Varchar(length=36)
     created_at = Timestamptz()
+
+
+class ContractDocumentTable(Table, tablename="contract_document"):
+    """A contract rendered from a catalogue template and real data; its text is what is signed.
+
+    Never edited: when the data (or the template's version) changes, a new document is made
+    and the earlier one's signatures no longer count for the new one."""
+
+    id = Serial(primary_key=True)
+    template_id = Varchar(length=60)
+    template_version = Varchar(length=20)
+    kind = Varchar(length=30)  # loan_agreement, employee_amendment, cdo_contract, member_agreement
+    engagement = Integer(null=True, default=None, index=True)
+    group = Integer(null=True, default=None, index=True)
+    company = Integer(null=True, default=None)
+    employee = Integer(null=True, default=None)
+    period = Integer(null=True, default=None)
+    markdown = Text()
+    sha256 = Varchar(length=64, index=True)
+    created_at = Timestamptz()
+
+
+class ContractSignatureTable(Table, tablename="contract_signature"):
+    """Who signed which document, as which party, when, and the SHA-256 they signed."""
+
+    id = Serial(primary_key=True)
+    document = ForeignKey(references=ContractDocumentTable, on_delete=RESTRICT, index=True)
+    user = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    full_name = Varchar(length=200)
+    role = Varchar(length=30)
+    company = Integer(null=True, default=None)
+    sha256 = Varchar(length=64)
+    signed_at = Timestamptz()

@@ -16,6 +16,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from timebank.book.repository import BookRepository
 from timebank.companies.repository import CompanyRepository
 from timebank.db.tables import CompanyTable
+from timebank.documents.repository import DocumentRepository
 from timebank.employees.repository import EmployeeRepository
 from timebank.engagements.repository import EngagementRepository
 from timebank.groups.repository import GroupRepository
@@ -42,6 +43,7 @@ class Repositories:
     settlements: SettlementRepository
     proposals: ProposalRepository
     rotations: RotationRepository
+    documents: DocumentRepository
 
 
 @runtime_checkable
@@ -64,6 +66,7 @@ _REPOSITORIES = Repositories(
     settlements=SettlementRepository(),
     proposals=ProposalRepository(),
     rotations=RotationRepository(),
+    documents=DocumentRepository(),
 )
 
 

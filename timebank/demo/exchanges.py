@@ -6,7 +6,6 @@ Deterministic: the same database (from the same plan) gives the same exchanges.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import Final
 
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.demo.plan import DEMO_EMPLOYEE_APPROVAL_MINUTES_MIN
+from timebank.documents import use_cases as documents
 from timebank.employees.model import Employee
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Document, Step
@@ -132,10 +132,6 @@ async def _candidates(
     return pairs
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 async def _bring_to(
     uow: UnitOfWork,
     target: str,
@@ -198,20 +194,21 @@ async def _bring_to(
 async def _paperwork(
     uow: UnitOfWork, engagement_id: int, lender: Actor, host: Actor, worker: Actor, *, now: datetime
 ) -> None:
+    """Each party signs the loan's documents as generated from its data (their SHA-256)."""
+    generated = await documents.engagement_documents(uow, lender, engagement_id, now=now)
+    digest = {d.subject.kind.value: d.sha256 for d in generated}
     for actor, document in (
         (lender, Document.LOAN_AGREEMENT),
         (host, Document.LOAN_AGREEMENT),
         (worker, Document.EMPLOYEE_AMENDMENT),
         (lender, Document.EMPLOYEE_AMENDMENT),
     ):
-        name = f"{document.value}-{engagement_id}"
         await engagements.sign(
             uow,
             actor,
             engagement_id,
             document=document.value,
-            document_id=name,
-            document_hash=_digest(name),
+            document_hash=digest[document.value],
             now=now,
         )
     view = await engagements.get_engagement(uow, lender, engagement_id)

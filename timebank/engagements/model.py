@@ -139,16 +139,47 @@ def required_papers(*, lender_has_cse: bool, host_has_cse: bool) -> frozenset[Pa
     return frozenset(papers)
 
 
+# Which document each signature is given on.
+SIGNED_ON: Final[dict[Paper, Document]] = {
+    Paper.AGREEMENT_LENDER: Document.LOAN_AGREEMENT,
+    Paper.AGREEMENT_HOST: Document.LOAN_AGREEMENT,
+    Paper.AMENDMENT_EMPLOYEE: Document.EMPLOYEE_AMENDMENT,
+    Paper.AMENDMENT_LENDER: Document.EMPLOYEE_AMENDMENT,
+}
+
+
 def missing_papers(
-    engagement: Engagement, *, lender_has_cse: bool, host_has_cse: bool
+    engagement: Engagement,
+    *,
+    lender_has_cse: bool,
+    host_has_cse: bool,
+    current_hashes: dict[Document, str],
 ) -> list[Paper]:
-    done = {record.paper for record in engagement.papers}
+    """What the loan still lacks; a signature counts only on the document's current text (a
+    document changed after a signature needs new signatures)."""
+    done = {
+        record.paper
+        for record in engagement.papers
+        if record.paper not in SIGNED_ON
+        or record.document_hash == current_hashes[SIGNED_ON[record.paper]]
+    }
     needed = required_papers(lender_has_cse=lender_has_cse, host_has_cse=host_has_cse)
     return sorted(needed - done)
 
 
-def check_paperwork(engagement: Engagement, *, lender_has_cse: bool, host_has_cse: bool) -> None:
-    missing = missing_papers(engagement, lender_has_cse=lender_has_cse, host_has_cse=host_has_cse)
+def check_paperwork(
+    engagement: Engagement,
+    *,
+    lender_has_cse: bool,
+    host_has_cse: bool,
+    current_hashes: dict[Document, str],
+) -> None:
+    missing = missing_papers(
+        engagement,
+        lender_has_cse=lender_has_cse,
+        host_has_cse=host_has_cse,
+        current_hashes=current_hashes,
+    )
     if missing:
         names = ", ".join(paper.value for paper in missing)
         raise Conflict(

@@ -316,6 +316,28 @@ class EngagementRepository:
                 ) from exc
             raise
 
+    async def replace_signature(
+        self,
+        engagement_id: int,
+        paper: Paper,
+        *,
+        signed_by: int,
+        now: datetime,
+        document_id: str,
+        document_hash: str,
+    ) -> None:
+        await EngagementPaperTable.update(
+            {
+                EngagementPaperTable.signed_by: signed_by,
+                EngagementPaperTable.signed_at: now,
+                EngagementPaperTable.document_id: document_id,
+                EngagementPaperTable.document_hash: document_hash,
+            }
+        ).where(
+            (EngagementPaperTable.engagement == engagement_id)
+            & (EngagementPaperTable.paper == paper.value)
+        )
+
     async def committed(self) -> list[Engagement]:
         """Every engagement that holds hours (approved, consented or active)."""
         from timebank.engagements.model import COMMITTED_STATUSES

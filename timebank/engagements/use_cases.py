@@ -52,7 +52,6 @@ from timebank.people.model import Actor, Role, require_company_role
 LEDGER_NAMESPACE: Final = uuid.UUID("2d0e3c1a-8b5f-4c7e-9f3a-6a1b2c3d4e5f")
 REVIEW_BATCH_MAX: Final = 200
 SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}$")
-DOCUMENT_ID_LENGTH_MAX: Final = 100
 S = EngagementStatus
 
 
@@ -394,6 +393,7 @@ async def _before_step(
             engagement,
             lender_has_cse=companies[engagement.lender_company_id].has_cse,
             host_has_cse=companies[engagement.host_company_id].has_cse,
+            current_hashes=await _current_hashes(repos, engagement),
         )
         await _reserve(repos, engagement, now)
     elif step in (Step.COMPLETE, Step.CANCEL):
@@ -468,17 +468,28 @@ def _party_paper(actor: Actor, engagement: Engagement, document: Document) -> Pa
     )
 
 
+async def _current_hashes(repos: Repositories, engagement: Engagement) -> dict[Document, str]:
+    from timebank.documents.use_cases import current_hashes
+
+    found = await current_hashes(repos, engagement)
+    return {Document(kind.value): sha for kind, sha in found.items()}
+
+
 async def sign(
     uow: UnitOfWork,
     actor: Actor,
     engagement_id: int,
     *,
     document: str,
-    document_id: str,
     document_hash: str,
     now: datetime,
 ) -> Engagement:
-    """Record a signature: who, when, which document and its SHA-256."""
+    """Sign the loan's document as it reads now (generated from the loan's data): the signer
+    sends the SHA-256 of the text they read; a changed text is refused (`document_changed`).
+    The signature records who, as which party, when, and that SHA-256."""
+    from timebank.documents import use_cases as documents
+    from timebank.documents.model import DocumentKind, SignerRole, Subject
+
     try:
         kind = Document(document)
     except ValueError as exc:
@@ -488,7 +499,6 @@ async def sign(
             field="document",
             code="unknown_document",
         ) from exc
-    checked_id = rules.text(document_id, field="document_id", length_max=DOCUMENT_ID_LENGTH_MAX)
     if not SHA256_RE.match(document_hash):
         raise InvalidInput(
             "Empreinte SHA-256 attendue (64 caractères hexadécimaux).",
@@ -513,14 +523,52 @@ async def sign(
                     field="status",
                     code="illegal_transition",
                 )
-            await repos.engagements.add_paper(
-                engagement.id,
-                paper,
-                signed_by=actor.user_id,
-                now=now,
-                document_id=checked_id,
-                document_hash=document_hash,
+            chosen = DocumentKind(kind.value)
+            rendered = await documents.render_for_engagement(repos, engagement, chosen)
+            if rendered.sha256 != document_hash:
+                raise Conflict(
+                    "Le document a changé depuis votre lecture : relisez-le avant de signer.",
+                    "The document changed since you read it: read it again before signing.",
+                    field="document_hash",
+                    code="document_changed",
+                )
+            stored = await documents.store(
+                repos, Subject(chosen, engagement_id=engagement.id), rendered, now=now
             )
+            role = {
+                Paper.AGREEMENT_LENDER: SignerRole.LENDER,
+                Paper.AMENDMENT_LENDER: SignerRole.LENDER,
+                Paper.AGREEMENT_HOST: SignerRole.HOST,
+                Paper.AMENDMENT_EMPLOYEE: SignerRole.EMPLOYEE,
+            }[paper]
+            company = {
+                SignerRole.LENDER: engagement.lender_company_id,
+                SignerRole.HOST: engagement.host_company_id,
+            }.get(role)
+            await documents.record_signature(
+                repos, actor, stored, role, company_id=company, now=now
+            )
+            earlier = next((p for p in engagement.papers if p.paper is paper), None)
+            if earlier is None:
+                await repos.engagements.add_paper(
+                    engagement.id,
+                    paper,
+                    signed_by=actor.user_id,
+                    now=now,
+                    document_id=str(stored.id),
+                    document_hash=stored.sha256,
+                )
+            elif earlier.document_hash != stored.sha256:
+                # The text changed since the earlier signature: this one replaces it for the
+                # gate (the earlier stays in the document's own signature record).
+                await repos.engagements.replace_signature(
+                    engagement.id,
+                    paper,
+                    signed_by=actor.user_id,
+                    now=now,
+                    document_id=str(stored.id),
+                    document_hash=stored.sha256,
+                )
             return await _load(repos, engagement_id)
 
     return await retrying(work)
@@ -585,12 +633,14 @@ async def get_engagement(uow: UnitOfWork, actor: Actor, engagement_id: int) -> E
         companies = await repos.companies.get_many(
             [engagement.host_company_id, engagement.lender_company_id]
         )
+        hashes = await _current_hashes(repos, engagement)
     from timebank.engagements.model import missing_papers
 
     missing = missing_papers(
         engagement,
         lender_has_cse=companies[engagement.lender_company_id].has_cse,
         host_has_cse=companies[engagement.host_company_id].has_cse,
+        current_hashes=hashes,
     )
     return EngagementView(engagement, tuple(events), tuple(missing))
 

@@ -155,14 +155,14 @@ class EngagementController(Controller):
         actor: CurrentActor,
         now: Now,
     ) -> EngagementOut:
-        """Record a signature of the loan agreement or the employee's amendment."""
+        """Sign the loan agreement or the employee's amendment as generated now (send the
+        SHA-256 of the text read from GET /engagements/{id}/documents)."""
         return EngagementOut.of(
             await engagements.sign(
                 uow,
                 actor,
                 engagement_id,
                 document=data.document,
-                document_id=data.document_id,
                 document_hash=data.document_hash,
                 now=now,
             )

@@ -1,0 +1,1 @@
+"""Contracts generated from real data, signed in the service, downloadable."""

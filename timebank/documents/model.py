@@ -1,0 +1,207 @@
+"""Contracts made from real data: which template each paper uses, the template variables drawn
+from companies, employees, loans and groups, stored documents and their signatures.
+
+A document is identified by its text's SHA-256: the same data gives the same document; changed
+data (or a new template version) gives a new one, which needs its own signatures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Final
+
+from timebank import formatting
+from timebank.companies.model import Company
+from timebank.employees.model import Employee, hourly_cost_cents
+from timebank.errors import Conflict
+
+WORKING_HOURS_TEXT: Final = (
+    "selon l'horaire collectif de l'entreprise d'accueil, dans la limite de 10 heures par jour "
+    "et de 48 heures par semaine, repos et jours fériés respectés"
+)
+PROBATION_DAYS: Final = 3
+
+
+class DocumentKind(StrEnum):
+    LOAN_AGREEMENT = "loan_agreement"
+    EMPLOYEE_AMENDMENT = "employee_amendment"
+    CDO_CONTRACT = "cdo_contract"
+    MEMBER_AGREEMENT = "member_agreement"
+
+
+TEMPLATE_OF: Final[dict[DocumentKind, str]] = {
+    DocumentKind.LOAN_AGREEMENT: "convention-mise-a-disposition",
+    DocumentKind.EMPLOYEE_AMENDMENT: "avenant-mise-a-disposition",
+    DocumentKind.CDO_CONTRACT: "contrat-temps-partage-groupement",
+    DocumentKind.MEMBER_AGREEMENT: "convention-groupement-membre",
+}
+
+
+class SignerRole(StrEnum):
+    LENDER = "lender"
+    HOST = "host"
+    EMPLOYEE = "employee"
+    GROUP = "group"
+    MEMBER = "member"
+
+
+# Who signs each kind of document.
+SIGNERS: Final[dict[DocumentKind, tuple[SignerRole, ...]]] = {
+    DocumentKind.LOAN_AGREEMENT: (SignerRole.LENDER, SignerRole.HOST),
+    DocumentKind.EMPLOYEE_AMENDMENT: (SignerRole.EMPLOYEE, SignerRole.LENDER),
+    DocumentKind.CDO_CONTRACT: (SignerRole.GROUP, SignerRole.EMPLOYEE),
+    DocumentKind.MEMBER_AGREEMENT: (SignerRole.GROUP, SignerRole.MEMBER),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a document is about (the columns that say who may see and sign it)."""
+
+    kind: DocumentKind
+    engagement_id: int | None = None
+    group_id: int | None = None
+    company_id: int | None = None
+    employee_id: int | None = None
+    period_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    user_id: int
+    full_name: str
+    role: SignerRole
+    company_id: int | None
+    sha256: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    id: int
+    template_id: str
+    template_version: str
+    subject: Subject
+    markdown: str
+    sha256: str
+    created_at: datetime
+    signatures: tuple[Signature, ...]
+
+    @property
+    def signed_by_all(self) -> bool:
+        signed = {s.role for s in self.signatures if s.sha256 == self.sha256}
+        return set(SIGNERS[self.subject.kind]) <= signed
+
+
+def company_record(company: Company, representative: str) -> dict[str, str]:
+    return {
+        "name": company.name,
+        "siren": company.siren,
+        "address": company.address or "adresse non renseignée",
+        "postal_code": company.postal_code,
+        "city": company.city or company.postal_code,
+        "representative": representative,
+    }
+
+
+def loan_data(
+    *,
+    lender: Company,
+    lender_representative: str,
+    host: Company,
+    host_representative: str,
+    employee: Employee,
+    start: date,
+    end: date,
+    planned_minutes: int,
+    tasks: str,
+    place: str,
+    remote: bool,
+) -> dict[str, Any]:
+    """The variables of the loan agreement and of the employee's amendment."""
+    if employee.cost is None:
+        raise Conflict(
+            "Le coût du salarié n'est pas renseigné : la convention ne peut pas le chiffrer.",
+            "The employee's cost is not filled in: the agreement cannot state it.",
+            field="employee_id",
+            code="cost_missing",
+        )
+    return {
+        "lender": company_record(lender, lender_representative),
+        "host": company_record(host, host_representative),
+        "employee": {"full_name": employee.full_name, "job_title": employee.job_title},
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "planned_time": formatting.hours(planned_minutes),
+        "tasks": tasks or "missions décrites dans le besoin publié",
+        "place": place or host.city or "chez l'entreprise d'accueil",
+        "remote": remote,
+        "working_hours": WORKING_HOURS_TEXT,
+        "hourly_cost_cents": hourly_cost_cents(employee.cost),
+        "annual_work_hours": employee.cost.annual_work_hours,
+        "probation_days": PROBATION_DAYS,
+        "open_source_licence": "",
+        "signed_at_place": lender.city or lender.postal_code,
+    }
+
+
+def cdo_contract_data(
+    *,
+    group: Company,
+    group_representative: str,
+    employee: Employee,
+    start: date,
+    weekly_days: str,
+    members: list[tuple[Company, str]],
+) -> dict[str, Any]:
+    if employee.cost is None:
+        raise Conflict(
+            "Le salaire du CDO n'est pas renseigné.",
+            "The CDO's pay is not filled in.",
+            field="employee_id",
+            code="cost_missing",
+        )
+    if not members:
+        raise Conflict(
+            "Le groupement n'a encore aucun membre.",
+            "The group has no member yet.",
+            field="members",
+            code="no_member",
+        )
+    return {
+        "group": company_record(group, group_representative),
+        "employee": {"full_name": employee.full_name, "job_title": employee.job_title},
+        "start": start.isoformat(),
+        "annual_gross_salary_cents": employee.cost.annual_gross_salary_cents,
+        "weekly_days": weekly_days,
+        "members": [company_record(c, r) for c, r in members],
+        "places": sorted({f"{c.city or c.postal_code} ({c.departement})" for c, _ in members}),
+        "signed_at_place": group.city or group.postal_code,
+    }
+
+
+def member_agreement_data(
+    *,
+    group: Company,
+    group_representative: str,
+    member: Company,
+    member_representative: str,
+    cdo: Employee,
+    start: date,
+    end: date,
+    days: float,
+    management_costs_cents: int,
+) -> dict[str, Any]:
+    shown = f"{days:g}".replace(".", ",")
+    return {
+        "group": company_record(group, group_representative),
+        "member": company_record(member, member_representative),
+        "cdo": {"full_name": cdo.full_name, "job_title": cdo.job_title},
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "days": f"{shown} jour" + ("s" if days >= 2 else ""),
+        "management_costs_cents": management_costs_cents,
+        "signed_at_place": group.city or group.postal_code,
+    }

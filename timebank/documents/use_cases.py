@@ -1,0 +1,387 @@
+"""Contracts generated from real data, stored when signed, downloadable with their signatures.
+
+Loans: the loan agreement (lender ↔ host) and the employee's amendment are rendered from the
+engagement, the companies and the employee; signing goes through the engagement (its paperwork
+gate counts a signature only on the document's current text). Employer groups: the CDO's
+time-share employment contract and each member's agreement for a period.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from contracts.catalogue import TemplateDataError
+from contracts.render import RenderedDocument, from_markdown, render_markdown, render_pdf
+from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.documents.model import (
+    SIGNERS,
+    TEMPLATE_OF,
+    DocumentKind,
+    SignerRole,
+    StoredDocument,
+    Subject,
+    cdo_contract_data,
+    loan_data,
+    member_agreement_data,
+)
+from timebank.engagements.model import Engagement
+from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
+from timebank.groups.model import EmployerGroup
+from timebank.people.model import Actor, Role
+
+SHA256_LENGTH = 64
+
+
+async def _representative(repos: Repositories, company_id: int) -> str:
+    admins = await repos.people.members_of(company_id, Role.COMPANY_ADMIN)
+    return admins[0].full_name if admins else "son représentant légal"
+
+
+def _render(kind: DocumentKind, data: dict[str, object]) -> RenderedDocument:
+    try:
+        return render_markdown(TEMPLATE_OF[kind], data)
+    except TemplateDataError as exc:  # Our own data builders: a bug, never the user's input.
+        raise AssertionError(str(exc)) from exc
+
+
+async def render_for_engagement(
+    repos: Repositories, engagement: Engagement, kind: DocumentKind
+) -> RenderedDocument:
+    """The loan's document as its data reads now (nothing stored)."""
+    assert kind in (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT)
+    companies = await repos.companies.get_many(
+        [engagement.lender_company_id, engagement.host_company_id]
+    )
+    employee = await repos.employees.get(engagement.employee_id)
+    assert employee is not None
+    data = loan_data(
+        lender=companies[engagement.lender_company_id],
+        lender_representative=await _representative(repos, engagement.lender_company_id),
+        host=companies[engagement.host_company_id],
+        host_representative=await _representative(repos, engagement.host_company_id),
+        employee=employee,
+        start=engagement.period_start,
+        end=engagement.period_end,
+        planned_minutes=engagement.planned_minutes,
+        tasks=engagement.tasks,
+        place=engagement.place,
+        remote=engagement.remote,
+    )
+    return _render(kind, data)
+
+
+async def current_hashes(repos: Repositories, engagement: Engagement) -> dict[DocumentKind, str]:
+    return {
+        kind: (await render_for_engagement(repos, engagement, kind)).sha256
+        for kind in (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT)
+    }
+
+
+async def store(
+    repos: Repositories, subject: Subject, rendered: RenderedDocument, *, now: datetime
+) -> StoredDocument:
+    """The stored document with this text (the same text is stored once)."""
+    found = await repos.documents.find(subject, rendered.sha256)
+    if found is not None:
+        return found
+    return await repos.documents.add(
+        subject,
+        template_id=rendered.template.id,
+        template_version=rendered.template.version,
+        markdown=rendered.markdown,
+        sha256=rendered.sha256,
+        now=now,
+    )
+
+
+async def record_signature(
+    repos: Repositories,
+    actor: Actor,
+    document: StoredDocument,
+    role: SignerRole,
+    *,
+    company_id: int | None,
+    now: datetime,
+) -> StoredDocument:
+    """Sign once per party (signing again the same text changes nothing)."""
+    if role not in SIGNERS[document.subject.kind]:
+        raise Forbidden(
+            "Vous n'êtes pas signataire de ce document.",
+            "You are not a signatory of this document.",
+            code="not_a_signatory",
+        )
+    if not any(s.role is role for s in document.signatures):
+        user = await repos.people.get_user(actor.user_id)
+        await repos.documents.add_signature(
+            document.id,
+            user_id=actor.user_id,
+            full_name=user.full_name if user is not None else actor.full_name,
+            role=role,
+            company_id=company_id,
+            sha256=document.sha256,
+            now=now,
+        )
+    updated = await repos.documents.get(document.id)
+    assert updated is not None
+    return updated
+
+
+# -- Who may see a document --------------------------------------------------------------------
+
+
+async def _may_see(repos: Repositories, actor: Actor, document: StoredDocument) -> bool:
+    subject = document.subject
+    if subject.engagement_id is not None:
+        engagement = await repos.engagements.get(subject.engagement_id)
+        return engagement is not None and (
+            actor.user_id == engagement.employee_user_id
+            or actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN)
+            or actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN)
+        )
+    assert subject.group_id is not None
+    group = await repos.groups.get(subject.group_id)
+    if group is None:
+        return False
+    if actor.has_role(group.company_id, Role.GROUP_COORDINATOR, Role.COMPANY_ADMIN):
+        return True
+    if subject.kind is DocumentKind.MEMBER_AGREEMENT:
+        return subject.company_id is not None and actor.has_role(
+            subject.company_id, Role.COMPANY_ADMIN
+        )
+    employee = await repos.employees.get(subject.employee_id or 0)
+    return employee is not None and employee.user_id == actor.user_id
+
+
+async def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> StoredDocument:
+    async with uow(write=False) as repos:
+        document = await repos.documents.get(document_id)
+        if document is None or not await _may_see(repos, actor, document):
+            raise not_found("Document", "Document", document_id)
+        return document
+
+
+async def document_file(
+    uow: UnitOfWork, actor: Actor, document_id: int, *, file_format: str
+) -> tuple[StoredDocument, bytes]:
+    """A stored document as PDF, HTML or Markdown: its own stored text (what was signed),
+    whatever the template's current version."""
+    from contracts.render import render_html
+
+    document = await get_document(uow, actor, document_id)
+    rendered = from_markdown(document.template_id, document.markdown)
+    assert rendered.sha256 == document.sha256, "stored text and hash must agree"
+    if file_format == "pdf":
+        return document, render_pdf(rendered)
+    if file_format == "html":
+        return document, render_html(rendered).encode()
+    if file_format == "md":
+        return document, document.markdown.encode()
+    raise InvalidInput(
+        "Format attendu : pdf, html ou md.",
+        "Format expected: pdf, html or md.",
+        field="format",
+        code="unknown_format",
+    )
+
+
+async def engagement_documents(
+    uow: UnitOfWork, actor: Actor, engagement_id: int, *, now: datetime
+) -> list[StoredDocument]:
+    """The loan's two documents as they read now (stored, so that they can be downloaded and
+    signed), with the signatures given on that text."""
+    async with uow() as repos:
+        engagement = await repos.engagements.get(engagement_id)
+        if engagement is None or not (
+            actor.user_id == engagement.employee_user_id
+            or actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN)
+            or actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN)
+        ):
+            raise not_found("Mise à disposition", "Engagement", engagement_id)
+        found = []
+        for kind in (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT):
+            rendered = await render_for_engagement(repos, engagement, kind)
+            subject = Subject(kind, engagement_id=engagement_id)
+            found.append(await store(repos, subject, rendered, now=now))
+        return found
+
+
+# -- Employer groups ---------------------------------------------------------------------------
+
+
+async def _group(repos: Repositories, group_id: int) -> EmployerGroup:
+    group = await repos.groups.get(group_id)
+    if group is None:
+        raise not_found("Groupement", "Employer group", group_id)
+    return group
+
+
+async def make_group_document(
+    uow: UnitOfWork,
+    actor: Actor,
+    group_id: int,
+    *,
+    kind: str,
+    employee_id: int | None,
+    company_id: int | None,
+    period_id: int | None,
+    now: datetime,
+) -> StoredDocument:
+    """The coordinator draws up the CDO's employment contract (`cdo_contract`, employee_id) or
+    a member's agreement for a period (`member_agreement`, company_id and period_id)."""
+    try:
+        chosen = DocumentKind(kind)
+    except ValueError as exc:
+        raise InvalidInput(
+            "Type attendu : cdo_contract ou member_agreement.",
+            "Kind expected: cdo_contract or member_agreement.",
+            field="kind",
+            code="unknown_document",
+        ) from exc
+    async with uow() as repos:
+        group = await _group(repos, group_id)
+        if not actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
+            raise Forbidden(
+                "Réservé au coordinateur du groupement.",
+                "Only the group's coordinator may do this.",
+                code="coordinator_only",
+            )
+        entity = await repos.companies.get(group.company_id)
+        assert entity is not None
+        representative = actor.full_name or await _representative(repos, group.company_id)
+        if chosen is DocumentKind.CDO_CONTRACT:
+            employee = await repos.employees.get(employee_id or 0)
+            if employee is None or employee.company_id != group.company_id:
+                raise InvalidInput(
+                    "Le CDO doit être salarié du groupement.",
+                    "The CDO must be an employee of the group.",
+                    field="employee_id",
+                    code="cdo_not_group_employee",
+                )
+            active = [mm.company_id for mm in group.members if mm.left_on is None]
+            members = await repos.companies.get_many(active)
+            rendered = _render(
+                chosen,
+                cdo_contract_data(
+                    group=entity,
+                    group_representative=representative,
+                    employee=employee,
+                    start=employee.created_at.date(),
+                    weekly_days=await _weekly_days(repos, group_id, employee.id),
+                    members=[
+                        (members[c], await _representative(repos, c)) for c in sorted(members)
+                    ],
+                ),
+            )
+            subject = Subject(chosen, group_id=group_id, employee_id=employee.id)
+        elif chosen is DocumentKind.MEMBER_AGREEMENT:
+            period = await repos.rotations.get_period(period_id or 0)
+            if period is None or period.group_id != group_id:
+                raise not_found("Période", "Period", period_id, field="period_id")
+            request = next(
+                (
+                    r
+                    for r in await repos.rotations.requests(period.id)
+                    if r.company_id == company_id
+                ),
+                None,
+            )
+            if request is None or company_id is None:
+                raise InvalidInput(
+                    "Ce membre n'a pas de demande sur cette période.",
+                    "This member has no request in this period.",
+                    field="company_id",
+                    code="no_request",
+                )
+            cdos = await repos.rotations.cdos(period.id)
+            if not cdos:
+                raise Conflict(
+                    "Aucun CDO n'est déclaré pour cette période.",
+                    "No CDO is declared for this period.",
+                    field="period_id",
+                    code="no_cdo",
+                )
+            cdo = await repos.employees.get(cdos[0].employee_id)
+            member = await repos.companies.get(company_id)
+            assert cdo is not None
+            assert member is not None
+            rendered = _render(
+                chosen,
+                member_agreement_data(
+                    group=entity,
+                    group_representative=representative,
+                    member=member,
+                    member_representative=await _representative(repos, company_id),
+                    cdo=cdo,
+                    start=period.starts_on,
+                    end=period.ends_on,
+                    days=request.days_requested,
+                    management_costs_cents=period.monthly_management_costs_cents,
+                ),
+            )
+            subject = Subject(chosen, group_id=group_id, company_id=company_id, period_id=period.id)
+        else:
+            raise InvalidInput(
+                "Les documents d'un prêt se font depuis la mise à disposition.",
+                "A loan's documents are made from the engagement.",
+                field="kind",
+                code="not_a_group_document",
+            )
+        return await store(repos, subject, rendered, now=now)
+
+
+async def _weekly_days(repos: Repositories, group_id: int, employee_id: int) -> str:
+    for period in reversed(await repos.rotations.periods_of_group(group_id)):
+        for cdo in await repos.rotations.cdos(period.id):
+            if cdo.employee_id == employee_id:
+                days = cdo.max_half_days_per_week / 2
+                return f"jusqu'à {days:g} jours".replace(".", ",")
+    return "selon le planning publié"
+
+
+async def group_documents(uow: UnitOfWork, actor: Actor, group_id: int) -> list[StoredDocument]:
+    async with uow(write=False) as repos:
+        await _group(repos, group_id)
+        return [
+            d for d in await repos.documents.of_group(group_id) if await _may_see(repos, actor, d)
+        ]
+
+
+async def sign_group_document(
+    uow: UnitOfWork, actor: Actor, document_id: int, *, sha256: str, now: datetime
+) -> StoredDocument:
+    """The coordinator signs for the group, the member's admin for the member, the CDO for
+    themself — on the text whose SHA-256 they send (what they read)."""
+    if len(sha256) != SHA256_LENGTH:
+        raise InvalidInput(
+            "Empreinte SHA-256 attendue (64 caractères hexadécimaux).",
+            "A SHA-256 digest is expected (64 hexadecimal characters).",
+            field="sha256",
+            code="invalid_document_hash",
+        )
+    async with uow() as repos:
+        document = await repos.documents.get(document_id)
+        if document is None or not await _may_see(repos, actor, document):
+            raise not_found("Document", "Document", document_id)
+        if document.subject.group_id is None:
+            raise Conflict(
+                "Les documents d'un prêt se signent depuis la mise à disposition.",
+                "A loan's documents are signed from the engagement.",
+                field="document_id",
+                code="sign_through_engagement",
+            )
+        if sha256 != document.sha256:
+            raise Conflict(
+                "Le document a changé depuis votre lecture : relisez-le avant de signer.",
+                "The document changed since you read it: read it again before signing.",
+                field="sha256",
+                code="document_changed",
+            )
+        group = await _group(repos, document.subject.group_id)
+        company: int | None
+        if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
+            role, company = SignerRole.GROUP, group.company_id
+        elif document.subject.kind is DocumentKind.MEMBER_AGREEMENT:
+            role, company = SignerRole.MEMBER, document.subject.company_id
+        else:
+            role, company = SignerRole.EMPLOYEE, None
+        return await record_signature(repos, actor, document, role, company_id=company, now=now)
