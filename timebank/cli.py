@@ -39,6 +39,14 @@ def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.Argument
     plan = rotation_commands.add_parser("solve", help="planifier un fichier / plan a problem file")
     plan.add_argument("problem", help="PROBLEM.json")
     plan.add_argument("-o", "--output", required=True, help="PLAN.json")
+    contracts = subparsers.add_parser("contracts", help="modèles de contrats / contract templates")
+    contract_commands = contracts.add_subparsers(dest="contracts_command", required=True)
+    render = contract_commands.add_parser(
+        "render", help="remplir un modèle hors ligne / fill a template offline"
+    )
+    render.add_argument("template", help="id du modèle (voir /templates)")
+    render.add_argument("--data", required=True, help="DATA.json (les variables du modèle)")
+    render.add_argument("-o", "--output", required=True, help="FILE.pdf, FILE.html or FILE.md")
     ledger = subparsers.add_parser("ledger", help="grand livre / ledger")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
     ledger_commands.add_parser(
@@ -194,12 +202,45 @@ def solve_rotation_file(problem_path: str, output_path: str) -> int:
     return EXIT_OK
 
 
+def render_contract_file(template_id: str, data_path: str, output_path: str) -> int:
+    """`timebank contracts render`: no database; the format comes from the file's extension."""
+    from contracts.catalogue import TEMPLATES, TemplateDataError
+    from contracts.render import render_html, render_markdown, render_pdf
+
+    if template_id not in TEMPLATES:
+        known = ", ".join(sorted(TEMPLATES))
+        return fail(f"modèle inconnu / unknown template: {template_id} ({known})", EXIT_FAILURE)
+    suffix = output_path.rsplit(".", 1)[-1].lower()
+    if suffix not in ("pdf", "html", "md"):
+        return fail("sortie .pdf, .html ou .md / output must be .pdf, .html or .md", EXIT_FAILURE)
+    try:
+        data = _read_problem_file(data_path)
+        document = render_markdown(template_id, data)
+    except _FileProblem as exc:
+        return fail(str(exc), EXIT_FAILURE)
+    except TemplateDataError as exc:
+        lines = [f"  {p.variable}: {p.message_fr} / {p.message_en}" for p in exc.problems]
+        return fail("données invalides / invalid data:\n" + "\n".join(lines), EXIT_FAILURE)
+    if suffix == "pdf":
+        body = render_pdf(document)
+    elif suffix == "html":
+        body = render_html(document).encode()
+    else:
+        body = document.markdown.encode()
+    with open(output_path, "wb") as target:
+        target.write(body)
+    print(f"{template_id} v{document.template.version} · SHA-256 {document.sha256} → {output_path}")
+    return EXIT_OK
+
+
 def run_domain_command(args: argparse.Namespace) -> int:
     """Run `db`, `demo`, `users`, `ledger`, `match`; setup problems exit with code 2."""
     if args.command == "match" and args.match_command == "solve":
         return solve_match_file(args.problem, args.output)
     if args.command == "rotation" and args.rotation_command == "solve":
         return solve_rotation_file(args.problem, args.output)
+    if args.command == "contracts" and args.contracts_command == "render":
+        return render_contract_file(args.template, args.data, args.output)
     try:
         settings = load_settings()
         return asyncio.run(with_database(settings, lambda: _dispatch(args)))
@@ -235,7 +276,8 @@ async def _dispatch(args: argparse.Namespace) -> int:
         print(
             f"CDO mutualisé : {exchanges.rotation_plans} plannings publiés "
             f"({exchanges.rotation_slots} créneaux), {exchanges.rotation_allocations} "
-            "quotes-parts du mois dernier imputées."
+            "quotes-parts du mois dernier imputées, "
+            f"{exchanges.group_documents_signed} contrats de groupement signés."
         )
         print_logins(summary.logins)
         return EXIT_OK

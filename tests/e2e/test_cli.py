@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -166,6 +167,25 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
         output, _ = process.communicate(timeout=30)
     assert "Ouvrez http://127.0.0.1:" in output
     assert "operateur@demo.example / demo-bourse-2026" in output
+    # Signed contracts: both documents of every running loan and every group document carry
+    # all their parties' signatures, each on the document's own SHA-256.
+    with sqlite3.connect(tmp_path / "timebank.sqlite3") as db:
+        unsigned = db.execute(
+            "SELECT d.kind, d.id, COUNT(s.id) FROM contract_document d "
+            "LEFT JOIN contract_signature s ON s.document = d.id AND s.sha256 = d.sha256 "
+            "GROUP BY d.id HAVING COUNT(s.id) < 2"
+        ).fetchall()
+        active = db.execute("SELECT COUNT(*) FROM engagement WHERE status = 'active'").fetchone()
+        loans = db.execute(
+            "SELECT COUNT(DISTINCT d.engagement) FROM contract_document d "
+            "JOIN engagement e ON e.id = d.engagement WHERE e.status = 'active'"
+        ).fetchone()
+        groups = db.execute(
+            'SELECT kind, COUNT(*) FROM contract_document WHERE "group" IS NOT NULL GROUP BY kind'
+        ).fetchall()
+    assert unsigned == []
+    assert active[0] > 0 and loans == active
+    assert dict(groups)["cdo_contract"] == 2 and dict(groups)["member_agreement"] > 0
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,7 @@ class ExchangeSummary:
     rotation_plans: int = 0
     rotation_slots: int = 0
     rotation_allocations: int = 0
+    group_documents_signed: int = 0
 
 
 def _admin(user_id: int, company_id: int) -> Actor:

@@ -316,5 +316,6 @@ async def load_full_demo(
         rotation_plans=shared.published_plans,
         rotation_slots=shared.slots,
         rotation_allocations=shared.allocation_lines,
+        group_documents_signed=shared.signed_documents,
     )
     return summary, exchanges

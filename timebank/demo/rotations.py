@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from timebank.db.unit_of_work import UnitOfWork
+from timebank.documents import use_cases as documents
+from timebank.employees.model import Employee
+from timebank.groups.model import EmployerGroup
 from timebank.pagination import page_request
 from timebank.people.model import Actor, Role
 from timebank.rotations import use_cases as rotations
@@ -26,6 +29,7 @@ class RotationSummary:
     published_plans: int
     slots: int
     allocation_lines: int
+    signed_documents: int
 
 
 async def load_demo_rotations(uow: UnitOfWork, *, now: datetime) -> RotationSummary:
@@ -42,7 +46,7 @@ async def load_demo_rotations(uow: UnitOfWork, *, now: datetime) -> RotationSumm
                 group.company_id, skill_id=None, level_min=1, page=page_request(10, 0)
             )
             plans.append((group, coordinators[0], staff[0]))
-    published, slots, lines = 0, 0, 0
+    published, slots, lines, signed = 0, 0, 0, 0
     for index, (group, coordinator, cdo) in enumerate(plans):
         actor = Actor(
             user_id=coordinator.id,
@@ -83,6 +87,7 @@ async def load_demo_rotations(uow: UnitOfWork, *, now: datetime) -> RotationSumm
                 same_cdo_as_before=False,
                 now=now,
             )
+        signed += await _sign_group_papers(uow, actor, group, cdo, period_id, now=now)
         draft = await rotations.generate_plan(
             uow, actor, period_id, now=now, time_limit_s=DEMO_PLAN_SECONDS
         )
@@ -91,4 +96,67 @@ async def load_demo_rotations(uow: UnitOfWork, *, now: datetime) -> RotationSumm
         _, planned = await rotations.list_slots(uow, actor, period_id, plan_id=None)
         slots += len(planned)
         lines += len(await rotations.allocate_month(uow, actor, group.id, month=starts_on, now=now))
-    return RotationSummary(published_plans=published, slots=slots, allocation_lines=lines)
+    return RotationSummary(
+        published_plans=published, slots=slots, allocation_lines=lines, signed_documents=signed
+    )
+
+
+async def _sign_group_papers(
+    uow: UnitOfWork,
+    coordinator: Actor,
+    group: EmployerGroup,
+    cdo: Employee,
+    period_id: int,
+    *,
+    now: datetime,
+) -> int:
+    """The CDO's time-share contract and each member's agreement, signed by every party."""
+    papers = [
+        (
+            await documents.make_group_document(
+                uow,
+                coordinator,
+                group.id,
+                kind="cdo_contract",
+                employee_id=cdo.id,
+                company_id=None,
+                period_id=None,
+                now=now,
+            ),
+            Actor(user_id=cdo.user_id, email=cdo.email, full_name=cdo.full_name),
+        )
+    ]
+    async with uow(write=False) as repos:
+        admins = {
+            m.company_id: (await repos.people.members_of(m.company_id, Role.COMPANY_ADMIN))[0]
+            for m in group.members
+        }
+    for member in group.members:
+        admin = admins[member.company_id]
+        agreement = await documents.make_group_document(
+            uow,
+            coordinator,
+            group.id,
+            kind="member_agreement",
+            employee_id=None,
+            company_id=member.company_id,
+            period_id=period_id,
+            now=now,
+        )
+        papers.append(
+            (
+                agreement,
+                Actor(
+                    user_id=admin.id,
+                    email=admin.email,
+                    full_name=admin.full_name,
+                    memberships=frozenset({(member.company_id, Role.COMPANY_ADMIN)}),
+                ),
+            )
+        )
+    for document, other in papers:
+        for signer in (coordinator, other):
+            await documents.sign_group_document(
+                uow, signer, document.id, sha256=document.sha256, now=now
+            )
+    return len(papers)
