@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from timebank.engagements.model import (
     TRANSITIONS,
+    Document,
     Engagement,
     EngagementStatus,
     Paper,
+    PaperRecord,
     Step,
     at_cost_cents,
     minutes_per_month,
@@ -78,7 +80,47 @@ def test_cse_papers_are_required_only_where_there_is_a_cse() -> None:
         created_by=1,
         created_at=datetime(2026, 12, 1, tzinfo=UTC),
     )
-    assert Paper.CSE_HOST in missing_papers(engagement, lender_has_cse=False, host_has_cse=True)
+    current = {Document.LOAN_AGREEMENT: "a" * 64, Document.EMPLOYEE_AMENDMENT: "b" * 64}
+    missing = missing_papers(
+        engagement, lender_has_cse=False, host_has_cse=True, current_hashes=current
+    )
+    assert Paper.CSE_HOST in missing
+
+
+def test_a_signature_counts_only_on_the_documents_current_text() -> None:
+    signed = PaperRecord(
+        Paper.AGREEMENT_LENDER, 1, datetime(2026, 12, 1, tzinfo=UTC), "7", "a" * 64, None
+    )
+    consent = PaperRecord(
+        Paper.EMPLOYEE_CONSENT, 5, datetime(2026, 12, 1, tzinfo=UTC), None, None, None
+    )
+    engagement = Engagement(
+        id=1,
+        need_id=1,
+        host_company_id=2,
+        lender_company_id=3,
+        employee_id=4,
+        employee_user_id=5,
+        planned_minutes=600,
+        period_start=date(2027, 1, 1),
+        period_end=date(2027, 3, 31),
+        place="",
+        remote=True,
+        tasks="t",
+        status=S.CONSENTED,
+        reservation_id=None,
+        reserved_minutes=0,
+        reservation_number=0,
+        created_by=1,
+        created_at=datetime(2026, 12, 1, tzinfo=UTC),
+        papers=(signed, consent),
+    )
+    same = {Document.LOAN_AGREEMENT: "a" * 64, Document.EMPLOYEE_AMENDMENT: "b" * 64}
+    changed = {Document.LOAN_AGREEMENT: "c" * 64, Document.EMPLOYEE_AMENDMENT: "b" * 64}
+    flags = {"lender_has_cse": False, "host_has_cse": False}
+    assert Paper.AGREEMENT_LENDER not in missing_papers(engagement, **flags, current_hashes=same)
+    assert Paper.AGREEMENT_LENDER in missing_papers(engagement, **flags, current_hashes=changed)
+    assert Paper.EMPLOYEE_CONSENT not in missing_papers(engagement, **flags, current_hashes=changed)
 
 
 def test_planned_hours_spread_over_the_months_of_the_period() -> None:

@@ -525,3 +525,16 @@ class ContractSignatureTable(Table, tablename="contract_signature"):
     company = Integer(null=True, default=None)
     sha256 = Varchar(length=64)
     signed_at = Timestamptz()
+
+
+class AssetProjectTable(Table, tablename="asset_project"):
+    """A need its company marks as part of an intangible asset project meeting PCG 212-3: the
+    borrowed time on it is capitalised (232 while in progress, 203 or 205 once in service)."""
+
+    id = Serial(primary_key=True)
+    need = ForeignKey(references=NeedTable, on_delete=RESTRICT, unique=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    account = Varchar(length=3)  # 203 or 205 (the asset's account once in service).
+    in_service_on = Date(null=True, default=None)  # Null: still in progress (232).
+    set_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    set_at = Timestamptz()

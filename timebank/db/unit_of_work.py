@@ -13,6 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from timebank.accounting.repository import AccountingRepository
 from timebank.book.repository import BookRepository
 from timebank.companies.repository import CompanyRepository
 from timebank.db.tables import CompanyTable
@@ -44,6 +45,7 @@ class Repositories:
     proposals: ProposalRepository
     rotations: RotationRepository
     documents: DocumentRepository
+    accounting: AccountingRepository
 
 
 @runtime_checkable
@@ -67,6 +69,7 @@ _REPOSITORIES = Repositories(
     proposals=ProposalRepository(),
     rotations=RotationRepository(),
     documents=DocumentRepository(),
+    accounting=AccountingRepository(),
 )
 
 

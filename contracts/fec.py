@@ -1,0 +1,177 @@
+"""Entries in the layout of the Fichier des écritures comptables (LPF A47 A-1), written as a
+stream: the 18 columns in order with their header line, TAB-separated, dates AAAAMMJJ, amounts
+with a decimal comma and no thousands separator, every entry balanced, entries numbered in
+date order. An import file for the company's accountant, in FEC layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final, TextIO
+
+COLUMNS: Final = (
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+)
+SEPARATOR: Final = "\t"
+TEXT_LENGTH_MAX: Final = 200
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPlan:
+    """Account numbers and journal codes (settings, with the PCG defaults)."""
+
+    client: str = "411"
+    staff_lent_income: str = "7084"
+    staff_borrowed_expense: str = "6214"
+    supplier: str = "401"
+    capitalised_production: str = "721"
+    asset_in_progress: str = "232"
+    amortisation_expense: str = "6811"
+    accumulated_amortisation_prefix: str = "280"
+    journal_code: str = "BT"
+    journal_label: str = "Bourse de temps"
+    adjustments_journal_code: str = "OD"
+    adjustments_journal_label: str = "Opérations diverses"
+
+
+LABELS: Final[dict[str, str]] = {
+    "411": "Clients",
+    "401": "Fournisseurs",
+    "7084": "Mise à disposition de personnel facturée",
+    "6214": "Personnel détaché ou prêté à l'entreprise",
+    "721": "Production immobilisée - immobilisations incorporelles",
+    "232": "Immobilisations incorporelles en cours",
+    "203": "Frais de développement",
+    "205": "Concessions, brevets, logiciels et droits similaires",
+    "6811": "Dotations aux amortissements sur immobilisations incorporelles et corporelles",
+    "2803": "Amortissements des frais de développement",
+    "2805": "Amortissements des concessions, brevets, logiciels",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    account: str
+    debit_cents: int = 0
+    credit_cents: int = 0
+    aux_number: str = ""
+    aux_label: str = ""
+    account_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One balanced entry (écriture): its lines share a number, a date and a piece."""
+
+    journal_code: str
+    journal_label: str
+    day: date
+    piece_ref: str
+    label: str
+    lines: tuple[Line, ...] = field(default_factory=tuple)
+
+    def balanced(self) -> bool:
+        debit = sum(line.debit_cents for line in self.lines)
+        credit = sum(line.credit_cents for line in self.lines)
+        return debit == credit and debit > 0
+
+
+def amount(cents: int) -> str:
+    """1234,56 — decimal comma, no thousands separator."""
+    assert cents >= 0
+    whole, rest = divmod(cents, 100)
+    return f"{whole},{rest:02d}"
+
+
+def filename(siren: str, year_end: date) -> str:
+    """The legal name: <SIREN>FEC<AAAAMMJJ of the fiscal year's end>.txt."""
+    return f"{siren}FEC{year_end:%Y%m%d}.txt"
+
+
+def _text(value: str) -> str:
+    """No separator or line break inside a field."""
+    return " ".join(value.replace(SEPARATOR, " ").split())[:TEXT_LENGTH_MAX]
+
+
+class UnbalancedEntry(ValueError):
+    """An entry whose debits and credits differ (a bug in the entry builder)."""
+
+
+class EntriesOutOfOrder(ValueError):
+    """Entries must come in date order, so that numbers follow dates."""
+
+
+def write(
+    entries: Iterable[Entry],
+    out: TextIO,
+    *,
+    validated_on: date,
+    header: bool = True,
+    first_number: int = 1,
+    not_before: date | None = None,
+) -> int:
+    """Write the header and every entry, numbered from `first_number` in date order; returns
+    the number of entries. Streams: one entry in memory at a time (a long file may be written
+    in parts: `header=False`, the next number and the last date written)."""
+    if header:
+        out.write(SEPARATOR.join(COLUMNS) + "\n")
+    number = first_number - 1
+    previous: date | None = not_before
+    validated = f"{validated_on:%Y%m%d}"
+    for entry in entries:
+        if not entry.balanced():
+            raise UnbalancedEntry(f"{entry.piece_ref}: debits and credits differ")
+        if previous is not None and entry.day < previous:
+            raise EntriesOutOfOrder(f"{entry.piece_ref} dated {entry.day} after {previous}")
+        previous = entry.day
+        number += 1
+        day = f"{entry.day:%Y%m%d}"
+        head = (
+            _text(entry.journal_code),
+            _text(entry.journal_label),
+            f"{number:08d}",
+            day,
+        )
+        piece = (_text(entry.piece_ref), day, _text(entry.label))
+        for line in entry.lines:
+            label = line.account_label or LABELS.get(line.account, line.account)
+            out.write(
+                SEPARATOR.join(
+                    (
+                        *head,
+                        line.account,
+                        _text(label),
+                        _text(line.aux_number),
+                        _text(line.aux_label),
+                        *piece,
+                        amount(line.debit_cents),
+                        amount(line.credit_cents),
+                        "",
+                        "",
+                        validated,
+                        "",
+                        "",
+                    )
+                )
+                + "\n"
+            )
+    return number - first_number + 1

@@ -1,0 +1,1 @@
+"""Accounting exports for accountants: FEC-layout entries, hours, amortisation statements."""

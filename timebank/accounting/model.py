@@ -1,0 +1,199 @@
+"""Accounting of the time bank for one company and fiscal year: which entries its at-cost
+movements make (PCG), the capitalisation of borrowed time into an asset project, and the
+amortisation statement (current law, and the CNNum proposal as a plainly labelled simulation).
+Pure: plain values in, entries and lines out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from contracts.fec import AccountPlan, Entry, Line
+from timebank.errors import InvalidInput
+
+ASSET_ACCOUNTS: Final = frozenset({"203", "205"})
+YEAR_DIGITS: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalYear:
+    start: date
+    end: date
+
+    @classmethod
+    def ending_in(cls, year: int, *, month: int, day: int) -> FiscalYear:
+        end = date(year, month, day)
+        before = date(year - 1, month, day)
+        return cls(date.fromordinal(before.toordinal() + 1), end)
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """An at-cost transfer in cents between this company and another one."""
+
+    transfer_id: str
+    day: date
+    code: str  # exchange, cdo_allocation
+    cents: int
+    company_gives: bool  # This company lent the time (or provided the CDO): it bills.
+    counterpart_id: int
+    counterpart_siren: str
+    counterpart_name: str
+    asset_account: str | None  # Set when the time received went into an asset project.
+
+
+@dataclass(frozen=True, slots=True)
+class SetOff:
+    day: date
+    statement_id: int
+    cents: int
+    counterpart_id: int
+    counterpart_siren: str
+    counterpart_name: str
+
+
+def aux(siren: str) -> str:
+    """Auxiliary account of a counterpart company: its SIREN."""
+    return siren
+
+
+def movement_entries(movement: Movement, plan: AccountPlan) -> list[Entry]:
+    """Lent time billed at cost (411 / 7084) or borrowed time (6214 / 401); when borrowed time
+    goes into an asset project, its capitalisation (232 / 721) the same day."""
+    piece = f"{movement.code}:{movement.transfer_id[:18]}"
+    what = "CDO mutualisé" if movement.code == "cdo_allocation" else "mise à disposition"
+    if movement.company_gives:
+        return [
+            Entry(
+                plan.journal_code,
+                plan.journal_label,
+                movement.day,
+                piece,
+                f"{what.capitalize()} facturée au coût - {movement.counterpart_name}",
+                (
+                    Line(
+                        plan.client,
+                        debit_cents=movement.cents,
+                        aux_number=aux(movement.counterpart_siren),
+                        aux_label=movement.counterpart_name,
+                    ),
+                    Line(plan.staff_lent_income, credit_cents=movement.cents),
+                ),
+            )
+        ]
+    entries = [
+        Entry(
+            plan.journal_code,
+            plan.journal_label,
+            movement.day,
+            piece,
+            f"{what.capitalize()} reçue au coût - {movement.counterpart_name}",
+            (
+                Line(plan.staff_borrowed_expense, debit_cents=movement.cents),
+                Line(
+                    plan.supplier,
+                    credit_cents=movement.cents,
+                    aux_number=aux(movement.counterpart_siren),
+                    aux_label=movement.counterpart_name,
+                ),
+            ),
+        )
+    ]
+    if movement.asset_account is not None:
+        entries.append(
+            Entry(
+                plan.adjustments_journal_code,
+                plan.adjustments_journal_label,
+                movement.day,
+                piece,
+                "Production immobilisée : temps reçu affecté au projet",
+                (
+                    Line(plan.asset_in_progress, debit_cents=movement.cents),
+                    Line(plan.capitalised_production, credit_cents=movement.cents),
+                ),
+            )
+        )
+    return entries
+
+
+def set_off_entry(set_off: SetOff, plan: AccountPlan) -> Entry:
+    """Reciprocal amounts set off: the supplier debt against the client claim (401 / 411)."""
+    return Entry(
+        plan.journal_code,
+        plan.journal_label,
+        set_off.day,
+        f"compensation:{set_off.statement_id}",
+        f"Compensation des montants réciproques - {set_off.counterpart_name}",
+        (
+            Line(
+                plan.supplier,
+                debit_cents=set_off.cents,
+                aux_number=aux(set_off.counterpart_siren),
+                aux_label=set_off.counterpart_name,
+            ),
+            Line(
+                plan.client,
+                credit_cents=set_off.cents,
+                aux_number=aux(set_off.counterpart_siren),
+                aux_label=set_off.counterpart_name,
+            ),
+        ),
+    )
+
+
+def put_into_service_entry(
+    day: date, cents: int, account: str, project: str, plan: AccountPlan
+) -> Entry:
+    """The finished project leaves 232 for its asset account (203 or 205)."""
+    return Entry(
+        plan.adjustments_journal_code,
+        plan.adjustments_journal_label,
+        day,
+        f"mise-en-service:{project[:40]}",
+        f"Mise en service : {project}",
+        (
+            Line(account, debit_cents=cents),
+            Line(plan.asset_in_progress, credit_cents=cents),
+        ),
+    )
+
+
+def amortisation_entry(
+    day: date, cents: int, account: str, project: str, plan: AccountPlan
+) -> Entry:
+    """The year's amortisation charge (6811 / 280x)."""
+    return Entry(
+        plan.adjustments_journal_code,
+        plan.adjustments_journal_label,
+        day,
+        f"amortissement:{project[:40]}",
+        f"Dotation aux amortissements : {project}",
+        (
+            Line(plan.amortisation_expense, debit_cents=cents),
+            Line(f"{plan.accumulated_amortisation_prefix}{account[-1]}", credit_cents=cents),
+        ),
+    )
+
+
+def fiscal_year(value: int, *, field: str = "year") -> int:
+    if isinstance(value, bool) or not 2000 <= value <= 2100:
+        raise InvalidInput(
+            "Exercice attendu : une année entre 2000 et 2100.",
+            "Fiscal year expected: a year from 2000 to 2100.",
+            field=field,
+            code="invalid_year",
+        )
+    return value
+
+
+def asset_account(value: str) -> str:
+    if value not in ASSET_ACCOUNTS:
+        raise InvalidInput(
+            "Compte d'immobilisation attendu : 203 (frais de développement) ou 205 (logiciels).",
+            "Asset account expected: 203 (development costs) or 205 (software).",
+            field="account",
+            code="invalid_asset_account",
+        )
+    return value

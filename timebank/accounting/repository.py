@@ -1,0 +1,168 @@
+"""Reads what the accounting exports need: a company's at-cost movements of a period in ledger
+order (in pages, so an export holds one page in memory), its set-offs, its asset projects and
+its approved hours; stores asset projects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from typing import Any, Final
+
+from timebank.db.tables import (
+    AssetProjectTable,
+    CompanyTable,
+    LedgerTransferTable,
+    NeedTable,
+    SettlementStatementTable,
+    TimesheetEntryTable,
+)
+
+PAGE_ROWS: Final = 5000
+T, S, P = LedgerTransferTable, SettlementStatementTable, AssetProjectTable
+AT_COST_CODES: Final = ("exchange", "cdo_allocation")
+
+
+class AccountingRepository:
+    async def movements(
+        self, company_id: int, start: datetime, end: datetime
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Pages of the company's single at-cost cents transfers in [start, end), by sequence."""
+        after = -1
+        while True:
+            rows = await (
+                T.select(
+                    T.id,
+                    T.sequence,
+                    T.code,
+                    T.amount,
+                    T.created_at,
+                    T.external_ref,
+                    T.debit_account.company.as_alias("debit_company"),
+                    T.credit_account.company.as_alias("credit_company"),
+                )
+                .where(
+                    (T.unit == "cents")
+                    & T.code.is_in(list(AT_COST_CODES))
+                    & (T.kind == "single")
+                    & (T.sequence > after)
+                    & (T.created_at >= start)
+                    & (T.created_at < end)
+                    & (T.debit_account.kind == "company")
+                    & (T.credit_account.kind == "company")
+                    & (
+                        (T.debit_account.company == company_id)
+                        | (T.credit_account.company == company_id)
+                    )
+                )
+                .order_by(T.sequence)
+                .limit(PAGE_ROWS)
+            )
+            if not rows:
+                return
+            yield list(rows)
+            after = rows[-1]["sequence"]
+
+    async def companies(self, company_ids: list[int]) -> dict[int, tuple[str, str]]:
+        if not company_ids:
+            return {}
+        rows = await CompanyTable.select(
+            CompanyTable.id, CompanyTable.siren, CompanyTable.name
+        ).where(CompanyTable.id.is_in(company_ids))
+        return {row["id"]: (row["siren"], row["name"]) for row in rows}
+
+    async def set_offs(self, company_id: int, first: date, last: date) -> list[dict[str, Any]]:
+        rows = await (
+            S.select(S.id, S.month, S.company_a, S.company_b, S.set_off_cents)
+            .where(
+                (S.status == "agreed")
+                & (S.set_off_cents > 0)
+                & (S.month >= first)
+                & (S.month <= last)
+                & ((S.company_a == company_id) | (S.company_b == company_id))
+            )
+            .order_by(S.month)
+            .order_by(S.id)
+        )
+        return list(rows)
+
+    async def asset_projects(self, company_id: int) -> list[dict[str, Any]]:
+        rows = await (
+            P.select(P.id, P.need, P.need.title.as_alias("title"), P.account, P.in_service_on)
+            .where(P.company == company_id)
+            .order_by(P.id)
+        )
+        return list(rows)
+
+    async def timesheets_of_needs(self, need_ids: list[int]) -> dict[int, int]:
+        """Timesheet entry id → need id, for the needs given."""
+        if not need_ids:
+            return {}
+        rows = await TimesheetEntryTable.select(
+            TimesheetEntryTable.id, TimesheetEntryTable.engagement.need.as_alias("need")
+        ).where(TimesheetEntryTable.engagement.need.is_in(need_ids))
+        return {row["id"]: row["need"] for row in rows}
+
+    async def put_asset_project(
+        self,
+        *,
+        need_id: int,
+        company_id: int,
+        account: str,
+        in_service_on: date | None,
+        user_id: int,
+        now: datetime,
+    ) -> None:
+        values = {
+            P.account: account,
+            P.in_service_on: in_service_on,
+            P.set_by: user_id,
+            P.set_at: now,
+        }
+        if await P.exists().where(P.need == need_id):
+            await P.update(values).where(P.need == need_id)  # type: ignore[arg-type]
+        else:
+            await P.insert(
+                P(
+                    need=need_id,
+                    company=company_id,
+                    account=account,
+                    in_service_on=in_service_on,
+                    set_by=user_id,
+                    set_at=now,
+                )
+            )
+
+    async def need_company(self, need_id: int) -> int | None:
+        row = await NeedTable.select(NeedTable.company).where(NeedTable.id == need_id).first()
+        return None if row is None else int(row["company"])
+
+    async def approved_hours(
+        self, company_id: int, first: date, last: date
+    ) -> list[dict[str, Any]]:
+        """Approved timesheet entries of the period where the company lent or received."""
+        e = TimesheetEntryTable
+        rows = await (
+            e.select(
+                e.id,
+                e.work_date,
+                e.minutes,
+                e.cost_cents,
+                e.engagement.as_alias("engagement"),
+                e.engagement.host_company.as_alias("host"),
+                e.engagement.lender_company.as_alias("lender"),
+                e.employee.as_alias("employee"),
+                e.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            )
+            .where(
+                (e.status == "approved")
+                & (e.work_date >= first)
+                & (e.work_date <= last)
+                & (
+                    (e.engagement.host_company == company_id)
+                    | (e.engagement.lender_company == company_id)
+                )
+            )
+            .order_by(e.work_date)
+            .order_by(e.id)
+        )
+        return list(rows)

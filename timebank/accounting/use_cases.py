@@ -1,0 +1,462 @@
+"""What accountants (and the company's admins) export for a company and a fiscal year: the
+entries in FEC layout, the hours exchanged, and the amortisation statement. Access: the
+company's admins and the accountants it granted; nobody else (not even the operator: the
+entries value staff time, which is personal data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Final, TextIO
+from zoneinfo import ZoneInfo
+
+from contracts import fec
+from contracts.amortisation import DayCount, ScheduleLine, schedule
+from contracts.fec import AccountPlan, Entry
+from timebank.accounting.model import (
+    FiscalYear,
+    Movement,
+    SetOff,
+    amortisation_entry,
+    asset_account,
+    movement_entries,
+    put_into_service_entry,
+    set_off_entry,
+)
+from timebank.companies.model import Company
+from timebank.db.unit_of_work import UnitOfWork
+from timebank.errors import InvalidInput, not_found
+from timebank.people.model import Actor, Role, require_company_role
+
+PARIS: Final = ZoneInfo("Europe/Paris")
+HISTORY_START: Final = date(2000, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountingSettings:
+    fiscal_year_end: tuple[int, int] = (12, 31)
+    life_years: int = 3
+    day_count: DayCount = DayCount.THIRTY_360
+    suramortissement_basis_points: int = 0
+    plan: AccountPlan = field(default_factory=AccountPlan)
+
+
+def _bounds(year: FiscalYear) -> tuple[datetime, datetime]:
+    start = datetime.combine(year.start, time(), PARIS).astimezone(UTC)
+    end = datetime.combine(year.end + timedelta(days=1), time(), PARIS).astimezone(UTC)
+    return start, end
+
+
+async def _company(uow: UnitOfWork, actor: Actor, siren_or_id: int | str) -> Company:
+    async with uow(write=False) as repos:
+        company = (
+            await repos.companies.get_by_siren(siren_or_id)
+            if isinstance(siren_or_id, str)
+            else await repos.companies.get(siren_or_id)
+        )
+    if company is None:
+        raise not_found("Entreprise", "Company", siren_or_id)
+    require_company_role(actor, company.id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    if actor.is_operator and not actor.has_role(company.id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
+        raise not_found("Entreprise", "Company", siren_or_id)  # The operator sees no salary.
+    return company
+
+
+def fiscal_year_of(year: int, settings: AccountingSettings) -> FiscalYear:
+    month, day = settings.fiscal_year_end
+    return FiscalYear.ending_in(year, month=month, day=day)
+
+
+# -- FEC ---------------------------------------------------------------------------------------
+
+
+async def _movements(
+    uow: UnitOfWork, company: Company, year: FiscalYear
+) -> AsyncIterator[Movement]:
+    start, end = _bounds(year)
+    async with uow(write=False) as repos:
+        projects = await repos.accounting.asset_projects(company.id)
+        timesheet_need = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
+        need_project = {p["need"]: p for p in projects}
+        names: dict[int, tuple[str, str]] = {}
+        async for page in repos.accounting.movements(company.id, start, end):
+            others = {
+                r["credit_company"] if r["debit_company"] == company.id else r["debit_company"]
+                for r in page
+            }
+            missing = sorted(o for o in others if o not in names)
+            names.update(await repos.accounting.companies(missing))
+            for row in page:
+                gives = row["credit_company"] == company.id
+                other = row["debit_company"] if gives else row["credit_company"]
+                ref = row["external_ref"] or ""
+                asset = None
+                if not gives and ref.startswith("timesheet:"):
+                    need = timesheet_need.get(int(ref.split(":", 1)[1]))
+                    if need is not None:
+                        asset = need_project[need]["account"]
+                siren, name = names[other]
+                created: datetime = row["created_at"]
+                yield Movement(
+                    transfer_id=row["id"],
+                    day=created.astimezone(PARIS).date(),
+                    code=row["code"],
+                    cents=int(row["amount"]),
+                    company_gives=gives,
+                    counterpart_id=other,
+                    counterpart_siren=siren,
+                    counterpart_name=name,
+                    asset_account=asset,
+                )
+
+
+async def _year_end_entries(
+    uow: UnitOfWork, company: Company, year: FiscalYear, settings: AccountingSettings
+) -> list[Entry]:
+    """Set-offs of the year's agreed statements, and the asset projects' year-end entries."""
+    plan = settings.plan
+    async with uow(write=False) as repos:
+        rows = await repos.accounting.set_offs(company.id, year.start, year.end)
+        others = sorted(
+            {r["company_b"] if r["company_a"] == company.id else r["company_a"] for r in rows}
+        )
+        names = await repos.accounting.companies(others)
+    entries = []
+    for row in rows:
+        other = row["company_b"] if row["company_a"] == company.id else row["company_a"]
+        month: date = row["month"]
+        month_end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        entries.append(
+            set_off_entry(
+                SetOff(month_end, row["id"], int(row["set_off_cents"]), other, *names[other]),
+                plan,
+            )
+        )
+    for line in await amortisation_lines(uow, company, year, settings, law_only=True):
+        if line.put_into_service_cents:
+            entries.append(
+                put_into_service_entry(
+                    line.in_service_on, line.put_into_service_cents, line.account, line.label, plan
+                )
+            )
+        if line.year.charge_cents:
+            entries.append(
+                amortisation_entry(year.end, line.year.charge_cents, line.account, line.label, plan)
+            )
+    return sorted(entries, key=lambda e: e.day)
+
+
+async def _entries(
+    uow: UnitOfWork, company: Company, year: FiscalYear, settings: AccountingSettings
+) -> AsyncIterator[Entry]:
+    """Every entry of the year in date order: the movements (in ledger order, which is time
+    order) merged with the set-offs and the year-end entries."""
+    others = await _year_end_entries(uow, company, year, settings)
+    index = 0
+    async for movement in _movements(uow, company, year):
+        while index < len(others) and others[index].day < movement.day:
+            yield others[index]
+            index += 1
+        for entry in movement_entries(movement, settings.plan):
+            yield entry
+    for entry in others[index:]:
+        yield entry
+
+
+ENTRIES_PER_WRITE: Final = 1000
+
+
+async def _write(entries: AsyncIterator[Entry], out: TextIO, *, validated_on: date) -> int:
+    """Write the entries in parts of ENTRIES_PER_WRITE: memory stays constant."""
+    count, last = 0, None
+    part: list[Entry] = []
+    async for entry in entries:
+        part.append(entry)
+        if len(part) >= ENTRIES_PER_WRITE:
+            count += fec.write(
+                part,
+                out,
+                validated_on=validated_on,
+                header=count == 0,
+                first_number=count + 1,
+                not_before=last,
+            )
+            last, part = part[-1].day, []
+    count += fec.write(
+        part,
+        out,
+        validated_on=validated_on,
+        header=count == 0,
+        first_number=count + 1,
+        not_before=last,
+    )
+    return count
+
+
+async def export_fec(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_ref: int | str,
+    *,
+    year: int,
+    out: TextIO,
+    settings: AccountingSettings,
+    now: datetime,
+) -> tuple[str, int]:
+    """Write the company's FEC-layout file for the fiscal year to `out` (streamed); returns the
+    legal file name and the number of entries."""
+    company = await _company(uow, actor, company_ref)
+    fiscal = fiscal_year_of(check_year(year), settings)
+    count = await _write(_entries(uow, company, fiscal, settings), out, validated_on=now.date())
+    return fec.filename(company.siren, fiscal.end), count
+
+
+# -- Amortisation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AmortisationLine:
+    label: str
+    basis: str  # "law" (current law) or "simulation" (the CNNum proposal)
+    account: str
+    base_cents: int
+    in_service_on: date
+    year: ScheduleLine
+    put_into_service_cents: int  # Moved from 232 to the asset account this year (law only).
+
+
+async def amortisation_lines(
+    uow: UnitOfWork,
+    company: Company,
+    year: FiscalYear,
+    settings: AccountingSettings,
+    *,
+    law_only: bool = False,
+) -> list[AmortisationLine]:
+    """The year's line of each schedule: asset projects in service (borrowed time capitalised,
+    current law), and — as a simulation of the CNNum proposal — the time the company's
+    employees spent on other PMEs' projects, valued at cost, per loan."""
+    capitalised: dict[int, int] = defaultdict(int)
+    lent: dict[str, tuple[int, date, str]] = {}
+    async with uow(write=False) as repos:
+        projects = await repos.accounting.asset_projects(company.id)
+        need_of = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
+        # Every approved hour up to the year's end: a schedule started in an earlier year
+        # still charges this one.
+        rows = await repos.accounting.approved_hours(company.id, HISTORY_START, year.end)
+        names = await repos.accounting.companies(
+            sorted({r["host"] for r in rows} | {r["lender"] for r in rows})
+        )
+    project_of_need = {p["need"]: p for p in projects}
+    for row in rows:
+        cents = int(row["cost_cents"] or 0)
+        if row["host"] == company.id and row["id"] in need_of:
+            capitalised[need_of[row["id"]]] += cents
+        elif row["lender"] == company.id and not law_only:
+            key = f"loan:{row['engagement']}"
+            before = lent.get(key)
+            first_day = row["work_date"] if before is None else min(before[1], row["work_date"])
+            lent[key] = ((before[0] if before else 0) + cents, first_day, names[row["host"]][1])
+    lines = []
+    for need, base in sorted(capitalised.items()):
+        project = project_of_need[need]
+        if project["in_service_on"] is None or project["in_service_on"] > year.end:
+            continue  # Still in progress (232): not amortised yet.
+        in_service: date = project["in_service_on"]
+        found = _year_line(base, in_service, year, settings)
+        if found is not None:
+            lines.append(
+                AmortisationLine(
+                    label=str(project["title"]),
+                    basis="law",
+                    account=str(project["account"]),
+                    base_cents=base,
+                    in_service_on=in_service,
+                    year=found,
+                    put_into_service_cents=base if year.start <= in_service <= year.end else 0,
+                )
+            )
+    for key, (base, first_day, host_name) in sorted(lent.items()):
+        found = _year_line(base, first_day, year, settings)
+        if found is not None:
+            lines.append(
+                AmortisationLine(
+                    label=f"Temps prêté à {host_name} ({key})",
+                    basis="simulation",
+                    account="203",
+                    base_cents=base,
+                    in_service_on=first_day,
+                    year=found,
+                    put_into_service_cents=0,
+                )
+            )
+    return lines
+
+
+def _year_line(
+    base: int, in_service: date, year: FiscalYear, settings: AccountingSettings
+) -> ScheduleLine | None:
+    for line in schedule(
+        base,
+        in_service,
+        life_years=settings.life_years,
+        day_count=settings.day_count,
+        fiscal_year_end=settings.fiscal_year_end,
+        suramortissement_basis_points=settings.suramortissement_basis_points,
+    ):
+        if line.fiscal_year_end == year.end:
+            return line
+    return None
+
+
+async def amortisation_statement(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_ref: int | str,
+    *,
+    year: int,
+    settings: AccountingSettings,
+) -> tuple[Company, FiscalYear, list[AmortisationLine]]:
+    company = await _company(uow, actor, company_ref)
+    fiscal = fiscal_year_of(year, settings)
+    return company, fiscal, await amortisation_lines(uow, company, fiscal, settings)
+
+
+def amortisation_csv(lines: list[AmortisationLine]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "basis",
+            "label",
+            "account",
+            "base_cents",
+            "in_service_on",
+            "fiscal_year_end",
+            "days",
+            "charge_cents",
+            "accumulated_cents",
+            "net_book_value_cents",
+            "suramortissement_cents",
+        ]
+    )
+    for line in lines:
+        writer.writerow(
+            [
+                line.basis,
+                line.label,
+                line.account,
+                line.base_cents,
+                line.in_service_on.isoformat(),
+                line.year.fiscal_year_end.isoformat(),
+                line.year.days,
+                line.year.charge_cents,
+                line.year.accumulated_cents,
+                line.year.net_book_value_cents,
+                line.year.extra_deduction_cents,
+            ]
+        )
+    return out.getvalue()
+
+
+# -- Hours -------------------------------------------------------------------------------------
+
+
+async def hours_csv(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_ref: int | str,
+    *,
+    year: int,
+    settings: AccountingSettings,
+) -> tuple[Company, str]:
+    """Per employee, loan and month: minutes lent out or received, the at-cost value and the
+    counterpart company; totals per month and for the year (ISO formats)."""
+    company = await _company(uow, actor, company_ref)
+    fiscal = fiscal_year_of(year, settings)
+    async with uow(write=False) as repos:
+        rows = await repos.accounting.approved_hours(company.id, fiscal.start, fiscal.end)
+        names = await repos.accounting.companies(
+            sorted({r["host"] for r in rows} | {r["lender"] for r in rows})
+        )
+    groups: dict[tuple[str, str, int, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row in rows:
+        lent = row["lender"] == company.id
+        other = row["host"] if lent else row["lender"]
+        month = row["work_date"].strftime("%Y-%m")
+        key = (month, row["employee_name"], row["engagement"], names[other][0], names[other][1])
+        groups[key][0 if lent else 1] += int(row["minutes"])
+        groups[key][2] += int(row["cost_cents"] or 0)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "month",
+            "employee",
+            "engagement",
+            "counterpart_siren",
+            "counterpart",
+            "minutes_lent",
+            "minutes_received",
+            "training_minutes",
+            "at_cost_cents",
+        ]
+    )
+    per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for key in sorted(groups):
+        lent_minutes, received, cents = groups[key]
+        writer.writerow([*key, lent_minutes, received, 0, cents])
+        for index, value in enumerate((lent_minutes, received, cents)):
+            per_month[key[0]][index] += value
+    total = [0, 0, 0]
+    for month in sorted(per_month):
+        values = per_month[month]
+        writer.writerow([month, "TOTAL", "", "", "", values[0], values[1], 0, values[2]])
+        total = [a + b for a, b in zip(total, values, strict=True)]
+    writer.writerow([str(year), "TOTAL", "", "", "", total[0], total[1], 0, total[2]])
+    return company, out.getvalue()
+
+
+# -- Asset projects ----------------------------------------------------------------------------
+
+
+async def mark_asset_project(
+    uow: UnitOfWork,
+    actor: Actor,
+    need_id: int,
+    *,
+    account: str,
+    in_service_on: date | None,
+    now: datetime,
+) -> None:
+    """The host's admin marks a need as part of an intangible asset project (PCG 212-3)."""
+    checked = asset_account(account)
+    async with uow() as repos:
+        company_id = await repos.accounting.need_company(need_id)
+        if company_id is None:
+            raise not_found("Besoin", "Need", need_id)
+        require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        await repos.accounting.put_asset_project(
+            need_id=need_id,
+            company_id=company_id,
+            account=checked,
+            in_service_on=in_service_on,
+            user_id=actor.user_id,
+            now=now,
+        )
+
+
+def check_year(year: int) -> int:
+    if isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise InvalidInput(
+            "Exercice attendu : une année entre 2000 et 2100.",
+            "Fiscal year expected: a year from 2000 to 2100.",
+            field="year",
+            code="invalid_year",
+        )
+    return year
