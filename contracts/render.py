@@ -101,31 +101,40 @@ body { font: 10.5pt/1.45 "DejaVu Serif", "DejaVu Sans", serif; color: #111; }
 h1 { font: bold 16pt "DejaVu Sans", sans-serif; margin: 0 0 4mm; }
 h2 { font: bold 11.5pt "DejaVu Sans", sans-serif; margin: 6mm 0 2mm; }
 p, li { text-align: left; }
-table { border-collapse: collapse; width: 100%; margin: 3mm 0; }
+table { border-collapse: collapse; width: 100%; margin: 3mm 0; font-size: 8pt; }
 td, th { border: 0.4pt solid #999; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }
 .footer { position: running(footer); font: 7pt "DejaVu Sans", sans-serif; color: #555;
           overflow-wrap: anywhere; }
 """
 
 
-def render_html(document: RenderedDocument) -> str:
+def page_html(title: str, text: str, footer: str) -> str:
+    """An A4 page of Markdown `text`, its footer on every page (contracts and statements)."""
     import markdown
 
-    body = markdown.markdown(document.markdown, extensions=["tables"], output_format="html")
+    body = markdown.markdown(text, extensions=["tables"], output_format="html")
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{html.escape(document.template.title)}</title>"
+        f"<title>{html.escape(title)}</title>"
         f"<style>{_CSS}</style></head><body>"
-        f'<div class="footer">{html.escape(document.footer)}</div>'
+        f'<div class="footer">{html.escape(footer)}</div>'
         f"{body}</body></html>\n"
     )
 
 
-def render_pdf(document: RenderedDocument) -> bytes:
+def html_pdf(page: str) -> bytes:
     import weasyprint
 
     # The embedded font subsets carry a "modified" date, taken from SOURCE_DATE_EPOCH when it is
     # set (reproducible builds): fixed here, so that the same document gives the same bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    pdf: bytes = weasyprint.HTML(string=render_html(document)).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=page).write_pdf()
     return pdf
+
+
+def render_html(document: RenderedDocument) -> str:
+    return page_html(document.template.title, document.markdown, document.footer)
+
+
+def render_pdf(document: RenderedDocument) -> bytes:
+    return html_pdf(render_html(document))

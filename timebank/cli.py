@@ -47,6 +47,11 @@ def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.Argument
     render.add_argument("template", help="id du modèle (voir /templates)")
     render.add_argument("--data", required=True, help="DATA.json (les variables du modèle)")
     render.add_argument("-o", "--output", required=True, help="FILE.pdf, FILE.html or FILE.md")
+    export = subparsers.add_parser("export", help="exports comptables / accounting exports")
+    export.add_argument("kind", choices=("fec", "hours", "amortisation"))
+    export.add_argument("--company", required=True, help="SIREN")
+    export.add_argument("--year", required=True, type=int, help="exercice (année de clôture)")
+    export.add_argument("-o", "--output", required=True, help="fichier ou dossier / file or folder")
     ledger = subparsers.add_parser("ledger", help="grand livre / ledger")
     ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
     ledger_commands.add_parser(
@@ -252,8 +257,77 @@ def run_domain_command(args: argparse.Namespace) -> int:
         return fail(f"{exc.message_fr} / {exc.message_en}", EXIT_FAILURE)
 
 
+async def export_file(args: argparse.Namespace) -> int:
+    """`timebank export fec|hours|amortisation`: run on the server by the programme's staff,
+    for the company's accountant; a folder as output gets the file's proper name (for FEC, the
+    legal <SIREN>FEC<AAAAMMJJ>.txt)."""
+    from pathlib import Path
+
+    from timebank.accounting import use_cases as accounting
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+    from timebank.people.model import Actor, Role
+
+    await prepare_database(verbose=False)
+    async with piccolo_unit_of_work(write=False) as repos:
+        company = await repos.companies.get_by_siren(args.company)
+    if company is None:
+        return fail(f"SIREN inconnu / unknown SIREN: {args.company}", EXIT_FAILURE)
+    # The shell user acts as the company's accountant (they hold the database anyway).
+    actor = Actor(
+        user_id=0,
+        email="cli@localhost",
+        full_name="timebank export",
+        memberships=frozenset({(company.id, Role.ACCOUNTANT)}),
+    )
+    settings = accounting.accounting_settings()
+    target = Path(args.output)
+    fiscal = accounting.fiscal_year_of(accounting.check_year(args.year), settings)
+    now = datetime.now(UTC)
+    if args.kind == "fec":
+        from contracts.fec import filename
+
+        path = target / filename(company.siren, fiscal.end) if target.is_dir() else target
+        with path.open("w", encoding="utf-8", newline="") as out:
+            _, count = await accounting.export_fec(
+                piccolo_unit_of_work,
+                actor,
+                company.id,
+                year=args.year,
+                out=out,
+                settings=settings,
+                now=now,
+            )
+        print(f"{count} écritures → {path}")
+        return EXIT_OK
+    if args.kind == "hours":
+        path = target / f"{company.siren}-heures-{args.year}.csv" if target.is_dir() else target
+        _, text = await accounting.hours_csv(
+            piccolo_unit_of_work, actor, company.id, year=args.year, settings=settings
+        )
+        path.write_text(text, encoding="utf-8")
+        print(f"heures → {path}")
+        return EXIT_OK
+    name = f"{company.siren}-amortissements-{args.year}.pdf"
+    path = target / name if target.is_dir() else target
+    if path.suffix.lower() == ".csv":
+        _, _, lines = await accounting.amortisation_statement(
+            piccolo_unit_of_work, actor, company.id, year=args.year, settings=settings
+        )
+        path.write_text(accounting.amortisation_csv(lines), encoding="utf-8")
+    else:
+        _, _, pdf = await accounting.amortisation_pdf_of(
+            piccolo_unit_of_work, actor, company.id, year=args.year, settings=settings
+        )
+        path.write_bytes(pdf)
+    print(f"amortissements → {path}")
+    return EXIT_OK
+
+
 async def _dispatch(args: argparse.Namespace) -> int:
     from timebank.db.unit_of_work import piccolo_unit_of_work
+
+    if args.command == "export":
+        return await export_file(args)
 
     if args.command == "db":
         await prepare_database(verbose=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +71,13 @@ class Settings:
     rotation_plan_day: int = 20
     # CP-SAT's (deterministic) time limit for one rotation plan, in seconds (1–600).
     rotation_time_limit_seconds: int = 20
+    # Accounting: fiscal year end (month, day), amortisation life and day count, the
+    # suramortissement simulation's rate, and account numbers / journal codes overridden.
+    fiscal_year_end: tuple[int, int] = (12, 31)
+    amortisation_years: int = 3
+    amortisation_day_count: str = "30/360"
+    suramortissement_basis_points: int = 0
+    fec_accounts: tuple[tuple[str, str], ...] = ()
 
 
 def parse_database_url(url: str) -> DatabaseSettings:
@@ -142,6 +150,49 @@ def _bool_from_env(environ: dict[str, str], variable: str, *, default: bool) -> 
     raise SettingsError(variable, f"expected true or false, got {raw!r}")
 
 
+ACCOUNT_SETTING_NAMES: Final = frozenset(
+    {
+        "client",
+        "staff_lent_income",
+        "staff_borrowed_expense",
+        "supplier",
+        "capitalised_production",
+        "asset_in_progress",
+        "amortisation_expense",
+        "accumulated_amortisation_prefix",
+        "journal_code",
+        "adjustments_journal_code",
+    }
+)
+
+
+def _fiscal_year_end(raw: str) -> tuple[int, int]:
+    try:
+        month, day = (int(part) for part in raw.strip().split("-"))
+        date(2001, month, day)  # Not 29 February: every year must have it.
+    except ValueError as exc:
+        raise SettingsError("TIMEBANK_FISCAL_YEAR_END", "MM-JJ attendu / MM-DD expected") from exc
+    return month, day
+
+
+def _choice(environ: dict[str, str], variable: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = environ.get(variable, default).strip() or default
+    if value not in allowed:
+        raise SettingsError(variable, f"one of {', '.join(allowed)}")
+    return value
+
+
+def _accounts(raw: str) -> tuple[tuple[str, str], ...]:
+    """`client=411,supplier=401`: account numbers (digits) and journal codes (letters)."""
+    found = []
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        name, _, value = part.partition("=")
+        if name not in ACCOUNT_SETTING_NAMES or not value.isalnum() or len(value) > 10:
+            raise SettingsError("TIMEBANK_FEC_ACCOUNTS", f"réglage invalide / invalid: {part}")
+        found.append((name, value))
+    return tuple(found)
+
+
 def settings_from_environ(environ: dict[str, str]) -> Settings:
     """Build settings from a mapping of environment variables; raises SettingsError."""
     database = parse_database_url(
@@ -182,6 +233,15 @@ def settings_from_environ(environ: dict[str, str]) -> Settings:
         rotation_time_limit_seconds=_int_from_env(
             environ, "TIMEBANK_ROTATION_TIME_LIMIT_SECONDS", 20, 1, 600
         ),
+        fiscal_year_end=_fiscal_year_end(environ.get("TIMEBANK_FISCAL_YEAR_END", "12-31")),
+        amortisation_years=_int_from_env(environ, "TIMEBANK_AMORTISATION_YEARS", 3, 1, 5),
+        amortisation_day_count=_choice(
+            environ, "TIMEBANK_AMORTISATION_DAY_COUNT", "30/360", ("30/360", "actual")
+        ),
+        suramortissement_basis_points=_int_from_env(
+            environ, "TIMEBANK_SURAMORTISSEMENT_BASIS_POINTS", 0, 0, 10_000
+        ),
+        fec_accounts=_accounts(environ.get("TIMEBANK_FEC_ACCOUNTS", "")),
     )
 
 

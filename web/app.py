@@ -21,6 +21,7 @@ from timebank.db.engine import close_database, open_database, ping
 from timebank.db.unit_of_work import engine
 from timebank.scheduler import Leadership, build_scheduler
 from web.auth import auth_middleware
+from web.controllers.accounting import AccountingController
 from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
 from web.controllers.documents import DocumentController, TemplateController
@@ -99,6 +100,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             rotation_feed,
             TemplateController,
             DocumentController,
+            AccountingController,
             LedgerController,
             EngagementController,
             TimesheetController,

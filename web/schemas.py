@@ -1065,3 +1065,8 @@ class TemplateOut(BaseModel):
     clauses: list[ClauseOut]
     source_url: str
     sample_pdf_url: str
+
+
+class AssetProjectIn(In):
+    account: str  # 203 or 205
+    in_service_on: date | None = None

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from contracts import fec
 from contracts.amortisation import DayCount, ScheduleLine, schedule
 from contracts.fec import AccountPlan, Entry
+from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
 from timebank.accounting.model import (
     FiscalYear,
     Movement,
@@ -44,6 +45,22 @@ class AccountingSettings:
     day_count: DayCount = DayCount.THIRTY_360
     suramortissement_basis_points: int = 0
     plan: AccountPlan = field(default_factory=AccountPlan)
+
+
+def accounting_settings() -> AccountingSettings:
+    """The accounting settings of this process (TIMEBANK_FISCAL_YEAR_END and the others)."""
+    from dataclasses import replace
+
+    from timebank.config import get_settings
+
+    settings = get_settings()
+    return AccountingSettings(
+        fiscal_year_end=settings.fiscal_year_end,
+        life_years=settings.amortisation_years,
+        day_count=DayCount(settings.amortisation_day_count),
+        suramortissement_basis_points=settings.suramortissement_basis_points,
+        plan=replace(AccountPlan(), **dict(settings.fec_accounts)),
+    )
 
 
 def _bounds(year: FiscalYear) -> tuple[datetime, datetime]:
@@ -286,7 +303,7 @@ async def amortisation_lines(
         if found is not None:
             lines.append(
                 AmortisationLine(
-                    label=f"Temps prêté à {host_name} ({key})",
+                    label=f"Temps prêté à {host_name} (prêt n° {key.split(':')[1]})",
                     basis="simulation",
                     account="203",
                     base_cents=base,
@@ -460,3 +477,46 @@ def check_year(year: int) -> int:
             code="invalid_year",
         )
     return year
+
+
+def statement_lines(lines: list[AmortisationLine]) -> list[StatementLine]:
+    return [
+        StatementLine(
+            basis=line.basis,
+            label=line.label,
+            account=line.account,
+            base_cents=line.base_cents,
+            in_service_on=line.in_service_on,
+            days=line.year.days,
+            charge_cents=line.year.charge_cents,
+            accumulated_cents=line.year.accumulated_cents,
+            net_book_value_cents=line.year.net_book_value_cents,
+            extra_deduction_cents=line.year.extra_deduction_cents,
+        )
+        for line in lines
+    ]
+
+
+async def amortisation_pdf_of(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_ref: int | str,
+    *,
+    year: int,
+    settings: AccountingSettings,
+) -> tuple[Company, FiscalYear, bytes]:
+    company, fiscal, lines = await amortisation_statement(
+        uow, actor, company_ref, year=check_year(year), settings=settings
+    )
+    rate = f"{settings.suramortissement_basis_points / 100:g} %".replace(".", ",")
+    text = amortisation_markdown(
+        company_name=company.name,
+        siren=company.siren,
+        year_start=fiscal.start,
+        year_end=fiscal.end,
+        lines=statement_lines(lines),
+        life_years=settings.life_years,
+        day_count=settings.day_count.value,
+        suramortissement_percent=rate,
+    )
+    return company, fiscal, amortisation_pdf(text, siren=company.siren, year_end=fiscal.end)

@@ -1,0 +1,129 @@
+"""The FEC layout, rule by rule, read back by our own checks and by an FEC reader from PyPI
+(fec-parser) that this project did not write."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from fec_parser.parser import FECParser
+
+from contracts import fec
+from contracts.fec import AccountPlan, Entry, Line
+from timebank.accounting.model import Movement, SetOff, movement_entries, set_off_entry
+
+PLAN = AccountPlan()
+
+
+def _movement(**values: object) -> Movement:
+    base: dict[str, object] = {
+        "transfer_id": "5b1e3c52-7c1b-4f0e-9a51-0d7a0c9b6e11",
+        "day": date(2026, 3, 14),
+        "code": "exchange",
+        "cents": 123_456,
+        "company_gives": True,
+        "counterpart_id": 7,
+        "counterpart_siren": "552100554",
+        "counterpart_name": "Fromagerie du\tVal",
+        "asset_account": None,
+    }
+    base.update(values)
+    return Movement(**base)  # type: ignore[arg-type]
+
+
+def _file(entries: list[Entry]) -> str:
+    out = io.StringIO()
+    fec.write(entries, out, validated_on=date(2027, 1, 15))
+    return out.getvalue()
+
+
+def _sample() -> list[Entry]:
+    return [
+        *movement_entries(_movement(), PLAN),
+        *movement_entries(
+            _movement(day=date(2026, 4, 2), company_gives=False, asset_account="205", cents=5000),
+            PLAN,
+        ),
+        set_off_entry(SetOff(date(2026, 4, 30), 9, 5000, 7, "552100554", "Fromagerie"), PLAN),
+    ]
+
+
+def test_eighteen_columns_in_order_with_the_header_line_and_tabs() -> None:
+    lines = _file(_sample()).splitlines()
+    assert lines[0].split("\t") == list(fec.COLUMNS)
+    assert len(fec.COLUMNS) == 18
+    assert all(len(line.split("\t")) == 18 for line in lines)
+
+
+def test_dates_are_aaaammjj_and_amounts_have_a_decimal_comma_without_thousands() -> None:
+    rows = [line.split("\t") for line in _file(_sample()).splitlines()[1:]]
+    assert rows[0][3] == "20260314" and rows[0][9] == "20260314" and rows[0][15] == "20270115"
+    assert rows[0][11] == "1234,56" and rows[0][12] == "0,00"
+    assert fec.amount(100_000_000) == "1000000,00"
+
+
+def test_every_entry_is_balanced_and_numbered_in_date_order() -> None:
+    rows = [line.split("\t") for line in _file(_sample()).splitlines()[1:]]
+    numbers = [row[2] for row in rows]
+    assert numbers == sorted(numbers)
+    assert sorted(set(numbers)) == [f"{n:08d}" for n in range(1, 5)]
+    for number in set(numbers):
+        lines = [row for row in rows if row[2] == number]
+        debit = sum(int(row[11].replace(",", "")) for row in lines)
+        credit = sum(int(row[12].replace(",", "")) for row in lines)
+        assert debit == credit > 0
+    dates = [row[3] for row in rows]
+    assert dates == sorted(dates)
+
+
+def test_the_accounts_of_each_movement() -> None:
+    rows = [line.split("\t") for line in _file(_sample()).splitlines()[1:]]
+    by_entry: dict[str, list[tuple[str, str, str]]] = {}
+    for row in rows:
+        by_entry.setdefault(row[2], []).append((row[4], row[11], row[12]))
+    assert by_entry["00000001"] == [("411", "1234,56", "0,00"), ("7084", "0,00", "1234,56")]
+    assert by_entry["00000002"] == [("6214", "50,00", "0,00"), ("401", "0,00", "50,00")]
+    assert by_entry["00000003"] == [("232", "50,00", "0,00"), ("721", "0,00", "50,00")]
+    assert by_entry["00000004"] == [("401", "50,00", "0,00"), ("411", "0,00", "50,00")]
+    # Auxiliary accounts per counterpart company; no TAB inside a field.
+    assert rows[0][6] == "552100554" and rows[0][7] == "Fromagerie du Val"
+
+
+def test_an_unbalanced_or_out_of_order_entry_is_refused() -> None:
+    broken = Entry("BT", "Bourse de temps", date(2026, 1, 2), "x", "x", (Line("411", 100, 0),))
+    with pytest.raises(fec.UnbalancedEntry):
+        _file([broken])
+    later, earlier = _sample()[0], movement_entries(_movement(day=date(2026, 1, 1)), PLAN)[0]
+    with pytest.raises(fec.EntriesOutOfOrder):
+        _file([later, earlier])
+
+
+def test_the_file_name_is_the_legal_one() -> None:
+    assert fec.filename("552100554", date(2026, 12, 31)) == "552100554FEC20261231.txt"
+
+
+def test_an_fec_reader_we_did_not_write_reads_the_file_back() -> None:
+    text = _file(_sample())
+    parser = FECParser.from_txt(text, "552100554FEC20261231.txt")
+    assert parser.parse() == []
+    read = list(parser.get_ecritures())
+    assert len(read) == 8
+    assert sum(e.debit for e in read) == sum(e.credit for e in read)
+    assert str(read[0].debit) == "1234.56" and read[0].compte_num == "411"
+    assert read[0].ecriture_date == date(2026, 3, 14)
+
+
+def test_a_long_file_written_in_parts_numbers_on() -> None:
+    entries = _sample()
+    out = io.StringIO()
+    first = fec.write(entries[:2], out, validated_on=date(2027, 1, 15))
+    fec.write(
+        entries[2:],
+        out,
+        validated_on=date(2027, 1, 15),
+        header=False,
+        first_number=first + 1,
+        not_before=entries[1].day,
+    )
+    assert out.getvalue() == _file(entries)
