@@ -1,0 +1,167 @@
+"""Accounting exports through HTTP: the lender's and the host's FEC-layout files (read back by
+fec-parser), capitalisation and amortisation of an asset project, hours, the amortisation
+statement, and who may export (admins and granted accountants only)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from decimal import Decimal
+
+import httpx
+import pytest
+from fec_parser.parser import FECParser
+
+from tests.exchange_helpers import (
+    Party,
+    active_engagement,
+    log,
+    operator,
+    previous_month_day,
+    world,
+)
+from tests.helpers import new_email, now
+
+pytestmark = pytest.mark.anyio
+Client = httpx.AsyncClient
+
+
+def _totals(text: str) -> dict[str, tuple[Decimal, Decimal]]:
+    parser = FECParser.from_txt(text, "export.txt")
+    assert parser.parse() == []
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for e in parser.get_ecritures():
+        sums[e.compte_num][0] += e.debit
+        sums[e.compte_num][1] += e.credit
+    return {account: (d, c) for account, (d, c) in sums.items()}
+
+
+async def _accountant(client: Client, company: Party) -> dict[str, str]:
+    grant = await client.post(
+        f"/api/v1/companies/{company.company_id}/accountants",
+        headers=company.headers,
+        json={"email": new_email("cabinet"), "full_name": "Cabinet Durand"},
+    )
+    assert grant.status_code == 201, grant.text
+    accepted = await client.post(
+        "/api/v1/auth/invitations/accept",
+        json={"token": grant.json()["invitation_token"], "password": "cabinet-password"},
+    )
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {accepted.json()['token']}"}
+
+
+async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) -> None:
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    entries = [
+        (await log(client, w, engagement_id, previous_month_day(day), minutes)).json()["id"]
+        for day, minutes in ((3, 180), (10, 150))
+    ]
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entries}
+    )
+    assert approved.status_code == 200, approved.text
+    cents = sum(e["cost_cents"] for e in approved.json())
+    marked = await client.put(
+        f"/api/v1/needs/{w.need_id}/asset-project",
+        headers=w.host.headers,
+        json={"account": "205", "in_service_on": now().date().replace(day=1).isoformat()},
+    )
+    assert marked.status_code == 204, marked.text
+    foreign = await client.put(
+        f"/api/v1/needs/{w.need_id}/asset-project",
+        headers=w.lender.headers,
+        json={"account": "205"},
+    )
+    assert foreign.status_code == 403
+    bad = await client.put(
+        f"/api/v1/needs/{w.need_id}/asset-project", headers=w.host.headers, json={"account": "999"}
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "account"
+    ops = await operator(client)
+    prepared = await client.post(
+        "/api/v1/settlements/prepare",
+        headers=ops.headers,
+        json={"month": previous_month_day(1).isoformat()},
+    )
+    assert prepared.status_code == 200
+    year = now().year
+
+    lender = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/fec",
+        headers=w.lender.headers,
+        params={"year": year},
+    )
+    assert lender.status_code == 200, lender.text
+    siren = (
+        await client.get(f"/api/v1/companies/{w.lender.company_id}", headers=w.lender.headers)
+    ).json()["siren"]
+    assert f'filename="{siren}FEC{year}1231.txt"' in lender.headers["content-disposition"]
+    totals = _totals(lender.text)
+    assert totals["411"] == (Decimal(cents) / 100, Decimal(0))
+    assert totals["7084"] == (Decimal(0), Decimal(cents) / 100)
+
+    host = await client.get(
+        f"/api/v1/companies/{w.host.company_id}/exports/fec",
+        headers=w.host.headers,
+        params={"year": year},
+    )
+    totals = _totals(host.text)
+    assert totals["6214"] == (Decimal(cents) / 100, Decimal(0))
+    assert totals["401"] == (Decimal(0), Decimal(cents) / 100)
+    assert totals["232"] == (Decimal(cents) / 100, Decimal(cents) / 100)  # In, then in service.
+    assert totals["721"] == (Decimal(0), Decimal(cents) / 100)
+    assert totals["205"][0] == Decimal(cents) / 100
+    charge = totals["6811"][0]
+    assert 0 < charge < Decimal(cents) / 100 / 3 and totals["2805"] == (Decimal(0), charge)
+
+    hours = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/hours.csv",
+        headers=w.lender.headers,
+        params={"year": year},
+    )
+    rows = list(csv.DictReader(io.StringIO(hours.text)))
+    year_total = rows[-1]
+    assert (year_total["month"], year_total["minutes_lent"]) == (str(year), "330")
+    assert int(year_total["at_cost_cents"]) == cents
+
+    statement = await client.get(
+        f"/api/v1/companies/{w.host.company_id}/exports/amortisation.csv",
+        headers=w.host.headers,
+        params={"year": year},
+    )
+    lines = list(csv.DictReader(io.StringIO(statement.text)))
+    assert [line["basis"] for line in lines] == ["law"]
+    assert int(lines[0]["charge_cents"]) == int(charge * 100)
+    simulated = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/amortisation.csv",
+        headers=w.lender.headers,
+        params={"year": year},
+    )
+    assert [line["basis"] for line in csv.DictReader(io.StringIO(simulated.text))] == ["simulation"]
+    pdf = await client.get(
+        f"/api/v1/companies/{w.host.company_id}/exports/amortisation.pdf",
+        headers=w.host.headers,
+        params={"year": year},
+    )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+async def test_only_admins_and_granted_accountants_export(client: Client) -> None:
+    w = await world(client)
+    mine = await _accountant(client, w.lender)
+    theirs = await _accountant(client, w.host)
+    url = f"/api/v1/companies/{w.lender.company_id}/exports/fec"
+    year = {"year": now().year}
+    assert (await client.get(url, headers=mine, params=year)).status_code == 200
+    assert (await client.get(url, headers=theirs, params=year)).status_code == 403
+    assert (await client.get(url, headers=w.employee.headers, params=year)).status_code == 403
+    ops = await operator(client)
+    assert (await client.get(url, headers=ops.headers, params=year)).status_code == 404
+    bad_year = await client.get(url, headers=mine, params={"year": 1999})
+    assert bad_year.status_code == 422 and bad_year.json()["field"] == "year"
+    for path in ("hours.csv", "amortisation.csv", "amortisation.pdf"):
+        other = f"/api/v1/companies/{w.lender.company_id}/exports/{path}"
+        assert (await client.get(other, headers=theirs, params=year)).status_code == 403
