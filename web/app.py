@@ -38,6 +38,7 @@ from web.controllers.matching import MatchingController
 from web.controllers.needs import NeedController
 from web.controllers.rotations import RotationController, RotationGroupController, rotation_feed
 from web.controllers.skills import SkillController
+from web.controllers.trainings import TrainingController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.pages import PageController
@@ -101,6 +102,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             TemplateController,
             DocumentController,
             AccountingController,
+            TrainingController,
             LedgerController,
             EngagementController,
             TimesheetController,

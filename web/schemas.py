@@ -1070,3 +1070,38 @@ class TemplateOut(BaseModel):
 class AssetProjectIn(In):
     account: str  # 203 or 205
     in_service_on: date | None = None
+
+
+class TrainingIn(In):
+    title: str
+    provider: str
+    starts_on: date
+    ends_on: date
+    minutes: int
+
+
+class TrainingRatingIn(In):
+    rating: int
+    comment: str = ""
+
+
+class TrainingOut(BaseModel):
+    id: int
+    employee_id: int
+    company_id: int
+    title: str
+    provider: str
+    starts_on: date
+    ends_on: date
+    minutes: int
+    status: str
+    cost_cents: int | None
+    rating: int | None
+    rating_comment: str | None
+
+
+class TrainingScoreOut(BaseModel):
+    title: str
+    provider: str
+    average: float
+    count: int

@@ -12,6 +12,7 @@ from decimal import Decimal
 import httpx
 import pytest
 from fec_parser.parser import FECParser
+from openpyxl import load_workbook
 
 from tests.exchange_helpers import (
     Party,
@@ -126,6 +127,18 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
     year_total = rows[-1]
     assert (year_total["month"], year_total["minutes_lent"]) == (str(year), "330")
     assert int(year_total["at_cost_cents"]) == cents
+    workbook = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/hours.xlsx",
+        headers=w.lender.headers,
+        params={"year": year},
+    )
+    assert workbook.status_code == 200
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    first, last = sheet[2], sheet[sheet.max_row]
+    assert first[0].number_format == "MM/YYYY" and first[8].number_format == '#,##0.00 "€"'
+    assert last[1].value == "TOTAL" and last[5].value == 5.5  # 330 minutes.
+    assert round(last[8].value * 100) == cents
 
     statement = await client.get(
         f"/api/v1/companies/{w.host.company_id}/exports/amortisation.csv",
@@ -165,3 +178,75 @@ async def test_only_admins_and_granted_accountants_export(client: Client) -> Non
     for path in ("hours.csv", "amortisation.csv", "amortisation.pdf"):
         other = f"/api/v1/companies/{w.lender.company_id}/exports/{path}"
         assert (await client.get(other, headers=theirs, params=year)).status_code == 403
+
+
+async def test_trainings_are_approved_at_cost_rated_publicly_and_exported(client: Client) -> None:
+    w = await world(client)
+    today = now().date()
+    body = {
+        "title": "Référencement naturel avancé",
+        "provider": f"Organisme {new_email('x')[:8]}",
+        "starts_on": today.replace(day=1).isoformat(),
+        "ends_on": today.isoformat(),
+        "minutes": 14 * 60,
+    }
+    logged = await client.post(
+        f"/api/v1/employees/{w.employee_id}/trainings", headers=w.employee.headers, json=body
+    )
+    assert logged.status_code == 201, logged.text
+    training = logged.json()
+    assert training["status"] == "submitted"
+    future = await client.post(
+        f"/api/v1/employees/{w.employee_id}/trainings",
+        headers=w.employee.headers,
+        json={**body, "ends_on": (today.replace(year=today.year + 1)).isoformat()},
+    )
+    assert future.status_code == 422 and future.json()["field"] == "ends_on"
+    for_someone_else = await client.post(
+        f"/api/v1/employees/{w.employee_id}/trainings", headers=w.host.headers, json=body
+    )
+    assert for_someone_else.status_code == 404
+    too_early = await client.post(
+        f"/api/v1/trainings/{training['id']}/rating", headers=w.employee.headers, json={"rating": 4}
+    )
+    assert too_early.status_code == 409
+    not_employer = await client.post(
+        f"/api/v1/trainings/{training['id']}/approve", headers=w.host.headers
+    )
+    assert not_employer.status_code == 403
+    approved = await client.post(
+        f"/api/v1/trainings/{training['id']}/approve", headers=w.lender.headers
+    )
+    assert approved.status_code == 200 and approved.json()["cost_cents"] > 0
+    out_of_range = await client.post(
+        f"/api/v1/trainings/{training['id']}/rating", headers=w.employee.headers, json={"rating": 6}
+    )
+    assert out_of_range.status_code == 422 and out_of_range.json()["field"] == "rating"
+    rated = await client.post(
+        f"/api/v1/trainings/{training['id']}/rating",
+        headers=w.employee.headers,
+        json={"rating": 4, "comment": "Très concret."},
+    )
+    assert rated.status_code == 200
+    client.cookies.clear()
+    scores = (await client.get("/api/v1/trainings/ratings", params={"limit": 200})).json()
+    mine = [s for s in scores if s["provider"] == body["provider"]]
+    assert mine == [
+        {"title": body["title"], "provider": body["provider"], "average": 4.0, "count": 1}
+    ]
+    hours = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/hours.csv",
+        headers=w.lender.headers,
+        params={"year": today.year},
+    )
+    rows = list(csv.DictReader(io.StringIO(hours.text)))
+    assert rows[-1]["training_minutes"] == str(14 * 60)
+    statement = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/amortisation.csv",
+        headers=w.lender.headers,
+        params={"year": today.year},
+    )
+    lines = list(csv.DictReader(io.StringIO(statement.text)))
+    assert [line["basis"] for line in lines] == ["simulation"]
+    assert lines[0]["label"].startswith("Formation")
+    assert int(lines[0]["base_cents"]) == approved.json()["cost_cents"]

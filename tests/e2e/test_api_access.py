@@ -28,6 +28,7 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/templates/{template_id:str}/source"),
     ("GET", "/api/v1/templates/{template_id:str}/sample.pdf"),
     ("GET", "/templates"),
+    ("GET", "/api/v1/trainings/ratings"),  # The programme publishes trainings' ratings.
 }
 
 

@@ -269,6 +269,11 @@ async def amortisation_lines(
         names = await repos.accounting.companies(
             sorted({r["host"] for r in rows} | {r["lender"] for r in rows})
         )
+        trainings = (
+            []
+            if law_only
+            else await repos.trainings.approved_of_company(company.id, HISTORY_START, year.end)
+        )
     project_of_need = {p["need"]: p for p in projects}
     for row in rows:
         cents = int(row["cost_cents"] or 0)
@@ -308,6 +313,22 @@ async def amortisation_lines(
                     account="203",
                     base_cents=base,
                     in_service_on=first_day,
+                    year=found,
+                    put_into_service_cents=0,
+                )
+            )
+    for training in trainings:
+        if not training.cost_cents:
+            continue
+        found = _year_line(training.cost_cents, training.ends_on, year, settings)
+        if found is not None:
+            lines.append(
+                AmortisationLine(
+                    label=f"Formation : {training.title} ({training.provider})",
+                    basis="simulation",
+                    account="203",
+                    base_cents=training.cost_cents,
+                    in_service_on=training.ends_on,
                     year=found,
                     put_into_service_cents=0,
                 )
@@ -384,14 +405,14 @@ def amortisation_csv(lines: list[AmortisationLine]) -> str:
 # -- Hours -------------------------------------------------------------------------------------
 
 
-async def hours_csv(
+async def hours_table(
     uow: UnitOfWork,
     actor: Actor,
     company_ref: int | str,
     *,
     year: int,
     settings: AccountingSettings,
-) -> tuple[Company, str]:
+) -> tuple[Company, list[list[object]]]:
     """Per employee, loan and month: minutes lent out or received, the at-cost value and the
     counterpart company; totals per month and for the year (ISO formats)."""
     company = await _company(uow, actor, company_ref)
@@ -401,7 +422,22 @@ async def hours_csv(
         names = await repos.accounting.companies(
             sorted({r["host"] for r in rows} | {r["lender"] for r in rows})
         )
-    groups: dict[tuple[str, str, int, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        trainings = await repos.trainings.approved_of_company(company.id, fiscal.start, fiscal.end)
+        people = {t.employee_id: await repos.employees.get(t.employee_id) for t in trainings}
+    groups: dict[tuple[str, str, int | str, str, str], list[int]] = defaultdict(
+        lambda: [0, 0, 0, 0]
+    )
+    for training in trainings:
+        person = people[training.employee_id]
+        key_t = (
+            training.ends_on.strftime("%Y-%m"),
+            person.full_name if person else "",
+            f"formation:{training.id}",
+            "",
+            training.provider,
+        )
+        groups[key_t][3] += training.minutes
+        groups[key_t][2] += training.cost_cents or 0
     for row in rows:
         lent = row["lender"] == company.id
         other = row["host"] if lent else row["lender"]
@@ -409,9 +445,7 @@ async def hours_csv(
         key = (month, row["employee_name"], row["engagement"], names[other][0], names[other][1])
         groups[key][0 if lent else 1] += int(row["minutes"])
         groups[key][2] += int(row["cost_cents"] or 0)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    table: list[list[object]] = [
         [
             "month",
             "employee",
@@ -423,19 +457,96 @@ async def hours_csv(
             "training_minutes",
             "at_cost_cents",
         ]
-    )
-    per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for key in sorted(groups):
-        lent_minutes, received, cents = groups[key]
-        writer.writerow([*key, lent_minutes, received, 0, cents])
-        for index, value in enumerate((lent_minutes, received, cents)):
+    ]
+    per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for key in sorted(groups, key=lambda k: tuple(str(part) for part in k)):
+        lent_minutes, received, cents, training_minutes = groups[key]
+        table.append([*key, lent_minutes, received, training_minutes, cents])
+        for index, value in enumerate((lent_minutes, received, training_minutes, cents)):
             per_month[key[0]][index] += value
-    total = [0, 0, 0]
+    total = [0, 0, 0, 0]
     for month in sorted(per_month):
         values = per_month[month]
-        writer.writerow([month, "TOTAL", "", "", "", values[0], values[1], 0, values[2]])
+        table.append([month, "TOTAL", "", "", "", *values])
         total = [a + b for a, b in zip(total, values, strict=True)]
-    writer.writerow([str(year), "TOTAL", "", "", "", total[0], total[1], 0, total[2]])
+    table.append([str(year), "TOTAL", "", "", "", *total])
+    return company, table
+
+
+async def hours_csv(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_ref: int | str,
+    *,
+    year: int,
+    settings: AccountingSettings,
+) -> tuple[Company, str]:
+    """The hours table as CSV (ISO dates, minutes and cents as integers)."""
+    company, table = await hours_table(uow, actor, company_ref, year=year, settings=settings)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    return company, out.getvalue()
+
+
+async def hours_xlsx(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_ref: int | str,
+    *,
+    year: int,
+    settings: AccountingSettings,
+) -> tuple[Company, bytes]:
+    """The hours table as a workbook in French formats: months as dates shown 11/2026, hours
+    as decimal hours, at-cost value in euros (a French Excel shows 1 234,56 €)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    company, table = await hours_table(uow, actor, company_ref, year=year, settings=settings)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"Heures {year}"
+    sheet.append(
+        [
+            "Mois",
+            "Salarié·e",
+            "Mise à disposition",
+            "SIREN de la contrepartie",
+            "Contrepartie",
+            "Heures prêtées",
+            "Heures reçues",
+            "Heures de formation",
+            "Valeur au coût (€)",
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table[1:]:
+        month, *rest = row
+        minutes_lent, minutes_received, training, cents = (int(str(v)) for v in rest[4:8])
+        label = str(month)
+        day = date(int(label[:4]), int(label[5:7]), 1) if len(label) == 7 else label
+        sheet.append(
+            [
+                day,
+                *rest[:4],
+                minutes_lent / 60,
+                minutes_received / 60,
+                training / 60,
+                cents / 100,
+            ]
+        )
+        line = sheet.max_row
+        if isinstance(day, date):
+            sheet.cell(line, 1).number_format = "MM/YYYY"
+        for column in (6, 7, 8):
+            sheet.cell(line, column).number_format = "#,##0.00"
+        sheet.cell(line, 9).number_format = '#,##0.00 "€"'
+        if rest[0] == "TOTAL":
+            for cell in sheet[line]:
+                cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
     return company, out.getvalue()
 
 

@@ -538,3 +538,24 @@ class AssetProjectTable(Table, tablename="asset_project"):
     in_service_on = Date(null=True, default=None)  # Null: still in progress (232).
     set_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
     set_at = Timestamptz()
+
+
+class TrainingTable(Table, tablename="training"):
+    """Qualifying training time an employee logs, approved by the employer, valued at cost."""
+
+    id = Serial(primary_key=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    title = Varchar(length=200)
+    provider = Varchar(length=200)
+    starts_on = Date()
+    ends_on = Date()
+    minutes = Integer()
+    status = Varchar(length=12)  # submitted, approved, rejected
+    cost_cents = BigInt(null=True, default=None)
+    reviewed_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    rating = Integer(null=True, default=None)  # 1–5, by the employee who took it.
+    rating_comment = Varchar(length=1000, null=True, default=None)
+    rated_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()

@@ -28,6 +28,7 @@ from timebank.proposals.repository import ProposalRepository
 from timebank.rotations.repository import RotationRepository
 from timebank.settlements.repository import SettlementRepository
 from timebank.skills.repository import SkillRepository
+from timebank.trainings.repository import TrainingRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Repositories:
     rotations: RotationRepository
     documents: DocumentRepository
     accounting: AccountingRepository
+    trainings: TrainingRepository
 
 
 @runtime_checkable
@@ -70,6 +72,7 @@ _REPOSITORIES = Repositories(
     rotations=RotationRepository(),
     documents=DocumentRepository(),
     accounting=AccountingRepository(),
+    trainings=TrainingRepository(),
 )
 
 

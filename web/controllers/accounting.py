@@ -81,6 +81,20 @@ class AccountingController(Controller):
             headers=_attachment(f"{company.siren}-heures-{year}.csv"),
         )
 
+    @get("/companies/{company_id:int}/exports/hours.xlsx")
+    async def hours_xlsx(
+        self, company_id: FromPath[int], year: FromQuery[int], uow: Uow, actor: CurrentActor
+    ) -> Response[bytes]:
+        """The same hours as a workbook in French formats."""
+        company, body = await use_cases.hours_xlsx(
+            uow, actor, company_id, year=use_cases.check_year(year), settings=accounting_settings()
+        )
+        return Response(
+            body,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers=_attachment(f"{company.siren}-heures-{year}.xlsx"),
+        )
+
     @get("/companies/{company_id:int}/exports/amortisation.csv")
     async def amortisation_csv(
         self, company_id: FromPath[int], year: FromQuery[int], uow: Uow, actor: CurrentActor

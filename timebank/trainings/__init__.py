@@ -1,0 +1,1 @@
+"""Qualifying trainings: logged by employees, approved by employers, rated publicly."""

@@ -1,0 +1,111 @@
+"""Loads and stores trainings, their review and their rating."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from timebank.db.tables import TrainingTable
+from timebank.trainings.model import Training, TrainingScore
+
+TR = TrainingTable
+
+
+def _training(row: dict[str, Any]) -> Training:
+    return Training(
+        id=row["id"],
+        employee_id=row["employee"],
+        company_id=row["company"],
+        title=row["title"],
+        provider=row["provider"],
+        starts_on=row["starts_on"],
+        ends_on=row["ends_on"],
+        minutes=row["minutes"],
+        status=row["status"],
+        cost_cents=row["cost_cents"],
+        rating=row["rating"],
+        rating_comment=row["rating_comment"],
+        created_at=row["created_at"],
+    )
+
+
+class TrainingRepository:
+    async def add(
+        self,
+        *,
+        employee_id: int,
+        company_id: int,
+        title: str,
+        provider: str,
+        starts_on: date,
+        ends_on: date,
+        minutes: int,
+        now: datetime,
+    ) -> int:
+        rows = await TR.insert(
+            TR(
+                employee=employee_id,
+                company=company_id,
+                title=title,
+                provider=provider,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                minutes=minutes,
+                status="submitted",
+                created_at=now,
+            )
+        ).returning(TR.id)
+        training_id: int = rows[0]["id"]
+        return training_id
+
+    async def get(self, training_id: int) -> Training | None:
+        row = await TR.select().where(TR.id == training_id).first()
+        return None if row is None else _training(row)
+
+    async def of_employee(self, employee_id: int) -> list[Training]:
+        rows = await TR.select().where(TR.employee == employee_id).order_by(TR.starts_on)
+        return [_training(row) for row in rows]
+
+    async def review(
+        self, training_id: int, *, status: str, cost_cents: int | None, user_id: int, now: datetime
+    ) -> None:
+        await TR.update(
+            {
+                TR.status: status,
+                TR.cost_cents: cost_cents,
+                TR.reviewed_by: user_id,
+                TR.reviewed_at: now,
+            }
+        ).where(TR.id == training_id)
+
+    async def rate(self, training_id: int, *, stars: int, comment: str, now: datetime) -> None:
+        await TR.update(
+            {TR.rating: stars, TR.rating_comment: comment or None, TR.rated_at: now}
+        ).where(TR.id == training_id)
+
+    async def scores(self, *, limit: int, offset: int) -> list[TrainingScore]:
+        rows = await TR.select(TR.title, TR.provider, TR.rating).where(TR.rating.is_not_null())
+        grouped: dict[tuple[str, str], list[int]] = {}
+        for row in rows:
+            key = (" ".join(row["title"].split()), " ".join(row["provider"].split()))
+            grouped.setdefault(key, []).append(row["rating"])
+        found = [
+            TrainingScore(title, provider, round(sum(r) / len(r), 2), len(r))
+            for (title, provider), r in grouped.items()
+        ]
+        found.sort(key=lambda s: (-s.count, s.provider.lower(), s.title.lower()))
+        return found[offset : offset + limit]
+
+    async def approved_of_company(self, company_id: int, first: date, last: date) -> list[Training]:
+        rows = await (
+            TR.select()
+            .where(
+                (TR.company == company_id)
+                & (TR.status == "approved")
+                & (TR.ends_on >= first)
+                & (TR.ends_on <= last)
+            )
+            .order_by(TR.ends_on)
+            .order_by(TR.id)
+        )
+        return [_training(row) for row in rows]
