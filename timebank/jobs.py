@@ -4,7 +4,9 @@
 - reservations: daily, expire ledger reservations whose time has passed;
 - notifications: every minute, send queued notifications by e-mail (when SMTP is configured);
 - rotations: on TIMEBANK_ROTATION_PLAN_DAY, draft next month's shared-CDO plans; on Fridays,
-  remind CDOs and members of next week's slots; on the 5th, allocate last month's CDO cost.
+  remind CDOs and members of next week's slots; on the 5th, allocate last month's CDO cost;
+- accounting: daily, in the week after a fiscal year's end, prepare each active company's FEC
+  file, hours and amortisation statement for its accountants (once each).
 """
 
 from __future__ import annotations
@@ -69,3 +71,12 @@ async def allocate_last_month_rotations() -> None:
 
     posted = await allocate_last_month(piccolo_unit_of_work, now=_now())
     LOGGER.info("CDO allocation lines posted: %d", posted)
+
+
+async def prepare_year_end_exports() -> None:
+    from timebank.accounting.use_cases import accounting_settings, prepare_year_end
+
+    prepared = await prepare_year_end(
+        piccolo_unit_of_work, now=_now(), settings=accounting_settings()
+    )
+    LOGGER.info("year-end accounting files prepared: %d", prepared)

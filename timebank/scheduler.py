@@ -65,6 +65,12 @@ def build_scheduler() -> AsyncIOScheduler:
         id="allocate_rotations",
         **defaults,
     )
+    scheduler.add_job(
+        jobs.prepare_year_end_exports,
+        CronTrigger(hour=5, minute=0),
+        id="prepare_year_end_exports",
+        **defaults,
+    )
     return scheduler
 
 

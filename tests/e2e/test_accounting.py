@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
@@ -26,6 +30,28 @@ from tests.helpers import new_email, now
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
+
+
+def _company_siren() -> str:
+    """A company of this run's database (the command opens the database itself)."""
+    import sqlite3
+
+    url = os.environ["TIMEBANK_DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            return str(db.execute("SELECT siren FROM company ORDER BY id LIMIT 1").fetchone()[0])
+    import asyncpg
+
+    async def first() -> str:
+        connection = await asyncpg.connect(url)
+        try:
+            return str(await connection.fetchval("SELECT siren FROM company ORDER BY id LIMIT 1"))
+        finally:
+            await connection.close()
+
+    import asyncio
+
+    return asyncio.run(first())
 
 
 def _totals(text: str) -> dict[str, tuple[Decimal, Decimal]]:
@@ -250,3 +276,112 @@ async def test_trainings_are_approved_at_cost_rated_publicly_and_exported(client
     assert [line["basis"] for line in lines] == ["simulation"]
     assert lines[0]["label"].startswith("Formation")
     assert int(lines[0]["base_cents"]) == approved.json()["cost_cents"]
+
+
+async def test_year_end_exports_are_prepared_once_for_the_accountants(client: Client) -> None:
+    from datetime import UTC, datetime
+
+    from timebank.accounting.use_cases import AccountingSettings, prepare_year_end
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+
+    w = await world(client)
+    accountant = await _accountant(client, w.lender)
+    today = now().date()
+    # A fiscal year ending yesterday: the job prepares its files (and only once).
+    yesterday = today.fromordinal(today.toordinal() - 1)
+    if (yesterday.month, yesterday.day) == (2, 29):
+        yesterday = yesterday.fromordinal(yesterday.toordinal() - 1)  # Not a year-end setting.
+    settings = AccountingSettings(fiscal_year_end=(yesterday.month, yesterday.day))
+    training = await client.post(
+        f"/api/v1/employees/{w.employee_id}/trainings",
+        headers=w.employee.headers,
+        json={
+            "title": "Tableurs",
+            "provider": "Organisme",
+            "starts_on": yesterday.isoformat(),
+            "ends_on": yesterday.isoformat(),
+            "minutes": 120,
+        },
+    )
+    await client.post(
+        f"/api/v1/trainings/{training.json()['id']}/approve", headers=w.lender.headers
+    )
+    run_at = datetime.now(UTC)
+    await prepare_year_end(piccolo_unit_of_work, now=run_at, settings=settings)
+    listed = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/prepared", headers=accountant
+    )
+    assert listed.status_code == 200
+    kinds = {row["kind"]: row for row in listed.json()}
+    assert set(kinds) == {"fec", "hours", "amortisation"}
+    assert kinds["fec"]["filename"].endswith(f"FEC{yesterday:%Y%m%d}.txt")
+    again = await prepare_year_end(piccolo_unit_of_work, now=run_at, settings=settings)
+    assert again == 0  # Every active company's files are there already: nothing twice.
+    second = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/prepared", headers=accountant
+    )
+    assert len(second.json()) == 3
+    fec_file = await client.get(kinds["fec"]["url"], headers=accountant)
+    assert fec_file.status_code == 200 and fec_file.text.startswith("JournalCode\t")
+    notes = (await client.get("/api/v1/notifications", headers=accountant)).json()["items"]
+    assert any(n["kind"] == "exports_ready" for n in notes)
+    other = await world(client)
+    refused = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/prepared", headers=other.lender.headers
+    )
+    assert refused.status_code == 403
+
+
+def test_the_export_command_names_the_fec_file_legally_in_a_folder(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    siren = _company_siren()
+    for kind in ("fec", "hours", "amortisation"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "web.cli",
+                "export",
+                kind,
+                "--company",
+                siren,
+                "--year",
+                "2026",
+                "-o",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            cwd=root,
+        )
+        assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        f"{siren}-amortissements-2026.pdf",
+        f"{siren}-heures-2026.csv",
+        f"{siren}FEC20261231.txt",
+    ]
+    unknown = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "web.cli",
+            "export",
+            "fec",
+            "--company",
+            "000000000",
+            "--year",
+            "2026",
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=root,
+    )
+    assert unknown.returncode == 1 and "SIREN" in unknown.stderr

@@ -136,6 +136,7 @@ async def test_scheduler_has_its_jobs_and_one_leader() -> None:
         "plan_rotations",
         "remind_rotations",
         "allocate_rotations",
+        "prepare_year_end_exports",
     }
     plan = next(job for job in scheduler.get_jobs() if job.id == "plan_rotations")
     assert str(plan.trigger.fields[2]) == str(get_settings().rotation_plan_day)  # Day of month.

@@ -9,12 +9,15 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from timebank.db.tables import (
+    AccountingExportTable,
     AssetProjectTable,
+    CdoAllocationTable,
     CompanyTable,
     LedgerTransferTable,
     NeedTable,
     SettlementStatementTable,
     TimesheetEntryTable,
+    TrainingTable,
 )
 
 PAGE_ROWS: Final = 5000
@@ -166,3 +169,68 @@ class AccountingRepository:
             .order_by(e.id)
         )
         return list(rows)
+
+    async def put_export(
+        self,
+        *,
+        company_id: int,
+        year: int,
+        kind: str,
+        filename: str,
+        media_type: str,
+        content: bytes,
+        now: datetime,
+    ) -> bool:
+        """Store a prepared export once; False when that one was already there."""
+        x = AccountingExportTable
+        condition = (x.company == company_id) & (x.year == year) & (x.kind == kind)
+        if await x.exists().where(condition):
+            return False
+        await x.insert(
+            x(
+                company=company_id,
+                year=year,
+                kind=kind,
+                filename=filename,
+                media_type=media_type,
+                content=content,
+                created_at=now,
+            )
+        )
+        return True
+
+    async def exports_of(self, company_id: int) -> list[dict[str, Any]]:
+        x = AccountingExportTable
+        rows = await (
+            x.select(x.id, x.year, x.kind, x.filename, x.media_type, x.created_at)
+            .where(x.company == company_id)
+            .order_by(x.year)
+            .order_by(x.kind)
+        )
+        return list(rows)
+
+    async def export(self, company_id: int, export_id: int) -> dict[str, Any] | None:
+        x = AccountingExportTable
+        row = await x.select().where((x.company == company_id) & (x.id == export_id)).first()
+        return None if row is None else dict(row)
+
+    async def companies_active(self, first: date, last: date) -> list[int]:
+        """Companies with approved hours, approved trainings or CDO shares in the period."""
+        e = TimesheetEntryTable
+        found: set[int] = set()
+        for row in await e.select(
+            e.engagement.host_company.as_alias("host"),
+            e.engagement.lender_company.as_alias("lender"),
+        ).where((e.status == "approved") & (e.work_date >= first) & (e.work_date <= last)):
+            found |= {row["host"], row["lender"]}
+        tr = TrainingTable
+        for row in await tr.select(tr.company).where(
+            (tr.status == "approved") & (tr.ends_on >= first) & (tr.ends_on <= last)
+        ):
+            found.add(row["company"])
+        al = CdoAllocationTable
+        for row in await al.select(al.company, al.group.company.as_alias("group_company")).where(
+            (al.month >= first) & (al.month <= last)
+        ):
+            found |= {row["company"], row["group_company"]}
+        return sorted(found)

@@ -631,3 +631,100 @@ async def amortisation_pdf_of(
         suramortissement_percent=rate,
     )
     return company, fiscal, amortisation_pdf(text, siren=company.siren, year_end=fiscal.end)
+
+
+# -- Prepared at fiscal year end -------------------------------------------------------------
+
+YEAR_END_CATCH_UP_DAYS: Final = 7  # The job prepares a year that ended up to a week ago.
+
+
+async def prepare_year_end(uow: UnitOfWork, *, now: datetime, settings: AccountingSettings) -> int:
+    """At fiscal year end, every active company's FEC file, hours and amortisation statement,
+    stored for its accountants (once each); returns how many files were prepared."""
+    from timebank.notifications.model import Kind
+    from timebank.notifications.use_cases import notify
+
+    today = now.astimezone(PARIS).date()
+    month, day = settings.fiscal_year_end
+    year_end = date(today.year, month, day)
+    if year_end >= today:
+        year_end = date(today.year - 1, month, day)
+    if (today - year_end).days > YEAR_END_CATCH_UP_DAYS:
+        return 0
+    fiscal = fiscal_year_of(year_end.year, settings)
+    async with uow(write=False) as repos:
+        companies = await repos.accounting.companies_active(fiscal.start, fiscal.end)
+    prepared = 0
+    for company_id in companies:
+        actor = Actor(
+            user_id=0,
+            email="scheduler@localhost",
+            full_name="Préparation de fin d'exercice",
+            memberships=frozenset({(company_id, Role.ACCOUNTANT)}),
+        )
+        buffer = io.StringIO()
+        name, _ = await export_fec(
+            uow, actor, company_id, year=fiscal.end.year, out=buffer, settings=settings, now=now
+        )
+        company, hours = await hours_csv(
+            uow, actor, company_id, year=fiscal.end.year, settings=settings
+        )
+        _, _, pdf = await amortisation_pdf_of(
+            uow, actor, company_id, year=fiscal.end.year, settings=settings
+        )
+        files = (
+            ("fec", name, "text/plain; charset=utf-8", buffer.getvalue().encode("utf-8")),
+            ("hours", f"{company.siren}-heures-{fiscal.end.year}.csv", "text/csv", hours.encode()),
+            (
+                "amortisation",
+                f"{company.siren}-amortissements-{fiscal.end.year}.pdf",
+                "application/pdf",
+                pdf,
+            ),
+        )
+        async with uow() as repos:
+            new = 0
+            for kind, filename, media_type, content in files:
+                new += await repos.accounting.put_export(
+                    company_id=company_id,
+                    year=fiscal.end.year,
+                    kind=kind,
+                    filename=filename,
+                    media_type=media_type,
+                    content=content,
+                    now=now,
+                )
+            if new:
+                readers = set(await repos.notifications.admins_of(company_id))
+                readers |= {
+                    u.id for u in await repos.people.members_of(company_id, Role.ACCOUNTANT)
+                }
+                await notify(
+                    repos,
+                    sorted(readers),
+                    Kind.EXPORTS_READY,
+                    {"year_end": fiscal.end.strftime("%d/%m/%Y"), "company": company.name},
+                    link=f"/api/v1/companies/{company_id}/exports/prepared",
+                    now=now,
+                )
+            prepared += new
+    return prepared
+
+
+async def prepared_exports(
+    uow: UnitOfWork, actor: Actor, company_id: int
+) -> list[dict[str, object]]:
+    company = await _company(uow, actor, company_id)
+    async with uow(write=False) as repos:
+        return await repos.accounting.exports_of(company.id)
+
+
+async def prepared_export(
+    uow: UnitOfWork, actor: Actor, company_id: int, export_id: int
+) -> dict[str, object]:
+    company = await _company(uow, actor, company_id)
+    async with uow(write=False) as repos:
+        found = await repos.accounting.export(company.id, export_id)
+    if found is None:
+        raise not_found("Export", "Export", export_id)
+    return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 from piccolo.columns import (
     BigInt,
     Boolean,
+    Bytea,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -558,4 +559,18 @@ class TrainingTable(Table, tablename="training"):
     rating = Integer(null=True, default=None)  # 1–5, by the employee who took it.
     rating_comment = Varchar(length=1000, null=True, default=None)
     rated_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class AccountingExportTable(Table, tablename="accounting_export"):
+    """An export prepared at fiscal year end for the company's accountants (FEC, hours,
+    amortisation statement), kept so that it reads the same later."""
+
+    id = Serial(primary_key=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    year = Integer()
+    kind = Varchar(length=20)  # fec, hours, amortisation
+    filename = Varchar(length=100)
+    media_type = Varchar(length=100)
+    content = Bytea()
     created_at = Timestamptz()

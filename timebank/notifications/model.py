@@ -27,6 +27,7 @@ class Kind(StrEnum):
     ROTATION_PUBLISHED = "rotation_published"
     ROTATION_NEXT_WEEK = "rotation_next_week"
     CDO_ALLOCATION = "cdo_allocation"
+    EXPORTS_READY = "exports_ready"
 
 
 TEXTS: Final[dict[Kind, tuple[str, str]]] = {
@@ -87,6 +88,11 @@ TEXTS: Final[dict[Kind, tuple[str, str]]] = {
     Kind.CDO_ALLOCATION: (
         "Quote-part du CDO mutualisé",
         "{group} vous impute {amount} pour {month} ({days} de CDO mutualisé, au coût exact).",
+    ),
+    Kind.EXPORTS_READY: (
+        "Exports comptables de l'exercice prêts",
+        "Les exports de l'exercice clos le {year_end} de {company} sont prêts : écritures au "
+        "format FEC, heures et relevé des amortissements.",
     ),
     Kind.STATEMENT_TO_AGREE: (
         "Relevé de compensation à valider",

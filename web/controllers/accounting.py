@@ -122,6 +122,30 @@ class AccountingController(Controller):
             headers=_attachment(f"{company.siren}-amortissements-{year}.pdf"),
         )
 
+    @get("/companies/{company_id:int}/exports/prepared")
+    async def prepared(
+        self, company_id: FromPath[int], uow: Uow, actor: CurrentActor
+    ) -> list[dict[str, object]]:
+        """The exports prepared at each fiscal year end (FEC, hours, amortisation)."""
+        rows = await use_cases.prepared_exports(uow, actor, company_id)
+        return [
+            {**row, "url": f"/api/v1/companies/{company_id}/exports/prepared/{row['id']}"}
+            for row in rows
+        ]
+
+    @get("/companies/{company_id:int}/exports/prepared/{export_id:int}")
+    async def prepared_file(
+        self, company_id: FromPath[int], export_id: FromPath[int], uow: Uow, actor: CurrentActor
+    ) -> Response[bytes]:
+        found = await use_cases.prepared_export(uow, actor, company_id, export_id)
+        content = found["content"]
+        assert isinstance(content, bytes | bytearray | memoryview)
+        return Response(
+            bytes(content),
+            media_type=str(found["media_type"]),
+            headers=_attachment(str(found["filename"])),
+        )
+
     @put("/needs/{need_id:int}/asset-project", status_code=HTTP_204_NO_CONTENT)
     async def asset_project(
         self,
