@@ -362,36 +362,16 @@ async def generate_plan(
             field="requests",
             code="no_request",
         )
-    home = companies[group.company_id]
-    home_at = (
-        (home.latitude, home.longitude)
-        if home.latitude is not None and home.longitude is not None
-        else FRANCE_CENTRE
-    )
+    home_at = _home(companies[group.company_id])
     today = now.date()
-    problem = RotationProblem(
-        period.starts_on,
-        period.ends_on,
-        period.half_days,
-        tuple(
-            Cdo(str(c.employee_id), c.unavailable, c.max_half_days_per_week / 2, *home_at)
-            for c in cdos
-        ),
-        tuple(
-            Member(
-                str(r.company_id),
-                r.half_days_requested / 2,
-                r.preferred_weekdays,
-                r.unavailable,
-                companies[r.company_id].latitude or home_at[0],
-                companies[r.company_id].longitude or home_at[1],
-                _holidays(period, companies[r.company_id]),
-                r.same_cdo_as_before,
-            )
-            for r in requests
-        ),
-        tuple(_slot_of(s) for s in latest_slots),
-        tuple(_slot_of(s) for s in latest_slots if s.by_hand or s.day < today),
+    problem = _problem(
+        period,
+        cdos,
+        requests,
+        companies,
+        home_at,
+        previous=tuple(_slot_of(s) for s in latest_slots),
+        fixed=tuple(_slot_of(s) for s in latest_slots if s.by_hand or s.day < today),
     )
     params = RotationParams(
         travel_km_max=float(period.travel_km_max),
@@ -519,18 +499,31 @@ async def _draft(
     return plan, period, group
 
 
-async def _problem_for_check(
-    repos: Repositories, period: RotationPeriod, group: EmployerGroup
+def _home(entity: Company) -> tuple[float, float]:
+    """Where the group's CDOs start from: the group's entity, else the centre of France."""
+    if entity.latitude is not None and entity.longitude is not None:
+        return entity.latitude, entity.longitude
+    return FRANCE_CENTRE
+
+
+def _problem(
+    period: RotationPeriod,
+    cdos: list[m.CdoAvailability],
+    requests: list[m.MemberRequest],
+    companies: dict[int, Company],
+    home_at: tuple[float, float],
+    *,
+    previous: tuple[Slot, ...] = (),
+    fixed: tuple[Slot, ...] = (),
 ) -> RotationProblem:
-    cdos = await repos.rotations.cdos(period.id)
-    requests = await repos.rotations.requests(period.id)
-    companies = await repos.companies.get_many([r.company_id for r in requests])
+    """The planner's problem for the period (members placed at their company, else at the
+    group's home)."""
     return RotationProblem(
         period.starts_on,
         period.ends_on,
         period.half_days,
         tuple(
-            Cdo(str(c.employee_id), c.unavailable, c.max_half_days_per_week / 2, 0.0, 0.0)
+            Cdo(str(c.employee_id), c.unavailable, c.max_half_days_per_week / 2, *home_at)
             for c in cdos
         ),
         tuple(
@@ -539,13 +532,32 @@ async def _problem_for_check(
                 r.half_days_requested / 2,
                 r.preferred_weekdays,
                 r.unavailable,
-                companies[r.company_id].latitude or FRANCE_CENTRE[0],
-                companies[r.company_id].longitude or FRANCE_CENTRE[1],
+                companies[r.company_id].latitude or home_at[0],
+                companies[r.company_id].longitude or home_at[1],
                 _holidays(period, companies[r.company_id]),
+                r.same_cdo_as_before,
             )
             for r in requests
-            if r.company_id in _member_ids(group, period)
         ),
+        previous,
+        fixed,
+    )
+
+
+async def _problem_for_check(
+    repos: Repositories, period: RotationPeriod, group: EmployerGroup
+) -> RotationProblem:
+    members = _member_ids(group, period)
+    requests = [r for r in await repos.rotations.requests(period.id) if r.company_id in members]
+    companies = await repos.companies.get_many(
+        [r.company_id for r in requests] + [group.company_id]
+    )
+    return _problem(
+        period,
+        await repos.rotations.cdos(period.id),
+        requests,
+        companies,
+        _home(companies[group.company_id]),
     )
 
 
