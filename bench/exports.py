@@ -5,7 +5,10 @@ ratio is the measure), each in its own process for its peak memory; and one amor
     python bench/exports.py [--entries 1000000]
 
 Prints JSON. The entries are built by the service's own builders (`movement_entries`) from
-seeded movements; the database read (pages of 5 000 transfers) is not timed here.
+seeded movements. A third run, `database`, is the whole service path on a throw-away SQLite
+file: 1 000 000 at-cost transfers of one company stored in the ledger tables, then
+`export_fec` reading them in pages and writing the file (the same code as the API and the
+`timebank export fec` command).
 """
 
 from __future__ import annotations
@@ -126,6 +129,109 @@ def one(kind: str, count: int) -> dict[str, Any]:
     }
 
 
+def database_run(count: int) -> dict[str, Any]:
+    """Store `count` single cents transfers between two companies, then export one company's
+    FEC file through the service's use case; times the export alone."""
+    import asyncio
+    import sqlite3
+    import uuid
+    from datetime import UTC, datetime
+
+    folder = tempfile.mkdtemp(prefix="bench-exports-")
+    path = Path(folder) / "bench.sqlite3"
+    os.environ["TIMEBANK_DATABASE_URL"] = f"sqlite:///{path}"
+    from timebank.accounting.use_cases import AccountingSettings, export_fec
+    from timebank.config import get_settings
+    from timebank.db.engine import close_database, open_database
+    from timebank.db.migrate import migrate
+    from timebank.db.unit_of_work import engine, piccolo_unit_of_work
+    from timebank.people.model import Actor, Role
+
+    async def prepare() -> None:
+        await open_database(engine(), get_settings().database)
+        await migrate()
+        await close_database(engine(), get_settings().database)
+
+    asyncio.run(prepare())
+    stamp = "2026-01-01 00:00:00+00:00"
+    with sqlite3.connect(path) as db:
+        for company_id, siren in ((1, "552100554"), (2, "732829320")):
+            db.execute(
+                "INSERT INTO company (id, siren, name, postal_code, departement, region, "
+                "headcount_band, created_at) VALUES (?, ?, ?, '69002', '69', "
+                "'Auvergne-Rhône-Alpes', '10-19', ?)",
+                (company_id, siren, f"Entreprise {company_id}", stamp),
+            )
+            db.execute(
+                "INSERT INTO ledger_account (id, unit, kind, company, created_at) "
+                "VALUES (?, 'cents', 'company', ?, ?)",
+                (company_id, company_id, stamp),
+            )
+        rng = random.Random(2017)
+        step = 365 * 86400 / max(1, count)
+        start = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for n in range(count):
+                lends = rng.random() < 0.5
+                moment = datetime.fromtimestamp(start + n * step, UTC)
+                yield (
+                    str(uuid.UUID(int=n + 1)),
+                    n + 1,
+                    "single",
+                    "cents",
+                    "exchange",
+                    2 if lends else 1,
+                    1 if lends else 2,
+                    rng.randrange(1_000, 500_000),
+                    "0" * 64,
+                    moment.isoformat(sep=" "),
+                    "0" * 64,
+                    "0" * 64,
+                )
+
+        db.executemany(
+            "INSERT INTO ledger_transfer (id, sequence, kind, unit, code, debit_account, "
+            "credit_account, amount, request_hash, created_at, previous_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows(),
+        )
+    actor = Actor(
+        user_id=0,
+        email="bench@localhost",
+        full_name="bench",
+        memberships=frozenset({(1, Role.ACCOUNTANT)}),
+    )
+
+    async def export() -> tuple[float, int, int]:
+        await open_database(engine(), get_settings().database)
+        target = Path(folder) / "fec.txt"
+        try:
+            started = time.perf_counter()
+            with target.open("w", encoding="utf-8", newline="") as out:
+                _, entries_written = await export_fec(
+                    piccolo_unit_of_work,
+                    actor,
+                    1,
+                    year=2026,
+                    out=out,
+                    settings=AccountingSettings(),
+                    now=datetime.now(UTC),
+                )
+            return time.perf_counter() - started, entries_written, target.stat().st_size
+        finally:
+            await close_database(engine(), get_settings().database)
+
+    seconds, written, size = asyncio.run(export())
+    return {
+        "kind": "database",
+        "entries": written,
+        "seconds": round(seconds, 3),
+        "bytes": size,
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
 def amortisation_pdf_seconds() -> float:
     from contracts.render import html_pdf  # noqa: F401 - warm the import like a server would.
     from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
@@ -167,10 +273,13 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.entries)))
+        result = (
+            database_run(args.entries) if args.one == "database" else one(args.one, args.entries)
+        )
+        print(json.dumps(result))
         return
     runs = {}
-    for kind in ("csv", "fec"):
+    for kind in ("csv", "fec", "database"):
         command = [sys.executable, __file__, "--one", kind, "--entries", str(args.entries)]
         child = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ)
         runs[kind] = json.loads(child.stdout)

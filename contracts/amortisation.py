@@ -92,7 +92,7 @@ def schedule(
     lines: list[ScheduleLine] = []
     end = fiscal_year_end_on_or_after(in_service, month=month, day_of_month=day_of_month)
     elapsed_before, accumulated, extra_accumulated = 0, 0, 0
-    while accumulated < base_cents or not lines:
+    while True:  # Every fiscal year of the life, to the last (a year may charge 0 cents).
         stop = min(end, last_day)
         if day_count is DayCount.THIRTY_360:
             elapsed = min(total, days_30_360(in_service, stop))

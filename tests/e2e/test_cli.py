@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,25 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
             url = f"{base}/api/v1/groups/{group['id']}/allocations"
             with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
                 assert len(json.loads(response.read())) > 0
+        # The demo accountant exports its first client's year: FEC layout, legal name.
+        from timebank.demo.plan import plan_demo
+
+        accountant_email = plan_demo(today=datetime.now(UTC).date()).accountant.email
+        status, accountant = fetch(
+            f"{base}/api/v1/auth/login", {"email": accountant_email, "password": "demo-bourse-2026"}
+        )
+        assert status == 200
+        own = {"Authorization": f"Bearer {accountant['token']}"}
+        url = f"{base}/api/v1/accountant/clients"
+        with urllib.request.urlopen(urllib.request.Request(url, headers=own)) as response:
+            clients = json.loads(response.read())
+        assert len(clients) == 6
+        year = time.gmtime().tm_year
+        url = f"{base}/api/v1/companies/{clients[0]['id']}/exports/fec?year={year}"
+        with urllib.request.urlopen(urllib.request.Request(url, headers=own)) as response:
+            assert response.read().startswith(b"JournalCode\tJournalLib\tEcritureNum")
+            disposition = response.headers["content-disposition"]
+        assert f"{clients[0]['siren']}FEC{year}1231.txt" in disposition
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)

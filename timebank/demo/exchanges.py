@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from timebank.accounting import use_cases as accounting
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.demo.plan import DEMO_EMPLOYEE_APPROVAL_MINUTES_MIN
 from timebank.documents import use_cases as documents
@@ -269,9 +270,22 @@ async def load_demo_exchanges(
 ) -> ExchangeSummary:
     pairs = await _candidates(uow, first_company_id)
     statuses: Counter[str] = Counter()
+    marked = False
     for target, (employee, need, lender_admin, host_admin) in zip(TARGETS, pairs, strict=False):
         await _bring_to(uow, target, employee, need, lender_admin, host_admin, now=now)
         statuses[target] += 1
+        if target == "completed" and not marked:
+            # The host builds its new website with this loan: an asset project in service this
+            # month (software, 205), so its accountant sees capitalisation and amortisation.
+            await accounting.mark_asset_project(
+                uow,
+                _admin(host_admin, need.company_id),
+                need.id,
+                account="205",
+                in_service_on=now.date().replace(day=1),
+                now=now,
+            )
+            marked = True
     last_month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
     statement_ids = await settlements.prepare_statements(uow, month=last_month, now=now)
     outcomes: Counter[str] = Counter()
