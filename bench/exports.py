@@ -289,8 +289,12 @@ def main() -> None:
                 "date": time.strftime("%Y-%m-%d"),
                 "fec": runs["fec"],
                 "plain_csv": runs["csv"],
+                "database": runs["database"],
                 "ratio_fec_to_csv_seconds": round(
                     runs["fec"]["seconds"] / runs["csv"]["seconds"], 3
+                ),
+                "ratio_database_to_csv_seconds": round(
+                    runs["database"]["seconds"] / runs["csv"]["seconds"], 3
                 ),
                 "amortisation_pdf_seconds": amortisation_pdf_seconds(),
             },

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Final, TextIO
 
 COLUMNS: Final = (
@@ -33,6 +34,7 @@ COLUMNS: Final = (
 )
 SEPARATOR: Final = "\t"
 TEXT_LENGTH_MAX: Final = 200
+TEXT_CACHE_SIZE: Final = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +99,14 @@ class Entry:
 
 def amount(cents: int) -> str:
     """1234,56 — decimal comma, no thousands separator."""
-    assert cents >= 0
+    if cents == 0:
+        return ZERO  # Every line has one side at zero.
+    assert cents > 0
     whole, rest = divmod(cents, 100)
     return f"{whole},{rest:02d}"
+
+
+ZERO: Final = "0,00"
 
 
 def filename(siren: str, year_end: date) -> str:
@@ -107,8 +114,10 @@ def filename(siren: str, year_end: date) -> str:
     return f"{siren}FEC{year_end:%Y%m%d}.txt"
 
 
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text(value: str) -> str:
-    """No separator or line break inside a field."""
+    """No separator or line break inside a field. Cached: labels, names and journal codes
+    repeat on almost every line of a long file."""
     return " ".join(value.replace(SEPARATOR, " ").split())[:TEXT_LENGTH_MAX]
 
 
@@ -136,42 +145,32 @@ def write(
         out.write(SEPARATOR.join(COLUMNS) + "\n")
     number = first_number - 1
     previous: date | None = not_before
-    validated = f"{validated_on:%Y%m%d}"
+    # Columns 14–18 of every line: EcritureLet and DateLet empty, ValidDate, no currency.
+    tail = f"\t\t\t{validated_on:%Y%m%d}\t\t\n"
+    days: dict[date, str] = {}
     for entry in entries:
-        if not entry.balanced():
+        debit = credit = 0
+        for line in entry.lines:
+            debit += line.debit_cents
+            credit += line.credit_cents
+        if debit != credit or debit <= 0:
             raise UnbalancedEntry(f"{entry.piece_ref}: debits and credits differ")
         if previous is not None and entry.day < previous:
             raise EntriesOutOfOrder(f"{entry.piece_ref} dated {entry.day} after {previous}")
         previous = entry.day
         number += 1
-        day = f"{entry.day:%Y%m%d}"
-        head = (
-            _text(entry.journal_code),
-            _text(entry.journal_label),
-            f"{number:08d}",
-            day,
-        )
-        piece = (_text(entry.piece_ref), day, _text(entry.label))
-        for line in entry.lines:
-            label = line.account_label or LABELS.get(line.account, line.account)
-            out.write(
-                SEPARATOR.join(
-                    (
-                        *head,
-                        line.account,
-                        _text(label),
-                        _text(line.aux_number),
-                        _text(line.aux_label),
-                        *piece,
-                        amount(line.debit_cents),
-                        amount(line.credit_cents),
-                        "",
-                        "",
-                        validated,
-                        "",
-                        "",
-                    )
-                )
-                + "\n"
+        day = days.get(entry.day)
+        if day is None:
+            day = days[entry.day] = f"{entry.day:%Y%m%d}"
+        head = f"{_text(entry.journal_code)}\t{_text(entry.journal_label)}\t{number:08d}\t{day}\t"
+        piece = f"{_text(entry.piece_ref)}\t{day}\t{_text(entry.label)}\t"
+        out.write(
+            "".join(
+                f"{head}{line.account}\t"
+                f"{_text(line.account_label or LABELS.get(line.account, line.account))}\t"
+                f"{_text(line.aux_number)}\t{_text(line.aux_label)}\t{piece}"
+                f"{amount(line.debit_cents)}\t{amount(line.credit_cents)}{tail}"
+                for line in entry.lines
             )
+        )
     return number - first_number + 1

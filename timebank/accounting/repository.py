@@ -4,8 +4,9 @@ its approved hours; stores asset projects."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from timebank.db.tables import (
@@ -21,6 +22,36 @@ from timebank.db.tables import (
 )
 
 PAGE_ROWS: Final = 5000
+MOVEMENTS_SQL: Final = (
+    "SELECT t.id, t.sequence, t.code, t.amount, t.created_at, t.external_ref, "
+    "da.company AS debit_company, ca.company AS credit_company, "
+    "dc.siren AS debit_siren, dc.name AS debit_name, "
+    "cc.siren AS credit_siren, cc.name AS credit_name "
+    "FROM ledger_transfer t "
+    "JOIN ledger_account da ON da.id = t.debit_account "
+    "JOIN ledger_account ca ON ca.id = t.credit_account "
+    "JOIN company dc ON dc.id = da.company "
+    "JOIN company cc ON cc.id = ca.company "
+    "WHERE t.unit = 'cents' AND t.code IN ({codes}) AND t.kind = 'single' "
+    "AND t.sequence > {0} AND t.created_at >= {1} AND t.created_at < {2} "
+    "AND da.kind = 'company' AND ca.kind = 'company' "
+    "AND (da.company = {3} OR ca.company = {4}) "
+    f"ORDER BY t.sequence LIMIT {PAGE_ROWS}"
+)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    """Timestamps as Piccolo stores them on SQLite (UTC, ISO with a space), so text order is
+    time order."""
+    return moment.astimezone(UTC).isoformat(sep=" ")
+
+
+def _movement_row(found: dict[str, Any], *, postgres: bool) -> dict[str, Any]:
+    if not postgres and isinstance(found["created_at"], str):
+        found["created_at"] = datetime.fromisoformat(found["created_at"])
+    return found
+
+
 T, S, P = LedgerTransferTable, SettlementStatementTable, AssetProjectTable
 AT_COST_CODES: Final = ("exchange", "cdo_allocation")
 
@@ -29,41 +60,42 @@ class AccountingRepository:
     async def movements(
         self, company_id: int, start: datetime, end: datetime
     ) -> AsyncIterator[list[dict[str, Any]]]:
-        """Pages of the company's single at-cost cents transfers in [start, end), by sequence."""
-        after = -1
-        while True:
-            rows = await (
-                T.select(
-                    T.id,
-                    T.sequence,
-                    T.code,
-                    T.amount,
-                    T.created_at,
-                    T.external_ref,
-                    T.debit_account.company.as_alias("debit_company"),
-                    T.credit_account.company.as_alias("credit_company"),
-                )
-                .where(
-                    (T.unit == "cents")
-                    & T.code.is_in(list(AT_COST_CODES))
-                    & (T.kind == "single")
-                    & (T.sequence > after)
-                    & (T.created_at >= start)
-                    & (T.created_at < end)
-                    & (T.debit_account.kind == "company")
-                    & (T.credit_account.kind == "company")
-                    & (
-                        (T.debit_account.company == company_id)
-                        | (T.credit_account.company == company_id)
-                    )
-                )
-                .order_by(T.sequence)
-                .limit(PAGE_ROWS)
-            )
-            if not rows:
-                return
-            yield list(rows)
-            after = rows[-1]["sequence"]
+        """Pages of the company's single at-cost cents transfers in [start, end), by sequence,
+        with both companies' SIREN and name. The next page is read while the caller works on
+        this one (the caller must not query meanwhile)."""
+
+        # Plain SQL on the transaction's driver connection: a million rows through the query
+        # builder cost three times as much as the database's own work.
+        db = T._meta.db
+        transaction = db.current_transaction.get()
+        assert transaction is not None, "read inside a unit of work"
+        connection = transaction.connection
+        postgres = db.engine_type == "postgres"
+        marks = [f"${n}" for n in range(1, 6)] if postgres else ["?"] * 5
+        codes = ",".join(f"'{code}'" for code in AT_COST_CODES)
+        sql = MOVEMENTS_SQL.format(*marks, codes=codes)
+
+        async def page(after: int) -> list[dict[str, Any]]:
+            args = (after, start, end, company_id, company_id)
+            if postgres:
+                found = await connection.fetch(sql, *args)
+            else:
+                params = (after, _sqlite_time(start), _sqlite_time(end), company_id, company_id)
+                async with connection.execute(sql, params) as cursor:
+                    found = await cursor.fetchall()
+            return [_movement_row(dict(row), postgres=postgres) for row in found]
+
+        pending = asyncio.ensure_future(page(-1))
+        try:
+            while True:
+                rows = await pending
+                if not rows:
+                    return
+                pending = asyncio.ensure_future(page(rows[-1]["sequence"]))
+                yield rows
+        finally:
+            if not pending.done():
+                pending.cancel()
 
     async def companies(self, company_ids: list[int]) -> dict[int, tuple[str, str]]:
         if not company_ids:

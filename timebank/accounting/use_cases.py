@@ -100,24 +100,18 @@ async def _movements(
         projects = await repos.accounting.asset_projects(company.id)
         timesheet_need = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
         need_project = {p["need"]: p for p in projects}
-        names: dict[int, tuple[str, str]] = {}
         async for page in repos.accounting.movements(company.id, start, end):
-            others = {
-                r["credit_company"] if r["debit_company"] == company.id else r["debit_company"]
-                for r in page
-            }
-            missing = sorted(o for o in others if o not in names)
-            names.update(await repos.accounting.companies(missing))
             for row in page:
                 gives = row["credit_company"] == company.id
                 other = row["debit_company"] if gives else row["credit_company"]
+                side = "debit" if gives else "credit"
                 ref = row["external_ref"] or ""
                 asset = None
                 if not gives and ref.startswith("timesheet:"):
                     need = timesheet_need.get(int(ref.split(":", 1)[1]))
                     if need is not None:
                         asset = need_project[need]["account"]
-                siren, name = names[other]
+                siren, name = row[f"{side}_siren"], row[f"{side}_name"]
                 created: datetime = row["created_at"]
                 yield Movement(
                     transfer_id=row["id"],
