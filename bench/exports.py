@@ -92,27 +92,8 @@ def one(kind: str, count: int) -> dict[str, Any]:
         started = time.perf_counter()
         with path.open("w", encoding="utf-8", newline="") as out:
             if kind == "fec":
-                written, part, last = 0, [], None
-                for entry in entries(count):
-                    part.append(entry)
-                    if len(part) == 1000:
-                        written += fec.write(
-                            part,
-                            out,
-                            validated_on=date(2027, 1, 15),
-                            header=written == 0,
-                            first_number=written + 1,
-                            not_before=last,
-                        )
-                        last, part = part[-1].day, []
-                written += fec.write(
-                    part,
-                    out,
-                    validated_on=date(2027, 1, 15),
-                    header=written == 0,
-                    first_number=written + 1,
-                    not_before=last,
-                )
+                # One call over the generator: the writer streams entry by entry.
+                fec.write(entries(count), out, validated_on=date(2027, 1, 15))
             else:
                 writer = csv.writer(out, delimiter="\t", lineterminator="\n")
                 writer.writerow(fec.COLUMNS)

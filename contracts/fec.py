@@ -91,11 +91,6 @@ class Entry:
     label: str
     lines: tuple[Line, ...] = field(default_factory=tuple)
 
-    def balanced(self) -> bool:
-        debit = sum(line.debit_cents for line in self.lines)
-        credit = sum(line.credit_cents for line in self.lines)
-        return debit == credit and debit > 0
-
 
 def amount(cents: int) -> str:
     """1234,56 — decimal comma, no thousands separator."""

@@ -265,7 +265,6 @@ async def export_file(args: argparse.Namespace) -> int:
 
     from timebank.accounting import use_cases as accounting
     from timebank.db.unit_of_work import piccolo_unit_of_work
-    from timebank.people.model import Actor, Role
 
     await prepare_database(verbose=False)
     async with piccolo_unit_of_work(write=False) as repos:
@@ -273,15 +272,10 @@ async def export_file(args: argparse.Namespace) -> int:
     if company is None:
         return fail(f"SIREN inconnu / unknown SIREN: {args.company}", EXIT_FAILURE)
     # The shell user acts as the company's accountant (they hold the database anyway).
-    actor = Actor(
-        user_id=0,
-        email="cli@localhost",
-        full_name="timebank export",
-        memberships=frozenset({(company.id, Role.ACCOUNTANT)}),
-    )
+    actor = accounting.accountant_actor(company.id, "timebank export")
     settings = accounting.accounting_settings()
     target = Path(args.output)
-    fiscal = accounting.fiscal_year_of(accounting.check_year(args.year), settings)
+    fiscal = accounting.fiscal_year_of(args.year, settings)
     now = datetime.now(UTC)
     if args.kind == "fec":
         from contracts.fec import filename

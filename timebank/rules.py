@@ -75,6 +75,7 @@ _EMAIL_RE: Final = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
 _NAF_RE: Final = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
+_SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}$")
 _POSTAL_CODE_RE: Final = re.compile(r"^\d{5}$")
 
 
@@ -233,3 +234,15 @@ def date_order(start: date, end: date, *, field: str = "end") -> None:
             field=field,
             code="end_before_start",
         )
+
+
+def sha256_digest(value: str, *, field: str) -> str:
+    """A document's SHA-256 as its signer sends it: 64 lowercase hexadecimal characters."""
+    if not _SHA256_RE.match(value):
+        raise InvalidInput(
+            "Empreinte SHA-256 attendue (64 caractères hexadécimaux).",
+            "A SHA-256 digest is expected (64 hexadecimal characters).",
+            field=field,
+            code="invalid_document_hash",
+        )
+    return value

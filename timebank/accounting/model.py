@@ -7,14 +7,13 @@ Pure: plain values in, entries and lines out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 from contracts.fec import AccountPlan, Entry, Line
 from timebank.errors import InvalidInput
 
 ASSET_ACCOUNTS: Final = frozenset({"203", "205"})
-YEAR_DIGITS: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +23,7 @@ class FiscalYear:
 
     @classmethod
     def ending_in(cls, year: int, *, month: int, day: int) -> FiscalYear:
-        end = date(year, month, day)
-        before = date(year - 1, month, day)
-        return cls(date.fromordinal(before.toordinal() + 1), end)
+        return cls(date(year - 1, month, day) + timedelta(days=1), date(year, month, day))
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,14 +25,16 @@ from timebank.accounting.model import (
     SetOff,
     amortisation_entry,
     asset_account,
+    fiscal_year,
     movement_entries,
     put_into_service_entry,
     set_off_entry,
 )
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import UnitOfWork
-from timebank.errors import InvalidInput, not_found
+from timebank.errors import not_found
 from timebank.people.model import Actor, Role, require_company_role
+from timebank.settlements.use_cases import next_month
 
 PARIS: Final = ZoneInfo("Europe/Paris")
 HISTORY_START: Final = date(2000, 1, 1)
@@ -85,8 +87,19 @@ async def _company(uow: UnitOfWork, actor: Actor, siren_or_id: int | str) -> Com
 
 
 def fiscal_year_of(year: int, settings: AccountingSettings) -> FiscalYear:
+    """The fiscal year closing in `year` (refused outside 2000–2100, field `year`)."""
     month, day = settings.fiscal_year_end
-    return FiscalYear.ending_in(year, month=month, day=day)
+    return FiscalYear.ending_in(fiscal_year(year), month=month, day=day)
+
+
+def accountant_actor(company_id: int, full_name: str) -> Actor:
+    """The service acting as the company's accountant (the scheduler, the server's shell)."""
+    return Actor(
+        user_id=0,
+        email="service@localhost",
+        full_name=full_name,
+        memberships=frozenset({(company_id, Role.ACCOUNTANT)}),
+    )
 
 
 # -- FEC ---------------------------------------------------------------------------------------
@@ -141,7 +154,7 @@ async def _year_end_entries(
     for row in rows:
         other = row["company_b"] if row["company_a"] == company.id else row["company_a"]
         month: date = row["month"]
-        month_end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        month_end = next_month(month) - timedelta(days=1)
         entries.append(
             set_off_entry(
                 SetOff(month_end, row["id"], int(row["set_off_cents"]), other, *names[other]),
@@ -222,7 +235,7 @@ async def export_fec(
     """Write the company's FEC-layout file for the fiscal year to `out` (streamed); returns the
     legal file name and the number of entries."""
     company = await _company(uow, actor, company_ref)
-    fiscal = fiscal_year_of(check_year(year), settings)
+    fiscal = fiscal_year_of(year, settings)
     count = await _write(_entries(uow, company, fiscal, settings), out, validated_on=now.date())
     return fec.filename(company.siren, fiscal.end), count
 
@@ -253,7 +266,7 @@ async def amortisation_lines(
     current law), and — as a simulation of the CNNum proposal — the time the company's
     employees spent on other PMEs' projects, valued at cost, per loan."""
     capitalised: dict[int, int] = defaultdict(int)
-    lent: dict[str, tuple[int, date, str]] = {}
+    lent: dict[int, tuple[int, date, str]] = {}  # Per loan: at-cost cents, first day, host.
     async with uow(write=False) as repos:
         projects = await repos.accounting.asset_projects(company.id)
         need_of = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
@@ -274,10 +287,10 @@ async def amortisation_lines(
         if row["host"] == company.id and row["id"] in need_of:
             capitalised[need_of[row["id"]]] += cents
         elif row["lender"] == company.id and not law_only:
-            key = f"loan:{row['engagement']}"
-            before = lent.get(key)
+            loan = int(row["engagement"])
+            before = lent.get(loan)
             first_day = row["work_date"] if before is None else min(before[1], row["work_date"])
-            lent[key] = ((before[0] if before else 0) + cents, first_day, names[row["host"]][1])
+            lent[loan] = ((before[0] if before else 0) + cents, first_day, names[row["host"]][1])
     lines = []
     for need, base in sorted(capitalised.items()):
         project = project_of_need[need]
@@ -297,12 +310,12 @@ async def amortisation_lines(
                     put_into_service_cents=base if year.start <= in_service <= year.end else 0,
                 )
             )
-    for key, (base, first_day, host_name) in sorted(lent.items()):
+    for loan, (base, first_day, host_name) in sorted(lent.items()):
         found = _year_line(base, first_day, year, settings)
         if found is not None:
             lines.append(
                 AmortisationLine(
-                    label=f"Temps prêté à {host_name} (prêt n° {key.split(':')[1]})",
+                    label=f"Temps prêté à {host_name} (prêt n° {loan})",
                     basis="simulation",
                     account="203",
                     base_cents=base,
@@ -417,7 +430,7 @@ async def hours_table(
             sorted({r["host"] for r in rows} | {r["lender"] for r in rows})
         )
         trainings = await repos.trainings.approved_of_company(company.id, fiscal.start, fiscal.end)
-        people = {t.employee_id: await repos.employees.get(t.employee_id) for t in trainings}
+        people = {e: await repos.employees.get(e) for e in {t.employee_id for t in trainings}}
     groups: dict[tuple[str, str, int | str, str, str], list[int]] = defaultdict(
         lambda: [0, 0, 0, 0]
     )
@@ -573,17 +586,6 @@ async def mark_asset_project(
         )
 
 
-def check_year(year: int) -> int:
-    if isinstance(year, bool) or not 2000 <= year <= 2100:
-        raise InvalidInput(
-            "Exercice attendu : une année entre 2000 et 2100.",
-            "Fiscal year expected: a year from 2000 to 2100.",
-            field="year",
-            code="invalid_year",
-        )
-    return year
-
-
 def statement_lines(lines: list[AmortisationLine]) -> list[StatementLine]:
     return [
         StatementLine(
@@ -611,7 +613,7 @@ async def amortisation_pdf_of(
     settings: AccountingSettings,
 ) -> tuple[Company, FiscalYear, bytes]:
     company, fiscal, lines = await amortisation_statement(
-        uow, actor, company_ref, year=check_year(year), settings=settings
+        uow, actor, company_ref, year=year, settings=settings
     )
     rate = f"{settings.suramortissement_basis_points / 100:g} %".replace(".", ",")
     text = amortisation_markdown(
@@ -650,12 +652,7 @@ async def prepare_year_end(uow: UnitOfWork, *, now: datetime, settings: Accounti
         companies = await repos.accounting.companies_active(fiscal.start, fiscal.end)
     prepared = 0
     for company_id in companies:
-        actor = Actor(
-            user_id=0,
-            email="scheduler@localhost",
-            full_name="Préparation de fin d'exercice",
-            memberships=frozenset({(company_id, Role.ACCOUNTANT)}),
-        )
+        actor = accountant_actor(company_id, "Préparation de fin d'exercice")
         buffer = io.StringIO()
         name, _ = await export_fec(
             uow, actor, company_id, year=fiscal.end.year, out=buffer, settings=settings, now=now

@@ -16,6 +16,7 @@ from timebank import formatting
 from timebank.companies.model import Company
 from timebank.employees.model import Employee, hourly_cost_cents
 from timebank.errors import Conflict
+from timebank.rotations.model import days_label
 
 WORKING_HOURS_TEXT: Final = (
     "selon l'horaire collectif de l'entreprise d'accueil, dans la limite de 10 heures par jour "
@@ -194,14 +195,13 @@ def member_agreement_data(
     days: float,
     management_costs_cents: int,
 ) -> dict[str, Any]:
-    shown = f"{days:g}".replace(".", ",")
     return {
         "group": company_record(group, group_representative),
         "member": company_record(member, member_representative),
         "cdo": {"full_name": cdo.full_name, "job_title": cdo.job_title},
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "days": f"{shown} jour" + ("s" if days >= 2 else ""),
+        "days": days_label(days),
         "management_costs_cents": management_costs_cents,
         "signed_at_place": group.city or group.postal_code,
     }

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from contracts.catalogue import TemplateDataError
 from contracts.render import RenderedDocument, from_markdown, render_markdown, render_pdf
+from timebank import rules
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import (
     SIGNERS,
@@ -28,8 +29,6 @@ from timebank.engagements.model import Engagement
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.groups.model import EmployerGroup
 from timebank.people.model import Actor, Role
-
-SHA256_LENGTH = 64
 
 
 async def _representative(repos: Repositories, company_id: int) -> str:
@@ -129,15 +128,20 @@ async def record_signature(
 # -- Who may see a document --------------------------------------------------------------------
 
 
+def _loan_party(actor: Actor, engagement: Engagement | None) -> bool:
+    """The loan's employee or either company's admin (not the operator, nor accountants: the
+    documents state the employee's hourly cost)."""
+    return engagement is not None and (
+        actor.user_id == engagement.employee_user_id
+        or actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN)
+        or actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN)
+    )
+
+
 async def _may_see(repos: Repositories, actor: Actor, document: StoredDocument) -> bool:
     subject = document.subject
     if subject.engagement_id is not None:
-        engagement = await repos.engagements.get(subject.engagement_id)
-        return engagement is not None and (
-            actor.user_id == engagement.employee_user_id
-            or actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN)
-            or actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN)
-        )
+        return _loan_party(actor, await repos.engagements.get(subject.engagement_id))
     assert subject.group_id is not None
     group = await repos.groups.get(subject.group_id)
     if group is None:
@@ -191,11 +195,7 @@ async def engagement_documents(
     signed), with the signatures given on that text."""
     async with uow() as repos:
         engagement = await repos.engagements.get(engagement_id)
-        if engagement is None or not (
-            actor.user_id == engagement.employee_user_id
-            or actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN)
-            or actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN)
-        ):
+        if engagement is None or not _loan_party(actor, engagement):
             raise not_found("Mise à disposition", "Engagement", engagement_id)
         found = []
         for kind in (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT):
@@ -351,13 +351,7 @@ async def sign_group_document(
 ) -> StoredDocument:
     """The coordinator signs for the group, the member's admin for the member, the CDO for
     themself — on the text whose SHA-256 they send (what they read)."""
-    if len(sha256) != SHA256_LENGTH:
-        raise InvalidInput(
-            "Empreinte SHA-256 attendue (64 caractères hexadécimaux).",
-            "A SHA-256 digest is expected (64 hexadecimal characters).",
-            field="sha256",
-            code="invalid_document_hash",
-        )
+    rules.sha256_digest(sha256, field="sha256")
     async with uow() as repos:
         document = await repos.documents.get(document_id)
         if document is None or not await _may_see(repos, actor, document):

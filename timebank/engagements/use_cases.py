@@ -51,7 +51,6 @@ from timebank.people.model import Actor, Role, require_company_role
 
 LEDGER_NAMESPACE: Final = uuid.UUID("2d0e3c1a-8b5f-4c7e-9f3a-6a1b2c3d4e5f")
 REVIEW_BATCH_MAX: Final = 200
-SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}$")
 S = EngagementStatus
 
 
@@ -499,13 +498,7 @@ async def sign(
             field="document",
             code="unknown_document",
         ) from exc
-    if not SHA256_RE.match(document_hash):
-        raise InvalidInput(
-            "Empreinte SHA-256 attendue (64 caractères hexadécimaux).",
-            "A SHA-256 digest is expected (64 hexadecimal characters).",
-            field="document_hash",
-            code="invalid_document_hash",
-        )
+    rules.sha256_digest(document_hash, field="document_hash")
 
     async def work() -> Engagement:
         async with uow() as repos:

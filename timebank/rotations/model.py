@@ -359,6 +359,12 @@ def calendar_ics(name: str, events: list[CalendarEvent], *, stamp: datetime) -> 
     return data
 
 
+def days_label(days: float) -> str:
+    """`0,5 jour`, `1 jour`, `7,5 jours` (French decimal comma, plural from 2)."""
+    shown = f"{days:g}".replace(".", ",")
+    return f"{shown} jour" + ("s" if days >= 2 else "")
+
+
 def slot_label(day: date, half: str | None) -> str:
     part = {"am": " (matin)", "pm": " (après-midi)", None: ""}[half]
     return f"{day.strftime('%d/%m/%Y')}{part}"

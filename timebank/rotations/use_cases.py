@@ -274,7 +274,8 @@ async def set_request(
         company = await repos.companies.get(company_id)
         assert company is not None
         possible = _possible_units(period, company, days_off)
-        if units // (2 // period.units_per_day) > possible:
+        wanted = units if period.half_days else units // 2  # In the period's slots.
+        if wanted > possible:
             raise InvalidInput(
                 f"{days} jours demandés : le calendrier de la période n'en permet que "
                 f"{possible / period.units_per_day}.",
@@ -467,17 +468,12 @@ def _period_label(period: RotationPeriod) -> str:
     return f"{formatting.day(period.starts_on)} au {formatting.day(period.ends_on)}"
 
 
-def _days(value: float) -> str:
-    text = f"{value:g}".replace(".", ",")
-    return f"{text} jour" + ("s" if value >= 2 else "")
-
-
 def _summary(outcomes: tuple[MemberOutcomeRecord, ...], period: RotationPeriod) -> str:
     del period
     served = sum(o.served_days for o in outcomes)
     requested = sum(o.requested_days for o in outcomes)
     short = [o for o in outcomes if o.shortfall_days > 0]
-    text = f"{_days(served)} servis sur {_days(requested)} demandés"
+    text = f"{m.days_label(served)} servis sur {m.days_label(requested)} demandés"
     return text + (f", {len(short)} membre(s) non servi(s) en totalité" if short else "")
 
 
@@ -839,6 +835,15 @@ async def create_feed(
         return token
 
 
+async def _cdo_names(repos: Repositories, employee_ids: set[int]) -> dict[int, str]:
+    """The CDOs' names, as members see them in calendars and reminders."""
+    found = {}
+    for employee_id in sorted(employee_ids):
+        employee = await repos.employees.get(employee_id)
+        found[employee_id] = employee.full_name if employee else "CDO"
+    return found
+
+
 async def _calendar(
     repos: Repositories, group: EmployerGroup, *, employee_id: int | None, company_id: int | None
 ) -> bytes:
@@ -854,9 +859,14 @@ async def _calendar(
         assert plan is not None
         assert plan.published_at is not None
         stamp = max(stamp, plan.published_at) if stamp is not None else plan.published_at
-        for slot in await repos.rotations.slots(plan.id):
-            if slot.employee_id != employee_id and slot.company_id != company_id:
-                continue
+        mine = [
+            slot
+            for slot in await repos.rotations.slots(plan.id)
+            if slot.employee_id == employee_id or slot.company_id == company_id
+        ]
+        if employee_id is None:
+            names.update(await _cdo_names(repos, {s.employee_id for s in mine} - names.keys()))
+        for slot in mine:
             if employee_id is not None:
                 if slot.company_id not in companies:
                     found = await repos.companies.get(slot.company_id)
@@ -866,9 +876,6 @@ async def _calendar(
                 summary = f"CDO mutualisé chez {company.name}"
                 location = ", ".join(p for p in (company.address, company.city) if p)
             else:
-                if slot.employee_id not in names:
-                    employee = await repos.employees.get(slot.employee_id)
-                    names[slot.employee_id] = employee.full_name if employee else "CDO"
                 summary = f"CDO mutualisé : {names[slot.employee_id]}"
                 location = ""
             uid = (
@@ -1070,7 +1077,7 @@ async def allocate_month(
                         "group": group.name,
                         "amount": formatting.euros(cents),
                         "month": month_label(month),
-                        "days": _days(mins / m.DAY_MINUTES),
+                        "days": m.days_label(mins / m.DAY_MINUTES),
                     },
                     link=f"/api/v1/companies/{company_id}/cdo-allocations",
                     now=now,
@@ -1170,12 +1177,8 @@ async def remind_next_week(uow: UnitOfWork, *, now: datetime) -> int:
                 now=now,
             )
             sent += 1
+        names = await _cdo_names(repos, set(by_cdo))
         for company_id, theirs in sorted(by_member.items()):
-            names = {}
-            for s in theirs:
-                if s.employee_id not in names:
-                    employee = await repos.employees.get(s.employee_id)
-                    names[s.employee_id] = employee.full_name if employee else "CDO"
             text = "; ".join(
                 f"{m.slot_label(s.day, s.half)} avec {names[s.employee_id]}" for s in theirs
             )

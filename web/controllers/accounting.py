@@ -73,7 +73,7 @@ class AccountingController(Controller):
     ) -> Response[str]:
         """Hours lent and received per employee, loan and month, with totals (ISO formats)."""
         company, text = await use_cases.hours_csv(
-            uow, actor, company_id, year=use_cases.check_year(year), settings=accounting_settings()
+            uow, actor, company_id, year=year, settings=accounting_settings()
         )
         return Response(
             text,
@@ -87,7 +87,7 @@ class AccountingController(Controller):
     ) -> Response[bytes]:
         """The same hours as a workbook in French formats."""
         company, body = await use_cases.hours_xlsx(
-            uow, actor, company_id, year=use_cases.check_year(year), settings=accounting_settings()
+            uow, actor, company_id, year=year, settings=accounting_settings()
         )
         return Response(
             body,
@@ -100,7 +100,7 @@ class AccountingController(Controller):
         self, company_id: FromPath[int], year: FromQuery[int], uow: Uow, actor: CurrentActor
     ) -> Response[str]:
         company, _, lines = await use_cases.amortisation_statement(
-            uow, actor, company_id, year=use_cases.check_year(year), settings=accounting_settings()
+            uow, actor, company_id, year=year, settings=accounting_settings()
         )
         return Response(
             use_cases.amortisation_csv(lines),
