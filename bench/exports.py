@@ -32,13 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from contracts import fec  # noqa: E402
-from contracts.fec import AccountPlan, Entry  # noqa: E402
+from contracts.fec import AccountPlan, OneAmount  # noqa: E402
 from timebank.accounting.model import Movement, movement_entries  # noqa: E402
 
 PLAN = AccountPlan()
 
 
-def entries(count: int) -> Iterator[Entry]:
+def entries(count: int) -> Iterator[OneAmount]:
     rng = random.Random(2017)
     start = date(2026, 1, 1)
     made = 0
@@ -60,13 +60,15 @@ def entries(count: int) -> Iterator[Entry]:
             made += 1
 
 
-def rows_of(entry: Entry, number: int) -> Iterator[tuple[str, ...]]:
+def rows_of(entry: OneAmount, number: int) -> Iterator[tuple[str, ...]]:
     """The same 18 fields, built plainly, for the baseline writer."""
     day = entry.day.strftime("%Y%m%d")
-    for line in entry.lines:
+    shape = entry.shape
+    money = fec.amount(entry.cents)
+    for line in shape.lines:
         yield (
-            entry.journal_code,
-            entry.journal_label,
+            shape.journal_code,
+            shape.journal_label,
             f"{number:08d}",
             day,
             line.account,
@@ -75,9 +77,9 @@ def rows_of(entry: Entry, number: int) -> Iterator[tuple[str, ...]]:
             line.aux_label,
             entry.piece_ref,
             day,
-            entry.label,
-            fec.amount(line.debit_cents),
-            fec.amount(line.credit_cents),
+            shape.label,
+            money if line.debit else fec.ZERO,
+            fec.ZERO if line.debit else money,
             "",
             "",
             "20270115",

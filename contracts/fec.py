@@ -35,6 +35,7 @@ COLUMNS: Final = (
 SEPARATOR: Final = "\t"
 TEXT_LENGTH_MAX: Final = 200
 TEXT_CACHE_SIZE: Final = 4096
+LINES_PER_WRITE: Final = 1000  # Lines joined into one write: fewer calls, bounded memory.
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,59 @@ class Line:
 
 
 @dataclass(frozen=True, slots=True)
+class ShapeLine:
+    """A line of a `Shape`: it takes the entry's amount on its debit or its credit side."""
+
+    account: str
+    debit: bool
+    aux_number: str = ""
+    aux_label: str = ""
+    account_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What the entries of one kind share (journal, label, accounts, counterpart), each line
+    taking the entry's single amount: as many debit lines as credit lines, so balanced by
+    construction. Its text is built once: a year's file repeats a few hundred shapes a million
+    times."""
+
+    journal_code: str
+    journal_label: str
+    label: str
+    lines: tuple[ShapeLine, ...]
+    text: tuple[str, str, tuple[tuple[str, bool], ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        debits = sum(1 for line in self.lines if line.debit)
+        if not self.lines or 2 * debits != len(self.lines):
+            raise UnbalancedEntry(f"{self.label}: as many debit lines as credit lines expected")
+        journal = f"{_text(self.journal_code)}\t{_text(self.journal_label)}\t"
+        lines = tuple(
+            (
+                f"{line.account}\t"
+                f"{_text(line.account_label or LABELS.get(line.account, line.account))}\t"
+                f"{_text(line.aux_number)}\t{_text(line.aux_label)}\t",
+                line.debit,
+            )
+            for line in self.lines
+        )
+        object.__setattr__(self, "text", (journal, _text(self.label), lines))
+
+
+@dataclass(frozen=True, slots=True)
+class OneAmount:
+    """An entry of a `Shape` for one amount (an at-cost movement, say)."""
+
+    shape: Shape
+    day: date
+    piece_ref: str
+    cents: int
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One balanced entry (écriture): its lines share a number, a date and a piece."""
 
@@ -109,10 +163,23 @@ def filename(siren: str, year_end: date) -> str:
     return f"{siren}FEC{year_end:%Y%m%d}.txt"
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text(value: str) -> str:
-    """No separator or line break inside a field. Cached: labels, names and journal codes
-    repeat on almost every line of a long file."""
+    """No separator, line break or repeated space inside a field; at most TEXT_LENGTH_MAX
+    characters. Plain text (the common case) comes back as it is."""
+    if (
+        len(value) <= TEXT_LENGTH_MAX
+        and value.isprintable()  # No tab, line break or other control character.
+        and "  " not in value
+        and value[:1] != " "
+        and value[-1:] != " "
+    ):
+        return value
+    return _cleaned(value)
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _cleaned(value: str) -> str:
+    """Cached: labels and names repeat on almost every line of a long file."""
     return " ".join(value.replace(SEPARATOR, " ").split())[:TEXT_LENGTH_MAX]
 
 
@@ -125,7 +192,7 @@ class EntriesOutOfOrder(ValueError):
 
 
 def write(
-    entries: Iterable[Entry],
+    entries: Iterable[Entry | OneAmount],
     out: TextIO,
     *,
     validated_on: date,
@@ -134,8 +201,8 @@ def write(
     not_before: date | None = None,
 ) -> int:
     """Write the header and every entry, numbered from `first_number` in date order; returns
-    the number of entries. Streams: one entry in memory at a time (a long file may be written
-    in parts: `header=False`, the next number and the last date written)."""
+    the number of entries. Streams: at most LINES_PER_WRITE lines in memory (a long file may be
+    written in parts: `header=False`, the next number and the last date written)."""
     if header:
         out.write(SEPARATOR.join(COLUMNS) + "\n")
     number = first_number - 1
@@ -143,29 +210,45 @@ def write(
     # Columns 14–18 of every line: EcritureLet and DateLet empty, ValidDate, no currency.
     tail = f"\t\t\t{validated_on:%Y%m%d}\t\t\n"
     days: dict[date, str] = {}
+    buffer: list[str] = []
     for entry in entries:
-        debit = credit = 0
-        for line in entry.lines:
-            debit += line.debit_cents
-            credit += line.credit_cents
-        if debit != credit or debit <= 0:
-            raise UnbalancedEntry(f"{entry.piece_ref}: debits and credits differ")
         if previous is not None and entry.day < previous:
             raise EntriesOutOfOrder(f"{entry.piece_ref} dated {entry.day} after {previous}")
         previous = entry.day
-        number += 1
         day = days.get(entry.day)
         if day is None:
             day = days[entry.day] = f"{entry.day:%Y%m%d}"
-        head = f"{_text(entry.journal_code)}\t{_text(entry.journal_label)}\t{number:08d}\t{day}\t"
-        piece = f"{_text(entry.piece_ref)}\t{day}\t{_text(entry.label)}\t"
-        out.write(
-            "".join(
-                f"{head}{line.account}\t"
-                f"{_text(line.account_label or LABELS.get(line.account, line.account))}\t"
-                f"{_text(line.aux_number)}\t{_text(line.aux_label)}\t{piece}"
-                f"{amount(line.debit_cents)}\t{amount(line.credit_cents)}{tail}"
-                for line in entry.lines
-            )
-        )
+        number += 1
+        if isinstance(entry, OneAmount):
+            if entry.cents <= 0:
+                raise UnbalancedEntry(f"{entry.piece_ref}: an amount above zero expected")
+            journal, label, lines = entry.shape.text
+            head = f"{journal}{number:08d}\t{day}\t"
+            piece = f"{_text(entry.piece_ref)}\t{day}\t{label}\t"
+            money = amount(entry.cents)
+            debit, credit = f"{money}\t{ZERO}{tail}", f"{ZERO}\t{money}{tail}"
+            for text, is_debit in lines:
+                buffer.append(f"{head}{text}{piece}{debit if is_debit else credit}")
+        else:
+            buffer.extend(_lines(entry, number, day, tail))
+        if len(buffer) >= LINES_PER_WRITE:
+            out.write("".join(buffer))
+            buffer.clear()
+    out.write("".join(buffer))
     return number - first_number + 1
+
+
+def _lines(entry: Entry, number: int, day: str, tail: str) -> list[str]:
+    """The lines of an entry of any shape, once checked balanced."""
+    debit = sum(line.debit_cents for line in entry.lines)
+    if debit != sum(line.credit_cents for line in entry.lines) or debit <= 0:
+        raise UnbalancedEntry(f"{entry.piece_ref}: debits and credits differ")
+    head = f"{_text(entry.journal_code)}\t{_text(entry.journal_label)}\t{number:08d}\t{day}\t"
+    piece = f"{_text(entry.piece_ref)}\t{day}\t{_text(entry.label)}\t"
+    return [
+        f"{head}{line.account}\t"
+        f"{_text(line.account_label or LABELS.get(line.account, line.account))}\t"
+        f"{_text(line.aux_number)}\t{_text(line.aux_label)}\t{piece}"
+        f"{amount(line.debit_cents)}\t{amount(line.credit_cents)}{tail}"
+        for line in entry.lines
+    ]

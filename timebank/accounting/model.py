@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from contracts.fec import AccountPlan, Entry, Line
+from contracts.fec import AccountPlan, Entry, Line, OneAmount, Shape, ShapeLine
 from timebank.errors import InvalidInput
 
 ASSET_ACCOUNTS: Final = frozenset({"203", "205"})
@@ -56,63 +56,74 @@ def aux(siren: str) -> str:
     return siren
 
 
-def movement_entries(movement: Movement, plan: AccountPlan) -> list[Entry]:
+SHAPES_MAX: Final = 10_000  # Kinds of movement × counterparts kept by MovementEntries.
+
+
+def movement_shapes(movement: Movement, plan: AccountPlan) -> tuple[Shape, ...]:
     """Lent time billed at cost (411 / 7084) or borrowed time (6214 / 401); when borrowed time
     goes into an asset project, its capitalisation (232 / 721) the same day."""
-    piece = f"{movement.code}:{movement.transfer_id[:18]}"
     what = "CDO mutualisé" if movement.code == "cdo_allocation" else "mise à disposition"
+    counterpart = aux(movement.counterpart_siren)
     if movement.company_gives:
-        return [
-            Entry(
+        return (
+            Shape(
                 plan.journal_code,
                 plan.journal_label,
-                movement.day,
-                piece,
                 f"{what.capitalize()} facturée au coût - {movement.counterpart_name}",
                 (
-                    Line(
-                        plan.client,
-                        debit_cents=movement.cents,
-                        aux_number=aux(movement.counterpart_siren),
-                        aux_label=movement.counterpart_name,
-                    ),
-                    Line(plan.staff_lent_income, credit_cents=movement.cents),
-                ),
-            )
-        ]
-    entries = [
-        Entry(
-            plan.journal_code,
-            plan.journal_label,
-            movement.day,
-            piece,
-            f"{what.capitalize()} reçue au coût - {movement.counterpart_name}",
-            (
-                Line(plan.staff_borrowed_expense, debit_cents=movement.cents),
-                Line(
-                    plan.supplier,
-                    credit_cents=movement.cents,
-                    aux_number=aux(movement.counterpart_siren),
-                    aux_label=movement.counterpart_name,
+                    ShapeLine(plan.client, True, counterpart, movement.counterpart_name),
+                    ShapeLine(plan.staff_lent_income, False),
                 ),
             ),
         )
-    ]
-    if movement.asset_account is not None:
-        entries.append(
-            Entry(
-                plan.adjustments_journal_code,
-                plan.adjustments_journal_label,
-                movement.day,
-                piece,
-                "Production immobilisée : temps reçu affecté au projet",
-                (
-                    Line(plan.asset_in_progress, debit_cents=movement.cents),
-                    Line(plan.capitalised_production, credit_cents=movement.cents),
-                ),
-            )
+    received = Shape(
+        plan.journal_code,
+        plan.journal_label,
+        f"{what.capitalize()} reçue au coût - {movement.counterpart_name}",
+        (
+            ShapeLine(plan.staff_borrowed_expense, True),
+            ShapeLine(plan.supplier, False, counterpart, movement.counterpart_name),
+        ),
+    )
+    if movement.asset_account is None:
+        return (received,)
+    capitalised = Shape(
+        plan.adjustments_journal_code,
+        plan.adjustments_journal_label,
+        "Production immobilisée : temps reçu affecté au projet",
+        (ShapeLine(plan.asset_in_progress, True), ShapeLine(plan.capitalised_production, False)),
+    )
+    return (received, capitalised)
+
+
+class MovementEntries:
+    """The entries of a company's movements, their shapes built once per kind of movement and
+    counterpart (at most SHAPES_MAX kept)."""
+
+    def __init__(self, plan: AccountPlan) -> None:
+        self.plan = plan
+        self._shapes: dict[tuple[str, bool, str, str, str | None], tuple[Shape, ...]] = {}
+
+    def __call__(self, movement: Movement) -> list[OneAmount]:
+        key = (
+            movement.code,
+            movement.company_gives,
+            movement.counterpart_siren,
+            movement.counterpart_name,
+            movement.asset_account,
         )
-    return entries
+        shapes = self._shapes.get(key)
+        if shapes is None:
+            if len(self._shapes) >= SHAPES_MAX:
+                self._shapes.clear()
+            shapes = self._shapes[key] = movement_shapes(movement, self.plan)
+        piece = f"{movement.code}:{movement.transfer_id[:18]}"
+        return [OneAmount(shape, movement.day, piece, movement.cents) for shape in shapes]
+
+
+def movement_entries(movement: Movement, plan: AccountPlan) -> list[OneAmount]:
+    """The entries of one movement (see `movement_shapes`)."""
+    return MovementEntries(plan)(movement)
 
 
 def set_off_entry(set_off: SetOff, plan: AccountPlan) -> Entry:

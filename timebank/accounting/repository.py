@@ -5,8 +5,8 @@ its approved hours; stores asset projects."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Final
 
 from timebank.db.tables import (
@@ -22,11 +22,14 @@ from timebank.db.tables import (
 )
 
 PAGE_ROWS: Final = 5000
+# Rows in this order: id, sequence, code, amount, day (local), external_ref, debit_company,
+# credit_company, debit_siren, debit_name, credit_siren, credit_name. Integers are cast so
+# that on SQLite the engine's converters (Python, per value, in the driver's thread, which
+# then holds the lock the caller's thread needs) do not run.
 MOVEMENTS_SQL: Final = (
-    "SELECT t.id, t.sequence, t.code, t.amount, t.created_at, t.external_ref, "
-    "da.company AS debit_company, ca.company AS credit_company, "
-    "dc.siren AS debit_siren, dc.name AS debit_name, "
-    "cc.siren AS credit_siren, cc.name AS credit_name "
+    "SELECT t.id, CAST(t.sequence AS BIGINT), t.code, CAST(t.amount AS BIGINT), {day}, "
+    "t.external_ref, CAST(da.company AS BIGINT), CAST(ca.company AS BIGINT), "
+    "dc.siren, dc.name, cc.siren, cc.name "
     "FROM ledger_transfer t "
     "JOIN ledger_account da ON da.id = t.debit_account "
     "JOIN ledger_account ca ON ca.id = t.credit_account "
@@ -46,10 +49,23 @@ def _sqlite_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(sep=" ")
 
 
-def _movement_row(found: dict[str, Any], *, postgres: bool) -> dict[str, Any]:
-    if not postgres and isinstance(found["created_at"], str):
-        found["created_at"] = datetime.fromisoformat(found["created_at"])
-    return found
+class LocalDays:
+    """The day in `zone` of timestamps stored as text in UTC (as Piccolo stores them on
+    SQLite), worked out once per UTC hour: every hour of a year at most."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self.days: dict[str, date] = {}
+
+    def __call__(self, text: str) -> date:
+        day = self.days.get(text[:13])
+        if day is None:
+            local = datetime.fromisoformat(text).replace(tzinfo=UTC).astimezone(self.zone)
+            offset = local.utcoffset()
+            if offset is not None and offset % timedelta(hours=1):
+                return local.date()  # A zone whose offset is not whole hours: no cache.
+            day = self.days[text[:13]] = local.date()
+        return day
 
 
 T, S, P = LedgerTransferTable, SettlementStatementTable, AssetProjectTable
@@ -58,11 +74,12 @@ AT_COST_CODES: Final = ("exchange", "cdo_allocation")
 
 class AccountingRepository:
     async def movements(
-        self, company_id: int, start: datetime, end: datetime
-    ) -> AsyncIterator[list[dict[str, Any]]]:
+        self, company_id: int, start: datetime, end: datetime, zone: tzinfo
+    ) -> AsyncIterator[list[Sequence[Any]]]:
         """Pages of the company's single at-cost cents transfers in [start, end), by sequence,
-        with both companies' SIREN and name. The next page is read while the caller works on
-        this one (the caller must not query meanwhile)."""
+        with both companies' SIREN and name and the day in `zone` (rows in MOVEMENTS_SQL's
+        order). On PostgreSQL the next page is read while the caller works on this one (the
+        caller must not query meanwhile)."""
 
         # Plain SQL on the transaction's driver connection: a million rows through the query
         # builder cost three times as much as the database's own work.
@@ -73,25 +90,34 @@ class AccountingRepository:
         postgres = db.engine_type == "postgres"
         marks = [f"${n}" for n in range(1, 6)] if postgres else ["?"] * 5
         codes = ",".join(f"'{code}'" for code in AT_COST_CODES)
-        sql = MOVEMENTS_SQL.format(*marks, codes=codes)
+        # SQLite: the stored text, its day worked out here (no converter, as above).
+        day = "(t.created_at AT TIME ZONE $6)::date" if postgres else "CAST(t.created_at AS TEXT)"
+        sql = MOVEMENTS_SQL.format(*marks, codes=codes, day=day)
+        local_day = LocalDays(zone)
+        zone_name = str(zone)
 
-        async def page(after: int) -> list[dict[str, Any]]:
-            args = (after, start, end, company_id, company_id)
+        async def page(after: int) -> list[Sequence[Any]]:
             if postgres:
-                found = await connection.fetch(sql, *args)
-            else:
-                params = (after, _sqlite_time(start), _sqlite_time(end), company_id, company_id)
-                async with connection.execute(sql, params) as cursor:
-                    found = await cursor.fetchall()
-            return [_movement_row(dict(row), postgres=postgres) for row in found]
+                args = (after, start, end, company_id, company_id, zone_name)
+                return list(await connection.fetch(sql, *args))
+            params = (after, _sqlite_time(start), _sqlite_time(end), company_id, company_id)
+            async with connection.execute(sql, params) as cursor:
+                # Plain tuples: the engine's row factory would make a dict per row in Python.
+                cursor.row_factory = None
+                found = await cursor.fetchall()
+            return [(*row[:4], local_day(row[4]), *row[5:]) for row in found]
 
+        if not postgres:
+            # The driver's thread and this one share one lock: reading ahead only slows both.
+            after = -1
+            while rows := await page(after):
+                after = rows[-1][1]
+                yield rows
+            return
         pending = asyncio.ensure_future(page(-1))
         try:
-            while True:
-                rows = await pending
-                if not rows:
-                    return
-                pending = asyncio.ensure_future(page(rows[-1]["sequence"]))
+            while rows := await pending:
+                pending = asyncio.ensure_future(page(rows[-1][1]))
                 yield rows
         finally:
             if not pending.done():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, TextIO
@@ -17,16 +17,16 @@ from zoneinfo import ZoneInfo
 
 from contracts import fec
 from contracts.amortisation import DayCount, ScheduleLine, schedule
-from contracts.fec import AccountPlan, Entry
+from contracts.fec import AccountPlan, Entry, OneAmount
 from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
 from timebank.accounting.model import (
     FiscalYear,
     Movement,
+    MovementEntries,
     SetOff,
     amortisation_entry,
     asset_account,
     fiscal_year,
-    movement_entries,
     put_into_service_entry,
     set_off_entry,
 )
@@ -107,36 +107,49 @@ def accountant_actor(company_id: int, full_name: str) -> Actor:
 
 async def _movements(
     uow: UnitOfWork, company: Company, year: FiscalYear
-) -> AsyncIterator[Movement]:
+) -> AsyncIterator[list[Movement]]:
+    """The company's at-cost movements of the year in ledger order, a page at a time."""
     start, end = _bounds(year)
     async with uow(write=False) as repos:
         projects = await repos.accounting.asset_projects(company.id)
         timesheet_need = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
         need_project = {p["need"]: p for p in projects}
-        async for page in repos.accounting.movements(company.id, start, end):
-            for row in page:
-                gives = row["credit_company"] == company.id
-                other = row["debit_company"] if gives else row["credit_company"]
-                side = "debit" if gives else "credit"
-                ref = row["external_ref"] or ""
+        async for page in repos.accounting.movements(company.id, start, end, PARIS):
+            movements = []
+            for (
+                transfer_id,
+                _sequence,
+                code,
+                cents,
+                day,
+                ref,
+                debit_company,
+                credit_company,
+                debit_siren,
+                debit_name,
+                credit_siren,
+                credit_name,
+            ) in page:
+                gives = credit_company == company.id
                 asset = None
-                if not gives and ref.startswith("timesheet:"):
+                if not gives and ref and ref.startswith("timesheet:"):
                     need = timesheet_need.get(int(ref.split(":", 1)[1]))
                     if need is not None:
                         asset = need_project[need]["account"]
-                siren, name = row[f"{side}_siren"], row[f"{side}_name"]
-                created: datetime = row["created_at"]
-                yield Movement(
-                    transfer_id=row["id"],
-                    day=created.astimezone(PARIS).date(),
-                    code=row["code"],
-                    cents=int(row["amount"]),
-                    company_gives=gives,
-                    counterpart_id=other,
-                    counterpart_siren=siren,
-                    counterpart_name=name,
-                    asset_account=asset,
+                movements.append(
+                    Movement(
+                        transfer_id=transfer_id,
+                        day=day,
+                        code=code,
+                        cents=int(cents),
+                        company_gives=gives,
+                        counterpart_id=debit_company if gives else credit_company,
+                        counterpart_siren=debit_siren if gives else credit_siren,
+                        counterpart_name=debit_name if gives else credit_name,
+                        asset_account=asset,
+                    )
                 )
+            yield movements
 
 
 async def _year_end_entries(
@@ -177,48 +190,42 @@ async def _year_end_entries(
 
 async def _entries(
     uow: UnitOfWork, company: Company, year: FiscalYear, settings: AccountingSettings
-) -> AsyncIterator[Entry]:
-    """Every entry of the year in date order: the movements (in ledger order, which is time
-    order) merged with the set-offs and the year-end entries."""
+) -> AsyncIterator[Sequence[Entry | OneAmount]]:
+    """Every entry of the year in date order, a page at a time: the movements (in ledger
+    order, which is time order) merged with the set-offs and the year-end entries."""
     others = await _year_end_entries(uow, company, year, settings)
+    entries_of = MovementEntries(settings.plan)
     index = 0
-    async for movement in _movements(uow, company, year):
-        while index < len(others) and others[index].day < movement.day:
-            yield others[index]
-            index += 1
-        for entry in movement_entries(movement, settings.plan):
-            yield entry
-    for entry in others[index:]:
-        yield entry
+    async for movements in _movements(uow, company, year):
+        part: list[Entry | OneAmount] = []
+        for movement in movements:
+            while index < len(others) and others[index].day < movement.day:
+                part.append(others[index])
+                index += 1
+            part.extend(entries_of(movement))
+        yield part
+    yield others[index:]
 
 
-ENTRIES_PER_WRITE: Final = 1000
-
-
-async def _write(entries: AsyncIterator[Entry], out: TextIO, *, validated_on: date) -> int:
-    """Write the entries in parts of ENTRIES_PER_WRITE: memory stays constant."""
-    count, last = 0, None
-    part: list[Entry] = []
-    async for entry in entries:
-        part.append(entry)
-        if len(part) >= ENTRIES_PER_WRITE:
-            count += fec.write(
-                part,
-                out,
-                validated_on=validated_on,
-                header=count == 0,
-                first_number=count + 1,
-                not_before=last,
-            )
-            last, part = part[-1].day, []
-    count += fec.write(
-        part,
-        out,
-        validated_on=validated_on,
-        header=count == 0,
-        first_number=count + 1,
-        not_before=last,
-    )
+async def _write(
+    entries: AsyncIterator[Sequence[Entry | OneAmount]], out: TextIO, *, validated_on: date
+) -> int:
+    """Write the entries part by part: memory stays constant."""
+    count, last, header = 0, None, True
+    async for part in entries:
+        if not part and not header:
+            continue
+        count += fec.write(
+            part,
+            out,
+            validated_on=validated_on,
+            header=header,
+            first_number=count + 1,
+            not_before=last,
+        )
+        header = False
+        if part:
+            last = part[-1].day
     return count
 
 

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
 from fec_parser.parser import FECParser
 
 from contracts import fec
-from contracts.fec import AccountPlan, Entry, Line
+from contracts.fec import AccountPlan, Entry, Line, OneAmount, Shape, ShapeLine
 from timebank.accounting.model import Movement, SetOff, movement_entries, set_off_entry
 
 PLAN = AccountPlan()
@@ -32,13 +33,13 @@ def _movement(**values: object) -> Movement:
     return Movement(**base)  # type: ignore[arg-type]
 
 
-def _file(entries: list[Entry]) -> str:
+def _file(entries: Sequence[Entry | OneAmount]) -> str:
     out = io.StringIO()
     fec.write(entries, out, validated_on=date(2027, 1, 15))
     return out.getvalue()
 
 
-def _sample() -> list[Entry]:
+def _sample() -> list[Entry | OneAmount]:
     return [
         *movement_entries(_movement(), PLAN),
         *movement_entries(
@@ -127,3 +128,45 @@ def test_a_long_file_written_in_parts_numbers_on() -> None:
         not_before=entries[1].day,
     )
     assert out.getvalue() == _file(entries)
+
+
+def test_an_entry_of_one_amount_reads_as_the_same_entry_written_line_by_line() -> None:
+    shape = Shape(
+        "BT",
+        "Bourse\tde temps",
+        "Reçu  au coût",
+        (
+            ShapeLine("6214", True),
+            ShapeLine("401", False, "552100554", "Fromagerie\ndu Val"),
+        ),
+    )
+    entry = Entry(
+        "BT",
+        "Bourse\tde temps",
+        date(2026, 5, 4),
+        "exchange:ab",
+        "Reçu  au coût",
+        (
+            Line("6214", debit_cents=4_200),
+            Line("401", credit_cents=4_200, aux_number="552100554", aux_label="Fromagerie\ndu Val"),
+        ),
+    )
+    one = OneAmount(shape, date(2026, 5, 4), "exchange:ab", 4_200)
+    assert _file([one]) == _file([entry])
+    assert "Bourse de temps\t" in _file([entry]) and "Fromagerie du Val\t" in _file([entry])
+
+
+def test_a_shape_with_more_debits_than_credits_or_a_zero_amount_is_refused() -> None:
+    with pytest.raises(fec.UnbalancedEntry):
+        Shape("BT", "Bourse de temps", "x", (ShapeLine("6214", True), ShapeLine("411", True)))
+    with pytest.raises(fec.UnbalancedEntry):
+        Shape("BT", "Bourse de temps", "x", ())
+    shape = Shape("BT", "Bourse de temps", "x", (ShapeLine("6214", True), ShapeLine("401", False)))
+    with pytest.raises(fec.UnbalancedEntry):
+        _file([OneAmount(shape, date(2026, 5, 4), "x", 0)])
+
+
+def test_a_long_field_is_cut_and_plain_text_is_kept_as_it_is() -> None:
+    assert fec._text("Atelier Dupont") == "Atelier Dupont"
+    assert fec._text(" Atelier\u00a0 Dupont ") == "Atelier Dupont"
+    assert len(fec._text("x" * 500)) == fec.TEXT_LENGTH_MAX
