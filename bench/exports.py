@@ -2,13 +2,14 @@
 lines) from a generator, against a plain `csv` writer of the same rows in the same run (the
 ratio is the measure), each in its own process for its peak memory; and one amortisation PDF.
 
-    python bench/exports.py [--entries 1000000]
+    python bench/exports.py [--entries 1000000] [--repeat 3] [--postgres ADMIN_URL]
 
 Prints JSON. The entries are built by the service's own builders (`movement_entries`) from
-seeded movements. A third run, `database`, is the whole service path on a throw-away SQLite
-file: 1 000 000 at-cost transfers of one company stored in the ledger tables, then
-`export_fec` reading them in pages and writing the file (the same code as the API and the
-`timebank export fec` command).
+seeded movements. The `sqlite` run (and `postgresql`, given an admin URL) is the whole service
+path on a throw-away database: 1 000 000 at-cost transfers of one company stored in the ledger
+tables, then `export_fec` reading them in pages and writing the file (the same code as the API
+and the `timebank export fec` command). With `--repeat`, the kinds run in turn, so that a slow
+spell of the shared machine hits them all; medians and ratios to the plain writer are reported.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import json
 import os
 import random
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -112,33 +115,55 @@ def one(kind: str, count: int) -> dict[str, Any]:
     }
 
 
-def database_run(count: int) -> dict[str, Any]:
-    """Store `count` single cents transfers between two companies, then export one company's
-    FEC file through the service's use case; times the export alone."""
-    import asyncio
-    import sqlite3
+COMPANIES = ((1, "552100554"), (2, "732829320"))
+TRANSFER_COLUMNS = (
+    "id",
+    "sequence",
+    "kind",
+    "unit",
+    "code",
+    "debit_account",
+    "credit_account",
+    "amount",
+    "request_hash",
+    "created_at",
+    "previous_hash",
+    "hash",
+)
+
+
+def transfer_rows(count: int) -> Iterator[tuple[Any, ...]]:
+    """`count` single cents transfers between the two companies over 2026, seeded."""
     import uuid
     from datetime import UTC, datetime
 
-    folder = tempfile.mkdtemp(prefix="bench-exports-")
-    path = Path(folder) / "bench.sqlite3"
-    os.environ["TIMEBANK_DATABASE_URL"] = f"sqlite:///{path}"
-    from timebank.accounting.use_cases import AccountingSettings, export_fec
-    from timebank.config import get_settings
-    from timebank.db.engine import close_database, open_database
-    from timebank.db.migrate import migrate
-    from timebank.db.unit_of_work import engine, piccolo_unit_of_work
-    from timebank.people.model import Actor, Role
+    rng = random.Random(2017)
+    step = 365 * 86400 / max(1, count)
+    start = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    for n in range(count):
+        lends = rng.random() < 0.5
+        yield (
+            str(uuid.UUID(int=n + 1)),
+            n + 1,
+            "single",
+            "cents",
+            "exchange",
+            2 if lends else 1,
+            1 if lends else 2,
+            rng.randrange(1_000, 500_000),
+            "0" * 64,
+            datetime.fromtimestamp(start + n * step, UTC),
+            "0" * 64,
+            "0" * 64,
+        )
 
-    async def prepare() -> None:
-        await open_database(engine(), get_settings().database)
-        await migrate()
-        await close_database(engine(), get_settings().database)
 
-    asyncio.run(prepare())
+def store_sqlite(path: Path, count: int) -> None:
+    import sqlite3
+
     stamp = "2026-01-01 00:00:00+00:00"
     with sqlite3.connect(path) as db:
-        for company_id, siren in ((1, "552100554"), (2, "732829320")):
+        for company_id, siren in COMPANIES:
             db.execute(
                 "INSERT INTO company (id, siren, name, postal_code, departement, region, "
                 "headcount_band, created_at) VALUES (?, ?, ?, '69002', '69', "
@@ -150,35 +175,85 @@ def database_run(count: int) -> dict[str, Any]:
                 "VALUES (?, 'cents', 'company', ?, ?)",
                 (company_id, company_id, stamp),
             )
-        rng = random.Random(2017)
-        step = 365 * 86400 / max(1, count)
-        start = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
-
-        def rows() -> Iterator[tuple[Any, ...]]:
-            for n in range(count):
-                lends = rng.random() < 0.5
-                moment = datetime.fromtimestamp(start + n * step, UTC)
-                yield (
-                    str(uuid.UUID(int=n + 1)),
-                    n + 1,
-                    "single",
-                    "cents",
-                    "exchange",
-                    2 if lends else 1,
-                    1 if lends else 2,
-                    rng.randrange(1_000, 500_000),
-                    "0" * 64,
-                    moment.isoformat(sep=" "),
-                    "0" * 64,
-                    "0" * 64,
-                )
-
         db.executemany(
-            "INSERT INTO ledger_transfer (id, sequence, kind, unit, code, debit_account, "
-            "credit_account, amount, request_hash, created_at, previous_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows(),
+            f"INSERT INTO ledger_transfer ({', '.join(TRANSFER_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(TRANSFER_COLUMNS))})",
+            ((*row[:9], row[9].isoformat(sep=" "), *row[10:]) for row in transfer_rows(count)),
         )
+
+
+async def store_postgres(url: str, count: int) -> None:
+    from datetime import UTC, datetime
+
+    import asyncpg  # type: ignore[import-untyped]
+
+    connection = await asyncpg.connect(url)
+    try:
+        stamp = datetime(2026, 1, 1, tzinfo=UTC)
+        for company_id, siren in COMPANIES:
+            await connection.execute(
+                "INSERT INTO company (id, siren, name, postal_code, departement, region, "
+                "headcount_band, created_at) VALUES ($1, $2, $3, '69002', '69', "
+                "'Auvergne-Rhône-Alpes', '10-19', $4)",
+                company_id,
+                siren,
+                f"Entreprise {company_id}",
+                stamp,
+            )
+            await connection.execute(
+                "INSERT INTO ledger_account (id, unit, kind, company, created_at) "
+                "VALUES ($1, 'cents', 'company', $1, $2)",
+                company_id,
+                stamp,
+            )
+        await connection.copy_records_to_table(
+            "ledger_transfer", records=transfer_rows(count), columns=list(TRANSFER_COLUMNS)
+        )
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+
+
+def database_run(count: int, postgres_admin_url: str | None) -> dict[str, Any]:
+    """Store `count` single cents transfers between two companies in a throw-away database
+    (a SQLite file, or a PostgreSQL database created and dropped through the admin URL),
+    then export one company's FEC file through the service's use case; times the export
+    alone."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-exports-"))
+    name = f"bench_exports_{os.getpid()}"
+    if postgres_admin_url is None:
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    else:
+        url = postgres_admin_url.rsplit("/", 1)[0] + f"/{name}"
+    os.environ["TIMEBANK_DATABASE_URL"] = url
+    from timebank.accounting.use_cases import AccountingSettings, export_fec
+    from timebank.config import get_settings
+    from timebank.db.engine import close_database, open_database
+    from timebank.db.migrate import migrate
+    from timebank.db.unit_of_work import engine, piccolo_unit_of_work
+    from timebank.people.model import Actor, Role
+
+    async def admin(statement: str) -> None:
+        import asyncpg
+
+        connection = await asyncpg.connect(postgres_admin_url)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    async def prepare() -> None:
+        if postgres_admin_url is not None:
+            await admin(f'CREATE DATABASE "{name}"')
+        await open_database(engine(), get_settings().database)
+        await migrate()
+        await close_database(engine(), get_settings().database)
+        if postgres_admin_url is not None:
+            await store_postgres(url, count)
+
     actor = Actor(
         user_id=0,
         email="bench@localhost",
@@ -188,7 +263,7 @@ def database_run(count: int) -> dict[str, Any]:
 
     async def export() -> tuple[float, int, int]:
         await open_database(engine(), get_settings().database)
-        target = Path(folder) / "fec.txt"
+        target = folder / "fec.txt"
         try:
             started = time.perf_counter()
             with target.open("w", encoding="utf-8", newline="") as out:
@@ -205,9 +280,17 @@ def database_run(count: int) -> dict[str, Any]:
         finally:
             await close_database(engine(), get_settings().database)
 
-    seconds, written, size = asyncio.run(export())
+    try:
+        asyncio.run(prepare())
+        if postgres_admin_url is None:
+            store_sqlite(folder / "bench.sqlite3", count)
+        seconds, written, size = asyncio.run(export())
+    finally:
+        if postgres_admin_url is not None:
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        shutil.rmtree(folder, ignore_errors=True)
     return {
-        "kind": "database",
+        "kind": "postgresql" if postgres_admin_url else "sqlite",
         "entries": written,
         "seconds": round(seconds, 3),
         "bytes": size,
@@ -253,37 +336,51 @@ def amortisation_pdf_seconds() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument(
+        "--postgres",
+        metavar="ADMIN_URL",
+        help="also export from PostgreSQL: a throw-away database is created through this URL",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each kind, interleaved")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        result = (
-            database_run(args.entries) if args.one == "database" else one(args.one, args.entries)
-        )
+        if args.one in ("sqlite", "postgresql"):
+            result = database_run(args.entries, args.postgres if args.one == "postgresql" else None)
+        else:
+            result = one(args.one, args.entries)
         print(json.dumps(result))
         return
-    runs = {}
-    for kind in ("csv", "fec", "database"):
-        command = [sys.executable, __file__, "--one", kind, "--entries", str(args.entries)]
-        child = subprocess.run(command, capture_output=True, text=True, check=True, env=os.environ)
-        runs[kind] = json.loads(child.stdout)
-    print(
-        json.dumps(
-            {
-                "date": time.strftime("%Y-%m-%d"),
-                "fec": runs["fec"],
-                "plain_csv": runs["csv"],
-                "database": runs["database"],
-                "ratio_fec_to_csv_seconds": round(
-                    runs["fec"]["seconds"] / runs["csv"]["seconds"], 3
-                ),
-                "ratio_database_to_csv_seconds": round(
-                    runs["database"]["seconds"] / runs["csv"]["seconds"], 3
-                ),
-                "amortisation_pdf_seconds": amortisation_pdf_seconds(),
-            },
-            indent=2,
-        )
-    )
+    kinds = ["csv", "fec", "sqlite"] + (["postgresql"] if args.postgres else [])
+    runs: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+    for _ in range(args.repeat):
+        for kind in kinds:  # Interleaved: a slow spell of the machine hits every kind.
+            command = [sys.executable, __file__, "--one", kind, "--entries", str(args.entries)]
+            command += ["--postgres", args.postgres] if args.postgres else []
+            child = subprocess.run(
+                command, capture_output=True, text=True, check=True, env=os.environ
+            )
+            runs[kind].append(json.loads(child.stdout))
+    median = {kind: statistics.median(r["seconds"] for r in found) for kind, found in runs.items()}
+    report: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "entries": args.entries,
+        "runs": {
+            kind: {
+                "seconds": [r["seconds"] for r in found],
+                "median_seconds": median[kind],
+                "entries_written": found[0]["entries"],
+                "bytes": found[0]["bytes"],
+                "peak_memory_mb": max(r["peak_memory_mb"] for r in found),
+            }
+            for kind, found in runs.items()
+        },
+        "ratio_to_plain_csv": {
+            kind: round(median[kind] / median["csv"], 3) for kind in kinds if kind != "csv"
+        },
+        "amortisation_pdf_seconds": amortisation_pdf_seconds(),
+    }
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
