@@ -126,6 +126,7 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
         await client.get(f"/api/v1/companies/{w.lender.company_id}", headers=w.lender.headers)
     ).json()["siren"]
     assert f'filename="{siren}FEC{year}1231.txt"' in lender.headers["content-disposition"]
+    assert lender.headers["content-type"] == "text/plain; charset=utf-8"
     totals = _totals(lender.text)
     assert totals["411"] == (Decimal(cents) / 100, Decimal(0))
     assert totals["7084"] == (Decimal(0), Decimal(cents) / 100)
@@ -149,6 +150,7 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
         headers=w.lender.headers,
         params={"year": year},
     )
+    assert hours.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(hours.text)))
     year_total = rows[-1]
     assert (year_total["month"], year_total["minutes_lent"]) == (str(year), "330")

@@ -42,6 +42,7 @@ async def test_the_catalogue_is_public_with_sources_and_sample_pdfs(client: Clie
         assert t["variables"] and t["clauses"]
         source = await client.get(t["source_url"])
         assert source.status_code == 200 and "{{" in source.text
+        assert source.headers["content-type"] == "text/plain; charset=utf-8"
         sample = await client.get(t["sample_pdf_url"])
         assert sample.status_code == 200 and sample.content.startswith(b"%PDF")
         assert sample.headers["content-type"] == "application/pdf"

@@ -259,7 +259,7 @@ async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> 
     client.cookies.clear()
     ics = await client.get(path)
     assert ics.status_code == 200
-    assert ics.headers["content-type"].startswith("text/calendar")
+    assert ics.headers["content-type"] == "text/calendar; charset=utf-8"
     events = [c for c in Calendar.from_ical(ics.content).walk() if c.name == "VEVENT"]
     assert len(events) == requests[paris.company_id]
     assert all("Claire Dumas" in str(e["summary"]) for e in events)

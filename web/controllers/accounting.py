@@ -65,7 +65,7 @@ class AccountingController(Controller):
             finally:
                 spool.close()
 
-        return Stream(chunks(), media_type="text/plain; charset=utf-8", headers=_attachment(name))
+        return Stream(chunks(), media_type="text/plain", headers=_attachment(name))
 
     @get("/companies/{company_id:int}/exports/hours.csv")
     async def hours(
@@ -77,7 +77,7 @@ class AccountingController(Controller):
         )
         return Response(
             text,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers=_attachment(f"{company.siren}-heures-{year}.csv"),
         )
 
@@ -104,7 +104,7 @@ class AccountingController(Controller):
         )
         return Response(
             use_cases.amortisation_csv(lines),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers=_attachment(f"{company.siren}-amortissements-{year}.csv"),
         )
 

@@ -29,8 +29,8 @@ from web.schemas import (
 SAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "samples"
 MEDIA = {
     "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
+    "html": "text/html",
+    "md": "text/markdown",
 }
 
 
@@ -107,7 +107,7 @@ class TemplateController(Controller):
     async def get_template(self, template_id: FromPath[str]) -> TemplateOut:
         return template_out(_template_id(template_id))
 
-    @get("/{template_id:str}/source", opt={"public": True}, media_type="text/plain; charset=utf-8")
+    @get("/{template_id:str}/source", opt={"public": True}, media_type="text/plain")
     async def source(self, template_id: FromPath[str]) -> str:
         """The template's Jinja2 source (Markdown), under its open licence."""
         return source_text(_template_id(template_id))

@@ -34,7 +34,7 @@ from web.schemas import (
     WorkedIn,
 )
 
-CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CALENDAR_TYPE = "text/calendar"
 SLOT_KINDS = {"day": False, "half_day": True}
 
 
