@@ -71,8 +71,13 @@ def movement_shapes(movement: Movement, plan: AccountPlan) -> tuple[Shape, ...]:
                 plan.journal_label,
                 f"{what.capitalize()} facturée au coût - {movement.counterpart_name}",
                 (
-                    ShapeLine(plan.client, True, counterpart, movement.counterpart_name),
-                    ShapeLine(plan.staff_lent_income, False),
+                    ShapeLine(
+                        plan.client,
+                        debit=True,
+                        aux_number=counterpart,
+                        aux_label=movement.counterpart_name,
+                    ),
+                    ShapeLine(plan.staff_lent_income, debit=False),
                 ),
             ),
         )
@@ -81,8 +86,13 @@ def movement_shapes(movement: Movement, plan: AccountPlan) -> tuple[Shape, ...]:
         plan.journal_label,
         f"{what.capitalize()} reçue au coût - {movement.counterpart_name}",
         (
-            ShapeLine(plan.staff_borrowed_expense, True),
-            ShapeLine(plan.supplier, False, counterpart, movement.counterpart_name),
+            ShapeLine(plan.staff_borrowed_expense, debit=True),
+            ShapeLine(
+                plan.supplier,
+                debit=False,
+                aux_number=counterpart,
+                aux_label=movement.counterpart_name,
+            ),
         ),
     )
     if movement.asset_account is None:
@@ -91,7 +101,10 @@ def movement_shapes(movement: Movement, plan: AccountPlan) -> tuple[Shape, ...]:
         plan.adjustments_journal_code,
         plan.adjustments_journal_label,
         "Production immobilisée : temps reçu affecté au projet",
-        (ShapeLine(plan.asset_in_progress, True), ShapeLine(plan.capitalised_production, False)),
+        (
+            ShapeLine(plan.asset_in_progress, debit=True),
+            ShapeLine(plan.capitalised_production, debit=False),
+        ),
     )
     return (received, capitalised)
 

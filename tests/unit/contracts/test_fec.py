@@ -136,8 +136,8 @@ def test_an_entry_of_one_amount_reads_as_the_same_entry_written_line_by_line() -
         "Bourse\tde temps",
         "Reçu  au coût",
         (
-            ShapeLine("6214", True),
-            ShapeLine("401", False, "552100554", "Fromagerie\ndu Val"),
+            ShapeLine("6214", debit=True),
+            ShapeLine("401", debit=False, aux_number="552100554", aux_label="Fromagerie\ndu Val"),
         ),
     )
     entry = Entry(
@@ -158,10 +158,17 @@ def test_an_entry_of_one_amount_reads_as_the_same_entry_written_line_by_line() -
 
 def test_a_shape_with_more_debits_than_credits_or_a_zero_amount_is_refused() -> None:
     with pytest.raises(fec.UnbalancedEntry):
-        Shape("BT", "Bourse de temps", "x", (ShapeLine("6214", True), ShapeLine("411", True)))
+        Shape(
+            "BT",
+            "Bourse de temps",
+            "x",
+            (ShapeLine("6214", debit=True), ShapeLine("411", debit=True)),
+        )
     with pytest.raises(fec.UnbalancedEntry):
         Shape("BT", "Bourse de temps", "x", ())
-    shape = Shape("BT", "Bourse de temps", "x", (ShapeLine("6214", True), ShapeLine("401", False)))
+    shape = Shape(
+        "BT", "Bourse de temps", "x", (ShapeLine("6214", debit=True), ShapeLine("401", debit=False))
+    )
     with pytest.raises(fec.UnbalancedEntry):
         _file([OneAmount(shape, date(2026, 5, 4), "x", 0)])
 
