@@ -325,6 +325,7 @@ async def test_year_end_exports_are_prepared_once_for_the_accountants(client: Cl
     assert len(second.json()) == 3
     fec_file = await client.get(kinds["fec"]["url"], headers=accountant)
     assert fec_file.status_code == 200 and fec_file.text.startswith("JournalCode\t")
+    assert fec_file.headers["content-type"] == "text/plain; charset=utf-8"
     notes = (await client.get("/api/v1/notifications", headers=accountant)).json()["items"]
     assert any(n["kind"] == "exports_ready" for n in notes)
     other = await world(client)

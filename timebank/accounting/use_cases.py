@@ -671,7 +671,7 @@ async def prepare_year_end(uow: UnitOfWork, *, now: datetime, settings: Accounti
             uow, actor, company_id, year=fiscal.end.year, settings=settings
         )
         files = (
-            ("fec", name, "text/plain; charset=utf-8", buffer.getvalue().encode("utf-8")),
+            ("fec", name, "text/plain", buffer.getvalue().encode("utf-8")),
             ("hours", f"{company.siren}-heures-{fiscal.end.year}.csv", "text/csv", hours.encode()),
             (
                 "amortisation",
