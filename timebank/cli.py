@@ -264,6 +264,7 @@ async def export_file(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from timebank.accounting import use_cases as accounting
+    from timebank.accounting.model import amortisation_file_name, hours_file_name
     from timebank.db.unit_of_work import piccolo_unit_of_work
 
     await prepare_database(verbose=False)
@@ -294,14 +295,15 @@ async def export_file(args: argparse.Namespace) -> int:
         print(f"{count} écritures → {path}")
         return EXIT_OK
     if args.kind == "hours":
-        path = target / f"{company.siren}-heures-{args.year}.csv" if target.is_dir() else target
+        name = hours_file_name(company.siren, args.year, "csv")
+        path = target / name if target.is_dir() else target
         _, text = await accounting.hours_csv(
             piccolo_unit_of_work, actor, company.id, year=args.year, settings=settings
         )
         path.write_text(text, encoding="utf-8")
         print(f"heures → {path}")
         return EXIT_OK
-    name = f"{company.siren}-amortissements-{args.year}.pdf"
+    name = amortisation_file_name(company.siren, args.year, "pdf")
     path = target / name if target.is_dir() else target
     if path.suffix.lower() == ".csv":
         _, _, lines = await accounting.amortisation_statement(

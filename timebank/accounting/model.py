@@ -51,6 +51,16 @@ class SetOff:
     counterpart_name: str
 
 
+def hours_file_name(siren: str, year: int, extension: str) -> str:
+    """<SIREN>-heures-<year>.csv or .xlsx."""
+    return f"{siren}-heures-{year}.{extension}"
+
+
+def amortisation_file_name(siren: str, year: int, extension: str) -> str:
+    """<SIREN>-amortissements-<year>.pdf or .csv."""
+    return f"{siren}-amortissements-{year}.{extension}"
+
+
 def aux(siren: str) -> str:
     """Auxiliary account of a counterpart company: its SIREN."""
     return siren

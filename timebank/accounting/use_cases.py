@@ -25,8 +25,10 @@ from timebank.accounting.model import (
     MovementEntries,
     SetOff,
     amortisation_entry,
+    amortisation_file_name,
     asset_account,
     fiscal_year,
+    hours_file_name,
     put_into_service_entry,
     set_off_entry,
 )
@@ -672,10 +674,15 @@ async def prepare_year_end(uow: UnitOfWork, *, now: datetime, settings: Accounti
         )
         files = (
             ("fec", name, "text/plain", buffer.getvalue().encode("utf-8")),
-            ("hours", f"{company.siren}-heures-{fiscal.end.year}.csv", "text/csv", hours.encode()),
+            (
+                "hours",
+                hours_file_name(company.siren, fiscal.end.year, "csv"),
+                "text/csv",
+                hours.encode(),
+            ),
             (
                 "amortisation",
-                f"{company.siren}-amortissements-{fiscal.end.year}.pdf",
+                amortisation_file_name(company.siren, fiscal.end.year, "pdf"),
                 "application/pdf",
                 pdf,
             ),

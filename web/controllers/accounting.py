@@ -13,6 +13,7 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from timebank.accounting import use_cases
+from timebank.accounting.model import amortisation_file_name, hours_file_name
 from timebank.accounting.use_cases import accounting_settings
 from web.dependencies import CurrentActor, Now, Uow
 from web.schemas import AssetProjectIn
@@ -78,7 +79,7 @@ class AccountingController(Controller):
         return Response(
             text,
             media_type="text/csv",
-            headers=_attachment(f"{company.siren}-heures-{year}.csv"),
+            headers=_attachment(hours_file_name(company.siren, year, "csv")),
         )
 
     @get("/companies/{company_id:int}/exports/hours.xlsx")
@@ -92,7 +93,7 @@ class AccountingController(Controller):
         return Response(
             body,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers=_attachment(f"{company.siren}-heures-{year}.xlsx"),
+            headers=_attachment(hours_file_name(company.siren, year, "xlsx")),
         )
 
     @get("/companies/{company_id:int}/exports/amortisation.csv")
@@ -105,7 +106,7 @@ class AccountingController(Controller):
         return Response(
             use_cases.amortisation_csv(lines),
             media_type="text/csv",
-            headers=_attachment(f"{company.siren}-amortissements-{year}.csv"),
+            headers=_attachment(amortisation_file_name(company.siren, year, "csv")),
         )
 
     @get("/companies/{company_id:int}/exports/amortisation.pdf")
@@ -119,7 +120,7 @@ class AccountingController(Controller):
         return Response(
             pdf,
             media_type="application/pdf",
-            headers=_attachment(f"{company.siren}-amortissements-{year}.pdf"),
+            headers=_attachment(amortisation_file_name(company.siren, year, "pdf")),
         )
 
     @get("/companies/{company_id:int}/exports/prepared")
