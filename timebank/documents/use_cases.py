@@ -27,7 +27,7 @@ from timebank.documents.model import (
 )
 from timebank.engagements.model import Engagement
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
-from timebank.groups.model import EmployerGroup
+from timebank.groups.use_cases import load_group
 from timebank.people.model import Actor, Role
 
 
@@ -208,13 +208,6 @@ async def engagement_documents(
 # -- Employer groups ---------------------------------------------------------------------------
 
 
-async def _group(repos: Repositories, group_id: int) -> EmployerGroup:
-    group = await repos.groups.get(group_id)
-    if group is None:
-        raise not_found("Groupement", "Employer group", group_id)
-    return group
-
-
 async def make_group_document(
     uow: UnitOfWork,
     actor: Actor,
@@ -238,7 +231,7 @@ async def make_group_document(
             code="unknown_document",
         ) from exc
     async with uow() as repos:
-        group = await _group(repos, group_id)
+        group = await load_group(repos, group_id)
         if not actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
             raise Forbidden(
                 "Réservé au coordinateur du groupement.",
@@ -340,7 +333,7 @@ async def _weekly_days(repos: Repositories, group_id: int, employee_id: int) -> 
 
 async def group_documents(uow: UnitOfWork, actor: Actor, group_id: int) -> list[StoredDocument]:
     async with uow(write=False) as repos:
-        await _group(repos, group_id)
+        await load_group(repos, group_id)
         return [
             d for d in await repos.documents.of_group(group_id) if await _may_see(repos, actor, d)
         ]
@@ -370,7 +363,7 @@ async def sign_group_document(
                 field="sha256",
                 code="document_changed",
             )
-        group = await _group(repos, document.subject.group_id)
+        group = await load_group(repos, document.subject.group_id)
         company: int | None
         if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
             role, company = SignerRole.GROUP, group.company_id

@@ -14,7 +14,8 @@ from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role
 
 
-async def _load(repos: Repositories, group_id: int) -> EmployerGroup:
+async def load_group(repos: Repositories, group_id: int) -> EmployerGroup:
+    """The group, or not found (`group_id`)."""
     group = await repos.groups.get(group_id)
     if group is None:
         raise not_found("Groupement", "Employer group", group_id)
@@ -47,13 +48,13 @@ async def create_group(
             granted_by=None,
             now=now,
         )
-        return await _load(repos, group_id)
+        return await load_group(repos, group_id)
 
 
 async def get_group(uow: UnitOfWork, actor: Actor, group_id: int) -> EmployerGroup:
     del actor  # Groups and their member lists are public inside the network.
     async with uow(write=False) as repos:
-        return await _load(repos, group_id)
+        return await load_group(repos, group_id)
 
 
 async def list_groups(
@@ -70,7 +71,7 @@ async def add_member(
     uow: UnitOfWork, actor: Actor, group_id: int, *, company_id: int, joined_on: date
 ) -> EmployerGroup:
     async with uow() as repos:
-        group = await _load(repos, group_id)
+        group = await load_group(repos, group_id)
         require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
         if company_id == group.company_id:
             raise InvalidInput(
@@ -89,14 +90,14 @@ async def add_member(
                 code="duplicate_member",
             )
         await repos.groups.add_member(group_id, company_id, joined_on)
-        return await _load(repos, group_id)
+        return await load_group(repos, group_id)
 
 
 async def end_membership(
     uow: UnitOfWork, actor: Actor, group_id: int, *, company_id: int, left_on: date
 ) -> EmployerGroup:
     async with uow() as repos:
-        group = await _load(repos, group_id)
+        group = await load_group(repos, group_id)
         require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
         member = next(
             (m for m in group.members if m.company_id == company_id and m.left_on is None), None
@@ -105,7 +106,7 @@ async def end_membership(
             raise not_found("Membre", "Member", company_id, field="company_id")
         rules.date_order(member.joined_on, left_on, field="left_on")
         await repos.groups.end_member(group_id, company_id, left_on)
-        return await _load(repos, group_id)
+        return await load_group(repos, group_id)
 
 
 async def list_shared_staff(
@@ -114,7 +115,7 @@ async def list_shared_staff(
     """The group's own employees (the shared CDOs), for its coordinators and admins."""
     page_request(limit, offset)
     async with uow(write=False) as repos:
-        group = await _load(repos, group_id)
+        group = await load_group(repos, group_id)
     require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR, Role.COMPANY_ADMIN)
     return await list_employees(
         uow, actor, group.company_id, skill_code=None, level_min=1, limit=limit, offset=offset

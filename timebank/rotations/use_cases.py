@@ -37,6 +37,7 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import Conflict, InvalidInput, NotFound, not_found
 from timebank.geography import public_holidays
 from timebank.groups.model import EmployerGroup
+from timebank.groups.use_cases import load_group
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.people.model import Actor, Role, require_company_role
@@ -69,20 +70,13 @@ class PeriodView:
 # -- Who may do what ---------------------------------------------------------------------------
 
 
-async def _group(repos: Repositories, group_id: int) -> EmployerGroup:
-    group = await repos.groups.get(group_id)
-    if group is None:
-        raise not_found("Groupement", "Employer group", group_id)
-    return group
-
-
 async def _period(
     repos: Repositories, period_id: int, *, lock: bool = False
 ) -> tuple[RotationPeriod, EmployerGroup]:
     period = await repos.rotations.get_period(period_id, lock=lock)
     if period is None:
         raise not_found("Période", "Period", period_id)
-    return period, await _group(repos, period.group_id)
+    return period, await load_group(repos, period.group_id)
 
 
 def _coordinates(actor: Actor, group: EmployerGroup) -> bool:
@@ -155,7 +149,7 @@ async def create_period(
     travel = m.travel_km(travel_km_max)
     costs = m.management_costs(monthly_management_costs_cents)
     async with uow() as repos:
-        group = await _group(repos, group_id)
+        group = await load_group(repos, group_id)
         _require_coordinator(actor, group)
         period_id = await repos.rotations.add_period(
             group_id=group_id,
@@ -199,7 +193,7 @@ async def get_period(uow: UnitOfWork, actor: Actor, period_id: int) -> PeriodVie
 
 async def list_periods(uow: UnitOfWork, actor: Actor, group_id: int) -> list[RotationPeriod]:
     async with uow(write=False) as repos:
-        group = await _group(repos, group_id)
+        group = await load_group(repos, group_id)
         periods = await repos.rotations.periods_of_group(group_id)
         visible = []
         for period in periods:
@@ -800,7 +794,7 @@ async def create_feed(
             code="one_calendar",
         )
     async with uow() as repos:
-        group = await _group(repos, group_id)
+        group = await load_group(repos, group_id)
         if employee_id is not None:
             employee = await repos.employees.get(employee_id)
             if employee is None or employee.company_id != group.company_id:
@@ -900,7 +894,7 @@ async def feed_calendar(uow: UnitOfWork, token: str) -> bytes:
         if found is None:
             raise not_found("Calendrier", "Calendar", "?")
         group_id, employee_id, company_id = found
-        group = await _group(repos, group_id)
+        group = await load_group(repos, group_id)
         return await _calendar(repos, group, employee_id=employee_id, company_id=company_id)
 
 
@@ -915,7 +909,7 @@ async def download_calendar(
             code="one_calendar",
         )
     async with uow(write=False) as repos:
-        group = await _group(repos, group_id)
+        group = await load_group(repos, group_id)
         if not _coordinates(actor, group):
             if employee_id is not None and employee_id not in await _own_cdo_ids(
                 repos, actor, group
@@ -953,7 +947,7 @@ async def allocate_month(
 
     async def work() -> list[Allocation]:
         async with uow() as repos:
-            group = await _group(repos, group_id)
+            group = await load_group(repos, group_id)
             if actor is not None:
                 _require_coordinator(actor, group)
             # The periods' rows are locked first: recording a slot as (not) worked waits
@@ -1105,7 +1099,7 @@ async def list_allocations(
     every member's share in detail; a member's admin or accountant its own (the split between
     the CDO's pay and the group's costs would reveal a salary: coordinators only)."""
     async with uow(write=False) as repos:
-        group = await _group(repos, group_id)
+        group = await load_group(repos, group_id)
         found = await repos.rotations.allocations(
             group_id, None if month is None else first_of_month(month)
         )
