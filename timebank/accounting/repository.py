@@ -211,7 +211,6 @@ class AccountingRepository:
                 e.engagement.as_alias("engagement"),
                 e.engagement.host_company.as_alias("host"),
                 e.engagement.lender_company.as_alias("lender"),
-                e.employee.as_alias("employee"),
                 e.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
             )
             .where(

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Final, TextIO
+from typing import Any, Final, TextIO
 from zoneinfo import ZoneInfo
 
 from contracts import fec
@@ -33,7 +33,7 @@ from timebank.accounting.model import (
     set_off_entry,
 )
 from timebank.companies.model import Company
-from timebank.db.unit_of_work import UnitOfWork
+from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import not_found
 from timebank.people.model import Actor, Role, require_company_role
 from timebank.settlements.use_cases import next_month
@@ -104,6 +104,15 @@ def accountant_actor(company_id: int, full_name: str) -> Actor:
     )
 
 
+async def _asset_projects(
+    repos: Repositories, company_id: int
+) -> tuple[dict[int, dict[str, Any]], dict[int, int]]:
+    """The company's asset projects by need, and the need of each timesheet entry on them."""
+    projects = await repos.accounting.asset_projects(company_id)
+    need_of = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
+    return {p["need"]: p for p in projects}, need_of
+
+
 # -- FEC ---------------------------------------------------------------------------------------
 
 
@@ -113,9 +122,7 @@ async def _movements(
     """The company's at-cost movements of the year in ledger order, a page at a time."""
     start, end = _bounds(year)
     async with uow(write=False) as repos:
-        projects = await repos.accounting.asset_projects(company.id)
-        timesheet_need = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
-        need_project = {p["need"]: p for p in projects}
+        project_of_need, need_of = await _asset_projects(repos, company.id)
         async for page in repos.accounting.movements(company.id, start, end, PARIS):
             movements = []
             for (
@@ -135,9 +142,9 @@ async def _movements(
                 gives = credit_company == company.id
                 asset = None
                 if not gives and ref and ref.startswith("timesheet:"):
-                    need = timesheet_need.get(int(ref.split(":", 1)[1]))
+                    need = need_of.get(int(ref.split(":", 1)[1]))
                     if need is not None:
-                        asset = need_project[need]["account"]
+                        asset = project_of_need[need]["account"]
                 movements.append(
                     Movement(
                         transfer_id=transfer_id,
@@ -277,8 +284,7 @@ async def amortisation_lines(
     capitalised: dict[int, int] = defaultdict(int)
     lent: dict[int, tuple[int, date, str]] = {}  # Per loan: at-cost cents, first day, host.
     async with uow(write=False) as repos:
-        projects = await repos.accounting.asset_projects(company.id)
-        need_of = await repos.accounting.timesheets_of_needs([p["need"] for p in projects])
+        project_of_need, need_of = await _asset_projects(repos, company.id)
         # Every approved hour up to the year's end: a schedule started in an earlier year
         # still charges this one.
         rows = await repos.accounting.approved_hours(company.id, HISTORY_START, year.end)
@@ -290,7 +296,6 @@ async def amortisation_lines(
             if law_only
             else await repos.trainings.approved_of_company(company.id, HISTORY_START, year.end)
         )
-    project_of_need = {p["need"]: p for p in projects}
     for row in rows:
         cents = int(row["cost_cents"] or 0)
         if row["host"] == company.id and row["id"] in need_of:
