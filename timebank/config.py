@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 from urllib.parse import unquote, urlsplit
+
+from contracts.amortisation import DayCount
+from contracts.fec import AccountPlan
 
 SQLITE_DEFAULT_FILE: Final = "timebank.sqlite3"
 PORT_MIN: Final = 1
@@ -150,19 +153,9 @@ def _bool_from_env(environ: dict[str, str], variable: str, *, default: bool) -> 
     raise SettingsError(variable, f"expected true or false, got {raw!r}")
 
 
+# Account numbers and journal codes may be set; the journals' labels are free text, not codes.
 ACCOUNT_SETTING_NAMES: Final = frozenset(
-    {
-        "client",
-        "staff_lent_income",
-        "staff_borrowed_expense",
-        "supplier",
-        "capitalised_production",
-        "asset_in_progress",
-        "amortisation_expense",
-        "accumulated_amortisation_prefix",
-        "journal_code",
-        "adjustments_journal_code",
-    }
+    f.name for f in fields(AccountPlan) if not f.name.endswith("_label")
 )
 
 
@@ -236,7 +229,10 @@ def settings_from_environ(environ: dict[str, str]) -> Settings:
         fiscal_year_end=_fiscal_year_end(environ.get("TIMEBANK_FISCAL_YEAR_END", "12-31")),
         amortisation_years=_int_from_env(environ, "TIMEBANK_AMORTISATION_YEARS", 3, 1, 5),
         amortisation_day_count=_choice(
-            environ, "TIMEBANK_AMORTISATION_DAY_COUNT", "30/360", ("30/360", "actual")
+            environ,
+            "TIMEBANK_AMORTISATION_DAY_COUNT",
+            DayCount.THIRTY_360.value,
+            tuple(count.value for count in DayCount),
         ),
         suramortissement_basis_points=_int_from_env(
             environ, "TIMEBANK_SURAMORTISSEMENT_BASIS_POINTS", 0, 0, 10_000
