@@ -105,10 +105,6 @@ class DocumentRepository:
         found = await self._hydrate(list(await D.select().where(D.id == document_id)))
         return found[0] if found else None
 
-    async def of_engagement(self, engagement_id: int) -> list[StoredDocument]:
-        rows = await D.select().where(D.engagement == engagement_id).order_by(D.id)
-        return await self._hydrate(list(rows))
-
     async def of_group(self, group_id: int) -> list[StoredDocument]:
         rows = await D.select().where(D.group == group_id).order_by(D.id)
         return await self._hydrate(list(rows))

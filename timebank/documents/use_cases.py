@@ -323,12 +323,15 @@ async def make_group_document(
 
 
 async def _weekly_days(repos: Repositories, group_id: int, employee_id: int) -> str:
-    for period in reversed(await repos.rotations.periods_of_group(group_id)):
-        for cdo in await repos.rotations.cdos(period.id):
-            if cdo.employee_id == employee_id:
-                days = cdo.max_half_days_per_week / 2
-                return f"jusqu'à {days:g} jours".replace(".", ",")
-    return "selon le planning publié"
+    """The CDO's weekly maximum in the group's latest period they serve in."""
+    serving = set(await repos.rotations.periods_of_cdo(employee_id))
+    periods = await repos.rotations.periods_of_group(group_id)
+    latest = next((p for p in reversed(periods) if p.id in serving), None)
+    if latest is None:
+        return "selon le planning publié"
+    cdo = next(c for c in await repos.rotations.cdos(latest.id) if c.employee_id == employee_id)
+    days = cdo.max_half_days_per_week / 2
+    return f"jusqu'à {days:g} jours".replace(".", ",")
 
 
 async def group_documents(uow: UnitOfWork, actor: Actor, group_id: int) -> list[StoredDocument]:

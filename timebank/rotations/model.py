@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from timebank import rules
+from timebank import formatting, rules
 from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs
 from timebank.errors import InvalidInput
 
@@ -36,7 +36,6 @@ SLOT_HOURS: Final[dict[str | None, tuple[time, time]]] = {
     "am": (time(9, 0), time(12, 30)),
     "pm": (time(13, 30), time(17, 30)),
 }
-ALSACE_MOSELLE_DEPARTEMENTS: Final = frozenset({"57", "67", "68"})
 
 
 class PlanStatus(StrEnum):
@@ -209,7 +208,7 @@ def dates_within(
     for position, day in enumerate(values):
         if not starts_on <= day <= ends_on:
             raise InvalidInput(
-                f"Date hors de la période : {day.strftime('%d/%m/%Y')}.",
+                f"Date hors de la période : {formatting.day(day)}.",
                 f"Date outside the period: {day.isoformat()}.",
                 field=f"{field}[{position}]",
                 code="date_outside_period",
@@ -367,7 +366,7 @@ def days_label(days: float) -> str:
 
 def slot_label(day: date, half: str | None) -> str:
     part = {"am": " (matin)", "pm": " (après-midi)", None: ""}[half]
-    return f"{day.strftime('%d/%m/%Y')}{part}"
+    return f"{formatting.day(day)}{part}"
 
 
 def week_after(day: date) -> tuple[date, date]:

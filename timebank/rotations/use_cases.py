@@ -10,8 +10,6 @@ members at cost, pro rata of the slots worked, and posted to the ledger.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -35,12 +33,13 @@ from timebank.companies.model import Company
 from timebank.config import get_settings
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import Conflict, InvalidInput, NotFound, not_found
-from timebank.geography import public_holidays
+from timebank.geography import ALSACE_MOSELLE_DEPARTEMENTS, public_holidays
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.passwords import new_token, token_digest
 from timebank.rotations import model as m
 from timebank.rotations.model import (
     Allocation,
@@ -53,7 +52,6 @@ from timebank.rotations.model import (
 from timebank.settlements.use_cases import first_of_month, month_label, next_month
 
 ALLOCATION_NAMESPACE = uuid.UUID("8a7d1f0e-3c2b-4e59-9d61-2f4b7a9c5e13")
-FEED_TOKEN_BYTES = 32
 # Where a CDO starts from when the group's entity has no coordinates: the centre of France.
 FRANCE_CENTRE = (46.6, 2.4)
 
@@ -292,7 +290,7 @@ async def set_request(
 
 
 def _holidays(period: RotationPeriod, company: Company) -> frozenset[date]:
-    alsace_moselle = company.departement in m.ALSACE_MOSELLE_DEPARTEMENTS
+    alsace_moselle = company.departement in ALSACE_MOSELLE_DEPARTEMENTS
     years = range(period.starts_on.year, period.ends_on.year + 1)
     return frozenset(d for year in years for d in public_holidays(year, alsace_moselle))
 
@@ -448,7 +446,7 @@ async def generate_plan(
                     {
                         "period": _period_label(period),
                         "version": str(stored.version),
-                        "summary": _summary(outcomes, period),
+                        "summary": _summary(outcomes),
                     },
                     link=f"/api/v1/rotation-periods/{period_id}",
                     now=now,
@@ -462,8 +460,7 @@ def _period_label(period: RotationPeriod) -> str:
     return f"{formatting.day(period.starts_on)} au {formatting.day(period.ends_on)}"
 
 
-def _summary(outcomes: tuple[MemberOutcomeRecord, ...], period: RotationPeriod) -> str:
-    del period
+def _summary(outcomes: tuple[MemberOutcomeRecord, ...]) -> str:
     served = sum(o.served_days for o in outcomes)
     requested = sum(o.requested_days for o in outcomes)
     short = [o for o in outcomes if o.shortfall_days > 0]
@@ -630,7 +627,7 @@ async def add_slot_by_hand(
             )
         await repos.rotations.remove_slots([s.id for s in displaced])
         await repos.rotations.add_slot(plan_id, employee_id, company_id, day, half)
-        return _visible(await repos.rotations.slots(plan_id), (True, set(), set()))
+        return await repos.rotations.slots(plan_id)
 
 
 async def remove_slot(uow: UnitOfWork, actor: Actor, slot_id: int, *, now: datetime) -> None:
@@ -692,7 +689,7 @@ async def publish(uow: UnitOfWork, actor: Actor, plan_id: int, *, now: datetime)
                 {
                     "group": group.name,
                     "period": _period_label(period),
-                    "summary": _summary(plan.outcomes, period),
+                    "summary": _summary(plan.outcomes),
                 },
                 link=f"/api/v1/rotation-periods/{period.id}",
                 now=now,
@@ -771,10 +768,6 @@ async def set_worked(
 # -- Calendars ---------------------------------------------------------------------------------
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 async def create_feed(
     uow: UnitOfWork,
     actor: Actor,
@@ -817,9 +810,9 @@ async def create_feed(
                 )
             if not _coordinates(actor, group):
                 require_company_role(actor, company_id, Role.COMPANY_ADMIN)
-        token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+        token, digest = new_token()
         await repos.rotations.add_feed(
-            token_hash=_hash(token),
+            token_hash=digest,
             group_id=group_id,
             employee_id=employee_id,
             company_id=company_id,
@@ -890,7 +883,7 @@ async def _calendar(
 async def feed_calendar(uow: UnitOfWork, token: str) -> bytes:
     """The calendar behind a subscription token (no login: the token is the secret)."""
     async with uow(write=False) as repos:
-        found = await repos.rotations.feed(_hash(token))
+        found = await repos.rotations.feed(token_digest(token))
         if found is None:
             raise not_found("Calendrier", "Calendar", "?")
         group_id, employee_id, company_id = found
