@@ -86,9 +86,7 @@ def schedule(
         total = life_years * DAYS_PER_30_360_YEAR
     else:
         total = (last_day - in_service).days + 1
-    extra_base = (2 * base_cents * suramortissement_basis_points + BASIS_POINTS_PER_UNIT) // (
-        2 * BASIS_POINTS_PER_UNIT
-    )
+    extra_base = _share(base_cents, suramortissement_basis_points, BASIS_POINTS_PER_UNIT)
     lines: list[ScheduleLine] = []
     end = fiscal_year_end_on_or_after(in_service, month=month, day_of_month=day_of_month)
     elapsed_before, accumulated, extra_accumulated = 0, 0, 0

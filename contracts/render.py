@@ -138,3 +138,17 @@ def render_html(document: RenderedDocument) -> str:
 
 def render_pdf(document: RenderedDocument) -> bytes:
     return html_pdf(render_html(document))
+
+
+MEDIA_TYPES: Final = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown"}
+
+
+def render_as(document: RenderedDocument, file_format: str) -> bytes:
+    """The document as PDF, HTML or Markdown (`file_format`: a key of MEDIA_TYPES)."""
+    if file_format == "pdf":
+        return render_pdf(document)
+    if file_format == "html":
+        return render_html(document).encode()
+    if file_format == "md":
+        return document.markdown.encode()
+    raise ValueError(f"unknown format {file_format!r}")

@@ -210,13 +210,13 @@ def solve_rotation_file(problem_path: str, output_path: str) -> int:
 def render_contract_file(template_id: str, data_path: str, output_path: str) -> int:
     """`timebank contracts render`: no database; the format comes from the file's extension."""
     from contracts.catalogue import TEMPLATES, TemplateDataError
-    from contracts.render import render_html, render_markdown, render_pdf
+    from contracts.render import MEDIA_TYPES, render_as, render_markdown
 
     if template_id not in TEMPLATES:
         known = ", ".join(sorted(TEMPLATES))
         return fail(f"modèle inconnu / unknown template: {template_id} ({known})", EXIT_FAILURE)
     suffix = output_path.rsplit(".", 1)[-1].lower()
-    if suffix not in ("pdf", "html", "md"):
+    if suffix not in MEDIA_TYPES:
         return fail("sortie .pdf, .html ou .md / output must be .pdf, .html or .md", EXIT_FAILURE)
     try:
         data = _read_problem_file(data_path)
@@ -226,14 +226,8 @@ def render_contract_file(template_id: str, data_path: str, output_path: str) -> 
     except TemplateDataError as exc:
         lines = [f"  {p.variable}: {p.message_fr} / {p.message_en}" for p in exc.problems]
         return fail("données invalides / invalid data:\n" + "\n".join(lines), EXIT_FAILURE)
-    if suffix == "pdf":
-        body = render_pdf(document)
-    elif suffix == "html":
-        body = render_html(document).encode()
-    else:
-        body = document.markdown.encode()
     with open(output_path, "wb") as target:
-        target.write(body)
+        target.write(render_as(document, suffix))
     print(f"{template_id} v{document.template.version} · SHA-256 {document.sha256} → {output_path}")
     return EXIT_OK
 

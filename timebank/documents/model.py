@@ -15,7 +15,7 @@ from typing import Any, Final
 from timebank import formatting
 from timebank.companies.model import Company
 from timebank.employees.model import Employee, hourly_cost_cents
-from timebank.errors import Conflict
+from timebank.errors import Conflict, Forbidden
 from timebank.rotations.model import days_label
 
 WORKING_HOURS_TEXT: Final = (
@@ -205,3 +205,21 @@ def member_agreement_data(
         "management_costs_cents": management_costs_cents,
         "signed_at_place": group.city or group.postal_code,
     }
+
+
+def not_a_signatory() -> Forbidden:
+    return Forbidden(
+        "Vous n'êtes pas signataire de ce document.",
+        "You are not a signatory of this document.",
+        code="not_a_signatory",
+    )
+
+
+def document_changed(*, field: str) -> Conflict:
+    """The text signed is not the one the signer read (its SHA-256 differs)."""
+    return Conflict(
+        "Le document a changé depuis votre lecture : relisez-le avant de signer.",
+        "The document changed since you read it: read it again before signing.",
+        field=field,
+        code="document_changed",
+    )

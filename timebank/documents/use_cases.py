@@ -11,7 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from contracts.catalogue import TemplateDataError
-from contracts.render import RenderedDocument, from_markdown, render_markdown, render_pdf
+from contracts.render import (
+    MEDIA_TYPES,
+    RenderedDocument,
+    from_markdown,
+    render_as,
+    render_markdown,
+)
 from timebank import rules
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import (
@@ -22,8 +28,10 @@ from timebank.documents.model import (
     StoredDocument,
     Subject,
     cdo_contract_data,
+    document_changed,
     loan_data,
     member_agreement_data,
+    not_a_signatory,
 )
 from timebank.engagements.model import Engagement
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
@@ -104,11 +112,7 @@ async def record_signature(
 ) -> StoredDocument:
     """Sign once per party (signing again the same text changes nothing)."""
     if role not in SIGNERS[document.subject.kind]:
-        raise Forbidden(
-            "Vous n'êtes pas signataire de ce document.",
-            "You are not a signatory of this document.",
-            code="not_a_signatory",
-        )
+        raise not_a_signatory()
     if not any(s.role is role for s in document.signatures):
         user = await repos.people.get_user(actor.user_id)
         await repos.documents.add_signature(
@@ -169,23 +173,17 @@ async def document_file(
 ) -> tuple[StoredDocument, bytes]:
     """A stored document as PDF, HTML or Markdown: its own stored text (what was signed),
     whatever the template's current version."""
-    from contracts.render import render_html
-
     document = await get_document(uow, actor, document_id)
     rendered = from_markdown(document.template_id, document.markdown)
     assert rendered.sha256 == document.sha256, "stored text and hash must agree"
-    if file_format == "pdf":
-        return document, render_pdf(rendered)
-    if file_format == "html":
-        return document, render_html(rendered).encode()
-    if file_format == "md":
-        return document, document.markdown.encode()
-    raise InvalidInput(
-        "Format attendu : pdf, html ou md.",
-        "Format expected: pdf, html or md.",
-        field="format",
-        code="unknown_format",
-    )
+    if file_format not in MEDIA_TYPES:
+        raise InvalidInput(
+            "Format attendu : pdf, html ou md.",
+            "Format expected: pdf, html or md.",
+            field="format",
+            code="unknown_format",
+        )
+    return document, render_as(rendered, file_format)
 
 
 async def engagement_documents(
@@ -360,12 +358,7 @@ async def sign_group_document(
                 code="sign_through_engagement",
             )
         if sha256 != document.sha256:
-            raise Conflict(
-                "Le document a changé depuis votre lecture : relisez-le avant de signer.",
-                "The document changed since you read it: read it again before signing.",
-                field="sha256",
-                code="document_changed",
-            )
+            raise document_changed(field="sha256")
         group = await load_group(repos, document.subject.group_id)
         company: int | None
         if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):

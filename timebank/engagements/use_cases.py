@@ -25,6 +25,7 @@ from ledger.model import (
 from timebank import formatting, rules
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.documents.model import document_changed, not_a_signatory
 from timebank.employees.model import Employee
 from timebank.engagements.model import (
     DeclaredTime,
@@ -460,11 +461,7 @@ def _party_paper(actor: Actor, engagement: Engagement, document: Document) -> Pa
         return Paper.AMENDMENT_EMPLOYEE
     if document is Document.EMPLOYEE_AMENDMENT and lender_admin:
         return Paper.AMENDMENT_LENDER
-    raise Forbidden(
-        "Vous n'êtes pas signataire de ce document.",
-        "You are not a signatory of this document.",
-        code="not_a_signatory",
-    )
+    raise not_a_signatory()
 
 
 async def _current_hashes(repos: Repositories, engagement: Engagement) -> dict[Document, str]:
@@ -519,12 +516,7 @@ async def sign(
             chosen = DocumentKind(kind.value)
             rendered = await documents.render_for_engagement(repos, engagement, chosen)
             if rendered.sha256 != document_hash:
-                raise Conflict(
-                    "Le document a changé depuis votre lecture : relisez-le avant de signer.",
-                    "The document changed since you read it: read it again before signing.",
-                    field="document_hash",
-                    code="document_changed",
-                )
+                raise document_changed(field="document_hash")
             stored = await documents.store(
                 repos, Subject(chosen, engagement_id=engagement.id), rendered, now=now
             )

@@ -16,14 +16,11 @@ from timebank.accounting import use_cases
 from timebank.accounting.model import amortisation_file_name, hours_file_name
 from timebank.accounting.use_cases import accounting_settings
 from web.dependencies import CurrentActor, Now, Uow
+from web.downloads import disposition
 from web.schemas import AssetProjectIn
 
 CHUNK_CHARACTERS = 64 * 1024
 SPOOL_BYTES_MAX = 8 * 1024 * 1024  # Larger files go to a temporary file, not to memory.
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
 class AccountingController(Controller):
@@ -66,7 +63,7 @@ class AccountingController(Controller):
             finally:
                 spool.close()
 
-        return Stream(chunks(), media_type="text/plain", headers=_attachment(name))
+        return Stream(chunks(), media_type="text/plain", headers=disposition(name))
 
     @get("/companies/{company_id:int}/exports/hours.csv")
     async def hours(
@@ -79,7 +76,7 @@ class AccountingController(Controller):
         return Response(
             text,
             media_type="text/csv",
-            headers=_attachment(hours_file_name(company.siren, year, "csv")),
+            headers=disposition(hours_file_name(company.siren, year, "csv")),
         )
 
     @get("/companies/{company_id:int}/exports/hours.xlsx")
@@ -93,7 +90,7 @@ class AccountingController(Controller):
         return Response(
             body,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers=_attachment(hours_file_name(company.siren, year, "xlsx")),
+            headers=disposition(hours_file_name(company.siren, year, "xlsx")),
         )
 
     @get("/companies/{company_id:int}/exports/amortisation.csv")
@@ -106,7 +103,7 @@ class AccountingController(Controller):
         return Response(
             use_cases.amortisation_csv(lines),
             media_type="text/csv",
-            headers=_attachment(amortisation_file_name(company.siren, year, "csv")),
+            headers=disposition(amortisation_file_name(company.siren, year, "csv")),
         )
 
     @get("/companies/{company_id:int}/exports/amortisation.pdf")
@@ -120,7 +117,7 @@ class AccountingController(Controller):
         return Response(
             pdf,
             media_type="application/pdf",
-            headers=_attachment(amortisation_file_name(company.siren, year, "pdf")),
+            headers=disposition(amortisation_file_name(company.siren, year, "pdf")),
         )
 
     @get("/companies/{company_id:int}/exports/prepared")
@@ -144,7 +141,7 @@ class AccountingController(Controller):
         return Response(
             bytes(content),
             media_type=str(found["media_type"]),
-            headers=_attachment(str(found["filename"])),
+            headers=disposition(str(found["filename"])),
         )
 
     @put("/needs/{need_id:int}/asset-project", status_code=HTTP_204_NO_CONTENT)

@@ -4,6 +4,7 @@ generated documents, employer-group documents, downloads with their signature re
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from litestar import Controller, Response, get, post
@@ -11,11 +12,12 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from contracts.catalogue import TEMPLATES
-from contracts.render import render_markdown, render_pdf, source_text
+from contracts.render import MEDIA_TYPES, render_markdown, render_pdf, source_text
 from timebank.documents import use_cases
 from timebank.documents.model import SIGNERS, StoredDocument
 from timebank.errors import not_found
 from web.dependencies import CurrentActor, Now, Uow
+from web.downloads import disposition
 from web.schemas import (
     ClauseOut,
     DocumentOut,
@@ -27,11 +29,6 @@ from web.schemas import (
 )
 
 SAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "samples"
-MEDIA = {
-    "pdf": "application/pdf",
-    "html": "text/html",
-    "md": "text/markdown",
-}
 
 
 def document_out(document: StoredDocument) -> DocumentOut:
@@ -87,6 +84,13 @@ def template_out(template_id: str) -> TemplateOut:
     )
 
 
+@lru_cache(maxsize=len(TEMPLATES))
+def _sample_pdf(template_id: str) -> bytes:
+    """A template filled with its sample data: the same bytes every time, built once."""
+    data = json.loads((SAMPLES / f"{template_id}.json").read_text(encoding="utf-8"))
+    return render_pdf(render_markdown(template_id, data))
+
+
 def _template_id(template_id: str) -> str:
     if template_id not in TEMPLATES:
         raise not_found("Modèle", "Template", template_id[:60])
@@ -116,11 +120,10 @@ class TemplateController(Controller):
     async def sample_pdf(self, template_id: FromPath[str]) -> Response[bytes]:
         """The template filled with sample data."""
         chosen = _template_id(template_id)
-        data = json.loads((SAMPLES / f"{chosen}.json").read_text(encoding="utf-8"))
         return Response(
-            render_pdf(render_markdown(chosen, data)),
+            _sample_pdf(chosen),
             media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{chosen}-exemple.pdf"'},
+            headers=disposition(f"{chosen}-exemple.pdf", inline=True),
         )
 
 
@@ -161,9 +164,9 @@ class DocumentController(Controller):
         name = f"{document.template_id}-{document.id}.{file_format}"
         return Response(
             body,
-            media_type=MEDIA[file_format],
+            media_type=MEDIA_TYPES[file_format],
             headers={
-                "Content-Disposition": f'inline; filename="{name}"',
+                **disposition(name, inline=True),
                 "X-Document-SHA256": document.sha256,
                 "X-Signatures": signed.encode("ascii", "replace").decode(),
             },

@@ -15,6 +15,7 @@ from timebank.rotations import use_cases
 from timebank.rotations.model import Allocation, PlannedSlot, PlanVersion, RotationPeriod
 from timebank.rotations.use_cases import PeriodView
 from web.dependencies import CurrentActor, Now, Uow
+from web.downloads import disposition
 from web.schemas import (
     CdoAllocationOut,
     FeedIn,
@@ -149,7 +150,7 @@ def _calendar(body: bytes, filename: str) -> Response[bytes]:
     return Response(
         body,
         media_type=CALENDAR_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=disposition(filename),
     )
 
 
