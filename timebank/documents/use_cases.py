@@ -9,6 +9,7 @@ time-share employment contract and each member's agreement for a period.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from contracts.catalogue import TemplateDataError
 from contracts.render import (
@@ -51,17 +52,17 @@ def _render(kind: DocumentKind, data: dict[str, object]) -> RenderedDocument:
         raise AssertionError(str(exc)) from exc
 
 
-async def render_for_engagement(
-    repos: Repositories, engagement: Engagement, kind: DocumentKind
-) -> RenderedDocument:
-    """The loan's document as its data reads now (nothing stored)."""
-    assert kind in (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT)
+LOAN_KINDS: Final = (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT)
+
+
+async def _loan_data(repos: Repositories, engagement: Engagement) -> dict[str, object]:
+    """The variables both loan documents take, as the loan's data reads now."""
     companies = await repos.companies.get_many(
         [engagement.lender_company_id, engagement.host_company_id]
     )
     employee = await repos.employees.get(engagement.employee_id)
     assert employee is not None
-    data = loan_data(
+    return loan_data(
         lender=companies[engagement.lender_company_id],
         lender_representative=await _representative(repos, engagement.lender_company_id),
         host=companies[engagement.host_company_id],
@@ -74,14 +75,26 @@ async def render_for_engagement(
         place=engagement.place,
         remote=engagement.remote,
     )
-    return _render(kind, data)
+
+
+async def render_for_engagement(
+    repos: Repositories, engagement: Engagement, kind: DocumentKind
+) -> RenderedDocument:
+    """One of the loan's documents as its data reads now (nothing stored)."""
+    assert kind in LOAN_KINDS
+    return _render(kind, await _loan_data(repos, engagement))
+
+
+async def loan_documents(
+    repos: Repositories, engagement: Engagement
+) -> dict[DocumentKind, RenderedDocument]:
+    """Both loan documents as the data reads now, the data read once (nothing stored)."""
+    data = await _loan_data(repos, engagement)
+    return {kind: _render(kind, data) for kind in LOAN_KINDS}
 
 
 async def current_hashes(repos: Repositories, engagement: Engagement) -> dict[DocumentKind, str]:
-    return {
-        kind: (await render_for_engagement(repos, engagement, kind)).sha256
-        for kind in (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT)
-    }
+    return {kind: found.sha256 for kind, found in (await loan_documents(repos, engagement)).items()}
 
 
 async def store(
@@ -195,12 +208,10 @@ async def engagement_documents(
         engagement = await repos.engagements.get(engagement_id)
         if engagement is None or not _loan_party(actor, engagement):
             raise not_found("Mise à disposition", "Engagement", engagement_id)
-        found = []
-        for kind in (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT):
-            rendered = await render_for_engagement(repos, engagement, kind)
-            subject = Subject(kind, engagement_id=engagement_id)
-            found.append(await store(repos, subject, rendered, now=now))
-        return found
+        return [
+            await store(repos, Subject(kind, engagement_id=engagement_id), rendered, now=now)
+            for kind, rendered in (await loan_documents(repos, engagement)).items()
+        ]
 
 
 # -- Employer groups ---------------------------------------------------------------------------
