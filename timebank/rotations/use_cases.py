@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -105,14 +106,22 @@ async def _own_cdo_ids(repos: Repositories, actor: Actor, group: EmployerGroup) 
 
 
 async def _viewer(
-    repos: Repositories, actor: Actor, period: RotationPeriod, group: EmployerGroup
+    repos: Repositories,
+    actor: Actor,
+    period: RotationPeriod,
+    group: EmployerGroup,
+    *,
+    cdos: Sequence[m.CdoAvailability] | None = None,
 ) -> tuple[bool, set[int], set[int]]:
     """(coordinates the group, member companies the actor admins, CDO records of the actor);
-    refuses (not found) someone with no part in the period."""
+    refuses (not found) someone with no part in the period. `cdos`: the period's CDOs when
+    the caller has read them already."""
     if _coordinates(actor, group):
         return True, set(), set()
     companies = {c for c in _member_ids(group, period) if actor.has_role(c, Role.COMPANY_ADMIN)}
-    cdo_ids = {c.employee_id for c in await repos.rotations.cdos(period.id)}
+    if cdos is None:
+        cdos = await repos.rotations.cdos(period.id)
+    cdo_ids = {c.employee_id for c in cdos}
     mine = await _own_cdo_ids(repos, actor, group) & cdo_ids
     if not companies and not mine:
         raise not_found("Période", "Period", period.id)
@@ -178,7 +187,9 @@ async def get_period(uow: UnitOfWork, actor: Actor, period_id: int) -> PeriodVie
     plan; a CDO its availability and the published plan."""
     async with uow(write=False) as repos:
         view = await _view(repos, period_id)
-        everything, companies, cdo_ids = await _viewer(repos, actor, view.period, view.group)
+        everything, companies, cdo_ids = await _viewer(
+            repos, actor, view.period, view.group, cdos=view.cdos
+        )
     if everything:
         return view
     return replace(
@@ -835,10 +846,8 @@ async def _calendar(
     repos: Repositories, group: EmployerGroup, *, employee_id: int | None, company_id: int | None
 ) -> bytes:
     """The published slots of every period of the group for one CDO or one member."""
-    events = []
     stamp: datetime | None = None
-    names: dict[int, str] = {}
-    companies: dict[int, Company] = {}
+    picked: list[tuple[int, PlannedSlot]] = []  # (period, slot), in period order.
     for period in await repos.rotations.periods_of_group(group.id):
         if period.published_plan_id is None:
             continue
@@ -846,30 +855,29 @@ async def _calendar(
         assert plan is not None
         assert plan.published_at is not None
         stamp = max(stamp, plan.published_at) if stamp is not None else plan.published_at
-        mine = [
-            slot
+        picked += [
+            (period.id, slot)
             for slot in await repos.rotations.slots(plan.id)
             if slot.employee_id == employee_id or slot.company_id == company_id
         ]
-        if employee_id is None:
-            names.update(await _cdo_names(repos, {s.employee_id for s in mine} - names.keys()))
-        for slot in mine:
-            if employee_id is not None:
-                if slot.company_id not in companies:
-                    found = await repos.companies.get(slot.company_id)
-                    assert found is not None
-                    companies[slot.company_id] = found
-                company = companies[slot.company_id]
-                summary = f"CDO mutualisé chez {company.name}"
-                location = ", ".join(p for p in (company.address, company.city) if p)
-            else:
-                summary = f"CDO mutualisé : {names[slot.employee_id]}"
-                location = ""
-            uid = (
-                f"rotation-{period.id}-{slot.employee_id}-{slot.company_id}-"
-                f"{slot.day.isoformat()}-{slot.half or 'day'}@bourse-de-temps"
-            )
-            events.append(m.CalendarEvent(uid, slot.day, slot.half, summary, location))
+    if employee_id is not None:
+        companies = await repos.companies.get_many(sorted({s.company_id for _, s in picked}))
+    else:
+        names = await _cdo_names(repos, {s.employee_id for _, s in picked})
+    events = []
+    for period_id, slot in picked:
+        if employee_id is not None:
+            company = companies[slot.company_id]
+            summary = f"CDO mutualisé chez {company.name}"
+            location = ", ".join(p for p in (company.address, company.city) if p)
+        else:
+            summary = f"CDO mutualisé : {names[slot.employee_id]}"
+            location = ""
+        uid = (
+            f"rotation-{period_id}-{slot.employee_id}-{slot.company_id}-"
+            f"{slot.day.isoformat()}-{slot.half or 'day'}@bourse-de-temps"
+        )
+        events.append(m.CalendarEvent(uid, slot.day, slot.half, summary, location))
     if employee_id is not None:
         employee = await repos.employees.get(employee_id)
         title = f"{group.name} — {employee.full_name if employee else 'CDO'}"
