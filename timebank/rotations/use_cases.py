@@ -953,8 +953,11 @@ async def allocate_month(
                 _require_coordinator(actor, group)
             # The periods' rows are locked first: recording a slot as (not) worked waits
             # until the month is allocated, and then is refused.
+            locked = []
             for period in await repos.rotations.periods_of_group(group_id):
-                await repos.rotations.get_period(period.id, lock=True)
+                found = await repos.rotations.get_period(period.id, lock=True)
+                assert found is not None
+                locked.append(found)
             if month in await repos.rotations.allocated_months(group_id):
                 raise Conflict(
                     f"{month_label(month).capitalize()} est déjà imputé aux membres.",
@@ -964,7 +967,7 @@ async def allocate_month(
                 )
             periods = [
                 p
-                for p in await repos.rotations.periods_of_group(group_id)
+                for p in locked
                 if p.starts_on <= last and p.ends_on >= month and p.published_plan_id is not None
             ]
             slots = await repos.rotations.published_slots_between(
@@ -998,13 +1001,17 @@ async def allocate_month(
                 LedgerUnit.CENTS
             ]
             group_days = await _shared_cdo_account(repos, group.company_id, now)
+            members = {}  # Each member's cents and shared-CDO accounts, looked up once.
+            for company_id in dict.fromkeys(line.company_id for line in lines):
+                cents_accounts = await ensure_company_accounts(repos, company_id, now=now)
+                members[company_id] = (
+                    cents_accounts[LedgerUnit.CENTS],
+                    await _shared_cdo_account(repos, company_id, now),
+                )
             requests = []
             ids = {}
             for line in lines:
-                member_cents = (await ensure_company_accounts(repos, line.company_id, now=now))[
-                    LedgerUnit.CENTS
-                ]
-                member_days = await _shared_cdo_account(repos, line.company_id, now)
+                member_cents, member_days = members[line.company_id]
                 ref = f"cdo_allocation:{group_id}:{month.isoformat()}"
                 minutes_id = _transfer_id(
                     group_id, month, line.employee_id, line.company_id, "minutes"
