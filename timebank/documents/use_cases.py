@@ -36,6 +36,7 @@ from timebank.documents.model import (
 )
 from timebank.engagements.model import Engagement
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
+from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
 from timebank.people.model import Actor, Role
 
@@ -155,6 +156,11 @@ def _loan_party(actor: Actor, engagement: Engagement | None) -> bool:
     )
 
 
+def _sees_all_documents_of(actor: Actor, group: EmployerGroup) -> bool:
+    """The group's coordinators and its entity's admins see every document of the group."""
+    return actor.has_role(group.company_id, Role.GROUP_COORDINATOR, Role.COMPANY_ADMIN)
+
+
 async def _may_see(repos: Repositories, actor: Actor, document: StoredDocument) -> bool:
     subject = document.subject
     if subject.engagement_id is not None:
@@ -163,7 +169,7 @@ async def _may_see(repos: Repositories, actor: Actor, document: StoredDocument) 
     group = await repos.groups.get(subject.group_id)
     if group is None:
         return False
-    if actor.has_role(group.company_id, Role.GROUP_COORDINATOR, Role.COMPANY_ADMIN):
+    if _sees_all_documents_of(actor, group):
         return True
     if subject.kind is DocumentKind.MEMBER_AGREEMENT:
         return subject.company_id is not None and actor.has_role(
@@ -345,10 +351,11 @@ async def _weekly_days(repos: Repositories, group_id: int, employee_id: int) -> 
 
 async def group_documents(uow: UnitOfWork, actor: Actor, group_id: int) -> list[StoredDocument]:
     async with uow(write=False) as repos:
-        await load_group(repos, group_id)
-        return [
-            d for d in await repos.documents.of_group(group_id) if await _may_see(repos, actor, d)
-        ]
+        group = await load_group(repos, group_id)
+        documents = await repos.documents.of_group(group_id)
+        if _sees_all_documents_of(actor, group):
+            return documents  # No need to look the group up again for each document.
+        return [d for d in documents if await _may_see(repos, actor, d)]
 
 
 async def sign_group_document(
