@@ -423,6 +423,18 @@ async def test_bad_rotation_input_is_refused_and_writes_nothing(client: Client) 
     )
     assert no_days.status_code == 422
     assert no_days.json()["code"] == "invalid_weekly_maximum"
+    declared = await client.put(
+        f"/api/v1/rotation-periods/{period_id}/cdos/{w['cdo_id']}",
+        headers=coordinator.headers,
+        json={"max_days_per_week": 3},
+    )
+    assert declared.status_code == 200, declared.text
+    no_request = await client.post(
+        f"/api/v1/rotation-periods/{period_id}/plans", headers=coordinator.headers
+    )
+    assert no_request.status_code == 409 and no_request.json()["code"] == "no_request"
+    assert no_request.json()["field"] == "requests"
+    assert await tables.RotationPlanTable.count() == plans_before
     future_month = await client.post(
         f"/api/v1/groups/{group_id}/allocations",
         headers=coordinator.headers,

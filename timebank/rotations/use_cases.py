@@ -340,41 +340,28 @@ async def generate_plan(
         period, group = await _period(repos, period_id)
         if actor is not None:
             _require_coordinator(actor, group)
-        cdos = await repos.rotations.cdos(period_id)
-        requests = [
-            r
-            for r in await repos.rotations.requests(period_id)
-            if r.company_id in _member_ids(group, period)
-        ]
+        base = await _period_problem(repos, period, group)
         plans = await repos.rotations.plans(period_id)
         latest = plans[-1] if plans else None
         latest_slots = await repos.rotations.slots(latest.id) if latest else []
-        companies = await repos.companies.get_many(
-            [r.company_id for r in requests] + [group.company_id]
-        )
-    if not cdos:
+    if not base.cdos:
         raise Conflict(
             "Aucun CDO n'est déclaré pour cette période.",
             "No CDO is declared for this period.",
             field="cdos",
             code="no_cdo",
         )
-    if not requests:
+    if not base.members:
         raise Conflict(
             "Aucun membre n'a encore demandé de jours sur cette période.",
             "No member has requested days in this period yet.",
             field="requests",
             code="no_request",
         )
-    home_at = _home(companies[group.company_id])
     today = now.date()
-    problem = _problem(
-        period,
-        cdos,
-        requests,
-        companies,
-        home_at,
-        previous=tuple(_slot_of(s) for s in latest_slots),
+    problem = replace(
+        base,
+        previous_plan=tuple(_slot_of(s) for s in latest_slots),
         fixed=tuple(_slot_of(s) for s in latest_slots if s.by_hand or s.day < today),
     )
     params = RotationParams(
@@ -510,9 +497,6 @@ def _problem(
     requests: list[m.MemberRequest],
     companies: dict[int, Company],
     home_at: tuple[float, float],
-    *,
-    previous: tuple[Slot, ...] = (),
-    fixed: tuple[Slot, ...] = (),
 ) -> RotationProblem:
     """The planner's problem for the period (members placed at their company, else at the
     group's home)."""
@@ -537,14 +521,14 @@ def _problem(
             )
             for r in requests
         ),
-        previous,
-        fixed,
     )
 
 
-async def _problem_for_check(
+async def _period_problem(
     repos: Repositories, period: RotationPeriod, group: EmployerGroup
 ) -> RotationProblem:
+    """The planner's problem of the period as its CDOs and members' requests read now (no
+    previous plan, no slot fixed)."""
     members = _member_ids(group, period)
     requests = [r for r in await repos.rotations.requests(period.id) if r.company_id in members]
     companies = await repos.companies.get_many(
@@ -599,7 +583,7 @@ async def add_slot_by_hand(
                 field="day",
                 code="slot_in_past",
             )
-        problem = await _problem_for_check(repos, period, group)
+        problem = await _period_problem(repos, period, group)
         if str(employee_id) not in {c.id for c in problem.cdos}:
             raise InvalidInput(
                 "Ce salarié n'est pas CDO sur cette période.",
