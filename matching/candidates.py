@@ -1,10 +1,10 @@
-"""Eligible pairs found without a V × N scan, and priced against dual values.
+"""Eligible pairs found without a V × N scan.
 
 Volunteers are indexed by (language, skill, level, remote), each list sorted by place (latitude
 row, then longitude). A need's candidates are the union of its skills' lists at the levels it
 accepts: whole lists where both sides accept remote work, otherwise only the longitude windows
 of the rows within reach, where the haversine distance then decides. Scores are summed with
-NumPy. Given dual values, the same pass keeps only the pairs worth more than the duals say.
+NumPy.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ class Candidates:
 
     positions: Any  # int64
     value: Any  # int64: score × priority, per hour.
-    reduced: Any  # int64: value minus the duals (the value itself when no duals are given).
 
 
 class VolunteerIndex:
@@ -97,19 +96,8 @@ class VolunteerIndex:
     def __len__(self) -> int:
         return len(self.company)
 
-    def candidates(
-        self,
-        need: NeedView,
-        *,
-        volunteer_duals: Any | None = None,
-        need_dual: int = 0,
-        excluded: Any | None = None,
-        best: int | None = None,
-        local_only: bool = False,
-    ) -> Candidates | None:
-        """Eligible volunteers of `need` whose value exceeds the duals (all of them if none);
-        with `best`, only that many of the highest reduced values (ties in index order);
-        with `local_only`, not the pairs where both sides accept remote work."""
+    def candidates(self, need: NeedView) -> Candidates | None:
+        """Every eligible volunteer of `need` and the value per hour of each."""
         low, high = self._window(need)
         parts = []
         for skill, min_level, weight in need.skills:
@@ -117,7 +105,7 @@ class VolunteerIndex:
                 points = weight * (1 + level - min_level)
                 for remote in (True, False):
                     found = self.lists.get((need.language, skill, level, remote))
-                    if found is None or (local_only and remote and need.remote):
+                    if found is None:
                         continue
                     positions, places = found
                     if not (remote and need.remote):
@@ -141,33 +129,12 @@ class VolunteerIndex:
             union = joined[self._seen[joined] == order]  # One row per volunteer, no sort.
         value = self._score[union] * need.priority
         self._score[union] = 0
-        reduced = value - need_dual
-        if volunteer_duals is not None:
-            reduced = reduced - volunteer_duals[union]
-        keep = reduced > 0
-        keep &= self.company[union] != self.company_numbers.get(need.company, -1)
-        if excluded is not None and len(excluded):
-            keep &= ~np.isin(union, excluded)
-        union, value, reduced = union[keep], value[keep], reduced[keep]
-        if best is not None and len(union) > best:
-            # Highest reduced values first; the distance is computed only as far as needed.
-            order = np.argsort(-reduced, kind="stable")
-            union, value, reduced = union[order], value[order], reduced[order]
-            chosen: list[Any] = []
-            found_count, start = 0, 0
-            while found_count < best and start < len(union):
-                stop = min(len(union), start + 4 * best)
-                rows = np.arange(start, stop)
-                rows = rows[self._eligible(union[rows], need)][: best - found_count]
-                chosen.append(rows)
-                found_count += len(rows)
-                start = stop
-            rows = np.concatenate(chosen)
-        else:
-            rows = np.flatnonzero(self._eligible(union, need))
+        keep = self.company[union] != self.company_numbers.get(need.company, -1)
+        union, value = union[keep], value[keep]
+        rows = np.flatnonzero(self._eligible(union, need))
         if not len(rows):
             return None
-        return Candidates(union[rows], value[rows], reduced[rows])
+        return Candidates(union[rows], value[rows])
 
     def _window(self, need: NeedView) -> tuple[Any, Any]:
         """Place keys bounding everyone who could be within reach of the need: the latitude

@@ -141,3 +141,29 @@ def lp_optimum(volunteers: list[Volunteer], needs: list[Need]) -> float:
     objective.SetMaximization()
     assert lp.Solve() == pywraplp.Solver.OPTIMAL
     return float(objective.Value())
+
+
+def greedy_reference(
+    volunteers: list[Volunteer],
+    needs: list[Need],
+    excluded: frozenset[tuple[str, str]] = frozenset(),
+) -> list[tuple[int, int, int, int]]:
+    """The greedy matching by its definition: every eligible pair, best value per hour first
+    (then need, then volunteer, by position), as many hours as fit. (volunteer, need, value,
+    hours) of the pairs taken, in that order."""
+    pairs = sorted(
+        (-value, j, i)
+        for i, v in enumerate(volunteers)
+        for j, n in enumerate(needs)
+        if (value := value_per_hour(v, n)) is not None and (v.id, n.id) not in excluded
+    )
+    left_v = [v.hours for v in volunteers]
+    left_n = [n.hours for n in needs]
+    taken = []
+    for negative_value, j, i in pairs:
+        hours = min(left_v[i], left_n[j])
+        if hours > 0:
+            left_v[i] -= hours
+            left_n[j] -= hours
+            taken.append((i, j, -negative_value, hours))
+    return taken

@@ -14,7 +14,13 @@ import pytest
 from matching import skill_match
 from matching.files import ProblemError, read_problem, write_solution
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, greedy, solve
-from tests.unit.matching.checker import brute_force, check, lp_optimum, value_per_hour
+from tests.unit.matching.checker import (
+    brute_force,
+    check,
+    greedy_reference,
+    lp_optimum,
+    value_per_hour,
+)
 
 PARIS = (48.8566, 2.3522)
 LYON = (45.764, 4.8357)
@@ -354,6 +360,32 @@ def test_side_constraints_on_pruned_columns_stay_valid(
     assert check(volunteers, needs, params, solution.assignments) == solution.objective
     assert solution.objective <= solution.bound
     assert solution.bound <= optimum + 1e-6  # Never above the relaxation over every pair.
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_greedy_takes_the_pairs_its_definition_takes(seed: int) -> None:
+    """Remote pairs through the groups, the others as arrays: the same pairs, in the same
+    order, with the same hours as the definition over every eligible pair (declined pairs
+    left out, volunteers of the need's own company never taken)."""
+    volunteers, needs = _medium_instance(seed)
+    rng = random.Random(seed)
+    excluded = frozenset(
+        (rng.choice(volunteers).id, rng.choice(needs).id) for _ in range(rng.randint(0, 6))
+    )
+    taken = skill_match._Problem(volunteers, needs, excluded).greedy()
+    found = list(
+        zip(
+            taken.volunteer.tolist(),
+            taken.need.tolist(),
+            taken.value.tolist(),
+            taken.hours.tolist(),
+            strict=True,
+        )
+    )
+    assert found == greedy_reference(volunteers, needs, excluded)
+    assert greedy(volunteers, needs) == sum(
+        value * hours for _, _, value, hours in greedy_reference(volunteers, needs)
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
