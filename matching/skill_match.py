@@ -576,18 +576,8 @@ def solve(
             bound = min(bound, max(cp_bound, objective))
         status = "optimal" if bound == objective else "feasible"
     chosen = np.flatnonzero(hours > 0)
-    assignments = tuple(
-        sorted(
-            (
-                _assignment(
-                    volunteers[int(columns.volunteer[row])],
-                    needs[int(columns.need[row])],
-                    int(hours[row]),
-                )
-                for row in chosen
-            ),
-            key=lambda a: (a.need, a.volunteer),
-        )
+    assignments = _assignments(
+        volunteers, needs, columns.volunteer[chosen], columns.need[chosen], hours[chosen]
     )
     return MatchSolution(
         status,
@@ -605,22 +595,48 @@ def solve(
     )
 
 
-def _assignment(volunteer: Volunteer, need: Need, hours: int) -> Assignment:
-    met = tuple(
-        SkillMet(r.skill, volunteer.skills[r.skill], r.min_level, r.weight)
-        for r in need.skills
-        if volunteer.skills.get(r.skill, 0) >= r.min_level
-    )
-    score = sum(s.weight * (1 + s.level - s.min_level) for s in met)
-    distance = haversine_km(volunteer.lat, volunteer.lon, need.lat, need.lon)
-    remote = need.remote and volunteer.remote
-    return Assignment(
-        volunteer.id,
-        need.id,
-        hours,
-        score,
-        Explanation(met, remote, round(distance, 1), need.language, hours),
-    )
+def _assignments(
+    volunteers: list[Volunteer], needs: list[Need], volunteer_rows: Any, need_rows: Any, hours: Any
+) -> tuple[Assignment, ...]:
+    """The explained assignments of the pairs given hours, sorted by need then volunteer id.
+
+    A skill met at a given level is the same immutable record wherever it appears, built once.
+    """
+    met_records: dict[tuple[str, int, int, int], SkillMet] = {}
+    result = []
+    for v, n, amount in zip(
+        volunteer_rows.tolist(), need_rows.tolist(), hours.tolist(), strict=True
+    ):
+        volunteer, need = volunteers[v], needs[n]
+        levels = volunteer.skills
+        met, score = [], 0
+        for r in need.skills:
+            level = levels.get(r.skill, 0)
+            if level >= r.min_level:
+                key = (r.skill, level, r.min_level, r.weight)
+                record = met_records.get(key)
+                if record is None:
+                    record = met_records[key] = SkillMet(*key)
+                met.append(record)
+                score += r.weight * (1 + level - r.min_level)
+        distance = haversine_km(volunteer.lat, volunteer.lon, need.lat, need.lon)
+        result.append(
+            Assignment(
+                volunteer.id,
+                need.id,
+                amount,
+                score,
+                Explanation(
+                    tuple(met),
+                    need.remote and volunteer.remote,
+                    round(distance, 1),
+                    need.language,
+                    amount,
+                ),
+            )
+        )
+    result.sort(key=lambda a: (a.need, a.volunteer))
+    return tuple(result)
 
 
 def greedy(volunteers: list[Volunteer], needs: list[Need]) -> int:
