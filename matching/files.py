@@ -7,6 +7,7 @@ ignored). Every refusal names the record and the field.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, Final
 
 from matching.skill_match import (
@@ -86,7 +87,62 @@ def _skill(code: Any, record: str, field: str, known: frozenset[str] | None) -> 
     return code
 
 
+def _number_in(value: Any, low: float, high: float) -> bool:
+    return (type(value) is float or type(value) is int) and low <= value <= high
+
+
+def _volunteer_plain(item: Any, known: frozenset[str] | None) -> Volunteer | None:
+    """The volunteer when every field is plainly right (the usual case, checked without the
+    per-field calls), else None: then `_volunteer` checks it field by field and says what is
+    wrong. Never accepts what `_volunteer` refuses."""
+    if type(item) is not dict:
+        return None
+    skills, languages = item.get("skills"), item.get("languages")
+    if type(skills) is not dict or type(languages) is not list or not languages:
+        return None
+    for code, level in skills.items():
+        if (
+            type(code) is not str
+            or (known is not None and code not in known)
+            or type(level) is not int
+            or not LEVEL_MIN <= level <= LEVEL_MAX
+        ):
+            return None
+    for code in languages:
+        if type(code) is not str:
+            return None
+    lat, lon, radius = item.get("lat"), item.get("lon"), item.get("radius_km")
+    hours, remote = item.get("hours"), item.get("remote")
+    if not (
+        _number_in(lat, -90, 90)
+        and _number_in(lon, -180, 180)
+        and _number_in(radius, 0, sys.float_info.max)
+        and type(hours) is int
+        and 0 <= hours <= HOURS_MAX
+        and type(remote) is bool
+        and type(item.get("id")) is str
+        and type(item.get("company")) is str
+    ):
+        return None
+    return Volunteer(
+        id=item["id"],
+        company=item["company"],
+        skills=dict(skills),
+        hours=hours,
+        remote=remote,
+        lat=float(item["lat"]),
+        lon=float(item["lon"]),
+        radius_km=float(item["radius_km"]),
+        languages=frozenset(languages),
+    )
+
+
 def _volunteer(item: Any, position: int, known: frozenset[str] | None) -> Volunteer:
+    plain = _volunteer_plain(item, known)
+    return plain if plain is not None else _volunteer_checked(item, position, known)
+
+
+def _volunteer_checked(item: Any, position: int, known: frozenset[str] | None) -> Volunteer:
     record = f"volunteers[{position}]"
     if not isinstance(item, dict):
         raise ProblemError(record, "", "objet attendu", "object expected")

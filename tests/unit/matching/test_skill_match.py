@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from matching import skill_match
+from matching import files, skill_match
 from matching.files import ProblemError, read_problem, write_solution
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, greedy, solve
 from tests.unit.matching.checker import (
@@ -424,3 +426,58 @@ def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
     local_v, local_n, _ = problem.local
     found = {(volunteers[v].id, needs[n].id) for v, n in zip(local_v, local_n, strict=True)}
     assert found == expected
+
+
+_ODD_VALUES = [None, True, False, 0, 1, 3, 4, 5, -1, 2.5, float("inf"), float("nan"), "", "x"]
+_VOLUNTEER_FIELDS = {
+    "id": ["v1", 1, None],
+    "company": ["c1", 2, None],
+    "skills": [{}, {"seo": 3}, {"seo": 5}, {"seo": 0}, {"seo": True}, {"nope": 2}, [], "seo"],
+    "hours": [*_ODD_VALUES, 10_000, 10_001],
+    "remote": _ODD_VALUES,
+    "lat": [*_ODD_VALUES, 48.85, 90, 90.5, -91],
+    "lon": [*_ODD_VALUES, 2.35, 180, -180.5],
+    "radius_km": [*_ODD_VALUES, 1e308 * 10],
+    "languages": [["fr"], ["fr", "en"], [], ["fr", 1], "fr", None],
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(_VOLUNTEER_FIELDS)),
+        st.integers(min_value=-1, max_value=20),
+        max_size=2,
+    )
+)
+def test_plain_volunteer_reading_never_accepts_what_the_field_checks_refuse(
+    changes: dict[str, int],
+) -> None:
+    """The quick path for well-formed volunteers gives the same record as the field-by-field
+    checks, and leaves everything else to them (which then name the field). One or two fields
+    of a valid volunteer are replaced by odd values (or removed: -1)."""
+    item: dict[str, object] = {
+        "id": "v1",
+        "company": "c1",
+        "skills": {"seo": 3, "web-dev": 1},
+        "hours": 8,
+        "remote": True,
+        "lat": 48.85,
+        "lon": 2.35,
+        "radius_km": 30,
+        "languages": ["fr"],
+    }
+    for name, choice in changes.items():
+        if choice < 0:
+            del item[name]
+        else:
+            pool = _VOLUNTEER_FIELDS[name]
+            item[name] = pool[choice % len(pool)]
+    known = frozenset({"seo", "web-dev"})
+    plain = files._volunteer_plain(item, known)
+    try:
+        checked = files._volunteer_checked(item, 0, known)
+    except ProblemError:
+        assert plain is None
+        return
+    assert plain is None or plain == checked
