@@ -9,11 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import files, skill_match
+from matching import candidates, files, skill_match
 from matching.files import ProblemError, read_problem, write_solution
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, greedy, solve
 from tests.unit.matching.checker import (
@@ -481,3 +482,19 @@ def test_plain_volunteer_reading_never_accepts_what_the_field_checks_refuse(
         assert plain is None
         return
     assert plain is None or plain == checked
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pairs_found_twice_are_summed_once_either_way(seed: int) -> None:
+    """Nearby pairs met through several skills: one row each, their points summed, in key
+    order — by the packed sort, and by the unique it stands for when the bits do not fit."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(0, 300))
+    pair = rng.integers(0, int(rng.integers(1, 50)), rows)
+    points = rng.integers(1, int(rng.integers(2, 500)), rows)
+    expected, inverse = np.unique(pair, return_inverse=True)
+    sums = np.bincount(inverse, points).astype(np.int64) if rows else points
+    for pair_bits in (6, 62):  # 62: the packed key would not fit, the fallback runs.
+        keys, summed = candidates._summed_by_pair(pair, points, pair_bits)
+        assert keys.tolist() == expected.tolist()
+        assert summed.tolist() == sums.tolist()
