@@ -9,8 +9,9 @@ decides come as arrays; remote pairs come as (need, group of remote volunteers) 
 enumerated. A query may reach a volunteer at less than the pair's true value (a group holding
 only part of the skills it meets): that pair was already taken at its true value, earlier in
 the order, so the volunteer or the need has nothing left by then, and the query adds nothing
-wrong. Each group keeps a pointer past its members with no hours left, so the members seen in
-all come to the memberships once, plus the pairs taken.
+wrong. Each group keeps a pointer past its members with no hours left, so the members passed
+over come to the memberships once in all, plus, per query, the members of the need's own company
+(or declined for it) that sit before the one taken.
 """
 
 from __future__ import annotations
