@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any, Final
 
 import numpy as np
@@ -47,8 +48,11 @@ class Candidates:
 
 
 class VolunteerIndex:
-    """Volunteers as arrays, and per (language, skill, level) two lists sorted by latitude:
-    volunteers who accept remote work, and those who do not."""
+    """Volunteers as arrays, and per (language, skill, level, travel band) two lists sorted by
+    place: volunteers who accept remote work, and those who do not. A band holds the radii
+    up to a power of two of kilometres, so a need looks at each band's volunteers only as far
+    as that band's widest radius (one band for all would read every list as far as the widest
+    radius of anyone)."""
 
     def __init__(
         self,
@@ -70,22 +74,29 @@ class VolunteerIndex:
         self.lon_rad = np.radians(np.array(lon, dtype=np.float64))
         self.cos_lat = np.cos(self.lat_rad)
         self.radius_km = np.array(radius_km, dtype=np.float64)
-        # Widest reach in latitude, as an angle (with a margin against rounding): a volunteer
-        # further than this from a need in latitude alone cannot be within its radius.
-        self.reach_rad = float(self.radius_km.max(initial=0.0)) / EARTH_RADIUS_KM + 1e-9
-        found: dict[tuple[str, str, int, bool], list[int]] = defaultdict(list)
+        # Each band's widest reach in latitude, as an angle (with a margin against rounding): a
+        # volunteer of the band further than this from a need in latitude alone cannot be
+        # within its radius.
+        band = np.ceil(np.log2(np.maximum(self.radius_km, 1.0))).astype(np.int64).tolist()
+        widest: dict[int, float] = {}
+        for position, b in enumerate(band):
+            widest[b] = max(widest.get(b, 0.0), float(self.radius_km[position]))
+        self.band_reach_rad = {b: r / EARTH_RADIUS_KM + 1e-9 for b, r in sorted(widest.items())}
+        found: dict[tuple[str, str, int, bool, int], list[int]] = defaultdict(list)
         for position in range(count):
             if hours[position] <= 0:
                 continue
             for language in languages[position]:
                 for skill, level in skills[position].items():
-                    found[(language, skill, level, bool(remote[position]))].append(position)
+                    found[(language, skill, level, bool(remote[position]), band[position])].append(
+                        position
+                    )
         # Each list sorted by (latitude row, longitude): a need's neighbourhood is then a few
         # longitude windows, one per row within reach.
         place = np.floor((np.array(lat, dtype=np.float64) + 90) / ROW_DEGREES) * _ROW_KEY + (
             np.array(lon, dtype=np.float64) + 180
         )
-        self.lists: dict[tuple[str, str, int, bool], tuple[Any, Any]] = {}
+        self.lists: dict[tuple[str, str, int, bool, int], tuple[Any, Any]] = {}
         for key, rows in found.items():
             positions = np.array(rows, dtype=np.int64)
             positions = positions[np.argsort(place[positions], kind="stable")]
@@ -98,13 +109,13 @@ class VolunteerIndex:
 
     def candidates(self, need: NeedView) -> Candidates | None:
         """Every eligible volunteer of `need` and the value per hour of each."""
-        low, high = self._window(need)
+        windows = {b: self._window(need, reach) for b, reach in self.band_reach_rad.items()}
         parts = []
         for skill, min_level, weight in need.skills:
             for level in range(min_level, LEVEL_SLOTS):
                 points = weight * (1 + level - min_level)
-                for remote in (True, False):
-                    found = self.lists.get((need.language, skill, level, remote))
+                for (remote, band), (low, high) in product((True, False), windows.items()):
+                    found = self.lists.get((need.language, skill, level, remote, band))
                     if found is None:
                         continue
                     positions, places = found
@@ -136,18 +147,18 @@ class VolunteerIndex:
             return None
         return Candidates(union[rows], value[rows])
 
-    def _window(self, need: NeedView) -> tuple[Any, Any]:
-        """Place keys bounding everyone who could be within reach of the need: the latitude
+    def _window(self, need: NeedView, reach_rad: float) -> tuple[Any, Any]:
+        """Place keys bounding everyone within `reach_rad` (an angle) of the need: the latitude
         rows within reach, and in each a longitude window (whole rows near the poles or the
         antimeridian). The window is safe: the haversine distance is at least
         2R·asin(cos φ_min · sin(|Δλ|/2))."""
-        reach_deg = math.degrees(self.reach_rad)
+        reach_deg = math.degrees(reach_rad)
         first_row = math.floor((need.lat - reach_deg + 90) / ROW_DEGREES)
         last_row = math.floor((need.lat + reach_deg + 90) / ROW_DEGREES)
         rows = np.arange(first_row, last_row + 1, dtype=np.float64) * _ROW_KEY
         far_lat = min(90.0, max(abs(need.lat - reach_deg), abs(need.lat + reach_deg)))
         cos_min = math.cos(math.radians(far_lat))
-        ratio = math.sin(self.reach_rad / 2) / cos_min if cos_min > 1e-9 else 2.0
+        ratio = math.sin(reach_rad / 2) / cos_min if cos_min > 1e-9 else 2.0
         if ratio >= 1:
             return rows, rows + 360
         half_width = math.degrees(2 * math.asin(ratio)) + 1e-9
@@ -188,9 +199,7 @@ class VolunteerIndex:
         too (those pairs are priced elsewhere); other remote-allowing needs must not be given.
         """
         by_list: dict[tuple[str, str, int, bool], list[tuple[int, int]]] = defaultdict(list)
-        windows: dict[int, tuple[Any, Any]] = {}
         for need in needs:
-            windows[need.position] = self._window(need)
             for skill, min_level, weight in need.skills:
                 for level in range(min_level, LEVEL_SLOTS):
                     for remote in (True, False):
@@ -202,31 +211,36 @@ class VolunteerIndex:
                             (need.position, points)
                         )
         nothing = np.zeros(0, dtype=np.int64)
-        if not windows:
+        if not needs:
             return nothing, nothing.copy(), nothing.copy()
-        rows_max = max(len(low) for low, _ in windows.values())
-        size = max(windows) + 1
-        low = np.full((size, rows_max), -1.0)
-        high = np.full((size, rows_max), -2.0)  # Empty window in padded rows.
+        size = max(need.position for need in needs) + 1
+        # Per band, each need's windows as rows of two matrices (padded with empty windows).
+        windows = {}
+        for band, reach in self.band_reach_rad.items():
+            found_windows = [(need.position, *self._window(need, reach)) for need in needs]
+            rows_max = max(len(a) for _, a, _ in found_windows)
+            low = np.full((size, rows_max), -1.0)
+            high = np.full((size, rows_max), -2.0)  # Empty window in padded rows.
+            for position, a, b in found_windows:
+                low[position, : len(a)] = a
+                high[position, : len(b)] = b
+            windows[band] = (low, high, rows_max)
         need_lat = np.zeros(size)
         need_lon = np.zeros(size)
         need_company = np.full(size, -1, dtype=np.int64)
         priority = np.zeros(size, dtype=np.int64)
         for need in needs:
-            a, b = windows[need.position]
-            low[need.position, : len(a)] = a
-            high[need.position, : len(b)] = b
             need_lat[need.position] = math.radians(need.lat)
             need_lon[need.position] = math.radians(need.lon)
             need_company[need.position] = self.company_numbers.get(need.company, -1)
             priority[need.position] = need.priority
         found_v, found_n, found_points = [], [], []
-        for key, asks in by_list.items():
-            listed = self.lists.get(key)
+        asked = {key: np.array(asks, dtype=np.int64) for key, asks in by_list.items()}
+        for (key, ask), (band, (low, high, rows_max)) in product(asked.items(), windows.items()):
+            listed = self.lists.get((*key, band))
             if listed is None:
                 continue
             positions, places = listed
-            ask = np.array(asks, dtype=np.int64)
             asking, asked_points = ask[:, 0], ask[:, 1]
             first = np.searchsorted(places, low[asking])
             last = np.searchsorted(places, high[asking], "right")
