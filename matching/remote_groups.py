@@ -160,28 +160,55 @@ class RemoteGroups:
 
     def _queries(self, skill_number: dict[str, int], language_number: dict[str, int]) -> None:
         """Every (need, group) pair where the need values the group's members: subsets of the
-        need's skills, at each level from the need's minimum up to the top."""
-        need_rows, keys, scores = [], [], []
-        for n in self.grouped_needs:
-            language = language_number[n.language]
-            required = sorted((skill_number[s], m, w) for s, m, w in n.skills)
-            for size in range(1, len(required) + 1):
-                for subset in combinations(required, size):
-                    code = int(_tuple_code(language, [s for s, _, _ in subset]))
-                    ranges = [range(m, LEVEL_TOP + 1) for _, m, _ in subset]
-                    for levels in product(*ranges):
-                        keys.append(
-                            (code << (_LEVEL_BITS * GROUP_SKILLS_MAX))
-                            | int(_levels_code(list(levels)))
-                        )
-                        scores.append(
-                            sum(
-                                w * (1 + lv - m)
-                                for (_, m, w), lv in zip(subset, levels, strict=True)
+        need's skills, at each level from the need's minimum up to the top.
+
+        Computed per number of required skills, pattern by pattern (a subset of the three
+        slots and a level offset for each) over all such needs at once, then put back in the
+        order of the loop it stands for (need, subset size, subset, levels)."""
+        positions = np.array([n.position for n in self.grouped_needs], dtype=np.int64)
+        counts = np.array([len(n.skills) for n in self.grouped_needs], dtype=np.int64)
+        languages = np.array(
+            [language_number[n.language] for n in self.grouped_needs], dtype=np.int64
+        )
+        parts: list[tuple[Any, Any, Any, Any]] = []  # (need order, pattern order, key, score)
+        for count in range(1, GROUP_SKILLS_MAX + 1):
+            chosen = np.flatnonzero(counts == count)
+            if not len(chosen):
+                continue
+            rows = positions[chosen]
+            minimum, weight = self.need_min[rows], self.need_weight[rows]
+            pattern = 0
+            for size in range(1, count + 1):
+                for subset in combinations(range(count), size):
+                    code = _tuple_code(
+                        languages[chosen], [self.need_skill[rows, c] for c in subset]
+                    )
+                    for offsets in product(range(LEVEL_TOP), repeat=size):
+                        levels = [minimum[:, c] + o for c, o in zip(subset, offsets, strict=True)]
+                        valid = np.logical_and.reduce([lv <= LEVEL_TOP for lv in levels])
+                        if valid.any():
+                            key = (code << (_LEVEL_BITS * GROUP_SKILLS_MAX)) | _levels_code(levels)
+                            score: Any = sum(
+                                weight[:, c] * (1 + o) for c, o in zip(subset, offsets, strict=True)
                             )
-                        )
-                        need_rows.append(n.position)
-        key = np.array(keys, dtype=np.int64)
+                            parts.append(
+                                (
+                                    chosen[valid],
+                                    np.full(int(valid.sum()), pattern),
+                                    key[valid],
+                                    score[valid],
+                                )
+                            )
+                        pattern += 1
+        if parts:
+            need_order, pattern_order, keys, scores = (
+                np.concatenate([part[i] for part in parts]) for i in range(4)
+            )
+            order = np.lexsort((pattern_order, need_order))
+            need_rows, keys, scores = positions[need_order[order]], keys[order], scores[order]
+        else:
+            need_rows = keys = scores = np.zeros(0, dtype=np.int64)
+        key = np.asarray(keys, dtype=np.int64)
         if len(self.keys):
             group = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
             found = self.keys[group] == key
