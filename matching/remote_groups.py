@@ -11,7 +11,6 @@ one binary search per (need, group), and the best of them is the group's first m
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
@@ -85,11 +84,17 @@ class RemoteGroups:
         self.grouped_needs = [
             n for n in needs if n.remote and 0 < len(n.skills) <= GROUP_SKILLS_MAX
         ]
-        # Dense levels (volunteer × skill number) for exact values of the pairs found.
-        self.levels = np.zeros((len(skills), max(1, len(codes))), dtype=np.int8)
+        # Every (volunteer, skill number, level) held, and the same as a dense matrix
+        # (volunteer × skill number) for exact values of the pairs found.
+        held_by, held_skill, held_level = [], [], []
         for position, held in enumerate(skills):
             for code, level in held.items():
-                self.levels[position, skill_number[code]] = level
+                held_by.append(position)
+                held_skill.append(skill_number[code])
+                held_level.append(level)
+        flat = tuple(np.array(x, dtype=np.int64) for x in (held_by, held_skill, held_level))
+        self.levels = np.zeros((len(skills), max(1, len(codes))), dtype=np.int8)
+        self.levels[flat[0], flat[1]] = flat[2]
         # Needs' skills padded to three slots (weight 0 in empty slots).
         self.need_skill = np.zeros((needs_count, GROUP_SKILLS_MAX), dtype=np.int64)
         self.need_min = np.ones((needs_count, GROUP_SKILLS_MAX), dtype=np.int64)
@@ -108,36 +113,43 @@ class RemoteGroups:
             for size in range(1, len(required) + 1):
                 for subset in combinations(required, size):
                     wanted.add(int(_tuple_code(language, [s for s, _, _ in subset])))
-        self._group_members(skills, languages, hours, remote, skill_number, language_number, wanted)
+        self._group_members(flat, languages, hours, remote, language_number, wanted)
         self._queries(skill_number, language_number)
 
     def _group_members(
         self,
-        skills: Sequence[dict[str, int]],
+        flat: tuple[Any, Any, Any],
         languages: Sequence[frozenset[str]],
         hours: Sequence[int],
         remote: Sequence[bool],
-        skill_number: dict[str, int],
         language_number: dict[str, int],
         wanted: set[int],
     ) -> None:
-        # Volunteers by number of skills, so that subsets are taken column-wise with NumPy.
-        rows: dict[int, list[tuple[int, int, list[tuple[int, int]]]]] = defaultdict(list)
-        for position, held in enumerate(skills):
-            if not remote[position] or hours[position] <= 0 or not held:
-                continue
-            pairs = sorted((skill_number[code], level) for code, level in held.items())
-            for language in languages[position]:
-                rows[len(pairs)].append((position, language_number[language], pairs))
+        # Remote volunteers with hours, their skills in skill-number order, one row per
+        # language they speak; by number of skills, so that subsets are taken column-wise.
+        held_by, held_skill, held_level = flat
+        offered = np.asarray(remote, dtype=bool) & (np.asarray(hours, dtype=np.int64) > 0)
+        usable = offered[held_by]
+        held_by, held_skill, held_level = held_by[usable], held_skill[usable], held_level[usable]
+        order = np.lexsort((held_skill, held_by))
+        held_by, held_skill, held_level = held_by[order], held_skill[order], held_level[order]
+        volunteers, first, count = np.unique(held_by, return_index=True, return_counts=True)
+        spoken = [
+            (i, language_number[x]) for i, v in enumerate(volunteers.tolist()) for x in languages[v]
+        ]
+        speaker = np.array([i for i, _ in spoken], dtype=np.int64)
+        spoken_language = np.array([x for _, x in spoken], dtype=np.int64)
         wanted_codes = np.array(sorted(wanted), dtype=np.int64)
         keys, members = [], []
-        for count, group in rows.items():
-            positions = np.array([r[0] for r in group], dtype=np.int64)
-            language_numbers = np.array([r[1] for r in group], dtype=np.int64)
-            skill_matrix = np.array([[p[0] for p in r[2]] for r in group], dtype=np.int64)
-            level = np.array([[p[1] for p in r[2]] for r in group], dtype=np.int64)
-            for size in range(1, min(GROUP_SKILLS_MAX, count) + 1):
-                for subset in combinations(range(count), size):
+        for skills_count in np.unique(count).tolist():
+            rows = np.flatnonzero(count[speaker] == skills_count)
+            volunteer = speaker[rows]
+            held = first[volunteer][:, None] + np.arange(skills_count)
+            positions = volunteers[volunteer]
+            language_numbers = spoken_language[rows]
+            skill_matrix, level = held_skill[held], held_level[held]
+            for size in range(1, min(GROUP_SKILLS_MAX, skills_count) + 1):
+                for subset in combinations(range(skills_count), size):
                     code = _tuple_code(language_numbers, [skill_matrix[:, c] for c in subset])
                     keep = np.isin(code, wanted_codes)
                     if not keep.any():
