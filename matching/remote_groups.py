@@ -92,7 +92,11 @@ class RemoteGroups:
                 held_by.append(position)
                 held_skill.append(skill_number[code])
                 held_level.append(level)
-        flat = tuple(np.array(x, dtype=np.int64) for x in (held_by, held_skill, held_level))
+        flat = (
+            np.array(held_by, dtype=np.int64),
+            np.array(held_skill, dtype=np.int64),
+            np.array(held_level, dtype=np.int64),
+        )
         self.levels = np.zeros((len(skills), max(1, len(codes))), dtype=np.int8)
         self.levels[flat[0], flat[1]] = flat[2]
         # Needs' skills padded to three slots (weight 0 in empty slots).
