@@ -47,6 +47,30 @@ def _runs(value: Any, need: Any) -> tuple[Any, Any, Any]:
     return value[start], need[start], np.r_[start, len(value)]
 
 
+def _in_greedy_order(
+    volunteer: Any, need: Any, value: Any, needs_count: int, volunteers_count: int
+) -> tuple[Any, Any, Any]:
+    """The pairs sorted by value (highest first), then need, then volunteer.
+
+    Packed into one integer each when the three fit in 63 bits: one vectorised sort of plain
+    integers is about 2.5 times quicker than a lexsort of 7 M pairs. Otherwise a lexsort."""
+    if not len(value):
+        return volunteer, need, value
+    top = int(value.max())
+    volunteer_bits = max(1, (volunteers_count - 1).bit_length())
+    need_bits = max(1, (needs_count - 1).bit_length())
+    if int(value.min()) < 0 or volunteer_bits + need_bits + top.bit_length() > 63:
+        order = np.lexsort((volunteer, need, -value))
+        return volunteer[order], need[order], value[order]
+    key = ((top - value) << (need_bits + volunteer_bits)) | (need << volunteer_bits) | volunteer
+    key.sort()
+    return (
+        key & ((1 << volunteer_bits) - 1),
+        (key >> volunteer_bits) & ((1 << need_bits) - 1),
+        top - (key >> (need_bits + volunteer_bits)),
+    )
+
+
 def greedy_pairs(
     *,
     local: tuple[Any, Any, Any],
@@ -64,9 +88,7 @@ def greedy_pairs(
     `excluded_keys`: volunteer × needs count + need of pairs never to use.
     """
     needs_count = len(demand)
-    local_v, local_n, local_value = local
-    order = np.lexsort((local_v, local_n, -local_value))
-    local_v, local_n, local_value = local_v[order], local_n[order], local_value[order]
+    local_v, local_n, local_value = _in_greedy_order(*local, needs_count, len(supply))
     query_value = groups.need_priority[groups.query_need] * groups.query_score
     order = np.lexsort((groups.query_group, groups.query_need, -query_value))
     query_group = groups.query_group[order]

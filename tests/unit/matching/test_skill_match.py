@@ -498,3 +498,25 @@ def test_pairs_found_twice_are_summed_once_either_way(seed: int) -> None:
         keys, summed = candidates._summed_by_pair(pair, points, pair_bits)
         assert keys.tolist() == expected.tolist()
         assert summed.tolist() == sums.tolist()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_greedy_order_is_the_same_packed_or_not(seed: int) -> None:
+    """Value (highest first), need, volunteer: the packed sort and the lexsort it stands for
+    when the counts are too large to pack."""
+    from matching.greedy import _in_greedy_order
+
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 400))
+    volunteer = rng.integers(0, 30, rows)
+    need = rng.integers(0, 12, rows)
+    value = rng.integers(1, 90, rows)
+    packed = _in_greedy_order(volunteer, need, value, 12, 30)
+    unpacked = _in_greedy_order(volunteer, need, value, 1 << 40, 1 << 40)
+    order = np.lexsort((volunteer, need, -value))
+    for found in (packed, unpacked):
+        assert [a.tolist() for a in found] == [
+            volunteer[order].tolist(),
+            need[order].tolist(),
+            value[order].tolist(),
+        ]
