@@ -339,9 +339,33 @@ class _Problem:
 
 def _best_per(group: Any, reduced: Any, count: int) -> Any:
     """Mask of the `count` rows with the largest `reduced` in each `group` (ties: first row)."""
-    if not len(group):
+    rows = len(group)
+    if not rows:
         return np.zeros(0, dtype=bool)
-    # One integer key, one stable sort: group first, then the largest reduced value.
+    low = int(reduced.min())
+    row_bits = max(1, (rows - 1).bit_length())
+    value_bits = max(1, (int(reduced.max()) - low).bit_length())
+    shift = value_bits + row_bits
+    if int(group.min()) < 0 or shift + max(1, int(group.max()).bit_length()) > 63:
+        return _best_per_by_argsort(group, reduced, count)
+    # One integer per row: group, then the largest reduced value, then the row. A sort of
+    # plain integers (vectorised) orders them; the group's first row is carried forward.
+    key = (group << shift) | ((((1 << value_bits) - 1) - (reduced - low)) << row_bits)
+    key |= np.arange(rows, dtype=np.int64)
+    key.sort()
+    sorted_group = key >> shift
+    first = np.empty(rows, dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_group[1:], sorted_group[:-1], out=first[1:])
+    start = np.where(first, np.arange(rows), 0)
+    np.maximum.accumulate(start, out=start)
+    mask = np.zeros(rows, dtype=bool)
+    mask[key[np.arange(rows) < start + count] & ((1 << row_bits) - 1)] = True
+    return mask
+
+
+def _best_per_by_argsort(group: Any, reduced: Any, count: int) -> Any:
+    """`_best_per` when its integer keys would not fit: one stable argsort."""
     order = np.argsort(group * (1 << 32) + ((1 << 31) - reduced), kind="stable")
     sorted_group = group[order]
     starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])

@@ -520,3 +520,23 @@ def test_greedy_order_is_the_same_packed_or_not(seed: int) -> None:
             need[order].tolist(),
             value[order].tolist(),
         ]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_best_per_group_is_the_same_packed_or_not(seed: int) -> None:
+    """Each group's `count` largest values, ties to the first row: the packed sort against
+    the stable argsort it stands for, and both against a plain Python ranking."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 500))
+    group = rng.integers(0, int(rng.integers(1, 40)), rows)
+    reduced = rng.integers(-20, int(rng.integers(-19, 60)), rows)
+    count = int(rng.integers(1, 6))
+    ranked: dict[int, list[int]] = {}
+    for row in sorted(range(rows), key=lambda i: (-int(reduced[i]), i)):
+        ranked.setdefault(int(group[row]), []).append(row)
+    expected = sorted(row for chosen in ranked.values() for row in chosen[:count])
+    for mask in (
+        skill_match._best_per(group, reduced, count),
+        skill_match._best_per_by_argsort(group, reduced, count),
+    ):
+        assert np.flatnonzero(mask).tolist() == expected
