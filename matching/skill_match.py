@@ -322,10 +322,9 @@ class _Problem:
         parts[1] = (remote_v[first], remote_n[first], remote_value[first])
         violations = int(above.sum() + len(first))
         volunteer, need, value = (np.concatenate([p[i] for p in parts]) for i in range(3))
+        del parts, reduced, above, remote_v, remote_n, remote_value  # The peak comes next.
         # Each need's best `per_need` and each volunteer's best two, by value above the duals.
-        reduced = value.copy()
-        if u is not None and w is not None:
-            reduced -= u[volunteer] + w[need]
+        reduced = value if u is None or w is None else value - u[volunteer] - w[need]
         chosen = _best_per(need, reduced, per_need)
         chosen |= _best_per(volunteer, reduced, COLUMNS_PER_VOLUNTEER)
         return _Pricing(
@@ -351,16 +350,19 @@ def _best_per(group: Any, reduced: Any, count: int) -> Any:
     # One integer per row: group, then the largest reduced value, then the row. A sort of
     # plain integers (vectorised) orders them; the group's first row is carried forward.
     key = (group << shift) | ((((1 << value_bits) - 1) - (reduced - low)) << row_bits)
-    key |= np.arange(rows, dtype=np.int64)
+    index = np.arange(rows, dtype=np.int64)
+    key |= index
     key.sort()
-    sorted_group = key >> shift
     first = np.empty(rows, dtype=bool)
     first[0] = True
+    sorted_group = key >> shift
     np.not_equal(sorted_group[1:], sorted_group[:-1], out=first[1:])
-    start = np.where(first, np.arange(rows), 0)
+    del sorted_group
+    start = np.where(first, index, 0)
     np.maximum.accumulate(start, out=start)
+    start += count
     mask = np.zeros(rows, dtype=bool)
-    mask[key[np.arange(rows) < start + count] & ((1 << row_bits) - 1)] = True
+    mask[key[index < start] & ((1 << row_bits) - 1)] = True
     return mask
 
 
