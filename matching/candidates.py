@@ -234,8 +234,14 @@ class VolunteerIndex:
             need_lon[need.position] = math.radians(need.lon)
             need_company[need.position] = self.company_numbers.get(need.company, -1)
             priority[need.position] = need.priority
-        found_v, found_n, found_points = [], [], []
         asked = {key: np.array(asks, dtype=np.int64) for key, asks in by_list.items()}
+        if not asked:
+            return nothing, nothing.copy(), nothing.copy()
+        # Each pair found as one integer, (need × volunteers + volunteer) above the points it
+        # brings, when both fit in 63 bits (then one sort sums them); else as three arrays.
+        points_bits = max(1, max(int(ask[:, 1].max()) for ask in asked.values()).bit_length())
+        packed = (size * len(self.company)).bit_length() + points_bits <= 63
+        found_keys, found_v, found_n, found_points = [], [], [], []
         for (key, ask), (band, (low, high, rows_max)) in product(asked.items(), windows.items()):
             listed = self.lists.get((*key, band))
             if listed is None:
@@ -254,14 +260,22 @@ class VolunteerIndex:
             pair_need = asking[which]
             near = self._pairs_within_radius(volunteer, need_lat[pair_need], need_lon[pair_need])
             near &= self.company[volunteer] != need_company[pair_need]
-            found_v.append(volunteer[near])
-            found_n.append(pair_need[near])
-            found_points.append(asked_points[which][near])
-        if not found_v:
-            return nothing, nothing.copy(), nothing.copy()
-        raw = np.concatenate(found_n) * len(self.company) + np.concatenate(found_v)
-        found = np.concatenate(found_points)
-        keys, score = _summed_by_pair(raw, found, (size * len(self.company)).bit_length())
+            if packed:
+                pair = pair_need[near] * len(self.company) + volunteer[near]
+                found_keys.append((pair << points_bits) | asked_points[which][near])
+            else:
+                found_v.append(volunteer[near])
+                found_n.append(pair_need[near])
+                found_points.append(asked_points[which][near])
+        if packed:
+            if not found_keys:
+                return nothing, nothing.copy(), nothing.copy()
+            keys, score = _summed_packed(np.concatenate(found_keys), points_bits)
+        else:
+            if not found_v:
+                return nothing, nothing.copy(), nothing.copy()
+            raw = np.concatenate(found_n) * len(self.company) + np.concatenate(found_v)
+            keys, score = _summed_by_pair(raw, np.concatenate(found_points))
         pair_need, pair_volunteer = np.divmod(keys, len(self.company))
         return pair_volunteer, pair_need, score * priority[pair_need]
 
@@ -282,21 +296,19 @@ class VolunteerIndex:
         return close
 
 
-def _summed_by_pair(pair: Any, points: Any, pair_bits: int) -> tuple[Any, Any]:
-    """Each distinct pair key once, in increasing order, with the sum of its points.
-
-    The points ride in the low bits of the key, so one sort of plain integers (vectorised)
-    does what a unique with inverse indices (an argsort and two gathers) would: about a third
-    of the time on the benchmark's 8 M pairs. Falls back to that when the bits do not fit.
-    """
-    if not len(pair):
-        return pair, points.astype(np.int64)
-    points_bits = max(1, int(points.max()).bit_length())
-    if pair_bits + points_bits > 63 or (points < 0).any():
-        unique, inverse = np.unique(pair, return_inverse=True)
-        return unique, np.bincount(inverse, points).astype(np.int64)
-    key = (pair << points_bits) | points
+def _summed_packed(key: Any, points_bits: int) -> tuple[Any, Any]:
+    """Pair keys packed above their points: each distinct pair once, in increasing order, with
+    the sum of its points. One sort of plain integers (vectorised) does what a unique with
+    inverse indices (an argsort and two gathers) would, in about a third of the time."""
+    if not len(key):
+        return key, key.copy()
     key.sort()
-    keys = key >> points_bits
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[starts], np.add.reduceat(key & ((1 << points_bits) - 1), starts)
+    pair = key >> points_bits
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    return pair[starts], np.add.reduceat(key & ((1 << points_bits) - 1), starts)
+
+
+def _summed_by_pair(pair: Any, points: Any) -> tuple[Any, Any]:
+    """`_summed_packed` for keys that do not fit: a unique with inverse indices."""
+    unique, inverse = np.unique(pair, return_inverse=True)
+    return unique, np.bincount(inverse, points).astype(np.int64)

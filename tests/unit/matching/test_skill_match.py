@@ -494,8 +494,11 @@ def test_pairs_found_twice_are_summed_once_either_way(seed: int) -> None:
     points = rng.integers(1, int(rng.integers(2, 500)), rows)
     expected, inverse = np.unique(pair, return_inverse=True)
     sums = np.bincount(inverse, points).astype(np.int64) if rows else points
-    for pair_bits in (6, 62):  # 62: the packed key would not fit, the fallback runs.
-        keys, summed = candidates._summed_by_pair(pair, points, pair_bits)
+    points_bits = max(1, int(points.max(initial=0)).bit_length())
+    for keys, summed in (
+        candidates._summed_packed((pair << points_bits) | points, points_bits),
+        candidates._summed_by_pair(pair, points),
+    ):
         assert keys.tolist() == expected.tolist()
         assert summed.tolist() == sums.tolist()
 
