@@ -105,7 +105,6 @@ class RemoteGroups:
         self.need_weight = np.zeros((needs_count, GROUP_SKILLS_MAX), dtype=np.int64)
         self.need_priority = np.zeros(needs_count, dtype=np.int64)
         self.need_company = need_company
-        wanted: set[int] = set()
         for n in self.grouped_needs:
             required = sorted((skill_number[s], m, w) for s, m, w in n.skills)
             for slot, (s, m, w) in enumerate(required):
@@ -113,12 +112,20 @@ class RemoteGroups:
                 self.need_min[n.position, slot] = m
                 self.need_weight[n.position, slot] = w
             self.need_priority[n.position] = n.priority
-            language = language_number[n.language]
-            for size in range(1, len(required) + 1):
-                for subset in combinations(required, size):
-                    wanted.add(int(_tuple_code(language, [s for s, _, _ in subset])))
+        query_need, query_key, query_score = self._query_keys(language_number)
+        # Groups are formed only on the skill sets some need asks for (any levels).
+        wanted = np.unique(query_key >> (_LEVEL_BITS * GROUP_SKILLS_MAX))
         self._group_members(flat, languages, hours, remote, language_number, wanted)
-        self._queries(skill_number, language_number)
+        # The queries that reach a group that has members.
+        if len(self.keys):
+            group = np.minimum(np.searchsorted(self.keys, query_key), len(self.keys) - 1)
+            found = self.keys[group] == query_key
+        else:
+            group = np.zeros(len(query_key), dtype=np.int64)
+            found = np.zeros(len(query_key), dtype=bool)
+        self.query_need = query_need[found]
+        self.query_group = group[found]
+        self.query_score = query_score[found]
 
     def _group_members(
         self,
@@ -127,7 +134,7 @@ class RemoteGroups:
         hours: Sequence[int],
         remote: Sequence[bool],
         language_number: dict[str, int],
-        wanted: set[int],
+        wanted_codes: Any,
     ) -> None:
         # Remote volunteers with hours, their skills in skill-number order, one row per
         # language they speak; by number of skills, so that subsets are taken column-wise.
@@ -143,7 +150,6 @@ class RemoteGroups:
         ]
         speaker = np.array([i for i, _ in spoken], dtype=np.int64)
         spoken_language = np.array([x for _, x in spoken], dtype=np.int64)
-        wanted_codes = np.array(sorted(wanted), dtype=np.int64)
         keys, members = [], []
         for skills_count in np.unique(count).tolist():
             rows = np.flatnonzero(count[speaker] == skills_count)
@@ -174,9 +180,10 @@ class RemoteGroups:
         self.group_start = starts.astype(np.int64)
         self.group_size = np.diff(np.append(starts, len(order))).astype(np.int64)
 
-    def _queries(self, skill_number: dict[str, int], language_number: dict[str, int]) -> None:
-        """Every (need, group) pair where the need values the group's members: subsets of the
-        need's skills, at each level from the need's minimum up to the top.
+    def _query_keys(self, language_number: dict[str, int]) -> tuple[Any, Any, Any]:
+        """Every group key a grouped need values, with the score it gives its members (need
+        position, key, score): subsets of the need's skills, at each level from the need's
+        minimum up to the top.
 
         Computed per number of required skills, pattern by pattern (a subset of the three
         slots and a level offset for each) over all such needs at once, then put back in the
@@ -216,24 +223,14 @@ class RemoteGroups:
                                 )
                             )
                         pattern += 1
-        if parts:
-            need_order, pattern_order, keys, scores = (
-                np.concatenate([part[i] for part in parts]) for i in range(4)
-            )
-            order = np.lexsort((pattern_order, need_order))
-            need_rows, keys, scores = positions[need_order[order]], keys[order], scores[order]
-        else:
-            need_rows = keys = scores = np.zeros(0, dtype=np.int64)
-        key = np.asarray(keys, dtype=np.int64)
-        if len(self.keys):
-            group = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
-            found = self.keys[group] == key
-        else:
-            group = np.zeros(len(key), dtype=np.int64)
-            found = np.zeros(len(key), dtype=bool)
-        self.query_need = np.array(need_rows, dtype=np.int64)[found]
-        self.query_group = group[found]
-        self.query_score = np.array(scores, dtype=np.int64)[found]
+        if not parts:
+            nothing = np.zeros(0, dtype=np.int64)
+            return nothing, nothing.copy(), nothing.copy()
+        need_order, pattern_order, keys, scores = (
+            np.concatenate([part[i] for part in parts]) for i in range(4)
+        )
+        order = np.lexsort((pattern_order, need_order))
+        return positions[need_order[order]], keys[order], scores[order]
 
     def __len__(self) -> int:
         return len(self.member)
