@@ -158,12 +158,18 @@ class _Columns:
     def extend(self, volunteer: Any, need: Any, value: Any, needs_count: int) -> int:
         """Add pairs not already present; returns how many were new."""
         before = len(self)
-        v = np.concatenate([self.volunteer, volunteer])
-        n = np.concatenate([self.need, need])
-        w = np.concatenate([self.value, value])
-        _, first = np.unique(v * needs_count + n, return_index=True)
-        self.volunteer, self.need, self.value = v[first], n[first], w[first]
+        self.volunteer, self.need, self.value = _distinct(
+            [(self.volunteer, self.need, self.value), (volunteer, need, value)], needs_count
+        )
         return len(self) - before
+
+
+def _distinct(parts: list[tuple[Any, Any, Any]], needs_count: int) -> tuple[Any, Any, Any]:
+    """(volunteer, need, value) arrays of the parts joined, one row per pair (its first), in
+    pair order."""
+    v, n, value = (np.concatenate([part[i] for part in parts]) for i in range(3))
+    _, first = np.unique(v * needs_count + n, return_index=True)
+    return v[first], n[first], value[first]
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,20 +290,15 @@ class _Problem:
         needs the same few volunteers (a first flow at about 70 % of the optimum on the
         benchmark); the greedy pairs spread them as capacities require (98 %)."""
         if self.groups.pairs_at_most() + len(self.local[0]) > PAIRS_KEPT_MAX:
-            v, n, value = self.price(None, COLUMNS_PER_NEED_FIRST).columns
+            priced = self.price(None, COLUMNS_PER_NEED_FIRST).columns
             seed = self.greedy()
-            v = np.concatenate([v, seed.volunteer])
-            n = np.concatenate([n, seed.need])
-            value = np.concatenate([value, seed.value])
-            _, first = np.unique(v * len(self.needs) + n, return_index=True)
-            return (v[first], n[first], value[first]), False
+            return _distinct(
+                [priced, (seed.volunteer, seed.need, seed.value)], len(self.needs)
+            ), False
         remote = self.groups.price(None, None, None)
         keep = ~np.isin(remote.volunteer * len(self.needs) + remote.need, self.excluded_keys)
-        v = np.concatenate([self.local[0], remote.volunteer[keep]])
-        n = np.concatenate([self.local[1], remote.need[keep]])
-        value = np.concatenate([self.local[2], remote.value[keep]])
-        _, first = np.unique(v * len(self.needs) + n, return_index=True)
-        return (v[first], n[first], value[first]), True
+        remote_pairs = (remote.volunteer[keep], remote.need[keep], remote.value[keep])
+        return _distinct([self.local, remote_pairs], len(self.needs)), True
 
     def price(self, duals: tuple[Any, Any] | None, per_need: int) -> _Pricing:
         """The pairs worth more than the duals (all pairs when there are none yet): remote pairs
@@ -314,15 +315,16 @@ class _Problem:
         parts = [(local_v[above], local_n[above], local_value[above])]
         remote = self.groups.price(u, w, COLUMNS_PER_GROUP)
         keep = ~np.isin(remote.volunteer * len(self.needs) + remote.need, self.excluded_keys)
-        parts.append((remote.volunteer[keep], remote.need[keep], remote.value[keep]))
         # A volunteer sits in several groups a need values: one row per remote pair. Remote
         # and distance-bound pairs never overlap.
-        remote_v, remote_n, remote_value = parts[1]
-        _, first = np.unique(remote_v * len(self.needs) + remote_n, return_index=True)
-        parts[1] = (remote_v[first], remote_n[first], remote_value[first])
-        violations = int(above.sum() + len(first))
+        parts.append(
+            _distinct(
+                [(remote.volunteer[keep], remote.need[keep], remote.value[keep])], len(self.needs)
+            )
+        )
+        violations = int(above.sum() + len(parts[1][0]))
         volunteer, need, value = (np.concatenate([p[i] for p in parts]) for i in range(3))
-        del parts, reduced, above, remote_v, remote_n, remote_value  # The peak comes next.
+        del parts, reduced, above  # The peak comes next.
         # Each need's best `per_need` and each volunteer's best two, by value above the duals.
         reduced = value if u is None or w is None else value - u[volunteer] - w[need]
         chosen = _best_per(need, reduced, per_need)
