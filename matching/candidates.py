@@ -77,11 +77,12 @@ class VolunteerIndex:
         # Each band's widest reach in latitude, as an angle (with a margin against rounding): a
         # volunteer of the band further than this from a need in latitude alone cannot be
         # within its radius.
-        band = np.ceil(np.log2(np.maximum(self.radius_km, 1.0))).astype(np.int64).tolist()
-        widest: dict[int, float] = {}
-        for position, b in enumerate(band):
-            widest[b] = max(widest.get(b, 0.0), float(self.radius_km[position]))
-        self.band_reach_rad = {b: r / EARTH_RADIUS_KM + 1e-9 for b, r in sorted(widest.items())}
+        bands = np.ceil(np.log2(np.maximum(self.radius_km, 1.0))).astype(np.int64)
+        self.band_reach_rad = {
+            int(b): float(self.radius_km[bands == b].max()) / EARTH_RADIUS_KM + 1e-9
+            for b in np.unique(bands)
+        }
+        band = bands.tolist()
         found: dict[tuple[str, str, int, bool, int], list[int]] = defaultdict(list)
         for position in range(count):
             if hours[position] <= 0:
