@@ -40,6 +40,7 @@ COLUMNS_PER_VOLUNTEER: Final = 2
 KEEP_SLACK_DIVISOR: Final = (
     4  # Unused columns within value/4 of their duals stay for the next flow.
 )
+BEST_PER_BUCKETS: Final = 64  # Histogram steps below each group's best value (`_best_per`).
 COLUMNS_PER_GROUP: Final = 5  # Remote pairs taken per (need, volunteer group) when pricing.
 PRICING_ROUNDS_MAX: Final = 30
 DUAL_RELAXATIONS_MAX: Final = 100_000
@@ -338,8 +339,54 @@ class _Problem:
         )
 
 
-def _best_per(group: Any, reduced: Any, count: int) -> Any:
-    """Mask of the `count` rows with the largest `reduced` in each `group` (ties: first row)."""
+def _best_per(group: Any, reduced: Any, count: int, buckets: int = BEST_PER_BUCKETS) -> Any:
+    """Mask of the `count` rows with the largest `reduced` in each `group` (ties: first row).
+
+    No sort of every row: per group, a histogram of each row's distance below the group's
+    best value (in `buckets` steps of one) gives the distance where the `count` best end; rows
+    closer are in, rows at that distance are taken first row first. Groups whose `count` best
+    reach further than the histogram go through the sort (`_best_per_by_sort`).
+    """
+    rows = len(group)
+    if not rows:
+        return np.zeros(0, dtype=bool)
+    if int(group.min()) < 0:
+        return _best_per_by_sort(group, reduced, count)
+    groups = int(group.max()) + 1
+    top = np.full(groups, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(top, group, reduced)
+    distance = top[group] - reduced  # Zero for each group's best rows.
+    np.minimum(distance, buckets, out=distance)  # `buckets`: further than the histogram.
+    cells = np.bincount(group * (buckets + 1) + distance, minlength=groups * (buckets + 1))
+    below = np.cumsum(cells.reshape(groups, buckets + 1), axis=1)  # Rows at ≤ d below best.
+    total = below[:, buckets]
+    reached = below[:, :buckets] >= count
+    edge = np.where(reached.any(axis=1), reached.argmax(axis=1), buckets)  # Last distance in.
+    edge[total <= count] = buckets  # Every row of a small group is in.
+    unresolved = (edge == buckets) & (total > count)
+    before_edge = np.where(edge > 0, below[np.arange(groups), np.maximum(edge - 1, 0)], 0)
+    edge_row = edge[group]
+    mask = distance < edge_row
+    mask |= (distance == edge_row) & (edge_row == buckets)  # Small groups: the far rows too.
+    mask &= ~unresolved[group]
+    # Rows at the edge distance, in row order: each group takes its first (count − before).
+    at_edge = np.flatnonzero((distance == edge_row) & (edge_row < buckets))
+    if len(at_edge):
+        edge_group = group[at_edge]
+        order = np.argsort(edge_group, kind="stable")
+        sorted_group = edge_group[order]
+        starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        taken = rank < (count - before_edge[sorted_group])
+        mask[at_edge[order[taken]]] = True
+    if unresolved.any():
+        rest = np.flatnonzero(unresolved[group])
+        mask[rest[_best_per_by_sort(group[rest], reduced[rest], count)]] = True
+    return mask
+
+
+def _best_per_by_sort(group: Any, reduced: Any, count: int) -> Any:
+    """`_best_per` by one sort of packed integers (group, value, row)."""
     rows = len(group)
     if not rows:
         return np.zeros(0, dtype=bool)

@@ -525,10 +525,11 @@ def test_greedy_order_is_the_same_packed_or_not(seed: int) -> None:
         ]
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_best_per_group_is_the_same_packed_or_not(seed: int) -> None:
-    """Each group's `count` largest values, ties to the first row: the packed sort against
-    the stable argsort it stands for, and both against a plain Python ranking."""
+@pytest.mark.parametrize("seed", range(60))
+def test_best_per_group_is_the_same_by_histogram_packed_or_not(seed: int) -> None:
+    """Each group's `count` largest values, ties to the first row: the histogram (wide enough,
+    and so narrow that most groups fall back to the sort), the packed sort and the stable
+    argsort, all against a plain Python ranking."""
     rng = np.random.default_rng(seed)
     rows = int(rng.integers(1, 500))
     group = rng.integers(0, int(rng.integers(1, 40)), rows)
@@ -540,6 +541,8 @@ def test_best_per_group_is_the_same_packed_or_not(seed: int) -> None:
     expected = sorted(row for chosen in ranked.values() for row in chosen[:count])
     for mask in (
         skill_match._best_per(group, reduced, count),
+        skill_match._best_per(group, reduced, count, buckets=int(rng.integers(1, 4))),
+        skill_match._best_per_by_sort(group, reduced, count),
         skill_match._best_per_by_argsort(group, reduced, count),
     ):
         assert np.flatnonzero(mask).tolist() == expected
