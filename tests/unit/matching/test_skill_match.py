@@ -248,7 +248,9 @@ def test_bad_problem_files_name_the_record_and_field(
 
 def test_command_line_solves_a_file(tmp_path: Path) -> None:
     problem = dict(PROBLEM)
-    problem["volunteers"] = [{**PROBLEM["volunteers"][0], "lat": 45.75, "lon": 4.85}]
+    problem["volunteers"] = [
+        {**PROBLEM["volunteers"][0], "id": "bénévole-1", "lat": 45.75, "lon": 4.85}
+    ]
     source, target = tmp_path / "problem.json", tmp_path / "solution.json"
     source.write_text(json.dumps(problem))
     root = Path(__file__).resolve().parents[3]
@@ -265,6 +267,11 @@ def test_command_line_solves_a_file(tmp_path: Path) -> None:
     assert solution["status"] == "optimal"
     assert solution["assignments"][0]["hours"] == 20
     assert solution["objective"] == 20 * 3 * 2 * 5
+    # Written as the standard library writes compact UTF-8 JSON, byte for byte.
+    assert target.read_bytes() == json.dumps(
+        solution, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    assert solution["assignments"][0]["volunteer"] == "bénévole-1"
     source.write_text("{not json")
     broken = subprocess.run(
         [sys.executable, "-m", "web.cli", "match", "solve", str(source), "-o", str(target)],
