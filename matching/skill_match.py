@@ -34,9 +34,13 @@ TIME_LIMIT_SECONDS_DEFAULT: Final = 60.0
 # Column generation: each need's best candidates first, then the best pairs the duals price.
 # Below this many eligible pairs one flow over all of them is quicker than pricing rounds.
 PAIRS_KEPT_MAX: Final = 500_000
-COLUMNS_PER_NEED_FIRST: Final = 10
-COLUMNS_PER_NEED_PRICED: Final = 10
-COLUMNS_PER_VOLUNTEER: Final = 2
+# Wide first columns: on the benchmark's 100 000 × 20 000 instances the first flow's duals
+# then bound within 1 % when volunteers have hours to spare (one flow instead of two) and the
+# second flow's when they are scarce (two instead of three); see docs/benchmarks.md.
+COLUMNS_PER_NEED_FIRST: Final = 30
+COLUMNS_PER_VOLUNTEER_FIRST: Final = 4
+COLUMNS_PER_NEED_PRICED: Final = 20
+COLUMNS_PER_VOLUNTEER_PRICED: Final = 6
 KEEP_SLACK_DIVISOR: Final = (
     4  # Unused columns within value/4 of their duals stay for the next flow.
 )
@@ -287,11 +291,11 @@ class _Problem:
     def first_columns(self) -> tuple[tuple[Any, Any, Any], bool]:
         """Every eligible pair while they surely fit in PAIRS_KEPT_MAX (then the columns are
         complete); otherwise each need's best COLUMNS_PER_NEED_FIRST, each volunteer's best
-        COLUMNS_PER_VOLUNTEER and the greedy matching's pairs. Best values alone give most
+        COLUMNS_PER_VOLUNTEER_FIRST and the greedy matching's pairs. Best values alone give most
         needs the same few volunteers (a first flow at about 70 % of the optimum on the
         benchmark); the greedy pairs spread them as capacities require (98 %)."""
         if self.groups.pairs_at_most() + len(self.local[0]) > PAIRS_KEPT_MAX:
-            priced = self.price(None, COLUMNS_PER_NEED_FIRST).columns
+            priced = self.price(None, COLUMNS_PER_NEED_FIRST, COLUMNS_PER_VOLUNTEER_FIRST).columns
             seed = self.greedy()
             return _distinct(
                 [priced, (seed.volunteer, seed.need, seed.value)], len(self.needs)
@@ -301,10 +305,10 @@ class _Problem:
         remote_pairs = (remote.volunteer[keep], remote.need[keep], remote.value[keep])
         return _distinct([self.local, remote_pairs], len(self.needs)), True
 
-    def price(self, duals: tuple[Any, Any] | None, per_need: int) -> _Pricing:
+    def price(self, duals: tuple[Any, Any] | None, per_need: int, per_volunteer: int) -> _Pricing:
         """The pairs worth more than the duals (all pairs when there are none yet): remote pairs
         of grouped needs through the groups, the others from the pairs found once; each need's
-        best `per_need` and each volunteer's best two become columns."""
+        best `per_need` and each volunteer's best `per_volunteer` become columns."""
         u, w = duals if duals is not None else (None, None)
         local_v, local_n, local_value = self.local
         reduced = local_value.copy()
@@ -326,10 +330,11 @@ class _Problem:
         violations = int(above.sum() + len(parts[1][0]))
         volunteer, need, value = (np.concatenate([p[i] for p in parts]) for i in range(3))
         del parts, reduced, above  # The peak comes next.
-        # Each need's best `per_need` and each volunteer's best two, by value above the duals.
+        # Each need's best `per_need` and each volunteer's best `per_volunteer` (value above
+        # the duals).
         reduced = value if u is None or w is None else value - u[volunteer] - w[need]
         chosen = _best_per(need, reduced, per_need)
-        chosen |= _best_per(volunteer, reduced, COLUMNS_PER_VOLUNTEER)
+        chosen |= _best_per(volunteer, reduced, per_volunteer)
         return _Pricing(
             (volunteer[chosen], need[chosen], value[chosen]),
             volunteer_excess,
@@ -603,7 +608,7 @@ def solve(
             break
         u, w = _duals(problem, columns, hours)
         tick = time.perf_counter()
-        priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED)
+        priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
         pricing_seconds += time.perf_counter() - tick
         # Every round's duals give valid bounds, raising either side's duals to cover the
         # remote pairs priced above them: keep the lowest.
