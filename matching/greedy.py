@@ -52,11 +52,18 @@ def _in_greedy_order(
 ) -> tuple[Any, Any, Any]:
     """The pairs sorted by value (highest first), then need, then volunteer.
 
-    Packed into one integer each when the three fit in 63 bits: one vectorised sort of plain
-    integers is about 2.5 times quicker than a lexsort of 7 M pairs. Otherwise a lexsort."""
+    Pairs already in (need, volunteer) order with values in 16 bits (the nearby pairs as
+    found) need only a stable sort by value, which NumPy does by radix: a tenth of the time.
+    Otherwise packed into one integer each when the three fit in 63 bits: one vectorised sort
+    of plain integers is about 2.5 times quicker than a lexsort of 7 M pairs. Else a lexsort."""
     if not len(value):
         return volunteer, need, value
     top = int(value.max())
+    if int(value.min()) >= 0 and top < (1 << 16):
+        pair = need * volunteers_count + volunteer
+        if bool((pair[1:] > pair[:-1]).all()):
+            order = np.argsort((top - value).astype(np.uint16), kind="stable")
+            return volunteer[order], need[order], value[order]
     volunteer_bits = max(1, (volunteers_count - 1).bit_length())
     need_bits = max(1, (needs_count - 1).bit_length())
     if int(value.min()) < 0 or volunteer_bits + need_bits + top.bit_length() > 63:

@@ -173,8 +173,35 @@ def _distinct(parts: list[tuple[Any, Any, Any]], needs_count: int) -> tuple[Any,
     """(volunteer, need, value) arrays of the parts joined, one row per pair (its first), in
     pair order."""
     v, n, value = (np.concatenate([part[i] for part in parts]) for i in range(3))
-    _, first = np.unique(v * needs_count + n, return_index=True)
+    first = _first_rows(v * needs_count + n)
     return v[first], n[first], value[first]
+
+
+def _first_rows(key: Any) -> Any:
+    """Row of each distinct key's first occurrence, in increasing key order (what
+    `np.unique(key, return_index=True)` gives): one sort of keys packed above their rows
+    when both fit in 63 bits, a third of the time of unique's stable argsort."""
+    rows = len(key)
+    row_bits = max(1, (rows - 1).bit_length())
+    if not rows or int(key.min()) < 0 or int(key.max()).bit_length() + row_bits > 63:
+        return np.unique(key, return_index=True)[1]
+    packed = (key << row_bits) | np.arange(rows, dtype=np.int64)
+    packed.sort()
+    distinct = packed >> row_bits
+    first = np.empty(rows, dtype=bool)
+    first[0] = True
+    np.not_equal(distinct[1:], distinct[:-1], out=first[1:])
+    return packed[first] & ((1 << row_bits) - 1)
+
+
+def _numbered(ids: Any, size: int) -> tuple[Any, Any]:
+    """The distinct ids in increasing order and each row's rank among them (what
+    `np.unique(ids, return_inverse=True)` gives), by counting: ids lie in 0..size−1."""
+    present = np.zeros(size, dtype=bool)
+    present[ids] = True
+    distinct = np.flatnonzero(present)
+    rank = np.cumsum(present) - 1
+    return distinct, rank[ids]
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,8 +464,8 @@ def _flow(problem: _Problem, columns: _Columns) -> tuple[Any, int]:
     Only volunteers and needs with a column become nodes: the others could only push hours in
     and back out again, which costs the push–relabel algorithm real work for nothing.
     """
-    volunteers, column_volunteer = np.unique(columns.volunteer, return_inverse=True)
-    needs, column_need = np.unique(columns.need, return_inverse=True)
+    volunteers, column_volunteer = _numbered(columns.volunteer, len(problem.supply))
+    needs, column_need = _numbered(columns.need, len(problem.demand))
     supply, demand = problem.supply[volunteers], problem.demand[needs]
     flow = min_cost_flow.SimpleMinCostFlow()
     source, offset = 0, 1 + len(supply)

@@ -512,8 +512,8 @@ def test_pairs_found_twice_are_summed_once_either_way(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(10))
 def test_greedy_order_is_the_same_packed_or_not(seed: int) -> None:
-    """Value (highest first), need, volunteer: the packed sort and the lexsort it stands for
-    when the counts are too large to pack."""
+    """Value (highest first), need, volunteer: the radix sort of pairs in (need, volunteer)
+    order, the packed sort and the lexsort it stands for when the counts are too large."""
     from matching.greedy import _in_greedy_order
 
     rng = np.random.default_rng(seed)
@@ -524,6 +524,12 @@ def test_greedy_order_is_the_same_packed_or_not(seed: int) -> None:
     packed = _in_greedy_order(volunteer, need, value, 12, 30)
     unpacked = _in_greedy_order(volunteer, need, value, 1 << 40, 1 << 40)
     order = np.lexsort((volunteer, need, -value))
+    # Distinct pairs in (need, volunteer) order, as the nearby pairs come: the radix path.
+    _, first = np.unique(need * 30 + volunteer, return_index=True)
+    in_pair_order = [a[first] for a in (volunteer, need, value)]
+    radix = _in_greedy_order(*in_pair_order, 12, 30)
+    by_pair = np.lexsort((in_pair_order[0], in_pair_order[1], -in_pair_order[2]))
+    assert [a.tolist() for a in radix] == [a[by_pair].tolist() for a in in_pair_order]
     for found in (packed, unpacked):
         assert [a.tolist() for a in found] == [
             volunteer[order].tolist(),
@@ -553,3 +559,20 @@ def test_best_per_group_is_the_same_by_histogram_packed_or_not(seed: int) -> Non
         skill_match._best_per_by_argsort(group, reduced, count),
     ):
         assert np.flatnonzero(mask).tolist() == expected
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_first_rows_and_numbering_are_what_unique_gives(seed: int) -> None:
+    """The packed sort of keys above rows (and its fallback for keys too wide to pack), and
+    the numbering by counting, against `np.unique`."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 500))
+    key = rng.integers(0, int(rng.integers(1, 60)), rows)
+    expected_first = np.unique(key, return_index=True)[1]
+    assert skill_match._first_rows(key).tolist() == expected_first.tolist()
+    wide = key + (1 << 60)
+    assert skill_match._first_rows(wide).tolist() == expected_first.tolist()
+    distinct, rank = skill_match._numbered(key, int(key.max()) + 1 + int(rng.integers(0, 5)))
+    expected_distinct, expected_rank = np.unique(key, return_inverse=True)
+    assert distinct.tolist() == expected_distinct.tolist()
+    assert rank.tolist() == expected_rank.tolist()
