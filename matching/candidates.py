@@ -215,26 +215,25 @@ class VolunteerIndex:
         if not needs:
             return nothing, nothing.copy(), nothing.copy()
         size = max(need.position for need in needs) + 1
+        at = np.array([need.position for need in needs], dtype=np.int64)
+        lat_deg = np.array([need.lat for need in needs], dtype=np.float64)
+        lon_deg = np.array([need.lon for need in needs], dtype=np.float64)
         # Per band, each need's windows as rows of two matrices (padded with empty windows).
         windows = {}
         for band, reach in self.band_reach_rad.items():
-            found_windows = [(need.position, *self._window(need, reach)) for need in needs]
-            rows_max = max(len(a) for _, a, _ in found_windows)
+            found_low, found_high = _windows(lat_deg, lon_deg, reach)
+            rows_max = found_low.shape[1]
             low = np.full((size, rows_max), -1.0)
             high = np.full((size, rows_max), -2.0)  # Empty window in padded rows.
-            for position, a, b in found_windows:
-                low[position, : len(a)] = a
-                high[position, : len(b)] = b
+            low[at], high[at] = found_low, found_high
             windows[band] = (low, high, rows_max)
         need_lat = np.zeros(size)
         need_lon = np.zeros(size)
+        need_lat[at], need_lon[at] = np.radians(lat_deg), np.radians(lon_deg)
         need_company = np.full(size, -1, dtype=np.int64)
         priority = np.zeros(size, dtype=np.int64)
-        for need in needs:
-            need_lat[need.position] = math.radians(need.lat)
-            need_lon[need.position] = math.radians(need.lon)
-            need_company[need.position] = self.company_numbers.get(need.company, -1)
-            priority[need.position] = need.priority
+        need_company[at] = [self.company_numbers.get(need.company, -1) for need in needs]
+        priority[at] = [need.priority for need in needs]
         asked = {key: np.array(asks, dtype=np.int64) for key, asks in by_list.items()}
         if not asked:
             return nothing, nothing.copy(), nothing.copy()
@@ -295,6 +294,29 @@ class VolunteerIndex:
         distance = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
         close[rows] = distance <= self.radius_km[v]
         return close
+
+
+def _windows(lat_deg: Any, lon_deg: Any, reach_rad: float) -> tuple[Any, Any]:
+    """`VolunteerIndex._window` for many needs at once: per need, a row of low and a row of
+    high place keys (rows beyond a need's own latitude rows hold the empty window −1, −2)."""
+    reach_deg = math.degrees(reach_rad)
+    first_row = np.floor((lat_deg - reach_deg + 90) / ROW_DEGREES)
+    last_row = np.floor((lat_deg + reach_deg + 90) / ROW_DEGREES)
+    rows_max = int((last_row - first_row).max()) + 1
+    row = first_row[:, None] + np.arange(rows_max, dtype=np.float64)[None, :]
+    keys = row * _ROW_KEY
+    far_lat = np.minimum(90.0, np.maximum(np.abs(lat_deg - reach_deg), np.abs(lat_deg + reach_deg)))
+    cos_min = np.cos(np.radians(far_lat))
+    safe_cos = np.where(cos_min > 1e-9, cos_min, 1.0)
+    ratio = np.where(cos_min > 1e-9, math.sin(reach_rad / 2) / safe_cos, 2.0)
+    half_width = np.degrees(2 * np.arcsin(np.minimum(ratio, 1.0))) + 1e-9
+    west, east = lon_deg - half_width + 180, lon_deg + half_width + 180
+    whole = (ratio >= 1) | (west < 0) | (east > 360)  # Whole rows: poles or antimeridian.
+    west, east = np.where(whole, 0.0, west), np.where(whole, 360.0, east)
+    low, high = keys + west[:, None], keys + east[:, None]
+    beyond = row > last_row[:, None]
+    low[beyond], high[beyond] = -1.0, -2.0
+    return low, high
 
 
 def _summed_packed(key: Any, points_bits: int) -> tuple[Any, Any]:

@@ -576,3 +576,23 @@ def test_first_rows_and_numbering_are_what_unique_gives(seed: int) -> None:
     expected_distinct, expected_rank = np.unique(key, return_inverse=True)
     assert distinct.tolist() == expected_distinct.tolist()
     assert rank.tolist() == expected_rank.tolist()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_windows_of_many_needs_are_each_needs_window(seed: int) -> None:
+    """The vectorised windows against the one-need window, poles and antimeridian included:
+    the same latitude rows, the same longitude bounds (to rounding far inside the margin),
+    and empty windows in the padding."""
+    rng = np.random.default_rng(seed)
+    count = 60
+    lat = np.concatenate([rng.uniform(-90, 90, count - 4), [89.9, -89.95, 0.0, 45.0]])
+    lon = np.concatenate([rng.uniform(-180, 180, count - 4), [10.0, -170.0, 179.99, -179.99]])
+    reach_rad = float(rng.choice([10.0, 100.0, 1000.0, 5000.0])) / candidates.EARTH_RADIUS_KM
+    low, high = candidates._windows(lat, lon, reach_rad)
+    for i in range(count):
+        view = candidates.NeedView(i, "c", (("seo", 1, 1),), False, lat[i], lon[i], "fr", 1)
+        one_low, one_high = candidates.VolunteerIndex._window(None, view, reach_rad)  # type: ignore[arg-type]
+        rows = len(one_low)
+        assert np.allclose(low[i, :rows], one_low, rtol=0, atol=1e-9)
+        assert np.allclose(high[i, :rows], one_high, rtol=0, atol=1e-9)
+        assert (low[i, rows:] == -1.0).all() and (high[i, rows:] == -2.0).all()
