@@ -45,7 +45,11 @@ COLUMNS_PER_VOLUNTEER_PRICED: Final = 6
 KEEP_SLACK_DIVISOR: Final = (
     4  # Unused columns within value/4 of their duals stay for the next flow.
 )
-BEST_PER_BUCKETS: Final = 64  # Histogram steps below each group's best value (`_best_per`).
+# `_best_per`'s histogram: steps below each group's best value, as many as fit in this many
+# cells in all (256 for 20 000 needs, 60 for 100 000 volunteers), within these limits.
+BEST_PER_CELLS: Final = 6_000_000
+BEST_PER_BUCKETS_MIN: Final = 16
+BEST_PER_BUCKETS_MAX: Final = 256
 COLUMNS_PER_GROUP: Final = 5  # Remote pairs taken per (need, volunteer group) when pricing.
 PRICING_ROUNDS_MAX: Final = 30
 DUAL_RELAXATIONS_MAX: Final = 100_000
@@ -347,13 +351,21 @@ class _Problem:
         best `per_need` and each volunteer's best `per_volunteer` become columns."""
         u, w = duals if duals is not None else (None, None)
         local_v, local_n, local_value = self.local
-        reduced = local_value.copy()
-        if u is not None and w is not None:
-            reduced -= u[local_v] + w[local_n]
-        above = reduced > 0
         volunteer_excess = np.zeros(len(self.volunteers), dtype=np.int64)
-        np.maximum.at(volunteer_excess, local_v[above], reduced[above])
-        parts = [(local_v[above], local_n[above], local_value[above])]
+        if u is None or w is None:
+            above = local_value > 0  # Values are positive: every pair, without copies.
+            whole = bool(above.all())
+            parts = [
+                (local_v, local_n, local_value)
+                if whole
+                else (local_v[above], local_n[above], local_value[above])
+            ]
+        else:
+            reduced = local_value - (u[local_v] + w[local_n])
+            above = reduced > 0
+            np.maximum.at(volunteer_excess, local_v[above], reduced[above])
+            parts = [(local_v[above], local_n[above], local_value[above])]
+            del reduced
         remote = self.groups.price(u, w, COLUMNS_PER_GROUP)
         keep = ~np.isin(remote.volunteer * len(self.needs) + remote.need, self.excluded_keys)
         # A volunteer sits in several groups a need values: one row per remote pair. Remote
@@ -365,7 +377,7 @@ class _Problem:
         )
         violations = int(above.sum() + len(parts[1][0]))
         volunteer, need, value = (np.concatenate([p[i] for p in parts]) for i in range(3))
-        del parts, reduced, above  # The peak comes next.
+        del parts, above  # The peak comes next.
         # Each need's best `per_need` and each volunteer's best `per_volunteer` (value above
         # the duals).
         reduced = value if u is None or w is None else value - u[volunteer] - w[need]
@@ -380,7 +392,7 @@ class _Problem:
         )
 
 
-def _best_per(group: Any, reduced: Any, count: int, buckets: int = BEST_PER_BUCKETS) -> Any:
+def _best_per(group: Any, reduced: Any, count: int, buckets: int | None = None) -> Any:
     """Mask of the `count` rows with the largest `reduced` in each `group` (ties: first row).
 
     No sort of every row: per group, a histogram of each row's distance below the group's
@@ -394,6 +406,8 @@ def _best_per(group: Any, reduced: Any, count: int, buckets: int = BEST_PER_BUCK
     if int(group.min()) < 0:
         return _best_per_by_sort(group, reduced, count)
     groups = int(group.max()) + 1
+    if buckets is None:
+        buckets = min(BEST_PER_BUCKETS_MAX, max(BEST_PER_BUCKETS_MIN, BEST_PER_CELLS // groups))
     top = np.full(groups, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(top, group, reduced)
     distance = top[group] - reduced  # Zero for each group's best rows.
