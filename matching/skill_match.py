@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -325,18 +324,10 @@ class _Problem:
         complete); otherwise each need's best COLUMNS_PER_NEED_FIRST, each volunteer's best
         COLUMNS_PER_VOLUNTEER_FIRST and the greedy matching's pairs. Best values alone give most
         needs the same few volunteers (a first flow at about 70 % of the optimum on the
-        benchmark); the greedy pairs spread them as capacities require (98 %).
-
-        The greedy runs in a second thread meanwhile: it is mostly Python, the pricing mostly
-        NumPy on large arrays, which lets go of Python's lock; both only read the problem,
-        whose groups and pairs exist by then."""
+        benchmark); the greedy pairs spread them as capacities require (98 %)."""
         if self.groups.pairs_at_most() + len(self.local[0]) > PAIRS_KEPT_MAX:
-            with ThreadPoolExecutor(max_workers=1) as beside:
-                greedy = beside.submit(self.greedy)
-                priced = self.price(
-                    None, COLUMNS_PER_NEED_FIRST, COLUMNS_PER_VOLUNTEER_FIRST
-                ).columns
-                seed = greedy.result()
+            priced = self.price(None, COLUMNS_PER_NEED_FIRST, COLUMNS_PER_VOLUNTEER_FIRST).columns
+            seed = self.greedy()
             return _distinct(
                 [priced, (seed.volunteer, seed.need, seed.value)], len(self.needs)
             ), False
