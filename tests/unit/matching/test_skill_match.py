@@ -596,3 +596,16 @@ def test_windows_of_many_needs_are_each_needs_window(seed: int) -> None:
         assert np.allclose(low[i, :rows], one_low, rtol=0, atol=1e-9)
         assert np.allclose(high[i, :rows], one_high, rtol=0, atol=1e-9)
         assert (low[i, rows:] == -1.0).all() and (high[i, rows:] == -2.0).all()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_solution_file_bytes_are_the_documents(seed: int) -> None:
+    """The file written straight from the solver's records is the solution document encoded
+    as compact UTF-8 JSON, byte for byte (so a renamed field cannot change the file alone)."""
+    volunteers, needs = _medium_instance(seed)
+    solution = solve(volunteers, needs, MatchParams())
+    assert solution.assignments
+    expected = json.dumps(write_solution(solution), ensure_ascii=False, separators=(",", ":"))
+    assert files.solution_json(solution) == expected.encode("utf-8")
+    empty = skill_match.MatchSolution("empty", 0, 0, ())
+    assert json.loads(files.solution_json(empty)) == write_solution(empty)
