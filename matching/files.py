@@ -342,5 +342,6 @@ def solution_json(solution: MatchSolution) -> bytes:
             "objective": solution.objective,
             "bound": solution.bound,
             "assignments": solution.assignments,
-        }
+        },
+        option=orjson.OPT_SERIALIZE_NUMPY,  # A NumPy integer slipping in is still a number.
     )
