@@ -21,6 +21,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
+from matching.beside import Beside
 from matching.candidates import NeedView, VolunteerIndex
 from matching.geo import haversine_km
 from matching.greedy import GreedyPairs, greedy_pairs
@@ -34,6 +35,8 @@ TIME_LIMIT_SECONDS_DEFAULT: Final = 60.0
 # Column generation: each need's best candidates first, then the best pairs the duals price.
 # Below this many eligible pairs one flow over all of them is quicker than pricing rounds.
 PAIRS_KEPT_MAX: Final = 500_000
+# From this many needs found by distance, half of them are found beside (`matching.beside`).
+NEEDS_SPLIT_MIN: Final = 4_000
 # Wide first columns: on the benchmark's 100 000 × 20 000 instances the first flow's duals
 # then bound within 1 % when volunteers have hours to spare (one flow instead of two) and the
 # second flow's when they are scarce (two instead of three); see docs/benchmarks.md.
@@ -291,8 +294,7 @@ class _Problem:
         if self._local is None:
             grouped = frozenset(n.position for n in self.groups.grouped_needs)
             windowed = [view for view in self.views if view.position in grouped or not view.remote]
-            v, n, value = self.index.nearby_pairs(windowed, skip_remote_lists_of=grouped)
-            parts = [(v, n, value)]
+            parts = self._nearby(windowed, grouped)
             for view in self.views:
                 if view.position in grouped or not view.remote:
                     continue
@@ -307,6 +309,27 @@ class _Problem:
             self._local = (v, n, value)
         return self._local
 
+    def _nearby(
+        self, windowed: list[NeedView], grouped: frozenset[int]
+    ) -> list[tuple[Any, Any, Any]]:
+        """The nearby pairs of `windowed` (in position order), the first half of the needs
+        found beside (`matching.beside`) while this process finds the second: each need's
+        pairs depend on it alone, so the halves joined are the pairs found at once, in the same
+        (need, volunteer) order."""
+        if len(windowed) < NEEDS_SPLIT_MIN:
+            return [self.index.nearby_pairs(windowed, skip_remote_lists_of=grouped)]
+        half = len(windowed) // 2
+        earlier = Beside(
+            lambda: self.index.nearby_pairs(windowed[:half], skip_remote_lists_of=grouped)
+        )
+        try:
+            later = self.index.nearby_pairs(windowed[half:], skip_remote_lists_of=grouped)
+        except BaseException:
+            earlier.cancel()
+            raise
+        v, n, value = earlier.result()
+        return [(v, n, value), later]
+
     def greedy(self) -> GreedyPairs:
         """The greedy matching over every eligible pair (best value per hour first)."""
         return greedy_pairs(
@@ -319,6 +342,10 @@ class _Problem:
             excluded_keys=self.excluded_keys,
         )
 
+    def _greedy_arrays(self) -> tuple[Any, Any, Any, Any]:
+        found = self.greedy()
+        return found.volunteer, found.need, found.value, found.hours
+
     def first_columns(self) -> tuple[tuple[Any, Any, Any], bool]:
         """Every eligible pair while they surely fit in PAIRS_KEPT_MAX (then the columns are
         complete); otherwise each need's best COLUMNS_PER_NEED_FIRST, each volunteer's best
@@ -326,8 +353,16 @@ class _Problem:
         needs the same few volunteers (a first flow at about 70 % of the optimum on the
         benchmark); the greedy pairs spread them as capacities require (98 %)."""
         if self.groups.pairs_at_most() + len(self.local[0]) > PAIRS_KEPT_MAX:
-            priced = self.price(None, COLUMNS_PER_NEED_FIRST, COLUMNS_PER_VOLUNTEER_FIRST).columns
-            seed = self.greedy()
+            # The greedy beside (`matching.beside`) while this process prices.
+            greedy = Beside(self._greedy_arrays)
+            try:
+                priced = self.price(
+                    None, COLUMNS_PER_NEED_FIRST, COLUMNS_PER_VOLUNTEER_FIRST
+                ).columns
+            except BaseException:
+                greedy.cancel()
+                raise
+            seed = GreedyPairs(*greedy.result())
             return _distinct(
                 [priced, (seed.volunteer, seed.need, seed.value)], len(self.needs)
             ), False
