@@ -1,7 +1,8 @@
 """Work done beside: in a forked copy of this process, on the machine's other core, while this
-process goes on. Only arrays come back (through a pipe, in NumPy's own format); anything that
-goes wrong in the copy, or a process where forking is unsafe, means the work is simply done
-here when its result is asked for. The answers are the same either way.
+process goes on. Only flat numeric arrays come back (through a pipe: each one's type, length
+and bytes); anything that goes wrong in the copy, or a process where forking is unsafe, means
+the work is simply done here when its result is asked for. The answers are the same either
+way.
 
 Forking is safe only where no other Python thread may hold a lock the copy would need: a
 process with more than one Python thread (a web server, a scheduler) never forks here.
