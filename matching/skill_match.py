@@ -456,9 +456,7 @@ def _best_per(group: Any, reduced: Any, count: int, buckets: int | None = None) 
         edge_group = group[at_edge]
         order = np.argsort(edge_group, kind="stable")
         sorted_group = edge_group[order]
-        starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-        taken = rank < (count - before_edge[sorted_group])
+        taken = _rank_in_runs(sorted_group) < (count - before_edge[sorted_group])
         mask[at_edge[order[taken]]] = True
     if unresolved.any():
         rest = np.flatnonzero(unresolved[group])
@@ -500,11 +498,16 @@ def _best_per_by_argsort(group: Any, reduced: Any, count: int) -> Any:
     """`_best_per` when its integer keys would not fit: one stable argsort."""
     order = np.argsort(group * (1 << 32) + ((1 << 31) - reduced), kind="stable")
     sorted_group = group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     mask = np.zeros(len(group), dtype=bool)
-    mask[order[rank < count]] = True
+    mask[order[_rank_in_runs(sorted_group) < count]] = True
     return mask
+
+
+def _rank_in_runs(sorted_group: Any) -> Any:
+    """Each row's place (0, 1, …) within its run of equal values of a sorted array."""
+    rows = len(sorted_group)
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    return np.arange(rows) - np.repeat(starts, np.diff(np.r_[starts, rows]))
 
 
 def _flow(problem: _Problem, columns: _Columns) -> tuple[Any, int]:
