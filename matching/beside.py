@@ -31,7 +31,8 @@ def can_fork() -> bool:
 
 class Beside:
     """`work()` started in a forked copy now; `result()` gives its arrays (computed here
-    instead if the copy could not be made or did not deliver)."""
+    instead if the copy could not be made or did not deliver). Used as a context manager, a
+    copy whose result was not asked for (this process failed meanwhile) is stopped on exit."""
 
     def __init__(self, work: Callable[[], tuple[Any, ...]]) -> None:
         self._work = work
@@ -64,6 +65,12 @@ class Beside:
         os.close(write_end)
         self._pid = pid
         self._reader = os.fdopen(read_end, "rb")
+
+    def __enter__(self) -> Beside:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.cancel()
 
     def result(self) -> tuple[Any, ...]:
         if self._pid is None or self._reader is None:

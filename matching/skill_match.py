@@ -319,15 +319,11 @@ class _Problem:
         if len(windowed) < NEEDS_SPLIT_MIN:
             return [self.index.nearby_pairs(windowed, skip_remote_lists_of=grouped)]
         half = len(windowed) // 2
-        earlier = Beside(
+        with Beside(
             lambda: self.index.nearby_pairs(windowed[:half], skip_remote_lists_of=grouped)
-        )
-        try:
+        ) as earlier:
             later = self.index.nearby_pairs(windowed[half:], skip_remote_lists_of=grouped)
-        except BaseException:
-            earlier.cancel()
-            raise
-        v, n, value = earlier.result()
+            v, n, value = earlier.result()
         return [(v, n, value), later]
 
     def greedy(self) -> GreedyPairs:
@@ -354,15 +350,11 @@ class _Problem:
         benchmark); the greedy pairs spread them as capacities require (98 %)."""
         if self.groups.pairs_at_most() + len(self.local[0]) > PAIRS_KEPT_MAX:
             # The greedy beside (`matching.beside`) while this process prices.
-            greedy = Beside(self._greedy_arrays)
-            try:
+            with Beside(self._greedy_arrays) as greedy:
                 priced = self.price(
                     None, COLUMNS_PER_NEED_FIRST, COLUMNS_PER_VOLUNTEER_FIRST
                 ).columns
-            except BaseException:
-                greedy.cancel()
-                raise
-            seed = GreedyPairs(*greedy.result())
+                seed = GreedyPairs(*greedy.result())
             return _distinct(
                 [priced, (seed.volunteer, seed.need, seed.value)], len(self.needs)
             ), False

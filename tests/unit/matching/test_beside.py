@@ -90,6 +90,11 @@ def test_a_cancelled_copy_is_reaped() -> None:
         slow = Beside(lambda: (time.sleep(30), np.array([1]))[1:])
         slow.cancel()
         try:
+            with Beside(lambda: (time.sleep(30), np.array([1]))[1:]):
+                raise KeyError("this process fails before asking")
+        except KeyError:
+            pass
+        try:
             os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             print("reaped")
