@@ -2,13 +2,16 @@
 greedy baseline (best value first) on the same instance, in one run.
 
     python bench/matching.py [--sizes 2000x400,10000x2000] [--scarce] [--gap 0.01] [--no-greedy]
+                              [--anchor]
 
 Instances: volunteers and needs spread over French towns (weighted by region), 3–6 skills per
 volunteer drawn from a skewed distribution over the shipped taxonomy, 1–3 required skills per
 need, 70 % remote-friendly volunteers, 50 % remote-allowed needs, languages mostly French.
 Scarce instances give volunteers few hours, where greedy loses most. Each run is timed end to
 end as `timebank match solve` does it (JSON file read, validated, solved, written), in its own
-process so that its peak memory is its own. Prints JSON.
+process so that its peak memory is its own. Prints JSON. With `--anchor`, the research note's
+flow-engine anchor is timed just before each run, and each run's time is also given scaled to
+the note's machine (`seconds_at_note_speed`): this shared machine's speed drifts.
 """
 
 from __future__ import annotations
@@ -211,6 +214,30 @@ def _timed_flow(
     }
 
 
+NOTE_ANCHOR_SECONDS = 1.72  # The note's `note_shape` flow on its machine (matching-anchors.md).
+
+
+def _note_shape_seconds(rng: Any) -> dict[str, Any]:
+    import numpy as np
+
+    volunteers, needs, per_need, regions = 100_000, 20_000, 50, 50
+    volunteer_region = rng.integers(0, regions, volunteers)
+    need_region = rng.integers(0, regions, needs)
+    members = [np.flatnonzero(volunteer_region == r) for r in range(regions)]
+    regional = np.concatenate(
+        [rng.choice(members[need_region[j]], per_need, replace=False) for j in range(needs)]
+    )
+    need = np.repeat(np.arange(needs), per_need)
+    return _timed_flow(
+        regional,
+        need,
+        rng.integers(0, 1001, len(need)) - 1001,
+        np.ones(len(need), np.int64),
+        rng.integers(1, 3, volunteers),
+        rng.integers(1, 4, needs),
+    )
+
+
 def flow_engine_anchor() -> dict[str, Any]:
     """OR-Tools' min-cost flow alone, 100 000 volunteers × 20 000 needs, 50 candidates per
     need (1.12 M arcs), on two shapes. `note_shape` is the research note's generator as it
@@ -221,35 +248,36 @@ def flow_engine_anchor() -> dict[str, Any]:
     (capacity 1–2, demand 2, values 1–99): one connected graph, like the remote pairs make."""
     import numpy as np
 
-    volunteers, needs, per_need, regions = 100_000, 20_000, 50, 50
-    rng = np.random.default_rng(0)
-    volunteer_region = rng.integers(0, regions, volunteers)
-    need_region = rng.integers(0, regions, needs)
-    members = [np.flatnonzero(volunteer_region == r) for r in range(regions)]
-    regional = np.concatenate(
-        [rng.choice(members[need_region[j]], per_need, replace=False) for j in range(needs)]
-    )
-    need = np.repeat(np.arange(needs), per_need)
-    note_shape = _timed_flow(
-        regional,
-        need,
-        rng.integers(0, 1001, len(need)) - 1001,
-        np.ones(len(need), np.int64),
-        rng.integers(1, 3, volunteers),
-        rng.integers(1, 4, needs),
-    )
+    volunteers, needs, per_need = 100_000, 20_000, 50
+    note_shape = _note_shape_seconds(np.random.default_rng(0))
     rng = np.random.default_rng(0)
     everywhere = rng.integers(0, volunteers, needs * per_need)
     supply = rng.integers(1, 3, volunteers)
     global_shape = _timed_flow(
         everywhere,
-        need,
-        -rng.integers(1, 100, len(need)),
-        np.full(len(need), 3),
+        np.repeat(np.arange(needs), per_need),
+        -rng.integers(1, 100, needs * per_need),
+        np.full(needs * per_need, 3),
         supply,
         np.full(needs, 2),
     )
     return {"note_shape": note_shape, "global_shape": global_shape}
+
+
+def _note_anchor_now() -> float:
+    import numpy as np
+
+    return float(_note_shape_seconds(np.random.default_rng(0))["solve_seconds"])
+
+
+def _scaled_to_note(run: dict[str, Any], anchor_seconds: float) -> dict[str, Any]:
+    """The run with the note-shape flow timed just before it, and its time scaled to the
+    note's machine: how fast this machine is right now is measured, not assumed (it drifts by
+    half from one hour to the next)."""
+    ratio = NOTE_ANCHOR_SECONDS / anchor_seconds
+    run["anchor_seconds_before"] = anchor_seconds
+    run["seconds_at_note_speed"] = round(run["seconds_file_to_file"] * ratio, 3)
+    return run
 
 
 def _pss_mb(pid: int) -> float:
@@ -312,7 +340,11 @@ def main() -> None:
             # One process per run: each run's peak memory is its own.
             command = [sys.executable, __file__, "--one", f"{size}:{int(scarce)}"]
             command += ["--gap", str(args.gap)] + (["--no-greedy"] if args.no_greedy else [])
-            runs.append(_run_watched(command))
+            if args.anchor:
+                before = _note_anchor_now()
+                runs.append(_scaled_to_note(_run_watched(command), before))
+            else:
+                runs.append(_run_watched(command))
     report: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "runs": runs}
     if args.anchor:
         report["flow_engine_anchor_1m_arcs"] = flow_engine_anchor()
