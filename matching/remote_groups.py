@@ -55,6 +55,11 @@ def _levels_code(levels: list[Any]) -> Any:
     return code
 
 
+def is_grouped(need: NeedView) -> bool:
+    """Whether the groups price this need's remote pairs (else they are enumerated)."""
+    return need.remote and 0 < len(need.skills) <= GROUP_SKILLS_MAX
+
+
 class RemoteGroups:
     """Remote-accepting volunteers grouped by (language, skill set, levels), and per need the
     groups it values, with the score it gives each (exact for the skills in the group)."""
@@ -81,9 +86,7 @@ class RemoteGroups:
         }
         self.company = company
         needs_count = len(need_company)
-        self.grouped_needs = [
-            n for n in needs if n.remote and 0 < len(n.skills) <= GROUP_SKILLS_MAX
-        ]
+        self.grouped_needs = [n for n in needs if is_grouped(n)]
         # Every (volunteer, skill number, level) held, and the same as a dense matrix
         # (volunteer × skill number) for exact values of the pairs found.
         held_by, held_skill, held_level = [], [], []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -25,7 +26,7 @@ from matching.beside import Beside
 from matching.candidates import NeedView, VolunteerIndex
 from matching.geo import haversine_km
 from matching.greedy import GreedyPairs, greedy_pairs
-from matching.remote_groups import RemoteGroups
+from matching.remote_groups import RemoteGroups, is_grouped
 
 LEVEL_MIN: Final = 1
 LEVEL_MAX: Final = 4
@@ -35,8 +36,10 @@ TIME_LIMIT_SECONDS_DEFAULT: Final = 60.0
 # Column generation: each need's best candidates first, then the best pairs the duals price.
 # Below this many eligible pairs one flow over all of them is quicker than pricing rounds.
 PAIRS_KEPT_MAX: Final = 500_000
-# From this many needs found by distance, half of them are found beside (`matching.beside`).
+# From this many needs found by distance, the first of them (this share) are found beside
+# (`matching.beside`) while this process builds the remote groups and finds the others'.
 NEEDS_SPLIT_MIN: Final = 4_000
+NEEDS_SHARE_BESIDE: Final = 0.6
 # Wide first columns: on the benchmark's 100 000 × 20 000 instances the first flow's duals
 # then bound within 1 % when volunteers have hours to spare (one flow instead of two) and the
 # second flow's when they are scarce (two instead of three); see docs/benchmarks.md.
@@ -292,9 +295,9 @@ class _Problem:
         """Every eligible pair the groups do not price (distance decides, or the need asks for
         more skills than groups hold), found once: volunteer, need, value per hour."""
         if self._local is None:
-            grouped = frozenset(n.position for n in self.groups.grouped_needs)
+            grouped = frozenset(view.position for view in self.views if is_grouped(view))
             windowed = [view for view in self.views if view.position in grouped or not view.remote]
-            parts = self._nearby(windowed, grouped)
+            parts = self._nearby(windowed, grouped, meanwhile=lambda: self.groups)
             for view in self.views:
                 if view.position in grouped or not view.remote:
                     continue
@@ -310,19 +313,20 @@ class _Problem:
         return self._local
 
     def _nearby(
-        self, windowed: list[NeedView], grouped: frozenset[int]
+        self, windowed: list[NeedView], grouped: frozenset[int], meanwhile: Callable[[], object]
     ) -> list[tuple[Any, Any, Any]]:
-        """The nearby pairs of `windowed` (in position order), the first half of the needs
-        found beside (`matching.beside`) while this process finds the second: each need's
-        pairs depend on it alone, so the halves joined are the pairs found at once, in the same
-        (need, volunteer) order."""
+        """The nearby pairs of `windowed` (in position order), the first needs' found beside
+        (`matching.beside`) while this process does `meanwhile` and finds the others': each
+        need's pairs depend on it alone, so the parts joined are the pairs found at once, in
+        the same (need, volunteer) order."""
         if len(windowed) < NEEDS_SPLIT_MIN:
             return [self.index.nearby_pairs(windowed, skip_remote_lists_of=grouped)]
-        half = len(windowed) // 2
+        split = int(len(windowed) * NEEDS_SHARE_BESIDE)
         with Beside(
-            lambda: self.index.nearby_pairs(windowed[:half], skip_remote_lists_of=grouped)
+            lambda: self.index.nearby_pairs(windowed[:split], skip_remote_lists_of=grouped)
         ) as earlier:
-            later = self.index.nearby_pairs(windowed[half:], skip_remote_lists_of=grouped)
+            meanwhile()
+            later = self.index.nearby_pairs(windowed[split:], skip_remote_lists_of=grouped)
             v, n, value = earlier.result()
         return [(v, n, value), later]
 
@@ -348,7 +352,8 @@ class _Problem:
         COLUMNS_PER_VOLUNTEER_FIRST and the greedy matching's pairs. Best values alone give most
         needs the same few volunteers (a first flow at about 70 % of the optimum on the
         benchmark); the greedy pairs spread them as capacities require (98 %)."""
-        if self.groups.pairs_at_most() + len(self.local[0]) > PAIRS_KEPT_MAX:
+        # The pairs found by distance first: the groups are built while the copy finds some.
+        if len(self.local[0]) + self.groups.pairs_at_most() > PAIRS_KEPT_MAX:
             # The greedy beside (`matching.beside`) while this process prices.
             with Beside(self._greedy_arrays) as greedy:
                 priced = self.price(
