@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from matching.beside import Beside
 from matching.candidates import NeedView, VolunteerIndex
+from matching.collector import cycle_collection_paused
 from matching.geo import haversine_km
 from matching.greedy import GreedyPairs, greedy_pairs
 from matching.remote_groups import RemoteGroups, is_grouped
@@ -664,6 +665,16 @@ def solve(
     until none is left (proven optimum) or the time limit. `excluded` (volunteer id, need id)
     pairs are never used (declined proposals, say).
     """
+    with cycle_collection_paused():
+        return _solve(volunteers, needs, params, excluded)
+
+
+def _solve(
+    volunteers: list[Volunteer],
+    needs: list[Need],
+    params: MatchParams,
+    excluded: frozenset[tuple[str, str]],
+) -> MatchSolution:
     started = time.perf_counter()
     problem = _Problem(volunteers, needs, excluded)
     first, complete = problem.first_columns()  # Complete: the columns hold every eligible pair.

@@ -158,22 +158,26 @@ def _write_result_file(output_path: str, document: dict[str, Any] | bytes) -> No
 
 def solve_match_file(problem_path: str, output_path: str) -> int:
     """`timebank match solve`: no database, only the files and the shipped taxonomy."""
+    from matching.collector import cycle_collection_paused
     from matching.files import ProblemError, read_problem, solution_json
     from matching.skill_match import solve
     from timebank.skills.model import load_taxonomy
 
-    try:
-        data = _read_problem_file(problem_path)
-        known = frozenset(skill.code for skill in load_taxonomy().skills)
-        volunteers, needs, params = read_problem(data, known_skills=known)
-    except _FileProblem as exc:
-        return fail(str(exc), EXIT_FAILURE)
-    except ProblemError as exc:
-        return fail(
-            f"{exc.record} · {exc.field}: {exc.message_fr} / {exc.message_en}", EXIT_FAILURE
-        )
-    solution = solve(volunteers, needs, params)
-    _write_result_file(output_path, solution_json(solution))
+    # Reading a large file builds millions of objects the collector would walk again and again.
+    with cycle_collection_paused():
+        try:
+            data = _read_problem_file(problem_path)
+            known = frozenset(skill.code for skill in load_taxonomy().skills)
+            volunteers, needs, params = read_problem(data, known_skills=known)
+        except _FileProblem as exc:
+            return fail(str(exc), EXIT_FAILURE)
+        except ProblemError as exc:
+            return fail(
+                f"{exc.record} · {exc.field}: {exc.message_fr} / {exc.message_en}", EXIT_FAILURE
+            )
+        del data
+        solution = solve(volunteers, needs, params)
+        _write_result_file(output_path, solution_json(solution))
     print(
         f"{solution.status}: objectif {solution.objective}, borne {solution.bound}, "
         f"{len(solution.assignments)} affectations → {output_path}"
