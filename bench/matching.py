@@ -265,9 +265,11 @@ def flow_engine_anchor() -> dict[str, Any]:
 
 
 def _note_anchor_now() -> float:
-    import numpy as np
-
-    return float(_note_shape_seconds(np.random.default_rng(0))["solve_seconds"])
+    """The note-shape flow timed in a process of its own: a run started from this one would
+    otherwise inherit its peak memory (Linux keeps the largest resident size across exec)."""
+    command = [sys.executable, __file__, "--note-anchor"]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return float(json.loads(done.stdout)["solve_seconds"])
 
 
 def _scaled_to_note(run: dict[str, Any], anchor_seconds: float) -> dict[str, Any]:
@@ -325,7 +327,13 @@ def main() -> None:
     parser.add_argument("--no-greedy", action="store_true")
     parser.add_argument("--anchor", action="store_true", help="also time the flow engine alone")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # VxN:scarce, run in a child process.
+    parser.add_argument("--note-anchor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.note_anchor:
+        import numpy as np
+
+        print(json.dumps(_note_shape_seconds(np.random.default_rng(0))))
+        return
     if args.one:
         size, mode = args.one.split(":")
         volunteers, needs = (int(part) for part in size.split("x"))
