@@ -104,8 +104,9 @@ def test_a_cancelled_copy_is_reaped() -> None:
 
 
 def test_solving_with_work_beside_gives_the_same_answer() -> None:
-    """Nearby pairs split in halves and the greedy beside the first pricing (forced on a
-    medium problem by lowering the thresholds) against the same solve done all here."""
+    """Nearby pairs split (a share found beside while the groups are built here) and the
+    greedy beside the first pricing (forced on a medium problem by lowering the thresholds)
+    against the same solve done all here."""
     out = _run(
         """
         import sys
@@ -120,7 +121,7 @@ def test_solving_with_work_beside_gives_the_same_answer() -> None:
         forks, fork = [], beside.os.fork
         beside.os.fork = lambda: forks.append(1) or fork()
         split = sm.solve(volunteers, needs, params)
-        assert len(forks) == 2, forks  # Half the nearby pairs, and the greedy.
+        assert len(forks) == 2, forks  # A share of the nearby pairs, and the greedy.
         beside.can_fork = lambda: False
         here = sm.solve(volunteers, needs, params)
         assert split.stats["complete"] == 0.0 and split.stats["rounds"] >= 1
