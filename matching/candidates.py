@@ -115,7 +115,7 @@ class VolunteerIndex:
         for skill, min_level, weight in need.skills:
             for level in range(min_level, LEVEL_SLOTS):
                 points = weight * (1 + level - min_level)
-                for (remote, band), (low, high) in product((True, False), windows.items()):
+                for remote, (band, (low, high)) in product((True, False), windows.items()):
                     found = self.lists.get((need.language, skill, level, remote, band))
                     if found is None:
                         continue

@@ -436,6 +436,66 @@ def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
     assert found == expected
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_needs_asking_many_skills_find_every_pair_anywhere_on_earth(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Needs asking more skills than the remote groups hold are enumerated one by one
+    (`VolunteerIndex.candidates`): every eligible pair with its value, remote or within the
+    radius, near the poles and the antimeridian too (compared with the checker)."""
+    rng = random.Random(seed)
+    centre = rng.choice([(89.5, 0.0), (-89.0, 120.0), (10.0, 179.9), (0.0, -179.8), (48.0, 2.0)])
+    codes = ["seo", "web-dev", "data", "cloud", "security"]
+
+    def near() -> tuple[float, float]:
+        lat = max(-90.0, min(90.0, centre[0] + rng.uniform(-3, 3)))
+        lon = (centre[1] + rng.uniform(-6, 6) + 180) % 360 - 180
+        return lat, lon
+
+    volunteers = [
+        volunteer(
+            f"v{i}",
+            f"c{i % 7}",
+            {code: rng.randint(1, 4) for code in rng.sample(codes, rng.randint(1, 4))},
+            rng.randint(1, 5),
+            remote=rng.random() < 0.5,
+            at=near(),
+            radius_km=rng.choice([5, 50, 150, 400]),
+            languages=tuple(rng.sample(["fr", "en"], rng.randint(1, 2))),
+        )
+        for i in range(80)
+    ]
+    needs = [
+        need(
+            f"n{j}",
+            f"c{j % 5}",
+            [(code, rng.randint(1, 3), rng.randint(1, 3)) for code in rng.sample(codes, 4)],
+            5,
+            remote=rng.random() < 0.7,
+            at=near(),
+            language=rng.choice(["fr", "en"]),
+        )
+        for j in range(15)
+    ]
+    expected = {
+        (v.id, n.id): value
+        for v in volunteers
+        for n in needs
+        if (value := value_per_hour(v, n)) is not None
+    }
+    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
+    problem = skill_match._Problem(volunteers, needs, frozenset())
+    local_v, local_n, local_value = problem.local
+    found = {
+        (volunteers[v].id, needs[n].id): value
+        for v, n, value in zip(
+            local_v.tolist(), local_n.tolist(), local_value.tolist(), strict=True
+        )
+    }
+    assert any(n.remote for n in needs) and any(not v.remote for v in volunteers)
+    assert found == expected
+
+
 _ODD_VALUES = [None, True, False, 0, 1, 3, 4, 5, -1, 2.5, float("inf"), float("nan"), "", "x"]
 _VOLUNTEER_FIELDS = {
     "id": ["v1", 1, None],
