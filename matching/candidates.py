@@ -110,7 +110,11 @@ class VolunteerIndex:
 
     def candidates(self, need: NeedView) -> Candidates | None:
         """Every eligible volunteer of `need` and the value per hour of each."""
-        windows = {b: self._window(need, reach) for b, reach in self.band_reach_rad.items()}
+        lat_deg, lon_deg = np.array([need.lat]), np.array([need.lon])
+        windows = {}
+        for band, reach in self.band_reach_rad.items():
+            low, high = _windows(lat_deg, lon_deg, reach)
+            windows[band] = (low[0], high[0])  # One need: its own rows, no padding.
         parts = []
         for skill, min_level, weight in need.skills:
             for level in range(min_level, LEVEL_SLOTS):
@@ -147,26 +151,6 @@ class VolunteerIndex:
         if not len(rows):
             return None
         return Candidates(union[rows], value[rows])
-
-    def _window(self, need: NeedView, reach_rad: float) -> tuple[Any, Any]:
-        """Place keys bounding everyone within `reach_rad` (an angle) of the need: the latitude
-        rows within reach, and in each a longitude window (whole rows near the poles or the
-        antimeridian). The window is safe: the haversine distance is at least
-        2R·asin(cos φ_min · sin(|Δλ|/2))."""
-        reach_deg = math.degrees(reach_rad)
-        first_row = math.floor((need.lat - reach_deg + 90) / ROW_DEGREES)
-        last_row = math.floor((need.lat + reach_deg + 90) / ROW_DEGREES)
-        rows = np.arange(first_row, last_row + 1, dtype=np.float64) * _ROW_KEY
-        far_lat = min(90.0, max(abs(need.lat - reach_deg), abs(need.lat + reach_deg)))
-        cos_min = math.cos(math.radians(far_lat))
-        ratio = math.sin(reach_rad / 2) / cos_min if cos_min > 1e-9 else 2.0
-        if ratio >= 1:
-            return rows, rows + 360
-        half_width = math.degrees(2 * math.asin(ratio)) + 1e-9
-        west, east = need.lon - half_width + 180, need.lon + half_width + 180
-        if west < 0 or east > 360:
-            return rows, rows + 360
-        return rows + west, rows + east
 
     def _eligible(self, positions: Any, need: NeedView) -> Any:
         """Remote on both sides, or within the volunteer's radius."""
@@ -297,8 +281,11 @@ class VolunteerIndex:
 
 
 def _windows(lat_deg: Any, lon_deg: Any, reach_rad: float) -> tuple[Any, Any]:
-    """`VolunteerIndex._window` for many needs at once: per need, a row of low and a row of
-    high place keys (rows beyond a need's own latitude rows hold the empty window −1, −2)."""
+    """Place keys bounding everyone within `reach_rad` (an angle) of each need: the latitude
+    rows within reach, and in each a longitude window (whole rows near the poles or the
+    antimeridian). The window is safe: the haversine distance is at least
+    2R·asin(cos φ_min · sin(|Δλ|/2)). Per need, a row of low and a row of high keys (rows
+    beyond a need's own latitude rows hold the empty window −1, −2)."""
     reach_deg = math.degrees(reach_rad)
     first_row = np.floor((lat_deg - reach_deg + 90) / ROW_DEGREES)
     last_row = np.floor((lat_deg + reach_deg + 90) / ROW_DEGREES)

@@ -4,6 +4,7 @@ checked by an independent checker against brute force."""
 from __future__ import annotations
 
 import json
+import math
 import random
 import subprocess
 import sys
@@ -638,11 +639,31 @@ def test_first_rows_and_numbering_are_what_unique_gives(seed: int) -> None:
     assert rank.tolist() == expected_rank.tolist()
 
 
+def _one_window(lat: float, lon: float, reach_rad: float) -> tuple[list[float], list[float]]:
+    """The window of one need, written out with `math` for the test: latitude rows within
+    reach, and in each the longitude band outside which the haversine distance is at least
+    2R·asin(cos φ_min · sin(|Δλ|/2)) > reach (whole rows near the poles or the antimeridian)."""
+    reach_deg = math.degrees(reach_rad)
+    first_row = math.floor((lat - reach_deg + 90) / candidates.ROW_DEGREES)
+    last_row = math.floor((lat + reach_deg + 90) / candidates.ROW_DEGREES)
+    rows = [row * candidates._ROW_KEY for row in range(first_row, last_row + 1)]
+    far_lat = min(90.0, max(abs(lat - reach_deg), abs(lat + reach_deg)))
+    cos_min = math.cos(math.radians(far_lat))
+    ratio = math.sin(reach_rad / 2) / cos_min if cos_min > 1e-9 else 2.0
+    if ratio >= 1:
+        return rows, [r + 360 for r in rows]
+    half_width = math.degrees(2 * math.asin(ratio)) + 1e-9
+    west, east = lon - half_width + 180, lon + half_width + 180
+    if west < 0 or east > 360:
+        return rows, [r + 360 for r in rows]
+    return [r + west for r in rows], [r + east for r in rows]
+
+
 @pytest.mark.parametrize("seed", range(10))
 def test_windows_of_many_needs_are_each_needs_window(seed: int) -> None:
-    """The vectorised windows against the one-need window, poles and antimeridian included:
-    the same latitude rows, the same longitude bounds (to rounding far inside the margin),
-    and empty windows in the padding."""
+    """The vectorised windows against each need's window worked out alone, poles and
+    antimeridian included: the same latitude rows, the same longitude bounds (to rounding far
+    inside the margin), and empty windows in the padding."""
     rng = np.random.default_rng(seed)
     count = 60
     lat = np.concatenate([rng.uniform(-90, 90, count - 4), [89.9, -89.95, 0.0, 45.0]])
@@ -650,8 +671,7 @@ def test_windows_of_many_needs_are_each_needs_window(seed: int) -> None:
     reach_rad = float(rng.choice([10.0, 100.0, 1000.0, 5000.0])) / candidates.EARTH_RADIUS_KM
     low, high = candidates._windows(lat, lon, reach_rad)
     for i in range(count):
-        view = candidates.NeedView(i, "c", (("seo", 1, 1),), False, lat[i], lon[i], "fr", 1)
-        one_low, one_high = candidates.VolunteerIndex._window(None, view, reach_rad)  # type: ignore[arg-type]
+        one_low, one_high = _one_window(float(lat[i]), float(lon[i]), reach_rad)
         rows = len(one_low)
         assert np.allclose(low[i, :rows], one_low, rtol=0, atol=1e-9)
         assert np.allclose(high[i, :rows], one_high, rtol=0, atol=1e-9)
