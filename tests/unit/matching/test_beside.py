@@ -132,3 +132,32 @@ def test_solving_with_work_beside_gives_the_same_answer() -> None:
         """
     )
     assert out == "same optimal"
+
+
+def test_a_first_flow_in_halves_beside_gives_the_same_answer() -> None:
+    """One half of the first flow in the copy, the other here, against both here."""
+    out = _run(
+        """
+        import sys
+        sys.path.insert(0, "bench")
+        import importlib.util as u
+        spec = u.spec_from_file_location("bm", "bench/matching.py")
+        bm = u.module_from_spec(spec); spec.loader.exec_module(bm)
+        from matching import beside, skill_match as sm
+        volunteers, needs = bm.instance(3000, 600, seed=5, scarce=False)
+        sm.PAIRS_KEPT_MAX, sm.SPLIT_COLUMNS_MIN = 1000, 1000
+        params = sm.MatchParams(relative_gap_limit=0.05)
+        forks, fork = [], beside.os.fork
+        beside.os.fork = lambda: forks.append(1) or fork()
+        split = sm.solve(volunteers, needs, params)
+        assert len(forks) == 2, forks  # The greedy, and a half of the first flow.
+        assert split.stats["split_first_flow"] == 1.0
+        beside.can_fork = lambda: False
+        here = sm.solve(volunteers, needs, params)
+        answer = lambda s: (s.status, s.objective, s.bound)
+        assert answer(split) == answer(here)
+        assert split.assignments == here.assignments
+        print("same", split.stats["rounds"])
+        """
+    )
+    assert out.startswith("same")

@@ -112,3 +112,35 @@ def test_scarce_hours_take_the_smoothed_rounds_and_stay_exact(
     assert (solution.stats["entropic_seconds"] > 0) == scarce
     assert solution.objective == solution.bound == optimum
     assert check(volunteers, needs, MatchParams(), solution.assignments) == optimum
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("gap", [0.5, 1e-9])
+def test_a_first_flow_in_halves_keeps_every_constraint_and_a_valid_bound(
+    seed: int, gap: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forced on medium problems: the halves' joined hours respect every capacity (checked
+    independently), never beat the optimum over every pair, and the bound never falls below
+    it; with a gap of almost nothing, the whole flows that follow still reach the optimum."""
+    volunteers, needs = _medium_instance(seed)
+    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
+    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 2)
+    monkeypatch.setattr(skill_match, "SPLIT_COLUMNS_MIN", 0)
+    params = MatchParams(relative_gap_limit=gap)
+    solution = solve(volunteers, needs, params)
+    optimum = lp_optimum(volunteers, needs)
+    assert solution.stats["split_first_flow"] == 1.0
+    assert check(volunteers, needs, params, solution.assignments) == solution.objective
+    assert solution.objective <= optimum + 1e-6 <= solution.bound + 2e-6
+    assert solution.bound - solution.objective <= gap * solution.objective + 1e-9 or (
+        solution.stats["rounds"] > 1
+    )
+    if gap < 1e-6:
+        assert solution.objective == solution.bound == round(optimum)
+
+
+def test_no_split_without_a_gap_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    volunteers, needs = _medium_instance(1)
+    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
+    monkeypatch.setattr(skill_match, "SPLIT_COLUMNS_MIN", 0)
+    assert solve(volunteers, needs, MatchParams()).stats["split_first_flow"] == 0.0
