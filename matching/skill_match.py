@@ -646,9 +646,9 @@ def _split_flow(problem: _Problem, columns: _Columns) -> tuple[Any, int, tuple[A
     takes a third of the whole). The needs are split at their median longitude (distance-bound
     pairs stay within a half); each volunteer's hours are shared between the halves as the
     columns' smoothed plan shares them (`matching.entropic`, exp(reduced value / ε) per column).
-    Returns hours per column, the objective and duals to price with: each need's from its
-    half, each volunteer's the larger of its two (the pricing makes any duals a valid bound;
-    these are close because the halves share the hours as the smoothed duals do)."""
+    Returns hours per column, the objective and duals to price with, from the halves' (the
+    pricing makes any duals a valid bound; these are close because the halves share the
+    hours as the smoothed duals do)."""
     u, w = entropic_duals(
         columns.volunteer, columns.need, columns.value, problem.supply, problem.demand
     )
@@ -674,8 +674,20 @@ def _split_flow(problem: _Problem, columns: _Columns) -> tuple[Any, int, tuple[A
     hours = np.zeros(len(columns), dtype=np.int64)
     hours[rows[0]], hours[rows[1]] = earlier[0], later[0]
     objective = int((hours * columns.value).sum())
+    # Each need's dual from its half; then each volunteer's best response to them over its
+    # columns, and each need's to those: exactly feasible on the columns, and lower (the
+    # halves' duals ignore the columns a volunteer has in the half it gave no hours to).
     joined_w = np.where(half_of_need == 0, earlier[2], later[2])
-    return hours, objective, (np.maximum(earlier[1], later[1]), joined_w)
+    joined_u = _best_response(columns.volunteer, columns.value - joined_w[columns.need], volunteers)
+    joined_w = _best_response(columns.need, columns.value - joined_u[columns.volunteer], len(w))
+    return hours, objective, (joined_u, joined_w)
+
+
+def _best_response(side: Any, worth: Any, size: int) -> Any:
+    """Per index of `side`, the largest `worth` of its rows, at least 0 (0 without rows)."""
+    best = np.zeros(size, dtype=np.int64)
+    np.maximum.at(best, side, worth)
+    return best
 
 
 def _part_flow(capacities: tuple[Any, Any], columns: _Columns) -> tuple[Any, Any, Any]:
