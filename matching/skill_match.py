@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 import numpy as np
@@ -813,6 +814,7 @@ def _solve(
         entropic_seconds = time.perf_counter() - tick
     capacities = (problem.supply, problem.demand)
     split_first = False
+    draft: tuple[Assignment, ...] | None = None  # Assignments explained beside the pricing.
     while True:
         rounds += 1
         tick = time.perf_counter()
@@ -838,7 +840,15 @@ def _solve(
         if not split:
             u, w = _duals(capacities, columns, hours)
         tick = time.perf_counter()
-        priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
+        if split and not params.has_side_constraints:
+            # The halves' bound is usually within the gap allowed: the assignments are
+            # explained here while the copy prices (work lost only if whole flows follow).
+            with Beside(partial(_priced_arrays, problem, (u, w))) as beside:
+                draft = _chosen_assignments(volunteers, needs, columns, hours)
+                priced = _pricing_of(beside.result())
+        else:
+            draft = None
+            priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
         pricing_seconds += time.perf_counter() - tick
         bound = min(bound, _bound(problem, (u, w), priced))  # Every round's: the lowest.
         if bound < objective:
@@ -853,6 +863,7 @@ def _solve(
             break
         # Columns the duals price well below zero and the flow leaves unused make the next
         # flow slower for nothing; pricing brings them back if they become worth it.
+        draft = None  # Other hours will come.
         reduced = columns.value - u[columns.volunteer] - w[columns.need]
         trimmed = columns.subset((hours > 0) | (reduced >= -(columns.value // KEEP_SLACK_DIVISOR)))
         if not trimmed.extend(*priced.columns, len(needs)) and not split:
@@ -881,9 +892,8 @@ def _solve(
         elif complete:
             bound = min(bound, max(cp_bound, objective))
         status = "optimal" if bound == objective else "feasible"
-    chosen = np.flatnonzero(hours > 0)
-    assignments = _assignments(
-        volunteers, needs, columns.volunteer[chosen], columns.need[chosen], hours[chosen]
+    assignments = (
+        draft if draft is not None else _chosen_assignments(volunteers, needs, columns, hours)
     )
     return MatchSolution(
         status,
@@ -900,6 +910,36 @@ def _solve(
             "split_first_flow": float(split_first),
             "seconds": time.perf_counter() - started,
         },
+    )
+
+
+def _priced_arrays(problem: _Problem, duals: tuple[Any, Any]) -> tuple[Any, ...]:
+    """A round's pricing as flat arrays, to come back from a forked copy (`matching.beside`)."""
+    priced = problem.price(duals, COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
+    return (
+        *priced.columns,
+        priced.volunteer_excess,
+        priced.need_excess,
+        priced.remote_volunteer_excess,
+        np.array([priced.violations], dtype=np.int64),
+    )
+
+
+def _pricing_of(arrays: tuple[Any, ...]) -> _Pricing:
+    """`_priced_arrays` read back."""
+    volunteer, need, value, volunteer_excess, need_excess, remote_excess, violations = arrays
+    return _Pricing(
+        (volunteer, need, value), volunteer_excess, need_excess, remote_excess, int(violations[0])
+    )
+
+
+def _chosen_assignments(
+    volunteers: list[Volunteer], needs: list[Need], columns: _Columns, hours: Any
+) -> tuple[Assignment, ...]:
+    """The explained assignments of the columns given hours."""
+    chosen = np.flatnonzero(hours > 0)
+    return _assignments(
+        volunteers, needs, columns.volunteer[chosen], columns.need[chosen], hours[chosen]
     )
 
 

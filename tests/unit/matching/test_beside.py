@@ -150,7 +150,7 @@ def test_a_first_flow_in_halves_beside_gives_the_same_answer() -> None:
         forks, fork = [], beside.os.fork
         beside.os.fork = lambda: forks.append(1) or fork()
         split = sm.solve(volunteers, needs, params)
-        assert len(forks) == 2, forks  # The greedy, and a half of the first flow.
+        assert len(forks) == 3, forks  # The greedy, a half of the first flow, its pricing.
         assert split.stats["split_first_flow"] == 1.0
         beside.can_fork = lambda: False
         here = sm.solve(volunteers, needs, params)
