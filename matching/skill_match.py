@@ -408,20 +408,45 @@ class _Problem:
             )
         )
         violations = int(above.sum() + len(parts[1][0]))
-        volunteer, need, value = (np.concatenate([p[i] for p in parts]) for i in range(3))
-        del parts, above  # The peak comes next.
+        del above
         # Each need's best `per_need` and each volunteer's best `per_volunteer` (value above
-        # the duals).
-        reduced = value if u is None or w is None else value - u[volunteer] - w[need]
-        chosen = _best_per(need, reduced, per_need)
-        chosen |= _best_per(volunteer, reduced, per_volunteer)
+        # the duals), over both parts without joining them (10 M rows on the first pricing).
+        duals_given = None if u is None or w is None else (u, w)
         return _Pricing(
-            (volunteer[chosen], need[chosen], value[chosen]),
+            _best_over_parts(parts, duals_given, per_need, per_volunteer),
             volunteer_excess,
             remote.need_excess,
             remote.volunteer_excess,
             violations,
         )
+
+
+def _best_over_parts(
+    parts: list[tuple[Any, Any, Any]],
+    duals: tuple[Any, Any] | None,
+    per_need: int,
+    per_volunteer: int,
+) -> tuple[Any, Any, Any]:
+    """The rows (volunteer, need, value) of the parts joined that are among their need's best
+    `per_need` or their volunteer's best `per_volunteer` by value above the duals (ties: the
+    earlier row of the joined parts), without joining them: each part's own best on either
+    side hold every row of the joined best, so the best are taken again among those."""
+
+    def above(volunteer: Any, need: Any, value: Any) -> Any:
+        return value if duals is None else value - duals[0][volunteer] - duals[1][need]
+
+    kept = []
+    for volunteer, need, value in parts:
+        reduced = above(volunteer, need, value)
+        chosen = _best_per(need, reduced, per_need)
+        chosen |= _best_per(volunteer, reduced, per_volunteer)
+        rows = np.flatnonzero(chosen)
+        kept.append((volunteer[rows], need[rows], value[rows]))
+    volunteer, need, value = (np.concatenate([k[i] for k in kept]) for i in range(3))
+    reduced = above(volunteer, need, value)
+    chosen = _best_per(need, reduced, per_need)
+    chosen |= _best_per(volunteer, reduced, per_volunteer)
+    return volunteer[chosen], need[chosen], value[chosen]
 
 
 def _best_per(group: Any, reduced: Any, count: int, buckets: int | None = None) -> Any:
