@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from matching.beside import Beside
 from matching.candidates import NeedView, VolunteerIndex
 from matching.collector import cycle_collection_paused
-from matching.entropic import EPSILON_SHARES, entropic_duals
+from matching.entropic import EPSILON_SHARES, best_response, entropic_duals
 from matching.geo import haversine_km
 from matching.greedy import GreedyPairs, greedy_pairs
 from matching.remote_groups import RemoteGroups, is_grouped
@@ -631,8 +631,8 @@ def _hours_scarce(problem: _Problem, columns: _Columns) -> bool:
     best pairs by value cannot hold the optimum (the needs compete for the same volunteers)
     and a flow on them gives duals too far off to bound within 1 %: on the benchmark's
     scarce 100 000 × 20 000 instance, two flows were needed where one now is."""
-    volunteers = np.flatnonzero(np.bincount(columns.volunteer, minlength=len(problem.supply)))
-    needs = np.flatnonzero(np.bincount(columns.need, minlength=len(problem.demand)))
+    volunteers, _ = _numbered(columns.volunteer, len(problem.supply))
+    needs, _ = _numbered(columns.need, len(problem.demand))
     return int(problem.supply[volunteers].sum()) < int(problem.demand[needs].sum())
 
 
@@ -704,16 +704,9 @@ def _split_flow(problem: _Problem, columns: _Columns) -> tuple[Any, int, tuple[A
     # columns, and each need's to those: exactly feasible on the columns, and lower (the
     # halves' duals ignore the columns a volunteer has in the half it gave no hours to).
     joined_w = np.where(half_of_need == 0, earlier[2], later[2])
-    joined_u = _best_response(columns.volunteer, columns.value - joined_w[columns.need], volunteers)
-    joined_w = _best_response(columns.need, columns.value - joined_u[columns.volunteer], len(w))
+    joined_u = best_response(columns.volunteer, columns.value - joined_w[columns.need], volunteers)
+    joined_w = best_response(columns.need, columns.value - joined_u[columns.volunteer], len(w))
     return hours, objective, (joined_u, joined_w)
-
-
-def _best_response(side: Any, worth: Any, size: int) -> Any:
-    """Per index of `side`, the largest `worth` of its rows, at least 0 (0 without rows)."""
-    best = np.zeros(size, dtype=np.int64)
-    np.maximum.at(best, side, worth)
-    return best
 
 
 def _part_flow(capacities: tuple[Any, Any], columns: _Columns) -> tuple[Any, Any, Any]:
@@ -872,7 +865,6 @@ def _solve(
                 draft = _chosen_assignments(volunteers, needs, columns, hours)
                 priced = _pricing_of(beside.result())
         else:
-            draft = None
             priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
         pricing_seconds += time.perf_counter() - tick
         bound = min(bound, _bound(problem, (u, w), priced))  # Every round's: the lowest.
