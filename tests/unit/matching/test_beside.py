@@ -103,61 +103,66 @@ def test_a_cancelled_copy_is_reaped() -> None:
     assert out == "reaped"
 
 
+_SOLVED_BOTH_WAYS = """
+import sys
+sys.path.insert(0, "bench")
+import importlib.util as u
+spec = u.spec_from_file_location("bm", "bench/matching.py")
+bm = u.module_from_spec(spec); spec.loader.exec_module(bm)
+from matching import beside, skill_match as sm
+{setup}
+forks, fork = [], beside.os.fork
+beside.os.fork = lambda: forks.append(1) or fork()
+split = sm.solve(volunteers, needs, params)
+assert len(forks) == {forks}, forks
+beside.can_fork = lambda: False
+here = sm.solve(volunteers, needs, params)
+{checks}
+answer = lambda s: (s.status, s.objective, s.bound)
+assert answer(split) == answer(here)
+assert split.assignments == here.assignments
+print("same", {shown})
+"""
+
+
+def _solved_both_ways(setup: str, forks: int, checks: str, shown: str) -> str:
+    """A medium benchmark instance solved with the copies (counting the forks) and all here."""
+    return _run(
+        _SOLVED_BOTH_WAYS.format(
+            setup=textwrap.dedent(setup), forks=forks, checks=textwrap.dedent(checks), shown=shown
+        )
+    )
+
+
 def test_solving_with_work_beside_gives_the_same_answer() -> None:
     """Nearby pairs split (a share found beside while the groups are built here) and the
     greedy beside the first pricing (forced on a medium problem by lowering the thresholds)
-    against the same solve done all here."""
-    out = _run(
+    against the same solve done all here: two copies, a share of the nearby pairs and the
+    greedy."""
+    out = _solved_both_ways(
         """
-        import sys
-        sys.path.insert(0, "bench")
-        import importlib.util as u
-        spec = u.spec_from_file_location("bm", "bench/matching.py")
-        bm = u.module_from_spec(spec); spec.loader.exec_module(bm)
-        from matching import beside, skill_match as sm
         volunteers, needs = bm.instance(3000, 600, seed=4, scarce=True)
         sm.NEEDS_SPLIT_MIN, sm.PAIRS_KEPT_MAX = 10, 1000
         params = sm.MatchParams(relative_gap_limit=0.0)
-        forks, fork = [], beside.os.fork
-        beside.os.fork = lambda: forks.append(1) or fork()
-        split = sm.solve(volunteers, needs, params)
-        assert len(forks) == 2, forks  # A share of the nearby pairs, and the greedy.
-        beside.can_fork = lambda: False
-        here = sm.solve(volunteers, needs, params)
-        assert split.stats["complete"] == 0.0 and split.stats["rounds"] >= 1
-        answer = lambda s: (s.status, s.objective, s.bound)
-        assert answer(split) == answer(here)
-        assert split.assignments == here.assignments
-        print("same", split.status)
-        """
+        """,
+        forks=2,
+        checks='assert split.stats["complete"] == 0.0 and split.stats["rounds"] >= 1',
+        shown="split.status",
     )
     assert out == "same optimal"
 
 
 def test_a_first_flow_in_halves_beside_gives_the_same_answer() -> None:
-    """One half of the first flow in the copy, the other here, against both here."""
-    out = _run(
+    """One half of the first flow in the copy, the other here, against both here: three
+    copies, the greedy, a half of the first flow and its pricing."""
+    out = _solved_both_ways(
         """
-        import sys
-        sys.path.insert(0, "bench")
-        import importlib.util as u
-        spec = u.spec_from_file_location("bm", "bench/matching.py")
-        bm = u.module_from_spec(spec); spec.loader.exec_module(bm)
-        from matching import beside, skill_match as sm
         volunteers, needs = bm.instance(3000, 600, seed=5, scarce=False)
         sm.PAIRS_KEPT_MAX, sm.SPLIT_COLUMNS_MIN = 1000, 1000
         params = sm.MatchParams(relative_gap_limit=0.05)
-        forks, fork = [], beside.os.fork
-        beside.os.fork = lambda: forks.append(1) or fork()
-        split = sm.solve(volunteers, needs, params)
-        assert len(forks) == 3, forks  # The greedy, a half of the first flow, its pricing.
-        assert split.stats["split_first_flow"] == 1.0
-        beside.can_fork = lambda: False
-        here = sm.solve(volunteers, needs, params)
-        answer = lambda s: (s.status, s.objective, s.bound)
-        assert answer(split) == answer(here)
-        assert split.assignments == here.assignments
-        print("same", split.stats["rounds"])
-        """
+        """,
+        forks=3,
+        checks='assert split.stats["split_first_flow"] == 1.0',
+        shown='split.stats["rounds"]',
     )
     assert out.startswith("same")

@@ -8,6 +8,7 @@ import math
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -399,6 +400,18 @@ def test_greedy_takes_the_pairs_its_definition_takes(seed: int) -> None:
     )
 
 
+def _places_near_a_hard_spot(rng: random.Random) -> Callable[[], tuple[float, float]]:
+    """Random places within a few degrees of a pole, the antimeridian or Paris (one drawn)."""
+    centre = rng.choice([(89.5, 0.0), (-89.0, 120.0), (10.0, 179.9), (0.0, -179.8), (48.0, 2.0)])
+
+    def near() -> tuple[float, float]:
+        lat = max(-90.0, min(90.0, centre[0] + rng.uniform(-3, 3)))
+        lon = (centre[1] + rng.uniform(-6, 6) + 180) % 360 - 180
+        return lat, lon
+
+    return near
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
     seed: int, monkeypatch: pytest.MonkeyPatch
@@ -406,12 +419,7 @@ def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
     """Poles, the antimeridian and large radii: the latitude rows and longitude windows of the
     index never drop a pair the haversine accepts (compared with the checker over all pairs)."""
     rng = random.Random(seed)
-    centre = rng.choice([(89.5, 0.0), (-89.0, 120.0), (10.0, 179.9), (0.0, -179.8), (48.0, 2.0)])
-
-    def near() -> tuple[float, float]:
-        lat = max(-90.0, min(90.0, centre[0] + rng.uniform(-3, 3)))
-        lon = (centre[1] + rng.uniform(-6, 6) + 180) % 360 - 180
-        return lat, lon
+    near = _places_near_a_hard_spot(rng)
 
     volunteers = [
         volunteer(
@@ -445,13 +453,8 @@ def test_needs_asking_many_skills_find_every_pair_anywhere_on_earth(
     (`VolunteerIndex.candidates`): every eligible pair with its value, remote or within the
     radius, near the poles and the antimeridian too (compared with the checker)."""
     rng = random.Random(seed)
-    centre = rng.choice([(89.5, 0.0), (-89.0, 120.0), (10.0, 179.9), (0.0, -179.8), (48.0, 2.0)])
+    near = _places_near_a_hard_spot(rng)
     codes = ["seo", "web-dev", "data", "cloud", "security"]
-
-    def near() -> tuple[float, float]:
-        lat = max(-90.0, min(90.0, centre[0] + rng.uniform(-3, 3)))
-        lon = (centre[1] + rng.uniform(-6, 6) + 180) % 360 - 180
-        return lat, lon
 
     volunteers = [
         volunteer(
