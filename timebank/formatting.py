@@ -5,8 +5,12 @@ Integers in, text out; the only place that turns amounts into words for people.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from typing import Final
+
+from timebank.errors import InvalidInput
 
 THOUSANDS_SEPARATOR: Final = "\u202f"  # Narrow no-break space, as French typography wants.
 UNIT_SEPARATOR: Final = "\u00a0"  # No-break space before the unit.
@@ -35,3 +39,50 @@ def hours(duration_minutes: int) -> str:
 def day(value: date) -> str:
     """`date(2026, 11, 23)` → `23/11/2026`."""
     return value.strftime("%d/%m/%Y")
+
+
+DURATION_TEXT_LENGTH_MAX: Final = 20
+_DURATION_FORMS: Final = (
+    # 1h30, 1 h 30, 1h, 2 h 05
+    re.compile(r"^(?P<hours>\d{1,3})\s*h(?:eures?)?\s*(?P<minutes>\d{1,2})?(?:\s*min)?$"),
+    # 1,5 h, 1.5h, 0,75 heure
+    re.compile(r"^(?P<decimal>\d{1,3}[.,]\d{1,2})\s*h(?:eures?)?$"),
+    # 45 min, 45min, 90 minutes
+    re.compile(r"^(?P<only_minutes>\d{1,4})\s*min(?:utes?)?$"),
+    # 1:30
+    re.compile(r"^(?P<clock_hours>\d{1,2}):(?P<clock_minutes>\d{2})$"),
+)
+
+
+def parse_duration_minutes(text: str, *, field: str = "duration_minutes") -> int:
+    """`1h30`, `1 h 30`, `1,5 h`, `45 min`, `1:30` → minutes; anything else is refused.
+
+    A bare number is refused: "2" could mean hours or minutes, so the person says which.
+    """
+    cleaned = " ".join(text.strip().lower().replace("\u00a0", " ").split())
+    if cleaned and len(cleaned) <= DURATION_TEXT_LENGTH_MAX:
+        for form in _DURATION_FORMS:
+            found = form.match(cleaned)
+            if found is None:
+                continue
+            parts = found.groupdict()
+            if parts.get("hours") is not None:
+                minutes = int(parts["minutes"] or 0)
+                if minutes < 60:
+                    return int(parts["hours"]) * 60 + minutes
+            elif parts.get("decimal") is not None:
+                exact = Decimal(parts["decimal"].replace(",", ".")) * 60
+                if exact == exact.to_integral_value():
+                    return int(exact)
+            elif parts.get("only_minutes") is not None:
+                return int(parts["only_minutes"])
+            elif int(parts["clock_minutes"]) < 60:
+                return int(parts["clock_hours"]) * 60 + int(parts["clock_minutes"])
+    raise InvalidInput(
+        f"Durée « {text[:DURATION_TEXT_LENGTH_MAX]} » illisible : écrivez par exemple 1h30, "
+        "1,5 h ou 45 min.",
+        f"Unreadable duration '{text[:DURATION_TEXT_LENGTH_MAX]}': write e.g. 1h30, 1.5 h "
+        "or 45 min.",
+        field=field,
+        code="unreadable_duration",
+    )

@@ -11,6 +11,7 @@ from typing import Final
 from litestar import Litestar, Response, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
@@ -41,7 +42,7 @@ from web.controllers.skills import SkillController
 from web.controllers.trainings import TrainingController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
-from web.pages import PageController
+from web.pages import PAGE_CONTROLLERS
 from web.schemas import HealthOut
 
 WEB_DIRECTORY: Final = Path(__file__).parent
@@ -109,13 +110,14 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             SettlementController,
             NotificationController,
             MatchingController,
-            PageController,
+            *PAGE_CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[WEB_DIRECTORY / "static"], opt={"public": True}
             ),
         ],
         dependencies=DEPENDENCIES,
         middleware=[auth_middleware],
+        plugins=[HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         template_config=TemplateConfig(
@@ -127,7 +129,16 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             description="API de la bourse de temps entre PME (erreurs : code, message, "
             "message_en, field).",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            # Swagger UI served from the package: /schema works without internet.
+            render_plugins=[
+                SwaggerRenderPlugin(
+                    js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                    css_url="/static/vendor/swagger-ui/swagger-ui.css",
+                    standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",
+                    path="/",
+                    favicon="<link rel='icon' type='image/svg+xml' href='/static/favicon.svg'>",
+                )
+            ],
         ),
         request_max_body_size=REQUEST_BODY_BYTES_MAX,
         debug=False,

@@ -18,7 +18,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.status_codes import (
     HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
@@ -76,11 +76,14 @@ def problem(
     field: str | None,
 ) -> Response[Any]:
     if wants_html(request):
+        # Imported here: the page helpers themselves map refusals with `status_of` above.
+        from web.pages.common import login_redirect, page_context
+
         if status_code == HTTP_401_UNAUTHORIZED:
-            return Redirect("/connexion", status_code=303)
+            return login_redirect(request)
         return Template(
             template_name="error.html",
-            context={"status_code": status_code, "message": message_fr, "code": code},
+            context=page_context(request, status_code=status_code, message=message_fr, code=code),
             status_code=status_code,
         )
     return Response(

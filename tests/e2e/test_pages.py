@@ -42,7 +42,8 @@ async def test_login_form_opens_a_session_and_shows_the_dashboard(client: Client
 
 async def test_private_page_redirects_anonymous_visitors_to_login(client: Client) -> None:
     response = await client.get("/tableau-de-bord", headers=HTML, follow_redirects=False)
-    assert response.status_code == 303 and response.headers["location"] == "/connexion"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/connexion?suivant=%2Ftableau-de-bord"
 
 
 async def test_health_and_openapi(client: Client) -> None:

@@ -33,6 +33,7 @@ class Membership:
     user_id: int
     company_id: int
     role: Role
+    company_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,10 @@ class Actor:
     full_name: str
     is_operator: bool = False
     memberships: frozenset[tuple[int, Role]] = field(default_factory=frozenset)
+    company_names: tuple[tuple[int, str], ...] = ()
+
+    def company_name(self, company_id: int) -> str:
+        return dict(self.company_names).get(company_id, f"Entreprise n° {company_id}")
 
     def has_role(self, company_id: int, *roles: Role) -> bool:
         return any((company_id, role) in self.memberships for role in roles)

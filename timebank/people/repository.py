@@ -109,11 +109,18 @@ class PeopleRepository:
         return Membership(user_id=user_id, company_id=company_id, role=role)
 
     async def memberships_of(self, user_id: int) -> list[Membership]:
-        rows = await MembershipTable.select(MembershipTable.company, MembershipTable.role).where(
-            MembershipTable.user == user_id
-        )
+        rows = await MembershipTable.select(
+            MembershipTable.company,
+            MembershipTable.role,
+            MembershipTable.company.name.as_alias("company_name"),
+        ).where(MembershipTable.user == user_id)
         return [
-            Membership(user_id=user_id, company_id=row["company"], role=Role(row["role"]))
+            Membership(
+                user_id=user_id,
+                company_id=row["company"],
+                role=Role(row["role"]),
+                company_name=row["company_name"] or "",
+            )
             for row in rows
         ]
 

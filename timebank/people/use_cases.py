@@ -83,6 +83,7 @@ async def _actor(repos: Repositories, user: User) -> Actor:
         full_name=user.full_name,
         is_operator=user.is_operator,
         memberships=frozenset((m.company_id, m.role) for m in memberships),
+        company_names=tuple(sorted({(m.company_id, m.company_name) for m in memberships})),
     )
 
 

@@ -1,0 +1,323 @@
+"""What every page handler shares: the template context, forms, refusals beside their field,
+pagination that stays inside its pages, and the redirect after a successful POST.
+
+A page handler parses its form, calls one use case, and either redirects (303, with a notice
+code the next page turns into a French sentence) or renders the same form again with the
+person's input and the refusal beside its field. Nothing here knows a business rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+from urllib.parse import quote, urlencode
+
+from litestar import Request
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Template
+
+from timebank import formatting
+from timebank.errors import InvalidInput, TimebankError
+from timebank.people.model import Actor, Role
+from web import vocabulary
+from web.auth import auth_info, optional_actor
+from web.errors import status_of
+
+PUBLIC: Final = {"public": True}
+PAGE_SIZE: Final = 20
+FORM_VALUE_LENGTH_MAX: Final = 5000
+INT_TEXT_LENGTH_MAX: Final = 12
+NEXT_PARAMETER: Final = "suivant"
+# Lists offset at most 1 000 000 rows; with pages of at most 100 rows this stays below it.
+PAGE_NUMBER_MAX: Final = 10_000
+
+# Notices shown once after a redirect (`?fait=code`): what just happened, in French.
+NOTICES: Final = {
+    "profil": "Votre profil de compétences est enregistré.",
+    "heures": "Heures enregistrées : elles attendent l'approbation de l'entreprise d'accueil.",
+    "heures_modifiees": "Saisie modifiée.",
+    "heures_supprimees": "Saisie supprimée.",
+    "approuve": "Heures approuvées et inscrites au grand livre.",
+    "refuse": "Saisie refusée : le salarié est prévenu.",
+    "besoin": "Besoin enregistré.",
+    "etape": "C'est fait : la mise à disposition avance.",
+    "signe": "Document signé.",
+    "cse": "Date de consultation du CSE enregistrée.",
+    "prolongation": "Demande de prolongation enregistrée.",
+    "decision": "Décision enregistrée.",
+    "proposition": "Proposition traitée.",
+    "releve": "Relevé mis à jour.",
+    "entreprise": "Informations de l'entreprise enregistrées.",
+    "invitation": "Invitation envoyée.",
+    "cout": "Données de coût enregistrées.",
+    "accord": "Accord de prêt enregistré.",
+    "notification": "Notification marquée comme lue.",
+    "notifications": "Toutes les notifications sont marquées comme lues.",
+    "mot_de_passe": "Mot de passe enregistré : connectez-vous.",
+    "lien_envoye": (
+        "Si un compte existe pour cette adresse, un lien de réinitialisation vient d'y être "
+        "envoyé ; il est valable une heure."
+    ),
+    "bienvenue": "Entreprise inscrite : bienvenue dans la bourse de temps.",
+}
+
+
+def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, Any]:
+    """Everything a template may use: who is asking, the CSRF token, French formatting."""
+    actor = optional_actor(request)
+    notice = request.query_params.get("fait")
+    return {
+        "actor": actor,
+        "csrf_token": auth_info(request).csrf_token,
+        "fmt": formatting,
+        "label": vocabulary.label,
+        "vocabulary": vocabulary,
+        "menu": menu_of(actor),
+        "current_path": request.url.path,
+        "notice": NOTICES.get(notice) if notice else None,
+        "form": {},
+        "refusal": None,
+        **values,
+    }
+
+
+def render(
+    request: Request[Any, Any, Any], template_name: str, *, status_code: int = 200, **values: Any
+) -> Template:
+    return Template(
+        template_name=template_name,
+        context=page_context(request, **values),
+        status_code=status_code,
+    )
+
+
+def refused(
+    request: Request[Any, Any, Any],
+    template_name: str,
+    refusal: TimebankError,
+    form: dict[str, Any],
+    **values: Any,
+) -> Template:
+    """The same form again, with what the person typed and the refusal beside its field."""
+    return render(
+        request,
+        template_name,
+        status_code=status_of(refusal),
+        refusal=refusal,
+        form=form,
+        **values,
+    )
+
+
+def see_other(path: str, notice: str | None = None) -> Redirect:
+    """303 after a successful POST, so that reloading the page never posts twice."""
+    if notice is not None:
+        separator = "&" if "?" in path else "?"
+        path = f"{path}{separator}{urlencode({'fait': notice})}"
+    return Redirect(path, status_code=303)
+
+
+def login_redirect(request: Request[Any, Any, Any]) -> Redirect:
+    """To the login page, coming back to the page that was asked for."""
+    target = request.url.path
+    if request.url.query:
+        target = f"{target}?{request.url.query}"
+    return Redirect(f"/connexion?{NEXT_PARAMETER}={quote(target, safe='')}", status_code=303)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of this site: never an address elsewhere (open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/tableau-de-bord"
+    return target
+
+
+async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
+    return await request.form()
+
+
+def text(form: FormMultiDict, name: str, *, length_max: int = FORM_VALUE_LENGTH_MAX) -> str:
+    value = form.get(name, "")
+    return str(value).strip()[:length_max] if isinstance(value, str) else ""
+
+
+def values_of(form: FormMultiDict) -> dict[str, Any]:
+    """The form as the template refills it: single values, and lists where a name repeats."""
+    values: dict[str, Any] = {}
+    for key in form:
+        items = [v for v in form.getall(key) if isinstance(v, str)]
+        values[key] = items if len(items) > 1 else (items[0] if items else "")
+    return values
+
+
+def whole_number(
+    form: FormMultiDict,
+    name: str,
+    *,
+    label_fr: str,
+    label_en: str,
+    required: bool = True,
+    default: int | None = None,
+) -> int:
+    """A whole number typed in a form, or a refusal naming the field (never a 500)."""
+    raw = text(form, name, length_max=INT_TEXT_LENGTH_MAX + 1).replace("\u202f", "")
+    raw = raw.replace(" ", "")
+    if not raw:
+        if not required and default is not None:
+            return default
+        raise InvalidInput(
+            f"{label_fr} : champ obligatoire.",
+            f"{label_en}: required field.",
+            field=name,
+            code="required_field",
+        )
+    if len(raw) > INT_TEXT_LENGTH_MAX or not raw.lstrip("-").isdigit():
+        raise InvalidInput(
+            f"{label_fr} : nombre entier attendu.",
+            f"{label_en}: a whole number is expected.",
+            field=name,
+            code="not_a_number",
+        )
+    return int(raw)
+
+
+def euros_to_cents(form: FormMultiDict, name: str, *, label_fr: str, label_en: str) -> int:
+    """`42 000`, `42000,50` or `42 000.5` euros → cents; a refusal beside the field otherwise."""
+    raw = text(form, name, length_max=INT_TEXT_LENGTH_MAX + 4)
+    cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
+    cleaned = cleaned.replace(",", ".")
+    units, _, fraction = cleaned.partition(".")
+    if (
+        not units.isdigit()
+        or len(units) > INT_TEXT_LENGTH_MAX
+        or not (fraction == "" or (fraction.isdigit() and len(fraction) <= 2))
+    ):
+        raise InvalidInput(
+            f"{label_fr} : montant en euros attendu (par exemple 42 000 ou 42 000,50).",
+            f"{label_en}: an amount in euros is expected (e.g. 42000 or 42000.50).",
+            field=name,
+            code="not_an_amount",
+        )
+    return int(units) * 100 + int((fraction + "00")[:2])
+
+
+def day_of(
+    form: FormMultiDict, name: str, *, label_fr: str, label_en: str, required: bool = True
+) -> date | None:
+    """A date from `<input type=date>` (AAAA-MM-JJ) or typed as 23/11/2026."""
+    raw = text(form, name, length_max=20)
+    if not raw and not required:
+        return None
+    try:
+        if "/" in raw:
+            day_text, month_text, year_text = raw.split("/")
+            return date(int(year_text), int(month_text), int(day_text))
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(
+            f"{label_fr} : date attendue (JJ/MM/AAAA).",
+            f"{label_en}: a date is expected (DD/MM/YYYY).",
+            field=name,
+            code="not_a_date",
+        ) from None
+
+
+def checked(form: FormMultiDict, name: str) -> bool:
+    return text(form, name, length_max=10) in ("on", "true", "1", "oui")
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """A page number clamped to the pages that exist: `?page=99999` shows the last page."""
+
+    page: int
+    pages: int
+    total: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    def link(self, base_path: str, page: int, **query: str | None) -> str:
+        kept = {key: value for key, value in query.items() if value}
+        kept["page"] = str(page)
+        return f"{base_path}?{urlencode(kept)}"
+
+
+def page_number(raw: str | None) -> int:
+    """The page asked for, as a positive number (anything unreadable is page 1)."""
+    if raw is None or not raw.isdigit():
+        return 1
+    if len(raw) > 6:
+        return PAGE_NUMBER_MAX
+    return min(max(1, int(raw)), PAGE_NUMBER_MAX)
+
+
+def paginate(asked: int, total: int, size: int = PAGE_SIZE) -> Pagination:
+    pages = max(1, -(-total // size))
+    return Pagination(page=min(max(1, asked), pages), pages=pages, total=total, size=size)
+
+
+@dataclass(frozen=True, slots=True)
+class MenuLink:
+    path: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class MenuSection:
+    title: str
+    links: tuple[MenuLink, ...]
+
+
+def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
+    """The logged-in menu: one section per role the person holds, and per company they run."""
+    if actor is None:
+        return ()
+    sections: list[MenuSection] = [
+        MenuSection(
+            "Mon espace",
+            (
+                MenuLink("/tableau-de-bord", "Tableau de bord"),
+                MenuLink("/notifications", "Notifications"),
+            ),
+        )
+    ]
+    if actor.companies_with(Role.EMPLOYEE):
+        sections.append(
+            MenuSection(
+                "Salarié·e volontaire",
+                (
+                    MenuLink("/profil", "Mon profil de compétences"),
+                    MenuLink("/mes-missions", "Mes propositions et missions"),
+                    MenuLink("/mes-heures", "Mes heures"),
+                ),
+            )
+        )
+    for company_id in sorted(actor.companies_with(Role.COMPANY_ADMIN)):
+        base = f"/entreprises/{company_id}"
+        sections.append(
+            MenuSection(
+                actor.company_name(company_id),
+                (
+                    MenuLink(base, "Entreprise et salariés"),
+                    MenuLink(f"{base}/besoins", "Besoins"),
+                    MenuLink(f"{base}/propositions", "Propositions"),
+                    MenuLink(f"{base}/mises-a-disposition", "Mises à disposition"),
+                    MenuLink(f"{base}/heures-a-approuver", "Heures à approuver"),
+                    MenuLink(f"{base}/releves", "Relevés et position"),
+                ),
+            )
+        )
+    sections.append(
+        MenuSection(
+            "Bourse",
+            (
+                MenuLink("/besoins", "Besoins ouverts"),
+                MenuLink("/templates", "Modèles de contrats"),
+            ),
+        )
+    )
+    return tuple(sections)

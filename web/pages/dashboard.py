@@ -1,0 +1,35 @@
+"""The dashboard: « À faire » first, then the person's companies and figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from timebank.companies import use_cases as company_use_cases
+from timebank.employees import use_cases as employee_use_cases
+from timebank.people.model import Role
+from web.dependencies import CurrentActor, Uow
+from web.pages.common import render
+
+
+class DashboardPages(Controller):
+    include_in_schema = False
+
+    @get("/tableau-de-bord")
+    async def dashboard(
+        self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor
+    ) -> Template:
+        companies = []
+        for company_id, role in sorted(actor.memberships):
+            company = await company_use_cases.get_company(uow, actor, company_id)
+            companies.append({"company": company, "role": role})
+        mine = await employee_use_cases.my_employee_records(uow, actor)
+        return render(
+            request,
+            "dashboard.html",
+            companies=companies,
+            mine=mine,
+            admin=Role.COMPANY_ADMIN,
+        )

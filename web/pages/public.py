@@ -1,0 +1,147 @@
+"""Public pages and the door: home, login and logout, the open needs, the template catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from contracts.catalogue import TEMPLATES
+from timebank.demo.load import demo_logins
+from timebank.errors import NotAuthenticated, NotFound
+from timebank.figures import network_figures
+from timebank.geography import REGIONS
+from timebank.needs import use_cases as need_use_cases
+from timebank.people import use_cases as people_use_cases
+from timebank.skills import use_cases as skill_use_cases
+from web.auth import SESSION_COOKIE, auth_info, optional_actor
+from web.controllers.auth import session_response
+from web.dependencies import AppSettings, CurrentActor, Now, Uow
+from web.pages.common import (
+    NEXT_PARAMETER,
+    PUBLIC,
+    page_number,
+    paginate,
+    read_form,
+    render,
+    safe_next,
+    text,
+)
+
+NEEDS_PAGE_SIZE = 30
+
+
+class PublicPages(Controller):
+    include_in_schema = False
+
+    @get("/", opt=PUBLIC)
+    async def home(self, request: Request[Any, Any, Any], uow: Uow, now: Now) -> Template:
+        figures = await network_figures(uow)
+        logins = await demo_logins(uow, today=now.date())
+        return render(request, "home.html", figures=figures, logins=logins)
+
+    @get("/connexion", opt=PUBLIC)
+    async def login_page(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        target = request.query_params.get(NEXT_PARAMETER)
+        if optional_actor(request) is not None:
+            return Redirect(safe_next(target), status_code=303)
+        return render(request, "login.html", error=None, next=safe_next(target), email="")
+
+    @post("/connexion", opt=PUBLIC)
+    async def login_submit(
+        self, request: Request[Any, Any, Any], uow: Uow, now: Now, settings: AppSettings
+    ) -> Response[Any]:
+        form = await read_form(request)
+        email = text(form, "email", length_max=320)
+        target = safe_next(text(form, NEXT_PARAMETER, length_max=2000))
+        try:
+            result = await people_use_cases.log_in(
+                uow,
+                email=email,
+                password=text(form, "password", length_max=1000),
+                now=now,
+                session_hours=settings.session_hours,
+            )
+        except NotAuthenticated as exc:
+            return render(
+                request,
+                "login.html",
+                status_code=401,
+                error=exc.message_fr,
+                next=target,
+                email=email,
+            )
+        session = session_response(result, settings)
+        redirect = Redirect(target, status_code=303)
+        redirect.cookies = session.cookies
+        return redirect
+
+    @post("/deconnexion")
+    async def logout(self, request: Request[Any, Any, Any], uow: Uow, now: Now) -> Redirect:
+        token = auth_info(request).token
+        if token:
+            await people_use_cases.log_out(uow, token, now=now)
+        redirect = Redirect("/", status_code=303)
+        redirect.delete_cookie(SESSION_COOKIE, path="/")
+        return redirect
+
+    @get("/{rest:path}", opt=PUBLIC)
+    async def not_found(self, rest: FromPath[str]) -> None:
+        """Any other address: the 404 page, with the menu of whoever is logged in."""
+        raise NotFound(
+            "Page ou ressource introuvable.",
+            "Page or resource not found.",
+            code="not_found",
+        )
+
+    @get("/templates", opt=PUBLIC)
+    async def templates(self, request: Request[Any, Any, Any]) -> Template:
+        """The open-source contract templates: sources and sample PDFs, without login."""
+        return render(
+            request, "templates.html", templates=[TEMPLATES[t] for t in sorted(TEMPLATES)]
+        )
+
+    @get("/besoins")
+    async def needs(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        region: FromQuery[str | None] = None,
+        competence: FromQuery[str | None] = None,
+        page: FromQuery[str | None] = None,
+    ) -> Template:
+        region = region or None
+        competence = competence or None
+
+        async def one_page(number: int) -> Any:
+            return await need_use_cases.list_needs(
+                uow,
+                actor,
+                skill_code=competence,
+                region=region,
+                status="open",
+                company_id=None,
+                limit=NEEDS_PAGE_SIZE,
+                offset=(number - 1) * NEEDS_PAGE_SIZE,
+            )
+
+        asked = page_number(page)
+        result = await one_page(asked)
+        pagination = paginate(asked, result.total, NEEDS_PAGE_SIZE)
+        if pagination.page != asked:
+            result = await one_page(pagination.page)
+        skills = await skill_use_cases.list_skills(uow, domain_code=None)
+        return render(
+            request,
+            "needs.html",
+            result=result,
+            regions=REGIONS,
+            skills=skills,
+            region=region,
+            competence=competence,
+            pagination=pagination,
+            skill_labels={s.code: s.label_fr for s in skills},
+        )

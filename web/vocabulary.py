@@ -1,0 +1,156 @@
+"""The French words a person reads on a page for every status, role, step and kind.
+
+Pages never show an enum value: templates call `label(kind, value)`. An unknown value is a bug
+caught by the tests (`test_every_status_has_a_french_label`), not a code shown to a person.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from timebank.companies.model import HeadcountBand
+from timebank.documents.model import DocumentKind, SignerRole
+from timebank.engagements.model import EngagementStatus, Paper, Step
+from timebank.needs.model import NeedStatus
+from timebank.people.model import Role
+from timebank.settlements.model import StatementStatus
+
+ROLES: Final = {
+    Role.EMPLOYEE: "Salarié·e",
+    Role.COMPANY_ADMIN: "Administrateur·rice",
+    Role.GROUP_COORDINATOR: "Coordinateur·rice de groupement",
+    Role.ACCOUNTANT: "Expert-comptable",
+    Role.OPERATOR: "Opérateur du programme",
+}
+
+ENGAGEMENT_STATUSES: Final = {
+    EngagementStatus.PROPOSED: "Proposée",
+    EngagementStatus.ACCEPTED_BY_HOST: "Acceptée par l'entreprise d'accueil",
+    EngagementStatus.APPROVED_BY_LENDER: "Approuvée par l'employeur",
+    EngagementStatus.CONSENTED: "Accord du salarié donné",
+    EngagementStatus.ACTIVE: "En cours",
+    EngagementStatus.COMPLETED: "Terminée",
+    EngagementStatus.CANCELLED: "Annulée",
+}
+
+STEPS: Final = {
+    Step.ACCEPT: "Accepter (entreprise d'accueil)",
+    Step.APPROVE: "Approuver le prêt (employeur)",
+    Step.CONSENT: "Donner mon accord",
+    Step.ACTIVATE: "Démarrer la mise à disposition",
+    Step.COMPLETE: "Clore la mise à disposition",
+    Step.CANCEL: "Annuler",
+}
+
+PAPERS: Final = {
+    Paper.EMPLOYEE_CONSENT: "Accord écrit du salarié",
+    Paper.AGREEMENT_LENDER: "Convention signée par l'employeur",
+    Paper.AGREEMENT_HOST: "Convention signée par l'entreprise d'accueil",
+    Paper.AMENDMENT_EMPLOYEE: "Avenant signé par le salarié",
+    Paper.AMENDMENT_LENDER: "Avenant signé par l'employeur",
+    Paper.CSE_LENDER: "CSE de l'employeur consulté",
+    Paper.CSE_HOST: "CSE de l'entreprise d'accueil consulté",
+}
+
+NEED_STATUSES: Final = {
+    NeedStatus.DRAFT: "Brouillon",
+    NeedStatus.OPEN: "Publié",
+    NeedStatus.MATCHED: "Pourvu",
+    NeedStatus.CLOSED: "Clos",
+    NeedStatus.CANCELLED: "Annulé",
+}
+
+STATEMENT_STATUSES: Final = {
+    StatementStatus.DRAFT: "À valider",
+    StatementStatus.AGREED: "Validé par les deux entreprises",
+    StatementStatus.DISPUTED: "Contesté",
+}
+
+TIMESHEET_STATUSES: Final = {
+    "submitted": "En attente d'approbation",
+    "approved": "Approuvée",
+    "rejected": "Refusée",
+}
+
+EXTENSION_STATUSES: Final = {
+    "requested": "Demandée",
+    "approved": "Acceptée",
+    "refused": "Refusée",
+}
+
+PROPOSAL_STATUSES: Final = {
+    "proposed": "À examiner",
+    "accepted": "Acceptée",
+    "declined": "Déclinée",
+    "superseded": "Remplacée par un calcul plus récent",
+}
+
+DOCUMENT_KINDS: Final = {
+    DocumentKind.LOAN_AGREEMENT: "Convention de mise à disposition",
+    DocumentKind.EMPLOYEE_AMENDMENT: "Avenant au contrat de travail",
+    DocumentKind.CDO_CONTRACT: "Contrat de travail du CDO mutualisé",
+    DocumentKind.MEMBER_AGREEMENT: "Convention d'adhésion au groupement",
+}
+
+SIGNER_ROLES: Final = {
+    SignerRole.LENDER: "l'employeur",
+    SignerRole.HOST: "l'entreprise d'accueil",
+    SignerRole.EMPLOYEE: "le salarié",
+    SignerRole.GROUP: "le groupement",
+    SignerRole.MEMBER: "l'entreprise adhérente",
+}
+
+HEADCOUNT_BANDS: Final = {
+    HeadcountBand.FROM_0_TO_9: "0 à 9 salariés",
+    HeadcountBand.FROM_10_TO_19: "10 à 19 salariés",
+    HeadcountBand.FROM_20_TO_49: "20 à 49 salariés",
+    HeadcountBand.FROM_50_TO_99: "50 à 99 salariés",
+    HeadcountBand.FROM_100_TO_249: "100 à 249 salariés",
+}
+
+SKILL_LEVELS: Final = {
+    1: "1 — Notions : a suivi une formation ou l'a pratiqué ponctuellement",
+    2: "2 — Pratique : le fait régulièrement avec un appui",
+    3: "3 — Autonome : mène un projet seul·e de bout en bout",
+    4: "4 — Expert : forme les autres, traite les cas difficiles",
+}
+
+LANGUAGES: Final = {
+    "fr": "français",
+    "en": "anglais",
+    "de": "allemand",
+    "es": "espagnol",
+    "it": "italien",
+    "br": "breton",
+    "ar": "arabe",
+    "pt": "portugais",
+    "nl": "néerlandais",
+}
+
+VOCABULARIES: Final[dict[str, dict[object, str]]] = {
+    "role": dict(ROLES),
+    "engagement": dict(ENGAGEMENT_STATUSES),
+    "step": dict(STEPS),
+    "paper": dict(PAPERS),
+    "need": dict(NEED_STATUSES),
+    "statement": dict(STATEMENT_STATUSES),
+    "timesheet": dict(TIMESHEET_STATUSES),
+    "extension": dict(EXTENSION_STATUSES),
+    "proposal": dict(PROPOSAL_STATUSES),
+    "document": dict(DOCUMENT_KINDS),
+    "signer": dict(SIGNER_ROLES),
+    "headcount": dict(HEADCOUNT_BANDS),
+    "level": dict(SKILL_LEVELS),
+    "language": dict(LANGUAGES),
+}
+
+
+def label(kind: str, value: object) -> str:
+    """The French word for `value` in vocabulary `kind`; a missing word is a bug."""
+    words = VOCABULARIES[kind]
+    key = value.value if hasattr(value, "value") and value not in words else value
+    found = words.get(key)
+    if found is None:
+        found = words.get(str(key))
+    assert found is not None, f"no French label for {kind}={value!r}"
+    return found
