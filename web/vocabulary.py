@@ -12,6 +12,7 @@ from timebank.companies.model import HeadcountBand
 from timebank.documents.model import DocumentKind, SignerRole
 from timebank.engagements.model import EngagementStatus, Paper, Step
 from timebank.needs.model import NeedStatus
+from timebank.notifications.model import Kind as NotificationKind
 from timebank.people.model import Role
 from timebank.settlements.model import StatementStatus
 
@@ -127,6 +128,24 @@ LANGUAGES: Final = {
     "nl": "néerlandais",
 }
 
+NOTIFICATION_KINDS: Final = {
+    NotificationKind.ENGAGEMENT_PROPOSED: "Proposition de mise à disposition",
+    NotificationKind.ENGAGEMENT_ACCEPTED: "Mise à disposition acceptée",
+    NotificationKind.CONSENT_NEEDED: "Votre accord est attendu",
+    NotificationKind.ENGAGEMENT_ACTIVE: "Mise à disposition démarrée",
+    NotificationKind.ENGAGEMENT_CANCELLED: "Mise à disposition annulée",
+    NotificationKind.TIMESHEET_TO_APPROVE: "Heures à approuver",
+    NotificationKind.TIMESHEET_REJECTED: "Heures refusées",
+    NotificationKind.STATEMENT_TO_AGREE: "Relevé mensuel à valider",
+    NotificationKind.EXTENSION_REQUESTED: "Demande de prolongation",
+    NotificationKind.PROPOSALS_READY: "Nouvelles propositions",
+    NotificationKind.ROTATION_DRAFT_READY: "Projet de planning du CDO prêt",
+    NotificationKind.ROTATION_PUBLISHED: "Planning du CDO publié",
+    NotificationKind.ROTATION_NEXT_WEEK: "Jours du CDO la semaine prochaine",
+    NotificationKind.CDO_ALLOCATION: "Coût du CDO imputé",
+    NotificationKind.EXPORTS_READY: "Exports comptables prêts",
+}
+
 VOCABULARIES: Final[dict[str, dict[object, str]]] = {
     "role": dict(ROLES),
     "engagement": dict(ENGAGEMENT_STATUSES),
@@ -142,6 +161,7 @@ VOCABULARIES: Final[dict[str, dict[object, str]]] = {
     "headcount": dict(HEADCOUNT_BANDS),
     "level": dict(SKILL_LEVELS),
     "language": dict(LANGUAGES),
+    "notification": dict(NOTIFICATION_KINDS),
 }
 
 

@@ -145,3 +145,34 @@ def test_haversine_distance_paris_lyon() -> None:
     # Paris (48.8566, 2.3522) to Lyon (45.7640, 4.8357): about 392 km on the great circle.
     assert 390 < distance_km(48.8566, 2.3522, 45.7640, 4.8357) < 394
     assert distance_km(45.0, 5.0, 45.0, 5.0) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("1h30", 90),
+        ("1 h 30", 90),
+        ("1,5 h", 90),
+        ("1.5h", 90),
+        ("45 min", 45),
+        ("2h", 120),
+        ("1:30", 90),
+        ("0,25 h", 15),
+        ("10 h 05", 605),
+        ("3 heures", 180),
+    ],
+)
+def test_durations_are_read_as_people_type_them(typed: str, minutes: int) -> None:
+    from timebank.formatting import parse_duration_minutes
+
+    assert parse_duration_minutes(typed) == minutes
+
+
+@pytest.mark.parametrize("typed", ["", "2", "-1h", "1h75", "abc", "1,333 h", "1" * 40])
+def test_unreadable_durations_are_refused_with_the_field(typed: str) -> None:
+    from timebank.errors import InvalidInput
+    from timebank.formatting import parse_duration_minutes
+
+    with pytest.raises(InvalidInput) as refused:
+        parse_duration_minutes(typed, field="duration")
+    assert refused.value.field == "duration" and refused.value.code == "unreadable_duration"
