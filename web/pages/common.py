@@ -291,7 +291,8 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
                 "Salarié·e volontaire",
                 (
                     MenuLink("/profil", "Mon profil de compétences"),
-                    MenuLink("/mes-missions", "Mes propositions et missions"),
+                    MenuLink("/mes-propositions", "Propositions de mission"),
+                    MenuLink("/mes-missions", "Mes mises à disposition"),
                     MenuLink("/mes-heures", "Mes heures"),
                 ),
             )
