@@ -53,3 +53,35 @@ async def test_health_and_openapi(client: Client) -> None:
     assert schema.status_code == 200
     paths = schema.json()["paths"]
     assert "/api/v1/needs" in paths and "/api/v1/companies/{company_id}/employees" in paths
+
+
+async def test_error_pages_are_french_pages_with_the_logged_in_menu(client: Client) -> None:
+    admin = await sign_up(name="Atelier Pages d'Erreur")
+    other = await sign_up(name="Atelier Voisin")
+    logged_in = await client.post(
+        "/connexion",
+        data={"email": admin.email, "password": PASSWORD},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert logged_in.status_code == 303
+    missing = await client.get("/nulle-part/ici", headers=HTML)
+    assert missing.status_code == 404
+    assert "Page introuvable" in missing.text and "Se déconnecter" in missing.text
+    # Another company's page: refused in French, with the menu, whatever page it is.
+    forbidden = await client.get(f"/api/v1/companies/{other.company_id}/employees", headers=HTML)
+    assert forbidden.status_code == 403
+    assert forbidden.headers["content-type"].startswith("application/json")
+    unknown_api = await client.get("/api/v1/nulle-part", headers=HTML)
+    assert unknown_api.status_code == 404 and unknown_api.json()["code"] == "not_found"
+
+
+async def test_login_page_refuses_to_send_people_to_another_site(client: Client) -> None:
+    admin = await sign_up(name="Atelier Redirection")
+    response = await client.post(
+        "/connexion",
+        data={"email": admin.email, "password": PASSWORD, "suivant": "//ailleurs.example/x"},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/tableau-de-bord"
