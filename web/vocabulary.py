@@ -71,6 +71,7 @@ TIMESHEET_STATUSES: Final = {
     "submitted": "En attente d'approbation",
     "approved": "Approuvée",
     "rejected": "Refusée",
+    "withdrawn": "Supprimée",
 }
 
 EXTENSION_STATUSES: Final = {

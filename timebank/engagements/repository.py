@@ -553,3 +553,73 @@ class EngagementRepository:
     async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> None:
         if entry_ids:
             await TS.update({TS.statement: statement_id}).where(TS.id.is_in(entry_ids))
+
+    async def change_entry(
+        self, entry_id: int, *, work_date: date, minutes: int, description: str
+    ) -> bool:
+        """Correct an entry still awaiting review; False when it was reviewed meanwhile."""
+        updated = (
+            await TS.update(
+                {TS.work_date: work_date, TS.minutes: minutes, TS.description: description}
+            )
+            .where((TS.id == entry_id) & (TS.status == "submitted"))
+            .returning(TS.id)
+        )
+        return bool(updated)
+
+    async def withdraw_entry(self, entry_id: int) -> bool:
+        """Withdrawn entries stay as a trace but count nowhere and can never be reviewed."""
+        updated = (
+            await TS.update({TS.status: "withdrawn"})
+            .where((TS.id == entry_id) & (TS.status == "submitted"))
+            .returning(TS.id)
+        )
+        return bool(updated)
+
+    async def entries_between(
+        self, engagement_id: int, start: date, end: date
+    ) -> list[TimesheetEntry]:
+        """An engagement's entries worked between two dates (inclusive), withdrawn ones left out."""
+        rows = (
+            await TS.select()
+            .where(
+                (TS.engagement == engagement_id)
+                & (TS.work_date >= start)
+                & (TS.work_date <= end)
+                & (TS.status != "withdrawn")
+            )
+            .order_by(TS.work_date)
+            .order_by(TS.id)
+        )
+        return [_entry(row) for row in rows]
+
+    async def awaiting_review_of_host(
+        self, company_id: int, *, limit: int, offset: int
+    ) -> tuple[list[EntryToReview], int]:
+        """Submitted entries of the loans a company hosts, oldest work first."""
+        condition = (TS.engagement.host_company == company_id) & (TS.status == "submitted")
+        rows = (
+            await TS.select(
+                *TS.all_columns(),
+                TS.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+                TS.engagement.lender_company.name.as_alias("lender_name"),  # type: ignore[union-attr]
+            )
+            .where(condition)
+            .order_by(TS.work_date)
+            .order_by(TS.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        items = [
+            EntryToReview(_entry(row), row["employee_name"], row["lender_name"]) for row in rows
+        ]
+        return items, int(await TS.count().where(condition))
+
+
+@dataclass(frozen=True, slots=True)
+class EntryToReview:
+    """A submitted entry as the host's reviewer sees it: who worked, for which lender."""
+
+    entry: TimesheetEntry
+    employee_name: str
+    lender_name: str

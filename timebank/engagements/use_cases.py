@@ -42,7 +42,12 @@ from timebank.engagements.model import (
     next_status,
     reservation_expiry,
 )
-from timebank.engagements.repository import EngagementEvent, Extension, TimesheetEntry
+from timebank.engagements.repository import (
+    EngagementEvent,
+    EntryToReview,
+    Extension,
+    TimesheetEntry,
+)
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
@@ -947,6 +952,170 @@ async def reject_entry(
                 link=f"/api/v1/engagements/{engagement.id}/timesheets",
                 now=now,
             )
+            return (await repos.engagements.entries([entry_id]))[entry_id]
+
+    return await retrying(work)
+
+
+RUNNING_LOANS_MAX: Final = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RunningLoan:
+    """An active loan as its employee sees it: where, for which need."""
+
+    engagement: Engagement
+    host_name: str
+    need_title: str
+
+
+async def my_running_loans(uow: UnitOfWork, actor: Actor) -> list[RunningLoan]:
+    """The caller's own active loans (as the lent employee), oldest first."""
+    async with uow(write=False) as repos:
+        items, _ = await repos.engagements.search(
+            company_ids=[],
+            employee_user_id=actor.user_id,
+            status=S.ACTIVE,
+            limit=RUNNING_LOANS_MAX,
+            offset=0,
+        )
+        companies = await repos.companies.get_many([e.host_company_id for e in items])
+        loans = []
+        for engagement in sorted(items, key=lambda e: e.id):
+            need = await repos.needs.get(engagement.need_id)
+            assert need is not None
+            loans.append(
+                RunningLoan(engagement, companies[engagement.host_company_id].name, need.title)
+            )
+    return loans
+
+
+async def get_entry(uow: UnitOfWork, actor: Actor, entry_id: int) -> TimesheetEntry:
+    async with uow(write=False) as repos:
+        entry = (await repos.engagements.entries([entry_id])).get(entry_id)
+        if entry is None or not _may_read(actor, await _load(repos, entry.engagement_id)):
+            raise not_found("Saisie", "Entry", entry_id)
+    return entry
+
+
+async def week_entries(
+    uow: UnitOfWork, actor: Actor, engagement_id: int, *, day: date
+) -> list[TimesheetEntry]:
+    """The loan's entries of the ISO week holding `day` (withdrawn ones left out)."""
+    monday = day - timedelta(days=day.weekday())
+    async with uow(write=False) as repos:
+        engagement = await _load(repos, engagement_id)
+        if not _may_read(actor, engagement):
+            raise not_found("Mise à disposition", "Engagement", engagement_id)
+        return await repos.engagements.entries_between(
+            engagement_id, monday, monday + timedelta(days=6)
+        )
+
+
+async def entries_to_review(
+    uow: UnitOfWork, actor: Actor, company_id: int, *, limit: int, offset: int
+) -> Page[EntryToReview]:
+    """The host's queue: submitted entries of the loans it hosts."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    page = page_request(limit, offset)
+    async with uow(write=False) as repos:
+        items, total = await repos.engagements.awaiting_review_of_host(
+            company_id, limit=page.limit, offset=page.offset
+        )
+    return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+async def _own_entry_awaiting_review(
+    repos: Repositories, actor: Actor, entry_id: int
+) -> tuple[TimesheetEntry, Engagement]:
+    """The entry, if the caller logged it and nobody reviewed it yet (its loan locked)."""
+    entry = (await repos.engagements.entries([entry_id])).get(entry_id)
+    if entry is None:
+        raise not_found("Saisie", "Entry", entry_id, field="entry_id")
+    engagement = await _load(repos, entry.engagement_id, lock=True)
+    if actor.user_id != engagement.employee_user_id:
+        if not _may_read(actor, engagement):
+            raise not_found("Saisie", "Entry", entry_id, field="entry_id")
+        raise Forbidden(
+            "Seul·e le·la salarié·e qui a saisi ces heures peut les corriger.",
+            "Only the employee who logged these hours may change them.",
+            code="not_the_employee",
+        )
+    if entry.status != "submitted":
+        raise _entry_settled(entry.status)
+    return entry, engagement
+
+
+def _entry_settled(status: str) -> Conflict:
+    if status == "withdrawn":
+        return Conflict(
+            "Cette saisie a été supprimée.",
+            "This entry was withdrawn.",
+            field="entry_id",
+            code="entry_withdrawn",
+        )
+    return Conflict(
+        "Saisie déjà approuvée ou refusée : elle ne peut plus être modifiée ni supprimée.",
+        "Entry already approved or rejected: it can no longer be changed or withdrawn.",
+        field="entry_id",
+        code="already_reviewed",
+    )
+
+
+async def edit_entry(
+    uow: UnitOfWork,
+    actor: Actor,
+    entry_id: int,
+    *,
+    work_date: date,
+    minutes: int,
+    description: str,
+    now: datetime,
+) -> TimesheetEntry:
+    """The employee corrects an entry still awaiting review, under the guardrails of a new
+    one (its own minutes left out of what was already declared). Nothing is in the ledger yet."""
+
+    async def work() -> TimesheetEntry:
+        async with uow() as repos:
+            entry, engagement = await _own_entry_awaiting_review(repos, actor, entry_id)
+            monday = work_date - timedelta(days=work_date.weekday())
+            sunday = monday + timedelta(days=6)
+            employee_id = engagement.employee_id
+            day = await repos.engagements.declared_minutes(employee_id, work_date, work_date)
+            week = await repos.engagements.declared_minutes(employee_id, monday, sunday)
+            declared = DeclaredTime(
+                day_minutes=day - (entry.minutes if entry.work_date == work_date else 0),
+                week_minutes=week - (entry.minutes if monday <= entry.work_date <= sunday else 0),
+                engagement_minutes=(
+                    await repos.engagements.engagement_minutes(engagement.id) - entry.minutes
+                ),
+            )
+            text = check_timesheet_entry(
+                engagement,
+                work_date=work_date,
+                duration_minutes=minutes,
+                description=description,
+                today=now.date(),
+                declared=declared,
+            )
+            if not await repos.engagements.change_entry(
+                entry_id, work_date=work_date, minutes=minutes, description=text
+            ):
+                raise _entry_settled("approved")
+            return (await repos.engagements.entries([entry_id]))[entry_id]
+
+    return await retrying(work)
+
+
+async def withdraw_entry(uow: UnitOfWork, actor: Actor, entry_id: int) -> TimesheetEntry:
+    """The employee withdraws an entry still awaiting review: it stays as a trace, counts in no
+    limit, statement or export, and can never be approved."""
+
+    async def work() -> TimesheetEntry:
+        async with uow() as repos:
+            await _own_entry_awaiting_review(repos, actor, entry_id)
+            if not await repos.engagements.withdraw_entry(entry_id):
+                raise _entry_settled("approved")
             return (await repos.engagements.entries([entry_id]))[entry_id]
 
     return await retrying(work)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -23,6 +23,7 @@ from web.schemas import (
     EngagementOut,
     ExtensionIn,
     ExtensionOut,
+    In,
     MonthIn,
     NotificationOut,
     PageOut,
@@ -35,6 +36,14 @@ from web.schemas import (
     TimesheetOut,
     page_out,
 )
+
+
+class TimesheetChangeIn(In):
+    """A corrected entry: the same fields as when it was logged, except its id."""
+
+    work_date: date
+    minutes: int
+    description: str
 
 
 class EngagementController(Controller):
@@ -252,6 +261,37 @@ class TimesheetController(Controller):
         return TimesheetOut.of(
             await engagements.reject_entry(uow, actor, entry_id, reason=data.reason, now=now)
         )
+
+    @put("/{entry_id:int}", status_code=HTTP_200_OK)
+    async def change(
+        self,
+        entry_id: FromPath[int],
+        data: JSONBody[TimesheetChangeIn],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> TimesheetOut:
+        """The employee corrects an entry still awaiting review (same guardrails as logging;
+        409 `already_reviewed` once approved or rejected)."""
+        return TimesheetOut.of(
+            await engagements.edit_entry(
+                uow,
+                actor,
+                entry_id,
+                work_date=data.work_date,
+                minutes=data.minutes,
+                description=data.description,
+                now=now,
+            )
+        )
+
+    @post("/{entry_id:int}/withdraw", status_code=HTTP_200_OK)
+    async def withdraw(
+        self, entry_id: FromPath[int], uow: Uow, actor: CurrentActor
+    ) -> TimesheetOut:
+        """The employee withdraws an entry still awaiting review: it counts nowhere and can
+        never be approved."""
+        return TimesheetOut.of(await engagements.withdraw_entry(uow, actor, entry_id))
 
 
 class SettlementController(Controller):
