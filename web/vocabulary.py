@@ -6,7 +6,8 @@ caught by the tests (`test_every_status_has_a_french_label`), not a code shown t
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from timebank.companies.model import HeadcountBand
 from timebank.documents.model import DocumentKind, SignerRole
@@ -15,6 +16,7 @@ from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind as NotificationKind
 from timebank.people.model import Role
 from timebank.settlements.model import StatementStatus
+from timebank.todo.model import TodoKind
 
 ROLES: Final = {
     Role.EMPLOYEE: "Salarié·e",
@@ -145,24 +147,40 @@ NOTIFICATION_KINDS: Final = {
     NotificationKind.ROTATION_NEXT_WEEK: "Jours du CDO la semaine prochaine",
     NotificationKind.CDO_ALLOCATION: "Coût du CDO imputé",
     NotificationKind.EXPORTS_READY: "Exports comptables prêts",
+    NotificationKind.INVITATION: "Invitation",
+    NotificationKind.PASSWORD_RESET: "Nouveau mot de passe",
+    NotificationKind.COMPANY_CLAIMED: "Entreprise pré-enregistrée rejointe",
 }
 
-VOCABULARIES: Final[dict[str, dict[object, str]]] = {
-    "role": dict(ROLES),
-    "engagement": dict(ENGAGEMENT_STATUSES),
-    "step": dict(STEPS),
-    "paper": dict(PAPERS),
-    "need": dict(NEED_STATUSES),
-    "statement": dict(STATEMENT_STATUSES),
-    "timesheet": dict(TIMESHEET_STATUSES),
-    "extension": dict(EXTENSION_STATUSES),
-    "proposal": dict(PROPOSAL_STATUSES),
-    "document": dict(DOCUMENT_KINDS),
-    "signer": dict(SIGNER_ROLES),
-    "headcount": dict(HEADCOUNT_BANDS),
-    "level": dict(SKILL_LEVELS),
-    "language": dict(LANGUAGES),
-    "notification": dict(NOTIFICATION_KINDS),
+TODO_KINDS: Final = {
+    TodoKind.ACCEPT_LOAN: "Accepter ou refuser une mise à disposition proposée",
+    TodoKind.APPROVE_LOAN: "Approuver le prêt d'un de vos salariés",
+    TodoKind.GIVE_CONSENT: "Donner ou refuser votre accord écrit à une mise à disposition",
+    TodoKind.SIGN_DOCUMENTS: "Signer les documents d'une mise à disposition",
+    TodoKind.ACTIVATE_LOAN: "Démarrer une mise à disposition dont le dossier est complet",
+    TodoKind.LOG_HOURS: "Saisir vos heures sur une mission en cours",
+    TodoKind.APPROVE_HOURS: "Approuver des heures saisies",
+    TodoKind.AGREE_STATEMENT: "Valider ou contester des relevés mensuels",
+    TodoKind.REVIEW_PROPOSALS: "Examiner des propositions de mission",
+}
+
+VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
+    "role": ROLES,
+    "engagement": ENGAGEMENT_STATUSES,
+    "step": STEPS,
+    "paper": PAPERS,
+    "need": NEED_STATUSES,
+    "statement": STATEMENT_STATUSES,
+    "timesheet": TIMESHEET_STATUSES,
+    "extension": EXTENSION_STATUSES,
+    "proposal": PROPOSAL_STATUSES,
+    "document": DOCUMENT_KINDS,
+    "signer": SIGNER_ROLES,
+    "headcount": HEADCOUNT_BANDS,
+    "level": SKILL_LEVELS,
+    "language": LANGUAGES,
+    "notification": NOTIFICATION_KINDS,
+    "todo": TODO_KINDS,
 }
 
 

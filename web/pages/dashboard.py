@@ -10,6 +10,7 @@ from litestar.response import Template
 from timebank.companies import use_cases as company_use_cases
 from timebank.employees import use_cases as employee_use_cases
 from timebank.people.model import Role
+from timebank.todo.use_cases import todo_of
 from web.dependencies import CurrentActor, Uow
 from web.pages.common import render
 
@@ -21,6 +22,7 @@ class DashboardPages(Controller):
     async def dashboard(
         self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor
     ) -> Template:
+        todo = await todo_of(uow, actor)
         companies = []
         for company_id, role in sorted(actor.memberships):
             company = await company_use_cases.get_company(uow, actor, company_id)
@@ -29,6 +31,7 @@ class DashboardPages(Controller):
         return render(
             request,
             "dashboard.html",
+            todo=todo,
             companies=companies,
             mine=mine,
             admin=Role.COMPANY_ADMIN,

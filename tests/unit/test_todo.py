@@ -1,0 +1,94 @@
+"""« À faire »: each loan asks each person for the right thing at the right time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+
+from timebank.engagements.model import Engagement, EngagementStatus, Paper, PaperRecord
+from timebank.todo.model import TodoKind, loan_todos
+
+LENDER, HOST, EMPLOYEE_USER, ADMIN_USER = 10, 20, 7, 8
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def loan(status: EngagementStatus, *papers: Paper) -> Engagement:
+    return Engagement(
+        id=1,
+        need_id=2,
+        host_company_id=HOST,
+        lender_company_id=LENDER,
+        employee_id=3,
+        employee_user_id=EMPLOYEE_USER,
+        planned_minutes=600,
+        period_start=date(2026, 12, 1),
+        period_end=date(2026, 12, 31),
+        place="Rennes",
+        remote=False,
+        tasks="Audit",
+        status=status,
+        reservation_id=None,
+        reserved_minutes=0,
+        reservation_number=0,
+        created_by=ADMIN_USER,
+        created_at=NOW,
+        papers=tuple(PaperRecord(p, 1, NOW, None, None, None) for p in papers),
+    )
+
+
+def kinds(engagement: Engagement, *, user_id: int, admin_of: set[int]) -> list[TodoKind]:
+    found = loan_todos(engagement, user_id=user_id, admin_of=frozenset(admin_of))
+    return [item.kind for item in found]
+
+
+@pytest.mark.parametrize(
+    ("status", "host_admin", "lender_admin", "employee"),
+    [
+        (EngagementStatus.PROPOSED, [TodoKind.ACCEPT_LOAN], [], []),
+        (EngagementStatus.ACCEPTED_BY_HOST, [], [TodoKind.APPROVE_LOAN], []),
+        (
+            EngagementStatus.APPROVED_BY_LENDER,
+            [TodoKind.SIGN_DOCUMENTS],
+            [TodoKind.SIGN_DOCUMENTS],
+            [TodoKind.GIVE_CONSENT, TodoKind.SIGN_DOCUMENTS],
+        ),
+        (EngagementStatus.ACTIVE, [], [], [TodoKind.LOG_HOURS]),
+        (EngagementStatus.COMPLETED, [], [], []),
+        (EngagementStatus.CANCELLED, [], [], []),
+    ],
+)
+def test_each_state_waits_for_the_right_person(
+    status: EngagementStatus,
+    host_admin: list[TodoKind],
+    lender_admin: list[TodoKind],
+    employee: list[TodoKind],
+) -> None:
+    engagement = loan(status)
+    assert kinds(engagement, user_id=ADMIN_USER, admin_of={HOST}) == host_admin
+    assert kinds(engagement, user_id=ADMIN_USER, admin_of={LENDER}) == lender_admin
+    assert kinds(engagement, user_id=EMPLOYEE_USER, admin_of=set()) == employee
+    assert kinds(engagement, user_id=99, admin_of={555}) == []
+
+
+def test_a_consented_loan_asks_for_missing_signatures_then_for_activation() -> None:
+    partly = loan(EngagementStatus.CONSENTED, Paper.EMPLOYEE_CONSENT, Paper.AGREEMENT_LENDER)
+    assert kinds(partly, user_id=ADMIN_USER, admin_of={HOST}) == [TodoKind.SIGN_DOCUMENTS]
+    assert kinds(partly, user_id=ADMIN_USER, admin_of={LENDER}) == [TodoKind.SIGN_DOCUMENTS]
+    assert kinds(partly, user_id=EMPLOYEE_USER, admin_of=set()) == [TodoKind.SIGN_DOCUMENTS]
+    complete = replace(
+        partly,
+        papers=tuple(
+            PaperRecord(p, 1, NOW, None, None, None)
+            for p in (
+                Paper.EMPLOYEE_CONSENT,
+                Paper.AGREEMENT_LENDER,
+                Paper.AGREEMENT_HOST,
+                Paper.AMENDMENT_EMPLOYEE,
+                Paper.AMENDMENT_LENDER,
+            )
+        ),
+    )
+    assert kinds(complete, user_id=ADMIN_USER, admin_of={HOST}) == [TodoKind.ACTIVATE_LOAN]
+    assert kinds(complete, user_id=EMPLOYEE_USER, admin_of=set()) == []

@@ -1,0 +1,88 @@
+"""« À faire »: the loans, hours, statements and proposals that wait for this person now."""
+
+from __future__ import annotations
+
+from timebank.db.unit_of_work import UnitOfWork
+from timebank.engagements.model import EngagementStatus
+from timebank.people.model import Actor, Role
+from timebank.settlements.model import StatementStatus
+from timebank.todo.model import TODO_LOANS_PER_STATUS_MAX, TodoItem, TodoKind, loan_todos
+
+# The states in which a loan may wait for somebody.
+WAITING_STATUSES = (
+    EngagementStatus.PROPOSED,
+    EngagementStatus.ACCEPTED_BY_HOST,
+    EngagementStatus.APPROVED_BY_LENDER,
+    EngagementStatus.CONSENTED,
+    EngagementStatus.ACTIVE,
+)
+
+
+async def todo_of(uow: UnitOfWork, actor: Actor) -> tuple[TodoItem, ...]:
+    """Everything waiting for the actor, oldest kinds of work first; bounded per kind."""
+    admin_of = actor.companies_with(Role.COMPANY_ADMIN)
+    items: list[TodoItem] = []
+    async with uow(write=False) as repos:
+        for status in WAITING_STATUSES:
+            loans, _ = await repos.engagements.search(
+                company_ids=sorted(admin_of),
+                employee_user_id=actor.user_id,
+                status=status,
+                limit=TODO_LOANS_PER_STATUS_MAX,
+                offset=0,
+            )
+            for loan in loans:
+                items.extend(loan_todos(loan, user_id=actor.user_id, admin_of=admin_of))
+        for company_id in sorted(admin_of):
+            _, waiting = await repos.engagements.awaiting_review_of_host(
+                company_id, limit=1, offset=0
+            )
+            if waiting:
+                items.append(
+                    TodoItem(
+                        TodoKind.APPROVE_HOURS,
+                        f"/entreprises/{company_id}/heures-a-approuver",
+                        company_id=company_id,
+                        count=waiting,
+                    )
+                )
+            statements = await repos.settlements.of_company(company_id, None)
+            to_agree = [
+                s
+                for s in statements
+                if s.status is StatementStatus.DRAFT
+                and (s.agreed_by_a if s.company_a == company_id else s.agreed_by_b) is None
+            ]
+            if to_agree:
+                items.append(
+                    TodoItem(
+                        TodoKind.AGREE_STATEMENT,
+                        f"/entreprises/{company_id}/releves",
+                        company_id=company_id,
+                        count=len(to_agree),
+                    )
+                )
+        need_ids = await repos.needs.ids_of_companies(sorted(admin_of))
+        employee_ids = await repos.employees.ids_of_companies(sorted(admin_of))
+        own_ids = [e.id for e in await repos.employees.of_user(actor.user_id)]
+        if admin_of:
+            _, pending = await repos.proposals.visible(
+                need_ids=need_ids, employee_ids=employee_ids, status="proposed", limit=1, offset=0
+            )
+            if pending:
+                first = sorted(admin_of)[0]
+                items.append(
+                    TodoItem(
+                        TodoKind.REVIEW_PROPOSALS,
+                        f"/entreprises/{first}/propositions",
+                        company_id=first,
+                        count=pending,
+                    )
+                )
+        if own_ids:
+            _, mine = await repos.proposals.visible(
+                need_ids=[], employee_ids=own_ids, status="proposed", limit=1, offset=0
+            )
+            if mine:
+                items.append(TodoItem(TodoKind.REVIEW_PROPOSALS, "/mes-propositions", count=mine))
+    return tuple(items)
