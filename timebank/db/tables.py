@@ -84,6 +84,17 @@ class InvitationTable(Table, tablename="invitation"):
     accepted_at = Timestamptz(null=True, default=None)
 
 
+class PasswordResetTable(Table, tablename="password_reset"):
+    """A one-time link to choose a new password: only the token's SHA-256 digest is kept."""
+
+    id = Serial(primary_key=True)
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(references=UserTable, on_delete=RESTRICT, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+
+
 class SkillDomainTable(Table, tablename="skill_domain"):
     id = Serial(primary_key=True)
     code = Varchar(length=40, unique=True)

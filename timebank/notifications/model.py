@@ -28,6 +28,14 @@ class Kind(StrEnum):
     ROTATION_NEXT_WEEK = "rotation_next_week"
     CDO_ALLOCATION = "cdo_allocation"
     EXPORTS_READY = "exports_ready"
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+    COMPANY_CLAIMED = "company_claimed"
+
+
+# Messages whose link carries a one-time secret: sent by e-mail only, never listed in the app,
+# and their link is cut back to its path once the e-mail has left.
+SECRET_LINK_KINDS: Final = frozenset({Kind.INVITATION.value, Kind.PASSWORD_RESET.value})
 
 
 TEXTS: Final[dict[Kind, tuple[str, str]]] = {
@@ -99,6 +107,23 @@ TEXTS: Final[dict[Kind, tuple[str, str]]] = {
         "Le relevé de compensation de {month} avec {other} est prêt : {summary}. "
         "Validez-le ou contestez-le.",
     ),
+    Kind.INVITATION: (
+        "Invitation à rejoindre la bourse de temps numérique",
+        "{inviter} vous invite à rejoindre {company} dans la bourse de temps numérique. "
+        "Choisissez votre mot de passe avec le lien ci-dessous ; il est valable {days} jours "
+        "et ne sert qu'une fois.",
+    ),
+    Kind.PASSWORD_RESET: (
+        "Réinitialisation de votre mot de passe",
+        "Une demande de nouveau mot de passe a été faite pour votre compte. Choisissez-le avec "
+        "le lien ci-dessous : il est valable une heure et ne sert qu'une fois. Si vous n'avez "
+        "rien demandé, ignorez ce message : votre mot de passe actuel reste valable.",
+    ),
+    Kind.COMPANY_CLAIMED: (
+        "Entreprise pré-enregistrée rejointe par son administrateur",
+        "{person} ({email}) s'est inscrit·e comme premier administrateur de {company} "
+        "(SIREN {siren}), que l'opérateur avait pré-enregistrée. Vérifiez que c'est attendu.",
+    ),
 }
 
 
@@ -118,3 +143,16 @@ class Notification:
 def render(kind: Kind, values: dict[str, str]) -> tuple[str, str]:
     subject, body = TEXTS[kind]
     return subject, body.format(**values)
+
+
+def email_body(body: str, link: str) -> str:
+    """The e-mail's text: the message, then the link to follow (a path until a public address
+    of the service is configured)."""
+    if not link:
+        return body
+    return f"{body}\n\nLien : {link}\n"
+
+
+def without_secret(link: str) -> str:
+    """The link's path alone: what an outbox row keeps of a one-time link once it was sent."""
+    return link.split("?", 1)[0]

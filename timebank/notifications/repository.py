@@ -6,7 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from timebank.db.tables import OutboxTable, UserTable
-from timebank.notifications.model import SEND_ATTEMPTS_MAX, Notification
+from timebank.notifications.model import (
+    SECRET_LINK_KINDS,
+    SEND_ATTEMPTS_MAX,
+    Notification,
+    without_secret,
+)
 
 OB = OutboxTable
 
@@ -39,7 +44,8 @@ class NotificationRepository:
     async def for_user(
         self, user_id: int, *, unread_only: bool, limit: int, offset: int
     ) -> tuple[list[Notification], int]:
-        condition: Any = OB.user == user_id
+        # One-time links (invitation, password reset) are for the mailbox, not the app.
+        condition: Any = (OB.user == user_id) & OB.kind.not_in(list(SECRET_LINK_KINDS))
         if unread_only:
             condition &= OB.read_at.is_null()
         rows = await (
@@ -51,13 +57,22 @@ class NotificationRepository:
         )
         return [_from_row(row) for row in rows], int(await OB.count().where(condition))
 
-    async def mark_read(self, notification_id: int, user_id: int, now: datetime) -> bool:
+    async def mark_read(
+        self, notification_id: int, user_id: int, now: datetime
+    ) -> Notification | None:
+        """Mark read (keeping the first reading time); None if not this user's notification."""
+        mine = (OB.id == notification_id) & (OB.user == user_id)
+        await OB.update({OB.read_at: now}).where(mine & OB.read_at.is_null())
+        row = await OB.select().where(mine).first()
+        return None if row is None else _from_row(row)
+
+    async def mark_all_read(self, user_id: int, now: datetime) -> int:
         rows = (
             await OB.update({OB.read_at: now})
-            .where((OB.id == notification_id) & (OB.user == user_id))
+            .where((OB.user == user_id) & OB.read_at.is_null())
             .returning(OB.id)
         )
-        return bool(rows)
+        return len(rows)
 
     async def unsent(self, limit: int) -> list[tuple[Notification, str]]:
         """Oldest unsent notifications with their recipient's e-mail address."""
@@ -69,8 +84,12 @@ class NotificationRepository:
         )
         return [(_from_row(row), row["email"]) for row in rows]
 
-    async def mark_sent(self, notification_id: int, now: datetime) -> None:
-        await OB.update({OB.sent_at: now}).where(OB.id == notification_id)
+    async def mark_sent(self, notification: Notification, now: datetime) -> None:
+        values: dict[Any, Any] = {OB.sent_at: now}
+        if notification.kind in SECRET_LINK_KINDS:
+            # The e-mail carries the one-time link; the outbox keeps no usable copy of it.
+            values[OB.link] = without_secret(notification.link)
+        await OB.update(values).where(OB.id == notification.id)
 
     async def mark_failed(self, notification_id: int, error: str) -> None:
         await OB.update({OB.attempts: OB.attempts + 1, OB.last_error: error[:500]}).where(
@@ -84,6 +103,10 @@ class NotificationRepository:
             (MembershipTable.company == company_id) & (MembershipTable.role == "company_admin")
         )
         return sorted({row["user"] for row in rows})
+
+    async def operators(self) -> list[int]:
+        rows = await UserTable.select(UserTable.id).where(UserTable.is_operator.eq(True))
+        return sorted(row["id"] for row in rows)
 
     async def user_email(self, user_id: int) -> str | None:
         row = await UserTable.select(UserTable.email).where(UserTable.id == user_id).first()

@@ -15,6 +15,7 @@ from timebank.notifications.model import (
     SMTP_TIMEOUT_SECONDS,
     Kind,
     Notification,
+    email_body,
     render,
 )
 from timebank.pagination import Page, page_request
@@ -48,10 +49,21 @@ async def list_notifications(
     return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
 
 
-async def mark_read(uow: UnitOfWork, actor: Actor, notification_id: int, *, now: datetime) -> None:
+async def mark_read(
+    uow: UnitOfWork, actor: Actor, notification_id: int, *, now: datetime
+) -> Notification:
+    """Mark one of the person's own notifications read; another person's is not found."""
     async with uow() as repos:
-        if not await repos.notifications.mark_read(notification_id, actor.user_id, now):
-            raise not_found("Notification", "Notification", notification_id)
+        notification = await repos.notifications.mark_read(notification_id, actor.user_id, now)
+    if notification is None:
+        raise not_found("Notification", "Notification", notification_id)
+    return notification
+
+
+async def mark_all_read(uow: UnitOfWork, actor: Actor, *, now: datetime) -> int:
+    """Mark every unread notification of the person read; returns how many were unread."""
+    async with uow() as repos:
+        return await repos.notifications.mark_all_read(actor.user_id, now)
 
 
 def _send_one(settings: Settings, to: str, subject: str, body: str) -> None:
@@ -77,13 +89,17 @@ async def send_pending(uow: UnitOfWork, settings: Settings, *, now: datetime) ->
     for notification, email in pending:
         try:
             await asyncio.to_thread(
-                _send_one, settings, email, notification.subject, notification.body
+                _send_one,
+                settings,
+                email,
+                notification.subject,
+                email_body(notification.body, notification.link),
             )
         except (OSError, smtplib.SMTPException) as exc:
             async with uow() as repos:
                 await repos.notifications.mark_failed(notification.id, str(exc))
             continue
         async with uow() as repos:
-            await repos.notifications.mark_sent(notification.id, now)
+            await repos.notifications.mark_sent(notification, now)
         sent += 1
     return sent

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from timebank.errors import Forbidden
+from timebank.errors import Forbidden, InvalidInput
 
 
 class Role(StrEnum):
@@ -89,3 +89,26 @@ class LoginResult:
     csrf_token: str
     expires_at: datetime
     actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationView:
+    """What the invited person reads before choosing a password."""
+
+    email: str
+    full_name: str
+    company_name: str
+    inviter_name: str
+    expires_at: datetime
+
+
+def confirmed_password(password: str, confirmation: str | None) -> str:
+    """The password typed twice must be typed the same (None: asked once, as in the API)."""
+    if confirmation is not None and confirmation != password:
+        raise InvalidInput(
+            "Les deux mots de passe saisis ne sont pas identiques.",
+            "The two passwords typed differ.",
+            field="password_confirmation",
+            code="password_mismatch",
+        )
+    return password

@@ -6,9 +6,15 @@ from datetime import datetime
 from typing import Any
 
 from timebank.db.errors import is_unique_violation
-from timebank.db.tables import InvitationTable, MembershipTable, SessionTable, UserTable
+from timebank.db.tables import (
+    InvitationTable,
+    MembershipTable,
+    PasswordResetTable,
+    SessionTable,
+    UserTable,
+)
 from timebank.errors import Conflict
-from timebank.people.model import Membership, Role, User
+from timebank.people.model import InvitationView, Membership, Role, User
 
 
 def duplicate_email(email: str) -> Conflict:
@@ -172,6 +178,11 @@ class PeopleRepository:
             (SessionTable.token_hash == token_hash) & SessionTable.revoked_at.is_null()
         )
 
+    async def revoke_sessions_of(self, user_id: int, now: datetime) -> None:
+        await SessionTable.update({SessionTable.revoked_at: now}).where(
+            (SessionTable.user == user_id) & SessionTable.revoked_at.is_null()
+        )
+
     async def add_invitation(
         self,
         *,
@@ -206,6 +217,33 @@ class PeopleRepository:
         )
         return None if row is None else (row["id"], row["user"])
 
+    async def invitation_view(self, token_hash: str, now: datetime) -> InvitationView | None:
+        """Who is invited, to which company, by whom: for an unexpired, unaccepted invitation."""
+        row = await (
+            InvitationTable.select(
+                InvitationTable.user.email.as_alias("email"),
+                InvitationTable.user.full_name.as_alias("full_name"),
+                InvitationTable.company.name.as_alias("company_name"),
+                InvitationTable.created_by.full_name.as_alias("inviter_name"),
+                InvitationTable.expires_at,
+            )
+            .where(
+                (InvitationTable.token_hash == token_hash)
+                & InvitationTable.accepted_at.is_null()
+                & (InvitationTable.expires_at > now)
+            )
+            .first()
+        )
+        if row is None:
+            return None
+        return InvitationView(
+            email=row["email"],
+            full_name=row["full_name"],
+            company_name=row["company_name"],
+            inviter_name=row["inviter_name"],
+            expires_at=row["expires_at"],
+        )
+
     async def accept_invitation(self, invitation_id: int, now: datetime) -> bool:
         """Mark accepted; False if someone else accepted it first."""
         rows = await (
@@ -214,6 +252,56 @@ class PeopleRepository:
             .returning(InvitationTable.id)
         )
         return len(rows) == 1
+
+    async def add_password_reset(
+        self, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        await PasswordResetTable.insert(
+            PasswordResetTable(
+                token_hash=token_hash, user=user_id, created_at=now, expires_at=expires_at
+            )
+        )
+
+    async def password_resets_since(self, user_id: int, since: datetime) -> int:
+        return int(
+            await PasswordResetTable.count().where(
+                (PasswordResetTable.user == user_id) & (PasswordResetTable.created_at > since)
+            )
+        )
+
+    async def open_password_reset(
+        self, token_hash: str, now: datetime
+    ) -> tuple[int, int, str] | None:
+        """(reset id, user id, e-mail) of an unexpired, unused reset link."""
+        row = await (
+            PasswordResetTable.select(
+                PasswordResetTable.id,
+                PasswordResetTable.user,
+                PasswordResetTable.user.email.as_alias("email"),
+            )
+            .where(
+                (PasswordResetTable.token_hash == token_hash)
+                & PasswordResetTable.used_at.is_null()
+                & (PasswordResetTable.expires_at > now)
+            )
+            .first()
+        )
+        return None if row is None else (row["id"], row["user"], row["email"])
+
+    async def use_password_reset(self, reset_id: int, now: datetime) -> bool:
+        """Mark used; False if it was used meanwhile."""
+        rows = await (
+            PasswordResetTable.update({PasswordResetTable.used_at: now})
+            .where((PasswordResetTable.id == reset_id) & PasswordResetTable.used_at.is_null())
+            .returning(PasswordResetTable.id)
+        )
+        return len(rows) == 1
+
+    async def close_password_resets_of(self, user_id: int, now: datetime) -> None:
+        """Every other link still open for this person stops working."""
+        await PasswordResetTable.update({PasswordResetTable.used_at: now}).where(
+            (PasswordResetTable.user == user_id) & PasswordResetTable.used_at.is_null()
+        )
 
     async def count_users(self) -> int:
         return int(await UserTable.count())

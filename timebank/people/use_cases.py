@@ -5,27 +5,87 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Final
 
 from timebank import rules
 from timebank.book.use_cases import ensure_company_accounts
-from timebank.companies.model import Company
-from timebank.companies.repository import duplicate_siren
+from timebank.companies.model import Company, validate_siren
 from timebank.companies.use_cases import CompanyInput, company_draft
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import Conflict, InvalidInput, NotAuthenticated, not_found
-from timebank.people.model import Actor, LoginResult, Role, User, require_company_role
+from timebank.notifications.model import Kind
+from timebank.notifications.use_cases import notify
+from timebank.people.model import (
+    Actor,
+    InvitationView,
+    LoginResult,
+    Role,
+    User,
+    confirmed_password,
+    require_company_role,
+)
 from timebank.people.passwords import hash_password, new_token, token_digest, verify_password
 from timebank.people.repository import duplicate_email
 
 INVITATION_DAYS: Final = 14
 TOKEN_LENGTH_MAX: Final = 200
+PASSWORD_RESET_MINUTES: Final = 60
+# More requests than this within one hour for one address send nothing more (same answer).
+PASSWORD_RESETS_PER_HOUR_MAX: Final = 3
+INVITATION_PATH: Final = "/invitation"
+PASSWORD_RESET_PATH: Final = "/reinitialiser"
 
 
 @dataclass(frozen=True, slots=True)
 class SignupResult:
     user: User
     company: Company
+    # Whether the company had been pre-registered by the operator and is now claimed.
+    claimed: bool = False
+    login: LoginResult | None = None
+
+
+class SirenStatus(StrEnum):
+    NEW = "new"  # Unknown to the programme: the person types the company's details.
+    PRE_REGISTERED = "pre_registered"  # Created by the operator, no admin yet: prefilled.
+    TAKEN = "taken"  # Already has an admin: only an invitation lets someone in.
+
+
+@dataclass(frozen=True, slots=True)
+class SirenLookup:
+    siren: str
+    status: SirenStatus
+    company: Company | None = None  # Only for PRE_REGISTERED.
+
+
+def company_has_admin(siren: str) -> Conflict:
+    return Conflict(
+        f"L'entreprise au SIREN {siren} est déjà inscrite et a déjà un administrateur : "
+        "demandez-lui de vous inviter depuis la page de l'entreprise.",
+        f"The company with SIREN {siren} is already registered and has an admin: "
+        "ask them to invite you.",
+        field="siren",
+        code="duplicate_siren",
+    )
+
+
+def _invalid_reset_token() -> InvalidInput:
+    return InvalidInput(
+        "Lien de réinitialisation inconnu, expiré ou déjà utilisé : demandez-en un nouveau.",
+        "Unknown, expired or already used reset link: ask for a new one.",
+        field="token",
+        code="invalid_reset_token",
+    )
+
+
+def _invalid_invitation() -> InvalidInput:
+    return InvalidInput(
+        "Invitation inconnue, expirée ou déjà utilisée.",
+        "Unknown, expired or already used invitation.",
+        field="token",
+        code="invalid_invitation",
+    )
 
 
 def _bad_credentials() -> NotAuthenticated:
@@ -44,20 +104,33 @@ async def sign_up_company_admin(
     full_name: str,
     company: CompanyInput,
     now: datetime,
+    session_hours: int | None = None,
 ) -> SignupResult:
-    """A company registers itself; the person signing up becomes its first admin."""
+    """A company registers itself; the person signing up becomes its first admin.
+
+    A company the operator pre-registered (no admin yet) is joined rather than refused: its
+    record takes the details the person confirmed, and the operators are told. A company
+    that already has an admin is never taken over: its admins invite their colleagues.
+    With `session_hours`, the new admin is also logged in.
+    """
     checked_email = rules.email(email)
     checked_password = rules.password(password)
     checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
     draft = company_draft(company)
     password_hash = await hash_password(checked_password)
     async with uow() as repos:
-        if await repos.companies.get_by_siren(draft.siren) is not None:
-            raise duplicate_siren(draft.siren)
+        existing = await repos.companies.get_by_siren(draft.siren)
+        if existing is not None:
+            # Updating first locks the company's row (PostgreSQL), so two people claiming it
+            # at once queue here and the second one sees the first one's admin.
+            stored_company = await repos.companies.update(existing.id, draft)
+            if await repos.people.members_of(existing.id, Role.COMPANY_ADMIN):
+                raise company_has_admin(draft.siren)
         if await repos.people.get_user_by_email(checked_email) is not None:
             raise duplicate_email(checked_email)
-        stored_company = await repos.companies.add(draft, now=now)
-        await ensure_company_accounts(repos, stored_company.id, now=now)
+        if existing is None:
+            stored_company = await repos.companies.add(draft, now=now)
+            await ensure_company_accounts(repos, stored_company.id, now=now)
         user = await repos.people.add_user(
             email=checked_email,
             full_name=checked_name,
@@ -72,7 +145,42 @@ async def sign_up_company_admin(
             granted_by=None,
             now=now,
         )
-    return SignupResult(user=user, company=stored_company)
+        if existing is not None:
+            await notify(
+                repos,
+                await repos.notifications.operators(),
+                Kind.COMPANY_CLAIMED,
+                {
+                    "person": user.full_name,
+                    "email": user.email,
+                    "company": stored_company.name,
+                    "siren": stored_company.siren,
+                },
+                link=f"/api/v1/companies/{stored_company.id}",
+                now=now,
+            )
+        login = None
+        if session_hours is not None:
+            login = await _open_session(repos, user, now=now, hours=session_hours)
+    return SignupResult(
+        user=user, company=stored_company, claimed=existing is not None, login=login
+    )
+
+
+async def look_up_siren(uow: UnitOfWork, *, siren: str) -> SirenLookup:
+    """What sign-up can say about a SIREN: unknown, pre-registered (with its details), taken.
+
+    Only a pre-registered company's details are shown: they are those of the public SIRENE
+    register; nothing is shown of a company that already has an admin.
+    """
+    checked = validate_siren(siren)
+    async with uow(write=False) as repos:
+        company = await repos.companies.get_by_siren(checked)
+        if company is None:
+            return SirenLookup(siren=checked, status=SirenStatus.NEW)
+        if await repos.people.members_of(company.id, Role.COMPANY_ADMIN):
+            return SirenLookup(siren=checked, status=SirenStatus.TAKEN)
+    return SirenLookup(siren=checked, status=SirenStatus.PRE_REGISTERED, company=company)
 
 
 async def _actor(repos: Repositories, user: User) -> Actor:
@@ -143,7 +251,7 @@ async def log_out(uow: UnitOfWork, token: str, *, now: datetime) -> None:
 async def create_invitation(
     repos: Repositories, *, user_id: int, company_id: int, created_by: int, now: datetime
 ) -> str:
-    """Store an invitation for a user without password; return the one-time token."""
+    """Store an invitation for a user without password, e-mail its link; return the token."""
     token, digest = new_token()
     await repos.people.add_invitation(
         token_hash=digest,
@@ -153,24 +261,46 @@ async def create_invitation(
         now=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
+    company = await repos.companies.get(company_id)
+    inviter = await repos.people.get_user(created_by)
+    assert company is not None
+    assert inviter is not None
+    await notify(
+        repos,
+        [user_id],
+        Kind.INVITATION,
+        {"inviter": inviter.full_name, "company": company.name, "days": str(INVITATION_DAYS)},
+        link=f"{INVITATION_PATH}?jeton={token}",
+        now=now,
+    )
     return token
 
 
+async def invitation_for(uow: UnitOfWork, *, token: str, now: datetime) -> InvitationView:
+    """Who is invited where, before the person chooses a password; refused if unusable."""
+    async with uow(write=False) as repos:
+        view = await repos.people.invitation_view(token_digest(token[:TOKEN_LENGTH_MAX]), now)
+    if view is None:
+        raise _invalid_invitation()
+    return view
+
+
 async def accept_invitation(
-    uow: UnitOfWork, *, token: str, password: str, now: datetime, session_hours: int
+    uow: UnitOfWork,
+    *,
+    token: str,
+    password: str,
+    now: datetime,
+    session_hours: int,
+    confirmation: str | None = None,
 ) -> LoginResult:
     """The invited employee chooses a password and is logged in."""
-    checked_password = rules.password(password)
+    checked_password = confirmed_password(rules.password(password), confirmation)
     password_hash = await hash_password(checked_password)
     async with uow() as repos:
         invitation = await repos.people.open_invitation(token_digest(token[:TOKEN_LENGTH_MAX]), now)
         if invitation is None:
-            raise InvalidInput(
-                "Invitation inconnue, expirée ou déjà utilisée.",
-                "Unknown, expired or already used invitation.",
-                field="token",
-                code="invalid_invitation",
-            )
+            raise _invalid_invitation()
         invitation_id, user_id = invitation
         if not await repos.people.accept_invitation(invitation_id, now):
             raise Conflict(
@@ -183,6 +313,71 @@ async def accept_invitation(
         user = await repos.people.get_user(user_id)
         assert user is not None
         return await _open_session(repos, user, now=now, hours=session_hours)
+
+
+async def request_password_reset(uow: UnitOfWork, *, email: str, now: datetime) -> None:
+    """E-mail a one-time link to choose a new password, if an account has this address.
+
+    The caller learns nothing either way: the answer never says whether the address is known.
+    """
+    checked_email = rules.email(email)
+    async with uow() as repos:
+        user = await repos.people.get_user_by_email(checked_email)
+        if user is None:
+            return
+        recent = await repos.people.password_resets_since(user.id, now - timedelta(hours=1))
+        if recent >= PASSWORD_RESETS_PER_HOUR_MAX:
+            return
+        token, digest = new_token()
+        await repos.people.add_password_reset(
+            token_hash=digest,
+            user_id=user.id,
+            now=now,
+            expires_at=now + timedelta(minutes=PASSWORD_RESET_MINUTES),
+        )
+        await notify(
+            repos,
+            [user.id],
+            Kind.PASSWORD_RESET,
+            {},
+            link=f"{PASSWORD_RESET_PATH}?jeton={token}",
+            now=now,
+        )
+
+
+async def password_reset_for(uow: UnitOfWork, *, token: str, now: datetime) -> str:
+    """The e-mail address a usable reset link is for; refused if unknown, expired or used."""
+    async with uow(write=False) as repos:
+        found = await repos.people.open_password_reset(token_digest(token[:TOKEN_LENGTH_MAX]), now)
+    if found is None:
+        raise _invalid_reset_token()
+    return found[2]
+
+
+async def reset_password(
+    uow: UnitOfWork,
+    *,
+    token: str,
+    password: str,
+    now: datetime,
+    confirmation: str | None = None,
+) -> User:
+    """Set a new password through a one-time link; every session of the person ends."""
+    checked_password = confirmed_password(rules.password(password), confirmation)
+    password_hash = await hash_password(checked_password)
+    async with uow() as repos:
+        found = await repos.people.open_password_reset(token_digest(token[:TOKEN_LENGTH_MAX]), now)
+        if found is None:
+            raise _invalid_reset_token()
+        reset_id, user_id, _ = found
+        if not await repos.people.use_password_reset(reset_id, now):
+            raise _invalid_reset_token()
+        await repos.people.close_password_resets_of(user_id, now)
+        await repos.people.set_password_hash(user_id, password_hash)
+        await repos.people.revoke_sessions_of(user_id, now)
+        user = await repos.people.get_user(user_id)
+        assert user is not None
+        return user
 
 
 async def grant_accountant(
