@@ -294,6 +294,7 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
                     MenuLink("/mes-propositions", "Propositions de mission"),
                     MenuLink("/mes-missions", "Mes mises à disposition"),
                     MenuLink("/mes-heures", "Mes heures"),
+                    MenuLink("/mes-formations", "Mes formations"),
                 ),
             )
         )
@@ -309,6 +310,29 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
                     MenuLink(f"{base}/mises-a-disposition", "Mises à disposition"),
                     MenuLink(f"{base}/heures-a-approuver", "Heures à approuver"),
                     MenuLink(f"{base}/releves", "Relevés et position"),
+                    MenuLink(f"{base}/formations", "Formations à approuver"),
+                    MenuLink(f"{base}/cdo-mutualise", "CDO mutualisé"),
+                ),
+            )
+        )
+    if actor.companies_with(Role.GROUP_COORDINATOR):
+        sections.append(
+            MenuSection(
+                "Groupement d'employeurs",
+                (MenuLink("/groupements", "Mes groupements, plannings et coûts"),),
+            )
+        )
+    if actor.companies_with(Role.ACCOUNTANT):
+        sections.append(
+            MenuSection("Expert-comptable", (MenuLink("/comptable", "Mes entreprises clientes"),))
+        )
+    if actor.is_operator:
+        sections.append(
+            MenuSection(
+                "Opérateur du programme",
+                (
+                    MenuLink("/operateur/indicateurs", "Indicateurs du programme"),
+                    MenuLink("/operateur/appariement", "Calculs d'appariement"),
                 ),
             )
         )
@@ -318,6 +342,7 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
             (
                 MenuLink("/besoins", "Besoins ouverts"),
                 MenuLink("/templates", "Modèles de contrats"),
+                MenuLink("/formations/avis", "Avis sur les formations"),
             ),
         )
     )
