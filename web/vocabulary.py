@@ -164,7 +164,14 @@ TODO_KINDS: Final = {
     TodoKind.REVIEW_PROPOSALS: "Examiner des propositions de mission",
 }
 
+TRAINING_STATUSES: Final = {
+    "submitted": "En attente de validation",
+    "approved": "Validée par l'employeur",
+    "rejected": "Refusée par l'employeur",
+}
+
 VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
+    "training": TRAINING_STATUSES,
     "role": ROLES,
     "engagement": ENGAGEMENT_STATUSES,
     "step": STEPS,
