@@ -13,6 +13,7 @@ CREDIT_LINE_MINUTES_DEFAULT: Final = -40 * 60
 RETRIES_MAX: Final = 5
 RETRY_DELAY_SECONDS_MAX: Final = 0.05
 HISTORY_PAGE_MAX: Final = 500
+MOVEMENTS_PAGE_MAX: Final = 100  # Movements of a company's ledger shown on one page.
 VERIFY_PAGE_SIZE: Final = 5000
 EXPIRE_BATCH_MAX: Final = 500
 GROUP_QUEUE_MAX: Final = 10_000  # Submissions waiting for the group writer of a process.
@@ -38,6 +39,23 @@ class HistoryLine:
     pending_delta: int
     balance_after: int
     external_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One movement of a company's ledger: the transfers of one event (e.g. one approved
+    timesheet entry moves minutes and their at-cost cents together), from the company's side,
+    with both running balances after it."""
+
+    at: datetime
+    code: TransferCode
+    external_ref: str | None
+    counterpart_company_id: int | None  # None: one of the programme's own accounts.
+    counterpart_name: str | None
+    minutes_delta: int  # Signed: + when credited (given), − when debited (received).
+    cents_delta: int
+    minutes_balance_after: int
+    cents_balance_after: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -430,6 +430,74 @@ class BookRepository:
             )
         return lines, total
 
+    async def movements(
+        self,
+        minutes_account_id: int,
+        cents_account_id: int,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A company's posted movements, newest first: the entries of its two accounts grouped
+        by event (same moment, same reason, same reference), with the summed deltas per unit
+        and the sequence of the event's first transfer. Reservations alone are left out: they
+        move no balance."""
+        args: list[Any] = [minutes_account_id, cents_account_id]
+        where = (
+            "e.account IN ({}, {}) AND (e.debits_posted_delta <> 0 OR e.credits_posted_delta <> 0)"
+        )
+        if start is not None:
+            where += " AND e.created_at >= {}"
+            args.append(start)
+        if end is not None:
+            where += " AND e.created_at < {}"
+            args.append(end)
+        grouped = (
+            f"FROM ledger_entry e JOIN ledger_transfer t ON t.id = e.transfer WHERE {where} "
+            "GROUP BY e.created_at, t.code, COALESCE(t.external_ref, t.id)"
+        )
+        counted = await LedgerEntryTable.raw(
+            f"SELECT COUNT(*) AS total FROM (SELECT 1 AS one {grouped}) g", *args
+        )
+        total = int(counted[0]["total"])
+        rows = await LedgerEntryTable.raw(
+            "SELECT MIN(t.sequence) AS first_sequence, e.created_at AS at, t.code AS code, "
+            "MIN(t.external_ref) AS external_ref, "
+            "MIN(CASE WHEN t.debit_account = e.account THEN t.credit_account "
+            "ELSE t.debit_account END) AS counterpart_account, "
+            "SUM(CASE WHEN e.account = {} THEN e.credits_posted_delta - e.debits_posted_delta "
+            "ELSE 0 END) AS minutes_delta, "
+            "SUM(CASE WHEN e.account = {} THEN e.credits_posted_delta - e.debits_posted_delta "
+            f"ELSE 0 END) AS cents_delta {grouped} "
+            "ORDER BY MIN(t.sequence) DESC LIMIT {} OFFSET {}",
+            minutes_account_id,
+            cents_account_id,
+            *args,
+            limit,
+            offset,
+        )
+        return [dict(row) for row in rows], total
+
+    async def balance_before_sequence(self, account_id: int, sequence: int) -> int:
+        """The account's posted balance just before the transfer of this chain sequence."""
+        rows = await LedgerEntryTable.raw(
+            "SELECT e.balance_after AS balance FROM ledger_entry e "
+            "JOIN ledger_transfer t ON t.id = e.transfer "
+            "WHERE e.account = {} AND t.sequence < {} "
+            "ORDER BY e.account_version DESC LIMIT 1",
+            account_id,
+            sequence,
+        )
+        return int(rows[0]["balance"]) if rows else 0
+
+    async def accounts_by_id(self, account_ids: list[int]) -> dict[int, Account]:
+        if not account_ids:
+            return {}
+        rows = await A.select().where(A.id.is_in(account_ids))
+        return {row["id"]: account_from_row(row) for row in rows}
+
     async def expired_pending_ids(self, now: datetime, limit: int) -> list[tuple[str, Unit]]:
         """Unresolved pending transfers whose expiry has passed, oldest expiry first."""
         resolved = T.select(T.pending_id).where(T.pending_id.is_not_null())

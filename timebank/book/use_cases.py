@@ -16,7 +16,7 @@ import uuid
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 import asyncpg
@@ -35,16 +35,19 @@ from ledger.model import (
     Unit,
 )
 from ledger.state_machine import BATCH_EVENTS_MAX, apply_batch
+from timebank import rules
 from timebank.book.model import (
     CREDIT_LINE_MINUTES_DEFAULT,
     EXPIRE_BATCH_MAX,
     GROUP_QUEUE_MAX,
     HISTORY_PAGE_MAX,
+    MOVEMENTS_PAGE_MAX,
     RETRIES_MAX,
     RETRY_DELAY_SECONDS_MAX,
     VERIFY_PAGE_SIZE,
     Balance,
     HistoryLine,
+    Movement,
     Statement,
     StatementPart,
     VerifyReport,
@@ -52,7 +55,7 @@ from timebank.book.model import (
 from timebank.book.repository import SnapshotMoved, transfer_from_row
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import InvalidInput, ServiceUnavailable, not_found
-from timebank.pagination import Page, page_request
+from timebank.pagination import OFFSET_MAX, Page, page_request
 from timebank.people.model import Actor, Role, require_operator
 
 Clock = Callable[[], datetime]
@@ -422,6 +425,96 @@ async def company_statement(
         minutes=parts[Unit.MINUTES],
         cents=parts[Unit.CENTS],
     )
+
+
+def _period(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """Both days included, as the half-open interval of moments the entries are stamped in."""
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(
+            "La fin de période doit suivre le début.",
+            "The period's end must follow its start.",
+            field="end",
+            code="end_before_start",
+        )
+    return (
+        None if start is None else _midnight(start),
+        None if end is None else _midnight(end + timedelta(days=1)),
+    )
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    # An aggregate query on SQLite may hand the timestamp back as its stored text.
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def company_ledger(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_id: int,
+    *,
+    start: date | None,
+    end: date | None,
+    page: int,
+    size: int,
+) -> Page[Movement]:
+    """A company's ledger, newest movement first, each with the hours and euros moved, the
+    counterpart and both running balances after it (right on every page, whatever the
+    period). `page` counts from 1 and is clamped to the last page."""
+    rules.integer_range(size, field="size", low=1, high=MOVEMENTS_PAGE_MAX)
+    rules.integer_range(page, field="page", low=1, high=OFFSET_MAX // size)
+    low, high = _period(start, end)
+    async with uow(write=False) as repos:
+        if not (
+            actor.is_operator or actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        ):
+            raise not_found("Entreprise", "Company", company_id)
+        minutes_account = await repos.book.find_account(
+            kind=AccountKind.COMPANY, unit=Unit.MINUTES, company_id=company_id
+        )
+        cents_account = await repos.book.find_account(
+            kind=AccountKind.COMPANY, unit=Unit.CENTS, company_id=company_id
+        )
+        if minutes_account is None or cents_account is None:
+            return Page(items=(), total=0, limit=size, offset=0)
+        ids = (minutes_account.id, cents_account.id)
+        _, total = await repos.book.movements(*ids, start=low, end=high, limit=1, offset=0)
+        last_page = max(1, -(-total // size))
+        offset = (min(page, last_page) - 1) * size
+        rows, total = await repos.book.movements(
+            *ids, start=low, end=high, limit=size, offset=offset
+        )
+        if not rows:
+            return Page(items=(), total=total, limit=size, offset=offset)
+        oldest = min(int(row["first_sequence"]) for row in rows)
+        minutes_balance = await repos.book.balance_before_sequence(ids[0], oldest)
+        cents_balance = await repos.book.balance_before_sequence(ids[1], oldest)
+        counterparts = await repos.book.accounts_by_id(
+            sorted({int(row["counterpart_account"]) for row in rows})
+        )
+        companies = await repos.companies.get_many(
+            sorted({a.company_id for a in counterparts.values() if a.company_id is not None})
+        )
+    movements = []
+    for row in reversed(rows):  # Oldest first, to carry the running balances forward.
+        minutes_balance += int(row["minutes_delta"])
+        cents_balance += int(row["cents_delta"])
+        counterpart = counterparts.get(int(row["counterpart_account"]))
+        other = None if counterpart is None else counterpart.company_id
+        movements.append(
+            Movement(
+                at=_as_datetime(row["at"]),
+                code=TransferCode(row["code"]),
+                external_ref=row["external_ref"],
+                counterpart_company_id=other,
+                counterpart_name=companies[other].name if other in companies else None,
+                minutes_delta=int(row["minutes_delta"]),
+                cents_delta=int(row["cents_delta"]),
+                minutes_balance_after=minutes_balance,
+                cents_balance_after=cents_balance,
+            )
+        )
+    return Page(items=tuple(reversed(movements)), total=total, limit=size, offset=offset)
 
 
 async def set_limits(

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from timebank.db.tables import SettlementStatementTable
+from timebank.db.tables import SettlementStatementTable, TimesheetEntryTable
 from timebank.errors import Conflict
-from timebank.settlements.model import Statement, StatementStatus, Totals
+from timebank.settlements.model import (
+    STATEMENT_LINES_MAX,
+    Statement,
+    StatementLine,
+    StatementStatus,
+    Totals,
+)
 
 ST = SettlementStatementTable
+TS = TimesheetEntryTable
 
 
 def _statement(row: dict[str, Any]) -> Statement:
@@ -141,3 +148,51 @@ class SettlementRepository:
             await ST.select().where(condition).order_by(ST.month, ascending=False).order_by(ST.id)
         )
         return [_statement(row) for row in rows]
+
+    async def page_of_company(
+        self, company_id: int, *, limit: int, offset: int
+    ) -> tuple[list[Statement], int]:
+        """A company's statements, newest month first, and how many there are."""
+        condition: Any = (ST.company_a == company_id) | (ST.company_b == company_id)
+        rows = (
+            await ST.select()
+            .where(condition)
+            .order_by(ST.month, ascending=False)
+            .order_by(ST.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+        )
+        total = int(await ST.count().where(condition))
+        return [_statement(row) for row in rows], total
+
+    async def lines(self, statement_id: int) -> list[StatementLine]:
+        """The approved timesheet entries the statement counts, by day worked."""
+        rows = (
+            await TS.select(
+                TS.id,
+                TS.work_date,
+                TS.minutes,
+                TS.cost_cents,
+                TS.description,
+                TS.engagement.lender_company.as_alias("lender"),
+                TS.engagement.host_company.as_alias("host"),
+                TS.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            )
+            .where(TS.statement == statement_id)
+            .order_by(TS.work_date)
+            .order_by(TS.id)
+            .limit(STATEMENT_LINES_MAX)
+        )
+        return [
+            StatementLine(
+                entry_id=row["id"],
+                work_date=row["work_date"],
+                employee_name=row["employee_name"],
+                lender_company_id=row["lender"],
+                host_company_id=row["host"],
+                minutes=row["minutes"],
+                cost_cents=row["cost_cents"] or 0,
+                description=row["description"],
+            )
+            for row in rows
+        ]

@@ -19,9 +19,18 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import Conflict, InvalidInput, not_found
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
+from timebank.pagination import OFFSET_MAX, Page
 from timebank.people.model import Actor, Role, require_company_role, require_operator
-from timebank.settlements.model import Statement, StatementStatus, Totals
+from timebank.settlements.model import (
+    Statement,
+    StatementDetail,
+    StatementSide,
+    StatementStatus,
+    Totals,
+    side_of,
+)
 
+STATEMENTS_PAGE_MAX = 100
 SETTLEMENT_NAMESPACE = uuid.UUID("0f8c4a63-5a8d-4f79-b4a4-3f2c7b0d9a21")
 MONTHS_FR = (
     "janvier",
@@ -150,6 +159,50 @@ async def get_statement(uow: UnitOfWork, actor: Actor, statement_id: int) -> Sta
     return statement
 
 
+async def company_statements(
+    uow: UnitOfWork, actor: Actor, company_id: int, *, page: int, size: int
+) -> Page[StatementSide]:
+    """A company's statements from its side, newest month first; `page` counts from 1 and is
+    clamped to the last page."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    rules.integer_range(size, field="size", low=1, high=STATEMENTS_PAGE_MAX)
+    rules.integer_range(page, field="page", low=1, high=OFFSET_MAX // size)
+    speaks_for = actor.has_role(company_id, Role.COMPANY_ADMIN)
+    async with uow(write=False) as repos:
+        _, total = await repos.settlements.page_of_company(company_id, limit=1, offset=0)
+        offset = (min(page, max(1, -(-total // size))) - 1) * size
+        statements, total = await repos.settlements.page_of_company(
+            company_id, limit=size, offset=offset
+        )
+        others = await repos.companies.get_many(
+            sorted({s.company_b if s.company_a == company_id else s.company_a for s in statements})
+        )
+    sides = []
+    for statement in statements:
+        other = statement.company_b if statement.company_a == company_id else statement.company_a
+        sides.append(side_of(statement, company_id, others[other].name, speaks_for=speaks_for))
+    return Page(items=tuple(sides), total=total, limit=size, offset=offset)
+
+
+async def statement_detail(
+    uow: UnitOfWork, actor: Actor, company_id: int, statement_id: int
+) -> StatementDetail:
+    """One statement from `company_id`'s side, with the timesheet entries it counts."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    async with uow(write=False) as repos:
+        statement = await repos.settlements.get(statement_id)
+        if statement is None or company_id not in (statement.company_a, statement.company_b):
+            raise not_found("Relevé", "Statement", statement_id)
+        other = statement.company_b if statement.company_a == company_id else statement.company_a
+        others = await repos.companies.get_many([other])
+        lines = await repos.settlements.lines(statement_id)
+    speaks_for = actor.has_role(company_id, Role.COMPANY_ADMIN)
+    return StatementDetail(
+        side=side_of(statement, company_id, others[other].name, speaks_for=speaks_for),
+        lines=tuple(lines),
+    )
+
+
 async def agree(uow: UnitOfWork, actor: Actor, statement_id: int, *, now: datetime) -> Statement:
     """One company's admin agrees; when both have, the statement is frozen and settled."""
 
@@ -220,6 +273,13 @@ async def _settle(repos: Repositories, statement: Statement, now: datetime) -> s
 async def dispute(
     uow: UnitOfWork, actor: Actor, statement_id: int, *, reason: str, now: datetime
 ) -> Statement:
+    if not reason.strip():
+        raise InvalidInput(
+            "Indiquez le motif de la contestation.",
+            "Give the reason for the dispute.",
+            field="reason",
+            code="required",
+        )
     checked = rules.text(reason, field="reason", length_max=500)
 
     async def work() -> Statement:
