@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from timebank import rules
 from timebank.errors import InvalidInput
+from timebank.formatting import euros, hours
 
 BASIS_POINTS_PER_UNIT = 10_000
 
@@ -69,26 +70,48 @@ def hourly_cost_cents(cost: CostInputs) -> int:
     return quotient + 1 if 2 * remainder >= denominator else quotient
 
 
+def _within(value: int, *, field: str, low: int, high: int, fr: str, en: str) -> int:
+    """Refuse an integer outside [low, high] with a sentence in business words."""
+    if isinstance(value, bool) or not low <= value <= high:
+        raise InvalidInput(fr, en, field=field, code="out_of_range")
+    return value
+
+
 def check_cost_inputs(
     *,
     annual_gross_salary_cents: int,
     employer_charge_rate_basis_points: int,
     annual_work_hours: int,
 ) -> CostInputs:
-    rules.integer_range(
+    _within(
         annual_gross_salary_cents,
         field="annual_gross_salary_cents",
         low=1,
         high=rules.SALARY_CENTS_MAX,
+        fr=f"Le salaire brut annuel doit être compris entre {euros(1)} et "
+        f"{euros(rules.SALARY_CENTS_MAX)}.",
+        en=f"The annual gross salary must be between 0.01 and "
+        f"{rules.SALARY_CENTS_MAX // 100} euros.",
     )
-    rules.integer_range(
+    _within(
         employer_charge_rate_basis_points,
         field="employer_charge_rate_basis_points",
         low=0,
         high=rules.CHARGE_RATE_BASIS_POINTS_MAX,
+        fr="Le taux de charges patronales doit être compris entre 0 % et "
+        f"{rules.CHARGE_RATE_BASIS_POINTS_MAX // 100} % du salaire brut.",
+        en="The employer's charge rate must be between 0 % and "
+        f"{rules.CHARGE_RATE_BASIS_POINTS_MAX // 100} % of the gross salary.",
     )
-    rules.integer_range(
-        annual_work_hours, field="annual_work_hours", low=1, high=rules.ANNUAL_WORK_HOURS_MAX
+    _within(
+        annual_work_hours,
+        field="annual_work_hours",
+        low=1,
+        high=rules.ANNUAL_WORK_HOURS_MAX,
+        fr=f"La durée annuelle de travail doit être comprise entre 1 h et "
+        f"{rules.ANNUAL_WORK_HOURS_MAX} h (1 607 h pour un temps plein).",
+        en=f"The annual working time must be between 1 and {rules.ANNUAL_WORK_HOURS_MAX} hours "
+        "(1607 hours full time).",
     )
     return CostInputs(
         annual_gross_salary_cents=annual_gross_salary_cents,
@@ -97,13 +120,46 @@ def check_cost_inputs(
     )
 
 
+def check_month_minutes(value: int, *, field: str, what_fr: str, what_en: str) -> int:
+    """Hours a month (offered or approved): not negative, at most a month of full-time work."""
+    if isinstance(value, bool) or value < 0:
+        raise InvalidInput(
+            f"{what_fr} ne peuvent pas être négatives.",
+            f"{what_en} cannot be negative.",
+            field=field,
+            code="negative_hours",
+        )
+    if value > rules.MONTH_WORK_MINUTES_MAX:
+        raise InvalidInput(
+            f"{what_fr} ne peuvent pas dépasser {hours(rules.MONTH_WORK_MINUTES_MAX)} "
+            "(un mois de travail à temps plein).",
+            f"{what_en} cannot exceed {rules.MONTH_WORK_MINUTES_MAX // 60} hours "
+            "(a month of full-time work).",
+            field=field,
+            code="absurd_hours",
+        )
+    return value
+
+
+def check_travel_radius(travel_radius_km: int) -> int:
+    return _within(
+        travel_radius_km,
+        field="travel_radius_km",
+        low=0,
+        high=rules.TRAVEL_RADIUS_KM_MAX,
+        fr=f"Le rayon de déplacement doit être compris entre 0 et {rules.TRAVEL_RADIUS_KM_MAX} km.",
+        en=f"The travel radius must be between 0 and {rules.TRAVEL_RADIUS_KM_MAX} km.",
+    )
+
+
 def check_approval(
     *, approved_minutes_per_month: int, valid_from: date, valid_until: date, approved_by: int
 ) -> LendingApproval:
-    rules.minutes(
+    check_month_minutes(
         approved_minutes_per_month,
         field="approved_minutes_per_month",
-        high=rules.MONTH_WORK_MINUTES_MAX,
+        what_fr="Les heures prêtables par mois",
+        what_en="The lendable hours per month",
     )
     rules.date_order(valid_from, valid_until, field="valid_until")
     return LendingApproval(

@@ -6,12 +6,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from timebank import rules
+from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.employees.model import (
     Employee,
     check_approval,
     check_cost_inputs,
+    check_month_minutes,
     check_skill_levels,
+    check_travel_radius,
 )
 from timebank.errors import Conflict, not_found
 from timebank.pagination import Page, page_request
@@ -122,6 +125,31 @@ async def get_employee(uow: UnitOfWork, actor: Actor, employee_id: int) -> Emplo
     return _visible(actor, employee)
 
 
+async def get_staff_member(
+    uow: UnitOfWork, actor: Actor, company_id: int, employee_id: int
+) -> Employee:
+    """The employer's admin opens one member of its staff, cost inputs included.
+
+    An employee of another company is "not found" here, as if the address did not exist.
+    """
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    async with uow(write=False) as repos:
+        employee = await repos.employees.get(employee_id)
+    if employee is None or employee.company_id != company_id:
+        raise not_found("Salarié", "Employee", employee_id)
+    return employee
+
+
+async def company_for_staff_admin(uow: UnitOfWork, actor: Actor, company_id: int) -> Company:
+    """The company whose staff its admin is about to change (an invitation form)."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    async with uow(write=False) as repos:
+        company = await repos.companies.get(company_id)
+    if company is None:
+        raise not_found("Entreprise", "Company", company_id)
+    return company
+
+
 async def my_employee_records(uow: UnitOfWork, actor: Actor) -> list[Employee]:
     async with uow(write=False) as repos:
         return await repos.employees.of_user(actor.user_id)
@@ -205,14 +233,13 @@ async def update_profile(
     skills: list[tuple[str, int]] | None,
 ) -> Employee:
     """The employee (or the admin) publishes the skills profile and what is offered."""
-    rules.minutes(
+    check_month_minutes(
         offered_minutes_per_month,
         field="offered_minutes_per_month",
-        high=rules.MONTH_WORK_MINUTES_MAX,
+        what_fr="Les heures proposées par mois",
+        what_en="The hours offered per month",
     )
-    rules.integer_range(
-        travel_radius_km, field="travel_radius_km", low=0, high=rules.TRAVEL_RADIUS_KM_MAX
-    )
+    check_travel_radius(travel_radius_km)
     checked_languages = rules.languages(languages)
     levels = check_skill_levels(skills) if skills is not None else None
     async with uow() as repos:
