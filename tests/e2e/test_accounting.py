@@ -54,6 +54,19 @@ def _company_siren() -> str:
     return asyncio.run(first())
 
 
+def _french_csv(text: str) -> list[dict[str, str]]:
+    """A CSV as a French Excel reads it: byte order mark first, `;` between fields."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def _cents(euros: str) -> int:
+    """1234,56 → 123456 (decimal comma, no thousands separator)."""
+    whole, _, fraction = euros.partition(",")
+    assert whole.isdigit() and len(fraction) == 2, euros
+    return int(whole) * 100 + int(fraction)
+
+
 def _totals(text: str) -> dict[str, tuple[Decimal, Decimal]]:
     parser = FECParser.from_txt(text, "export.txt")
     assert parser.parse() == []
@@ -62,6 +75,36 @@ def _totals(text: str) -> dict[str, tuple[Decimal, Decimal]]:
         sums[e.compte_num][0] += e.debit
         sums[e.compte_num][1] += e.credit
     return {account: (d, c) for account, (d, c) in sums.items()}
+
+
+async def _summary_matches_the_file(company_id: int | None, year: int, text: str) -> None:
+    """The summary shown before download counts and sums exactly what the file holds."""
+    from timebank.accounting.use_cases import accountant_actor, accounting_settings, fec_summary
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+
+    assert company_id is not None
+    summary = await fec_summary(
+        piccolo_unit_of_work,
+        accountant_actor(company_id, "Test"),
+        company_id,
+        year=year,
+        settings=accounting_settings(),
+    )
+    rows = list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert summary.entries == len({row["EcritureNum"] for row in rows}) > 0
+    assert summary.lines == len(rows)
+    debit = sum(_cents(row["Debit"]) for row in rows)
+    assert summary.debit_cents == summary.credit_cents == debit
+    assert debit == sum(_cents(row["Credit"]) for row in rows)
+    accounts = {row["CompteNum"]: row["CompteLib"] for row in rows}
+    assert {(a.number, a.label) for a in summary.accounts} == set(accounts.items())
+    days = sorted(row["EcritureDate"] for row in rows)
+    assert summary.first_day is not None and summary.last_day is not None
+    assert (f"{summary.first_day:%Y%m%d}", f"{summary.last_day:%Y%m%d}") == (days[0], days[-1])
+    for account in summary.accounts:
+        mine = [row for row in rows if row["CompteNum"] == account.number]
+        assert account.debit_cents == sum(_cents(row["Debit"]) for row in mine)
+        assert account.credit_cents == sum(_cents(row["Credit"]) for row in mine)
 
 
 async def _accountant(client: Client, company: Party) -> dict[str, str]:
@@ -144,6 +187,8 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
     assert totals["205"][0] == Decimal(cents) / 100
     charge = totals["6811"][0]
     assert 0 < charge < Decimal(cents) / 100 / 3 and totals["2805"] == (Decimal(0), charge)
+    await _summary_matches_the_file(w.host.company_id, year, host.text)
+    await _summary_matches_the_file(w.lender.company_id, year, lender.text)
 
     hours = await client.get(
         f"/api/v1/companies/{w.lender.company_id}/exports/hours.csv",
@@ -151,10 +196,13 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
         params={"year": year},
     )
     assert hours.headers["content-type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(hours.text)))
+    rows = _french_csv(hours.text)
+    assert list(rows[0])[:3] == ["Mois", "Salarié·e", "Mise à disposition"]
     year_total = rows[-1]
-    assert (year_total["month"], year_total["minutes_lent"]) == (str(year), "330")
-    assert int(year_total["at_cost_cents"]) == cents
+    assert (year_total["Mois"], year_total["Salarié·e"]) == (f"Exercice {year}", "Total")
+    assert year_total["Durée prêtée (minutes)"] == "330"
+    assert _cents(year_total["Montant au coût (€)"]) == cents
+    assert rows[0]["Mois"] == previous_month_day(1).strftime("%m/%Y")
     workbook = await client.get(
         f"/api/v1/companies/{w.lender.company_id}/exports/hours.xlsx",
         headers=w.lender.headers,
@@ -165,7 +213,7 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
     assert sheet is not None
     first, last = sheet[2], sheet[sheet.max_row]
     assert first[0].number_format == "MM/YYYY" and first[8].number_format == '#,##0.00 "€"'
-    assert last[1].value == "TOTAL" and last[5].value == 5.5  # 330 minutes.
+    assert last[1].value == "Total" and last[5].value == 5.5  # 330 minutes.
     assert round(last[8].value * 100) == cents
 
     statement = await client.get(
@@ -173,15 +221,17 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
         headers=w.host.headers,
         params={"year": year},
     )
-    lines = list(csv.DictReader(io.StringIO(statement.text)))
-    assert [line["basis"] for line in lines] == ["law"]
-    assert int(lines[0]["charge_cents"]) == int(charge * 100)
+    lines = _french_csv(statement.text)
+    assert [line["Fondement"] for line in lines] == ["Droit actuel"]
+    assert _cents(lines[0]["Dotation de l'exercice (€)"]) == int(charge * 100)
     simulated = await client.get(
         f"/api/v1/companies/{w.lender.company_id}/exports/amortisation.csv",
         headers=w.lender.headers,
         params={"year": year},
     )
-    assert [line["basis"] for line in csv.DictReader(io.StringIO(simulated.text))] == ["simulation"]
+    assert [line["Fondement"] for line in _french_csv(simulated.text)] == [
+        "Simulation (proposition CNNum)"
+    ]
     pdf = await client.get(
         f"/api/v1/companies/{w.host.company_id}/exports/amortisation.pdf",
         headers=w.host.headers,
@@ -267,17 +317,17 @@ async def test_trainings_are_approved_at_cost_rated_publicly_and_exported(client
         headers=w.lender.headers,
         params={"year": today.year},
     )
-    rows = list(csv.DictReader(io.StringIO(hours.text)))
-    assert rows[-1]["training_minutes"] == str(14 * 60)
+    rows = _french_csv(hours.text)
+    assert rows[-1]["Durée de formation (minutes)"] == str(14 * 60)
     statement = await client.get(
         f"/api/v1/companies/{w.lender.company_id}/exports/amortisation.csv",
         headers=w.lender.headers,
         params={"year": today.year},
     )
-    lines = list(csv.DictReader(io.StringIO(statement.text)))
-    assert [line["basis"] for line in lines] == ["simulation"]
-    assert lines[0]["label"].startswith("Formation")
-    assert int(lines[0]["base_cents"]) == approved.json()["cost_cents"]
+    lines = _french_csv(statement.text)
+    assert [line["Fondement"] for line in lines] == ["Simulation (proposition CNNum)"]
+    assert lines[0]["Libellé"].startswith("Formation")
+    assert _cents(lines[0]["Base amortissable (€)"]) == approved.json()["cost_cents"]
 
 
 async def test_year_end_exports_are_prepared_once_for_the_accountants(client: Client) -> None:

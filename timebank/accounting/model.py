@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from contracts.fec import AccountPlan, Entry, Line, OneAmount, Shape, ShapeLine
+from contracts.fec import LABELS, AccountPlan, Entry, Line, OneAmount, Shape, ShapeLine
 from timebank.errors import InvalidInput
 
 ASSET_ACCOUNTS: Final = frozenset({"203", "205"})
+YEARS_OFFERED: Final = 6  # Fiscal years offered on the export page: the last closed ones.
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,107 @@ class SetOff:
     counterpart_id: int
     counterpart_siren: str
     counterpart_name: str
+
+
+def last_closed_year(today: date, fiscal_year_end: tuple[int, int]) -> int:
+    """The calendar year in which the last fiscal year closed before `today` ended."""
+    month, day = fiscal_year_end
+    return today.year if date(today.year, month, day) < today else today.year - 1
+
+
+def years_offered(today: date, fiscal_year_end: tuple[int, int]) -> tuple[int, ...]:
+    """The year in progress, then the last closed years, most recent first."""
+    closed = last_closed_year(today, fiscal_year_end)
+    return tuple(range(closed + 1, closed - YEARS_OFFERED, -1))
+
+
+@dataclass(frozen=True, slots=True)
+class AccountUse:
+    """An account the FEC file uses, with its label and its totals."""
+
+    number: str
+    label: str
+    debit_cents: int
+    credit_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class FecSummary:
+    """What a FEC file holds, shown before it is downloaded."""
+
+    file_name: str
+    year: FiscalYear
+    entries: int
+    lines: int
+    debit_cents: int
+    credit_cents: int
+    first_day: date | None  # The period its entries cover (None: no entry).
+    last_day: date | None
+    accounts: tuple[AccountUse, ...]
+
+
+class FecTally:
+    """Counts and sums entries line by line, as `contracts.fec.write` writes them."""
+
+    def __init__(self) -> None:
+        self.entries = 0
+        self.lines = 0
+        self.first_day: date | None = None
+        self.last_day: date | None = None
+        self._labels: dict[str, str] = {}
+        self._sums: dict[str, list[int]] = {}
+
+    def _line(self, account: str, label: str, debit_cents: int, credit_cents: int) -> None:
+        self.lines += 1
+        self._labels.setdefault(account, label or LABELS.get(account, account))
+        sums = self._sums.setdefault(account, [0, 0])
+        sums[0] += debit_cents
+        sums[1] += credit_cents
+
+    def add(self, entry: Entry | OneAmount) -> None:
+        self.entries += 1
+        if self.first_day is None:
+            self.first_day = entry.day
+        self.last_day = entry.day
+        if isinstance(entry, OneAmount):
+            for shape_line in entry.shape.lines:
+                cents = entry.cents
+                self._line(
+                    shape_line.account,
+                    shape_line.account_label,
+                    cents if shape_line.debit else 0,
+                    0 if shape_line.debit else cents,
+                )
+        else:
+            for line in entry.lines:
+                self._line(line.account, line.account_label, line.debit_cents, line.credit_cents)
+
+    def summary(self, file_name: str, year: FiscalYear) -> FecSummary:
+        accounts = tuple(
+            AccountUse(number, self._labels[number], sums[0], sums[1])
+            for number, sums in sorted(self._sums.items())
+        )
+        return FecSummary(
+            file_name=file_name,
+            year=year,
+            entries=self.entries,
+            lines=self.lines,
+            debit_cents=sum(a.debit_cents for a in accounts),
+            credit_cents=sum(a.credit_cents for a in accounts),
+            first_day=self.first_day,
+            last_day=self.last_day,
+            accounts=accounts,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetProject:
+    """A need whose borrowed time is capitalised (232, then 203 or 205 once in service)."""
+
+    need_id: int
+    title: str
+    account: str
+    in_service_on: date | None
 
 
 def hours_file_name(siren: str, year: int, extension: str) -> str:

@@ -193,6 +193,19 @@ class AccountingRepository:
                 )
             )
 
+    async def delete_asset_project(self, need_id: int) -> None:
+        await P.delete().where(P.need == need_id)
+
+    async def needs_of(self, company_id: int, *, limit: int) -> list[dict[str, Any]]:
+        """The company's needs (id, title), the newest first, at most `limit`."""
+        rows = await (
+            NeedTable.select(NeedTable.id, NeedTable.title)
+            .where(NeedTable.company == company_id)
+            .order_by(NeedTable.id, ascending=False)
+            .limit(limit)
+        )
+        return list(rows)
+
     async def need_company(self, need_id: int) -> int | None:
         row = await NeedTable.select(NeedTable.company).where(NeedTable.id == need_id).first()
         return None if row is None else int(row["company"])

@@ -20,6 +20,9 @@ from contracts.amortisation import DayCount, ScheduleLine, schedule
 from contracts.fec import AccountPlan, Entry, OneAmount
 from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
 from timebank.accounting.model import (
+    AssetProject,
+    FecSummary,
+    FecTally,
     FiscalYear,
     Movement,
     MovementEntries,
@@ -29,8 +32,10 @@ from timebank.accounting.model import (
     asset_account,
     fiscal_year,
     hours_file_name,
+    last_closed_year,
     put_into_service_entry,
     set_off_entry,
+    years_offered,
 )
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
@@ -40,6 +45,9 @@ from timebank.settlements.use_cases import next_month
 
 PARIS: Final = ZoneInfo("Europe/Paris")
 HISTORY_START: Final = date(2000, 1, 1)
+NEEDS_OFFERED_MAX: Final = 200  # Needs offered in the asset-project form, newest first.
+CSV_SEPARATOR: Final = ";"  # What a French Excel expects, with the byte order mark below.
+CSV_BOM: Final = "\ufeff"
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +264,81 @@ async def export_fec(
     return fec.filename(company.siren, fiscal.end), count
 
 
+async def fec_summary(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_ref: int | str,
+    *,
+    year: int,
+    settings: AccountingSettings,
+) -> FecSummary:
+    """What the FEC file of the fiscal year holds (entries, lines, totals, accounts, period),
+    tallied from the same entries `export_fec` writes."""
+    company = await _company(uow, actor, company_ref)
+    fiscal = fiscal_year_of(year, settings)
+    tally = FecTally()
+    async for part in _entries(uow, company, fiscal, settings):
+        for entry in part:
+            tally.add(entry)
+    return tally.summary(fec.filename(company.siren, fiscal.end), fiscal)
+
+
+# -- The export page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPage:
+    """What the export page of a company shows for one fiscal year."""
+
+    company: Company
+    year: int
+    years: tuple[int, ...]
+    fec: FecSummary
+    asset_projects: tuple[AssetProject, ...]
+    needs: tuple[tuple[int, str], ...]  # The company's needs, offered to mark (admins only).
+    may_mark: bool
+
+
+async def export_page(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_id: int,
+    *,
+    year: int | None,
+    settings: AccountingSettings,
+    today: date,
+) -> ExportPage:
+    """The company's export page for a fiscal year (by default the last closed one): the FEC
+    summary and the asset projects; the company's admins and granted accountants only."""
+    company = await _company(uow, actor, company_id)
+    chosen = last_closed_year(today, settings.fiscal_year_end) if year is None else year
+    summary = await fec_summary(uow, actor, company.id, year=chosen, settings=settings)
+    may_mark = actor.has_role(company.id, Role.COMPANY_ADMIN)
+    async with uow(write=False) as repos:
+        projects = await repos.accounting.asset_projects(company.id)
+        needs = (
+            await repos.accounting.needs_of(company.id, limit=NEEDS_OFFERED_MAX) if may_mark else []
+        )
+    offered = years_offered(today, settings.fiscal_year_end)
+    return ExportPage(
+        company=company,
+        year=chosen,
+        years=offered if chosen in offered else (chosen, *offered),
+        fec=summary,
+        asset_projects=tuple(
+            AssetProject(
+                need_id=int(p["need"]),
+                title=str(p["title"]),
+                account=str(p["account"]),
+                in_service_on=p["in_service_on"],
+            )
+            for p in projects
+        ),
+        needs=tuple((int(n["id"]), str(n["title"])) for n in needs),
+        may_mark=may_mark,
+    )
+
+
 # -- Amortisation ------------------------------------------------------------------------------
 
 
@@ -386,44 +469,69 @@ async def amortisation_statement(
     return company, fiscal, await amortisation_lines(uow, company, fiscal, settings)
 
 
-def amortisation_csv(lines: list[AmortisationLine]) -> str:
+AMORTISATION_COLUMNS: Final = (
+    "Fondement",
+    "Libellé",
+    "Compte",
+    "Base amortissable (€)",
+    "Mise en service",
+    "Fin d'exercice",
+    "Jours",
+    "Dotation de l'exercice (€)",
+    "Amortissements cumulés (€)",
+    "Valeur nette comptable (€)",
+    "Suramortissement simulé (€)",
+)
+BASIS_LABELS: Final = {"law": "Droit actuel", "simulation": "Simulation (proposition CNNum)"}
+
+
+def _csv(rows: Sequence[Sequence[object]]) -> str:
+    """CSV as a French Excel reads it: `;` between fields, UTF-8 with its byte order mark."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "basis",
-            "label",
-            "account",
-            "base_cents",
-            "in_service_on",
-            "fiscal_year_end",
-            "days",
-            "charge_cents",
-            "accumulated_cents",
-            "net_book_value_cents",
-            "suramortissement_cents",
-        ]
-    )
-    for line in lines:
-        writer.writerow(
-            [
-                line.basis,
-                line.label,
-                line.account,
-                line.base_cents,
-                line.in_service_on.isoformat(),
-                line.year.fiscal_year_end.isoformat(),
-                line.year.days,
-                line.year.charge_cents,
-                line.year.accumulated_cents,
-                line.year.net_book_value_cents,
-                line.year.extra_deduction_cents,
-            ]
-        )
+    out.write(CSV_BOM)
+    csv.writer(out, delimiter=CSV_SEPARATOR, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 
+def amortisation_csv(lines: list[AmortisationLine]) -> str:
+    """The amortisation statement as CSV: French headers, dates 31/12/2026, euros 1234,56."""
+    return _csv(
+        [
+            AMORTISATION_COLUMNS,
+            *(
+                (
+                    BASIS_LABELS[line.basis],
+                    line.label,
+                    line.account,
+                    fec.amount(line.base_cents),
+                    f"{line.in_service_on:%d/%m/%Y}",
+                    f"{line.year.fiscal_year_end:%d/%m/%Y}",
+                    line.year.days,
+                    fec.amount(line.year.charge_cents),
+                    fec.amount(line.year.accumulated_cents),
+                    fec.amount(line.year.net_book_value_cents),
+                    fec.amount(line.year.extra_deduction_cents),
+                )
+                for line in lines
+            ),
+        ]
+    )
+
+
 # -- Hours -------------------------------------------------------------------------------------
+
+HOURS_COLUMNS: Final = (
+    "Mois",
+    "Salarié·e",
+    "Mise à disposition",
+    "SIREN de la contrepartie",
+    "Entreprise contrepartie",
+    "Durée prêtée (minutes)",
+    "Durée reçue (minutes)",
+    "Durée de formation (minutes)",
+    "Montant au coût (€)",
+)
+TOTAL: Final = "Total"
 
 
 async def hours_table(
@@ -435,7 +543,8 @@ async def hours_table(
     settings: AccountingSettings,
 ) -> tuple[Company, list[list[object]]]:
     """Per employee, loan and month: minutes lent out or received, the at-cost value and the
-    counterpart company; totals per month and for the year (ISO formats)."""
+    counterpart company; totals per month and for the year. Raw values: months `2026-11`,
+    minutes and cents as integers (the CSV and the workbook format them)."""
     company = await _company(uow, actor, company_ref)
     fiscal = fiscal_year_of(year, settings)
     async with uow(write=False) as repos:
@@ -453,7 +562,7 @@ async def hours_table(
         key_t = (
             training.ends_on.strftime("%Y-%m"),
             person.full_name if person else "",
-            f"formation:{training.id}",
+            f"formation n° {training.id}",
             "",
             training.provider,
         )
@@ -466,19 +575,7 @@ async def hours_table(
         key = (month, row["employee_name"], row["engagement"], names[other][0], names[other][1])
         groups[key][0 if lent else 1] += int(row["minutes"])
         groups[key][2] += int(row["cost_cents"] or 0)
-    table: list[list[object]] = [
-        [
-            "month",
-            "employee",
-            "engagement",
-            "counterpart_siren",
-            "counterpart",
-            "minutes_lent",
-            "minutes_received",
-            "training_minutes",
-            "at_cost_cents",
-        ]
-    ]
+    table: list[list[object]] = [list(HOURS_COLUMNS)]
     per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for key in sorted(groups, key=lambda k: tuple(str(part) for part in k)):
         lent_minutes, received, cents, training_minutes = groups[key]
@@ -488,9 +585,9 @@ async def hours_table(
     total = [0, 0, 0, 0]
     for month in sorted(per_month):
         values = per_month[month]
-        table.append([month, "TOTAL", "", "", "", *values])
+        table.append([month, TOTAL, "", "", "", *values])
         total = [a + b for a, b in zip(total, values, strict=True)]
-    table.append([str(year), "TOTAL", "", "", "", *total])
+    table.append([str(year), TOTAL, "", "", "", *total])
     return company, table
 
 
@@ -502,11 +599,15 @@ async def hours_csv(
     year: int,
     settings: AccountingSettings,
 ) -> tuple[Company, str]:
-    """The hours table as CSV (ISO dates, minutes and cents as integers)."""
+    """The hours table as CSV for a French Excel: French headers, months 11/2026, minutes as
+    integers, euros with a decimal comma (1234,56)."""
     company, table = await hours_table(uow, actor, company_ref, year=year, settings=settings)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(table)
-    return company, out.getvalue()
+    rows: list[Sequence[object]] = [table[0]]
+    for month, *middle, cents in table[1:]:
+        label = str(month)
+        shown = f"{label[5:7]}/{label[:4]}" if len(label) == 7 else f"Exercice {label}"
+        rows.append([shown, *middle, fec.amount(int(str(cents)))])
+    return company, _csv(rows)
 
 
 async def hours_xlsx(
@@ -563,7 +664,7 @@ async def hours_xlsx(
         for column in (6, 7, 8):
             sheet.cell(line, column).number_format = "#,##0.00"
         sheet.cell(line, 9).number_format = '#,##0.00 "€"'
-        if rest[0] == "TOTAL":
+        if rest[0] == TOTAL:
             for cell in sheet[line]:
                 cell.font = Font(bold=True)
     out = io.BytesIO()
@@ -598,6 +699,16 @@ async def mark_asset_project(
             user_id=actor.user_id,
             now=now,
         )
+
+
+async def unmark_asset_project(uow: UnitOfWork, actor: Actor, need_id: int) -> None:
+    """The host's admin takes a need out of the asset projects: its time is an expense again."""
+    async with uow() as repos:
+        company_id = await repos.accounting.need_company(need_id)
+        if company_id is None:
+            raise not_found("Besoin", "Need", need_id)
+        require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        await repos.accounting.delete_asset_project(need_id)
 
 
 def statement_lines(lines: list[AmortisationLine]) -> list[StatementLine]:

@@ -3,6 +3,7 @@ exact cost, and rated 1–5 by the employee (the programme publishes each traini
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
@@ -15,6 +16,8 @@ TRAINING_DAYS_MAX: Final = 366
 COMMENT_LENGTH_MAX: Final = 1000
 RATING_MIN: Final = 1
 RATING_MAX: Final = 5
+COMMENTS_SHOWN_MAX: Final = 20  # Comments published per training, the newest first.
+SEARCH_LENGTH_MAX: Final = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,71 @@ class TrainingScore:
     provider: str
     average: float
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """One rating as the public page uses it: no name, no company."""
+
+    title: str
+    provider: str
+    stars: int
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicTraining:
+    """A training's public evaluation with its comments (anonymous)."""
+
+    score: TrainingScore
+    comments: tuple[str, ...]
+
+
+def _plain(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _matches(value: str, wanted: str) -> bool:
+    return not wanted or _plain(wanted).casefold() in value.casefold()
+
+
+def public_trainings(
+    ratings: Iterable[Rating], *, provider: str = "", title: str = ""
+) -> list[PublicTraining]:
+    """Ratings grouped by training (title and provider, spaces normalised), those whose
+    provider and title contain the words searched; most rated first. `ratings` come newest
+    first: so do the comments."""
+    grouped: dict[tuple[str, str], tuple[list[int], list[str]]] = {}
+    for rating in ratings:
+        key = (_plain(rating.title), _plain(rating.provider))
+        if not (_matches(key[1], provider) and _matches(key[0], title)):
+            continue
+        stars, comments = grouped.setdefault(key, ([], []))
+        stars.append(rating.stars)
+        if rating.comment and len(comments) < COMMENTS_SHOWN_MAX:
+            comments.append(rating.comment)
+    found = [
+        PublicTraining(
+            TrainingScore(title, provider, round(sum(stars) / len(stars), 2), len(stars)),
+            tuple(comments),
+        )
+        for (title, provider), (stars, comments) in grouped.items()
+    ]
+    found.sort(key=lambda t: (-t.score.count, t.score.provider.lower(), t.score.title.lower()))
+    return found
+
+
+def search_text(value: str | None, *, field: str) -> str:
+    """A search word typed on the public page (at most SEARCH_LENGTH_MAX characters)."""
+    cleaned = _plain(value or "")
+    if len(cleaned) > SEARCH_LENGTH_MAX:
+        raise InvalidInput(
+            f"Recherche trop longue : {SEARCH_LENGTH_MAX} caractères au plus.",
+            f"Search too long: at most {SEARCH_LENGTH_MAX} characters.",
+            field=field,
+            code="search_too_long",
+        )
+    return cleaned
 
 
 def training_input(

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from timebank.db.tables import TrainingTable
-from timebank.trainings.model import Training, TrainingScore
+from timebank.trainings.model import Rating, Training
 
 TR = TrainingTable
 
@@ -83,18 +83,35 @@ class TrainingRepository:
             {TR.rating: stars, TR.rating_comment: comment or None, TR.rated_at: now}
         ).where(TR.id == training_id)
 
-    async def scores(self, *, limit: int, offset: int) -> list[TrainingScore]:
-        rows = await TR.select(TR.title, TR.provider, TR.rating).where(TR.rating.is_not_null())
-        grouped: dict[tuple[str, str], list[int]] = {}
-        for row in rows:
-            key = (" ".join(row["title"].split()), " ".join(row["provider"].split()))
-            grouped.setdefault(key, []).append(row["rating"])
-        found = [
-            TrainingScore(title, provider, round(sum(r) / len(r), 2), len(r))
-            for (title, provider), r in grouped.items()
+    async def ratings(self) -> list[Rating]:
+        """Every rating given, the newest first (titles, providers, stars, comments only)."""
+        rows = await (
+            TR.select(TR.title, TR.provider, TR.rating, TR.rating_comment)
+            .where(TR.rating.is_not_null())
+            .order_by(TR.rated_at, ascending=False)
+            .order_by(TR.id, ascending=False)
+        )
+        return [
+            Rating(row["title"], row["provider"], row["rating"], row["rating_comment"])
+            for row in rows
         ]
-        found.sort(key=lambda s: (-s.count, s.provider.lower(), s.title.lower()))
-        return found[offset : offset + limit]
+
+    async def of_company(self, company_id: int, *, limit: int) -> list[tuple[Training, str]]:
+        """The company's trainings with the employee's name: awaiting review first, then the
+        newest; at most `limit`."""
+        rows = await (
+            TR.select(
+                *TR.all_columns(),
+                TR.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            )
+            .where(TR.company == company_id)
+            .order_by(TR.created_at, ascending=False)
+            .order_by(TR.id, ascending=False)
+            .limit(limit)
+        )
+        found = [(_training(row), str(row["employee_name"])) for row in rows]
+        found.sort(key=lambda pair: pair[0].status != "submitted")
+        return found
 
     async def approved_of_company(self, company_id: int, first: date, last: date) -> list[Training]:
         rows = await (

@@ -4,14 +4,28 @@ programme publishes each training's average and count."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Final
 
+from timebank.companies.model import Company
 from timebank.db.unit_of_work import UnitOfWork
+from timebank.employees.model import Employee
 from timebank.engagements.model import at_cost_cents
 from timebank.errors import Conflict, Forbidden, not_found
 from timebank.pagination import page_request
 from timebank.people.model import Actor, Role, require_company_role
-from timebank.trainings.model import Training, TrainingScore, rating_input, training_input
+from timebank.trainings.model import (
+    PublicTraining,
+    Training,
+    TrainingScore,
+    public_trainings,
+    rating_input,
+    search_text,
+    training_input,
+)
+
+COMPANY_TRAININGS_MAX: Final = 500  # Shown on the employer's page: awaiting review first.
 
 
 async def log_training(
@@ -61,6 +75,42 @@ async def list_trainings(uow: UnitOfWork, actor: Actor, employee_id: int) -> lis
         if employee.user_id != actor.user_id:
             require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         return await repos.trainings.of_employee(employee_id)
+
+
+@dataclass(frozen=True, slots=True)
+class MyTrainings:
+    """One of the person's employee records and the trainings logged under it."""
+
+    employee: Employee
+    trainings: list[Training]
+
+
+async def my_trainings(uow: UnitOfWork, actor: Actor) -> list[MyTrainings]:
+    """The trainings the person logged, per employee record (one per employer)."""
+    async with uow(write=False) as repos:
+        records = await repos.employees.of_user(actor.user_id)
+        return [
+            MyTrainings(record, await repos.trainings.of_employee(record.id)) for record in records
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class StaffTraining:
+    training: Training
+    employee_name: str
+
+
+async def company_trainings(
+    uow: UnitOfWork, actor: Actor, company_id: int
+) -> tuple[Company, list[StaffTraining]]:
+    """The trainings of the company's staff, awaiting review first; its admins only."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    async with uow(write=False) as repos:
+        company = await repos.companies.get(company_id)
+        if company is None:
+            raise not_found("Entreprise", "Company", company_id)
+        rows = await repos.trainings.of_company(company_id, limit=COMPANY_TRAININGS_MAX)
+    return company, [StaffTraining(training, name) for training, name in rows]
 
 
 async def review_training(
@@ -132,8 +182,23 @@ async def rate_training(
         return found
 
 
-async def public_scores(uow: UnitOfWork, *, limit: int, offset: int) -> list[TrainingScore]:
-    """Each training's average rating and count, by title and provider (no names)."""
+async def public_scores(
+    uow: UnitOfWork, *, limit: int, offset: int, provider: str = "", title: str = ""
+) -> list[TrainingScore]:
+    """Each training's average rating and count, by title and provider (no names), those
+    whose provider and title contain the words searched."""
     page = page_request(limit, offset)
+    found = await public_reviews(uow, provider=provider, title=title)
+    return [t.score for t in found[page.offset : page.offset + page.limit]]
+
+
+async def public_reviews(
+    uow: UnitOfWork, *, provider: str | None, title: str | None
+) -> list[PublicTraining]:
+    """The public page: each training's average, count and comments, never a name or a
+    company; searched by provider and title."""
+    wanted_provider = search_text(provider, field="organisme")
+    wanted_title = search_text(title, field="intitule")
     async with uow(write=False) as repos:
-        return await repos.trainings.scores(limit=page.limit, offset=page.offset)
+        ratings = await repos.trainings.ratings()
+    return public_trainings(ratings, provider=wanted_provider, title=wanted_title)
