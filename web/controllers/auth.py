@@ -1,4 +1,5 @@
-"""Sign-up, login (bearer token and session cookie), logout, invitations, the current user."""
+"""Sign-up, login (bearer token and session cookie), logout, invitations, password reset, the
+current user."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import (
+    HTTP_200_OK,
+    HTTP_201_CREATED,
+    HTTP_202_ACCEPTED,
+    HTTP_204_NO_CONTENT,
+)
 
 from timebank.companies.use_cases import CompanyInput
 from timebank.people import use_cases
@@ -17,6 +23,7 @@ from web.dependencies import AppSettings, CurrentActor, Now, Uow
 from web.schemas import (
     CompanyIn,
     CompanyOut,
+    In,
     InvitationAcceptIn,
     LoginIn,
     MeOut,
@@ -26,6 +33,15 @@ from web.schemas import (
 )
 
 PUBLIC = {"public": True}
+
+
+class PasswordResetIn(In):
+    email: str
+
+
+class PasswordResetConfirmIn(In):
+    token: str
+    password: str
 
 
 def company_input(data: JSONBody[CompanyIn]) -> CompanyInput:
@@ -113,6 +129,23 @@ class AuthController(Controller):
             session_hours=settings.session_hours,
         )
         return session_response(result, settings)
+
+    @post("/password-reset", opt=PUBLIC, status_code=HTTP_202_ACCEPTED)
+    async def request_password_reset(
+        self, data: JSONBody[PasswordResetIn], uow: Uow, now: Now
+    ) -> None:
+        """E-mail a one-time link (valid one hour) if an account has this address.
+
+        The answer is the same whether the address is known or not.
+        """
+        await use_cases.request_password_reset(uow, email=data.email, now=now)
+
+    @post("/password-reset/confirm", opt=PUBLIC, status_code=HTTP_204_NO_CONTENT)
+    async def confirm_password_reset(
+        self, data: JSONBody[PasswordResetConfirmIn], uow: Uow, now: Now
+    ) -> None:
+        """Set the new password with the link's token; every session of the person ends."""
+        await use_cases.reset_password(uow, token=data.token, password=data.password, now=now)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def log_out(

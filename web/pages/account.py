@@ -2,8 +2,406 @@
 
 from __future__ import annotations
 
-from litestar import Controller
+from datetime import datetime
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from timebank import formatting, rules
+from timebank.companies.model import HeadcountBand
+from timebank.companies.use_cases import CompanyInput
+from timebank.errors import TimebankError
+from timebank.notifications import use_cases as notification_use_cases
+from timebank.notifications.model import Notification
+from timebank.people import use_cases as people_use_cases
+from timebank.people.use_cases import SirenLookup, SirenStatus
+from web import vocabulary
+from web.auth import SESSION_COOKIE
+from web.controllers.auth import session_response
+from web.dependencies import AppSettings, CurrentActor, Now, Uow
+from web.pages.common import (
+    NOTICES,
+    PAGE_SIZE,
+    PUBLIC,
+    checked,
+    page_number,
+    paginate,
+    read_form,
+    refused,
+    render,
+    see_other,
+    text,
+    values_of,
+)
+
+NOTICES.update(
+    {
+        "invitation_acceptee": "Mot de passe enregistré : bienvenue dans la bourse de temps.",
+        "entreprise_rejointe": (
+            "Inscription faite : vous êtes le premier administrateur de votre entreprise, "
+            "que l'opérateur du programme avait pré-enregistrée."
+        ),
+    }
+)
+
+PARIS: Final = ZoneInfo("Europe/Paris")
+TOKEN_TEXT_LENGTH_MAX: Final = 200
+PASSWORD_TEXT_LENGTH_MAX: Final = 1000
+COMPANY_FIELDS: Final = (
+    "siren",
+    "name",
+    "address",
+    "postal_code",
+    "city",
+    "headcount_band",
+    "naf_code",
+    "has_cse",
+)
+SIGNUP_FIELDS: Final = ("full_name", "email", "password", *COMPANY_FIELDS)
+PASSWORD_FIELDS: Final = ("password", "password_confirmation")
+PASSWORD_HELP: Final = (
+    f"Entre {rules.PASSWORD_LENGTH_MIN} et {rules.PASSWORD_LENGTH_MAX} caractères ; "
+    "une phrase de plusieurs mots est facile à retenir et difficile à deviner."
+)
+
+
+def headcount_options() -> list[tuple[str, str]]:
+    return [(band.value, vocabulary.label("headcount", band)) for band in HeadcountBand]
+
+
+def account_page(
+    request: Request[Any, Any, Any],
+    template_name: str,
+    *,
+    refusal: TimebankError | None = None,
+    form: dict[str, Any] | None = None,
+    **values: Any,
+) -> Template:
+    """An account page: the form's choices and password rule, and the refusal if any."""
+    extras = {"password_help": PASSWORD_HELP, "headcounts": headcount_options(), **values}
+    if refusal is not None:
+        return refused(request, template_name, refusal, form or {}, **extras)
+    return render(request, template_name, form=form or {}, **extras)
+
+
+def company_input_of(form: FormMultiDict) -> CompanyInput:
+    return CompanyInput(
+        siren=text(form, "siren", length_max=30),
+        name=text(form, "name"),
+        address=text(form, "address"),
+        postal_code=text(form, "postal_code", length_max=20),
+        city=text(form, "city"),
+        headcount_band=text(form, "headcount_band", length_max=20),
+        naf_code=text(form, "naf_code", length_max=20) or None,
+        has_cse=checked(form, "has_cse"),
+    )
+
+
+def without_passwords(values: dict[str, Any]) -> dict[str, Any]:
+    """A refused form is refilled, but never with a password."""
+    return {key: value for key, value in values.items() if key not in PASSWORD_FIELDS}
+
+
+def prefilled(values: dict[str, Any], lookup: SirenLookup) -> dict[str, Any]:
+    """The form with a pre-registered company's details in place of what was typed."""
+    if lookup.status is not SirenStatus.PRE_REGISTERED or lookup.company is None:
+        return {**values, "siren": lookup.siren}
+    company = lookup.company
+    return {
+        **values,
+        "siren": company.siren,
+        "name": company.name,
+        "address": company.address,
+        "postal_code": company.postal_code,
+        "city": company.city,
+        "headcount_band": company.headcount_band.value,
+        "naf_code": company.naf_code or "",
+        "has_cse": "on" if company.has_cse else "",
+    }
+
+
+def moment(value: datetime) -> str:
+    """`04/12/2026 à 18 h 05`, in French time."""
+    local = value.astimezone(PARIS)
+    return f"{formatting.day(local.date())} à {local.hour} h {local.minute:02d}"
+
+
+def page_link(link: str) -> str | None:
+    """A notification's link when it leads to a page (API addresses answer JSON)."""
+    return link if link.startswith("/") and not link.startswith("/api/") else None
+
+
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def logged_in_redirect(target: str, response: Response[Any]) -> Redirect:
+    """A 303 to `target` carrying the new session's cookie."""
+    redirect = Redirect(target, status_code=303)
+    redirect.cookies = response.cookies
+    return redirect
 
 
 class AccountPages(Controller):
     include_in_schema = False
+
+    # Sign-up -------------------------------------------------------------------------------
+
+    @get("/inscription", opt=PUBLIC)
+    async def signup_page(self, request: Request[Any, Any, Any]) -> Template:
+        return account_page(request, "account/signup.html", lookup=None)
+
+    @get("/inscription/siren", opt=PUBLIC)
+    async def signup_siren(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        siren: FromQuery[str | None] = None,
+    ) -> Template:
+        """What the programme knows of a SIREN, and a pre-registered company's details.
+
+        htmx replaces the status under the SIREN (and, for a pre-registered company, the
+        details out of band) without touching what the person is typing elsewhere; without
+        JavaScript the whole page comes back.
+        """
+        values = {key: value for key, value in request.query_params.items() if key != "password"}
+        if not is_htmx(request):
+            try:
+                lookup = await people_use_cases.look_up_siren(uow, siren=(siren or "")[:30])
+            except TimebankError as refusal:
+                return account_page(
+                    request, "account/signup.html", refusal=refusal, form=values, lookup=None
+                )
+            return account_page(
+                request, "account/signup.html", form=prefilled(values, lookup), lookup=lookup
+            )
+        try:
+            lookup = await people_use_cases.look_up_siren(uow, siren=(siren or "")[:30])
+        except TimebankError as refusal:
+            # 200 even so: htmx swaps only successful answers, and the refusal is the answer.
+            return render(
+                request,
+                "account/_siren_answer.html",
+                refusal=refusal,
+                form=values,
+                lookup=None,
+                htmx_answer=True,
+            )
+        return account_page(
+            request,
+            "account/_siren_answer.html",
+            form=prefilled(values, lookup),
+            lookup=lookup,
+            htmx_answer=True,
+        )
+
+    @post("/inscription", opt=PUBLIC)
+    async def signup_submit(
+        self, request: Request[Any, Any, Any], uow: Uow, now: Now, settings: AppSettings
+    ) -> Response[Any]:
+        form = await read_form(request)
+        values = without_passwords(values_of(form))
+        template = "account/signup.html"
+        if text(form, "verifier", length_max=10):
+            # « Vérifier le SIREN » without JavaScript: the same form, prefilled if known.
+            try:
+                lookup = await people_use_cases.look_up_siren(
+                    uow, siren=text(form, "siren", length_max=30)
+                )
+            except TimebankError as refusal:
+                return account_page(request, template, refusal=refusal, form=values, lookup=None)
+            return account_page(request, template, form=prefilled(values, lookup), lookup=lookup)
+        try:
+            result = await people_use_cases.sign_up_company_admin(
+                uow,
+                email=text(form, "email", length_max=320),
+                password=text(form, "password", length_max=PASSWORD_TEXT_LENGTH_MAX),
+                full_name=text(form, "full_name"),
+                company=company_input_of(form),
+                now=now,
+                session_hours=settings.session_hours,
+            )
+        except TimebankError as refusal:
+            return account_page(request, template, refusal=refusal, form=values, lookup=None)
+        assert result.login is not None
+        notice = "entreprise_rejointe" if result.claimed else "bienvenue"
+        return logged_in_redirect(
+            f"/tableau-de-bord?fait={notice}", session_response(result.login, settings)
+        )
+
+    # Invitation ----------------------------------------------------------------------------
+
+    @get("/invitation", opt=PUBLIC)
+    async def invitation_page(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        now: Now,
+        jeton: FromQuery[str | None] = None,
+    ) -> Template:
+        token = (jeton or "")[:TOKEN_TEXT_LENGTH_MAX]
+        try:
+            view = await people_use_cases.invitation_for(uow, token=token, now=now)
+        except TimebankError as refusal:
+            return account_page(
+                request, "account/invitation.html", refusal=refusal, view=None, token=""
+            )
+        return account_page(request, "account/invitation.html", view=view, token=token)
+
+    @post("/invitation", opt=PUBLIC)
+    async def invitation_submit(
+        self, request: Request[Any, Any, Any], uow: Uow, now: Now, settings: AppSettings
+    ) -> Response[Any]:
+        form = await read_form(request)
+        token = text(form, "token", length_max=TOKEN_TEXT_LENGTH_MAX)
+        try:
+            result = await people_use_cases.accept_invitation(
+                uow,
+                token=token,
+                password=text(form, "password", length_max=PASSWORD_TEXT_LENGTH_MAX),
+                confirmation=text(
+                    form, "password_confirmation", length_max=PASSWORD_TEXT_LENGTH_MAX
+                ),
+                now=now,
+                session_hours=settings.session_hours,
+            )
+        except TimebankError as refusal:
+            kept = "" if refusal.field == "token" else token
+            return account_page(
+                request, "account/invitation.html", refusal=refusal, view=None, token=kept
+            )
+        return logged_in_redirect(
+            "/tableau-de-bord?fait=invitation_acceptee", session_response(result, settings)
+        )
+
+    # Forgotten password --------------------------------------------------------------------
+
+    @get("/mot-de-passe-oublie", opt=PUBLIC)
+    async def forgotten_page(self, request: Request[Any, Any, Any]) -> Template:
+        return account_page(request, "account/forgotten.html")
+
+    @post("/mot-de-passe-oublie", opt=PUBLIC)
+    async def forgotten_submit(
+        self, request: Request[Any, Any, Any], uow: Uow, now: Now
+    ) -> Response[Any]:
+        form = await read_form(request)
+        try:
+            await people_use_cases.request_password_reset(
+                uow, email=text(form, "email", length_max=320), now=now
+            )
+        except TimebankError as refusal:
+            return account_page(
+                request, "account/forgotten.html", refusal=refusal, form=values_of(form)
+            )
+        return see_other("/mot-de-passe-oublie", "lien_envoye")
+
+    @get("/reinitialiser", opt=PUBLIC)
+    async def reset_page(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        now: Now,
+        jeton: FromQuery[str | None] = None,
+    ) -> Template:
+        token = (jeton or "")[:TOKEN_TEXT_LENGTH_MAX]
+        try:
+            email = await people_use_cases.password_reset_for(uow, token=token, now=now)
+        except TimebankError as refusal:
+            return account_page(
+                request, "account/reset.html", refusal=refusal, email=None, token=""
+            )
+        return account_page(request, "account/reset.html", email=email, token=token)
+
+    @post("/reinitialiser", opt=PUBLIC)
+    async def reset_submit(
+        self, request: Request[Any, Any, Any], uow: Uow, now: Now
+    ) -> Response[Any]:
+        form = await read_form(request)
+        token = text(form, "token", length_max=TOKEN_TEXT_LENGTH_MAX)
+        try:
+            await people_use_cases.reset_password(
+                uow,
+                token=token,
+                password=text(form, "password", length_max=PASSWORD_TEXT_LENGTH_MAX),
+                confirmation=text(
+                    form, "password_confirmation", length_max=PASSWORD_TEXT_LENGTH_MAX
+                ),
+                now=now,
+            )
+        except TimebankError as refusal:
+            kept = "" if refusal.field == "token" else token
+            return account_page(
+                request, "account/reset.html", refusal=refusal, email=None, token=kept
+            )
+        # Every session of the person has ended, this browser's too.
+        redirect = see_other("/connexion", "mot_de_passe")
+        redirect.delete_cookie(SESSION_COOKIE, path="/")
+        return redirect
+
+    # Notifications -------------------------------------------------------------------------
+
+    @get("/notifications")
+    async def notifications(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        page: FromQuery[str | None] = None,
+    ) -> Template:
+        asked = page_number(page)
+
+        async def one_page(number: int) -> Any:
+            return await notification_use_cases.list_notifications(
+                uow,
+                actor,
+                unread_only=False,
+                limit=PAGE_SIZE,
+                offset=(number - 1) * PAGE_SIZE,
+            )
+
+        result = await one_page(asked)
+        pagination = paginate(asked, result.total, PAGE_SIZE)
+        if pagination.page != asked:
+            result = await one_page(pagination.page)
+        return render(
+            request,
+            "account/notifications.html",
+            result=result,
+            pagination=pagination,
+            moment=moment,
+            page_link=page_link,
+        )
+
+    @post("/notifications/{notification_id:int}/lue")
+    async def notification_read(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        notification_id: FromPath[int],
+    ) -> Response[Any]:
+        form = await read_form(request)
+        notification: Notification = await notification_use_cases.mark_read(
+            uow, actor, notification_id, now=now
+        )
+        asked = page_number(text(form, "page", length_max=10))
+        if is_htmx(request):
+            return render(
+                request,
+                "account/_notification.html",
+                n=notification,
+                page=asked,
+                moment=moment,
+                page_link=page_link,
+            )
+        return see_other(f"/notifications?page={asked}", "notification")
+
+    @post("/notifications/tout-lu")
+    async def notifications_all_read(self, uow: Uow, actor: CurrentActor, now: Now) -> Redirect:
+        await notification_use_cases.mark_all_read(uow, actor, now=now)
+        return see_other("/notifications", "notifications")
