@@ -297,9 +297,7 @@ async def test_a_forgotten_password_is_reset_once_and_ends_every_session(
 
     # The old session has ended, the old password no longer opens one, the new one does.
     assert (await client.get("/api/v1/auth/me", headers=bearer(admin.token))).status_code == 401
-    old = await client.post(
-        "/api/v1/auth/login", json={"email": admin.email, "password": PASSWORD}
-    )
+    old = await client.post("/api/v1/auth/login", json={"email": admin.email, "password": PASSWORD})
     assert old.status_code == 401
     await log_in(page, admin.email, NEW_PASSWORD)
     assert page.url.endswith("/tableau-de-bord")
