@@ -184,6 +184,23 @@ class GroupMemberTable(Table, tablename="group_member"):
     left_on = Date(null=True, default=None)
 
 
+class GroupJoinRequestTable(Table, tablename="group_join_request"):
+    """A company asks to join an employer group; the coordinator accepts or refuses it."""
+
+    id = Serial(primary_key=True)
+    group = ForeignKey(references=EmployerGroupTable, on_delete=RESTRICT, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    half_days_per_month = Integer()
+    preferred_weekdays = Varchar(length=20, default="")  # "0,2": Monday and Wednesday.
+    message = Text(default="")
+    status = Varchar(length=12)
+    reason = Text(default="")  # Why the coordinator refused.
+    requested_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    created_at = Timestamptz()
+    decided_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    decided_at = Timestamptz(null=True, default=None)
+
+
 class LedgerAccountTable(Table, tablename="ledger_account"):
     """A ledger account: a company's (or the programme's) balance in one unit.
 

@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
 from timebank.db.errors import is_unique_violation
-from timebank.db.tables import EmployerGroupTable, GroupMemberTable
+from timebank.db.tables import EmployerGroupTable, GroupJoinRequestTable, GroupMemberTable
 from timebank.errors import Conflict
-from timebank.groups.model import EmployerGroup, GroupMember, LegalForm
+from timebank.groups.model import (
+    EmployerGroup,
+    GroupMember,
+    JoinRequest,
+    JoinStatus,
+    LegalForm,
+    weekdays_of_text,
+    weekdays_text,
+)
 from timebank.pagination import PageRequest
+
+JR = GroupJoinRequestTable
+
+
+def _join_request(row: dict[str, Any]) -> JoinRequest:
+    return JoinRequest(
+        id=row["id"],
+        group_id=row["group"],
+        company_id=row["company"],
+        half_days_per_month=row["half_days_per_month"],
+        preferred_weekdays=weekdays_of_text(row["preferred_weekdays"]),
+        message=row["message"],
+        status=JoinStatus(row["status"]),
+        reason=row["reason"],
+        created_at=row["created_at"],
+        decided_at=row["decided_at"],
+    )
 
 
 class GroupRepository:
@@ -98,3 +124,68 @@ class GroupRepository:
 
     async def count(self) -> int:
         return int(await EmployerGroupTable.count())
+
+    async def all(self) -> builtins.list[EmployerGroup]:
+        """Every group (a network has a few dozen at most), by name."""
+        rows = await EmployerGroupTable.select().order_by(EmployerGroupTable.name)
+        return await self._hydrate(list(rows))
+
+    # -- Companies asking to join ---------------------------------------------------------
+
+    async def add_join_request(
+        self,
+        *,
+        group_id: int,
+        company_id: int,
+        half_days_per_month: int,
+        preferred_weekdays: frozenset[int],
+        message: str,
+        user_id: int,
+        now: datetime,
+    ) -> int:
+        rows = await JR.insert(
+            JR(
+                group=group_id,
+                company=company_id,
+                half_days_per_month=half_days_per_month,
+                preferred_weekdays=weekdays_text(preferred_weekdays),
+                message=message,
+                status=JoinStatus.PENDING.value,
+                requested_by=user_id,
+                created_at=now,
+            )
+        ).returning(JR.id)
+        request_id: int = rows[0]["id"]
+        return request_id
+
+    async def get_join_request(self, request_id: int) -> JoinRequest | None:
+        row = await JR.select().where(JR.id == request_id).first()
+        return None if row is None else _join_request(row)
+
+    async def join_requests_of_group(self, group_id: int) -> builtins.list[JoinRequest]:
+        rows = await JR.select().where(JR.group == group_id).order_by(JR.created_at).order_by(JR.id)
+        return [_join_request(row) for row in rows]
+
+    async def join_requests_of_company(self, company_id: int) -> builtins.list[JoinRequest]:
+        rows = await (
+            JR.select().where(JR.company == company_id).order_by(JR.created_at).order_by(JR.id)
+        )
+        return [_join_request(row) for row in rows]
+
+    async def decide_join_request(
+        self, request_id: int, *, status: JoinStatus, reason: str, user_id: int, now: datetime
+    ) -> bool:
+        """Answer a pending request; False when it was answered meanwhile."""
+        rows = await (
+            JR.update(
+                {
+                    JR.status: status.value,
+                    JR.reason: reason,
+                    JR.decided_by: user_id,
+                    JR.decided_at: now,
+                }
+            )
+            .where((JR.id == request_id) & (JR.status == JoinStatus.PENDING.value))
+            .returning(JR.id)
+        )
+        return bool(rows)

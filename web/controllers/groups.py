@@ -1,12 +1,17 @@
-"""Employer groups: declare, list, members joining and leaving, shared staff."""
+"""Employer groups: declare, list, members joining and leaving, shared staff, companies asking
+to join and the coordinator's answer."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
+from pydantic import BaseModel
 
 from timebank.groups import use_cases
+from timebank.groups.model import JoinRequest
 from web.dependencies import CurrentActor, Now, Uow
 from web.schemas import (
     EmployeeOut,
@@ -14,9 +19,49 @@ from web.schemas import (
     GroupMemberEndIn,
     GroupMemberIn,
     GroupOut,
+    In,
     PageOut,
     page_out,
 )
+
+
+class JoinRequestIn(In):
+    company_id: int
+    days_per_month: float
+    preferred_weekdays: list[int] = []
+    message: str = ""
+
+
+class JoinRefusalIn(In):
+    reason: str
+
+
+class JoinRequestOut(BaseModel):
+    id: int
+    group_id: int
+    company_id: int
+    days_per_month: float
+    preferred_weekdays: list[int]
+    message: str
+    status: str
+    reason: str
+    created_at: datetime
+    decided_at: datetime | None
+
+    @classmethod
+    def of(cls, request: JoinRequest) -> JoinRequestOut:
+        return cls(
+            id=request.id,
+            group_id=request.group_id,
+            company_id=request.company_id,
+            days_per_month=request.days_per_month,
+            preferred_weekdays=sorted(request.preferred_weekdays),
+            message=request.message,
+            status=request.status.value,
+            reason=request.reason,
+            created_at=request.created_at,
+            decided_at=request.decided_at,
+        )
 
 
 class GroupController(Controller):
@@ -88,3 +133,36 @@ class GroupController(Controller):
         """The group's own employees (shared CDOs)."""
         page = await use_cases.list_shared_staff(uow, actor, group_id, limit=limit, offset=offset)
         return page_out(page, [EmployeeOut.of(e) for e in page.items])
+
+    @post("/{group_id:int}/join-requests", status_code=HTTP_201_CREATED)
+    async def request_to_join(
+        self,
+        group_id: FromPath[int],
+        data: JSONBody[JoinRequestIn],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> JoinRequestOut:
+        """A company's admin asks to join the group (days a month, weekdays 0 = Monday)."""
+        return JoinRequestOut.of(
+            await use_cases.request_to_join(
+                uow,
+                actor,
+                group_id,
+                company_id=data.company_id,
+                days_per_month=data.days_per_month,
+                preferred_weekdays=data.preferred_weekdays,
+                message=data.message,
+                now=now,
+            )
+        )
+
+    @get("/{group_id:int}/join-requests")
+    async def join_requests(
+        self, group_id: FromPath[int], uow: Uow, actor: CurrentActor
+    ) -> list[JoinRequestOut]:
+        """Every request to join the group (its coordinators)."""
+        return [
+            JoinRequestOut.of(r)
+            for r in await use_cases.join_requests_of_group(uow, actor, group_id)
+        ]
