@@ -13,7 +13,7 @@ import asyncpg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from timebank import jobs
+from timebank.jobs import scheduled as jobs
 from timebank.config import DatabaseKind, DatabaseSettings, get_settings
 
 LEADER_LOCK_KEY: Final = 727_023_2017  # Arbitrary, fixed: "the time bank's scheduler".

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -19,7 +20,9 @@ from litestar.template.config import TemplateConfig
 
 from timebank.config import get_settings
 from timebank.db.engine import close_database, open_database, ping
-from timebank.db.unit_of_work import engine
+from timebank.db.unit_of_work import engine, piccolo_unit_of_work
+from timebank.jobs.use_cases import fail_stale_jobs
+from timebank.jobs.use_cases import shut_down as shut_down_solvers
 from timebank.scheduler import Leadership, build_scheduler
 from web.auth import auth_middleware
 from web.controllers.accounting import AccountingController
@@ -72,6 +75,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
         del app
         if manage_database:
             await open_database(engine(), settings.database)
+            await fail_stale_jobs(piccolo_unit_of_work, now=datetime.now(UTC))
         leadership = Leadership()
         scheduler = None
         if run_scheduler and await leadership.acquire(settings.database):
@@ -83,6 +87,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             await leadership.release()
+            shut_down_solvers()
             if manage_database:
                 await close_database(engine(), settings.database)
 

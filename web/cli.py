@@ -28,6 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="charger la démo si la base est vide / load the demo if empty",
     )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="ne pas lancer les tâches planifiées dans ce processus / run no scheduled jobs here",
+    )
     domain_cli.add_domain_commands(subparsers)
     return parser
 
@@ -68,7 +73,9 @@ def serve(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     from web.app import create_app
 
-    uvicorn.run(create_app(run_scheduler=True), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(run_scheduler=not args.no_scheduler), host=host, port=port, log_level="info"
+    )
     return domain_cli.EXIT_OK
 
 

@@ -12,6 +12,7 @@ from typing import Any, Final
 from timebank.companies.model import HeadcountBand
 from timebank.documents.model import DocumentKind, SignerRole
 from timebank.engagements.model import EngagementStatus, Paper, Step
+from timebank.jobs.model import JobKind, JobStatus
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind as NotificationKind
 from timebank.people.model import Role
@@ -170,6 +171,18 @@ TRAINING_STATUSES: Final = {
     "rejected": "Refusée par l'employeur",
 }
 
+JOB_KINDS: Final = {
+    JobKind.MATCHING_RUN: "Calcul d'appariement",
+    JobKind.ROTATION_PLAN: "Calcul du planning du CDO mutualisé",
+}
+
+JOB_STATUSES: Final = {
+    JobStatus.QUEUED: "En file d'attente",
+    JobStatus.RUNNING: "Calcul en cours",
+    JobStatus.DONE: "Terminé",
+    JobStatus.FAILED: "Échec",
+}
+
 VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "training": TRAINING_STATUSES,
     "role": ROLES,
@@ -188,6 +201,8 @@ VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "language": LANGUAGES,
     "notification": NOTIFICATION_KINDS,
     "todo": TODO_KINDS,
+    "job_kind": JOB_KINDS,
+    "job_status": JOB_STATUSES,
 }
 
 

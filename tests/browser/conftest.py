@@ -55,7 +55,18 @@ def live_server(database: None, tmp_path_factory: pytest.TempPathFactory) -> Ite
     log_path = tmp_path_factory.mktemp("server") / "serve.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "web.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "web.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                # The suite tests the scheduler's leadership itself: the page server stays out.
+                "--no-scheduler",
+            ],
             env=os.environ.copy(),
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -152,7 +152,7 @@ async def test_scheduler_has_its_jobs_and_one_leader() -> None:
 
 
 async def test_jobs_run_against_the_database() -> None:
-    from timebank import jobs
+    from timebank.jobs import scheduled as jobs
 
     await jobs.expire_reservations()
     await jobs.prepare_last_month_statements()

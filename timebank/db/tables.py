@@ -602,3 +602,22 @@ class AccountingExportTable(Table, tablename="accounting_export"):
     media_type = Varchar(length=100)
     content = Bytea()
     created_at = Timestamptz()
+
+
+class BackgroundJobTable(Table, tablename="background_job"):
+    """Long work run off the event loop (matching runs, rotation plans) and its progress."""
+
+    id = Serial(primary_key=True)
+    kind = Varchar(length=30)
+    status = Varchar(length=20, index=True)
+    company = ForeignKey(references=CompanyTable, on_delete=RESTRICT, null=True, index=True)
+    subject_id = Integer(null=True)
+    progress_percent = Integer(default=0)
+    step_fr = Varchar(length=200)
+    error_fr = Text(default="")
+    error_en = Text(default="")
+    result = Text(default="{}")
+    created_by = Integer()
+    created_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)

@@ -21,6 +21,7 @@ from timebank.documents.repository import DocumentRepository
 from timebank.employees.repository import EmployeeRepository
 from timebank.engagements.repository import EngagementRepository
 from timebank.groups.repository import GroupRepository
+from timebank.jobs.repository import JobRepository
 from timebank.needs.repository import NeedRepository
 from timebank.notifications.repository import NotificationRepository
 from timebank.people.repository import PeopleRepository
@@ -48,6 +49,7 @@ class Repositories:
     documents: DocumentRepository
     accounting: AccountingRepository
     trainings: TrainingRepository
+    jobs: JobRepository
 
 
 @runtime_checkable
@@ -73,6 +75,7 @@ _REPOSITORIES = Repositories(
     documents=DocumentRepository(),
     accounting=AccountingRepository(),
     trainings=TrainingRepository(),
+    jobs=JobRepository(),
 )
 
 

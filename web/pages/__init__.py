@@ -10,6 +10,7 @@ from web.pages.company import CompanyPages
 from web.pages.dashboard import DashboardPages
 from web.pages.groups import GroupPages
 from web.pages.hours import HourPages
+from web.pages.jobs import JobPages
 from web.pages.loans import LoanPages
 from web.pages.needs import NeedPages
 from web.pages.operator import OperatorPages
@@ -34,4 +35,5 @@ PAGE_CONTROLLERS: tuple[type[Controller], ...] = (
     TrainingPages,
     GroupPages,
     OperatorPages,
+    JobPages,
 )
