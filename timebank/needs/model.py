@@ -119,10 +119,25 @@ def draft_need(
     # Whole months in the window, rounded to the nearest (a 31-day window is one month).
     months = max(1, (window_days * 12 + 182) // 365)
     minutes_max = min(rules.YEAR_WORK_MINUTES_MAX, months * rules.MONTH_WORK_MINUTES_MAX)
-    rules.minutes(estimated_minutes, field="estimated_minutes", high=minutes_max)
+    if estimated_minutes < 0:
+        raise InvalidInput(
+            "Heures estimées : une durée ne peut pas être négative.",
+            "Estimated hours cannot be negative.",
+            field="estimated_minutes",
+            code="negative_hours",
+        )
+    if estimated_minutes > minutes_max:
+        raise InvalidInput(
+            f"Heures estimées : au plus {minutes_max // 60} h sur cette période "
+            "(un temps plein par mois).",
+            f"Estimated hours: at most {minutes_max // 60} h over this window "
+            "(full time each month).",
+            field="estimated_minutes",
+            code="absurd_hours",
+        )
     if estimated_minutes == 0:
         raise InvalidInput(
-            "Indiquez le nombre d'heures estimé.",
+            "Indiquez le nombre d'heures estimé (par exemple 20 h).",
             "Give the estimated number of hours.",
             field="estimated_minutes",
             code="required",
@@ -143,10 +158,8 @@ def draft_need(
         )
     required: list[RequiredSkill] = []
     for index, (code, min_level, weight) in enumerate(skills):
-        rules.skill_level(min_level, field=f"skills[{index}].min_level")
-        rules.integer_range(
-            weight, field=f"skills[{index}].weight", low=1, high=rules.SKILL_WEIGHT_MAX
-        )
+        _check_level(min_level, field=f"skills[{index}].min_level")
+        _check_weight(weight, field=f"skills[{index}].weight")
         if any(item.skill_code == code for item in required):
             raise InvalidInput(
                 f"La compétence « {code[:60]} » apparaît deux fois.",
@@ -157,9 +170,19 @@ def draft_need(
         required.append(RequiredSkill(skill_code=code, min_level=min_level, weight=weight))
     postal = place_postal_code.strip()
     return NeedDraft(
-        title=rules.text(title, field="title", length_max=rules.TITLE_LENGTH_MAX),
-        description=rules.text(
-            description, field="description", length_max=rules.DESCRIPTION_LENGTH_MAX
+        title=_named_text(
+            title,
+            field="title",
+            name_fr="Titre",
+            name_en="Title",
+            length_max=rules.TITLE_LENGTH_MAX,
+        ),
+        description=_named_text(
+            description,
+            field="description",
+            name_fr="Description",
+            name_en="Description",
+            length_max=rules.DESCRIPTION_LENGTH_MAX,
         ),
         estimated_minutes=estimated_minutes,
         window_start=window_start,
@@ -170,3 +193,48 @@ def draft_need(
         language=rules.language(language),
         skills=tuple(required),
     )
+
+
+def _check_level(min_level: int, *, field: str) -> None:
+    """Same code as `rules.skill_level`, with words a company admin reads beside the field."""
+    if isinstance(min_level, bool) or not (
+        rules.SKILL_LEVEL_MIN <= min_level <= rules.SKILL_LEVEL_MAX
+    ):
+        raise InvalidInput(
+            f"Niveau minimum : choisissez entre {rules.SKILL_LEVEL_MIN} et "
+            f"{rules.SKILL_LEVEL_MAX} (reçu : {min_level}).",
+            f"Minimum level: choose between {rules.SKILL_LEVEL_MIN} and "
+            f"{rules.SKILL_LEVEL_MAX} (got {min_level}).",
+            field=field,
+            code="invalid_skill_level",
+        )
+
+
+def _check_weight(weight: int, *, field: str) -> None:
+    if isinstance(weight, bool) or not 1 <= weight <= rules.SKILL_WEIGHT_MAX:
+        raise InvalidInput(
+            f"Importance : un nombre entre 1 et {rules.SKILL_WEIGHT_MAX} (reçu : {weight}).",
+            f"Weight: a number between 1 and {rules.SKILL_WEIGHT_MAX} (got {weight}).",
+            field=field,
+            code="out_of_range",
+        )
+
+
+def _named_text(value: str, *, field: str, name_fr: str, name_en: str, length_max: int) -> str:
+    """A required text, refused with the field's French name rather than its code."""
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidInput(
+            f"{name_fr} : champ obligatoire.",
+            f"{name_en}: required field.",
+            field=field,
+            code="required",
+        )
+    if len(stripped) > length_max:
+        raise InvalidInput(
+            f"{name_fr} : {length_max} caractères au plus.",
+            f"{name_en}: at most {length_max} characters.",
+            field=field,
+            code="text_too_long",
+        )
+    return stripped

@@ -18,6 +18,7 @@ from timebank.needs.model import (
 )
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role
+from timebank.skills.model import Skill, SkillDomain
 from timebank.skills.use_cases import resolve_skill_codes
 
 
@@ -129,15 +130,59 @@ async def list_needs(
     return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
 
 
+async def company_needs(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_id: int,
+    *,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> Page[Need]:
+    """All of one company's needs, drafts and closed ones included, for its admins."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    page = page_request(limit, offset)
+    checked_status = need_status(status) if status is not None else None
+    async with uow(write=False) as repos:
+        items, total = await repos.needs.search(
+            skill_id=None,
+            region=None,
+            status=checked_status,
+            company_id=company_id,
+            visible_draft_companies=frozenset({company_id}),
+            page=page,
+        )
+    return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+async def get_company_need(uow: UnitOfWork, actor: Actor, company_id: int, need_id: int) -> Need:
+    """One need of this company, for its admins (another company's need is not found here)."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    async with uow(write=False) as repos:
+        need = await repos.needs.get(need_id)
+    if need is None or need.company_id != company_id:
+        raise not_found("Besoin", "Need", need_id)
+    return need
+
+
 async def update_need(
-    uow: UnitOfWork, actor: Actor, need_id: int, data: NeedInput, *, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    need_id: int,
+    data: NeedInput,
+    *,
+    now: datetime,
+    company_id: int | None = None,
 ) -> Need:
-    """The company's admins edit a need and move its status along the allowed transitions."""
+    """The company's admins edit a need and move its status along the allowed transitions.
+
+    With `company_id` (a page under that company), a need of another company is not found.
+    """
     draft = _draft(data)
     wanted = need_status(data.status)
     async with uow() as repos:
         need = await repos.needs.get(need_id)
-        if need is None:
+        if need is None or (company_id is not None and need.company_id != company_id):
             raise not_found("Besoin", "Need", need_id)
         require_company_role(actor, need.company_id, Role.COMPANY_ADMIN)
         check_status_change(need.status, wanted)
@@ -161,3 +206,22 @@ async def update_need(
         updated = await repos.needs.get(need_id)
     assert updated is not None
     return updated
+
+
+@dataclass(frozen=True, slots=True)
+class SkillGroup:
+    domain: SkillDomain
+    skills: tuple[Skill, ...]
+
+
+async def skill_choices(uow: UnitOfWork, actor: Actor, company_id: int) -> tuple[SkillGroup, ...]:
+    """The taxonomy grouped by domain, for the admins writing one of this company's needs."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    async with uow(write=False) as repos:
+        domains = await repos.skills.domains()
+        skills = await repos.skills.all(domain_code=None)
+    groups = (
+        SkillGroup(domain, tuple(s for s in skills if s.domain_code == domain.code))
+        for domain in domains
+    )
+    return tuple(group for group in groups if group.skills)
