@@ -41,6 +41,7 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/templates/{template_id:str}/sample.pdf"),
     ("GET", "/templates"),
     ("GET", "/api/v1/trainings/ratings"),  # The programme publishes trainings' ratings.
+    ("GET", "/formations/avis"),  # The same ratings as a page, with anonymous comments.
     # Any other address answers the French 404 page (with the menu when logged in).
     ("GET", "/{rest:path}"),
 }
