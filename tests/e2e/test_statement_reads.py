@@ -1,0 +1,74 @@
+"""Statements as each company reads them: its side of the figures, who owes whom, whether it
+agreed and whether it is its turn, the timesheet lines counted, pages that stay in range."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.exchange_helpers import active_engagement, log, operator, previous_month_day, world
+from tests.helpers import PASSWORD, now, sign_up
+from timebank.db.unit_of_work import piccolo_unit_of_work as uow
+from timebank.errors import Forbidden, NotFound
+from timebank.people.use_cases import log_in
+from timebank.settlements import use_cases as settlements
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_each_side_reads_its_own_figures_turn_and_lines(client: httpx.AsyncClient) -> None:
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    ids = []
+    for day, minutes in ((3, 120), (4, 90)):
+        logged = await log(client, w, engagement_id, previous_month_day(day), minutes)
+        ids.append(logged.json()["id"])
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": ids}
+    )
+    cost = sum(e["cost_cents"] for e in approved.json())
+    ops = await operator(client)
+    await client.post(
+        "/api/v1/settlements/prepare",
+        headers=ops.headers,
+        json={"month": previous_month_day(1).isoformat()},
+    )
+    lender = (
+        await log_in(uow, email=w.lender.email, password=PASSWORD, now=now(), session_hours=1)
+    ).actor
+    host = (
+        await log_in(uow, email=w.host.email, password=PASSWORD, now=now(), session_hours=1)
+    ).actor
+    assert w.lender.company_id is not None and w.host.company_id is not None
+
+    page = await settlements.company_statements(uow, lender, w.lender.company_id, page=99, size=10)
+    (side,) = page.items
+    assert (page.total, page.offset) == (1, 0)
+    assert (side.minutes_given, side.minutes_received) == (210, 0)
+    assert (side.cents_given, side.cents_received, side.net_cents) == (cost, 0, cost)
+    assert (side.owes, side.agreed, side.may_answer) == (False, False, True)
+    assert side.counterpart_name == "Fromagerie du Val"
+
+    statement_id = side.statement.id
+    await settlements.agree(uow, lender, statement_id, now=now())
+    mine = await settlements.statement_detail(uow, lender, w.lender.company_id, statement_id)
+    assert (mine.side.agreed, mine.side.may_answer) == (True, False)
+    assert [(line.minutes, line.employee_name) for line in mine.lines] == [
+        (120, "Inès Moreau"),
+        (90, "Inès Moreau"),
+    ]
+    theirs = await settlements.statement_detail(uow, host, w.host.company_id, statement_id)
+    assert (theirs.side.owes, theirs.side.counterpart_agreed, theirs.side.may_answer) == (
+        True,
+        True,
+        True,
+    )
+    assert (theirs.side.minutes_received, theirs.side.cents_received) == (210, cost)
+
+    stranger = await sign_up()
+    with pytest.raises(NotFound):
+        await settlements.statement_detail(uow, stranger.actor, stranger.company_id, statement_id)
+    with pytest.raises(Forbidden):
+        await settlements.company_statements(
+            uow, stranger.actor, w.lender.company_id, page=1, size=10
+        )
