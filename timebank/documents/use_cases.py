@@ -8,6 +8,7 @@ time-share employment contract and each member's agreement for a period.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
@@ -17,6 +18,7 @@ from contracts.render import (
     RenderedDocument,
     from_markdown,
     render_as,
+    render_html,
     render_markdown,
 )
 from timebank import rules
@@ -34,7 +36,15 @@ from timebank.documents.model import (
     member_agreement_data,
     not_a_signatory,
 )
-from timebank.engagements.model import Engagement
+from timebank.engagements.model import (
+    SIGNED_ON,
+    Document,
+    Engagement,
+    Paper,
+    missing_papers,
+    parties_of,
+    turn_of,
+)
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
@@ -220,6 +230,51 @@ async def engagement_documents(
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class LoanDocument:
+    """A loan's document as it reads now (stored), shown as HTML, and the signatures its
+    reader may give on it now."""
+
+    document: StoredDocument
+    html: str
+    due: tuple[Paper, ...]
+
+
+def loan_kind(kind: str) -> DocumentKind:
+    """One of the two loan documents, by its kind; anything else is not found."""
+    if kind not in {k.value for k in LOAN_KINDS}:
+        raise not_found("Document", "Document", kind[:40])
+    return DocumentKind(kind)
+
+
+async def loan_document(
+    uow: UnitOfWork, actor: Actor, engagement_id: int, *, kind: str, now: datetime
+) -> LoanDocument:
+    """The loan agreement or the amendment to read before signing: the text its SHA-256 is
+    computed on, and whether this reader's signature is due on it (`turn_of`)."""
+    chosen = loan_kind(kind)
+    async with uow() as repos:
+        engagement = await repos.engagements.get(engagement_id)
+        if engagement is None or not _loan_party(actor, engagement):
+            raise not_found("Mise à disposition", "Engagement", engagement_id)
+        rendered = await loan_documents(repos, engagement)
+        stored = await store(
+            repos, Subject(chosen, engagement_id=engagement_id), rendered[chosen], now=now
+        )
+        companies = await repos.companies.get_many(
+            [engagement.lender_company_id, engagement.host_company_id]
+        )
+    missing = missing_papers(
+        engagement,
+        lender_has_cse=companies[engagement.lender_company_id].has_cse,
+        host_has_cse=companies[engagement.host_company_id].has_cse,
+        current_hashes={Document(k.value): r.sha256 for k, r in rendered.items()},
+    )
+    turn = turn_of(engagement, parties_of(actor, engagement), missing=missing)
+    due = tuple(p for p in turn.papers if SIGNED_ON.get(p) is Document(chosen.value))
+    return LoanDocument(stored, render_html(rendered[chosen]), due)
+
+
 # -- Employer groups ---------------------------------------------------------------------------
 
 
@@ -386,3 +441,43 @@ async def sign_group_document(
         else:
             role, company = SignerRole.EMPLOYEE, None
         return await record_signature(repos, actor, document, role, company_id=company, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDocument:
+    """A group's document as stored, shown as HTML (the text its SHA-256 is computed on), and
+    the role its reader would sign it as, when that signature is still due."""
+
+    document: StoredDocument
+    html: str
+    due: SignerRole | None
+
+
+async def group_document(uow: UnitOfWork, actor: Actor, document_id: int) -> GroupDocument:
+    """One of a group's documents, to read before signing it."""
+    async with uow(write=False) as repos:
+        document = await repos.documents.get(document_id)
+        if (
+            document is None
+            or document.subject.group_id is None
+            or not await _may_see(repos, actor, document)
+        ):
+            raise not_found("Document", "Document", document_id)
+        group = await load_group(repos, document.subject.group_id)
+        subject = document.subject
+        role: SignerRole | None = None
+        if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
+            role = SignerRole.GROUP
+        elif subject.kind is DocumentKind.MEMBER_AGREEMENT:
+            if subject.company_id is not None and actor.has_role(
+                subject.company_id, Role.COMPANY_ADMIN
+            ):
+                role = SignerRole.MEMBER
+        else:
+            employee = await repos.employees.get(subject.employee_id or 0)
+            if employee is not None and employee.user_id == actor.user_id:
+                role = SignerRole.EMPLOYEE
+    signed = {s.role for s in document.signatures if s.sha256 == document.sha256}
+    due = role if role in SIGNERS[subject.kind] and role not in signed else None
+    shown = render_html(from_markdown(document.template_id, document.markdown))
+    return GroupDocument(document, shown, due)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Final
 
 from timebank.errors import Conflict, InvalidInput
+from timebank.people.model import Actor, Role
 
 DAY_MINUTES_MAX: Final = 10 * 60  # Code du travail: 10 hours of work a day at most.
 WEEK_MINUTES_MAX: Final = 48 * 60  # And 48 hours in any one week.
@@ -188,6 +189,99 @@ def check_paperwork(
             field="paperwork",
             code="paperwork_incomplete",
         )
+
+
+class Party(StrEnum):
+    """Who a person is in one loan (a person may be several: admin of both companies)."""
+
+    HOST = "host"  # An admin of the host company.
+    LENDER = "lender"  # An admin of the lender (employer) company.
+    EMPLOYEE = "employee"  # The employee lent.
+
+
+# Who may take each step. The programme's operator may take every step but the employee's.
+STEP_TAKERS: Final[dict[Step, frozenset[Party]]] = {
+    Step.ACCEPT: frozenset({Party.HOST}),
+    Step.APPROVE: frozenset({Party.LENDER}),
+    Step.CONSENT: frozenset({Party.EMPLOYEE}),
+    Step.ACTIVATE: frozenset({Party.HOST, Party.LENDER}),
+    Step.COMPLETE: frozenset({Party.HOST}),
+    Step.CANCEL: frozenset({Party.HOST, Party.LENDER, Party.EMPLOYEE}),
+}
+OPERATOR_STEPS: Final = frozenset(set(Step) - {Step.CONSENT})
+# Who gives each paperwork item (the employee's consent is given by the consent step).
+PAPER_GIVERS: Final[dict[Paper, Party]] = {
+    Paper.EMPLOYEE_CONSENT: Party.EMPLOYEE,
+    Paper.AGREEMENT_LENDER: Party.LENDER,
+    Paper.AGREEMENT_HOST: Party.HOST,
+    Paper.AMENDMENT_EMPLOYEE: Party.EMPLOYEE,
+    Paper.AMENDMENT_LENDER: Party.LENDER,
+    Paper.CSE_LENDER: Party.LENDER,
+    Paper.CSE_HOST: Party.HOST,
+}
+# Papers are signed and recorded before the loan starts.
+PAPERWORK_STATUSES: Final = frozenset(
+    {S.PROPOSED, S.ACCEPTED_BY_HOST, S.APPROVED_BY_LENDER, S.CONSENTED}
+)
+
+
+def parties_of(actor: Actor, engagement: Engagement) -> frozenset[Party]:
+    """The parties this person holds in this loan."""
+    found = set()
+    if actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN):
+        found.add(Party.HOST)
+    if actor.has_role(engagement.lender_company_id, Role.COMPANY_ADMIN):
+        found.add(Party.LENDER)
+    if actor.user_id == engagement.employee_user_id:
+        found.add(Party.EMPLOYEE)
+    return frozenset(found)
+
+
+def may_take_step(step: Step, parties: frozenset[Party], *, operator: bool = False) -> bool:
+    """Whether someone holding these parties may take `step` at all (whatever the status)."""
+    return bool(parties & STEP_TAKERS[step]) or (operator and step in OPERATOR_STEPS)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one person may do on a loan now: steps, papers to give, extension requests."""
+
+    steps: tuple[Step, ...]
+    papers: tuple[Paper, ...]  # Signatures and CSE dates this person may record now.
+    may_request_extension: bool
+    may_decide_extensions: bool
+
+
+def turn_of(
+    engagement: Engagement,
+    parties: frozenset[Party],
+    *,
+    operator: bool = False,
+    missing: tuple[Paper, ...] | list[Paper],
+) -> Turn:
+    """The steps this person may take now (the status allows them, they hold the party, and
+    activation waits for complete paperwork) and the missing papers they may give now."""
+    steps = tuple(
+        step
+        for step, (allowed_from, _) in TRANSITIONS.items()
+        if engagement.status in allowed_from
+        and may_take_step(step, parties, operator=operator)
+        and (step is not Step.ACTIVATE or not missing)
+    )
+    papers = tuple(
+        paper
+        for paper in missing
+        if engagement.status in PAPERWORK_STATUSES
+        and paper is not Paper.EMPLOYEE_CONSENT  # Given by the consent step.
+        and PAPER_GIVERS[paper] in parties
+    )
+    active = engagement.status is S.ACTIVE
+    return Turn(
+        steps=steps,
+        papers=papers,
+        may_request_extension=active and (operator or Party.HOST in parties),
+        may_decide_extensions=operator or Party.LENDER in parties,
+    )
 
 
 def check_period(start: date, end: date) -> None:

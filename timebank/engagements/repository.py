@@ -59,6 +59,14 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True)
+class LoanNames:
+    host: str
+    lender: str
+    employee: str
+    need: str
+
+
+@dataclass(frozen=True, slots=True)
 class EngagementEvent:
     step: str
     from_status: str
@@ -219,6 +227,71 @@ class EngagementRepository:
             .offset(offset)
         )
         return await self._hydrate(list(rows)), int(await E.count().where(condition))
+
+    async def of_company(
+        self,
+        company_id: int,
+        *,
+        side: str | None,
+        status: EngagementStatus | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Engagement], int]:
+        """A company's loans, newest first: as lender (`side="lender"`), as host (`"host"`),
+        or both (None)."""
+        condition: Any
+        if side == "lender":
+            condition = E.lender_company == company_id
+        elif side == "host":
+            condition = E.host_company == company_id
+        else:
+            condition = (E.lender_company == company_id) | (E.host_company == company_id)
+        if status is not None:
+            condition &= E.status == status.value
+        rows = (
+            await E.select(*_COLUMNS)
+            .where(condition)
+            .order_by(E.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+        )
+        return await self._hydrate(list(rows)), int(await E.count().where(condition))
+
+    async def names_of(self, ids: list[int]) -> dict[int, LoanNames]:
+        """The words a person reads about loans: companies, employee and need, one query."""
+        if not ids:
+            return {}
+        rows = await E.select(
+            E.id,
+            E.host_company.name.as_alias("host_name"),
+            E.lender_company.name.as_alias("lender_name"),
+            E.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            E.need.title.as_alias("need_title"),
+        ).where(E.id.is_in(sorted(set(ids))))
+        return {
+            row["id"]: LoanNames(
+                host=row["host_name"],
+                lender=row["lender_name"],
+                employee=row["employee_name"],
+                need=row["need_title"],
+            )
+            for row in rows
+        }
+
+    async def extensions_of(self, engagement_id: int) -> list[Extension]:
+        rows = await X.select().where(X.engagement == engagement_id).order_by(X.id)
+        return [
+            Extension(
+                id=row["id"],
+                engagement_id=row["engagement"],
+                extra_minutes=row["extra_minutes"],
+                reason=row["reason"],
+                status=row["status"],
+                requested_by=row["requested_by"],
+                decided_by=row["decided_by"],
+            )
+            for row in rows
+        ]
 
     async def move(
         self,

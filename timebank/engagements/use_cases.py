@@ -33,19 +33,27 @@ from timebank.engagements.model import (
     Engagement,
     EngagementStatus,
     Paper,
+    Party,
     Step,
+    Turn,
     at_cost_cents,
     check_paperwork,
     check_period,
     check_timesheet_entry,
+    may_take_step,
     minutes_per_month,
+    missing_papers,
     next_status,
+    parties_of,
+    required_papers,
     reservation_expiry,
+    turn_of,
 )
 from timebank.engagements.repository import (
     EngagementEvent,
     EntryToReview,
     Extension,
+    LoanNames,
     TimesheetEntry,
 )
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
@@ -326,28 +334,26 @@ def _require_ledger_ok(outcomes: list[EventOutcome]) -> None:
 
 
 def _require_step_actor(actor: Actor, engagement: Engagement, step: Step) -> None:
-    host, lender = engagement.host_company_id, engagement.lender_company_id
-    if step is Step.ACCEPT or step is Step.COMPLETE:
-        require_company_role(actor, host, Role.COMPANY_ADMIN)
-    elif step is Step.APPROVE:
-        require_company_role(actor, lender, Role.COMPANY_ADMIN)
-    elif step is Step.CONSENT:
-        if actor.user_id != engagement.employee_user_id:
-            raise Forbidden(
-                "Seul·e le·la salarié·e concerné·e peut donner son accord.",
-                "Only the employee concerned can consent.",
-                code="not_the_employee",
-            )
-    elif (actor.user_id != engagement.employee_user_id or step is Step.ACTIVATE) and not (
-        actor.is_operator
-        or actor.has_role(host, Role.COMPANY_ADMIN)
-        or actor.has_role(lender, Role.COMPANY_ADMIN)
-    ):
+    """Refuse, in the person's words, a step the model's `may_take_step` does not give them."""
+    if may_take_step(step, parties_of(actor, engagement), operator=actor.is_operator):
+        return
+    if step is Step.CONSENT:
+        raise Forbidden(
+            "Seul·e le·la salarié·e concerné·e peut donner son accord.",
+            "Only the employee concerned can consent.",
+            code="not_the_employee",
+        )
+    if step in (Step.ACTIVATE, Step.CANCEL):
         raise Forbidden(
             "Réservé aux administrateurs des deux entreprises.",
             "Only the two companies' admins may do this.",
             code="forbidden_for_company",
         )
+    raise Forbidden(
+        "Vous n'avez pas le droit de faire cela pour cette entreprise.",
+        "You are not allowed to do this for this company.",
+        code="forbidden_for_company",
+    )
 
 
 async def take_step(
@@ -624,7 +630,6 @@ async def get_engagement(uow: UnitOfWork, actor: Actor, engagement_id: int) -> E
             [engagement.host_company_id, engagement.lender_company_id]
         )
         hashes = await _current_hashes(repos, engagement)
-    from timebank.engagements.model import missing_papers
 
     missing = missing_papers(
         engagement,
@@ -665,6 +670,134 @@ async def list_engagements(
             offset=page.offset,
         )
     return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
+
+
+LOAN_SIDES: Final = ("lender", "host")
+
+
+@dataclass(frozen=True, slots=True)
+class LoanLine:
+    """A loan in a list, with the names a person reads about it."""
+
+    engagement: Engagement
+    names: LoanNames
+
+
+async def _lines(repos: Repositories, items: list[Engagement]) -> tuple[LoanLine, ...]:
+    names = await repos.engagements.names_of([e.id for e in items])
+    return tuple(LoanLine(e, names[e.id]) for e in items)
+
+
+async def company_engagements(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_id: int,
+    *,
+    side: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> Page[LoanLine]:
+    """A company's loans, as lender (`side="lender"`), as host (`"host"`) or both."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    if side is not None and side not in LOAN_SIDES:
+        raise InvalidInput(
+            "Côté attendu : prêteuse ou d'accueil.",
+            "Side expected: lender or host.",
+            field="side",
+            code="invalid_side",
+        )
+    try:
+        wanted = None if status is None else EngagementStatus(status)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Statut inconnu : « {status[:30] if status else ''} ».",
+            f"Unknown status: '{status[:30] if status else ''}'.",
+            field="status",
+            code="invalid_status",
+        ) from exc
+    page = page_request(limit, offset)
+    async with uow(write=False) as repos:
+        items, total = await repos.engagements.of_company(
+            company_id, side=side, status=wanted, limit=page.limit, offset=page.offset
+        )
+        lines = await _lines(repos, items)
+    return Page(items=lines, total=total, limit=page.limit, offset=page.offset)
+
+
+async def my_engagements(
+    uow: UnitOfWork, actor: Actor, *, limit: int, offset: int
+) -> Page[LoanLine]:
+    """The loans of the person as the employee lent (not those of companies they run)."""
+    page = page_request(limit, offset)
+    async with uow(write=False) as repos:
+        items, total = await repos.engagements.search(
+            company_ids=[],
+            employee_user_id=actor.user_id,
+            status=None,
+            limit=page.limit,
+            offset=page.offset,
+        )
+        lines = await _lines(repos, items)
+    return Page(items=lines, total=total, limit=page.limit, offset=page.offset)
+
+
+@dataclass(frozen=True, slots=True)
+class LoanSheet:
+    """Everything a loan's page shows, and what its reader may do on it now (`turn`)."""
+
+    engagement: Engagement
+    names: LoanNames
+    events: tuple[EngagementEvent, ...]
+    required_papers: tuple[Paper, ...]
+    missing_papers: tuple[Paper, ...]
+    extensions: tuple[Extension, ...]
+    logged_minutes: int  # Submitted or approved.
+    people: dict[int, str]  # Full names of the users named on the page.
+    parties: frozenset[Party]  # Who the reader is in this loan (none: operator, accountant).
+    turn: Turn
+
+
+async def loan_sheet(uow: UnitOfWork, actor: Actor, engagement_id: int) -> LoanSheet:
+    async with uow(write=False) as repos:
+        engagement = await _load(repos, engagement_id)
+        if not _may_read(actor, engagement):
+            raise not_found("Mise à disposition", "Engagement", engagement_id)
+        events = await repos.engagements.events(engagement_id)
+        companies = await repos.companies.get_many(
+            [engagement.host_company_id, engagement.lender_company_id]
+        )
+        hashes = await _current_hashes(repos, engagement)
+        names = (await repos.engagements.names_of([engagement_id]))[engagement_id]
+        extensions = await repos.engagements.extensions_of(engagement_id)
+        logged = await repos.engagements.engagement_minutes(engagement_id)
+        user_ids = {engagement.created_by, *(e.actor_id for e in events)}
+        user_ids |= {p.signed_by for p in engagement.papers}
+        user_ids |= {x.requested_by for x in extensions}
+        user_ids |= {x.decided_by for x in extensions if x.decided_by is not None}
+        people = {}
+        for user_id in sorted(user_ids):
+            user = await repos.people.get_user(user_id)
+            people[user_id] = user.full_name if user is not None else f"Utilisateur n° {user_id}"
+    cse = {
+        "lender_has_cse": companies[engagement.lender_company_id].has_cse,
+        "host_has_cse": companies[engagement.host_company_id].has_cse,
+    }
+    missing = missing_papers(engagement, current_hashes=hashes, **cse)
+    return LoanSheet(
+        engagement=engagement,
+        names=names,
+        events=tuple(events),
+        required_papers=tuple(p for p in Paper if p in required_papers(**cse)),  # Law's order.
+        missing_papers=tuple(missing),
+        extensions=tuple(extensions),
+        logged_minutes=logged,
+        people=people,
+        parties=parties_of(actor, engagement),
+        turn=turn_of(
+            engagement, parties_of(actor, engagement), operator=actor.is_operator, missing=missing
+        ),
+    )
 
 
 def _entry_fingerprint(engagement_id: int, work_date: date, minutes: int, description: str) -> str:
@@ -922,6 +1055,13 @@ async def _approval_requests(
 async def reject_entry(
     uow: UnitOfWork, actor: Actor, entry_id: int, *, reason: str, now: datetime
 ) -> TimesheetEntry:
+    if not reason.strip():
+        raise InvalidInput(
+            "Indiquez le motif du refus : le salarié le lira.",
+            "Give the reason for the rejection: the employee will read it.",
+            field="reason",
+            code="required",
+        )
     checked = rules.text(reason, field="reason", length_max=500)
 
     async def work() -> TimesheetEntry:
