@@ -1,0 +1,119 @@
+"""Trainings from the browser: the employee logs one (bad input refused beside its field,
+nothing stored), the employer's admin approves it, the employee rates it, and the public page
+shows its average and the comment, with no name and no company."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.browser.conftest import check_page, log_in
+from tests.exchange_helpers import world
+from tests.helpers import PASSWORD, new_email, now
+
+pytestmark = pytest.mark.anyio
+EMPLOYEE_PASSWORD = "employee-password"
+
+
+async def _stored(
+    client: httpx.AsyncClient, headers: dict[str, str], employee_id: int
+) -> list[Any]:
+    listed = await client.get(f"/api/v1/employees/{employee_id}/trainings", headers=headers)
+    assert listed.status_code == 200, listed.text
+    return list(listed.json())
+
+
+async def test_a_training_is_logged_approved_rated_and_published_without_names(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    w = await world(client)
+    today = now().date()
+    title = "Référencement naturel avancé"
+    provider = f"Organisme {new_email('of')[:10]}"
+
+    await log_in(page, w.employee.email, EMPLOYEE_PASSWORD)
+    await page.goto("/mes-formations")
+    await check_page(page, "trainings-mine")
+    await page.get_by_label("Intitulé de la formation").fill(title)
+    await page.get_by_label("Organisme de formation").fill(provider)
+    await page.get_by_label("Premier jour").fill((today - timedelta(days=3)).isoformat())
+    await page.get_by_label("Dernier jour").fill((today - timedelta(days=2)).isoformat())
+    await page.get_by_label("Durée de la formation").fill("beaucoup")
+    await page.get_by_role("button", name="Déclarer la formation").click()
+    assert "illisible" in await page.locator("#minutes-error").inner_text()
+    assert await page.get_by_label("Organisme de formation").input_value() == provider
+    await check_page(page, "trainings-mine-refused")
+    assert await _stored(client, w.employee.headers, w.employee_id) == []
+
+    await page.get_by_label("Durée de la formation").fill("14 h")
+    await page.get_by_label("Dernier jour").fill((today + timedelta(days=5)).isoformat())
+    await page.get_by_role("button", name="Déclarer la formation").click()
+    assert "une fois suivie" in await page.locator("#ends_on-error").inner_text()
+    assert await _stored(client, w.employee.headers, w.employee_id) == []
+
+    await page.get_by_label("Dernier jour").fill((today - timedelta(days=2)).isoformat())
+    await page.get_by_role("button", name="Déclarer la formation").click()
+    await page.wait_for_url("**/mes-formations?salarie=*")
+    assert "elle attend la validation" in await page.get_by_role("status").inner_text()
+    (stored,) = await _stored(client, w.employee.headers, w.employee_id)
+    assert (stored["title"], stored["minutes"], stored["status"]) == (title, 14 * 60, "submitted")
+    row = page.locator(f"#formation-{stored['id']}")
+    assert "En attente de validation" in await row.inner_text()
+    assert "14\xa0h" in await row.inner_text()
+
+    await page.context.clear_cookies()
+    await log_in(page, w.lender.email, PASSWORD)
+    await page.goto(f"/entreprises/{w.lender.company_id}/formations")
+    await check_page(page, "trainings-staff")
+    staff_row = page.locator(f"#formation-{stored['id']}")
+    assert "Inès Moreau" in await staff_row.inner_text()
+    await staff_row.get_by_role("button", name="Valider").click()
+    await page.wait_for_url(f"**/entreprises/{w.lender.company_id}/formations?fait=*")
+    assert "Validée par l'employeur" in await staff_row.inner_text()
+    (approved,) = await _stored(client, w.lender.headers, w.employee_id)
+    assert approved["status"] == "approved" and approved["cost_cents"] > 0
+
+    await page.context.clear_cookies()
+    await log_in(page, w.employee.email, EMPLOYEE_PASSWORD)
+    await page.goto("/mes-formations")
+    await page.get_by_role("link", name=f"Donner mon avis sur « {title} »").click()
+    await page.wait_for_url(f"**/mes-formations/{stored['id']}/avis")
+    await page.get_by_label("Commentaire (facultatif)").fill(
+        "Très concret, applicable dès le lundi."
+    )
+    await page.get_by_role("button", name="Publier mon avis").click()
+    assert "Note : champ obligatoire." in await page.locator("#rating-error").inner_text()
+    await check_page(page, "trainings-rate-refused")
+    (unrated,) = await _stored(client, w.employee.headers, w.employee_id)
+    assert unrated["rating"] is None
+    await page.locator("#rating").select_option("4")
+    await page.get_by_role("button", name="Publier mon avis").click()
+    await page.wait_for_url("**/mes-formations?salarie=*")
+    assert "4 sur 5" in await page.locator(f"#formation-{stored['id']}").inner_text()
+    (rated,) = await _stored(client, w.employee.headers, w.employee_id)
+    assert (rated["rating"], rated["rating_comment"]) == (
+        4,
+        "Très concret, applicable dès le lundi.",
+    )
+
+    await page.context.clear_cookies()
+    await page.goto("/formations/avis")
+    await page.get_by_label("Organisme de formation").fill(provider)
+    await page.get_by_role("button", name="Chercher").click()
+    await page.wait_for_url("**/formations/avis?*")
+    assert "1 formation(s) notée(s)" in await page.locator("#result-count").inner_text()
+    card = page.locator("article.training-review")
+    text = await card.inner_text()
+    assert title in text and provider in text
+    assert "4,0 sur 5" in text and "1 avis" in text
+    assert "Très concret, applicable dès le lundi." in text
+    whole = await page.locator("main").inner_text()
+    for personal in ("Inès", "Moreau", "Agence Lumière", w.employee.email):
+        assert personal not in whole
+    await check_page(page, "trainings-public")
+
+    await page.goto("/formations/avis?organisme=" + "x" * 150)
+    assert "Recherche trop longue" in await page.locator("#organisme-error").inner_text()
