@@ -37,6 +37,7 @@ from web.controllers.exchanges import (
     TimesheetController,
 )
 from web.controllers.groups import GroupController
+from web.controllers.indicators import IndicatorController
 from web.controllers.ledger import LedgerController
 from web.controllers.matching import MatchingController
 from web.controllers.needs import NeedController
@@ -115,6 +116,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             SettlementController,
             NotificationController,
             MatchingController,
+            IndicatorController,
             *PAGE_CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[WEB_DIRECTORY / "static"], opt={"public": True}

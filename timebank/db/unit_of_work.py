@@ -21,6 +21,7 @@ from timebank.documents.repository import DocumentRepository
 from timebank.employees.repository import EmployeeRepository
 from timebank.engagements.repository import EngagementRepository
 from timebank.groups.repository import GroupRepository
+from timebank.indicators.repository import IndicatorRepository
 from timebank.jobs.repository import JobRepository
 from timebank.needs.repository import NeedRepository
 from timebank.notifications.repository import NotificationRepository
@@ -50,6 +51,7 @@ class Repositories:
     accounting: AccountingRepository
     trainings: TrainingRepository
     jobs: JobRepository
+    indicators: IndicatorRepository
 
 
 @runtime_checkable
@@ -76,6 +78,7 @@ _REPOSITORIES = Repositories(
     accounting=AccountingRepository(),
     trainings=TrainingRepository(),
     jobs=JobRepository(),
+    indicators=IndicatorRepository(),
 )
 
 

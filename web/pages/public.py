@@ -13,6 +13,7 @@ from timebank.demo.load import demo_logins
 from timebank.errors import NotAuthenticated, NotFound
 from timebank.figures import network_figures
 from timebank.geography import REGIONS
+from timebank.indicators.use_cases import public_summary
 from timebank.needs import use_cases as need_use_cases
 from timebank.people import use_cases as people_use_cases
 from timebank.skills import use_cases as skill_use_cases
@@ -39,8 +40,9 @@ class PublicPages(Controller):
     @get("/", opt=PUBLIC)
     async def home(self, request: Request[Any, Any, Any], uow: Uow, now: Now) -> Template:
         figures = await network_figures(uow)
+        summary = await public_summary(uow, today=now.date())
         logins = await demo_logins(uow, today=now.date())
-        return render(request, "home.html", figures=figures, logins=logins)
+        return render(request, "home.html", figures=figures, summary=summary, logins=logins)
 
     @get("/connexion", opt=PUBLIC)
     async def login_page(self, request: Request[Any, Any, Any]) -> Response[Any]:

@@ -1,0 +1,116 @@
+"""The operator's indicators: the page, the CSV and the JSON say what the database holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.browser.conftest import check_page, log_in
+from tests.exchange_helpers import active_engagement, log, operator, world
+from tests.helpers import PASSWORD, now, sign_up
+from timebank import formatting
+from timebank.db.tables import MatchProposalTable, NeedTable, TimesheetEntryTable, TrainingTable
+
+pytestmark = pytest.mark.anyio
+
+
+async def _approved_hours(client: httpx.AsyncClient) -> None:
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    today = now().date()
+    ids = []
+    for days_ago, minutes in ((1, 90), (2, 120)):
+        day = today - timedelta(days=days_ago)
+        logged = await log(client, w, engagement_id, day, minutes)
+        assert logged.status_code == 201, logged.text
+        ids.append(logged.json()["id"])
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": ids}
+    )
+    assert approved.status_code == 200, approved.text
+
+
+async def _independent_figures() -> dict[str, Any]:
+    """The same figures read straight from the tables, without the indicators' code."""
+    entries = await TimesheetEntryTable.raw(
+        "SELECT work_date, minutes FROM timesheet_entry WHERE status = 'approved'"
+    )
+    by_month: dict[str, int] = defaultdict(int)
+    for entry in entries:
+        work_date = entry["work_date"]
+        key = work_date[:7] if isinstance(work_date, str) else work_date.strftime("%Y-%m")
+        by_month[key] += int(entry["minutes"])
+    proposals = await MatchProposalTable.raw("SELECT status FROM match_proposal")
+    trainings = await TrainingTable.raw("SELECT status, rating FROM training")
+    return {
+        "by_month": dict(by_month),
+        "open_needs": len(await NeedTable.raw("SELECT id FROM need WHERE status = 'open'")),
+        "proposals": len(proposals),
+        "declined": sum(1 for p in proposals if p["status"] == "declined"),
+        "trainings": len(trainings),
+        "rated": sum(1 for t in trainings if t["rating"] is not None),
+    }
+
+
+async def test_indicators_match_the_database_on_the_page_in_csv_and_json(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    await _approved_hours(client)
+    op = await operator(client)
+    expected = await _independent_figures()
+
+    await log_in(page, op.email, PASSWORD)
+    await page.goto("/operateur/indicateurs")
+    assert await page.get_by_role("heading", name="Indicateurs du programme").is_visible()
+    month_table = page.get_by_role("table", name="Heures et valeur au coût par mois")
+    body = await month_table.inner_text()
+    for minutes in expected["by_month"].values():
+        assert formatting.hours(minutes) in body
+    assert await page.locator("svg.chart-svg").count() >= 5
+    await check_page(page, "operator-indicators")
+
+    async with page.expect_download() as download_info:
+        await page.get_by_role("link", name="Télécharger tous les chiffres (CSV)").click()
+    download = await download_info.value
+    text = (await download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == ["indicateur", "clé", "valeur", "unité"]
+    month_minutes = {
+        key: int(value)
+        for section, key, value, unit in rows[1:]
+        if section == "heures_par_mois" and unit == "minutes"
+    }
+    assert month_minutes == expected["by_month"]
+
+    figures = (await client.get("/api/v1/indicators", headers=op.headers)).json()
+    assert {a["key"]: a["minutes"] for a in figures["hours_by_month"]} == expected["by_month"]
+    assert {c["key"]: c["value"] for c in figures["needs"]}["open"] == expected["open_needs"]
+    proposals = {c["key"]: c["value"] for c in figures["proposals"]}
+    assert proposals["made"] == expected["proposals"]
+    assert proposals["declined"] == expected["declined"]
+    trainings = {c["key"]: c["value"] for c in figures["trainings"]}
+    assert (trainings["logged"], trainings["rated"]) == (expected["trainings"], expected["rated"])
+
+
+async def test_indicators_are_the_operators_alone(page: Any, client: httpx.AsyncClient) -> None:
+    admin = await sign_up(name="Atelier Curieux")
+    await log_in(page, admin.email, PASSWORD)
+    response = await page.goto("/operateur/indicateurs")
+    assert response is not None and response.status == 403
+    csv_response = await page.request.get("/operateur/indicateurs.csv")
+    assert csv_response.status == 403
+    api = await page.request.get("/api/v1/indicators")
+    assert api.status == 403
+
+
+async def test_home_page_shows_the_programme_figures_without_naming_anyone(page: Any) -> None:
+    await page.goto("/")
+    summary = page.locator("h2", has_text="Le programme en chiffres")
+    assert await summary.is_visible()
+    await check_page(page, "home")

@@ -1,0 +1,153 @@
+"""The queries behind the indicators: plain rows and counts, grouped in the pure model."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+
+from timebank.db.tables import (
+    EmployerGroupTable,
+    EngagementEventTable,
+    EngagementTable,
+    GroupMemberTable,
+    MatchProposalTable,
+    NeedSkillTable,
+    NeedTable,
+    RotationSlotTable,
+    TimesheetEntryTable,
+    TrainingTable,
+)
+from timebank.indicators.model import WorkRow
+
+INDICATOR_ROWS_MAX: Final = 500_000
+UNKNOWN_DOMAIN: Final = "Domaine non renseigné"
+STAFFED_STATUSES: Final = ("active", "completed")
+
+
+class IndicatorRepository:
+    async def work_rows(self) -> list[WorkRow]:
+        """Approved entries with their month, companies, host region and need's main domain."""
+        entry = TimesheetEntryTable
+        rows = (
+            await entry.select(
+                entry.work_date,
+                entry.minutes,
+                entry.cost_cents,
+                entry.employee,
+                entry.engagement.lender_company.as_alias("lender"),
+                entry.engagement.host_company.as_alias("host"),
+                entry.engagement.host_company.region.as_alias("host_region"),  # type: ignore[union-attr]
+                entry.engagement.need.as_alias("need"),
+            )
+            .where(entry.status == "approved")
+            .order_by(entry.id)
+            .limit(INDICATOR_ROWS_MAX)
+        )
+        domains = await self._main_domains(sorted({int(row["need"]) for row in rows}))
+        return [
+            WorkRow(
+                month=row["work_date"].replace(day=1),
+                minutes=int(row["minutes"]),
+                cents=int(row["cost_cents"] or 0),
+                employee_id=int(row["employee"]),
+                lender_company_id=int(row["lender"]),
+                host_company_id=int(row["host"]),
+                host_region=str(row["host_region"]),
+                domain_label=domains.get(int(row["need"]), UNKNOWN_DOMAIN),
+            )
+            for row in rows
+        ]
+
+    async def _main_domains(self, need_ids: list[int]) -> dict[int, str]:
+        """Each need's main domain: the domain of its heaviest skill (then the first code)."""
+        if not need_ids:
+            return {}
+        skill = NeedSkillTable
+        rows = await skill.select(
+            skill.need,
+            skill.weight,
+            skill.skill.code.as_alias("code"),
+            skill.skill.domain.label_fr.as_alias("domain"),  # type: ignore[union-attr]
+        ).where(skill.need.is_in(need_ids))
+        best: dict[int, tuple[int, str, str]] = {}
+        for row in rows:
+            rank = (-int(row["weight"]), str(row["code"]), str(row["domain"]))
+            need_id = int(row["need"])
+            if need_id not in best or rank < best[need_id]:
+                best[need_id] = rank
+        return {need_id: rank[2] for need_id, rank in best.items()}
+
+    async def open_needs(self) -> int:
+        return int(await NeedTable.count().where(NeedTable.status == "open"))
+
+    async def staffed_needs(self) -> int:
+        rows = await (
+            EngagementTable.select(EngagementTable.need)
+            .where(EngagementTable.status.is_in(list(STAFFED_STATUSES)))
+            .distinct()
+        )
+        return len(rows)
+
+    async def publication_to_activation(self) -> list[tuple[date, date]]:
+        """Per need: the day it was created and the day its first loan became active."""
+        event = EngagementEventTable
+        rows = await event.select(
+            event.engagement.need.as_alias("need"),
+            event.engagement.need.created_at.as_alias("published"),  # type: ignore[union-attr]
+            event.created_at,
+        ).where(event.to_status == "active")
+        first: dict[int, tuple[date, date]] = {}
+        for row in rows:
+            need_id = int(row["need"])
+            pair = (row["published"].date(), row["created_at"].date())
+            if need_id not in first or pair[1] < first[need_id][1]:
+                first[need_id] = pair
+        return list(first.values())
+
+    async def proposal_counts(self) -> dict[str, int]:
+        rows = await MatchProposalTable.select(MatchProposalTable.status)
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[str(row["status"])] = counts.get(str(row["status"]), 0) + 1
+        return counts
+
+    async def decline_reasons(self) -> list[str]:
+        rows = await MatchProposalTable.select(MatchProposalTable.decline_reason).where(
+            (MatchProposalTable.status == "declined")
+            & MatchProposalTable.decline_reason.is_not_null()
+        )
+        return [str(row["decline_reason"]) for row in rows]
+
+    async def cdo_half_days(self, today: date) -> tuple[int, int]:
+        """Half-days planned in published plans, and those worked (days already past)."""
+        slot = RotationSlotTable
+        rows = await slot.select(slot.half, slot.worked, slot.day).where(
+            slot.plan.status == "published"
+        )
+        planned = worked = 0
+        for row in rows:
+            size = 1 if row["half"] else 2
+            planned += size
+            if row["worked"] and row["day"] < today:
+                worked += size
+        return planned, worked
+
+    async def members_per_group(self, today: date) -> list[tuple[str, int]]:
+        groups = await EmployerGroupTable.select(EmployerGroupTable.id, EmployerGroupTable.name)
+        members = await GroupMemberTable.select(GroupMemberTable.group, GroupMemberTable.left_on)
+        counts: dict[int, int] = {int(group["id"]): 0 for group in groups}
+        for member in members:
+            if member["left_on"] is None or member["left_on"] > today:
+                counts[int(member["group"])] = counts.get(int(member["group"]), 0) + 1
+        names = {int(group["id"]): str(group["name"]) for group in groups}
+        return sorted((names[group_id], n) for group_id, n in counts.items())
+
+    async def training_figures(self) -> tuple[int, int, int, float | None]:
+        rows: list[dict[str, Any]] = await TrainingTable.select(
+            TrainingTable.status, TrainingTable.rating
+        )
+        logged = len(rows)
+        approved = sum(1 for row in rows if row["status"] == "approved")
+        ratings = [int(row["rating"]) for row in rows if row["rating"] is not None]
+        average = sum(ratings) / len(ratings) if ratings else None
+        return logged, approved, len(ratings), average
