@@ -65,6 +65,11 @@ async def test_each_side_reads_its_own_figures_turn_and_lines(client: httpx.Asyn
     )
     assert (theirs.side.minutes_received, theirs.side.cents_received) == (210, cost)
 
+    notes = await client.get("/api/v1/notifications", headers=w.host.headers)
+    assert f"/entreprises/{w.host.company_id}/releves/{statement_id}" in {
+        n["link"] for n in notes.json()["items"] if n["kind"] == "statement_to_agree"
+    }
+
     stranger = await sign_up()
     with pytest.raises(NotFound):
         await settlements.statement_detail(uow, stranger.actor, stranger.company_id, statement_id)

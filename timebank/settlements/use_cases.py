@@ -124,7 +124,7 @@ async def _announce(
             await repos.notifications.admins_of(own),
             Kind.STATEMENT_TO_AGREE,
             {"month": month_label(month), "other": companies[other].name, "summary": summary},
-            link=f"/api/v1/settlements/{statement_id}",
+            link=f"/entreprises/{own}/releves/{statement_id}",
             now=now,
         )
 
