@@ -14,16 +14,27 @@ from timebank import rules
 from timebank.book.use_cases import retrying
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.engagements import use_cases as engagements
-from timebank.engagements.model import minutes_per_month
-from timebank.errors import Forbidden, not_found
+from timebank.engagements.model import Engagement, EngagementStatus, Step, minutes_per_month
+from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role, require_operator
-from timebank.proposals.model import Proposal, reciprocity_priority
+from timebank.proposals.model import (
+    Proposal,
+    ProposalStatus,
+    ProposalView,
+    Side,
+    proposal_side,
+    proposal_status,
+    reasons_of,
+    reciprocity_priority,
+    skill_codes_of,
+)
 
 MATCH_RECORDS_MAX: Final = 200_000
 MATCH_TIME_LIMIT_SECONDS: Final = 60.0
+DECLINE_REASON_LENGTH_MAX: Final = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +166,7 @@ async def run_matching(
                     await repos.notifications.admins_of(company_id),
                     Kind.PROPOSALS_READY,
                     {"count": str(len(need_ids))},
-                    link=f"/api/v1/matching/proposals?company_id={company_id}",
+                    link=f"/entreprises/{company_id}/propositions",
                     now=now,
                 )
         return RunSummary(run_id, solution.status, solution.objective, len(rows))
@@ -232,7 +243,33 @@ async def decline(
     uow: UnitOfWork, actor: Actor, proposal_id: int, *, reason: str, now: datetime
 ) -> Proposal:
     """Host admin, lender admin or the employee declines; later runs will not propose it."""
-    checked = rules.text(reason, field="reason", length_max=500)
+    return await _decline(uow, actor, proposal_id, reason=reason, now=now, own_only=False)
+
+
+async def decline_mine(
+    uow: UnitOfWork, actor: Actor, proposal_id: int, *, reason: str, now: datetime
+) -> Proposal:
+    """The employee declines a mission proposed to them (never someone else's proposal)."""
+    return await _decline(uow, actor, proposal_id, reason=reason, now=now, own_only=True)
+
+
+async def _decline(
+    uow: UnitOfWork,
+    actor: Actor,
+    proposal_id: int,
+    *,
+    reason: str,
+    now: datetime,
+    own_only: bool,
+) -> Proposal:
+    if not reason.strip():
+        raise InvalidInput(
+            "Indiquez le motif du refus : il aide les entreprises et le prochain appariement.",
+            "Give the reason for declining.",
+            field="reason",
+            code="required",
+        )
+    checked = rules.text(reason, field="reason", length_max=DECLINE_REASON_LENGTH_MAX)
 
     async def work() -> Proposal:
         async with uow() as repos:
@@ -243,8 +280,11 @@ async def decline(
             need = await repos.needs.get(proposal.need_id)
             assert employee is not None
             assert need is not None
+            mine = actor.user_id == employee.user_id
+            if own_only and not mine:
+                raise not_found("Proposition", "Proposal", proposal_id)
             if not (
-                actor.user_id == employee.user_id
+                mine
                 or actor.is_operator
                 or actor.has_role(employee.company_id, Role.COMPANY_ADMIN)
                 or actor.has_role(need.company_id, Role.COMPANY_ADMIN)
@@ -262,3 +302,137 @@ async def decline(
             return found
 
     return await retrying(work)
+
+
+async def _views(
+    repos: Repositories, actor: Actor, proposals: tuple[Proposal, ...]
+) -> tuple[ProposalView, ...]:
+    """Each proposal with its need, people, reasons in words, and what `actor` may do now."""
+    needs = {p.need_id: await repos.needs.get(p.need_id) for p in proposals}
+    employees = {p.employee_id: await repos.employees.get(p.employee_id) for p in proposals}
+    company_ids = {n.company_id for n in needs.values() if n is not None}
+    company_ids |= {e.company_id for e in employees.values() if e is not None}
+    companies = await repos.companies.get_many(sorted(company_ids))
+    codes: set[str] = set()
+    for proposal in proposals:
+        codes |= skill_codes_of(proposal.explanation)
+    labels = {
+        code: skill.label_fr for code, skill in (await repos.skills.by_codes(sorted(codes))).items()
+    }
+    loans = await repos.engagements.get_many(
+        [p.engagement_id for p in proposals if p.engagement_id is not None]
+    )
+    views = []
+    for proposal in proposals:
+        need = needs[proposal.need_id]
+        employee = employees[proposal.employee_id]
+        assert need is not None
+        assert employee is not None
+        host, lender = need.company_id, employee.company_id
+        loan = loans.get(proposal.engagement_id) if proposal.engagement_id is not None else None
+        undecided = proposal.status == ProposalStatus.PROPOSED
+        host_admin = actor.is_operator or actor.has_role(host, Role.COMPANY_ADMIN)
+        lender_admin = actor.is_operator or actor.has_role(lender, Role.COMPANY_ADMIN)
+        views.append(
+            ProposalView(
+                proposal=proposal,
+                need_title=need.title,
+                host_company_id=host,
+                host_name=companies[host].name,
+                employee_name=employee.full_name,
+                lender_company_id=lender,
+                lender_name=companies[lender].name,
+                reasons=reasons_of(proposal.explanation, labels),
+                engagement_status=None if loan is None else loan.status,
+                may_accept_as_lender=undecided and lender_admin,
+                may_accept_as_host=(
+                    loan is not None and loan.status is EngagementStatus.PROPOSED and host_admin
+                ),
+                may_decline=undecided
+                and (host_admin or lender_admin or actor.user_id == employee.user_id),
+            )
+        )
+    return tuple(views)
+
+
+async def company_inbox(
+    uow: UnitOfWork,
+    actor: Actor,
+    company_id: int,
+    *,
+    side: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> Page[ProposalView]:
+    """A company admin's proposals: for its needs (host side) and for its staff (lender side)."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    page = page_request(limit, offset)
+    checked_side = proposal_side(side) if side is not None else None
+    checked_status = proposal_status(status) if status is not None else None
+    async with uow(write=False) as repos:
+        need_ids = (
+            await repos.needs.ids_of_companies([company_id])
+            if checked_side in (None, Side.HOST)
+            else []
+        )
+        employee_ids = (
+            await repos.employees.ids_of_companies([company_id])
+            if checked_side in (None, Side.LENDER)
+            else []
+        )
+        items, total = await repos.proposals.visible(
+            need_ids=need_ids,
+            employee_ids=employee_ids,
+            status=None if checked_status is None else checked_status.value,
+            limit=page.limit,
+            offset=page.offset,
+        )
+        views = await _views(repos, actor, tuple(items))
+    return Page(items=views, total=total, limit=page.limit, offset=page.offset)
+
+
+async def my_proposals(
+    uow: UnitOfWork, actor: Actor, *, status: str | None, limit: int, offset: int
+) -> Page[ProposalView]:
+    """The missions proposed to the logged-in employee, wherever they work."""
+    page = page_request(limit, offset)
+    checked_status = proposal_status(status) if status is not None else None
+    async with uow(write=False) as repos:
+        employee_ids = [e.id for e in await repos.employees.of_user(actor.user_id)]
+        if not employee_ids:
+            return Page(items=(), total=0, limit=page.limit, offset=page.offset)
+        items, total = await repos.proposals.visible(
+            need_ids=[],
+            employee_ids=employee_ids,
+            status=None if checked_status is None else checked_status.value,
+            limit=page.limit,
+            offset=page.offset,
+        )
+        views = await _views(repos, actor, tuple(items))
+    return Page(items=views, total=total, limit=page.limit, offset=page.offset)
+
+
+async def accept_as_host(
+    uow: UnitOfWork, actor: Actor, proposal_id: int, *, now: datetime
+) -> Engagement:
+    """The host's admin accepts the loan its lender proposed from this proposal.
+
+    The lender accepts first (its employee, its hour budget): that proposes the loan; the host's
+    acceptance is then the loan's own `accept` step, with its credit-line check.
+    """
+    async with uow(write=False) as repos:
+        proposal = await repos.proposals.get(proposal_id)
+        if proposal is None:
+            raise not_found("Proposition", "Proposal", proposal_id)
+        need = await repos.needs.get(proposal.need_id)
+    assert need is not None
+    require_company_role(actor, need.company_id, Role.COMPANY_ADMIN)
+    if proposal.status != ProposalStatus.ACCEPTED or proposal.engagement_id is None:
+        raise Conflict(
+            "L'employeur du salarié doit d'abord accepter la proposition.",
+            "The employee's employer must accept the proposal first.",
+            field="proposal_id",
+            code="awaiting_lender",
+        )
+    return await engagements.take_step(uow, actor, proposal.engagement_id, Step.ACCEPT, now=now)

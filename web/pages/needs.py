@@ -400,7 +400,7 @@ class NeedPages(Controller):
         refusal: TimebankError | None = None,
     ) -> Template:
         groups = await use_cases.skill_choices(uow, actor, company_id)
-        values = {
+        values: dict[str, Any] = {
             "company_id": company_id,
             "need": need,
             "groups": groups,
