@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siren as stdnum_siren
 
@@ -64,8 +65,14 @@ def validate_siren(value: str, *, field: str = "siren") -> str:
     try:
         return str(stdnum_siren.validate(value))
     except StdnumValidationError as exc:
+        if isinstance(exc, InvalidChecksum):
+            why = "la clé de contrôle ne correspond pas : vérifiez chaque chiffre"
+        elif isinstance(exc, InvalidLength):
+            why = "il compte 9 chiffres"
+        else:
+            why = "il ne contient que des chiffres"
         raise InvalidInput(
-            f"SIREN invalide : « {value[:20]} » ({exc}).",
+            f"SIREN invalide : « {value[:20]} » ({why}).",
             f"Invalid SIREN: '{value[:20]}' ({exc}).",
             field=field,
             code="invalid_siren",
