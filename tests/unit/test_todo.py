@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from timebank.engagements.model import Engagement, EngagementStatus, Paper, PaperRecord
+from timebank.people.model import Actor, Role
 from timebank.todo.model import TodoKind, loan_todos
 
 LENDER, HOST, EMPLOYEE_USER, ADMIN_USER = 10, 20, 7, 8
@@ -38,9 +39,25 @@ def loan(status: EngagementStatus, *papers: Paper) -> Engagement:
     )
 
 
+ALL_PAPERS = (
+    Paper.EMPLOYEE_CONSENT,
+    Paper.AGREEMENT_LENDER,
+    Paper.AGREEMENT_HOST,
+    Paper.AMENDMENT_EMPLOYEE,
+    Paper.AMENDMENT_LENDER,
+)
+
+
 def kinds(engagement: Engagement, *, user_id: int, admin_of: set[int]) -> list[TodoKind]:
-    found = loan_todos(engagement, user_id=user_id, admin_of=frozenset(admin_of))
-    return [item.kind for item in found]
+    actor = Actor(
+        user_id=user_id,
+        email="x@example.test",
+        full_name="X",
+        memberships=frozenset((company, Role.COMPANY_ADMIN) for company in admin_of),
+    )
+    recorded = {record.paper for record in engagement.papers}
+    missing = [paper for paper in ALL_PAPERS if paper not in recorded]
+    return [item.kind for item in loan_todos(engagement, actor, missing=missing)]
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
-from timebank.engagements.model import Engagement, EngagementStatus, Paper
+from timebank.engagements.model import (
+    Engagement,
+    EngagementStatus,
+    Paper,
+    Party,
+    Step,
+    parties_of,
+    turn_of,
+)
+from timebank.people.model import Actor
 
-TODO_LOANS_PER_STATUS_MAX = 50
+TODO_LOANS_PER_STATUS_MAX: Final = 50
 
 
 class TodoKind(StrEnum):
@@ -31,45 +42,41 @@ class TodoItem:
     count: int = 1
 
 
-# Which papers each party records: the employee, the lender's admin, the host's admin.
-EMPLOYEE_PAPERS = frozenset({Paper.EMPLOYEE_CONSENT, Paper.AMENDMENT_EMPLOYEE})
-LENDER_PAPERS = frozenset({Paper.AGREEMENT_LENDER, Paper.AMENDMENT_LENDER})
-HOST_PAPERS = frozenset({Paper.AGREEMENT_HOST})
+SIGNING_STATUSES: Final = frozenset(
+    {EngagementStatus.APPROVED_BY_LENDER, EngagementStatus.CONSENTED}
+)
+# The steps that ask something of a person (cancelling and completing wait for nobody).
+TODO_OF_STEP: Final = {
+    Step.ACCEPT: TodoKind.ACCEPT_LOAN,
+    Step.APPROVE: TodoKind.APPROVE_LOAN,
+    Step.CONSENT: TodoKind.GIVE_CONSENT,
+    Step.ACTIVATE: TodoKind.ACTIVATE_LOAN,
+}
 
 
-def loan_todos(engagement: Engagement, *, user_id: int, admin_of: frozenset[int]) -> list[TodoItem]:
-    """What this loan asks of this person now, from its state and the papers recorded."""
+def loan_todos(engagement: Engagement, actor: Actor, *, missing: Sequence[Paper]) -> list[TodoItem]:
+    """What this loan asks of this person now: its turn (model's `turn_of`) in to-do words."""
+    parties = parties_of(actor, engagement)
+    if not parties:
+        return []
+    turn = turn_of(engagement, parties, missing=list(missing))
+    company_id = (
+        engagement.host_company_id
+        if Party.HOST in parties
+        else engagement.lender_company_id
+        if Party.LENDER in parties
+        else None
+    )
     path = f"/mises-a-disposition/{engagement.id}"
-    recorded = {record.paper for record in engagement.papers}
-    is_employee = engagement.employee_user_id == user_id
-    lender = engagement.lender_company_id in admin_of
-    host = engagement.host_company_id in admin_of
-    items: list[TodoItem] = []
-
-    def add(kind: TodoKind, company_id: int | None = None) -> None:
-        items.append(TodoItem(kind, path, engagement_id=engagement.id, company_id=company_id))
-
-    status = engagement.status
-    if status is EngagementStatus.PROPOSED and host:
-        add(TodoKind.ACCEPT_LOAN, engagement.host_company_id)
-    if status is EngagementStatus.ACCEPTED_BY_HOST and lender:
-        add(TodoKind.APPROVE_LOAN, engagement.lender_company_id)
-    if status is EngagementStatus.APPROVED_BY_LENDER and is_employee:
-        add(TodoKind.GIVE_CONSENT)
-    if status in (EngagementStatus.APPROVED_BY_LENDER, EngagementStatus.CONSENTED):
-        if is_employee and Paper.AMENDMENT_EMPLOYEE not in recorded:
-            add(TodoKind.SIGN_DOCUMENTS)
-        if lender and not recorded >= LENDER_PAPERS:
-            add(TodoKind.SIGN_DOCUMENTS, engagement.lender_company_id)
-        if host and not recorded >= HOST_PAPERS:
-            add(TodoKind.SIGN_DOCUMENTS, engagement.host_company_id)
-    if (
-        status is EngagementStatus.CONSENTED
-        and (lender or host)
-        and recorded >= (EMPLOYEE_PAPERS | LENDER_PAPERS | HOST_PAPERS)
-    ):
-        add(TodoKind.ACTIVATE_LOAN, engagement.host_company_id if host else None)
-    if status is EngagementStatus.ACTIVE and is_employee:
+    kinds = [TODO_OF_STEP[step] for step in turn.steps if step in TODO_OF_STEP]
+    # Papers may be given from the proposal on, but they wait for a person only once both
+    # companies said yes: before that the loan may still change or end.
+    if turn.papers and engagement.status in SIGNING_STATUSES:
+        kinds.append(TodoKind.SIGN_DOCUMENTS)
+    items = [
+        TodoItem(kind, path, engagement_id=engagement.id, company_id=company_id) for kind in kinds
+    ]
+    if engagement.status is EngagementStatus.ACTIVE and Party.EMPLOYEE in parties:
         items.append(
             TodoItem(
                 TodoKind.LOG_HOURS,

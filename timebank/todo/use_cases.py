@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from timebank.db.unit_of_work import UnitOfWork
-from timebank.engagements.model import EngagementStatus
+from timebank.engagements.model import EngagementStatus, required_papers
 from timebank.people.model import Actor, Role
 from timebank.settlements.model import StatementStatus
 from timebank.todo.model import TODO_LOANS_PER_STATUS_MAX, TodoItem, TodoKind, loan_todos
@@ -31,8 +31,18 @@ async def todo_of(uow: UnitOfWork, actor: Actor) -> tuple[TodoItem, ...]:
                 limit=TODO_LOANS_PER_STATUS_MAX,
                 offset=0,
             )
+            companies = await repos.companies.get_many(
+                sorted(
+                    {c for loan in loans for c in (loan.lender_company_id, loan.host_company_id)}
+                )
+            )
             for loan in loans:
-                items.extend(loan_todos(loan, user_id=actor.user_id, admin_of=admin_of))
+                recorded = {record.paper for record in loan.papers}
+                needed = required_papers(
+                    lender_has_cse=companies[loan.lender_company_id].has_cse,
+                    host_has_cse=companies[loan.host_company_id].has_cse,
+                )
+                items.extend(loan_todos(loan, actor, missing=sorted(needed - recorded)))
         for company_id in sorted(admin_of):
             _, waiting = await repos.engagements.awaiting_review_of_host(
                 company_id, limit=1, offset=0
