@@ -1,9 +1,380 @@
-"""Loans (mises à disposition): lists, detail with timeline and paperwork, steps, documents."""
+"""Loans (mises à disposition): a company's loans as lender and as host, the employee's own
+loans, a loan's page (parties, timeline, paperwork, the steps it is this person's turn to take,
+extensions) and its two documents, read and signed in the page.
+
+Whose turn it is comes from the domain (`turn_of` in timebank/engagements/model.py, returned by
+the use cases as `turn`): a template shows a button only for what the turn lists, and the use
+case refuses anything else.
+"""
 
 from __future__ import annotations
 
-from litestar import Controller
+from typing import Any, Final
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from timebank.documents import use_cases as document_use_cases
+from timebank.documents.model import SIGNERS
+from timebank.engagements import use_cases as engagement_use_cases
+from timebank.engagements.model import Paper, Step
+from timebank.errors import TimebankError, not_found
+from timebank.formatting import parse_duration_minutes
+from web.dependencies import CurrentActor, Now, Uow
+from web.pages.common import (
+    NOTICES,
+    day_of,
+    page_number,
+    paginate,
+    read_form,
+    refused,
+    render,
+    see_other,
+    text,
+    values_of,
+    whole_number,
+)
+
+NOTICES.update(
+    {
+        "etape_accepter": "Mise à disposition acceptée : l'employeur doit maintenant l'approuver.",
+        "etape_approuver": "Prêt approuvé : le salarié est invité à donner son accord.",
+        "etape_consentir": "Votre accord écrit est enregistré.",
+        "etape_demarrer": "La mise à disposition a commencé : les heures réservées sont au "
+        "grand livre.",
+        "etape_clore": "Mise à disposition close.",
+        "etape_annuler": "Mise à disposition annulée : les heures réservées sont libérées.",
+        "extension_accepter": "Prolongation acceptée : les heures prévues sont augmentées.",
+        "extension_refuser": "Prolongation refusée.",
+    }
+)
+
+LOANS_PAGE_SIZE: Final = 20
+DETAIL: Final = "loans/detail.html"
+DOCUMENT: Final = "loans/document.html"
+# French addresses of the steps, to the domain's steps.
+STEP_SLUGS: Final = {
+    "accepter": Step.ACCEPT,
+    "approuver": Step.APPROVE,
+    "consentir": Step.CONSENT,
+    "demarrer": Step.ACTIVATE,
+    "clore": Step.COMPLETE,
+    "annuler": Step.CANCEL,
+}
+SLUG_OF_STEP: Final = {step: slug for slug, step in STEP_SLUGS.items()}
+DOCUMENT_SLUGS: Final = {"convention": "loan_agreement", "avenant": "employee_amendment"}
+SLUG_OF_DOCUMENT: Final = {kind: slug for slug, kind in DOCUMENT_SLUGS.items()}
+# `?cote=` of the company's list, to the use case's sides.
+SIDES: Final = {"preteuse": "lender", "accueil": "host"}
+EXTENSION_DECISIONS: Final = {"accepter": True, "refuser": False}
+CSE_PAPERS: Final = (Paper.CSE_LENDER, Paper.CSE_HOST)
+
+
+def loan_path(engagement_id: int) -> str:
+    return f"/mises-a-disposition/{engagement_id}"
 
 
 class LoanPages(Controller):
     include_in_schema = False
+
+    @get("/entreprises/{company_id:int}/mises-a-disposition")
+    async def company_loans(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        company_id: FromPath[int],
+        cote: FromQuery[str | None] = None,
+        page: FromQuery[str | None] = None,
+    ) -> Template:
+        """The company's loans, as lender and as host, newest first."""
+        side = SIDES.get(cote or "")
+        chosen = cote if side else None
+
+        async def one_page(number: int) -> Any:
+            return await engagement_use_cases.company_engagements(
+                uow,
+                actor,
+                company_id,
+                side=side,
+                status=None,
+                limit=LOANS_PAGE_SIZE,
+                offset=(number - 1) * LOANS_PAGE_SIZE,
+            )
+
+        asked = page_number(page)
+        result = await one_page(asked)
+        pagination = paginate(asked, result.total, LOANS_PAGE_SIZE)
+        if pagination.page != asked:
+            result = await one_page(pagination.page)
+        return render(
+            request,
+            "loans/company.html",
+            company_id=company_id,
+            company_name=actor.company_name(company_id),
+            result=result,
+            pagination=pagination,
+            cote=chosen,
+        )
+
+    @get("/mes-missions")
+    async def my_loans(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        page: FromQuery[str | None] = None,
+    ) -> Template:
+        """The loans of the person as the employee lent."""
+
+        async def one_page(number: int) -> Any:
+            return await engagement_use_cases.my_engagements(
+                uow, actor, limit=LOANS_PAGE_SIZE, offset=(number - 1) * LOANS_PAGE_SIZE
+            )
+
+        asked = page_number(page)
+        result = await one_page(asked)
+        pagination = paginate(asked, result.total, LOANS_PAGE_SIZE)
+        if pagination.page != asked:
+            result = await one_page(pagination.page)
+        return render(request, "loans/mine.html", result=result, pagination=pagination)
+
+    async def _detail(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        engagement_id: int,
+        *,
+        refusal: TimebankError | None = None,
+        form: dict[str, Any] | None = None,
+        action: str = "",
+    ) -> Template:
+        sheet = await engagement_use_cases.loan_sheet(uow, actor, engagement_id)
+        values: dict[str, Any] = {
+            "sheet": sheet,
+            "e": sheet.engagement,
+            "step_slugs": SLUG_OF_STEP,
+            "document_slugs": SLUG_OF_DOCUMENT,
+            "cse_papers": CSE_PAPERS,
+            "action": action,
+            "signed_on": {
+                Paper.AGREEMENT_LENDER: "convention",
+                Paper.AGREEMENT_HOST: "convention",
+                Paper.AMENDMENT_EMPLOYEE: "avenant",
+                Paper.AMENDMENT_LENDER: "avenant",
+            },
+            "records": {record.paper: record for record in sheet.engagement.papers},
+        }
+        if refusal is not None:
+            return refused(request, DETAIL, refusal, form or {}, **values)
+        return render(request, DETAIL, **values)
+
+    @get("/mises-a-disposition/{engagement_id:int}")
+    async def detail(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        engagement_id: FromPath[int],
+    ) -> Template:
+        """The loan: parties, period, hours, timeline, paperwork and this person's next steps."""
+        return await self._detail(request, uow, actor, engagement_id)
+
+    @post("/mises-a-disposition/{engagement_id:int}/etapes/{slug:str}")
+    async def take_step(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: FromPath[int],
+        slug: FromPath[str],
+    ) -> Template | Redirect:
+        step = STEP_SLUGS.get(slug)
+        if step is None:
+            raise not_found("Action", "Step", slug[:40])
+        form = await read_form(request)
+        try:
+            await engagement_use_cases.take_step(
+                uow, actor, engagement_id, step, note=text(form, "note", length_max=600), now=now
+            )
+        except TimebankError as exc:
+            return await self._detail(
+                request,
+                uow,
+                actor,
+                engagement_id,
+                refusal=exc,
+                form=values_of(form),
+                action=f"etape-{slug}",
+            )
+        return see_other(loan_path(engagement_id), f"etape_{slug}")
+
+    @post("/mises-a-disposition/{engagement_id:int}/cse")
+    async def record_cse(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: FromPath[int],
+    ) -> Template | Redirect:
+        """A company admin records when its works council was consulted."""
+        form = await read_form(request)
+        try:
+            consulted_on = day_of(
+                form, "consulted_on", label_fr="Date de consultation", label_en="Consultation date"
+            )
+            assert consulted_on is not None
+            await engagement_use_cases.record_cse(
+                uow,
+                actor,
+                engagement_id,
+                company_id=whole_number(
+                    form, "company_id", label_fr="Entreprise", label_en="Company"
+                ),
+                consulted_on=consulted_on,
+                now=now,
+            )
+        except TimebankError as exc:
+            return await self._detail(
+                request, uow, actor, engagement_id, refusal=exc, form=values_of(form), action="cse"
+            )
+        return see_other(loan_path(engagement_id), "cse")
+
+    @post("/mises-a-disposition/{engagement_id:int}/prolongations")
+    async def request_extension(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: FromPath[int],
+    ) -> Template | Redirect:
+        """The host asks for more hours (typed as 10 h, 1h30, 90 min), with a reason."""
+        form = await read_form(request)
+        try:
+            await engagement_use_cases.request_extension(
+                uow,
+                actor,
+                engagement_id,
+                extra_minutes=parse_duration_minutes(
+                    text(form, "extra_minutes", length_max=40), field="extra_minutes"
+                ),
+                reason=text(form, "reason", length_max=600),
+                now=now,
+            )
+        except TimebankError as exc:
+            return await self._detail(
+                request,
+                uow,
+                actor,
+                engagement_id,
+                refusal=exc,
+                form=values_of(form),
+                action="prolongation",
+            )
+        return see_other(loan_path(engagement_id), "prolongation")
+
+    @post(
+        "/mises-a-disposition/{engagement_id:int}/prolongations/{extension_id:int}/{decision:str}"
+    )
+    async def decide_extension(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: FromPath[int],
+        extension_id: FromPath[int],
+        decision: FromPath[str],
+    ) -> Template | Redirect:
+        approve = EXTENSION_DECISIONS.get(decision)
+        if approve is None:
+            raise not_found("Décision", "Decision", decision[:40])
+        form = await read_form(request)
+        try:
+            await engagement_use_cases.decide_extension(
+                uow, actor, engagement_id, extension_id, approve=approve, now=now
+            )
+        except TimebankError as exc:
+            return await self._detail(
+                request,
+                uow,
+                actor,
+                engagement_id,
+                refusal=exc,
+                form=values_of(form),
+                action=f"prolongation-{extension_id}",
+            )
+        return see_other(loan_path(engagement_id), f"extension_{decision}")
+
+    async def _document(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: int,
+        slug: str,
+        refusal: TimebankError | None = None,
+    ) -> Template:
+        kind = DOCUMENT_SLUGS.get(slug)
+        if kind is None:
+            raise not_found("Document", "Document", slug[:40])
+        shown = await document_use_cases.loan_document(
+            uow, actor, engagement_id, kind=kind, now=now
+        )
+        values: dict[str, Any] = {
+            "shown": shown,
+            "engagement_id": engagement_id,
+            "slug": slug,
+            "signers": SIGNERS[shown.document.subject.kind],
+        }
+        if refusal is not None:
+            return refused(request, DOCUMENT, refusal, {}, **values)
+        return render(request, DOCUMENT, **values)
+
+    @get("/mises-a-disposition/{engagement_id:int}/documents/{slug:str}")
+    async def document(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: FromPath[int],
+        slug: FromPath[str],
+    ) -> Template:
+        """The document as it reads now, its SHA-256, and « Signer » when this signature is due."""
+        return await self._document(request, uow, actor, now, engagement_id, slug)
+
+    @post("/mises-a-disposition/{engagement_id:int}/documents/{slug:str}")
+    async def sign(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: FromPath[int],
+        slug: FromPath[str],
+    ) -> Template | Redirect:
+        """Sign the text that was shown: its SHA-256 came in a hidden field; a text changed
+        since is refused (409) by the use case."""
+        kind = DOCUMENT_SLUGS.get(slug)
+        if kind is None:
+            raise not_found("Document", "Document", slug[:40])
+        form = await read_form(request)
+        try:
+            await engagement_use_cases.sign(
+                uow,
+                actor,
+                engagement_id,
+                document=kind,
+                document_hash=text(form, "document_hash", length_max=100),
+                now=now,
+            )
+        except TimebankError as exc:
+            return await self._document(request, uow, actor, now, engagement_id, slug, exc)
+        return see_other(f"{loan_path(engagement_id)}/documents/{slug}", "signe")
