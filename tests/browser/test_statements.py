@@ -159,7 +159,8 @@ async def test_host_disputes_with_a_reason_and_an_empty_reason_is_refused(
     detail_path = f"/entreprises/{host_id}/releves/{statement['id']}"
 
     await log_in(page, w.host.email, PASSWORD)
-    await page.goto(f"/entreprises/{host_id}/releves")
+    await page.goto(f"/entreprises/{host_id}/releves?page=99999")
+    assert "page 1 sur 1" in await page.locator("main").inner_text()
     owes = f"Vous devez {fmt.euros(statement['net_cents'])} à Agence Lumière"
     assert owes in await page.locator(f"#releve-{statement['id']}").inner_text()
     await page.goto(detail_path)

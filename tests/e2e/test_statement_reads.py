@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.exchange_helpers import active_engagement, log, operator, previous_month_day, world
-from tests.helpers import PASSWORD, now, sign_up
+from tests.helpers import PASSWORD, new_email, now, sign_up
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.errors import Forbidden, NotFound
 from timebank.people.use_cases import log_in
@@ -69,6 +69,26 @@ async def test_each_side_reads_its_own_figures_turn_and_lines(client: httpx.Asyn
     assert f"/entreprises/{w.host.company_id}/releves/{statement_id}" in {
         n["link"] for n in notes.json()["items"] if n["kind"] == "statement_to_agree"
     }
+
+    cabinet = new_email("cabinet")
+    grant = await client.post(
+        f"/api/v1/companies/{w.host.company_id}/accountants",
+        headers=w.host.headers,
+        json={"email": cabinet, "full_name": "Cabinet Durand"},
+    )
+    accepted = await client.post(
+        "/api/v1/auth/invitations/accept",
+        json={"token": grant.json()["invitation_token"], "password": "cabinet-password"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    client.cookies.clear()
+    accountant = (
+        await log_in(uow, email=cabinet, password="cabinet-password", now=now(), session_hours=1)
+    ).actor
+    read = await settlements.company_statements(uow, accountant, w.host.company_id, page=1, size=10)
+    assert [(s.statement.id, s.owes, s.may_answer) for s in read.items] == [
+        (statement_id, True, False)
+    ]
 
     stranger = await sign_up()
     with pytest.raises(NotFound):
