@@ -270,9 +270,19 @@ class AccountPages(Controller):
                 session_hours=settings.session_hours,
             )
         except TimebankError as refusal:
-            kept = "" if refusal.field == "token" else token
+            view = None
+            if refusal.field != "token":
+                # The page again with who is invited where, as it was before the refusal.
+                try:
+                    view = await people_use_cases.invitation_for(uow, token=token, now=now)
+                except TimebankError as gone:
+                    refusal = gone
             return account_page(
-                request, "account/invitation.html", refusal=refusal, view=None, token=kept
+                request,
+                "account/invitation.html",
+                refusal=refusal,
+                view=view,
+                token=token if view else "",
             )
         return logged_in_redirect(
             "/tableau-de-bord?fait=invitation_acceptee", session_response(result, settings)
@@ -333,9 +343,18 @@ class AccountPages(Controller):
                 now=now,
             )
         except TimebankError as refusal:
-            kept = "" if refusal.field == "token" else token
+            email = None
+            if refusal.field != "token":
+                try:
+                    email = await people_use_cases.password_reset_for(uow, token=token, now=now)
+                except TimebankError as gone:
+                    refusal = gone
             return account_page(
-                request, "account/reset.html", refusal=refusal, email=None, token=kept
+                request,
+                "account/reset.html",
+                refusal=refusal,
+                email=email,
+                token=token if email else "",
             )
         # Every session of the person has ended, this browser's too.
         redirect = see_other("/connexion", "mot_de_passe")
