@@ -139,9 +139,10 @@ def values_of_company(company: Company) -> dict[str, Any]:
 
 
 def euros_text(amount_cents: int) -> str:
-    """Cents as a person types euros: `4200000` → `42000`, `4200050` → `42000,50`."""
+    """Cents as a person types euros: `4200000` → `42 000`, `4200050` → `42 000,50`."""
     units, cents = divmod(amount_cents, 100)
-    return f"{units},{cents:02d}" if cents else str(units)
+    whole = f"{units:,}".replace(",", " ")
+    return f"{whole},{cents:02d}" if cents else whole
 
 
 def percent_text(basis_points: int) -> str:
