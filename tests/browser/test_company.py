@@ -11,6 +11,7 @@ from tests.browser.conftest import check_page, log_in
 from tests.browser.test_profile import EMPLOYEE_PASSWORD, employee_of
 from tests.exchange_helpers import Party, signup
 from tests.helpers import PASSWORD, new_email, row_counts
+from timebank.db.tables import OutboxTable
 from timebank.employees.model import CostInputs, hourly_cost_cents
 from timebank.formatting import euros
 
@@ -107,6 +108,12 @@ async def test_admin_invites_sets_cost_and_approves_lending(
     after = await row_counts()
     assert after["invitation"] == before["invitation"] + 1
     assert after["employee"] == before["employee"] + 1
+    # The invitation e-mail waits in the outbox, with its one-time link.
+    mails = await OutboxTable.select(OutboxTable.kind, OutboxTable.link).where(
+        OutboxTable.user.email == email
+    )
+    assert [m["kind"] for m in mails] == ["invitation"]
+    assert mails[0]["link"].startswith("/invitation?jeton=")
 
     await page.goto(f"/entreprises/{admin.company_id}")
     row = page.locator("tr", has_text="Léa Martin")
