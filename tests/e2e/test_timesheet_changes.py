@@ -20,7 +20,12 @@ from tests.exchange_helpers import (
     signup,
     world,
 )
-from tests.helpers import now
+from tests.helpers import PASSWORD, now
+from timebank.db.unit_of_work import piccolo_unit_of_work
+from timebank.engagements import use_cases as engagements
+from timebank.errors import Forbidden
+from timebank.people.model import Actor
+from timebank.people.use_cases import log_in
 
 pytestmark = pytest.mark.anyio
 
@@ -160,3 +165,52 @@ async def test_a_withdrawn_entry_is_never_approved_nor_counted(client: httpx.Asy
         f"/api/v1/engagements/{engagement_id}/complete", headers=w.host.headers, json={}
     )
     assert completed.status_code == 200, completed.text
+
+
+async def actor_of(email: str, password: str = PASSWORD) -> Actor:
+    login = await log_in(
+        piccolo_unit_of_work, email=email, password=password, now=now(), session_hours=1
+    )
+    return login.actor
+
+
+async def test_the_host_queue_holds_only_what_waits_for_it(client: httpx.AsyncClient) -> None:
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    ids = [
+        (await log(client, w, engagement_id, previous_month_day(day), 30)).json()["id"]
+        for day in (3, 4, 5)
+    ]
+    host = await actor_of(w.host.email)
+    queue = await engagements.entries_to_review(
+        piccolo_unit_of_work, host, w.host.company_id, limit=50, offset=0
+    )
+    assert [item.entry.id for item in queue.items] == ids
+    assert {(i.employee_name, i.lender_name) for i in queue.items} == {
+        ("Inès Moreau", "Agence Lumière")
+    }
+    await client.post(f"/api/v1/timesheets/{ids[0]}/withdraw", headers=w.employee.headers)
+    await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": [ids[1]]}
+    )
+    queue = await engagements.entries_to_review(
+        piccolo_unit_of_work, host, w.host.company_id, limit=50, offset=0
+    )
+    assert ([item.entry.id for item in queue.items], queue.total) == ([ids[2]], 1)
+    lender = await actor_of(w.lender.email)
+    with pytest.raises(Forbidden):
+        await engagements.entries_to_review(
+            piccolo_unit_of_work, lender, w.host.company_id, limit=50, offset=0
+        )
+    employee = await actor_of(w.employee.email, "employee-password")
+    [loan] = await engagements.my_running_loans(piccolo_unit_of_work, employee)
+    assert (loan.engagement.id, loan.host_name) == (engagement_id, "Fromagerie du Val")
+    third = previous_month_day(3)
+    week = await engagements.week_entries(piccolo_unit_of_work, employee, engagement_id, day=third)
+    same_week = [
+        entry_id
+        for entry_id, day in zip(ids, (3, 4, 5), strict=True)
+        if previous_month_day(day).isocalendar()[:2] == third.isocalendar()[:2]
+    ]
+    assert [entry.id for entry in week] == same_week[1:]  # The withdrawn one is left out.
+    assert await engagements.my_running_loans(piccolo_unit_of_work, host) == []
