@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
 
 from tests.browser.conftest import check_page, log_in
 from tests.exchange_helpers import world
-from tests.helpers import PASSWORD, new_email, now
+from tests.helpers import PASSWORD, now
 
 pytestmark = pytest.mark.anyio
 EMPLOYEE_PASSWORD = "employee-password"
@@ -32,7 +33,7 @@ async def test_a_training_is_logged_approved_rated_and_published_without_names(
     w = await world(client)
     today = now().date()
     title = "Référencement naturel avancé"
-    provider = f"Organisme {new_email('of')[:10]}"
+    provider = f"Atelier Numérique {uuid4().hex[:6]}"
 
     await log_in(page, w.employee.email, EMPLOYEE_PASSWORD)
     await page.goto("/mes-formations")
