@@ -10,6 +10,7 @@ from datetime import date
 from contracts import fec
 from contracts.fec import AccountPlan
 from timebank.accounting.model import (
+    YEARS_OFFERED,
     FecTally,
     FiscalYear,
     Movement,
@@ -80,4 +81,4 @@ def test_the_last_closed_year_is_offered_after_the_year_in_progress() -> None:
     assert last_closed_year(date(2026, 6, 30), (6, 30)) == 2025  # Closes at the day's end.
     assert last_closed_year(date(2026, 7, 1), (6, 30)) == 2026
     offered = years_offered(date(2026, 12, 4), (12, 31))
-    assert offered[:2] == (2026, 2025) and len(offered) == 6
+    assert offered[:2] == (2026, 2025) and len(offered) == YEARS_OFFERED + 1

@@ -14,7 +14,7 @@ from contracts.fec import LABELS, AccountPlan, Entry, Line, OneAmount, Shape, Sh
 from timebank.errors import InvalidInput
 
 ASSET_ACCOUNTS: Final = frozenset({"203", "205"})
-YEARS_OFFERED: Final = 6  # Fiscal years offered on the export page: the last closed ones.
+YEARS_OFFERED: Final = 6  # Closed fiscal years offered on the export page (and the current).
 
 
 @dataclass(frozen=True, slots=True)
