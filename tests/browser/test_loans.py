@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import check_page, log_in
 from tests.exchange_helpers import World, active_engagement, propose, step, world
-from tests.helpers import PASSWORD, now
+from tests.helpers import PASSWORD, now, sign_up
 from timebank.formatting import hours
 
 pytestmark = pytest.mark.anyio
@@ -248,3 +248,26 @@ async def test_an_extension_asked_by_the_host_and_approved_by_the_lender(
     facts = await page.locator("dl.facts").inner_text()
     assert f"Heures prévues\n{hours(18 * 60)}" in facts
     assert (await engagement(client, w, loan_id))["planned_minutes"] == 18 * 60
+
+
+async def test_a_stranger_sees_neither_the_loans_nor_their_documents(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    w = await world(client)
+    loan_id = int((await propose(client, w))["id"])
+    stranger = await sign_up(name="Atelier Curieux")
+    await as_person(page, stranger.email)
+    response = await page.goto(f"/entreprises/{w.host.company_id}/mises-a-disposition")
+    assert response is not None and response.status == 403
+    assert "pas le droit" in await page.locator("main").inner_text()
+    await check_page(page, "loans-forbidden")
+    for path in (
+        f"/mises-a-disposition/{loan_id}",
+        f"/mises-a-disposition/{loan_id}/documents/convention",
+    ):
+        response = await page.goto(path)
+        assert response is not None and response.status == 404
+    await page.goto(f"/entreprises/{stranger.company_id}/mises-a-disposition")
+    assert "Aucune mise à disposition pour l'instant" in await page.locator("main").inner_text()
+    await page.goto("/mes-missions")
+    assert "Aucune mise à disposition pour l'instant" in await page.locator("main").inner_text()
