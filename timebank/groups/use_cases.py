@@ -411,3 +411,14 @@ async def member_groups(uow: UnitOfWork, actor: Actor, company_id: int) -> list[
             for g in await repos.groups.all()
             if any(m.company_id == company_id and m.left_on is None for m in g.members)
         ]
+
+
+async def group_companies(uow: UnitOfWork, actor: Actor, group_id: int) -> dict[int, Company]:
+    """The group's entity and every company that was ever a member (names are public inside
+    the network)."""
+    del actor
+    async with uow(write=False) as repos:
+        group = await load_group(repos, group_id)
+        return await repos.companies.get_many(
+            [group.company_id, *(m.company_id for m in group.members)]
+        )

@@ -399,6 +399,27 @@ class RotationRepository:
         )
         return None if row is None else (row["group"], row["employee"], row["company"])
 
+    async def revoke_feeds(
+        self, group_id: int, *, employee_id: int | None, company_id: int | None, now: datetime
+    ) -> int:
+        """Stop the live feeds of one CDO's or one member's calendar; how many stopped."""
+        owner = (
+            (FE.employee == employee_id) if employee_id is not None else FE.company == company_id
+        )
+        condition = (FE.group == group_id) & FE.revoked_at.is_null() & owner
+        count = int(await FE.count().where(condition))
+        await FE.update({FE.revoked_at: now}).where(condition)
+        return count
+
+    async def live_feeds(self, group_id: int) -> list[tuple[int | None, int | None, datetime]]:
+        """(employee, company, created at) of the group's live feeds."""
+        rows = await (
+            FE.select(FE.employee, FE.company, FE.created_at)
+            .where((FE.group == group_id) & FE.revoked_at.is_null())
+            .order_by(FE.id)
+        )
+        return [(row["employee"], row["company"], row["created_at"]) for row in rows]
+
     # -- Allocations ------------------------------------------------------------------------
 
     async def allocations(self, group_id: int, month: date | None) -> list[Allocation]:

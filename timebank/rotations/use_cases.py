@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from ledger.model import (
     Account,
@@ -27,7 +28,7 @@ from ledger.model import (
 from ledger.model import Unit as LedgerUnit
 from ledger.state_machine import BATCH_EVENTS_MAX
 from matching import cdo_rotation
-from matching.cdo_rotation import Cdo, Member, RotationParams, RotationProblem, Slot
+from matching.cdo_rotation import Cdo, Member, RotationParams, RotationPlan, RotationProblem, Slot
 from timebank import formatting
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.companies.model import Company
@@ -37,6 +38,8 @@ from timebank.errors import Conflict, InvalidInput, NotFound, not_found
 from timebank.geography import ALSACE_MOSELLE_DEPARTEMENTS, public_holidays
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
+from timebank.jobs import use_cases as jobs
+from timebank.jobs.model import Job, JobKind
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.people.model import Actor, Role, require_company_role
@@ -325,17 +328,29 @@ def _slot_of(slot: PlannedSlot) -> Slot:
     return Slot(str(slot.employee_id), str(slot.company_id), slot.day, slot.half)
 
 
-async def generate_plan(
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    """What a plan is solved from, read and checked before the solver runs."""
+
+    period: RotationPeriod
+    group: EmployerGroup
+    problem: RotationProblem
+    params: RotationParams
+    latest: PlanVersion | None
+    latest_slots: tuple[PlannedSlot, ...]
+    today: date
+
+
+async def prepare_plan(
     uow: UnitOfWork,
     actor: Actor | None,
     period_id: int,
     *,
     now: datetime,
     time_limit_s: float | None = None,
-) -> PlanVersion:
-    """A new draft version: the last version is the previous plan (stability), its slots set by
-    hand and every slot already in the past are kept as they are. `actor` None: the scheduler.
-    CP-SAT's time limit is the setting unless `time_limit_s` says otherwise."""
+) -> PlanInput:
+    """Read the period and check it can be planned (a CDO, a request, the slots kept still
+    fit): the first step of `generate_plan`, before any solving."""
     async with uow(write=False) as repos:
         period, group = await _period(repos, period_id)
         if actor is not None:
@@ -381,9 +396,27 @@ async def generate_plan(
             field="slots",
             code="fixed_slots_conflict",
         )
-    # CP-SAT runs in a worker thread: the event loop keeps serving other requests meanwhile.
-    plan = await asyncio.to_thread(cdo_rotation.solve, problem, params)
-    kept = {(s.employee_id, s.company_id, s.day, s.half): s for s in latest_slots}
+    return PlanInput(period, group, problem, params, latest, tuple(latest_slots), today)
+
+
+def solve_plan(problem: RotationProblem, params: RotationParams) -> RotationPlan:
+    """The CPU-bound step: pure and picklable, so it may run in a thread or another process."""
+    return cdo_rotation.solve(problem, params)
+
+
+async def store_plan(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    prepared: PlanInput,
+    plan: RotationPlan,
+    *,
+    now: datetime,
+) -> PlanVersion:
+    """Store the solved plan as a new draft (the last step of `generate_plan`); refused when
+    another version was stored while it was solved."""
+    period, group, latest = prepared.period, prepared.group, prepared.latest
+    period_id, today = period.id, prepared.today
+    kept = {(s.employee_id, s.company_id, s.day, s.half): s for s in prepared.latest_slots}
     rows = []
     for slot in plan.slots:
         key = (int(slot.cdo), int(slot.member), slot.date, slot.half)
@@ -452,6 +485,59 @@ async def generate_plan(
             return stored
 
     return await retrying(store)
+
+
+async def generate_plan(
+    uow: UnitOfWork,
+    actor: Actor | None,
+    period_id: int,
+    *,
+    now: datetime,
+    time_limit_s: float | None = None,
+) -> PlanVersion:
+    """A new draft version: the last version is the previous plan (stability), its slots set by
+    hand and every slot already in the past are kept as they are. `actor` None: the scheduler.
+    CP-SAT's time limit is the setting unless `time_limit_s` says otherwise."""
+    prepared = await prepare_plan(uow, actor, period_id, now=now, time_limit_s=time_limit_s)
+    # CP-SAT runs in a worker thread: the event loop keeps serving other requests meanwhile.
+    plan = await asyncio.to_thread(solve_plan, prepared.problem, prepared.params)
+    return await store_plan(uow, actor, prepared, plan, now=now)
+
+
+async def start_plan_job(
+    uow: UnitOfWork,
+    actor: Actor,
+    period_id: int,
+    *,
+    now: datetime,
+    path_of: Callable[[PlanVersion], str],
+) -> Job:
+    """The coordinator generates a plan in the background: the period is read and checked now
+    (a refusal comes at once), CP-SAT solves in a solver process, the draft is stored when it
+    is done; the job's result names the plan and `path_of(plan)`, where to see it."""
+    prepared = await prepare_plan(uow, actor, period_id, now=now)
+
+    async def work(report: jobs.Report) -> dict[str, Any]:
+        await report(10, "Calcul du planning (CP-SAT)")
+        plan = await jobs.off_loop(solve_plan, prepared.problem, prepared.params)
+        await report(90, "Enregistrement du projet de planning")
+        stored = await store_plan(uow, actor, prepared, plan, now=now)
+        return {
+            "path": path_of(stored),
+            "link_fr": f"Voir le projet de planning (version {stored.version})",
+            "summary_fr": _summary(stored.outcomes).capitalize() + ".",
+            "plan_id": stored.id,
+        }
+
+    return await jobs.start(
+        uow,
+        actor,
+        kind=JobKind.ROTATION_PLAN,
+        company_id=prepared.group.company_id,
+        subject_id=period_id,
+        work=work,
+        now=now,
+    )
 
 
 def _period_label(period: RotationPeriod) -> str:
@@ -815,6 +901,70 @@ async def create_feed(
             now=now,
         )
         return token
+
+
+async def _feed_owner(
+    repos: Repositories,
+    actor: Actor,
+    group: EmployerGroup,
+    *,
+    employee_id: int | None,
+    company_id: int | None,
+) -> None:
+    """Refuse unless the actor may manage this CDO's or member's calendar feed."""
+    if (employee_id is None) == (company_id is None):
+        raise InvalidInput(
+            "Indiquez soit un CDO (employee_id), soit un membre (company_id).",
+            "Give either a CDO (employee_id) or a member (company_id).",
+            field="employee_id",
+            code="one_calendar",
+        )
+    if _coordinates(actor, group):
+        return
+    if employee_id is not None:
+        employee = await repos.employees.get(employee_id)
+        if employee is None or employee.user_id != actor.user_id:
+            raise not_found("Calendrier", "Calendar", employee_id, field="employee_id")
+    else:
+        assert company_id is not None
+        require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+
+
+async def revoke_feed(
+    uow: UnitOfWork,
+    actor: Actor,
+    group_id: int,
+    *,
+    employee_id: int | None,
+    company_id: int | None,
+    now: datetime,
+) -> int:
+    """Stop a CDO's or a member's subscription URL (who may create it may revoke it)."""
+    async with uow() as repos:
+        group = await load_group(repos, group_id)
+        await _feed_owner(repos, actor, group, employee_id=employee_id, company_id=company_id)
+        return await repos.rotations.revoke_feeds(
+            group_id, employee_id=employee_id, company_id=company_id, now=now
+        )
+
+
+async def live_feeds(
+    uow: UnitOfWork, actor: Actor, group_id: int
+) -> list[tuple[int | None, int | None, datetime]]:
+    """The group's live subscription URLs (whose calendar, since when), for its coordinators."""
+    async with uow(write=False) as repos:
+        group = await load_group(repos, group_id)
+        _require_coordinator(actor, group)
+        return await repos.rotations.live_feeds(group_id)
+
+
+async def cdo_names(uow: UnitOfWork, actor: Actor, period_id: int) -> dict[int, str]:
+    """The names of the period's CDOs, for whoever has a part in the period."""
+    async with uow(write=False) as repos:
+        period, group = await _period(repos, period_id)
+        cdos = await repos.rotations.cdos(period_id)
+        await _viewer(repos, actor, period, group, cdos=cdos)
+        return await _cdo_names(repos, {c.employee_id for c in cdos})
 
 
 async def _cdo_names(repos: Repositories, employee_ids: set[int]) -> dict[int, str]:

@@ -11,9 +11,11 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from timebank import formatting
 from timebank.errors import InvalidInput
+from timebank.groups import use_cases as group_use_cases
 from timebank.rotations import use_cases
 from timebank.rotations.model import Allocation, PlannedSlot, PlanVersion, RotationPeriod
 from timebank.rotations.use_cases import PeriodView
+from web.controllers.groups import JoinRefusalIn, JoinRequestOut
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
 from web.schemas import (
@@ -206,6 +208,20 @@ class RotationGroupController(Controller):
         base = str(request.base_url).rstrip("/")
         return FeedOut(url=f"{base}/feeds/rotations/{token}.ics", token=token)
 
+    @post("/feeds/revoke", status_code=HTTP_204_NO_CONTENT)
+    async def revoke_feed(
+        self,
+        group_id: FromPath[int],
+        data: JSONBody[FeedIn],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> None:
+        """Stop a CDO's or a member's subscription URL (whoever may create it)."""
+        await use_cases.revoke_feed(
+            uow, actor, group_id, employee_id=data.employee_id, company_id=data.company_id, now=now
+        )
+
     @get("/calendar.ics", media_type=CALENDAR_TYPE)
     async def download_calendar(
         self,
@@ -385,6 +401,33 @@ class RotationController(Controller):
         """A member's monthly shares of its groups' CDOs (its admins and accountants)."""
         found = await use_cases.allocations_of_company(uow, actor, company_id)
         return [_allocation_out(a, detailed=False) for a in found]
+
+    @post("/join-requests/{request_id:int}/accept", status_code=HTTP_200_OK)
+    async def accept_join_request(
+        self, request_id: FromPath[int], uow: Uow, actor: CurrentActor, now: Now
+    ) -> JoinRequestOut:
+        """The coordinator accepts: the company is a member from today."""
+        return JoinRequestOut.of(
+            await group_use_cases.decide_join_request(
+                uow, actor, request_id, accept=True, reason="", now=now
+            )
+        )
+
+    @post("/join-requests/{request_id:int}/refuse", status_code=HTTP_200_OK)
+    async def refuse_join_request(
+        self,
+        request_id: FromPath[int],
+        data: JSONBody[JoinRefusalIn],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> JoinRequestOut:
+        """The coordinator refuses, with a reason the company reads."""
+        return JoinRequestOut.of(
+            await group_use_cases.decide_join_request(
+                uow, actor, request_id, accept=False, reason=data.reason, now=now
+            )
+        )
 
 
 @get("/feeds/rotations/{token:str}", opt={"public": True}, tags=["CDO mutualisé"])

@@ -1,0 +1,417 @@
+"""Shared CDO in the browser: a PME finds a group and asks to join; the coordinator accepts,
+opens a period, generates a plan in the background, moves a slot by hand and publishes; the
+member sees its day and subscribes its agenda; the month's cost splits to the cent. And the
+server keeps answering while a large plan is solving."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from icalendar import Calendar
+
+from tests.browser.conftest import check_page, log_in
+from tests.e2e.test_rotations import CDO_SALARY_CENTS, _group_world
+from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, signup
+from tests.helpers import PASSWORD, new_email, now
+from timebank.employees.model import CostInputs
+from timebank.geography import public_holidays
+from timebank.rotations.model import monthly_cost_cents
+
+pytestmark = pytest.mark.anyio
+Client = httpx.AsyncClient
+MANAGEMENT_EUROS = 300
+JOB_WAIT_MS = 180_000
+
+
+async def _switch(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Another person at the same browser: the session ends, the next one logs in."""
+    await page.context.clear_cookies()
+    await log_in(page, email, password)
+
+
+def _month_key(day: date) -> str:
+    return day.isoformat()[:7]
+
+
+def _week(day: date) -> tuple[int, int]:
+    iso = day.isocalendar()
+    return iso.year, iso.week
+
+
+def _free_day(taken: set[date], start: date, end: date, today: date, per_week: int) -> date:
+    """A working day of `start`…`end`, not before tomorrow, no public holiday anywhere in
+    France (Alsace-Moselle included), not in `taken`, in a week with fewer than `per_week`
+    days taken."""
+    holidays = public_holidays(start.year, True) | public_holidays(end.year, True)
+    weeks: dict[tuple[int, int], int] = {}
+    for day in taken:
+        weeks[_week(day)] = weeks.get(_week(day), 0) + 1
+    day = max(start, today + timedelta(days=1))
+    while day <= end:
+        free_week = weeks.get(_week(day), 0) < per_week
+        if day.weekday() < 5 and day not in holidays and day not in taken and free_week:
+            return day
+        day += timedelta(days=1)
+    raise AssertionError("no free working day left in the period")
+
+
+async def _wait_for_plan(page: Any) -> None:
+    """On the job's page: wait until the computation is done, then open the draft."""
+    assert "/taches/" in page.url
+    link = page.get_by_role("link", name=re.compile("Voir le projet de planning"))
+    await link.wait_for(timeout=JOB_WAIT_MS)
+    await link.click()
+    await page.wait_for_url(re.compile(r".*/periodes/\d+\?plan=\d+"))
+
+
+async def test_a_pme_joins_and_the_coordinator_plans_publishes_and_allocates(
+    page: Any, client: Client, live_server: str
+) -> None:
+    w = await _group_world(client)
+    coordinator, paris, pme = w["coordinator"], w["paris"], w["stranger"]
+    assert isinstance(coordinator, Party) and isinstance(paris, Party) and isinstance(pme, Party)
+    group_id, cdo_id = w["group_id"], w["cdo_id"]
+    assert isinstance(group_id, int) and isinstance(cdo_id, int)
+    today = now().date()
+
+    # The PME finds the group near it, with its CDO's day cost and never a salary.
+    await log_in(page, pme.email, PASSWORD)
+    await page.goto(f"/entreprises/{pme.company_id}/cdo-mutualise")
+    await check_page(page, "groups-cdo-mutualise")
+    body = await page.locator("main").inner_text()
+    assert "Claire Dumas" in body and "Coût d'une journée" in body
+    assert "60 000" not in body  # The gross salary is never shown.
+    await page.locator(f'a[href$="/groupes/{group_id}/adhesion"]').click()
+    await check_page(page, "groups-adhesion")
+
+    # Bad input: refused beside the field, nothing stored.
+    await page.get_by_label("Jours de CDO souhaités par mois").fill("0,3")
+    await page.get_by_role("button", name="Envoyer la demande d'adhésion").click()
+    await page.wait_for_load_state("load")
+    assert "de 0,5 à 23" in await page.locator("#days_per_month-error").inner_text()
+    await check_page(page, "groups-adhesion-refus")
+    listed = await client.get(
+        f"/api/v1/groups/{group_id}/join-requests", headers=coordinator.headers
+    )
+    assert [r for r in listed.json() if r["company_id"] == pme.company_id] == []
+
+    await page.get_by_label("Jours de CDO souhaités par mois").fill("2,5")
+    await page.get_by_label("lundi").check()
+    await page.get_by_label("jeudi").check()
+    await page.get_by_label("Message au coordinateur (facultatif)").fill("Sécuriser notre réseau.")
+    await page.get_by_role("button", name="Envoyer la demande d'adhésion").click()
+    await page.wait_for_url(re.compile(r".*/cdo-mutualise\?fait=adhesion_demandee"))
+    assert "En attente de réponse" in await page.locator("#demandes").inner_text()
+    listed = await client.get(
+        f"/api/v1/groups/{group_id}/join-requests", headers=coordinator.headers
+    )
+    asked = [r for r in listed.json() if r["company_id"] == pme.company_id]
+    assert [(r["days_per_month"], r["preferred_weekdays"]) for r in asked] == [(2.5, [0, 3])]
+
+    # The coordinator: a refusal needs its reason (beside the field); then accepts.
+    await _switch(page, coordinator.email)
+    await page.goto("/groupements")
+    await check_page(page, "groups-groupements")
+    await page.locator(f'a[href="/groupements/{group_id}"]').click()
+    await check_page(page, "groups-groupement")
+    card = page.locator(f"#demande-{asked[0]['id']}")
+    await card.get_by_role("button", name="Refuser avec ce motif").click()
+    await page.wait_for_load_state("load")
+    assert "motif" in await page.locator("#reason-error").inner_text()
+    await check_page(page, "groups-groupement-refus")
+    await card.get_by_role("button", name=re.compile("^Accepter")).click()
+    await page.wait_for_url(re.compile(r".*fait=adhesion_acceptee"))
+    group = (await client.get(f"/api/v1/groups/{group_id}", headers=coordinator.headers)).json()
+    assert pme.company_id in {m["company_id"] for m in group["members"] if not m["left_on"]}
+
+    # A period from last month to the end of next month.
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    end = (today.replace(day=1) + timedelta(days=62)).replace(day=1) - timedelta(days=1)
+    await page.get_by_label("Début").fill(first.isoformat())
+    await page.get_by_label("Fin (incluse, un an au plus)").fill(end.isoformat())
+    await page.get_by_label("Frais de gestion du groupement par mois (en euros, facultatif)").fill(
+        str(MANAGEMENT_EUROS)
+    )
+    await page.get_by_role("button", name="Créer la période").click()
+    await page.wait_for_url(re.compile(r".*/periodes/\d+\?fait=periode"))
+    period_id = int(re.findall(r"/periodes/(\d+)", page.url)[0])
+    await check_page(page, "groups-periode")
+
+    # Its CDO and the members' requests (the PME's own through the API).
+    await page.locator("#cdo-employee_id").select_option(str(cdo_id))
+    await page.get_by_label("Jours au plus par semaine").fill("3")
+    await page.get_by_role("button", name="Enregistrer le CDO").click()
+    await page.wait_for_url(re.compile(r".*fait=cdo"))
+    await page.get_by_text("Saisir la demande d'un membre").click()
+    await page.locator("#company_id").select_option(str(paris.company_id))
+    await page.get_by_label("Jours de CDO sur toute la période").fill("12")
+    await page.get_by_role("button", name="Enregistrer la demande").click()
+    await page.wait_for_url(re.compile(r".*fait=demande_jours"))
+    put = await client.put(
+        f"/api/v1/rotation-periods/{period_id}/requests/{pme.company_id}",
+        headers=pme.headers,
+        json={"days": 8, "preferred_weekdays": [0, 3]},
+    )
+    assert put.status_code == 200, put.text
+
+    # The plan is computed in the background; the job's page leads to the draft.
+    await page.reload()
+    await page.get_by_role("button", name="Générer le planning").click()
+    await page.wait_for_url(re.compile(r".*/taches/\d+"))
+    await check_page(page, "groups-tache")
+    await _wait_for_plan(page)
+    plan_id = int(re.findall(r"plan=(\d+)", page.url)[0])
+    await check_page(page, "groups-planning")
+    grid = await page.locator("#plan-grid").inner_text()
+    assert "Claire Dumas" in grid
+
+    # Move one of the PME's future slots by hand: remove it, then set it on a free day.
+    slots = (
+        await client.get(
+            f"/api/v1/rotation-periods/{period_id}/slots?plan_id={plan_id}",
+            headers=coordinator.headers,
+        )
+    ).json()["slots"]
+    mine = [s for s in slots if s["company_id"] == pme.company_id]
+    moved = next(s for s in mine if date.fromisoformat(s["day"]) > today)
+    moved_day = date.fromisoformat(moved["day"])
+    await page.goto(
+        f"/groupements/{group_id}/periodes/{period_id}?plan={plan_id}&mois={_month_key(moved_day)}"
+    )
+    await page.locator(f"#creneau-{moved['id']}").get_by_role("button").click()
+    await page.wait_for_url(re.compile(r".*fait=creneau_retire"))
+    taken = {date.fromisoformat(s["day"]) for s in slots if s["id"] != moved["id"]}
+    new_day = _free_day(taken, first, end, today, per_week=3)
+    await page.get_by_text("Fixer un créneau à la main").click()
+    await page.locator("#slot-employee_id").select_option(str(cdo_id))
+    await page.locator("#slot-company_id").select_option(str(pme.company_id))
+    saturday = new_day + timedelta(days=5 - new_day.weekday())
+    await page.locator("#day").fill(saturday.isoformat())
+    await page.get_by_role("button", name="Fixer ce créneau").click()
+    await page.wait_for_load_state("load")
+    assert "jour ouvré" in await page.locator("#day-error").inner_text()
+    await check_page(page, "groups-planning-refus")
+    stored = (
+        await client.get(
+            f"/api/v1/rotation-periods/{period_id}/slots?plan_id={plan_id}",
+            headers=coordinator.headers,
+        )
+    ).json()["slots"]
+    assert saturday.isoformat() not in {s["day"] for s in stored}
+    await page.locator("#day").fill(new_day.isoformat())
+    await page.get_by_role("button", name="Fixer ce créneau").click()
+    await page.wait_for_url(re.compile(r".*fait=creneau"))
+    assert "(à la main)" in await page.locator("#plan-grid").inner_text()
+    stored = (
+        await client.get(
+            f"/api/v1/rotation-periods/{period_id}/slots?plan_id={plan_id}",
+            headers=coordinator.headers,
+        )
+    ).json()["slots"]
+    by_hand = [s for s in stored if s["by_hand"]]
+    assert [(s["day"], s["company_id"]) for s in by_hand] == [(new_day.isoformat(), pme.company_id)]
+    assert moved["id"] not in {s["id"] for s in stored}
+
+    # Publish.
+    await page.get_by_role("button", name=re.compile("^Publier la version")).click()
+    await page.wait_for_url(re.compile(r".*fait=publie"))
+    period = (
+        await client.get(f"/api/v1/rotation-periods/{period_id}", headers=coordinator.headers)
+    ).json()
+    assert period["published_plan_id"] == plan_id
+
+    # Re-plan: what moved since the published version is said in words.
+    await page.get_by_role("button", name="Re-planifier (nouvelle version)").click()
+    await _wait_for_plan(page)
+    assert "Depuis la version 1" in await page.locator("#changements").inner_text()
+    await check_page(page, "groups-replanning")
+
+    # The month before is allocated: the members' shares add up to the cost, to the cent.
+    await page.goto(f"/groupements/{group_id}/couts")
+    await page.get_by_label("Mois à imputer").fill(_month_key(first))
+    await page.get_by_role("button", name="Imputer ce mois aux membres").click()
+    await page.wait_for_url(re.compile(r".*fait=imputation"))
+    await check_page(page, "groups-couts")
+    table = page.locator(f"#imputation-{_month_key(first)}")
+    shares = [_cents(t) for t in await table.locator("td.share").all_inner_texts()]
+    total = _cents(await table.locator("td.total").inner_text())
+    assert len(shares) >= 1 and sum(shares) == total
+    cost = CostInputs(CDO_SALARY_CENTS, CHARGES_BASIS_POINTS, 1607)
+    assert total == monthly_cost_cents(cost) + MANAGEMENT_EUROS * 100
+    found = (
+        await client.get(f"/api/v1/groups/{group_id}/allocations", headers=coordinator.headers)
+    ).json()
+    assert sum(a["cents"] for a in found if a["month"] == first.isoformat()) == total
+
+    # The member sees its day in its calendar, and its feed carries the event.
+    await _switch(page, pme.email)
+    await page.goto(f"/entreprises/{pme.company_id}/cdo-mutualise")
+    await page.locator(
+        f'a[href="/entreprises/{pme.company_id}/cdo-mutualise/groupes/{group_id}"]'
+    ).click()
+    await page.goto(
+        f"/entreprises/{pme.company_id}/cdo-mutualise/groupes/{group_id}"
+        f"?periode={period_id}&mois={_month_key(new_day)}"
+    )
+    await check_page(page, "groups-membre")
+    assert new_day.strftime("%d/%m/%Y") in await page.locator("#mes-creneaux").inner_text()
+    calendar_text = await page.locator("#calendrier-membre").inner_text()
+    assert "Claire Dumas" in calendar_text
+    await page.get_by_text("Modifier votre demande").click()
+    await page.get_by_label("Jours de CDO sur toute la période").fill("beaucoup")
+    await page.get_by_role("button", name="Enregistrer la demande").click()
+    await page.wait_for_load_state("load")
+    assert "nombre de jours" in await page.locator("#days-error").inner_text()
+    await check_page(page, "groups-membre-refus")
+    await page.get_by_role("button", name="Créer l'adresse d'abonnement").click()
+    await page.wait_for_load_state("load")
+    feed_url = await page.locator("#feed-url").input_value()
+    assert feed_url.startswith(live_server) and feed_url.endswith(".ics")
+    await check_page(page, "groups-agenda-membre")
+    async with httpx.AsyncClient() as outside:
+        feed = await outside.get(feed_url)
+    assert feed.status_code == 200
+    events = Calendar.from_ical(feed.content).walk("VEVENT")
+    assert new_day in {event.decoded("dtstart").date() for event in events}
+    assert "Vos coûts" in await page.locator("main").inner_text()
+    assert await page.locator("#imputations").count() == 1
+
+
+async def test_documents_are_drawn_up_read_and_signed_by_both_sides(
+    page: Any, client: Client
+) -> None:
+    w = await _group_world(client)
+    coordinator, paris = w["coordinator"], w["paris"]
+    assert isinstance(coordinator, Party) and isinstance(paris, Party)
+    group_id, cdo_id = w["group_id"], w["cdo_id"]
+    today = now().date()
+    period = await client.post(
+        f"/api/v1/groups/{group_id}/rotation-periods",
+        headers=coordinator.headers,
+        json={"starts_on": today.isoformat(), "ends_on": (today + timedelta(days=60)).isoformat()},
+    )
+    period_id = period.json()["id"]
+    await client.put(
+        f"/api/v1/rotation-periods/{period_id}/cdos/{cdo_id}",
+        headers=coordinator.headers,
+        json={"max_days_per_week": 2},
+    )
+    await client.put(
+        f"/api/v1/rotation-periods/{period_id}/requests/{paris.company_id}",
+        headers=paris.headers,
+        json={"days": 4},
+    )
+    await log_in(page, coordinator.email, PASSWORD)
+    await page.goto(f"/groupements/{group_id}/documents")
+    await check_page(page, "groups-documents")
+    await page.get_by_label("Document", exact=True).select_option("member_agreement")
+    await page.get_by_role("button", name="Établir le document").click()
+    await page.wait_for_load_state("load")
+    assert (
+        await page.locator("#company_id-error").count() + await page.locator(".error").count() >= 1
+    )
+    await page.locator("#company_id").select_option(str(paris.company_id))
+    await page.locator("#period_id").select_option(str(period_id))
+    await page.get_by_role("button", name="Établir le document").click()
+    await page.wait_for_url(re.compile(r".*/documents/\d+$"))
+    document_id = int(page.url.rsplit("/", 1)[1])
+    await check_page(page, "groups-document")
+    await page.get_by_role("button", name="Signer ce document").click()
+    await page.wait_for_url(re.compile(r".*fait=document_signe"))
+    assert "Signé pour" in await page.locator("#signatures").inner_text()
+
+    await _switch(page, paris.email)
+    await page.goto(f"/entreprises/{paris.company_id}/cdo-mutualise/groupes/{group_id}")
+    await page.locator(
+        f'a[href="/entreprises/{paris.company_id}/cdo-mutualise/documents/{document_id}"]'
+    ).click()
+    await page.get_by_role("button", name="Signer ce document").click()
+    await page.wait_for_url(re.compile(r".*fait=document_signe"))
+    assert "attendue" not in await page.locator("#signatures").inner_text()
+    await check_page(page, "groups-document-membre")
+    stored = (await client.get(f"/api/v1/documents/{document_id}", headers=paris.headers)).json()
+    assert len(stored["signatures"]) == 2
+
+
+async def test_the_server_answers_while_a_large_plan_is_solving(
+    page: Any, client: Client, live_server: str
+) -> None:
+    w = await _group_world(client)
+    coordinator = w["coordinator"]
+    assert isinstance(coordinator, Party)
+    group_id, entity_id = w["group_id"], w["entity_id"]
+    cdo_ids = [w["cdo_id"]]
+    for number in range(2):
+        invited = await client.post(
+            f"/api/v1/companies/{entity_id}/employees",
+            headers=coordinator.headers,
+            json={
+                "email": new_email("cdo"),
+                "full_name": f"CDO renfort {number + 1}",
+                "job_title": "CDO",
+            },
+        )
+        assert invited.status_code == 201, invited.text
+        cdo_ids.append(invited.json()["employee"]["id"])
+    members = []
+    for number in range(12):
+        member = await signup(client, name=f"Membre du grand groupement {number + 1}")
+        added = await client.post(
+            f"/api/v1/groups/{group_id}/members",
+            headers=coordinator.headers,
+            json={"company_id": member.company_id, "joined_on": now().date().isoformat()},
+        )
+        assert added.status_code == 201, added.text
+        members.append(member)
+    monday = now().date() + timedelta(days=7 - now().date().weekday())
+    period = await client.post(
+        f"/api/v1/groups/{group_id}/rotation-periods",
+        headers=coordinator.headers,
+        json={
+            "starts_on": monday.isoformat(),
+            "ends_on": (monday + timedelta(days=7 * 26 - 3)).isoformat(),
+            "slot": "half_day",
+        },
+    )
+    period_id = period.json()["id"]
+    for cdo_id in cdo_ids:
+        put = await client.put(
+            f"/api/v1/rotation-periods/{period_id}/cdos/{cdo_id}",
+            headers=coordinator.headers,
+            json={"max_days_per_week": 4},
+        )
+        assert put.status_code == 200, put.text
+    for number, member in enumerate(members):
+        put = await client.put(
+            f"/api/v1/rotation-periods/{period_id}/requests/{member.company_id}",
+            headers=coordinator.headers,
+            json={"days": 14 + number % 3, "preferred_weekdays": [number % 5]},
+        )
+        assert put.status_code == 200, put.text
+
+    await log_in(page, coordinator.email, PASSWORD)
+    await page.goto(f"/groupements/{group_id}/periodes/{period_id}")
+    await page.get_by_role("button", name="Générer le planning").click()
+    await page.wait_for_url(re.compile(r".*/taches/\d+"))
+    job_path = page.url.removeprefix(live_server)
+    cookies = {c["name"]: c["value"] for c in await page.context.cookies()}
+    async with httpx.AsyncClient(base_url=live_server, cookies=cookies, timeout=10) as other:
+        health = await other.get("/healthz")
+        group_page = await other.get(f"/groupements/{group_id}")
+        job_page = await other.get(job_path)
+    assert health.status_code == 200
+    assert group_page.status_code == 200 and "Membres" in group_page.text
+    assert job_page.status_code == 200
+    assert "Terminé" not in job_page.text and "Voir le projet" not in job_page.text
+    await _wait_for_plan(page)
+    assert await page.locator("#plan-grid").count() == 1
+
+
+def _cents(text: str) -> int:
+    digits = re.sub(r"[^\d,]", "", text)
+    units, _, fraction = digits.partition(",")
+    return int(units) * 100 + int((fraction + "00")[:2])

@@ -1,0 +1,112 @@
+"""Companies asking to join an employer group through HTTP: the coordinator accepts (the company
+becomes a member) or refuses with a reason; refusals write nothing; feeds revoked."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.test_rotations import _group_world
+from tests.exchange_helpers import Party, signup
+from tests.helpers import now
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_join_requests_accepted_and_refused(client: httpx.AsyncClient) -> None:
+    w = await _group_world(client)
+    coordinator, stranger = w["coordinator"], w["stranger"]
+    assert isinstance(coordinator, Party) and isinstance(stranger, Party)
+    group_id = w["group_id"]
+    url = f"/api/v1/groups/{group_id}/join-requests"
+    bad = await client.post(
+        url,
+        headers=stranger.headers,
+        json={"company_id": stranger.company_id, "days_per_month": 0.3},
+    )
+    assert bad.status_code == 422, bad.text
+    assert bad.json()["field"] == "days_per_month"
+    listed = await client.get(url, headers=coordinator.headers)
+    assert [r for r in listed.json() if r["company_id"] == stranger.company_id] == []
+    other = await signup(client, name="Autre PME")
+    foreign = await client.post(
+        url, headers=other.headers, json={"company_id": stranger.company_id, "days_per_month": 2}
+    )
+    assert foreign.status_code == 403
+
+    asked = await client.post(
+        url,
+        headers=stranger.headers,
+        json={
+            "company_id": stranger.company_id,
+            "days_per_month": 2.5,
+            "preferred_weekdays": [0, 3],
+            "message": "Besoin d'aide sur la cybersécurité",
+        },
+    )
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["status"] == "pending"
+    again = await client.post(
+        url, headers=stranger.headers, json={"company_id": stranger.company_id, "days_per_month": 1}
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "join_request_pending"
+    assert (
+        await client.post(
+            f"/api/v1/join-requests/{asked.json()['id']}/accept", headers=stranger.headers
+        )
+    ).status_code == 403
+    accepted = await client.post(
+        f"/api/v1/join-requests/{asked.json()['id']}/accept", headers=coordinator.headers
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "accepted"
+    group = (await client.get(f"/api/v1/groups/{group_id}", headers=coordinator.headers)).json()
+    member = next(m for m in group["members"] if m["company_id"] == stranger.company_id)
+    assert member["joined_on"] == now().date().isoformat()
+
+    refused_asked = await client.post(
+        url, headers=other.headers, json={"company_id": other.company_id, "days_per_month": 3}
+    )
+    request_id = refused_asked.json()["id"]
+    no_reason = await client.post(
+        f"/api/v1/join-requests/{request_id}/refuse",
+        headers=coordinator.headers,
+        json={"reason": "  "},
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.json()["field"] == "reason"
+    refused = await client.post(
+        f"/api/v1/join-requests/{request_id}/refuse",
+        headers=coordinator.headers,
+        json={"reason": "Le CDO n'a plus de jours libres."},
+    )
+    assert refused.status_code == 200, refused.text
+    assert refused.json()["status"] == "refused"
+    assert refused.json()["reason"] == "Le CDO n'a plus de jours libres."
+    twice = await client.post(
+        f"/api/v1/join-requests/{request_id}/accept", headers=coordinator.headers
+    )
+    assert twice.status_code == 409
+
+
+async def test_a_member_revokes_its_feed(client: httpx.AsyncClient) -> None:
+    w = await _group_world(client)
+    paris = w["paris"]
+    assert isinstance(paris, Party)
+    group_id = w["group_id"]
+    created = await client.post(
+        f"/api/v1/groups/{group_id}/feeds",
+        headers=paris.headers,
+        json={"company_id": paris.company_id},
+    )
+    assert created.status_code == 201, created.text
+    path = "/feeds/rotations/" + created.json()["token"] + ".ics"
+    assert (await client.get(path)).status_code == 200
+    revoked = await client.post(
+        f"/api/v1/groups/{group_id}/feeds/revoke",
+        headers=paris.headers,
+        json={"company_id": paris.company_id},
+    )
+    assert revoked.status_code == 204, revoked.text
+    assert (await client.get(path)).status_code == 404
