@@ -214,3 +214,38 @@ async def test_the_host_approves_two_at_once_and_rejects_one_the_employee_reads_
     await page.goto(f"/mes-heures/saisies/{first['id']}/modifier")
     assert await page.get_by_role("button", name="Enregistrer la correction").count() == 0
     await check_page(page, "hours-edit-reviewed")
+
+
+async def test_without_javascript_every_form_still_works(
+    browser: Any, live_server: str, client: httpx.AsyncClient
+) -> None:
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    context = await browser.new_context(
+        base_url=live_server, locale="fr-FR", java_script_enabled=False
+    )
+    try:
+        page = await context.new_page()
+        await log_in(page, w.employee.email, EMPLOYEE_PASSWORD)
+        await page.goto("/mes-heures")
+        await log_hours(page, minutes="1,5 h", description="Atelier réseaux sociaux")
+        await page.get_by_text("Heures enregistrées").wait_for()
+        await log_hours(page, minutes="12 h", description="Trop long")
+        assert "Plus de 10 h" in await page.locator("#minutes-error").inner_text()
+        [entry] = await entries(client, w, engagement_id)
+        assert entry["minutes"] == 90
+        await context.clear_cookies()
+        await log_in(page, w.host.email, PASSWORD)
+        await page.goto(f"/entreprises/{w.host.company_id}/heures-a-approuver")
+        row = page.locator(f"#row-{entry['id']}")
+        await row.get_by_role("button", name="Refuser").click()
+        assert "motif" in await page.locator("#reason-error").inner_text()
+        await (
+            page.locator(f"#row-{entry['id']}").get_by_label("Motif du refus").fill("Hors mission")
+        )
+        await page.locator(f"#row-{entry['id']}").get_by_role("button", name="Refuser").click()
+        await page.get_by_text("Saisie refusée").wait_for()
+        [entry] = await entries(client, w, engagement_id)
+        assert (entry["status"], entry["rejection_reason"]) == ("rejected", "Hors mission")
+    finally:
+        await context.close()
