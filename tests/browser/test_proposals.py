@@ -112,7 +112,9 @@ async def test_employee_declines_with_a_reason_the_admins_then_read(
 
     await log_in(page, w.employee.email, EMPLOYEE_PASSWORD)
     await page.goto("/mes-propositions")
-    assert "Projet property-management-software" in await card.inner_text()
+    text = await card.inner_text()
+    assert "« Projet property-management-software » chez Fromagerie du Val" in text
+    assert "du 01/12/2026 au 28/02/2027" in text
     lender_button = card.get_by_role("button", name="Accepter et proposer la mise à disposition")
     assert await lender_button.count() == 0
     await check_page(page, "proposals-mine")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -82,6 +82,9 @@ class ProposalView:
 
     proposal: Proposal
     need_title: str
+    need_window_start: date
+    need_window_end: date
+    need_place_city: str
     host_company_id: int
     host_name: str
     employee_name: str

@@ -337,6 +337,9 @@ async def _views(
             ProposalView(
                 proposal=proposal,
                 need_title=need.title,
+                need_window_start=need.window_start,
+                need_window_end=need.window_end,
+                need_place_city=need.place_city,
                 host_company_id=host,
                 host_name=companies[host].name,
                 employee_name=employee.full_name,
