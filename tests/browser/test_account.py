@@ -353,7 +353,7 @@ async def test_notifications_newest_first_marked_read_one_by_one_then_all(page: 
             [admin.actor.user_id],
             Kind.PROPOSALS_READY,
             {"count": "2"},
-            link="/api/v1/matching/proposals",
+            link=f"/api/v1/matching/proposals?company_id={admin.company_id}",
             now=now(),
         )
     await log_in(page, admin.email, PASSWORD)
@@ -361,6 +361,9 @@ async def test_notifications_newest_first_marked_read_one_by_one_then_all(page: 
     items = page.locator("ul.notifications > li")
     assert await items.count() == 3
     assert "Nouvelles propositions" in await items.nth(0).inner_text()  # Newest first.
+    # The notification leads to the page showing what it is about, not to the API.
+    link = items.nth(0).get_by_role("link", name="Voir")
+    assert await link.get_attribute("href") == f"/entreprises/{admin.company_id}/propositions"
     assert "octobre 2026" in await items.nth(1).inner_text()
     assert await page.locator("li.unread").count() == 3
     assert "Non lue" in await items.nth(0).inner_text()

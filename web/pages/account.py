@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -130,9 +131,24 @@ def moment(value: datetime) -> str:
     return f"{formatting.day(local.date())} à {local.hour} h {local.minute:02d}"
 
 
+# Notifications point at the API resource they are about; a person follows the page showing it.
+API_TO_PAGE: Final = (
+    (re.compile(r"/api/v1/engagements/(\d+)(/timesheets)?"), "/mises-a-disposition/{0}"),
+    (re.compile(r"/api/v1/matching/proposals\?company_id=(\d+)"), "/entreprises/{0}/propositions"),
+    (re.compile(r"/api/v1/companies/(\d+)/exports/prepared"), "/entreprises/{0}/exports"),
+    (re.compile(r"/api/v1/companies/(\d+)/cdo-allocations"), "/entreprises/{0}/cdo-mutualise"),
+    (re.compile(r"/api/v1/companies/(\d+)"), "/entreprises/{0}"),
+)
+
+
 def page_link(link: str) -> str | None:
-    """A notification's link when it leads to a page (API addresses answer JSON)."""
-    return link if link.startswith("/") and not link.startswith("/api/") else None
+    """The page a notification leads to, or None when no page shows it (the API answers JSON)."""
+    for pattern, page in API_TO_PAGE:
+        found = pattern.fullmatch(link)
+        if found:
+            return page.format(*found.groups())
+    local = link.startswith("/") and not link.startswith(("//", "/api/"))
+    return link if local else None
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
