@@ -209,6 +209,18 @@ async def test_a_company_with_an_admin_is_never_taken_over(page: Any) -> None:
     await check_page(page, "account-inscription-deja-inscrite")
 
 
+async def test_a_mistyped_siren_is_told_as_soon_as_the_field_is_left(page: Any) -> None:
+    await page.goto("/inscription")
+    await page.get_by_label("Raison sociale").fill("Saisie En Cours")
+    await page.get_by_label("SIREN").fill(invalid_siren())
+    await page.get_by_label("SIREN").press("Tab")
+    await page.wait_for_selector("#siren-status #siren-error")
+    assert "clé de contrôle" in await page.locator("#siren-error").inner_text()
+    # What the person typed elsewhere is left alone.
+    assert await page.get_by_label("Raison sociale").input_value() == "Saisie En Cours"
+    await check_page(page, "account-inscription-siren-faux")
+
+
 async def test_verify_siren_button_prefills_without_javascript(page_without_js: Any) -> None:
     page = page_without_js
     _, siren, _ = await pre_registered_company("Biscuiterie de Lorient")
