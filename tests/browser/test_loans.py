@@ -124,7 +124,7 @@ async def test_the_parties_take_their_steps_and_sign_until_the_loan_starts(
     assert await page.get_by_role("button", name="Démarrer la mise à disposition").count() == 0
     forged = await forged_post(page, f"{loan}/etapes/demarrer")
     assert forged.status == 409
-    assert "impossible" in await forged.text()
+    assert "pas possible à ce stade" in await forged.text()
 
     # The employee finds the loan among theirs, consents and signs the amendment.
     await as_person(page, w.employee.email, EMPLOYEE_PASSWORD)
@@ -211,7 +211,7 @@ async def test_the_employee_refuses_a_loan_with_a_reason(
     await check_page(page, "loans-detail-cancelled")
     forged = await forged_post(page, f"{loan}/etapes/accepter")
     assert forged.status == 409
-    assert "impossible" in await forged.text()
+    assert "pas possible à ce stade" in await forged.text()
     assert (await engagement(client, w, loan_id))["status"] == "cancelled"
 
 

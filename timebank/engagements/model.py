@@ -117,7 +117,8 @@ def next_status(current: EngagementStatus, step: Step) -> EngagementStatus:
     allowed_from, target = TRANSITIONS[step]
     if current not in allowed_from:
         raise Conflict(
-            f"Action « {step.value} » impossible depuis l'état « {current.value} ».",
+            # People read French words, never codes: the English message keeps the values.
+            "Cette action n'est pas possible à ce stade de la mise à disposition.",
             f"Step '{step.value}' is not allowed from status '{current.value}'.",
             field="status",
             code="illegal_transition",
