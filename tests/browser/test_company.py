@@ -270,6 +270,18 @@ async def test_staff_list_is_paginated_and_keeps_inside_its_pages(
             },
         )
         assert invited.status_code == 201, invited.text
+    profile = await client.put(
+        f"/api/v1/employees/{invited.json()['employee']['id']}/profile",
+        headers=admin.headers,
+        json={
+            "offered_minutes_per_month": 600,
+            "remote_ok": True,
+            "travel_radius_km": 10,
+            "languages": ["fr"],
+            "skills": [{"skill": "seo", "level": 3}],
+        },
+    )
+    assert profile.status_code == 200, profile.text
     await log_in(page, admin.email, PASSWORD)
     await page.goto(f"/entreprises/{admin.company_id}")
     assert "page 1 sur 2" in await page.locator("main").inner_text()
@@ -280,3 +292,18 @@ async def test_staff_list_is_paginated_and_keeps_inside_its_pages(
     await page.goto(f"/entreprises/{admin.company_id}?page=99999")
     assert "page 2 sur 2" in await page.locator("main").inner_text()
     await check_page(page, "company-staff-page-2")
+
+    # Who can do SEO at level 3 or more: one person, with the skill in words.
+    await page.get_by_label("Compétence", exact=True).select_option("seo")
+    await page.get_by_label("Niveau minimal").select_option("3")
+    await page.get_by_role("button", name="Filtrer les salariés").click()
+    await page.wait_for_load_state("load")
+    rows = page.locator("tbody tr")
+    assert await rows.count() == 1
+    assert "Personne 20" in await rows.inner_text()
+    assert "Référencement naturel (SEO) · 3/4" in await rows.inner_text()
+    await page.get_by_label("Niveau minimal").select_option("4")
+    await page.get_by_role("button", name="Filtrer les salariés").click()
+    await page.wait_for_load_state("load")
+    assert "Aucun salarié n'a déclaré cette compétence" in await page.locator("main").inner_text()
+    await check_page(page, "company-staff-filtered")

@@ -212,16 +212,20 @@ class CompanyPages(Controller):
         company_id: int,
         *,
         page: str | None = None,
+        skill_code: str | None = None,
+        level: str | None = None,
         form: dict[str, Any] | None = None,
         refusal: TimebankError | None = None,
     ) -> Template:
+        level_min = int(level) if level in ("1", "2", "3", "4") else 1
+
         async def one_page(number: int) -> Any:
             return await employee_use_cases.list_employees(
                 uow,
                 actor,
                 company_id,
-                skill_code=None,
-                level_min=1,
+                skill_code=skill_code or None,
+                level_min=level_min,
                 limit=STAFF_PAGE_SIZE,
                 offset=(number - 1) * STAFF_PAGE_SIZE,
             )
@@ -232,9 +236,14 @@ class CompanyPages(Controller):
         if pagination.page != asked:
             staff = await one_page(pagination.page)
         company = await company_use_cases.get_company(uow, actor, company_id)
+        skills = await skill_use_cases.list_skills(uow, domain_code=None)
         context: dict[str, Any] = {
             "company": company,
             "staff": staff,
+            "skills": sorted(skills, key=lambda s: s.label_fr),
+            "skill_labels": {s.code: s.label_fr for s in skills},
+            "competence": skill_code or "",
+            "niveau": str(level_min) if skill_code else "",
             "pagination": pagination,
             "headcount_bands": [(b.value, b) for b in HeadcountBand],
             "may_edit": may_edit_company(actor, company_id),
@@ -253,8 +262,12 @@ class CompanyPages(Controller):
         actor: CurrentActor,
         company_id: FromPath[int],
         page: FromQuery[str | None] = None,
+        competence: FromQuery[str | None] = None,
+        niveau: FromQuery[str | None] = None,
     ) -> Template:
-        return await self._company_page(request, uow, actor, company_id, page=page)
+        return await self._company_page(
+            request, uow, actor, company_id, page=page, skill_code=competence, level=niveau
+        )
 
     @post("/")
     async def save_settings(
