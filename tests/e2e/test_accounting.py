@@ -373,6 +373,21 @@ async def test_year_end_exports_are_prepared_once_for_the_accountants(client: Cl
         f"/api/v1/companies/{w.lender.company_id}/exports/prepared", headers=accountant
     )
     assert len(second.json()) == 3
+    from timebank.accounting.use_cases import accountant_actor, export_page
+
+    assert w.lender.company_id is not None
+    shown = await export_page(
+        piccolo_unit_of_work,
+        accountant_actor(w.lender.company_id, "Test"),
+        w.lender.company_id,
+        year=yesterday.year,
+        settings=settings,
+        today=today,
+    )
+    assert {(x.kind, x.filename) for x in shown.prepared} == {
+        (row["kind"], row["filename"]) for row in listed.json()
+    }
+    assert not shown.may_mark and shown.needs == ()  # The accountant reads; admins mark.
     fec_file = await client.get(kinds["fec"]["url"], headers=accountant)
     assert fec_file.status_code == 200 and fec_file.text.startswith("JournalCode\t")
     assert fec_file.headers["content-type"] == "text/plain; charset=utf-8"

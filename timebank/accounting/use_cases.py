@@ -297,6 +297,16 @@ class ExportPage:
     asset_projects: tuple[AssetProject, ...]
     needs: tuple[tuple[int, str], ...]  # The company's needs, offered to mark (admins only).
     may_mark: bool
+    prepared: tuple[PreparedExport, ...]  # Files kept at each fiscal year end, newest first.
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedExport:
+    id: int
+    year: int
+    kind: str  # fec, hours, amortisation
+    filename: str
+    created_at: datetime
 
 
 async def export_page(
@@ -319,6 +329,7 @@ async def export_page(
         needs = (
             await repos.accounting.needs_of(company.id, limit=NEEDS_OFFERED_MAX) if may_mark else []
         )
+        prepared = await repos.accounting.exports_of(company.id)
     offered = years_offered(today, settings.fiscal_year_end)
     return ExportPage(
         company=company,
@@ -336,6 +347,16 @@ async def export_page(
         ),
         needs=tuple((int(n["id"]), str(n["title"])) for n in needs),
         may_mark=may_mark,
+        prepared=tuple(
+            PreparedExport(
+                id=int(x["id"]),
+                year=int(x["year"]),
+                kind=str(x["kind"]),
+                filename=str(x["filename"]),
+                created_at=x["created_at"],
+            )
+            for x in sorted(prepared, key=lambda x: (-int(x["year"]), str(x["kind"])))
+        ),
     )
 
 

@@ -41,6 +41,11 @@ NOTICES.update(
 CLIENTS_PAGE: Final = "accounting/clients.html"
 EXPORT_PAGE: Final = "accounting/export.html"
 PROJECT_FIELDS: Final = ("need_id", "account", "in_service_on")
+PREPARED_KINDS: Final = {
+    "fec": "Fichier des écritures (FEC)",
+    "hours": "Heures échangées",
+    "amortisation": "État des amortissements",
+}
 ACCOUNTS: Final = (
     ("203", "203 — Frais de développement"),
     ("205", "205 — Concessions, brevets, logiciels et droits similaires"),
@@ -100,6 +105,7 @@ class AccountingPages(Controller):
             "downloads": f"?year={shown.year}",
             "api": api,
             "accounts": ACCOUNTS,
+            "prepared_kinds": PREPARED_KINDS,
         }
         if refusal is not None:
             return refused(request, EXPORT_PAGE, refusal, form or {}, **values)
