@@ -13,8 +13,8 @@ import asyncpg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from timebank.jobs import scheduled as jobs
 from timebank.config import DatabaseKind, DatabaseSettings, get_settings
+from timebank.jobs import scheduled as jobs
 
 LEADER_LOCK_KEY: Final = 727_023_2017  # Arbitrary, fixed: "the time bank's scheduler".
 MISFIRE_GRACE_SECONDS: Final = 3600

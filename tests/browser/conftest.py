@@ -27,7 +27,7 @@ import pytest
 from litestar import Litestar
 
 CHROMIUM = Path(os.environ.get("TIMEBANK_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--lang=fr-FR"]
 SERVER_START_SECONDS_MAX = 60.0
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 DESKTOP = {"width": 1280, "height": 900}
