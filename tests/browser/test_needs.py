@@ -58,7 +58,8 @@ async def test_admin_writes_a_draft_edits_publishes_and_closes_a_need(
     await fill_need(page, title)
     # A second skill row, without JavaScript: the page comes back with one more row.
     await page.get_by_role("button", name="Ajouter une compétence").click()
-    await page.wait_for_load_state("load")
+    await by_id(page, "skills[1].skill").wait_for()
+    assert await page.evaluate("document.activeElement.id") == "skills[1].skill"
     assert await by_id(page, "title").input_value() == title
     assert await by_id(page, "skills[0].skill").input_value() == "seo"
     await by_id(page, "skills[1].skill").select_option("wordpress")
@@ -173,3 +174,41 @@ async def test_another_company_cannot_see_or_edit_the_needs(page: Any) -> None:
     assert response is not None and response.status == 403
     response = await page.goto(f"/entreprises/{owner.company_id}/besoins/nouveau")
     assert response is not None and response.status == 403
+
+
+async def test_skill_rows_are_added_and_removed_without_javascript(
+    page: Any, live_server: str, client: httpx.AsyncClient
+) -> None:
+    admin = await sign_up(name="Atelier Sans Script")
+    headers = await login(client, admin.email)
+    context = await page.context.browser.new_context(
+        base_url=live_server, locale="fr-FR", java_script_enabled=False
+    )
+    try:
+        plain = await context.new_page()
+        await log_in(plain, admin.email, PASSWORD)
+        await plain.goto(f"/entreprises/{admin.company_id}/besoins/nouveau")
+        await fill_need(plain, "Sans JavaScript")
+        for _ in range(2):
+            async with plain.expect_navigation():
+                await plain.get_by_role("button", name="Ajouter une compétence").click()
+        assert await by_id(plain, "skills[2].skill").count() == 1
+        await by_id(plain, "skills[1].skill").select_option("wordpress")
+        await by_id(plain, "skills[1].min_level").select_option("1")
+        await by_id(plain, "skills[2].skill").select_option("ux-design")
+        await by_id(plain, "skills[2].min_level").select_option("4")
+        async with plain.expect_navigation():
+            await plain.get_by_role("button", name="Retirer la compétence 2").click()
+        assert await by_id(plain, "skills[1].skill").input_value() == "ux-design"
+        assert await by_id(plain, "skills[2].skill").count() == 0
+        await plain.get_by_role("button", name="Publier le besoin").click()
+        await plain.wait_for_url("**?fait=besoin_publie")
+        need_id = int(re.findall(r"/besoins/(\d+)", plain.url)[0])
+    finally:
+        await context.close()
+    stored = (await client.get(f"/api/v1/needs/{need_id}", headers=headers)).json()
+    assert stored["status"] == "open"
+    assert sorted((s["skill"], s["min_level"]) for s in stored["skills"]) == [
+        ("seo", 2),
+        ("ux-design", 4),
+    ]

@@ -82,8 +82,9 @@ FORM_FIELDS: Final = (
 )
 
 
-def _rows(form: FormMultiDict) -> list[dict[str, str]]:
-    """The skill rows as posted, in order, without the rows left wholly empty."""
+def _rows(form: FormMultiDict, *, keep_blank: bool = False) -> list[dict[str, str]]:
+    """The skill rows as posted, in the order shown; rows without a skill are dropped unless
+    `keep_blank` (while the person is still adding rows)."""
     indices = sorted(
         {int(found.group(1)) for key in form if (found := _ROW_NAME.match(key)) is not None}
     )
@@ -93,7 +94,7 @@ def _rows(form: FormMultiDict) -> list[dict[str, str]]:
             part: text(form, f"skills[{index}].{part}", length_max=60)
             for part in ("skill", "min_level", "weight")
         }
-        if row["skill"]:
+        if row["skill"] or keep_blank:
             rows.append(row)
     return rows
 
@@ -202,10 +203,11 @@ def _buttons(status: NeedStatus) -> list[tuple[str, str, str]]:
     ]
 
 
-def _edited_rows(form: FormMultiDict, rows: list[dict[str, str]]) -> list[dict[str, str]] | None:
+def _edited_rows(form: FormMultiDict) -> list[dict[str, str]] | None:
     """After « Ajouter une compétence » or « Retirer »: the rows to show again; else None."""
+    rows = _rows(form, keep_blank=True)
     if "ajouter" in form:
-        return [*rows[: SKILL_ROWS_MAX - 1], _blank_row()]
+        return rows if len(rows) >= SKILL_ROWS_MAX else [*rows, _blank_row()]
     removed = text(form, "retirer", length_max=3)
     if removed.isdigit():
         return [row for index, row in enumerate(rows) if index != int(removed)]
@@ -283,7 +285,7 @@ class NeedPages(Controller):
     ) -> Response[Any]:
         form = await read_form(request)
         rows = _rows(form)
-        edited = _edited_rows(form, rows)
+        edited = _edited_rows(form)
         if edited is not None:
             return await self._form_page(
                 request,
@@ -293,6 +295,7 @@ class NeedPages(Controller):
                 need=None,
                 form=_form_values(form, edited),
                 row_count=len(edited),
+                focus_row=len(edited) - 1 if "ajouter" in form else None,
             )
         wanted = NeedStatus.OPEN if text(form, "status", length_max=20) == "open" else None
         try:
@@ -351,7 +354,7 @@ class NeedPages(Controller):
         form = await read_form(request)
         rows = _rows(form)
         need = await use_cases.get_company_need(uow, actor, company_id, need_id)
-        edited = _edited_rows(form, rows)
+        edited = _edited_rows(form)
         if edited is not None:
             return await self._form_page(
                 request,
@@ -361,6 +364,7 @@ class NeedPages(Controller):
                 need=need,
                 form=_form_values(form, edited),
                 row_count=len(edited),
+                focus_row=len(edited) - 1 if "ajouter" in form else None,
             )
         wanted = text(form, "status", length_max=20) or need.status.value
         try:
@@ -398,7 +402,9 @@ class NeedPages(Controller):
         form: dict[str, Any],
         row_count: int,
         refusal: TimebankError | None = None,
+        focus_row: int | None = None,
     ) -> Template:
+        """The form; `focus_row` is the row just added, focused for the keyboard."""
         groups = await use_cases.skill_choices(uow, actor, company_id)
         values: dict[str, Any] = {
             "company_id": company_id,
@@ -406,6 +412,7 @@ class NeedPages(Controller):
             "groups": groups,
             "row_count": max(1, min(row_count, SKILL_ROWS_MAX)),
             "rows_max": SKILL_ROWS_MAX,
+            "focus_row": focus_row,
             "buttons": _buttons(need.status) if need is not None else [],
             "levels": sorted(vocabulary.SKILL_LEVELS.items()),
             "languages": sorted(vocabulary.LANGUAGES.items(), key=lambda item: item[1]),
