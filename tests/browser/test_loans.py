@@ -177,6 +177,19 @@ async def test_the_parties_take_their_steps_and_sign_until_the_loan_starts(
     timeline = await page.locator("ol.timeline").inner_text()
     assert "En cours" in timeline and "Accord du salarié donné" in timeline
     await check_page(page, "loans-detail-active")
+    # Each signature links to the very text it was given on, with its signature record.
+    amendment = (await documents(client, w, loan_id))["employee_amendment"]
+    await (
+        page.locator("ul.checklist li", has_text="Avenant signé par le salarié")
+        .get_by_role("link")
+        .click()
+    )
+    await page.wait_for_load_state("load")
+    assert page.url.endswith(f"/documents/{amendment['id']}")
+    record = await page.locator("ul.checklist").inner_text()
+    assert "Signé pour le salarié par Inès Moreau" in record
+    assert amendment["sha256"] in await page.locator("code.hash").inner_text()
+    await check_page(page, "loans-stored-document")
     started = await engagement(client, w, loan_id)
     assert started["status"] == "active" and started["missing_papers"] == []
 
@@ -261,9 +274,11 @@ async def test_a_stranger_sees_neither_the_loans_nor_their_documents(
     assert response is not None and response.status == 403
     assert "pas le droit" in await page.locator("main").inner_text()
     await check_page(page, "loans-forbidden")
+    agreement = (await documents(client, w, loan_id))["loan_agreement"]
     for path in (
         f"/mises-a-disposition/{loan_id}",
         f"/mises-a-disposition/{loan_id}/documents/convention",
+        f"/documents/{agreement['id']}",
     ):
         response = await page.goto(path)
         assert response is not None and response.status == 404

@@ -378,3 +378,25 @@ class LoanPages(Controller):
         except TimebankError as exc:
             return await self._document(request, uow, actor, now, engagement_id, slug, exc)
         return see_other(f"{loan_path(engagement_id)}/documents/{slug}", "signe")
+
+    @get("/documents/{document_id:int}")
+    async def stored_document(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        document_id: FromPath[int],
+    ) -> Template:
+        """A stored document exactly as it was signed, whatever its data reads today, with
+        its signature record; a loan's document links to the version to sign now."""
+        document, body = await document_use_cases.document_file(
+            uow, actor, document_id, file_format="html"
+        )
+        return render(
+            request,
+            "loans/stored.html",
+            d=document,
+            html=body.decode("utf-8"),
+            signers=SIGNERS[document.subject.kind],
+            slug=SLUG_OF_DOCUMENT.get(document.subject.kind.value),
+        )
