@@ -69,8 +69,18 @@ async def test_host_accepts_the_loan_only_after_the_lender_and_only_for_its_need
     engagement_id = await use_cases.accept(uow, lender, proposal_id, now=now())
     with pytest.raises(Forbidden):
         await use_cases.accept_as_host(uow, lender, proposal_id, now=now())
-    loan = await use_cases.accept_as_host(uow, host, proposal_id, now=now())
-    assert (loan.id, loan.status) == (engagement_id, EngagementStatus.ACCEPTED_BY_HOST)
+    through_api = await client.post(
+        f"/api/v1/matching/proposals/{proposal_id}/accept-as-host", headers=w.lender.headers
+    )
+    assert through_api.status_code == 403
+    through_api = await client.post(
+        f"/api/v1/matching/proposals/{proposal_id}/accept-as-host", headers=w.host.headers
+    )
+    assert through_api.status_code == 200, through_api.text
+    assert (through_api.json()["id"], through_api.json()["status"]) == (
+        engagement_id,
+        EngagementStatus.ACCEPTED_BY_HOST.value,
+    )
     with pytest.raises(Conflict):
         await use_cases.accept_as_host(uow, host, proposal_id, now=now())
 

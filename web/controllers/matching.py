@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from timebank.proposals import use_cases
 from timebank.proposals.model import Proposal
 from web.dependencies import CurrentActor, Now, Uow
-from web.schemas import PageOut, ProposalOut, ReasonIn, RunOut, page_out
+from web.schemas import EngagementOut, PageOut, ProposalOut, ReasonIn, RunOut, page_out
 
 
 def _out(proposal: Proposal) -> ProposalOut:
@@ -50,6 +50,13 @@ class MatchingController(Controller):
     ) -> dict[str, int]:
         """The lender's admin accepts: a loan is proposed to the host (see /engagements)."""
         return {"engagement_id": await use_cases.accept(uow, actor, proposal_id, now=now)}
+
+    @post("/proposals/{proposal_id:int}/accept-as-host", status_code=HTTP_200_OK)
+    async def accept_as_host(
+        self, proposal_id: FromPath[int], uow: Uow, actor: CurrentActor, now: Now
+    ) -> EngagementOut:
+        """The host's admin accepts the loan its lender proposed from this proposal."""
+        return EngagementOut.of(await use_cases.accept_as_host(uow, actor, proposal_id, now=now))
 
     @post("/proposals/{proposal_id:int}/decline", status_code=HTTP_200_OK)
     async def decline(
