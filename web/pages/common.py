@@ -311,6 +311,7 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
                     MenuLink(f"{base}/heures-a-approuver", "Heures à approuver"),
                     MenuLink(f"{base}/releves", "Relevés et position"),
                     MenuLink(f"{base}/formations", "Formations à approuver"),
+                    MenuLink(f"{base}/exports", "Exports comptables"),
                     MenuLink(f"{base}/cdo-mutualise", "CDO mutualisé"),
                 ),
             )
