@@ -100,8 +100,8 @@ async def test_bad_hours_are_refused_beside_their_field_and_nothing_is_stored(
     await page.goto("/mes-heures")
     for typed, day, field, words in (
         ("30 h", None, "minutes", "Plus de 10 h"),
-        ("-1 h", None, "minutes", "illisible"),
-        ("beaucoup", None, "minutes", "illisible"),
+        ("-1 h", None, "minutes", "« -1 h » illisible"),
+        ("beaucoup", None, "minutes", "« beaucoup » illisible"),
         ("1h", start - timedelta(days=1), "work_date", "hors de la période"),
     ):
         await log_hours(page, minutes=typed, description="Audit", day=day)
@@ -158,7 +158,7 @@ async def test_the_host_approves_two_at_once_and_rejects_one_the_employee_reads_
 
     await page.get_by_role("button", name="Approuver la sélection").click()
     await page.locator("#entry_ids-error").wait_for()
-    assert "Cochez au moins une saisie" in await page.locator("#entry_ids-error").inner_text()
+    assert "Aucune saisie" in await page.locator("#entry_ids-error").inner_text()
     await check_page(page, "hours-queue-refused")
 
     await page.locator(f"#row-{third['id']}").get_by_role("button", name="Refuser").click()

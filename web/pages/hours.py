@@ -28,6 +28,7 @@ from web.dependencies import CurrentActor, Now, Uow
 from web.errors import status_of
 from web.pages.common import (
     PAGE_SIZE,
+    day_of,
     page_number,
     paginate,
     read_form,
@@ -83,19 +84,9 @@ def refusal_status(request: Request[Any, Any, Any], refusal: TimebankError) -> i
 
 def day_field(form: FormMultiDict) -> date:
     """The day worked, from `<input type=date>` or typed as 23/11/2026."""
-    raw = text(form, "work_date", length_max=20)
-    try:
-        if "/" in raw:
-            day_text, month_text, year_text = raw.split("/")
-            return date(int(year_text), int(month_text), int(day_text))
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            "Date attendue (JJ/MM/AAAA).",
-            "A date is expected (DD/MM/YYYY).",
-            field="work_date",
-            code="not_a_date",
-        ) from None
+    day = day_of(form, "work_date", label_fr="Jour travaillé", label_en="Day worked")
+    assert day is not None, "a required date is never None"
+    return day
 
 
 def entry_ids_of(form: FormMultiDict) -> list[int]:
@@ -106,13 +97,6 @@ def entry_ids_of(form: FormMultiDict) -> list[int]:
             "Unreadable selection: reload the page.",
             field="entry_ids",
             code="invalid_selection",
-        )
-    if not raw:
-        raise InvalidInput(
-            "Cochez au moins une saisie à approuver.",
-            "Tick at least one entry to approve.",
-            field="entry_ids",
-            code="required",
         )
     return [int(value) for value in raw]
 
@@ -127,9 +111,8 @@ def week_path(engagement_id: int, day: date) -> str:
     return f"/mes-heures?mission={engagement_id}&semaine={week_code(day)}"
 
 
-def queue_path(company_id: int, page: int = 1) -> str:
-    suffix = f"?page={page}" if page > 1 else ""
-    return f"/entreprises/{company_id}/heures-a-approuver{suffix}"
+def queue_path(company_id: int) -> str:
+    return f"/entreprises/{company_id}/heures-a-approuver"
 
 
 class HourPages(Controller):
