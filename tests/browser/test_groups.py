@@ -308,7 +308,7 @@ async def test_documents_are_drawn_up_read_and_signed_by_both_sides(
     await log_in(page, coordinator.email, PASSWORD)
     await page.goto(f"/groupements/{group_id}/documents")
     await check_page(page, "groups-documents")
-    await page.get_by_label("Document", exact=True).select_option("member_agreement")
+    await page.locator("#kind").select_option("member_agreement")
     await page.get_by_role("button", name="Établir le document").click()
     await page.wait_for_load_state("load")
     assert (
@@ -353,6 +353,8 @@ async def test_the_server_answers_while_a_large_plan_is_solving(
                 "email": new_email("cdo"),
                 "full_name": f"CDO renfort {number + 1}",
                 "job_title": "CDO",
+                "annual_gross_salary_cents": CDO_SALARY_CENTS,
+                "employer_charge_rate_basis_points": CHARGES_BASIS_POINTS,
             },
         )
         assert invited.status_code == 201, invited.text

@@ -414,11 +414,12 @@ async def member_groups(uow: UnitOfWork, actor: Actor, company_id: int) -> list[
 
 
 async def group_companies(uow: UnitOfWork, actor: Actor, group_id: int) -> dict[int, Company]:
-    """The group's entity and every company that was ever a member (names are public inside
-    the network)."""
+    """The group's entity, every company that was ever a member and every company that asked
+    to join (names are public inside the network)."""
     del actor
     async with uow(write=False) as repos:
         group = await load_group(repos, group_id)
+        asked = [r.company_id for r in await repos.groups.join_requests_of_group(group_id)]
         return await repos.companies.get_many(
-            [group.company_id, *(m.company_id for m in group.members)]
+            [group.company_id, *(m.company_id for m in group.members), *asked]
         )
