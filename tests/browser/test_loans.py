@@ -167,6 +167,9 @@ async def test_the_parties_take_their_steps_and_sign_until_the_loan_starts(
         assert {s["role"] for s in document["signatures"]} == roles
         assert {s["sha256"] for s in document["signatures"]} == {document["sha256"]}
         assert document["signed_by_all"]
+        shown = await client.get(document["html_url"], headers=w.employee.headers)
+        assert shown.headers["content-type"].startswith("text/html")
+        assert shown.headers["x-document-sha256"] == document["sha256"]
 
     # The host starts the loan.
     await as_person(page, w.host.email)

@@ -59,9 +59,9 @@ def document_out(document: StoredDocument) -> DocumentOut:
             for s in document.signatures
         ],
         signed_by_all=document.signed_by_all,
-        pdf_url=f"{base}?format=pdf",
-        html_url=f"{base}?format=html",
-        markdown_url=f"{base}?format=md",
+        pdf_url=f"{base}?file_format=pdf",
+        html_url=f"{base}?file_format=html",
+        markdown_url=f"{base}?file_format=md",
     )
 
 
