@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from timebank.db.errors import is_unique_violation
 from timebank.db.tables import EmployerGroupTable, GroupJoinRequestTable, GroupMemberTable
@@ -22,6 +22,7 @@ from timebank.groups.model import (
 from timebank.pagination import PageRequest
 
 JR = GroupJoinRequestTable
+GROUPS_LISTED_MAX: Final = 1000
 
 
 def _join_request(row: dict[str, Any]) -> JoinRequest:
@@ -126,8 +127,13 @@ class GroupRepository:
         return int(await EmployerGroupTable.count())
 
     async def all(self) -> builtins.list[EmployerGroup]:
-        """Every group (a network has a few dozen at most), by name."""
-        rows = await EmployerGroupTable.select().order_by(EmployerGroupTable.name)
+        """Every group (a network has a few dozen; at most GROUPS_LISTED_MAX), by name."""
+        rows = await (
+            EmployerGroupTable.select()
+            .order_by(EmployerGroupTable.name)
+            .order_by(EmployerGroupTable.id)
+            .limit(GROUPS_LISTED_MAX)
+        )
         return await self._hydrate(list(rows))
 
     # -- Companies asking to join ---------------------------------------------------------

@@ -174,10 +174,14 @@ class GroupOffer:
 
 
 async def _offer(
-    repos: Repositories, group: EmployerGroup, company: Company, today: date, skills: dict[str, str]
+    repos: Repositories,
+    group: EmployerGroup,
+    entity: Company,
+    company: Company,
+    today: date,
+    skills: dict[str, str],
+    asked: list[JoinRequest],
 ) -> GroupOffer:
-    entities = await repos.companies.get_many([group.company_id])
-    entity = entities[group.company_id]
     periods = await repos.rotations.periods_of_group(group.id)
     current = next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
     current = current or (periods[-1] if periods else None)
@@ -232,11 +236,7 @@ async def _offer(
         days_available_per_month=max(0.0, round((capacity - requested) * 2) / 2),
         management_cents_per_month=current.monthly_management_costs_cents if current else 0,
         is_member=any(m.company_id == company.id and m.left_on is None for m in group.members),
-        requests=tuple(
-            r
-            for r in await repos.groups.join_requests_of_company(company.id)
-            if r.group_id == group.id
-        ),
+        requests=tuple(r for r in asked if r.group_id == group.id),
     )
 
 
@@ -251,10 +251,12 @@ async def groups_near(
         if company is None:
             raise not_found("Entreprise", "Company", company_id)
         skills = {s.code: s.label_fr for s in await repos.skills.all()}
+        others = [g for g in await repos.groups.all() if g.company_id != company_id]
+        entities = await repos.companies.get_many([g.company_id for g in others])
+        asked = await repos.groups.join_requests_of_company(company_id)
         offers = [
-            await _offer(repos, group, company, now.date(), skills)
-            for group in await repos.groups.all()
-            if group.company_id != company_id
+            await _offer(repos, g, entities[g.company_id], company, now.date(), skills, asked)
+            for g in others
         ]
     far = float("inf")
     offers.sort(
