@@ -1078,6 +1078,8 @@ class TrainingIn(In):
     starts_on: date
     ends_on: date
     minutes: int
+    domain_code: str | None = None  # A skill domain (GET /api/v1/skills/domains).
+    plan_link: str | None = None  # The employer's transformation plan: https:// or a reference.
 
 
 class TrainingRatingIn(In):
@@ -1098,6 +1100,8 @@ class TrainingOut(BaseModel):
     cost_cents: int | None
     rating: int | None
     rating_comment: str | None
+    domain_code: str | None = None
+    plan_link: str | None = None  # Shown to the employee and their employer only.
 
 
 class TrainingScoreOut(BaseModel):

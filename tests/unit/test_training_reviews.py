@@ -55,7 +55,33 @@ def test_comments_shown_are_bounded() -> None:
 
 def test_the_public_shape_holds_no_name_and_no_company() -> None:
     names = {f.name for f in fields(PublicTraining)} | {f.name for f in fields(TrainingScore)}
-    assert names == {"score", "comments", "title", "provider", "average", "count"}
+    assert names == {"score", "comments", "title", "provider", "average", "count", "domain_code"}
+    assert {f.name for f in fields(Rating)} == {
+        "title",
+        "provider",
+        "stars",
+        "comment",
+        "domain_code",
+    }  # Never the employer's transformation plan.
+
+
+def test_search_by_domain_keeps_the_ratings_of_that_domain_and_shows_it() -> None:
+    ratings = [
+        Rating("SEO avancé", "Atelier Web", 5, None, "marketing"),
+        Rating("SEO avancé", "Atelier Web", 3, None, None),
+        Rating("Tableurs", "Bureautique Pro", 2, None, "data"),
+    ]
+    found = public_trainings(ratings, domain="marketing")
+    assert [t.score for t in found] == [
+        TrainingScore("SEO avancé", "Atelier Web", 5.0, 1, "marketing")
+    ]
+    assert public_trainings(ratings, domain="security") == []
+    everything = public_trainings(ratings)
+    assert [(t.score.title, t.score.count, t.score.domain_code) for t in everything] == [
+        ("SEO avancé", 2, "marketing"),
+        ("Tableurs", 1, "data"),
+    ]
+    assert public_trainings(ratings, provider="atelier", domain="data") == []
 
 
 def test_a_search_too_long_is_refused_beside_its_field() -> None:

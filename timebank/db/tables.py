@@ -588,6 +588,11 @@ class TrainingTable(Table, tablename="training"):
     rating_comment = Varchar(length=1000, null=True, default=None)
     rated_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
+    # The skills taxonomy's domain the training serves (a domain code), searched on the public
+    # page; the employer's digital-transformation plan it serves (a URL or a reference to the
+    # plan's section), shown to the employer, never published. Null on trainings logged before.
+    domain_code = Varchar(length=40, null=True, default=None, index=True)
+    plan_link = Varchar(length=300, null=True, default=None)
 
 
 class AccountingExportTable(Table, tablename="accounting_export"):

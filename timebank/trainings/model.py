@@ -3,10 +3,12 @@ exact cost, and rated 1–5 by the employee (the programme publishes each traini
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
+from urllib.parse import urlsplit
 
 from timebank import rules
 from timebank.errors import InvalidInput
@@ -18,6 +20,10 @@ RATING_MIN: Final = 1
 RATING_MAX: Final = 5
 COMMENTS_SHOWN_MAX: Final = 20  # Comments published per training, the newest first.
 SEARCH_LENGTH_MAX: Final = 100
+PLAN_LINK_LENGTH_MAX: Final = 300
+# What reads as an address rather than a reference to a plan's section: a scheme ("https:",
+# "javascript:", "mailto:"…) glued to what follows, "://" anywhere, or "www." at the start.
+_LOOKS_LIKE_URL = re.compile(r"^[a-z][a-z0-9+.-]*:\S|://|^www\.", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,8 @@ class Training:
     rating: int | None
     rating_comment: str | None
     created_at: datetime
+    domain_code: str | None = None  # The skills taxonomy's domain the training serves.
+    plan_link: str | None = None  # The employer's transformation plan: never published.
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,7 @@ class TrainingScore:
     provider: str
     average: float
     count: int
+    domain_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,7 @@ class Rating:
     provider: str
     stars: int
     comment: str | None
+    domain_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,26 +84,37 @@ def _matches(value: str, wanted: str) -> bool:
 
 
 def public_trainings(
-    ratings: Iterable[Rating], *, provider: str = "", title: str = ""
+    ratings: Iterable[Rating], *, provider: str = "", title: str = "", domain: str = ""
 ) -> list[PublicTraining]:
     """Ratings grouped by training (title and provider, spaces normalised), those whose
-    provider and title contain the words searched; most rated first. `ratings` come newest
-    first: so do the comments."""
-    grouped: dict[tuple[str, str], tuple[list[int], list[str]]] = {}
+    provider and title contain the words searched and, when a domain is asked, only the
+    ratings of trainings logged in that domain; most rated first. `ratings` come newest
+    first: so do the comments, and a training shows the domain of its newest rating."""
+    grouped: dict[tuple[str, str], tuple[list[int], list[str], list[str]]] = {}
     for rating in ratings:
         key = (_plain(rating.title), _plain(rating.provider))
         if not (_matches(key[1], provider) and _matches(key[0], title)):
             continue
-        stars, comments = grouped.setdefault(key, ([], []))
+        if domain and rating.domain_code != domain:
+            continue
+        stars, comments, domains = grouped.setdefault(key, ([], [], []))
         stars.append(rating.stars)
+        if rating.domain_code:
+            domains.append(rating.domain_code)
         if rating.comment and len(comments) < COMMENTS_SHOWN_MAX:
             comments.append(rating.comment)
     found = [
         PublicTraining(
-            TrainingScore(title, provider, round(sum(stars) / len(stars), 2), len(stars)),
+            TrainingScore(
+                title,
+                provider,
+                round(sum(stars) / len(stars), 2),
+                len(stars),
+                domains[0] if domains else None,
+            ),
             tuple(comments),
         )
-        for (title, provider), (stars, comments) in grouped.items()
+        for (title, provider), (stars, comments, domains) in grouped.items()
     ]
     found.sort(key=lambda t: (-t.score.count, t.score.provider.lower(), t.score.title.lower()))
     return found
@@ -112,9 +133,59 @@ def search_text(value: str | None, *, field: str) -> str:
     return cleaned
 
 
+def plan_link_input(value: str | None) -> str | None:
+    """The link to the employer's digital-transformation plan: an http(s) address or a short
+    reference to the plan's section (« Plan 2026, axe 2 »); none when left empty."""
+    cleaned = _plain(value or "")
+    if not cleaned:
+        return None
+    if len(cleaned) > PLAN_LINK_LENGTH_MAX:
+        raise InvalidInput(
+            f"Lien vers le plan trop long : {PLAN_LINK_LENGTH_MAX} caractères au plus.",
+            f"Plan link too long: at most {PLAN_LINK_LENGTH_MAX} characters.",
+            field="plan_link",
+            code="plan_link_too_long",
+        )
+    if _LOOKS_LIKE_URL.search(cleaned):
+        parts = urlsplit(cleaned)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in cleaned:
+            raise InvalidInput(
+                "Adresse du plan invalide : elle commence par https:// (ou http://) suivi du "
+                "site ; sinon, donnez une référence comme « Plan 2026, axe 2 ».",
+                "Invalid plan address: it starts with https:// (or http://) and the site; "
+                "otherwise give a reference such as 'Plan 2026, section 2'.",
+                field="plan_link",
+                code="invalid_plan_link",
+            )
+    return cleaned
+
+
+def domain_input(value: str | None, known: Sequence[str], *, field: str) -> str | None:
+    """A skill domain's code among the taxonomy's (`known`); none when left empty."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        return None
+    if cleaned not in known:
+        raise InvalidInput(
+            "Domaine de compétences inconnu : choisissez-en un dans la liste.",
+            f"Unknown skill domain '{cleaned[:40]}': choose one from the list.",
+            field=field,
+            code="unknown_domain",
+        )
+    return cleaned
+
+
 def training_input(
-    *, title: str, provider: str, starts_on: date, ends_on: date, minutes: int, today: date
-) -> tuple[str, str, int]:
+    *,
+    title: str,
+    provider: str,
+    starts_on: date,
+    ends_on: date,
+    minutes: int,
+    today: date,
+    plan_link: str | None = None,
+) -> tuple[str, str, int, str | None]:
+    """The training as logged: title, provider, minutes and the plan's link, checked."""
     checked_title = rules.text(title, field="title", length_max=rules.TITLE_LENGTH_MAX)
     checked_provider = rules.text(provider, field="provider", length_max=rules.NAME_LENGTH_MAX)
     rules.date_order(starts_on, ends_on, field="ends_on")
@@ -133,7 +204,7 @@ def training_input(
             code="training_in_future",
         )
     checked_minutes = rules.minutes(minutes, field="minutes", high=TRAINING_MINUTES_MAX)
-    return checked_title, checked_provider, checked_minutes
+    return checked_title, checked_provider, checked_minutes, plan_link_input(plan_link)
 
 
 def rating_input(stars: int, comment: str) -> tuple[int, str]:

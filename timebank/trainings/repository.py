@@ -26,6 +26,8 @@ def _training(row: dict[str, Any]) -> Training:
         rating=row["rating"],
         rating_comment=row["rating_comment"],
         created_at=row["created_at"],
+        domain_code=row["domain_code"],
+        plan_link=row["plan_link"],
     )
 
 
@@ -40,6 +42,8 @@ class TrainingRepository:
         starts_on: date,
         ends_on: date,
         minutes: int,
+        domain_code: str | None = None,
+        plan_link: str | None = None,
         now: datetime,
     ) -> int:
         rows = await TR.insert(
@@ -52,6 +56,8 @@ class TrainingRepository:
                 ends_on=ends_on,
                 minutes=minutes,
                 status="submitted",
+                domain_code=domain_code,
+                plan_link=plan_link,
                 created_at=now,
             )
         ).returning(TR.id)
@@ -84,15 +90,22 @@ class TrainingRepository:
         ).where(TR.id == training_id)
 
     async def ratings(self) -> list[Rating]:
-        """Every rating given, the newest first (titles, providers, stars, comments only)."""
+        """Every rating given, the newest first (titles, providers, stars, comments and skill
+        domains only: never a name, a company or the employer's plan)."""
         rows = await (
-            TR.select(TR.title, TR.provider, TR.rating, TR.rating_comment)
+            TR.select(TR.title, TR.provider, TR.rating, TR.rating_comment, TR.domain_code)
             .where(TR.rating.is_not_null())
             .order_by(TR.rated_at, ascending=False)
             .order_by(TR.id, ascending=False)
         )
         return [
-            Rating(row["title"], row["provider"], row["rating"], row["rating_comment"])
+            Rating(
+                row["title"],
+                row["provider"],
+                row["rating"],
+                row["rating_comment"],
+                row["domain_code"],
+            )
             for row in rows
         ]
 

@@ -15,10 +15,12 @@ from timebank.engagements.model import at_cost_cents
 from timebank.errors import Conflict, Forbidden, not_found
 from timebank.pagination import page_request
 from timebank.people.model import Actor, Role, require_company_role
+from timebank.skills.model import SkillDomain
 from timebank.trainings.model import (
     PublicTraining,
     Training,
     TrainingScore,
+    domain_input,
     public_trainings,
     rating_input,
     search_text,
@@ -39,7 +41,11 @@ async def log_training(
     ends_on: date,
     minutes: int,
     now: datetime,
+    plan_link: str | None = None,
+    domain_code: str | None = None,
 ) -> Training:
+    """The employee logs a training they took, with the skill domain it serves and the link to
+    the employer's digital-transformation plan (both optional; an unknown domain is refused)."""
     checked = training_input(
         title=title,
         provider=provider,
@@ -47,11 +53,14 @@ async def log_training(
         ends_on=ends_on,
         minutes=minutes,
         today=now.date(),
+        plan_link=plan_link,
     )
     async with uow() as repos:
         employee = await repos.employees.get(employee_id)
         if employee is None or employee.user_id != actor.user_id:
             raise not_found("Salarié", "Employee", employee_id)  # Only for oneself.
+        known = [domain.code for domain in await repos.skills.domains()]
+        checked_domain = domain_input(domain_code, known, field="domain_code")
         training_id = await repos.trainings.add(
             employee_id=employee_id,
             company_id=employee.company_id,
@@ -60,6 +69,8 @@ async def log_training(
             starts_on=starts_on,
             ends_on=ends_on,
             minutes=checked[2],
+            domain_code=checked_domain,
+            plan_link=checked[3],
             now=now,
         )
         found = await repos.trainings.get(training_id)
@@ -183,22 +194,39 @@ async def rate_training(
 
 
 async def public_scores(
-    uow: UnitOfWork, *, limit: int, offset: int, provider: str = "", title: str = ""
+    uow: UnitOfWork,
+    *,
+    limit: int,
+    offset: int,
+    provider: str = "",
+    title: str = "",
+    domain: str | None = None,
 ) -> list[TrainingScore]:
     """Each training's average rating and count, by title and provider (no names), those
-    whose provider and title contain the words searched."""
+    whose provider and title contain the words searched, in the skill domain asked."""
     page = page_request(limit, offset)
-    found = await public_reviews(uow, provider=provider, title=title)
+    found = await public_reviews(uow, provider=provider, title=title, domain=domain)
     return [t.score for t in found[page.offset : page.offset + page.limit]]
 
 
 async def public_reviews(
-    uow: UnitOfWork, *, provider: str | None, title: str | None
+    uow: UnitOfWork, *, provider: str | None, title: str | None, domain: str | None = None
 ) -> list[PublicTraining]:
-    """The public page: each training's average, count and comments, never a name or a
-    company; searched by provider and title."""
+    """The public page: each training's average, count, skill domain and comments, never a
+    name, a company or the employer's plan; searched by provider, title and skill domain."""
     wanted_provider = search_text(provider, field="organisme")
     wanted_title = search_text(title, field="intitule")
     async with uow(write=False) as repos:
+        known = [d.code for d in await repos.skills.domains()]
+        wanted_domain = domain_input(domain, known, field="domaine")
         ratings = await repos.trainings.ratings()
-    return public_trainings(ratings, provider=wanted_provider, title=wanted_title)
+    return public_trainings(
+        ratings, provider=wanted_provider, title=wanted_title, domain=wanted_domain or ""
+    )
+
+
+async def training_domains(uow: UnitOfWork) -> list[SkillDomain]:
+    """The skill domains a training is filed under (the taxonomy's), by French label."""
+    async with uow(write=False) as repos:
+        domains = await repos.skills.domains()
+    return sorted(domains, key=lambda domain: domain.label_fr.casefold())

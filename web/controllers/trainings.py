@@ -45,6 +45,8 @@ class TrainingController(Controller):
                 ends_on=data.ends_on,
                 minutes=data.minutes,
                 now=now,
+                plan_link=data.plan_link,
+                domain_code=data.domain_code,
             )
         )
 
@@ -86,10 +88,15 @@ class TrainingController(Controller):
 
     @get("/trainings/ratings", opt={"public": True})
     async def ratings(
-        self, uow: Uow, limit: FromQuery[int] = 50, offset: FromQuery[int] = 0
+        self,
+        uow: Uow,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+        domain: FromQuery[str | None] = None,
     ) -> list[TrainingScoreOut]:
-        """Each training's average rating and count, published by the programme."""
+        """Each training's average rating and count, published by the programme; `domain`
+        keeps the trainings of one skill domain (its code; the shape stays the same)."""
         return [
             TrainingScoreOut(**asdict(s))
-            for s in await use_cases.public_scores(uow, limit=limit, offset=offset)
+            for s in await use_cases.public_scores(uow, limit=limit, offset=offset, domain=domain)
         ]
