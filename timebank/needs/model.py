@@ -29,6 +29,16 @@ NEXT_STATUSES: Final[dict[NeedStatus, frozenset[NeedStatus]]] = {
 }
 
 
+# The words a refusal uses for each status (the pages take theirs from web/vocabulary.py).
+STATUS_WORDS_FR: Final[dict[NeedStatus, str]] = {
+    NeedStatus.DRAFT: "en brouillon",
+    NeedStatus.OPEN: "publié",
+    NeedStatus.MATCHED: "pourvu",
+    NeedStatus.CLOSED: "clos",
+    NeedStatus.CANCELLED: "annulé",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class RequiredSkill:
     skill_code: str
@@ -86,7 +96,8 @@ def need_status(value: str, *, field: str = "status") -> NeedStatus:
 def check_status_change(current: NeedStatus, wanted: NeedStatus) -> None:
     if wanted != current and wanted not in NEXT_STATUSES[current]:
         raise Conflict(
-            f"Un besoin « {current.value} » ne peut pas passer à « {wanted.value} ».",
+            f"Un besoin {STATUS_WORDS_FR[current]} ne peut pas devenir {STATUS_WORDS_FR[wanted]} "
+            "(la page a peut-être changé entre-temps : rechargez-la).",
             f"A need in status '{current.value}' cannot move to '{wanted.value}'.",
             field="status",
             code="illegal_status_change",
