@@ -1,8 +1,9 @@
 """Trainings: logged by employees, approved by employers, rated; the public ratings page.
 
-The employee logs a training (hours typed as people type them) and rates it once the employer
-approved it; the employer's admin approves or rejects; anyone reads the ratings, without a name
-or a company.
+The employee logs a training (hours typed as people type them, the skill domain it serves and
+the link to the employer's digital-transformation plan) and rates it once the employer approved
+it; the employer's admin approves or rejects, seeing the plan's link; anyone reads the ratings,
+searched by provider, title and skill domain, without a name, a company or the plan.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from timebank.errors import Conflict, NotFound, TimebankError, not_found
 from timebank.formatting import parse_duration_minutes
+from timebank.skills.model import SkillDomain
 from timebank.trainings import use_cases as trainings
 from timebank.trainings.use_cases import MyTrainings
 from web.dependencies import CurrentActor, Now, Uow
@@ -46,8 +48,24 @@ MINE_PAGE: Final = "trainings/mine.html"
 RATE_PAGE: Final = "trainings/rate.html"
 STAFF_PAGE: Final = "trainings/staff.html"
 PUBLIC_PAGE: Final = "trainings/public.html"
-TRAINING_FIELDS: Final = ("title", "provider", "starts_on", "ends_on", "minutes")
+TRAINING_FIELDS: Final = (
+    "title",
+    "provider",
+    "domain_code",
+    "plan_link",
+    "starts_on",
+    "ends_on",
+    "minutes",
+)
 RATINGS: Final = tuple((str(n), f"{n} sur 5") for n in range(5, 0, -1))
+
+
+def domain_values(domains: list[SkillDomain]) -> dict[str, Any]:
+    """The skill domains as the templates use them: the select's options and the labels."""
+    return {
+        "domains": [(d.code, d.label_fr) for d in domains],
+        "domain_labels": {d.code: d.label_fr for d in domains},
+    }
 
 
 def chosen(mine: list[MyTrainings], salarie: str | None) -> MyTrainings | None:
@@ -72,7 +90,12 @@ class TrainingPages(Controller):
         form: dict[str, Any] | None = None,
     ) -> Template:
         mine = await trainings.my_trainings(uow, actor)
-        values: dict[str, Any] = {"records": mine, "current": chosen(mine, salarie)}
+        values: dict[str, Any] = {
+            "records": mine,
+            "current": chosen(mine, salarie),
+            "fields": TRAINING_FIELDS,
+            **domain_values(await trainings.training_domains(uow)),
+        }
         if refusal is not None:
             return refused(request, MINE_PAGE, refusal, form or {}, **values)
         return render(request, MINE_PAGE, **values)
@@ -114,6 +137,8 @@ class TrainingPages(Controller):
                     text(form, "minutes", length_max=40), field="minutes"
                 ),
                 now=now,
+                plan_link=text(form, "plan_link"),
+                domain_code=text(form, "domain_code", length_max=40),
             )
         except NotFound:
             raise
@@ -198,7 +223,11 @@ class TrainingPages(Controller):
         refusal: TimebankError | None = None,
     ) -> Template:
         company, rows = await trainings.company_trainings(uow, actor, company_id)
-        values: dict[str, Any] = {"company": company, "rows": rows}
+        values: dict[str, Any] = {
+            "company": company,
+            "rows": rows,
+            **domain_values(await trainings.training_domains(uow)),
+        }
         if refusal is not None:
             return refused(request, STAFF_PAGE, refusal, {}, **values)
         return render(request, STAFF_PAGE, **values)
@@ -262,13 +291,25 @@ class TrainingPages(Controller):
         uow: Uow,
         organisme: FromQuery[str | None] = None,
         intitule: FromQuery[str | None] = None,
+        domaine: FromQuery[str | None] = None,
         page: FromQuery[str | None] = None,
     ) -> Template:
-        form = {"organisme": organisme or "", "intitule": intitule or ""}
+        form = {"organisme": organisme or "", "intitule": intitule or "", "domaine": domaine or ""}
+        values = domain_values(await trainings.training_domains(uow))
         try:
-            found = await trainings.public_reviews(uow, provider=organisme, title=intitule)
+            found = await trainings.public_reviews(
+                uow, provider=organisme, title=intitule, domain=domaine
+            )
         except TimebankError as refusal:
-            return refused(request, PUBLIC_PAGE, refusal, form, items=[], pagination=paginate(1, 0))
+            return refused(
+                request,
+                PUBLIC_PAGE,
+                refusal,
+                form,
+                items=[],
+                pagination=paginate(1, 0),
+                **values,
+            )
         pagination = paginate(page_number(page), len(found), PAGE_SIZE)
         items = found[pagination.offset : pagination.offset + pagination.size]
-        return render(request, PUBLIC_PAGE, form=form, items=items, pagination=pagination)
+        return render(request, PUBLIC_PAGE, form=form, items=items, pagination=pagination, **values)
