@@ -90,3 +90,14 @@ def test_a_domain_is_one_of_the_taxonomy_or_none() -> None:
     with pytest.raises(InvalidInput) as public:
         domain_input("DATA", DOMAINS, field="domaine")
     assert public.value.field == "domaine"
+
+
+def test_the_demo_trainings_use_known_domains_and_valid_plan_references() -> None:
+    from timebank.demo.trainings import CATALOGUE
+    from timebank.skills.model import load_taxonomy
+
+    known = {domain.code for domain in load_taxonomy().domains}
+    assert {course.domain_code for course in CATALOGUE} == known  # The filter finds each.
+    for course in CATALOGUE:
+        reference = f"Plan de transformation numérique 2026, axe 5 : {course.plan_section}"
+        assert plan_link_input(reference) == reference

@@ -25,6 +25,7 @@ from timebank.demo.plan import (
     plan_demo,
 )
 from timebank.demo.rotations import load_demo_rotations
+from timebank.demo.trainings import load_demo_trainings
 from timebank.employees.model import check_approval, check_cost_inputs, check_skill_levels
 from timebank.groups.model import legal_form
 from timebank.needs.model import NeedStatus, draft_need
@@ -311,6 +312,7 @@ async def load_full_demo(
     assert first is not None
     exchanges = await load_demo_exchanges(uow, first_company_id=first.id, now=now)
     shared = await load_demo_rotations(uow, now=now)
+    await load_demo_trainings(uow, first_company_id=first.id, now=now)
     exchanges = replace(
         exchanges,
         rotation_plans=shared.published_plans,
