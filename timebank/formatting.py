@@ -44,9 +44,9 @@ def day(value: date) -> str:
 DURATION_TEXT_LENGTH_MAX: Final = 20
 _DURATION_FORMS: Final = (
     # 1h30, 1 h 30, 1h, 2 h 05
-    re.compile(r"^(?P<hours>\d{1,3})\s*h(?:eures?)?\s*(?P<minutes>\d{1,2})?(?:\s*min)?$"),
+    re.compile(r"^(?P<hours>\d{1,4})\s*h(?:eures?)?\s*(?P<minutes>\d{1,2})?(?:\s*min)?$"),
     # 1,5 h, 1.5h, 0,75 heure
-    re.compile(r"^(?P<decimal>\d{1,3}[.,]\d{1,2})\s*h(?:eures?)?$"),
+    re.compile(r"^(?P<decimal>\d{1,4}[.,]\d{1,2})\s*h(?:eures?)?$"),
     # 45 min, 45min, 90 minutes
     re.compile(r"^(?P<only_minutes>\d{1,4})\s*min(?:utes?)?$"),
     # 1:30
@@ -54,12 +54,16 @@ _DURATION_FORMS: Final = (
 )
 
 
+_THOUSANDS: Final = re.compile(r"(?<=^\d) (?=\d{3}\b)")
+
+
 def parse_duration_minutes(text: str, *, field: str = "duration_minutes") -> int:
-    """`1h30`, `1 h 30`, `1,5 h`, `45 min`, `1:30` → minutes; anything else is refused.
+    """`1h30`, `1 h 30`, `1,5 h`, `45 min`, `1:30`, `1 200 h` → minutes; else refused.
 
     A bare number is refused: "2" could mean hours or minutes, so the person says which.
     """
-    cleaned = " ".join(text.strip().lower().replace("\u00a0", " ").split())
+    cleaned = " ".join(text.strip().lower().replace("\u00a0", " ").replace("\u202f", " ").split())
+    cleaned = _THOUSANDS.sub("", cleaned)  # `1 200 h` as French typography writes it.
     if cleaned and len(cleaned) <= DURATION_TEXT_LENGTH_MAX:
         for form in _DURATION_FORMS:
             found = form.match(cleaned)

@@ -176,3 +176,12 @@ def test_unreadable_durations_are_refused_with_the_field(typed: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_duration_minutes(typed, field="duration")
     assert refused.value.field == "duration" and refused.value.code == "unreadable_duration"
+
+
+@pytest.mark.parametrize(("typed", "minutes"), [("1 200 h", 72_000), ("1607 h", 96_420)])
+def test_a_year_of_hours_is_read_with_or_without_the_thousands_space(
+    typed: str, minutes: int
+) -> None:
+    from timebank.formatting import parse_duration_minutes
+
+    assert parse_duration_minutes(typed) == minutes

@@ -72,19 +72,20 @@ async def todo_of(uow: UnitOfWork, actor: Actor) -> tuple[TodoItem, ...]:
                         count=len(to_agree),
                     )
                 )
-        need_ids = await repos.needs.ids_of_companies(sorted(admin_of))
+        # The lender's admin accepts a proposal first (its staff): the host's turn comes with
+        # the loan it creates, which `loan_todos` lists.
         employee_ids = await repos.employees.ids_of_companies(sorted(admin_of))
         own_ids = [e.id for e in await repos.employees.of_user(actor.user_id)]
         if admin_of:
             _, pending = await repos.proposals.visible(
-                need_ids=need_ids, employee_ids=employee_ids, status="proposed", limit=1, offset=0
+                need_ids=[], employee_ids=employee_ids, status="proposed", limit=1, offset=0
             )
             if pending:
                 first = sorted(admin_of)[0]
                 items.append(
                     TodoItem(
                         TodoKind.REVIEW_PROPOSALS,
-                        f"/entreprises/{first}/propositions",
+                        f"/entreprises/{first}/propositions?cote=pret",
                         company_id=first,
                         count=pending,
                     )

@@ -66,7 +66,6 @@ STATUS_BUTTONS: Final = (
 )
 SKILL_ROWS_MAX: Final = rules.SKILLS_PER_NEED_MAX
 WEIGHT_DEFAULT: Final = 3
-_WHOLE_HOURS: Final = re.compile(r"^(\d{4}|\d \d{3})\s*h$")
 _ROW_NAME: Final = re.compile(r"^skills\[(\d{1,2})\]\.(skill|min_level|weight)$")
 FORM_FIELDS: Final = (
     "title",
@@ -120,7 +119,9 @@ def _need_input(form: FormMultiDict, rows: list[dict[str, str]], status: str) ->
     window_end = day_of(form, "window_end", label_fr="Fin de la période", label_en="End")
     assert window_start is not None
     assert window_end is not None
-    estimated_minutes = _estimated_minutes(text(form, "estimated_minutes", length_max=40))
+    estimated_minutes = parse_duration_minutes(
+        text(form, "estimated_minutes", length_max=40), field="estimated_minutes"
+    )
     renumbered = FormMultiDict(_row_values(rows))
     skills = [
         (
@@ -155,15 +156,6 @@ def _need_input(form: FormMultiDict, rows: list[dict[str, str]], status: str) ->
         skills=skills,
         status=status,
     )
-
-
-def _estimated_minutes(typed: str) -> int:
-    """A duration as `parse_duration_minutes` reads it, plus whole hours beyond 999 (`1200 h`):
-    a need may ask for up to a year of work."""
-    whole_hours = _WHOLE_HOURS.match(typed.replace("\u202f", "").replace("\u00a0", " "))
-    if whole_hours is not None:
-        return int(whole_hours.group(1).replace(" ", "")) * 60
-    return parse_duration_minutes(typed, field="estimated_minutes")
 
 
 def _typed_hours(minutes: int) -> str:
