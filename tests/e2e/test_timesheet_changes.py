@@ -4,6 +4,7 @@ never be approved nor counted."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -214,3 +215,34 @@ async def test_the_host_queue_holds_only_what_waits_for_it(client: httpx.AsyncCl
     ]
     assert [entry.id for entry in week] == same_week[1:]  # The withdrawn one is left out.
     assert await engagements.my_running_loans(piccolo_unit_of_work, host) == []
+
+
+async def test_a_withdrawal_racing_an_approval_leaves_one_outcome_and_a_matching_ledger(
+    client: httpx.AsyncClient,
+) -> None:
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    for day in (11, 12, 13, 14):
+        entry_id = (await log(client, w, engagement_id, previous_month_day(day), 60)).json()["id"]
+        before = await received(client, w)
+        approved, withdrawn = await asyncio.gather(
+            client.post(
+                "/api/v1/timesheets/approve",
+                headers=w.host.headers,
+                json={"entry_ids": [entry_id]},
+            ),
+            client.post(f"/api/v1/timesheets/{entry_id}/withdraw", headers=w.employee.headers),
+        )
+        assert sorted((approved.status_code, withdrawn.status_code)) == [200, 409]
+        [entry] = [
+            e
+            for e in (
+                await client.get(
+                    f"/api/v1/engagements/{engagement_id}/timesheets", headers=w.host.headers
+                )
+            ).json()["items"]
+            if e["id"] == entry_id
+        ]
+        posted = 60 if entry["status"] == "approved" else 0
+        assert entry["status"] == ("approved" if approved.status_code == 200 else "withdrawn")
+        assert await received(client, w) == before + posted
