@@ -89,12 +89,15 @@ class TrainingRepository:
             {TR.rating: stars, TR.rating_comment: comment or None, TR.rated_at: now}
         ).where(TR.id == training_id)
 
-    async def ratings(self) -> list[Rating]:
-        """Every rating given, the newest first (titles, providers, stars, comments and skill
-        domains only: never a name, a company or the employer's plan)."""
+    async def ratings(self, *, domain: str | None = None) -> list[Rating]:
+        """Every rating given (of the skill domain asked), the newest first (titles, providers,
+        stars, comments and skill domains only: never a name, a company or the plan)."""
+        condition: Any = TR.rating.is_not_null()
+        if domain is not None:
+            condition &= TR.domain_code == domain
         rows = await (
             TR.select(TR.title, TR.provider, TR.rating, TR.rating_comment, TR.domain_code)
-            .where(TR.rating.is_not_null())
+            .where(condition)
             .order_by(TR.rated_at, ascending=False)
             .order_by(TR.id, ascending=False)
         )

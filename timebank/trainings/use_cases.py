@@ -219,7 +219,7 @@ async def public_reviews(
     async with uow(write=False) as repos:
         known = [d.code for d in await repos.skills.domains()]
         wanted_domain = domain_input(domain, known, field="domaine")
-        ratings = await repos.trainings.ratings()
+        ratings = await repos.trainings.ratings(domain=wanted_domain)
     return public_trainings(
         ratings, provider=wanted_provider, title=wanted_title, domain=wanted_domain or ""
     )
