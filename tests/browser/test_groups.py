@@ -17,7 +17,8 @@ from tests.browser.conftest import check_page, log_in
 from tests.e2e.test_rotations import CDO_SALARY_CENTS, _group_world
 from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, signup
 from tests.helpers import PASSWORD, new_email, now
-from timebank.employees.model import CostInputs
+from timebank.employees.model import CostInputs, hourly_cost_cents
+from timebank.formatting import euros
 from timebank.geography import public_holidays
 from timebank.rotations.model import monthly_cost_cents
 
@@ -87,6 +88,8 @@ async def test_a_pme_joins_and_the_coordinator_plans_publishes_and_allocates(
     assert "60 000" not in body  # The gross salary is never shown.
     await page.locator(f'a[href$="/groupes/{group_id}/adhesion"]').click()
     await check_page(page, "groups-adhesion")
+    day_cents = 7 * hourly_cost_cents(CostInputs(CDO_SALARY_CENTS, CHARGES_BASIS_POINTS, 1607))
+    assert euros(2 * day_cents) in await page.locator("#estimation").inner_text()
 
     # Bad input: refused beside the field, nothing stored.
     await page.get_by_label("Jours de CDO souhaités par mois").fill("0,3")

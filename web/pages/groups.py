@@ -468,9 +468,19 @@ class GroupPages(Controller):
         offer = next((o for o in offers if o.group.id == group_id), None)
         if offer is None:
             raise NotFound("Groupement introuvable.", "Employer group not found.", code="not_found")
+        typed = (form or {}).get("days_per_month", "2")
+        try:
+            estimate_days = float(str(typed).replace(",", "."))
+        except ValueError:
+            estimate_days = DEFAULT_ESTIMATE_DAYS
+        if not 0.5 <= estimate_days <= 23:
+            estimate_days = DEFAULT_ESTIMATE_DAYS
+        estimate_days = round(estimate_days * 2) / 2
         values: dict[str, Any] = {
             "company": company,
             "offer": offer,
+            "estimate_days": estimate_days,
+            "estimate_cents": offer.estimate_cents(round(estimate_days * 2)),
             "weekdays": WEEKDAYS_FR,
             "join_status": JOIN_STATUS_FR,
             "days_label": days_label,
