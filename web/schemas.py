@@ -872,6 +872,7 @@ class RunOut(BaseModel):
     status: str
     objective: int
     proposals: int
+    bound: int = 0
 
 
 class RotationPeriodIn(In):

@@ -114,3 +114,48 @@ async def test_home_page_shows_the_programme_figures_without_naming_anyone(page:
     summary = page.locator("h2", has_text="Le programme en chiffres")
     assert await summary.is_visible()
     await check_page(page, "home")
+
+
+async def test_the_operator_runs_matching_from_the_page_and_reads_its_gap(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    w = await world(client)  # An open need (SEO, level 2) and a volunteer who fits it.
+    profile = await client.put(
+        f"/api/v1/employees/{w.employee_id}/profile",
+        headers=w.employee.headers,
+        json={
+            "offered_minutes_per_month": 20 * 60,
+            "remote_ok": True,
+            "travel_radius_km": 30,
+            "languages": ["fr"],
+            "skills": [{"skill": "seo", "level": 4}],
+        },
+    )
+    assert profile.status_code == 200, profile.text
+    op = await operator(client)
+    await log_in(page, op.email, PASSWORD)
+    await page.goto("/operateur/appariement")
+    await check_page(page, "operator-matching")
+    await page.get_by_role("button", name="Lancer un calcul maintenant").click()
+    await page.wait_for_url("**/taches/*")
+    assert await page.get_by_role("heading", name="Calcul d'appariement").is_visible()
+    await check_page(page, "operator-matching-job")
+    # htmx polls the progress; the link appears when the run is done.
+    link = page.get_by_role("link", name="Voir les calculs d'appariement")
+    await link.wait_for(timeout=60_000)
+    await link.click()
+    row = page.locator("tbody tr").first
+    assert "Terminé" in await row.inner_text()
+    job_id = int((await row.get_by_role("link").get_attribute("href") or "").rsplit("/", 1)[1])
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+    from timebank.jobs.use_cases import get_job
+    from timebank.people.use_cases import log_in as use_case_log_in
+
+    login = await use_case_log_in(
+        piccolo_unit_of_work, email=op.email, password=PASSWORD, now=now(), session_hours=1
+    )
+    job = await get_job(piccolo_unit_of_work, login.actor, job_id)
+    assert job.result["proposals"] >= 1
+    assert job.result["objective"] <= job.result["bound"] or job.result["bound"] == 0
+    cells = await row.locator("td").all_inner_texts()
+    assert str(job.result["proposals"]) in cells[2]

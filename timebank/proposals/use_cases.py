@@ -6,7 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from matching.files import write_solution
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, solve
@@ -16,6 +16,9 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Engagement, EngagementStatus, Step, minutes_per_month
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
+from timebank.jobs.model import Job, JobKind
+from timebank.jobs.use_cases import Report, off_loop
+from timebank.jobs.use_cases import start as start_job
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
@@ -43,6 +46,14 @@ class RunSummary:
     status: str
     objective: int
     proposals: int
+    bound: int = 0
+
+    @property
+    def gap_percent(self) -> float:
+        """How far the objective may be from the best possible, in % of the bound."""
+        if self.bound <= 0:
+            return 0.0
+        return round(100 * max(0, self.bound - self.objective) / self.bound, 2)
 
 
 def _month_start(day: date) -> date:
@@ -124,32 +135,71 @@ async def _problem(repos: Repositories, today: date) -> tuple[list[Volunteer], l
     return volunteers, problem_needs
 
 
+@dataclass(frozen=True, slots=True)
+class SolvedMatching:
+    """What the solver process hands back: plain values, cheap to pickle."""
+
+    status: str
+    objective: int
+    bound: int
+    assignments: tuple[tuple[int, int, int, int, str], ...]  # need, employee, h, score, why
+
+
+def solve_matching(
+    volunteers: list[Volunteer],
+    needs: list[Need],
+    excluded: frozenset[tuple[str, str]],
+    time_limit_s: float,
+) -> SolvedMatching:
+    """The CPU-bound part, pure and picklable: it runs in a solver process, off the loop."""
+    solution = solve(volunteers, needs, MatchParams(time_limit_s=time_limit_s), excluded=excluded)
+    explained = write_solution(solution)["assignments"]
+    return SolvedMatching(
+        status=solution.status,
+        objective=solution.objective,
+        bound=solution.bound,
+        assignments=tuple(
+            (
+                int(a["need"]),
+                int(a["volunteer"]),
+                int(a["hours"]),
+                int(a["score_per_hour"]),
+                json.dumps(a["explanation"], ensure_ascii=False),
+            )
+            for a in explained
+        ),
+    )
+
+
 async def run_matching(
-    uow: UnitOfWork, *, now: datetime, time_limit_s: float = MATCH_TIME_LIMIT_SECONDS
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    time_limit_s: float = MATCH_TIME_LIMIT_SECONDS,
+    report: Report | None = None,
 ) -> RunSummary:
-    """Solve for every open need; replace the undecided proposals of earlier runs."""
+    """Solve for every open need (in a solver process: the event loop keeps serving) and
+    replace the undecided proposals of earlier runs."""
+    if report is not None:
+        await report(5, "Lecture des besoins ouverts et des salariés disponibles")
     async with uow(write=False) as repos:
         volunteers, needs = await _problem(repos, now.date())
         declined = await repos.proposals.declined_pairs()
-    solution = solve(
+    if report is not None:
+        await report(
+            20, f"Calcul : {len(needs)} besoin(s), {len(volunteers)} salarié·e(s) disponible(s)"
+        )
+    solved = await off_loop(
+        solve_matching,
         volunteers,
         needs,
-        MatchParams(time_limit_s=time_limit_s),
-        excluded=frozenset((str(e), str(n)) for e, n in declined),
+        frozenset((str(e), str(n)) for e, n in declined),
+        time_limit_s,
     )
-    explained = write_solution(solution)["assignments"]
+    if report is not None:
+        await report(90, "Enregistrement des propositions")
     run_id = str(uuid.uuid4())
-    rows = [
-        (
-            run_id,
-            int(a["need"]),
-            int(a["volunteer"]),
-            int(a["hours"]),
-            int(a["score_per_hour"]),
-            json.dumps(a["explanation"], ensure_ascii=False),
-        )
-        for a in explained
-    ]
+    rows = [(run_id, *assignment) for assignment in solved.assignments]
 
     async def work() -> RunSummary:
         async with uow() as repos:
@@ -169,7 +219,7 @@ async def run_matching(
                     link=f"/entreprises/{company_id}/propositions",
                     now=now,
                 )
-        return RunSummary(run_id, solution.status, solution.objective, len(rows))
+        return RunSummary(run_id, solved.status, solved.objective, len(rows), solved.bound)
 
     return await retrying(work)
 
@@ -177,6 +227,29 @@ async def run_matching(
 async def run_as_operator(uow: UnitOfWork, actor: Actor, *, now: datetime) -> RunSummary:
     require_operator(actor)
     return await run_matching(uow, now=now)
+
+
+async def start_matching_run(uow: UnitOfWork, actor: Actor, *, now: datetime) -> Job:
+    """Operator: start a matching run in the background; its page follows the progress."""
+    require_operator(actor)
+
+    async def work(report: Report) -> dict[str, Any]:
+        summary = await run_matching(uow, now=now, report=report)
+        return {
+            "run_id": summary.run_id,
+            "status": summary.status,
+            "objective": summary.objective,
+            "bound": summary.bound,
+            "gap_percent": summary.gap_percent,
+            "proposals": summary.proposals,
+            "summary_fr": f"{summary.proposals} proposition(s) enregistrée(s).",
+            "path": "/operateur/appariement",
+            "link_fr": "Voir les calculs d'appariement",
+        }
+
+    return await start_job(
+        uow, actor, kind=JobKind.MATCHING_RUN, company_id=None, subject_id=None, work=work, now=now
+    )
 
 
 async def list_proposals(

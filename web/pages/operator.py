@@ -6,15 +6,18 @@ import csv
 import io
 from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.response import Template
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
 
 from timebank import formatting
 from timebank.indicators.model import Amount, Count, Indicators, csv_rows
 from timebank.indicators.use_cases import programme_indicators
+from timebank.jobs.model import JobKind
+from timebank.jobs.use_cases import recent_jobs
+from timebank.proposals.use_cases import start_matching_run
 from web.charts import Bar, Chart, bar_chart
 from web.dependencies import CurrentActor, Now, Uow
-from web.pages.common import render
+from web.pages.common import render, see_other
 
 COUNT_LABELS = {
     "gave_only": "Ont seulement prêté",
@@ -75,6 +78,18 @@ def _charts(figures: Indicators) -> dict[str, Chart]:
 
 class OperatorPages(Controller):
     include_in_schema = False
+
+    @get("/operateur/appariement")
+    async def matching_runs(
+        self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor
+    ) -> Template:
+        runs = await recent_jobs(uow, actor, JobKind.MATCHING_RUN)
+        return render(request, "operator/matching.html", runs=runs)
+
+    @post("/operateur/appariement")
+    async def start_matching(self, uow: Uow, actor: CurrentActor, now: Now) -> Redirect:
+        job = await start_matching_run(uow, actor, now=now)
+        return see_other(f"/taches/{job.id}")
 
     @get("/operateur/indicateurs")
     async def indicators(
