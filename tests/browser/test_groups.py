@@ -309,6 +309,22 @@ async def test_documents_are_drawn_up_read_and_signed_by_both_sides(
         json={"days": 4},
     )
     await log_in(page, coordinator.email, PASSWORD)
+    # A member leaves: the date is checked beside its field, then the membership ends.
+    alsace = w["alsace"]
+    assert isinstance(alsace, Party)
+    await page.goto(f"/groupements/{group_id}")
+    leave = page.locator(f"#left_on-{alsace.company_id}")
+    await leave.fill("")
+    await page.locator(f'form[action$="/membres/{alsace.company_id}/sortie"] button').click()
+    await page.wait_for_load_state("load")
+    assert "date attendue" in await page.locator("#left_on-error").inner_text()
+    await page.locator(f"#left_on-{alsace.company_id}").fill(today.isoformat())
+    await page.locator(f'form[action$="/membres/{alsace.company_id}/sortie"] button').click()
+    await page.wait_for_url(re.compile(r".*fait=membre_sorti"))
+    group = (await client.get(f"/api/v1/groups/{group_id}", headers=coordinator.headers)).json()
+    left = next(m for m in group["members"] if m["company_id"] == alsace.company_id)
+    assert left["left_on"] == today.isoformat()
+
     await page.goto(f"/groupements/{group_id}/documents")
     await check_page(page, "groups-documents")
     await page.locator("#kind").select_option("member_agreement")
