@@ -23,10 +23,16 @@ class DashboardPages(Controller):
         self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor
     ) -> Template:
         todo = await todo_of(uow, actor)
-        companies = []
+        roles_of: dict[int, list[Role]] = {}
         for company_id, role in sorted(actor.memberships):
-            company = await company_use_cases.get_company(uow, actor, company_id)
-            companies.append({"company": company, "role": role})
+            roles_of.setdefault(company_id, []).append(role)
+        companies = [
+            {
+                "company": await company_use_cases.get_company(uow, actor, company_id),
+                "roles": roles,
+            }
+            for company_id, roles in sorted(roles_of.items())
+        ]
         mine = await employee_use_cases.my_employee_records(uow, actor)
         return render(
             request,
@@ -34,5 +40,5 @@ class DashboardPages(Controller):
             todo=todo,
             companies=companies,
             mine=mine,
-            admin=Role.COMPANY_ADMIN,
+            Role=Role,
         )
