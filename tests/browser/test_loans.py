@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import check_page, log_in
 from tests.exchange_helpers import World, active_engagement, propose, step, world
-from tests.helpers import PASSWORD, now, sign_up
+from tests.helpers import PASSWORD, company_json, now, sign_up
 from timebank.formatting import hours
 
 pytestmark = pytest.mark.anyio
@@ -289,3 +289,44 @@ async def test_a_stranger_sees_neither_the_loans_nor_their_documents(
     assert "Aucune mise à disposition pour l'instant" in await page.locator("main").inner_text()
     await page.goto("/mes-missions")
     assert "Aucune mise à disposition pour l'instant" in await page.locator("main").inner_text()
+
+
+async def test_a_document_changed_since_it_was_read_is_not_signed(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    w = await world(client)
+    loan_id = int((await propose(client, w))["id"])
+    assert (await step(client, w.host, loan_id, "accept")).status_code == 200
+    await as_person(page, w.host.email)
+    await page.goto(f"/mises-a-disposition/{loan_id}/documents/convention")
+    read = await page.locator("input[name=document_hash]").get_attribute("value")
+
+    # Meanwhile the lender moves: the agreement's text (and its SHA-256) changes.
+    moved = await client.patch(
+        f"/api/v1/companies/{w.lender.company_id}",
+        headers=w.lender.headers,
+        json=company_json(name="Agence Lumière", address="40 avenue Foch", postal_code="69006"),
+    )
+    assert moved.status_code == 200, moved.text
+    await page.get_by_role("button", name="Signer ce document").click()
+    await page.wait_for_load_state("load")
+    assert "Le document a changé depuis votre lecture" in await page.locator(".error").inner_text()
+    current = (await documents(client, w, loan_id))["loan_agreement"]
+    assert current["sha256"] != read and current["signatures"] == []
+    assert "loan_agreement_host" not in {
+        p["paper"] for p in (await engagement(client, w, loan_id))["papers"]
+    }
+    # The page now shows the new text, with its own SHA-256 to sign.
+    assert (
+        await page.locator("input[name=document_hash]").get_attribute("value") == current["sha256"]
+    )
+    assert (
+        "40 avenue Foch"
+        in await page.frame_locator("iframe.document-frame").locator("body").inner_text()
+    )
+    await check_page(page, "loans-document-changed")
+    await page.get_by_role("button", name="Signer ce document").click()
+    await page.wait_for_load_state("load")
+    assert "Document signé." in await page.locator(".notice").inner_text()
+    signed = (await documents(client, w, loan_id))["loan_agreement"]
+    assert [(s["role"], s["sha256"]) for s in signed["signatures"]] == [("host", current["sha256"])]
