@@ -148,6 +148,8 @@ NOTIFICATION_KINDS: Final = {
     NotificationKind.ROTATION_NEXT_WEEK: "Jours du CDO la semaine prochaine",
     NotificationKind.CDO_ALLOCATION: "Coût du CDO imputé",
     NotificationKind.EXPORTS_READY: "Exports comptables prêts",
+    NotificationKind.JOIN_REQUESTED: "Demande d'adhésion au groupement",
+    NotificationKind.JOIN_DECIDED: "Réponse à une demande d'adhésion",
     NotificationKind.INVITATION: "Invitation",
     NotificationKind.PASSWORD_RESET: "Nouveau mot de passe",
     NotificationKind.COMPANY_CLAIMED: "Entreprise pré-enregistrée rejointe",

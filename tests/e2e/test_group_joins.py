@@ -89,6 +89,15 @@ async def test_join_requests_accepted_and_refused(client: httpx.AsyncClient) -> 
     )
     assert twice.status_code == 409
 
+    # Each side hears of the other's move: the coordinator of each request, the company of
+    # each answer (with the reason of a refusal).
+    asked_notes = await client.get("/api/v1/notifications", headers=coordinator.headers)
+    kinds = [n["kind"] for n in asked_notes.json()["items"]]
+    assert kinds.count("join_requested") == 2
+    answers = await client.get("/api/v1/notifications", headers=other.headers)
+    decided = [n for n in answers.json()["items"] if n["kind"] == "join_decided"]
+    assert len(decided) == 1 and "Le CDO n'a plus de jours libres." in decided[0]["body"]
+
 
 async def test_a_member_revokes_its_feed(client: httpx.AsyncClient) -> None:
     w = await _group_world(client)

@@ -14,6 +14,8 @@ from timebank.errors import Conflict, InvalidInput, not_found
 from timebank.geography import distance_km
 from timebank.groups import model as gm
 from timebank.groups.model import EmployerGroup, JoinRequest, JoinStatus, legal_form
+from timebank.notifications.model import Kind
+from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role
 
@@ -323,6 +325,17 @@ async def request_to_join(
         )
         found = await repos.groups.get_join_request(request_id)
         assert found is not None
+        company = await repos.companies.get(company_id)
+        assert company is not None
+        coordinators = await repos.people.members_of(group.company_id, Role.GROUP_COORDINATOR)
+        await notify(
+            repos,
+            [user.id for user in coordinators],
+            Kind.JOIN_REQUESTED,
+            {"company": company.name, "group": group.name, "days": _days_text(halves)},
+            link=f"/groupements/{group_id}",
+            now=now,
+        )
         return found
 
 
@@ -394,7 +407,27 @@ async def decide_join_request(
             )
         found = await repos.groups.get_join_request(request_id)
         assert found is not None
+        company = await repos.companies.get(request.company_id)
+        assert company is not None
+        await notify(
+            repos,
+            await repos.notifications.admins_of(request.company_id),
+            Kind.JOIN_DECIDED,
+            {
+                "group": group.name,
+                "company": company.name,
+                "decision": "accepté" if accept else "refusé",
+                "reason": f" Motif : {cause}" if cause else "",
+            },
+            link=f"/entreprises/{request.company_id}/cdo-mutualise",
+            now=now,
+        )
         return found
+
+
+def _days_text(half_days: int) -> str:
+    whole, half = divmod(half_days, 2)
+    return f"{whole},5 jour(s)" if half else f"{whole} jour(s)"
 
 
 async def coordinated_groups(uow: UnitOfWork, actor: Actor) -> list[EmployerGroup]:

@@ -31,6 +31,8 @@ class Kind(StrEnum):
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"
     COMPANY_CLAIMED = "company_claimed"
+    JOIN_REQUESTED = "join_requested"
+    JOIN_DECIDED = "join_decided"
 
 
 # Messages whose link carries a one-time secret: sent by e-mail only, never listed in the app,
@@ -123,6 +125,15 @@ TEXTS: Final[dict[Kind, tuple[str, str]]] = {
         "Entreprise pré-enregistrée rejointe par son administrateur",
         "{person} ({email}) s'est inscrit·e comme premier administrateur de {company} "
         "(SIREN {siren}), que l'opérateur avait pré-enregistrée. Vérifiez que c'est attendu.",
+    ),
+    Kind.JOIN_REQUESTED: (
+        "Demande d'adhésion au groupement",
+        "{company} demande à rejoindre {group} pour {days} de CDO mutualisé par mois. "
+        "Acceptez ou refusez la demande en indiquant le motif.",
+    ),
+    Kind.JOIN_DECIDED: (
+        "Réponse à votre demande d'adhésion",
+        "{group} a {decision} la demande d'adhésion de {company}.{reason}",
     ),
 }
 
