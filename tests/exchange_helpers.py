@@ -6,14 +6,18 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import httpx
 
 from tests.helpers import PASSWORD, company_json, need_json, new_email, now
 from timebank.db.unit_of_work import piccolo_unit_of_work
-from timebank.people.use_cases import create_operator
+from timebank.documents import use_cases as documents
+from timebank.engagements import use_cases as engagements
+from timebank.engagements.model import TRANSITIONS, Document, Step
+from timebank.people.model import Actor
+from timebank.people.use_cases import actor_for_token, create_operator
 
 SALARY_CENTS = 4_200_000  # 42 000 € gross a year.
 CHARGES_BASIS_POINTS = 4200  # 42 %.
@@ -185,6 +189,12 @@ async def document_hash(
     return str(next(d["sha256"] for d in listed.json() if d["kind"] == document))
 
 
+def cse_day(start: date) -> date:
+    """A CSE consultation day for a loan starting on `start`: before its first day (L8241-2)
+    and not in the future."""
+    return min(start, now().date()) - timedelta(days=3)
+
+
 async def paperwork(
     client: httpx.AsyncClient, w: World, engagement_id: int, *, cse: bool = True
 ) -> None:
@@ -204,19 +214,84 @@ async def paperwork(
         )
         assert response.status_code == 201, response.text
     if cse:
+        loan = await client.get(f"/api/v1/engagements/{engagement_id}", headers=w.lender.headers)
+        assert loan.status_code == 200, loan.text
         response = await client.post(
             f"/api/v1/engagements/{engagement_id}/cse",
             headers=w.lender.headers,
             json={
                 "company_id": w.lender.company_id,
-                "consulted_on": (now().date() - timedelta(days=3)).isoformat(),
+                "consulted_on": cse_day(
+                    date.fromisoformat(loan.json()["period_start"])
+                ).isoformat(),
             },
         )
         assert response.status_code == 201, response.text
 
 
+async def actor_of(party: Party) -> Actor:
+    """The person behind a party's session, to call a use case as them."""
+    token = party.headers["Authorization"].removeprefix("Bearer ")
+    found = await actor_for_token(piccolo_unit_of_work, token, now=now())
+    assert found is not None
+    return found[0]
+
+
+async def start_on_its_first_day(w: World, engagement_id: int, start: date) -> None:
+    """Take a loan whose first day is past through the rest of its steps as it happened then:
+    consents, signatures and the CSE the day before its first day, activation on that day
+    (hours are logged from the day a loan became active). Through the use cases, each given
+    that past time."""
+    uow = piccolo_unit_of_work
+    host, lender, employee = [await actor_of(p) for p in (w.host, w.lender, w.employee)]
+    eve = datetime.combine(start - timedelta(days=1), time(9), UTC)
+    loan = (await engagements.get_engagement(uow, host, engagement_id)).engagement
+    for actor, name in ((host, Step.ACCEPT), (lender, Step.APPROVE), (employee, Step.CONSENT)):
+        if loan.status in TRANSITIONS[name][0]:  # The steps not taken yet.
+            loan = await engagements.take_step(uow, actor, engagement_id, name, now=eve)
+    generated = await documents.engagement_documents(uow, lender, engagement_id, now=eve)
+    digest = {d.subject.kind.value: d.sha256 for d in generated}
+    for actor, document in (
+        (lender, Document.LOAN_AGREEMENT),
+        (host, Document.LOAN_AGREEMENT),
+        (employee, Document.EMPLOYEE_AMENDMENT),
+        (lender, Document.EMPLOYEE_AMENDMENT),
+    ):
+        await engagements.sign(
+            uow,
+            actor,
+            engagement_id,
+            document=document.value,
+            document_hash=digest[document.value],
+            now=eve,
+        )
+    view = await engagements.get_engagement(uow, host, engagement_id)
+    for paper, actor, company_id in (
+        ("cse_lender", lender, loan.lender_company_id),
+        ("cse_host", host, loan.host_company_id),
+    ):
+        if paper in {p.value for p in view.missing_papers}:
+            await engagements.record_cse(
+                uow,
+                actor,
+                engagement_id,
+                company_id=company_id,
+                consulted_on=cse_day(start),
+                now=eve,
+            )
+    first_day = datetime.combine(start, time(8), UTC)
+    await engagements.take_step(uow, host, engagement_id, Step.ACTIVATE, now=first_day)
+
+
 async def active_engagement(client: httpx.AsyncClient, w: World, **values: Any) -> int:
-    engagement_id = int((await propose(client, w, **values))["id"])
+    """An active loan. One starting in the past was activated on its first day (its
+    paperwork done the day before), so hours may be logged from that day."""
+    proposed = await propose(client, w, **values)
+    engagement_id = int(proposed["id"])
+    start = date.fromisoformat(proposed["period_start"])
+    if start < now().date():
+        await start_on_its_first_day(w, engagement_id, start)
+        return engagement_id
     for party, name in ((w.host, "accept"), (w.lender, "approve"), (w.employee, "consent")):
         response = await step(client, party, engagement_id, name)
         assert response.status_code == 200, response.text

@@ -67,7 +67,8 @@ async def test_the_parties_take_their_steps_and_sign_until_the_loan_starts(
     page: Any, client: httpx.AsyncClient
 ) -> None:
     w = await world(client)
-    loan_id = int((await propose(client, w))["id"])
+    # A loan starting next week: its CSE is consulted and its documents signed before then.
+    loan_id = int((await propose(client, w, start=now().date() + timedelta(days=7)))["id"])
     loan = f"/mises-a-disposition/{loan_id}"
 
     # The host's admin finds the proposal among its loans and accepts it.

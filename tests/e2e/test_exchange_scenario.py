@@ -13,9 +13,9 @@ from tests.exchange_helpers import (
     World,
     log,
     operator,
-    paperwork,
     previous_month_day,
     propose,
+    start_on_its_first_day,
     step,
     world,
 )
@@ -50,10 +50,11 @@ async def test_a_loan_from_need_to_agreed_monthly_statement(client: httpx.AsyncC
     early = await step(client, w.host, engagement_id, "activate")
     assert early.status_code == 409
     assert early.json()["code"] == "paperwork_incomplete"
-    await paperwork(client, w, engagement_id)
-    activated = await step(client, w.lender, engagement_id, "activate")
-    assert activated.json()["status"] == "active", activated.text
+    # The loan started on the 1st of last month: its paperwork was done the day before and it
+    # was activated that day (hours are logged from then on).
+    await start_on_its_first_day(w, engagement_id, previous_month_day(1))
     detail = await client.get(f"/api/v1/engagements/{engagement_id}", headers=w.host.headers)
+    assert detail.json()["status"] == "active", detail.text
     assert [e["to_status"] for e in detail.json()["events"]] == [
         "accepted_by_host",
         "approved_by_lender",

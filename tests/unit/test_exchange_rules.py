@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from timebank.engagements.model import (
     TRANSITIONS,
+    DeclaredTime,
     Document,
     Engagement,
     EngagementStatus,
@@ -17,12 +18,15 @@ from timebank.engagements.model import (
     PaperRecord,
     Step,
     at_cost_cents,
+    check_cse_consultation,
+    check_paperwork,
+    check_timesheet_entry,
     minutes_per_month,
     missing_papers,
     next_status,
     required_papers,
 )
-from timebank.errors import Conflict
+from timebank.errors import Conflict, InvalidInput
 from timebank.settlements.model import Totals
 
 S = EngagementStatus
@@ -199,3 +203,85 @@ def test_set_off_leaves_one_net_amount_owed_by_the_bigger_receiver() -> None:
         .plus(lender_is_a=False, minutes=60, cents=100)
     )
     assert (even.net_cents, even.debtor(7, 9)) == (0, None)
+
+
+def _running_loan(**values: object) -> Engagement:
+    fields: dict[str, object] = {
+        "id": 1,
+        "need_id": 1,
+        "host_company_id": 2,
+        "lender_company_id": 3,
+        "employee_id": 4,
+        "employee_user_id": 5,
+        "planned_minutes": 600,
+        "period_start": date(2027, 1, 1),
+        "period_end": date(2027, 3, 31),
+        "place": "",
+        "remote": True,
+        "tasks": "t",
+        "status": S.ACTIVE,
+        "reservation_id": "r",
+        "reserved_minutes": 600,
+        "reservation_number": 1,
+        "created_by": 1,
+        "created_at": datetime(2026, 12, 1, tzinfo=UTC),
+    }
+    fields.update(values)
+    return Engagement(**fields)  # type: ignore[arg-type]
+
+
+def test_no_hour_is_logged_for_a_day_before_the_loan_became_active() -> None:
+    # Period from 1 January, but activated on 15 January (L8241-2: paperwork before work).
+    loan = _running_loan(activated_on=date(2027, 1, 15))
+    nothing = DeclaredTime(day_minutes=0, week_minutes=0, engagement_minutes=0)
+    entry = {"duration_minutes": 60, "description": "Audit", "today": date(2027, 2, 1)}
+    with pytest.raises(InvalidInput) as caught:
+        check_timesheet_entry(loan, work_date=date(2027, 1, 14), declared=nothing, **entry)  # type: ignore[arg-type]
+    assert (caught.value.code, caught.value.field) == ("before_activation", "work_date")
+    assert "15/01/2027" in caught.value.message_fr and "2027-01-15" in caught.value.message_en
+    assert check_timesheet_entry(loan, work_date=date(2027, 1, 15), declared=nothing, **entry) == (  # type: ignore[arg-type]
+        "Audit"
+    )
+
+
+def test_a_cse_is_consulted_strictly_before_the_loans_first_day() -> None:
+    start = date(2027, 1, 1)
+    check_cse_consultation(date(2026, 12, 31), period_start=start, today=date(2027, 2, 1))
+    for late in (start, date(2027, 1, 2)):
+        with pytest.raises(InvalidInput) as caught:
+            check_cse_consultation(late, period_start=start, today=date(2027, 2, 1))
+        assert (caught.value.code, caught.value.field) == ("cse_not_before_start", "consulted_on")
+        assert "31/12/2026" in caught.value.message_fr and "2026-12-31" in caught.value.message_en
+    with pytest.raises(InvalidInput) as future:
+        check_cse_consultation(date(2026, 12, 20), period_start=start, today=date(2026, 12, 19))
+    assert future.value.code == "future_date"
+
+
+def test_activation_refuses_a_cse_consulted_on_or_after_the_first_day() -> None:
+    signed_at = datetime(2026, 12, 20, tzinfo=UTC)
+    current = {Document.LOAN_AGREEMENT: "a" * 64, Document.EMPLOYEE_AMENDMENT: "b" * 64}
+    papers = [
+        PaperRecord(Paper.EMPLOYEE_CONSENT, 5, signed_at, None, None, None),
+        PaperRecord(Paper.AGREEMENT_LENDER, 6, signed_at, "1", "a" * 64, None),
+        PaperRecord(Paper.AGREEMENT_HOST, 7, signed_at, "1", "a" * 64, None),
+        PaperRecord(Paper.AMENDMENT_EMPLOYEE, 5, signed_at, "2", "b" * 64, None),
+        PaperRecord(Paper.AMENDMENT_LENDER, 6, signed_at, "2", "b" * 64, None),
+    ]
+    flags = {"lender_has_cse": True, "host_has_cse": False, "current_hashes": current}
+    for consulted_on, refusal in (
+        (date(2026, 12, 31), None),
+        (date(2027, 1, 1), "cse_not_before_start"),  # On the first day: too late.
+    ):
+        cse = PaperRecord(Paper.CSE_LENDER, 6, signed_at, None, None, consulted_on)
+        loan = _running_loan(status=S.CONSENTED, papers=(*papers, cse))
+        if refusal is None:
+            check_paperwork(loan, **flags)  # type: ignore[arg-type]
+            continue
+        with pytest.raises(Conflict) as caught:
+            check_paperwork(loan, **flags)  # type: ignore[arg-type]
+        assert (caught.value.code, caught.value.field) == (refusal, "paperwork")
+    unsigned = _running_loan(status=S.CONSENTED, papers=tuple(papers[:-1]))
+    with pytest.raises(Conflict) as missing:
+        check_paperwork(unsigned, lender_has_cse=False, host_has_cse=False, current_hashes=current)
+    assert missing.value.code == "paperwork_incomplete"
+    assert "amendment_lender" in missing.value.message_en

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
 from timebank.accounting import use_cases as accounting
@@ -154,6 +154,11 @@ async def _bring_to(
     # planned hours spread over them stay within the demo employees' approved 4 h a month.
     end = settlements.next_month(settlements.next_month(settlements.next_month(this_month)))
     end -= timedelta(days=1)
+    # A loan that runs (or ran) was prepared in the order the law sets (L8241-2): proposed,
+    # accepted, consented, its CSE consulted and its documents signed the week before its first
+    # day, activated that day, then hours logged. The others are where they are today.
+    runs = target in ("active", "completed")
+    prepared = datetime.combine(start - timedelta(days=7), time(9), UTC) if runs else now
     engagement = await engagements.propose(
         uow,
         lender,
@@ -165,7 +170,7 @@ async def _bring_to(
         place=need.place_city,
         remote=need.remote_allowed,
         tasks=need.description[:500],
-        now=now,
+        now=prepared,
     )
     if target in ("proposed", "cancelled"):
         if target == "cancelled":
@@ -180,9 +185,11 @@ async def _bring_to(
         return engagement.id
     actors = {Step.ACCEPT: host, Step.APPROVE: lender, Step.CONSENT: worker, Step.ACTIVATE: host}
     for step, reached in zip(PATH, STATUS_AFTER, strict=True):
+        when = prepared
         if step is Step.ACTIVATE:
-            await _paperwork(uow, engagement.id, lender, host, worker, now=now)
-        await engagements.take_step(uow, actors[step], engagement.id, step, now=now)
+            await _paperwork(uow, engagement.id, lender, host, worker, start=start, now=prepared)
+            when = datetime.combine(start, time(8), UTC) if runs else now
+        await engagements.take_step(uow, actors[step], engagement.id, step, now=when)
         if reached == target and target != "active":
             return engagement.id
     await _timesheets(
@@ -194,9 +201,17 @@ async def _bring_to(
 
 
 async def _paperwork(
-    uow: UnitOfWork, engagement_id: int, lender: Actor, host: Actor, worker: Actor, *, now: datetime
+    uow: UnitOfWork,
+    engagement_id: int,
+    lender: Actor,
+    host: Actor,
+    worker: Actor,
+    *,
+    start: date,
+    now: datetime,
 ) -> None:
-    """Each party signs the loan's documents as generated from its data (their SHA-256)."""
+    """Each party signs the loan's documents as generated from its data (their SHA-256); each
+    CSE is consulted ten days before the loan's first day."""
     generated = await documents.engagement_documents(uow, lender, engagement_id, now=now)
     digest = {d.subject.kind.value: d.sha256 for d in generated}
     for actor, document in (
@@ -224,7 +239,7 @@ async def _paperwork(
                 actor,
                 engagement_id,
                 company_id=company_id,
-                consulted_on=now.date() - timedelta(days=10),
+                consulted_on=min(start, now.date()) - timedelta(days=10),
                 now=now,
             )
 

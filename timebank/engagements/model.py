@@ -110,6 +110,7 @@ class Engagement:
     created_by: int
     created_at: datetime
     papers: tuple[PaperRecord, ...] = ()
+    activated_on: date | None = None  # The day the loan became active (hours start then).
 
 
 def next_status(current: EngagementStatus, step: Step) -> EngagementStatus:
@@ -169,6 +170,36 @@ def missing_papers(
     return sorted(needed - done)
 
 
+CSE_PAPERS: Final = frozenset({Paper.CSE_LENDER, Paper.CSE_HOST})
+
+
+def _cse_late(period_start: date) -> tuple[str, str]:
+    """The refusal's French and English words when a CSE is not consulted before the start."""
+    eve = period_start - timedelta(days=1)
+    return (
+        f"Le CSE est consulté avant le début du prêt ({period_start:%d/%m/%Y}) : au plus tard "
+        f"le {eve:%d/%m/%Y}.",
+        f"The works council is consulted before the loan starts ({period_start.isoformat()}): "
+        f"on {eve.isoformat()} at the latest.",
+    )
+
+
+def check_cse_consultation(consulted_on: date, *, period_start: date, today: date) -> None:
+    """A CSE consultation is dated no later than today and strictly before the loan's first day
+    (L8241-2: consulted "préalablement" to the loan; a consultation on the first day is late)."""
+    if consulted_on > today:
+        raise InvalidInput(
+            "La consultation ne peut pas être datée du futur.",
+            "The consultation cannot be dated in the future.",
+            field="consulted_on",
+            code="future_date",
+        )
+    if consulted_on >= period_start:
+        raise InvalidInput(
+            *_cse_late(period_start), field="consulted_on", code="cse_not_before_start"
+        )
+
+
 def check_paperwork(
     engagement: Engagement,
     *,
@@ -176,6 +207,15 @@ def check_paperwork(
     host_has_cse: bool,
     current_hashes: dict[Document, str],
 ) -> None:
+    """Activation needs every paper, each signature on the document's current text, and each
+    CSE consulted strictly before the loan's first day."""
+    for record in engagement.papers:
+        if record.paper in CSE_PAPERS and (
+            record.effective_on is None or record.effective_on >= engagement.period_start
+        ):
+            raise Conflict(
+                *_cse_late(engagement.period_start), field="paperwork", code="cse_not_before_start"
+            )
     missing = missing_papers(
         engagement,
         lender_has_cse=lender_has_cse,
@@ -410,6 +450,15 @@ def check_timesheet_entry(
             f"{engagement.period_end.isoformat()}).",
             field="work_date",
             code="outside_period",
+        )
+    if engagement.activated_on is not None and work_date < engagement.activated_on:
+        raise InvalidInput(
+            f"Pas d'heures avant le début effectif du prêt, le {engagement.activated_on:%d/%m/%Y} "
+            "(le CSE consulté et les documents signés d'abord).",
+            f"No hours before the loan started, on {engagement.activated_on.isoformat()} (the "
+            "works council consulted and the documents signed first).",
+            field="work_date",
+            code="before_activation",
         )
     if declared.day_minutes + duration_minutes > DAY_MINUTES_MAX:
         raise InvalidInput(

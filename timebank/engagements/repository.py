@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from timebank.db.errors import is_unique_violation
@@ -20,6 +20,7 @@ from timebank.engagements.model import (
     EngagementStatus,
     Paper,
     PaperRecord,
+    Step,
 )
 from timebank.errors import Conflict
 
@@ -120,8 +121,24 @@ class EngagementRepository:
             key: tuple(sorted(value, key=lambda p: p.paper.value)) for key, value in found.items()
         }
 
+    async def _activation_days(self, ids: list[int]) -> dict[int, date]:
+        """The day (UTC, as the clock the rules read) each of these loans became active."""
+        if not ids:
+            return {}
+        ev = EngagementEventTable
+        rows = await ev.select(ev.engagement, ev.created_at).where(
+            ev.engagement.is_in(ids) & (ev.step == Step.ACTIVATE.value)
+        )
+        found: dict[int, date] = {}
+        for row in rows:
+            at: datetime = row["created_at"]
+            day = (at if at.tzinfo is None else at.astimezone(UTC)).date()
+            found[row["engagement"]] = min(day, found.get(row["engagement"], day))
+        return found
+
     async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Engagement]:
         papers = await self._papers([row["id"] for row in rows])
+        activated = await self._activation_days([row["id"] for row in rows])
         return [
             Engagement(
                 id=row["id"],
@@ -143,6 +160,7 @@ class EngagementRepository:
                 created_by=row["created_by"],
                 created_at=row["created_at"],
                 papers=papers.get(row["id"], ()),
+                activated_on=activated.get(row["id"]),
             )
             for row in rows
         ]

@@ -28,6 +28,7 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import document_changed, not_a_signatory
 from timebank.employees.model import Employee
 from timebank.engagements.model import (
+    PAPERWORK_STATUSES,
     DeclaredTime,
     Document,
     Engagement,
@@ -37,6 +38,7 @@ from timebank.engagements.model import (
     Step,
     Turn,
     at_cost_cents,
+    check_cse_consultation,
     check_paperwork,
     check_period,
     check_timesheet_entry,
@@ -579,19 +581,23 @@ async def record_cse(
     consulted_on: date,
     now: datetime,
 ) -> Engagement:
-    """A company admin records that its works council was consulted/informed, and when."""
-    if consulted_on > now.date():
-        raise InvalidInput(
-            "La consultation ne peut pas être datée du futur.",
-            "The consultation cannot be dated in the future.",
-            field="consulted_on",
-            code="future_date",
-        )
+    """A company admin records that its works council was consulted/informed, and when: before
+    the loan starts, on a day before its first day."""
 
     async def work() -> Engagement:
         async with uow() as repos:
             engagement = await _load(repos, engagement_id, lock=True)
             require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+            if engagement.status not in PAPERWORK_STATUSES:
+                raise Conflict(
+                    "Le CSE se consulte avant le début du prêt.",
+                    "The works council is consulted before the loan starts.",
+                    field="status",
+                    code="illegal_transition",
+                )
+            check_cse_consultation(
+                consulted_on, period_start=engagement.period_start, today=now.date()
+            )
             if company_id == engagement.lender_company_id:
                 paper = Paper.CSE_LENDER
             elif company_id == engagement.host_company_id:
