@@ -39,10 +39,18 @@ class ScheduleLine:
     extra_deduction_cents: int  # Suramortissement simulation (0 when the rate is 0).
 
 
+def _day_of_30_day_month(day: date) -> int:
+    """The day's number in a month of 30 days: a month's last day is its 30th (February's too)."""
+    next_month_first = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return 30 if day == next_month_first - timedelta(days=1) else min(day.day, 30)
+
+
 def days_30_360(first: date, last: date) -> int:
-    """Days from `first` to `last`, both included, under the 30/360 (European) convention."""
-    assert first <= last + timedelta(days=1)
-    d1, d2 = min(first.day, 30), min(last.day, 30)
+    """Days from `first` to `last`, both included, in the French "année commerciale": twelve
+    months of 30 days, a month's last day counting as its 30th (so a whole February is 30 days,
+    as in the European 30/360 of ISDA, "30E/360 ISDA")."""
+    assert first <= last
+    d1, d2 = _day_of_30_day_month(first), _day_of_30_day_month(last)
     return (last.year - first.year) * 360 + (last.month - first.month) * 30 + (d2 - d1) + 1
 
 

@@ -240,6 +240,49 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
+async def test_the_lenders_simulation_counts_only_time_not_reimbursed(client: Client) -> None:
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    today = now().date()
+    entries = [
+        (await log(client, w, engagement_id, day, minutes)).json()["id"]
+        for day, minutes in ((previous_month_day(3), 180), (today, 60))
+    ]
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entries}
+    )
+    assert approved.status_code == 200, approved.text
+    ops = await operator(client)
+    prepared = await client.post(
+        "/api/v1/settlements/prepare",
+        headers=ops.headers,
+        json={"month": previous_month_day(1).isoformat()},
+    )
+    assert prepared.status_code == 200, prepared.text
+    statement = (
+        await client.get(
+            f"/api/v1/companies/{w.host.company_id}/settlements", headers=w.host.headers
+        )
+    ).json()[0]
+    for party in (w.host, w.lender):
+        agreed = await client.post(
+            f"/api/v1/settlements/{statement['id']}/agree", headers=party.headers
+        )
+        assert agreed.status_code == 200, agreed.text
+    assert agreed.json()["status"] == "agreed"
+    simulated = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/exports/amortisation.csv",
+        headers=w.lender.headers,
+        params={"year": today.year},
+    )
+    lines = _french_csv(simulated.text)
+    # Last month's 3 h were reimbursed by the agreed statement; only today's hour is left:
+    # 60 min × 42 000 € × 1,42 / 1 607 h = 37,1126… → 37,11 €, from today.
+    assert [(line["Base amortissable (€)"], line["Mise en service"]) for line in lines] == [
+        ("37,11", f"{today:%d/%m/%Y}")
+    ]
+
+
 async def test_only_admins_and_granted_accountants_export(client: Client) -> None:
     w = await world(client)
     mine = await _accountant(client, w.lender)

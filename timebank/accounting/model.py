@@ -330,3 +330,35 @@ def asset_account(value: str) -> str:
             code="invalid_asset_account",
         )
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class LentTime:
+    """One approved entry of time the company lent, for the CNNum simulation."""
+
+    loan_id: int
+    host_name: str
+    work_date: date
+    cost_cents: int  # Its at-cost value, billed to the host.
+    reimbursed: bool  # In a monthly statement both companies agreed (set off or paid).
+
+
+def unreimbursed_lent_time(entries: list[LentTime]) -> dict[int, tuple[int, date, str]]:
+    """Per loan, the at-cost value of the lent time not reimbursed yet, the first day of that
+    time and the host's name. Time already reimbursed at cost (in an agreed statement: set off
+    against time received, the net paid) cost the lender nothing, so it is left out; a loan
+    with nothing left has no line."""
+    found: dict[int, tuple[int, date, str]] = {}
+    for entry in entries:
+        if entry.reimbursed or entry.cost_cents <= 0:
+            continue
+        before = found.get(entry.loan_id)
+        if before is None:
+            found[entry.loan_id] = (entry.cost_cents, entry.work_date, entry.host_name)
+        else:
+            found[entry.loan_id] = (
+                before[0] + entry.cost_cents,
+                min(before[1], entry.work_date),
+                before[2],
+            )
+    return found

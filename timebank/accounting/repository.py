@@ -20,6 +20,7 @@ from timebank.db.tables import (
     TimesheetEntryTable,
     TrainingTable,
 )
+from timebank.settlements.model import StatementStatus
 
 PAGE_ROWS: Final = 5000
 # Rows in this order: id, sequence, code, amount, day (local), external_ref, debit_company,
@@ -221,6 +222,7 @@ class AccountingRepository:
                 e.work_date,
                 e.minutes,
                 e.cost_cents,
+                e.statement,
                 e.engagement.as_alias("engagement"),
                 e.engagement.host_company.as_alias("host"),
                 e.engagement.lender_company.as_alias("lender"),
@@ -239,6 +241,16 @@ class AccountingRepository:
             .order_by(e.id)
         )
         return list(rows)
+
+    async def agreed_statements(self, ids: Sequence[int]) -> set[int]:
+        """Those of these monthly statements both companies agreed (their net is settled)."""
+        if not ids:
+            return set()
+        s = SettlementStatementTable
+        rows = await s.select(s.id).where(
+            s.id.is_in(list(ids)) & (s.status == StatementStatus.AGREED.value)
+        )
+        return {int(row["id"]) for row in rows}
 
     async def put_export(
         self,

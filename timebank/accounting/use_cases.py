@@ -24,6 +24,7 @@ from timebank.accounting.model import (
     FecSummary,
     FecTally,
     FiscalYear,
+    LentTime,
     Movement,
     MovementEntries,
     SetOff,
@@ -35,6 +36,7 @@ from timebank.accounting.model import (
     last_closed_year,
     put_into_service_entry,
     set_off_entry,
+    unreimbursed_lent_time,
     years_offered,
 )
 from timebank.companies.model import Company
@@ -384,9 +386,8 @@ async def amortisation_lines(
 ) -> list[AmortisationLine]:
     """The year's line of each schedule: asset projects in service (borrowed time capitalised,
     current law), and — as a simulation of the CNNum proposal — the time the company's
-    employees spent on other PMEs' projects, valued at cost, per loan."""
+    employees spent on other PMEs' projects that was not reimbursed at cost yet, per loan."""
     capitalised: dict[int, int] = defaultdict(int)
-    lent: dict[int, tuple[int, date, str]] = {}  # Per loan: at-cost cents, first day, host.
     async with uow(write=False) as repos:
         project_of_need, need_of = await _asset_projects(repos, company.id)
         # Every approved hour up to the year's end: a schedule started in an earlier year
@@ -400,22 +401,41 @@ async def amortisation_lines(
             if law_only
             else await repos.trainings.approved_of_company(company.id, HISTORY_START, year.end)
         )
+        settled = (
+            set()
+            if law_only
+            else await repos.accounting.agreed_statements(
+                sorted({int(r["statement"]) for r in rows if r["statement"] is not None})
+            )
+        )
     for row in rows:
-        cents = int(row["cost_cents"] or 0)
         if row["host"] == company.id and row["id"] in need_of:
-            capitalised[need_of[row["id"]]] += cents
-        elif row["lender"] == company.id and not law_only:
-            loan = int(row["engagement"])
-            before = lent.get(loan)
-            first_day = row["work_date"] if before is None else min(before[1], row["work_date"])
-            lent[loan] = ((before[0] if before else 0) + cents, first_day, names[row["host"]][1])
+            capitalised[need_of[row["id"]]] += int(row["cost_cents"] or 0)
+    lent = (
+        {}
+        if law_only
+        else unreimbursed_lent_time(
+            [
+                LentTime(
+                    loan_id=int(row["engagement"]),
+                    host_name=names[row["host"]][1],
+                    work_date=row["work_date"],
+                    cost_cents=int(row["cost_cents"] or 0),
+                    reimbursed=row["statement"] in settled,
+                )
+                for row in rows
+                if row["lender"] == company.id
+            ]
+        )
+    )
     lines = []
     for need, base in sorted(capitalised.items()):
         project = project_of_need[need]
         if project["in_service_on"] is None or project["in_service_on"] > year.end:
             continue  # Still in progress (232): not amortised yet.
         in_service: date = project["in_service_on"]
-        found = _year_line(base, in_service, year, settings)
+        # Current law: no suramortissement applies to capitalised staff time.
+        found = year_line(base, in_service, year, settings, simulated=False)
         if found is not None:
             lines.append(
                 AmortisationLine(
@@ -429,7 +449,7 @@ async def amortisation_lines(
                 )
             )
     for loan, (base, first_day, host_name) in sorted(lent.items()):
-        found = _year_line(base, first_day, year, settings)
+        found = year_line(base, first_day, year, settings, simulated=True)
         if found is not None:
             lines.append(
                 AmortisationLine(
@@ -445,7 +465,7 @@ async def amortisation_lines(
     for training in trainings:
         if not training.cost_cents:
             continue
-        found = _year_line(training.cost_cents, training.ends_on, year, settings)
+        found = year_line(training.cost_cents, training.ends_on, year, settings, simulated=True)
         if found is not None:
             lines.append(
                 AmortisationLine(
@@ -461,16 +481,23 @@ async def amortisation_lines(
     return lines
 
 
-def _year_line(
-    base: int, in_service: date, year: FiscalYear, settings: AccountingSettings
+def year_line(
+    base: int,
+    in_service: date,
+    year: FiscalYear,
+    settings: AccountingSettings,
+    *,
+    simulated: bool,
 ) -> ScheduleLine | None:
+    """The schedule's line for `year`; the suramortissement rate applies only to the lines that
+    simulate the CNNum proposal (no current text allows it on staff time)."""
     for line in schedule(
         base,
         in_service,
         life_years=settings.life_years,
         day_count=settings.day_count,
         fiscal_year_end=settings.fiscal_year_end,
-        suramortissement_basis_points=settings.suramortissement_basis_points,
+        suramortissement_basis_points=settings.suramortissement_basis_points if simulated else 0,
     ):
         if line.fiscal_year_end == year.end:
             return line

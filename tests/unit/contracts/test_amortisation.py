@@ -84,8 +84,29 @@ def test_suramortissement_is_spread_like_the_schedule() -> None:
 
 def test_30_360_day_count() -> None:
     assert days_30_360(date(2027, 1, 1), date(2027, 12, 31)) == 360
-    assert days_30_360(date(2027, 2, 15), date(2027, 2, 28)) == 14
+    # The last day of a month is its 30th, February's too: 15 to 28 February is 16 days.
+    assert days_30_360(date(2027, 2, 15), date(2027, 2, 28)) == 16
+    assert days_30_360(date(2027, 2, 1), date(2027, 2, 28)) == 30
+    assert days_30_360(date(2028, 2, 1), date(2028, 2, 29)) == 30
     assert days_30_360(date(2027, 1, 31), date(2027, 2, 1)) == 2
+
+
+def test_a_fiscal_year_ending_28_february_counts_360_days_each_year() -> None:
+    # 7 200,00 € over 2 years from 1 March 2025, fiscal years ending 28 February (not leap
+    # years): two whole years of 12 months of 30 days, 360 days and 3 600,00 € each (not 358
+    # then 362 days, 3 580,00 € then 3 620,00 €).
+    lines = schedule(720_000, date(2025, 3, 1), life_years=2, fiscal_year_end=(2, 28))
+    assert [line.fiscal_year_end for line in lines] == [date(2026, 2, 28), date(2027, 2, 28)]
+    assert [line.days for line in lines] == [360, 360]
+    assert [line.charge_cents for line in lines] == [360_000, 360_000]
+
+
+def test_put_into_service_mid_february_counts_february_as_30_days() -> None:
+    # 3 600,00 € over 1 year from 15 February 2026, year ending 28 February: 15 to "30"
+    # February is 16 days, 3 600 × 16 / 360 = 160,00 €; the rest, 344 days, 3 440,00 €.
+    lines = schedule(360_000, date(2026, 2, 15), life_years=1, fiscal_year_end=(2, 28))
+    assert [line.days for line in lines] == [16, 344]
+    assert [line.charge_cents for line in lines] == [16_000, 344_000]
 
 
 @pytest.mark.parametrize(("years", "rate"), [(0, 0), (6, 0), (3, -1), (3, 10_001)])
