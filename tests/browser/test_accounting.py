@@ -134,9 +134,9 @@ async def test_accountant_reads_the_fec_summary_and_downloads_what_it_says(
     assert hours[1][1] == "Inès Moreau" and hours[1][6] == "210"
     assert hours[-1][:2] == [f"Exercice {year}", "Total"]
     assert _cents(hours[-1][8]) == cents
-    # The accountant reads the asset projects; the company's admin marks them.
+    # The accountant decides what is capitalised: the marking form is there for them too.
     projects = page.locator("section[aria-labelledby='projets']")
-    assert "Un administrateur de l'entreprise désigne" in await projects.inner_text()
+    assert await projects.get_by_role("button", name="Marquer comme projet immobilisé").count() == 1
 
     forbidden = await page.goto(f"/comptable/entreprises/{w.lender.company_id}")
     assert forbidden is not None and forbidden.status == 403

@@ -325,7 +325,7 @@ async def export_page(
     company = await _company(uow, actor, company_id)
     chosen = last_closed_year(today, settings.fiscal_year_end) if year is None else year
     summary = await fec_summary(uow, actor, company.id, year=chosen, settings=settings)
-    may_mark = actor.has_role(company.id, Role.COMPANY_ADMIN)
+    may_mark = actor.has_role(company.id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
     async with uow(write=False) as repos:
         projects = await repos.accounting.asset_projects(company.id)
         needs = (
@@ -732,13 +732,14 @@ async def mark_asset_project(
     in_service_on: date | None,
     now: datetime,
 ) -> None:
-    """The host's admin marks a need as part of an intangible asset project (PCG 212-3)."""
+    """The host's admin, or its accountant, marks a need as part of an intangible asset
+    project (PCG 212-3): deciding what is capitalised is the accountant's trade."""
     checked = asset_account(account)
     async with uow() as repos:
         company_id = await repos.accounting.need_company(need_id)
         if company_id is None:
             raise not_found("Besoin", "Need", need_id)
-        require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         await repos.accounting.put_asset_project(
             need_id=need_id,
             company_id=company_id,
@@ -750,12 +751,13 @@ async def mark_asset_project(
 
 
 async def unmark_asset_project(uow: UnitOfWork, actor: Actor, need_id: int) -> None:
-    """The host's admin takes a need out of the asset projects: its time is an expense again."""
+    """The host's admin or accountant takes a need out of the asset projects: its time is an
+    expense again."""
     async with uow() as repos:
         company_id = await repos.accounting.need_company(need_id)
         if company_id is None:
             raise not_found("Besoin", "Need", need_id)
-        require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         await repos.accounting.delete_asset_project(need_id)
 
 
