@@ -46,6 +46,16 @@ class CompanyIn(In):
     has_cse: bool = False
     latitude: float | None = None
     longitude: float | None = None
+    vat_regime: str | None = Field(
+        default=None,
+        description="reel, franchise or exempt; omitted: unchanged (réel for a new company)",
+    )
+    vat_on_debits: bool | None = Field(
+        default=None, description="option pour les débits (réel only); omitted: unchanged"
+    )
+    vat_number: str | None = Field(
+        default=None, description="FR + key + the company's SIREN; omitted: unchanged, '': none"
+    )
 
 
 class CompanyOut(BaseModel):
@@ -62,6 +72,9 @@ class CompanyOut(BaseModel):
     has_cse: bool
     latitude: float | None
     longitude: float | None
+    vat_regime: str
+    vat_on_debits: bool
+    vat_number: str | None
 
     @classmethod
     def of(cls, company: Company) -> CompanyOut:
@@ -79,6 +92,9 @@ class CompanyOut(BaseModel):
             has_cse=company.has_cse,
             latitude=company.latitude,
             longitude=company.longitude,
+            vat_regime=company.vat_regime.value,
+            vat_on_debits=company.vat_on_debits,
+            vat_number=company.vat_number,
         )
 
 

@@ -1,4 +1,4 @@
-"""A company of the network, and the checks on its identity (SIREN, NAF, place, size)."""
+"""A company of the network, and the checks on its identity (SIREN, NAF, place, size, VAT)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from stdnum.fr import siren as stdnum_siren
 
 from timebank import geography, rules
 from timebank.errors import InvalidInput
+from timebank.vat.model import VatRegime, vat_status
 
 
 class HeadcountBand(StrEnum):
@@ -40,6 +41,9 @@ class Company:
     latitude: float | None
     longitude: float | None
     created_at: datetime
+    vat_regime: VatRegime = VatRegime.REEL
+    vat_on_debits: bool = False
+    vat_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,9 @@ class CompanyDraft:
     has_cse: bool
     latitude: float | None = None
     longitude: float | None = None
+    vat_regime: VatRegime = VatRegime.REEL
+    vat_on_debits: bool = False
+    vat_number: str | None = None
 
 
 def validate_siren(value: str, *, field: str = "siren") -> str:
@@ -134,13 +141,23 @@ def draft_company(
     has_cse: bool,
     latitude: float | None = None,
     longitude: float | None = None,
+    vat_regime_value: str = VatRegime.REEL.value,
+    vat_on_debits: bool = False,
+    vat_number: str | None = None,
 ) -> CompanyDraft:
     """Validate every field of a company; raise InvalidInput on the first bad one."""
+    checked_siren = validate_siren(siren)
     checked_postal_code = rules.postal_code(postal_code)
     departement = geography.departement_of(checked_postal_code)
     checked_latitude, checked_longitude = coordinates(latitude, longitude)
+    vat = vat_status(
+        regime_value=vat_regime_value,
+        on_debits=vat_on_debits,
+        vat_number=vat_number,
+        siren=checked_siren,
+    )
     return CompanyDraft(
-        siren=validate_siren(siren),
+        siren=checked_siren,
         name=rules.text(name, field="name", length_max=rules.NAME_LENGTH_MAX),
         address=rules.text(
             address, field="address", length_max=rules.NAME_LENGTH_MAX, required=False
@@ -154,4 +171,7 @@ def draft_company(
         has_cse=has_cse,
         latitude=checked_latitude,
         longitude=checked_longitude,
+        vat_regime=vat.regime,
+        vat_on_debits=vat.on_debits,
+        vat_number=vat.vat_number,
     )

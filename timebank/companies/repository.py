@@ -12,6 +12,7 @@ from timebank.db.errors import is_unique_violation
 from timebank.db.tables import CompanyTable
 from timebank.errors import Conflict
 from timebank.pagination import PageRequest
+from timebank.vat.model import VatRegime
 
 
 def duplicate_siren(siren: str) -> Conflict:
@@ -39,6 +40,9 @@ def _company_from_row(row: dict[str, Any]) -> Company:
         latitude=row["latitude"],
         longitude=row["longitude"],
         created_at=row["created_at"],
+        vat_regime=VatRegime(row["vat_regime"]),
+        vat_on_debits=bool(row["vat_on_debits"]),
+        vat_number=row["vat_number"],
     )
 
 
@@ -56,6 +60,9 @@ def _values(draft: CompanyDraft) -> dict[str, Any]:
         "has_cse": draft.has_cse,
         "latitude": draft.latitude,
         "longitude": draft.longitude,
+        "vat_regime": draft.vat_regime.value,
+        "vat_on_debits": draft.vat_on_debits,
+        "vat_number": draft.vat_number,
     }
 
 

@@ -14,6 +14,7 @@ from timebank.errors import InvalidInput, not_found
 from timebank.geography import REGIONS
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role, require_operator
+from timebank.vat.model import VatRegime
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +29,29 @@ class CompanyInput:
     has_cse: bool
     latitude: float | None = None
     longitude: float | None = None
+    # VAT: None keeps the stored value on an edit (a new company: réel, no option, no number);
+    # an empty VAT number removes it.
+    vat_regime: str | None = None
+    vat_on_debits: bool | None = None
+    vat_number: str | None = None
 
 
-def company_draft(data: CompanyInput, *, siren: str | None = None) -> CompanyDraft:
-    """Validate a company's input; `siren` overrides it (edits keep the stored SIREN)."""
+def company_draft(data: CompanyInput, *, existing: Company | None = None) -> CompanyDraft:
+    """Validate a company's input; an edit keeps the stored SIREN and, if not given, its VAT."""
+    regime = data.vat_regime
+    if regime is None:
+        regime = VatRegime.REEL.value if existing is None else existing.vat_regime.value
+    on_debits = data.vat_on_debits
+    if on_debits is None:
+        # Leaving the réel regime drops the option, which only a liable company may hold.
+        on_debits = (
+            existing is not None and existing.vat_on_debits and regime == VatRegime.REEL.value
+        )
+    number = data.vat_number
+    if number is None and existing is not None:
+        number = existing.vat_number
     return draft_company(
-        siren=data.siren if siren is None else siren,
+        siren=data.siren if existing is None else existing.siren,
         name=data.name,
         address=data.address,
         postal_code=data.postal_code,
@@ -43,6 +61,9 @@ def company_draft(data: CompanyInput, *, siren: str | None = None) -> CompanyDra
         has_cse=data.has_cse,
         latitude=data.latitude,
         longitude=data.longitude,
+        vat_regime_value=regime,
+        vat_on_debits=on_debits,
+        vat_number=number,
     )
 
 
@@ -112,5 +133,5 @@ async def update_company(
         existing = await repos.companies.get(company_id)
         if existing is None:
             raise not_found("Entreprise", "Company", company_id)
-        draft = company_draft(data, siren=existing.siren)
+        draft = company_draft(data, existing=existing)
         return await repos.companies.update(company_id, draft)

@@ -40,6 +40,9 @@ class CompanyTable(Table, tablename="company"):
     latitude = DoublePrecision(null=True, default=None)
     longitude = DoublePrecision(null=True, default=None)
     created_at = Timestamptz()
+    vat_regime = Varchar(length=12, default="reel")
+    vat_on_debits = Boolean(default=False)
+    vat_number = Varchar(length=13, null=True, default=None)
 
 
 class UserTable(Table, tablename="app_user"):

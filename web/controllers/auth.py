@@ -56,6 +56,9 @@ def company_input(data: JSONBody[CompanyIn]) -> CompanyInput:
         has_cse=data.has_cse,
         latitude=data.latitude,
         longitude=data.longitude,
+        vat_regime=data.vat_regime,
+        vat_on_debits=data.vat_on_debits,
+        vat_number=data.vat_number,
     )
 
 
