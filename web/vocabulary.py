@@ -18,6 +18,7 @@ from timebank.notifications.model import Kind as NotificationKind
 from timebank.people.model import Role
 from timebank.settlements.model import StatementStatus
 from timebank.todo.model import TodoKind
+from timebank.vat.model import VatRegime
 
 ROLES: Final = {
     Role.EMPLOYEE: "Salarié·e",
@@ -185,6 +186,12 @@ JOB_STATUSES: Final = {
     JobStatus.FAILED: "Échec",
 }
 
+VAT_REGIMES: Final = {
+    VatRegime.REEL: "Redevable de la TVA (régime réel normal ou simplifié)",
+    VatRegime.FRANCHISE: "Franchise en base de TVA (art. 293 B du CGI)",
+    VatRegime.EXEMPT: "Activité exonérée de TVA (par exemple art. 261 du CGI)",
+}
+
 VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "training": TRAINING_STATUSES,
     "role": ROLES,
@@ -205,6 +212,7 @@ VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "todo": TODO_KINDS,
     "job_kind": JOB_KINDS,
     "job_status": JOB_STATUSES,
+    "vat_regime": VAT_REGIMES,
 }
 
 

@@ -14,6 +14,7 @@ from tests.helpers import PASSWORD, new_email, row_counts
 from timebank.db.tables import OutboxTable
 from timebank.employees.model import CostInputs, hourly_cost_cents
 from timebank.formatting import euros
+from timebank.vat.model import vat_number_of
 
 pytestmark = pytest.mark.anyio
 
@@ -66,6 +67,67 @@ async def test_admin_edits_the_company_and_bad_input_changes_nothing(
     assert company["siren"] == stored["siren"]
     assert (company["latitude"], company["longitude"]) == (45.76, 4.83)
     assert await page.get_by_label("Latitude").input_value() == "45,76"
+
+
+async def test_admin_sets_the_vat_regime_and_a_bad_number_changes_nothing(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    admin = await signup(client, name="Atelier Fiscal")
+    await log_in(page, admin.email, PASSWORD)
+    await page.goto(f"/entreprises/{admin.company_id}")
+    regime = page.get_by_label("Régime de TVA")
+    assert await regime.input_value() == "reel"
+    labels = await regime.locator("option").all_inner_texts()
+    assert labels == [
+        "Redevable de la TVA (régime réel normal ou simplifié)",
+        "Franchise en base de TVA (art. 293 B du CGI)",
+        "Activité exonérée de TVA (par exemple art. 261 du CGI)",
+    ]
+    stored = await api_get(client, admin, f"/api/v1/companies/{admin.company_id}")
+    siren = stored["siren"]
+    number = vat_number_of(siren)
+
+    # Another company's number: refused beside the field, the input kept, nothing written.
+    other = vat_number_of("303265045" if siren != "303265045" else "732829320")
+    await page.get_by_label("Numéro de TVA intracommunautaire (facultatif)").fill(other)
+    await page.get_by_label("Option pour le paiement de la TVA d'après les débits").check()
+    await submit(page, "Enregistrer les informations")
+    assert "pas de celui de l'entreprise" in await page.locator("#vat_number-error").inner_text()
+    field = page.get_by_label("Numéro de TVA intracommunautaire (facultatif)")
+    assert await field.input_value() == other
+    await check_page(page, "company-settings-vat-refused")
+    assert await api_get(client, admin, f"/api/v1/companies/{admin.company_id}") == stored
+
+    # Franchise en base with the option for debits: the option is refused beside its box.
+    await page.get_by_label("Régime de TVA").select_option(
+        label="Franchise en base de TVA (art. 293 B du CGI)"
+    )
+    await field.fill(number)
+    await submit(page, "Enregistrer les informations")
+    refusal = await page.locator("#vat_on_debits-error").inner_text()
+    assert "redevable" in refusal
+    assert await api_get(client, admin, f"/api/v1/companies/{admin.company_id}") == stored
+
+    await page.get_by_label("Régime de TVA").select_option(
+        label="Redevable de la TVA (régime réel normal ou simplifié)"
+    )
+    await page.get_by_label("Numéro de TVA intracommunautaire (facultatif)").fill(
+        f"{number[:4]} {number[4:]}"
+    )
+    await submit(page, "Enregistrer les informations")
+    assert "Informations de l'entreprise enregistrées" in await page.locator(".notice").inner_text()
+    company = await api_get(client, admin, f"/api/v1/companies/{admin.company_id}")
+    assert (company["vat_regime"], company["vat_on_debits"], company["vat_number"]) == (
+        "reel",
+        True,
+        number,
+    )
+    assert await page.get_by_label(
+        "Numéro de TVA intracommunautaire (facultatif)"
+    ).input_value() == (number)
+    assert await page.get_by_label(
+        "Option pour le paiement de la TVA d'après les débits"
+    ).is_checked()
 
 
 async def test_admin_invites_sets_cost_and_approves_lending(

@@ -13,6 +13,7 @@ from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
 from timebank.people.model import Role
 from timebank.settlements.model import StatementStatus
+from timebank.vat.model import VatRegime
 from web.vocabulary import label
 
 ENUMS: list[tuple[str, type[StrEnum]]] = [
@@ -26,6 +27,7 @@ ENUMS: list[tuple[str, type[StrEnum]]] = [
     ("signer", SignerRole),
     ("headcount", HeadcountBand),
     ("notification", Kind),
+    ("vat_regime", VatRegime),
 ]
 
 

@@ -23,6 +23,8 @@ from timebank.errors import Forbidden, InvalidInput, NotFound, TimebankError
 from timebank.formatting import hours, parse_duration_minutes
 from timebank.people.model import Actor, Role
 from timebank.skills import use_cases as skill_use_cases
+from timebank.vat.model import VAT_NUMBER_LENGTH_MAX, VatRegime
+from web import vocabulary
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
@@ -62,6 +64,9 @@ COMPANY_FIELDS: Final = (
     "has_cse",
     "latitude",
     "longitude",
+    "vat_regime",
+    "vat_on_debits",
+    "vat_number",
 )
 
 
@@ -117,6 +122,10 @@ def company_input(form: FormMultiDict) -> CompanyInput:
         has_cse=checked(form, "has_cse"),
         latitude=coordinate(form, "latitude", label_fr="Latitude", label_en="Latitude"),
         longitude=coordinate(form, "longitude", label_fr="Longitude", label_en="Longitude"),
+        vat_regime=text(form, "vat_regime", length_max=20) or None,
+        vat_on_debits=checked(form, "vat_on_debits"),
+        # Empty removes the number: the use case checks the rest.
+        vat_number=text(form, "vat_number", length_max=VAT_NUMBER_LENGTH_MAX + 1),
     )
 
 
@@ -135,6 +144,9 @@ def values_of_company(company: Company) -> dict[str, Any]:
         "has_cse": "on" if company.has_cse else "",
         "latitude": decimal_text(company.latitude),
         "longitude": decimal_text(company.longitude),
+        "vat_regime": company.vat_regime.value,
+        "vat_on_debits": "on" if company.vat_on_debits else "",
+        "vat_number": company.vat_number or "",
     }
 
 
@@ -246,6 +258,9 @@ class CompanyPages(Controller):
             "niveau": str(level_min) if skill_code else "",
             "pagination": pagination,
             "headcount_bands": [(b.value, b) for b in HeadcountBand],
+            "vat_regimes": [
+                (regime.value, vocabulary.label("vat_regime", regime)) for regime in VatRegime
+            ],
             "may_edit": may_edit_company(actor, company_id),
             "hourly_cost": hourly_cost_cents,
         }
