@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from stdnum.fr import siren
+from stdnum.fr import siren, tva
 
 from timebank.demo.plan import plan_demo, region_of_postal_code
 from timebank.skills.model import load_taxonomy
@@ -70,3 +70,20 @@ def test_taxonomy_has_enough_skills_with_both_labels() -> None:
         assert code in {s.code for s in taxonomy.skills}
     uris = [s.esco_uri for s in taxonomy.skills if s.esco_uri]
     assert all(uri.startswith("http://data.europa.eu/esco/skill/") for uri in uris)
+
+
+def test_demo_companies_are_mostly_liable_with_their_own_vat_numbers() -> None:
+    plan = plan_demo(today=date(2026, 11, 23))
+    entities = list(plan.companies) + [g.entity for g in plan.groups]
+    regimes = Counter(c.vat_regime for c in entities)
+    assert set(regimes) == {"reel", "franchise"}
+    assert 5 <= regimes["franchise"] <= len(entities) // 5
+    # Only the smallest companies are under franchise en base; the groups are liable.
+    assert all(c.headcount_band == "0-9" for c in entities if c.vat_regime == "franchise")
+    assert all(g.entity.vat_regime == "reel" for g in plan.groups)
+    assert any(c.vat_on_debits for c in entities)
+    assert not any(c.vat_on_debits for c in entities if c.vat_regime != "reel")
+    for company in entities:
+        assert tva.is_valid(company.vat_number)
+        assert company.vat_number == "FR" + tva.compact(company.vat_number)
+        assert tva.to_siren(company.vat_number) == company.siren

@@ -63,6 +63,9 @@ async def _add_company(repos: Repositories, planned: PlannedCompany, now: dateti
         has_cse=planned.has_cse,
         latitude=planned.latitude,
         longitude=planned.longitude,
+        vat_regime_value=planned.vat_regime,
+        vat_on_debits=planned.vat_on_debits,
+        vat_number=planned.vat_number,
     )
     company = await repos.companies.add(draft, now=now)
     await ensure_company_accounts(repos, company.id, now=now)

@@ -16,6 +16,7 @@ from typing import Any, Final
 from stdnum import luhn
 
 from timebank.geography import ALSACE_MOSELLE_DEPARTEMENTS, departement_of, region_of
+from timebank.vat.model import vat_number_of
 
 DEMO_PASSWORD: Final = "demo-bourse-2026"
 DEMO_EMAIL_DOMAIN: Final = "demo.example"
@@ -90,6 +91,9 @@ class PlannedCompany:
     latitude: float
     longitude: float
     admin: PlannedPerson
+    vat_regime: str
+    vat_on_debits: bool
+    vat_number: str
     employees: list[PlannedEmployee] = field(default_factory=list)
     needs: list[PlannedNeed] = field(default_factory=list)
 
@@ -197,9 +201,14 @@ class _Planner:
         )
         band = _weighted(self.rng, HEADCOUNT_BANDS)
         domain = f"{_slug(name)}-{index}.{DEMO_EMAIL_DOMAIN}"
+        number = self.siren()
+        # VAT from the SIREN, not from the generator, so that adding it left every other draw
+        # as it was: about a quarter of the smallest companies under franchise en base (their
+        # turnover can stay under its threshold), one liable company in ten opted for debits.
+        regime = "franchise" if band == "0-9" and int(number) % 4 == 0 else "reel"
         return PlannedCompany(
             key=f"c{index:03d}",
-            siren=self.siren(),
+            siren=number,
             name=name,
             address=f"{self.rng.randint(1, 120)} {place['street']}",
             postal_code=place["postal_code"],
@@ -211,6 +220,9 @@ class _Planner:
             latitude=round(place["lat"] + self.rng.uniform(-0.02, 0.02), 4),
             longitude=round(place["lon"] + self.rng.uniform(-0.02, 0.02), 4),
             admin=self.person(domain),
+            vat_regime=regime,
+            vat_on_debits=regime == "reel" and int(number) % 10 == 7,
+            vat_number=vat_number_of(number),
         )
 
     def employee(self, domain: str, profile: dict[str, Any] | None = None) -> PlannedEmployee:
@@ -293,6 +305,8 @@ def plan_demo(*, seed: int = 2017, today: date) -> DemoPlan:
         entity = planner.company(COMPANIES_COUNT + len(groups), place, name)
         # A groupement d'employeurs lends its own staff: NAF 78.30Z, a handful of employees.
         entity.headcount_band, entity.naf_code, entity.has_cse = ("0-9", "78.30Z", False)
+        # Its members are liable, so CGI 261 B does not exempt its re-billing: it is liable too.
+        entity.vat_regime = "reel"
         domain = entity.admin.email.split("@")[1]
         # Members: companies of the same region, those of Alsace-Moselle first for that group.
         in_region = [c for c in companies if region_of_postal_code(c.postal_code) == region]
