@@ -17,6 +17,7 @@ LICENCE_OUVERTE: Final = "Licence Ouverte 2.0 (Etalab)"
 TEXT_LENGTH_MAX: Final = 5000
 LIST_ITEMS_MAX: Final = 200
 MONEY_CENTS_MAX: Final = 10**12
+INTEGER_MAX: Final = 10**15  # An exact rate's numerator: 1 000 000 € gross × (1 + 100 %).
 SIREN_RE: Final = re.compile(r"^\d{9}$")
 
 
@@ -97,8 +98,18 @@ _LOAN_VARIABLES: Final = (
     _v("tasks", T.TEXT, "Missions confiées"),
     _v("place", T.TEXT, "Lieu de travail"),
     _v("remote", T.BOOLEAN, "Travail à distance possible"),
-    _v("working_hours", T.TEXT, "Horaires de travail"),
-    _v("hourly_cost_cents", T.MONEY_CENTS, "Coût horaire complet (salaire et charges)"),
+    _v("working_hours", T.TEXT, "Horaires de travail et leur répartition dans la semaine"),
+    _v("post_characteristics", T.TEXT, "Caractéristiques particulières du poste"),
+    _v(
+        "hourly_cost_numerator_cents",
+        T.INTEGER,
+        "Coût horaire facturé, exact : numérateur en centimes (salaire brut × (1 + taux))",
+    ),
+    _v(
+        "hourly_cost_denominator",
+        T.INTEGER,
+        "Coût horaire facturé, exact : dénominateur (heures annuelles, à l'échelle du taux)",
+    ),
     _v("annual_work_hours", T.INTEGER, "Heures annuelles de travail"),
     _v("probation_days", T.INTEGER, "Période probatoire (jours ouvrés, 0 : aucune)"),
     _v(
@@ -115,7 +126,7 @@ TEMPLATES: Final[dict[str, Template]] = {
         Template(
             id="convention-mise-a-disposition",
             title="Convention de mise à disposition de personnel à but non lucratif",
-            version="1.0.0",
+            version="2.0.0",
             licence=LICENCE_OUVERTE,
             source="convention-mise-a-disposition.md.j2",
             variables=_LOAN_VARIABLES,
@@ -134,10 +145,16 @@ TEMPLATES: Final[dict[str, Template]] = {
                     "sans aucune marge",
                 ),
                 Clause(
+                    "billed_rate",
+                    "Coût horaire facturé et règle d'arrondi",
+                    "C. trav. L8241-1 et L8241-2",
+                    "il est appliqué sans être arrondi",
+                ),
+                Clause(
                     "tasks_place_hours",
-                    "Missions, lieu et horaires",
+                    "Missions, lieu, horaires et caractéristiques du poste",
                     "C. trav. L8241-2",
-                    "Missions confiées",
+                    "Caractéristiques particulières du poste",
                 ),
                 Clause(
                     "host_responsibility",
@@ -145,6 +162,12 @@ TEMPLATES: Final[dict[str, Template]] = {
                     "C. trav. L1251-21 (par renvoi de L8241-2)",
                     "durée du travail, le travail de nuit, le repos hebdomadaire "
                     "et les jours fériés",
+                ),
+                Clause(
+                    "collective_facilities",
+                    "Installations et transports collectifs",
+                    "C. trav. L8241-2",
+                    "installations et moyens de transport collectifs",
                 ),
                 Clause("probation", "Période probatoire", "C. trav. L8241-2", "période probatoire"),
                 Clause(
@@ -159,17 +182,22 @@ TEMPLATES: Final[dict[str, Template]] = {
                     "CSS L412-3 ; C. trav. L8241-2",
                     "accident du travail",
                 ),
-                Clause("confidentiality", "Confidentialité", "C. civ. 1112-2", "confidentielles"),
+                Clause(
+                    "confidentiality",
+                    "Confidentialité",
+                    "C. civ. 1103 (force obligatoire du contrat)",
+                    "confidentielles",
+                ),
                 Clause(
                     "intellectual_property",
-                    "Propriété et licence des travaux",
-                    "CPI L111-1 et L113-9",
-                    "travaux réalisés",
+                    "Propriété et licence des travaux, chaque droit cédé mentionné distinctement",
+                    "CPI L111-1, L113-9, L131-1 et L131-3",
+                    "chacun des droits cédés étant mentionné distinctement",
                 ),
                 Clause(
                     "termination",
                     "Fin anticipée",
-                    "C. civ. 1224 ; C. trav. L8241-2",
+                    "C. civ. 1103 et 1212 ; C. trav. L8241-2",
                     "mettre fin à la présente convention",
                 ),
                 Clause("signatures", "Signatures", "C. civ. 1367", "Fait à"),
@@ -178,7 +206,7 @@ TEMPLATES: Final[dict[str, Template]] = {
         Template(
             id="avenant-mise-a-disposition",
             title="Avenant au contrat de travail — mise à disposition",
-            version="1.0.0",
+            version="2.0.0",
             licence=LICENCE_OUVERTE,
             source="avenant-mise-a-disposition.md.j2",
             variables=_LOAN_VARIABLES,
@@ -190,7 +218,13 @@ TEMPLATES: Final[dict[str, Template]] = {
                     "post",
                     "Caractéristiques du poste",
                     "C. trav. L8241-2",
-                    "caractéristiques particulières du poste",
+                    "Caractéristiques particulières du poste",
+                ),
+                Clause(
+                    "collective_facilities",
+                    "Installations et transports collectifs",
+                    "C. trav. L8241-2",
+                    "installations et moyens de transport collectifs",
                 ),
                 Clause(
                     "not_broken",
@@ -204,6 +238,12 @@ TEMPLATES: Final[dict[str, Template]] = {
                     "Retour au même poste",
                     "C. trav. L8241-2",
                     "sans que l'évolution de sa carrière ou de sa rémunération",
+                ),
+                Clause(
+                    "copyright",
+                    "Cession des droits d'auteur, chaque droit mentionné distinctement",
+                    "CPI L111-1, L113-9, L131-1 et L131-3",
+                    "chacun des droits cédés étant mentionné distinctement",
                 ),
                 Clause(
                     "consent",
@@ -268,7 +308,7 @@ TEMPLATES: Final[dict[str, Template]] = {
         Template(
             id="convention-groupement-membre",
             title="Convention de mise à disposition par le groupement d'employeurs",
-            version="1.0.0",
+            version="1.1.0",
             licence=LICENCE_OUVERTE,
             source="convention-groupement-membre.md.j2",
             variables=(
@@ -286,14 +326,18 @@ TEMPLATES: Final[dict[str, Template]] = {
                 Clause(
                     "cost_allocation",
                     "Répartition du coût",
-                    "C. trav. L1253-1 ; CGI 261 B",
+                    "C. trav. L1253-1",
                     "au prorata des créneaux effectivement travaillés",
                 ),
                 Clause(
                     "member_responsibility",
-                    "Responsabilités du membre",
+                    "Responsabilités du membre : durée du travail, travail de nuit, repos "
+                    "hebdomadaire et jours fériés, santé et sécurité, travail des femmes, des "
+                    "enfants et des jeunes travailleurs",
                     "C. trav. L1253-12",
-                    "durée du travail, le repos, les jours fériés, la santé et la sécurité",
+                    "à la durée du travail ; au travail de nuit ; au repos hebdomadaire et aux "
+                    "jours fériés ; à la santé et à la sécurité au travail ; au travail des "
+                    "femmes, des enfants et des jeunes travailleurs",
                 ),
                 Clause(
                     "joint_liability",
@@ -307,7 +351,7 @@ TEMPLATES: Final[dict[str, Template]] = {
         Template(
             id="charte-bourse-de-temps",
             title="Charte de la bourse de temps numérique",
-            version="1.0.0",
+            version="1.0.1",
             licence=LICENCE_OUVERTE,
             source="charte-bourse-de-temps.md.j2",
             variables=(
@@ -317,7 +361,7 @@ TEMPLATES: Final[dict[str, Template]] = {
             ),
             clauses=(
                 Clause("non_profit", "But non lucratif", "C. trav. L8241-1", "but non lucratif"),
-                Clause("at_cost", "Valorisation au coût exact", "C. trav. L8241-2", "coût exact"),
+                Clause("at_cost", "Valorisation au coût exact", "C. trav. L8241-1", "coût exact"),
                 Clause("credit_line", "Découvert d'heures", "Charte", "découvert"),
                 Clause("set_off", "Compensation", "C. civ. 1347", "compensation"),
                 Clause(
@@ -369,7 +413,7 @@ def _check(name: str, kind: VariableType, value: Any) -> list[Problem]:
     if kind in (T.INTEGER, T.MONEY_CENTS):
         if isinstance(value, bool) or not isinstance(value, int):
             return [_problem(name, "nombre entier attendu", "integer expected")]
-        if not 0 <= value <= MONEY_CENTS_MAX:
+        if not 0 <= value <= (MONEY_CENTS_MAX if kind is T.MONEY_CENTS else INTEGER_MAX):
             return [_problem(name, "nombre hors limites", "number out of range")]
         return []
     if kind is T.BOOLEAN:

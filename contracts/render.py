@@ -35,15 +35,36 @@ def date_fr(value: date | str) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+_MARKDOWN_SPECIALS: Final = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+
+
 def _escape(value: Any) -> Any:
-    """Values typed by users never become markup in the HTML or the PDF."""
-    return html.escape(value, quote=False) if isinstance(value, str) else value
+    """Values typed by users never become Markdown markup: its inline specials are
+    backslash-escaped. The signed text is Markdown, so no HTML entity here (`&` stays `&`);
+    raw HTML is neutralised when the page is built (`page_html`)."""
+    return value.translate(_MARKDOWN_SPECIALS) if isinstance(value, str) else value
+
+
+RATE_DECIMALS: Final = 4
+
+
+def euros_exact(numerator_cents: int, denominator: int) -> str:
+    """An exact amount in cents given as a fraction, in euros: 4 decimals, followed by « … »
+    when the decimals go on (truncated, never rounded): 41,6482… €."""
+    assert numerator_cents >= 0
+    assert denominator > 0
+    scale = 10**RATE_DECIMALS
+    units, remainder = divmod(numerator_cents * scale, denominator * 100)
+    whole, decimals = divmod(units, scale)
+    grouped = f"{whole:,}".replace(",", NBSP)
+    more = "…" if remainder else ""
+    return f"{grouped},{decimals:0{RATE_DECIMALS}d}{more}{NBSP}€"
 
 
 _ENVIRONMENT: Final = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_FOLDER),
     undefined=jinja2.StrictUndefined,
-    autoescape=False,  # Markdown, not HTML: values are escaped by `finalize` instead.
+    autoescape=False,  # Markdown, not HTML: values are Markdown-escaped by `finalize`.
     finalize=_escape,
     keep_trailing_newline=True,
     trim_blocks=True,
@@ -51,6 +72,7 @@ _ENVIRONMENT: Final = jinja2.Environment(
 )
 _ENVIRONMENT.filters["euros"] = euros
 _ENVIRONMENT.filters["date_fr"] = date_fr
+_ENVIRONMENT.globals["euros_exact"] = euros_exact
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +134,9 @@ def page_html(title: str, text: str, footer: str) -> str:
     """An A4 page of Markdown `text`, its footer on every page (contracts and statements)."""
     import markdown
 
-    body = markdown.markdown(text, extensions=["tables"], output_format="html")
+    # The Markdown carries no intended HTML: `&` and `<` are escaped here, for the page only.
+    safe = html.escape(text, quote=False)
+    body = markdown.markdown(safe, extensions=["tables"], output_format="html")
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>"

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from timebank import formatting
 from timebank.companies.model import Company
-from timebank.employees.model import Employee, hourly_cost_cents
+from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs, Employee
 from timebank.errors import Conflict, Forbidden
 from timebank.rotations.model import days_label
 
@@ -23,6 +23,16 @@ WORKING_HOURS_TEXT: Final = (
     "et de 48 heures par semaine, repos et jours fériés respectés"
 )
 PROBATION_DAYS: Final = 3
+POST_TEXT: Final = "celles du poste décrit par les missions ci-dessus"
+
+
+def hourly_cost_fraction(cost: CostInputs) -> tuple[int, int]:
+    """The billed hourly cost, exact, as cents numerator / denominator: what `at_cost_cents`
+    multiplies the minutes by (no rounded rate in between)."""
+    numerator = cost.annual_gross_salary_cents * (
+        BASIS_POINTS_PER_UNIT + cost.employer_charge_rate_basis_points
+    )
+    return numerator, BASIS_POINTS_PER_UNIT * cost.annual_work_hours
 
 
 class DocumentKind(StrEnum):
@@ -129,6 +139,7 @@ def loan_data(
             field="employee_id",
             code="cost_missing",
         )
+    numerator, denominator = hourly_cost_fraction(employee.cost)
     return {
         "lender": company_record(lender, lender_representative),
         "host": company_record(host, host_representative),
@@ -140,7 +151,9 @@ def loan_data(
         "place": place or host.city or "chez l'entreprise d'accueil",
         "remote": remote,
         "working_hours": WORKING_HOURS_TEXT,
-        "hourly_cost_cents": hourly_cost_cents(employee.cost),
+        "post_characteristics": POST_TEXT,
+        "hourly_cost_numerator_cents": numerator,
+        "hourly_cost_denominator": denominator,
         "annual_work_hours": employee.cost.annual_work_hours,
         "probation_days": PROBATION_DAYS,
         "open_source_licence": "",
