@@ -132,6 +132,7 @@ class OneAmount:
     day: date
     piece_ref: str
     cents: int
+    validated_on: date | None = None  # When the movement was approved (ValidDate).
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ class Entry:
     piece_ref: str
     label: str
     lines: tuple[Line, ...] = field(default_factory=tuple)
+    validated_on: date | None = None  # None: validated when the file is written.
 
 
 def amount(cents: int) -> str:
@@ -202,13 +204,17 @@ def write(
 ) -> int:
     """Write the header and every entry, numbered from `first_number` in date order; returns
     the number of entries. Streams: at most LINES_PER_WRITE lines in memory (a long file may be
-    written in parts: `header=False`, the next number and the last date written)."""
+    written in parts: `header=False`, the next number and the last date written).
+
+    ValidDate is the day the entry was validated (its own `validated_on`, else `validated_on`
+    here), never before its EcritureDate: an entry cannot be validated before the day it is
+    dated, so a later EcritureDate is its ValidDate too."""
     if header:
         out.write(SEPARATOR.join(COLUMNS) + "\n")
     number = first_number - 1
     previous: date | None = not_before
     # Columns 14–18 of every line: EcritureLet and DateLet empty, ValidDate, no currency.
-    tail = f"\t\t\t{validated_on:%Y%m%d}\t\t\n"
+    tails: dict[date, str] = {}
     days: dict[date, str] = {}
     buffer: list[str] = []
     for entry in entries:
@@ -219,6 +225,10 @@ def write(
         if day is None:
             day = days[entry.day] = f"{entry.day:%Y%m%d}"
         number += 1
+        valid = max(entry.day, entry.validated_on or validated_on)
+        tail = tails.get(valid)
+        if tail is None:
+            tail = tails[valid] = f"\t\t\t{valid:%Y%m%d}\t\t\n"
         if isinstance(entry, OneAmount):
             if entry.cents <= 0:
                 raise UnbalancedEntry(f"{entry.piece_ref}: an amount above zero expected")

@@ -29,7 +29,9 @@ class FiscalYear:
 
 @dataclass(frozen=True, slots=True)
 class Movement:
-    """An at-cost transfer in cents between this company and another one."""
+    """An at-cost transfer in cents between this company and another one, dated by the period
+    worked (the last day of the month worked) and validated the day it was approved (or that
+    date, if later)."""
 
     transfer_id: str
     day: date
@@ -40,6 +42,25 @@ class Movement:
     counterpart_siren: str
     counterpart_name: str
     asset_account: str | None  # Set when the time received went into an asset project.
+    validated_on: date | None = None  # The day it was approved.
+
+
+def month_end(day: date) -> date:
+    """The last day of the month of `day`: the date of the entries of that month's work."""
+    following = day.replace(day=28) + timedelta(days=4)
+    return following - timedelta(days=following.day)
+
+
+def months_of(year: FiscalYear) -> list[tuple[date, date]]:
+    """The months worked that a fiscal year's entries cover, as (first day, last day) inside
+    the year (a year ending mid-month has a part month at each end)."""
+    months = []
+    first = year.start
+    while first <= year.end:
+        last = min(month_end(first), year.end)
+        months.append((first, last))
+        first = last + timedelta(days=1)
+    return months
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +264,10 @@ class MovementEntries:
                 self._shapes.clear()
             shapes = self._shapes[key] = movement_shapes(movement, self.plan)
         piece = f"{movement.code}:{movement.transfer_id[:18]}"
-        return [OneAmount(shape, movement.day, piece, movement.cents) for shape in shapes]
+        return [
+            OneAmount(shape, movement.day, piece, movement.cents, movement.validated_on)
+            for shape in shapes
+        ]
 
 
 def movement_entries(movement: Movement, plan: AccountPlan) -> list[OneAmount]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Final
 
 from timebank.db.tables import (
@@ -23,10 +23,12 @@ from timebank.db.tables import (
 from timebank.settlements.model import StatementStatus
 
 PAGE_ROWS: Final = 5000
-# Rows in this order: id, sequence, code, amount, day (local), external_ref, debit_company,
-# credit_company, debit_siren, debit_name, credit_siren, credit_name. Integers are cast so
-# that on SQLite the engine's converters (Python, per value, in the driver's thread, which
-# then holds the lock the caller's thread needs) do not run.
+# Rows in this order: id, sequence, code, amount, day approved (local), external_ref,
+# debit_company, credit_company, debit_siren, debit_name, credit_siren, credit_name. Integers
+# are cast so that on SQLite the engine's converters (Python, per value, in the driver's thread,
+# which then holds the lock the caller's thread needs) do not run.
+# A transfer belongs to the period worked: an approved timesheet entry's work date, a shared-CDO
+# share's month (the end of its reference), or else the day it was made.
 MOVEMENTS_SQL: Final = (
     "SELECT t.id, CAST(t.sequence AS BIGINT), t.code, CAST(t.amount AS BIGINT), {day}, "
     "t.external_ref, CAST(da.company AS BIGINT), CAST(ca.company AS BIGINT), "
@@ -37,11 +39,22 @@ MOVEMENTS_SQL: Final = (
     "JOIN company dc ON dc.id = da.company "
     "JOIN company cc ON cc.id = ca.company "
     "WHERE t.unit = 'cents' AND t.code IN ({codes}) AND t.kind = 'single' "
-    "AND t.sequence > {0} AND t.created_at >= {1} AND t.created_at < {2} "
+    "AND t.sequence > {0} "
     "AND da.kind = 'company' AND ca.kind = 'company' "
-    "AND (da.company = {3} OR ca.company = {4}) "
+    "AND (da.company = {1} OR ca.company = {2}) "
+    "AND (t.external_ref IN (SELECT 'timesheet:' || CAST(te.id AS TEXT) "
+    "FROM timesheet_entry te JOIN engagement g ON g.id = te.engagement "
+    "WHERE te.work_date >= {3} AND te.work_date <= {4} "
+    "AND (g.host_company = {5} OR g.lender_company = {6})) "
+    "OR (t.external_ref LIKE 'cdo_allocation:%' "
+    "AND SUBSTR(t.external_ref, LENGTH(t.external_ref) - 9) >= {7} "
+    "AND SUBSTR(t.external_ref, LENGTH(t.external_ref) - 9) <= {8}) "
+    "OR ((t.external_ref IS NULL OR (t.external_ref NOT LIKE 'timesheet:%' "
+    "AND t.external_ref NOT LIKE 'cdo_allocation:%')) "
+    "AND t.created_at >= {9} AND t.created_at < {10})) "
     f"ORDER BY t.sequence LIMIT {PAGE_ROWS}"
 )
+MOVEMENTS_MARKS: Final = 11
 
 
 def _sqlite_time(moment: datetime) -> str:
@@ -75,12 +88,17 @@ AT_COST_CODES: Final = ("exchange", "cdo_allocation")
 
 class AccountingRepository:
     async def movements(
-        self, company_id: int, start: datetime, end: datetime, zone: tzinfo
+        self,
+        company_id: int,
+        first: date,
+        last: date,
+        zone: tzinfo,
     ) -> AsyncIterator[list[Sequence[Any]]]:
-        """Pages of the company's single at-cost cents transfers in [start, end), by sequence,
-        with both companies' SIREN and name and the day in `zone` (rows in MOVEMENTS_SQL's
-        order). On PostgreSQL the next page is read while the caller works on this one (the
-        caller must not query meanwhile)."""
+        """Pages of the company's single at-cost cents transfers for the work of the days
+        `first` to `last` (whenever approved), by sequence, with both companies' SIREN and name
+        and the day in `zone` they were made (rows in MOVEMENTS_SQL's order). On PostgreSQL the
+        next page is read while the caller works on this one (the caller must not query
+        meanwhile)."""
 
         # Plain SQL on the transaction's driver connection: a million rows through the query
         # builder cost three times as much as the database's own work.
@@ -89,19 +107,40 @@ class AccountingRepository:
         assert transaction is not None, "read inside a unit of work"
         connection = transaction.connection
         postgres = db.engine_type == "postgres"
-        marks = [f"${n}" for n in range(1, 6)] if postgres else ["?"] * 5
+        marks = (
+            [f"${n}" for n in range(1, MOVEMENTS_MARKS + 1)]
+            if postgres
+            else ["?"] * MOVEMENTS_MARKS
+        )
+        start = datetime.combine(first, time(), zone).astimezone(UTC)
+        end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
         codes = ",".join(f"'{code}'" for code in AT_COST_CODES)
         # SQLite: the stored text, its day worked out here (no converter, as above).
-        day = "(t.created_at AT TIME ZONE $6)::date" if postgres else "CAST(t.created_at AS TEXT)"
+        day = (
+            f"(t.created_at AT TIME ZONE ${MOVEMENTS_MARKS + 1})::date"
+            if postgres
+            else "CAST(t.created_at AS TEXT)"
+        )
         sql = MOVEMENTS_SQL.format(*marks, codes=codes, day=day)
         local_day = LocalDays(zone)
         zone_name = str(zone)
 
         async def page(after: int) -> list[Sequence[Any]]:
+            common = (company_id, company_id)
+            months = (first.isoformat(), last.isoformat())
             if postgres:
-                args = (after, start, end, company_id, company_id, zone_name)
+                args = (after, *common, first, last, *common, *months, start, end, zone_name)
                 return list(await connection.fetch(sql, *args))
-            params = (after, _sqlite_time(start), _sqlite_time(end), company_id, company_id)
+            params = (
+                after,
+                *common,
+                first.isoformat(),
+                last.isoformat(),
+                *common,
+                *months,
+                _sqlite_time(start),
+                _sqlite_time(end),
+            )
             async with connection.execute(sql, params) as cursor:
                 # Plain tuples: the engine's row factory would make a dict per row in Python.
                 cursor.row_factory = None

@@ -11,7 +11,7 @@ import io
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final, TextIO
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,7 @@ from timebank.accounting.model import (
     fiscal_year,
     hours_file_name,
     last_closed_year,
+    months_of,
     put_into_service_entry,
     set_off_entry,
     unreimbursed_lent_time,
@@ -75,12 +76,6 @@ def accounting_settings() -> AccountingSettings:
         suramortissement_basis_points=settings.suramortissement_basis_points,
         plan=replace(AccountPlan(), **dict(settings.fec_accounts)),
     )
-
-
-def _bounds(year: FiscalYear) -> tuple[datetime, datetime]:
-    start = datetime.combine(year.start, time(), PARIS).astimezone(UTC)
-    end = datetime.combine(year.end + timedelta(days=1), time(), PARIS).astimezone(UTC)
-    return start, end
 
 
 async def _company(uow: UnitOfWork, actor: Actor, siren_or_id: int | str) -> Company:
@@ -129,46 +124,59 @@ async def _asset_projects(
 async def _movements(
     uow: UnitOfWork, company: Company, year: FiscalYear
 ) -> AsyncIterator[list[Movement]]:
-    """The company's at-cost movements of the year in ledger order, a page at a time."""
-    start, end = _bounds(year)
+    """The company's at-cost movements of the year, month worked by month worked, each in
+    ledger order, a page at a time: each dated by the last day of the month worked (or the
+    year's end, if earlier), whenever it was approved, and validated the day it was approved."""
     async with uow(write=False) as repos:
         project_of_need, need_of = await _asset_projects(repos, company.id)
-        async for page in repos.accounting.movements(company.id, start, end, PARIS):
-            movements = []
-            for (
-                transfer_id,
-                _sequence,
-                code,
-                cents,
-                day,
-                ref,
-                debit_company,
-                credit_company,
-                debit_siren,
-                debit_name,
-                credit_siren,
-                credit_name,
-            ) in page:
-                gives = credit_company == company.id
-                asset = None
-                if not gives and ref and ref.startswith("timesheet:"):
-                    need = need_of.get(int(ref.split(":", 1)[1]))
-                    if need is not None:
-                        asset = project_of_need[need]["account"]
-                movements.append(
-                    Movement(
-                        transfer_id=transfer_id,
-                        day=day,
-                        code=code,
-                        cents=int(cents),
-                        company_gives=gives,
-                        counterpart_id=debit_company if gives else credit_company,
-                        counterpart_siren=debit_siren if gives else credit_siren,
-                        counterpart_name=debit_name if gives else credit_name,
-                        asset_account=asset,
-                    )
-                )
-            yield movements
+        for first, last in months_of(year):
+            async for page in repos.accounting.movements(company.id, first, last, PARIS):
+                yield _page_movements(page, company, last, project_of_need, need_of)
+
+
+def _page_movements(
+    page: list[Sequence[Any]],
+    company: Company,
+    day: date,
+    project_of_need: dict[int, dict[str, Any]],
+    need_of: dict[int, int],
+) -> list[Movement]:
+    movements = []
+    for (
+        transfer_id,
+        _sequence,
+        code,
+        cents,
+        approved_on,
+        ref,
+        debit_company,
+        credit_company,
+        debit_siren,
+        debit_name,
+        credit_siren,
+        credit_name,
+    ) in page:
+        gives = credit_company == company.id
+        asset = None
+        if not gives and ref and ref.startswith("timesheet:"):
+            need = need_of.get(int(ref.split(":", 1)[1]))
+            if need is not None:
+                asset = project_of_need[need]["account"]
+        movements.append(
+            Movement(
+                transfer_id=transfer_id,
+                day=day,
+                code=code,
+                cents=int(cents),
+                company_gives=gives,
+                counterpart_id=debit_company if gives else credit_company,
+                counterpart_siren=debit_siren if gives else credit_siren,
+                counterpart_name=debit_name if gives else credit_name,
+                asset_account=asset,
+                validated_on=max(day, approved_on),
+            )
+        )
+    return movements
 
 
 async def _year_end_entries(

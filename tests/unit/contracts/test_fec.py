@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from fec_parser.parser import FECParser
@@ -177,3 +178,36 @@ def test_a_long_field_is_cut_and_plain_text_is_kept_as_it_is() -> None:
     assert fec._text("Atelier Dupont") == "Atelier Dupont"
     assert fec._text(" Atelier\u00a0 Dupont ") == "Atelier Dupont"
     assert len(fec._text("x" * 500)) == fec.TEXT_LENGTH_MAX
+
+
+def test_no_entry_is_validated_before_its_date() -> None:
+    """ValidDate is the day the entry was validated (its own, else the file's), or its
+    EcritureDate when that is later: an entry is never validated before the day it is dated."""
+    approved_late = movement_entries(
+        _movement(day=date(2026, 12, 31), validated_on=date(2027, 1, 20)), PLAN
+    )
+    year_end = Entry(
+        "OD",
+        "Opérations diverses",
+        date(2027, 3, 31),
+        "amortissement:x",
+        "Dotation",
+        (Line("6811", debit_cents=100), Line("2805", credit_cents=100)),
+    )
+    out = io.StringIO()
+    fec.write([*approved_late, year_end], out, validated_on=date(2027, 1, 15))
+    rows = [line.split("\t") for line in out.getvalue().splitlines()[1:]]
+    valid = {(row[3], row[15]) for row in rows}
+    assert valid == {("20261231", "20270120"), ("20270331", "20270331")}
+
+
+def test_a_fiscal_years_months_worked_cover_it_once() -> None:
+    from timebank.accounting.model import FiscalYear, month_end, months_of
+
+    assert month_end(date(2028, 2, 3)) == date(2028, 2, 29)
+    assert month_end(date(2026, 12, 31)) == date(2026, 12, 31)
+    months = months_of(FiscalYear(date(2026, 6, 16), date(2027, 6, 15)))
+    assert months[0] == (date(2026, 6, 16), date(2026, 6, 30))
+    assert months[-1] == (date(2027, 6, 1), date(2027, 6, 15))
+    assert len(months) == 13
+    assert all(b + timedelta(days=1) == c for (_, b), (c, _) in pairwise(months))
