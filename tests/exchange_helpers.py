@@ -164,6 +164,9 @@ async def propose(
             "place": "Lyon",
             "remote": True,
             "tasks": "Audit SEO et plan d'actions",
+            "probation_days": 2,
+            "working_hours": "le mardi de 9 h à 12 h, à distance ou à Lyon",
+            "post_characteristics": "Consultant SEO, travail sur écran, sans risque particulier",
         },
     )
     assert response.status_code == 201, response.text

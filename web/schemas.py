@@ -15,7 +15,7 @@ from ledger.model import Account, EventOutcome, Transfer
 from timebank.book.model import HistoryLine, Statement, StatementPart
 from timebank.companies.model import Company
 from timebank.employees.model import Employee, hourly_cost_cents
-from timebank.engagements.model import Engagement
+from timebank.engagements.model import Engagement, missing_terms
 from timebank.engagements.repository import TimesheetEntry
 from timebank.engagements.use_cases import EngagementView
 from timebank.groups.model import EmployerGroup
@@ -640,6 +640,19 @@ class EngagementIn(In):
     place: str = ""
     remote: bool = False
     tasks: str
+    # The loan's own terms (L8241-2); may also be filled later (PATCH), before the loan starts.
+    probation_days: int | None = None  # Working days, 0: none.
+    working_hours: str = ""  # The hours and their spread over the week.
+    post_characteristics: str = ""
+
+
+class EngagementTermsIn(In):
+    """The loan's terms the admins agree before it starts; a field left out is unchanged."""
+
+    place: str | None = None
+    probation_days: int | None = None
+    working_hours: str | None = None
+    post_characteristics: str | None = None
 
 
 class StepIn(In):
@@ -686,6 +699,10 @@ class EngagementOut(BaseModel):
     place: str
     remote: bool
     tasks: str
+    probation_days: int | None
+    working_hours: str
+    post_characteristics: str
+    missing_terms: list[str]
     status: str
     reserved_minutes: int
     papers: list[PaperOut]
@@ -706,6 +723,10 @@ class EngagementOut(BaseModel):
             place=engagement.place,
             remote=engagement.remote,
             tasks=engagement.tasks,
+            probation_days=engagement.probation_days,
+            working_hours=engagement.working_hours,
+            post_characteristics=engagement.post_characteristics,
+            missing_terms=list(missing_terms(engagement)),
             status=engagement.status.value,
             reserved_minutes=engagement.reserved_minutes,
             papers=[

@@ -331,3 +331,51 @@ async def test_a_document_changed_since_it_was_read_is_not_signed(
     assert "Document signé." in await page.locator(".notice").inner_text()
     signed = (await documents(client, w, loan_id))["loan_agreement"]
     assert [(s["role"], s["sha256"]) for s in signed["signatures"]] == [("host", current["sha256"])]
+
+
+async def test_the_admins_fill_the_loans_terms_on_its_page_before_it_starts(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    w = await world(client)
+    proposed = await client.post(
+        "/api/v1/engagements",
+        headers=w.lender.headers,
+        json={
+            "need_id": w.need_id,
+            "employee_id": w.employee_id,
+            "planned_minutes": 600,
+            "period_start": (now().date() + timedelta(days=7)).isoformat(),
+            "period_end": (now().date() + timedelta(days=40)).isoformat(),
+            "place": "Lyon",
+            "remote": False,
+            "tasks": "Audit SEO",
+        },
+    )
+    assert proposed.status_code == 201, proposed.text
+    loan_id = int(proposed.json()["id"])
+    loan = f"/mises-a-disposition/{loan_id}"
+    await as_person(page, w.host.email)
+    await page.goto(loan)
+    missing = await page.locator(".missing-terms").inner_text()
+    assert "les horaires de travail et leur répartition" in missing
+    assert "la période probatoire" in missing
+    assert await page.get_by_role("link", name="Lire et signer la convention").count() == 0
+    await page.get_by_label("Horaires de travail et leur répartition").fill("le lundi, 9 h – 12 h")
+    await page.get_by_label("Caractéristiques particulières du poste").fill("Travail sur écran")
+    await page.get_by_label("Période probatoire (jours ouvrés)").fill("91")
+    await page.get_by_role("button", name="Enregistrer les conditions").click()
+    await page.wait_for_load_state("load")
+    assert "0 à 90 jours ouvrés" in await page.locator("main").inner_text()
+    assert await page.get_by_label("Horaires de travail et leur répartition").input_value() == (
+        "le lundi, 9 h – 12 h"
+    )
+    await page.get_by_label("Période probatoire (jours ouvrés)").fill("3")
+    await page.get_by_role("button", name="Enregistrer les conditions").click()
+    await page.wait_for_load_state("load")
+    assert "Conditions du prêt enregistrées" in await page.locator(".notice").inner_text()
+    assert await page.locator(".missing-terms").count() == 0
+    assert "3 jours ouvrés" in await page.locator("dd.probation").inner_text()
+    await check_page(page, "loans-detail-terms")
+    stored = await engagement(client, w, loan_id)
+    assert (stored["probation_days"], stored["working_hours"]) == (3, "le lundi, 9 h – 12 h")
+    assert (await documents(client, w, loan_id))["loan_agreement"]["sha256"]

@@ -297,6 +297,10 @@ class EngagementTable(Table, tablename="engagement"):
     place = Varchar(length=200, default="")
     remote = Boolean(default=False)
     tasks = Text()
+    # The loan's own terms (L8241-2), agreed by the admins before it starts.
+    probation_days = Integer(null=True, default=None)  # Working days; None: not agreed yet.
+    working_hours = Text(default="")
+    post_characteristics = Text(default="")
     status = Varchar(length=20, index=True)
     reservation_id = Varchar(length=36, null=True, default=None)
     reserved_minutes = Integer(default=0)

@@ -171,6 +171,14 @@ async def _bring_to(
         remote=need.remote_allowed,
         tasks=need.description[:500],
         now=prepared,
+        # The loan's own terms (L8241-2): a half-day a month; a loan on site changes the place
+        # of work, an essential element, so it starts with a probation period.
+        probation_days=0 if need.remote_allowed else 2,
+        working_hours="4 heures par mois, le premier mardi du mois de 9 h à 13 h",
+        post_characteristics=(
+            f"{employee.job_title} : travail sur écran, sans risque particulier, "
+            "sous l'autorité du dirigeant de l'entreprise d'accueil"
+        ),
     )
     if target in ("proposed", "cancelled"):
         if target == "cancelled":

@@ -18,13 +18,6 @@ from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs, Employee
 from timebank.errors import Conflict, Forbidden
 from timebank.rotations.model import days_label
 
-WORKING_HOURS_TEXT: Final = (
-    "selon l'horaire collectif de l'entreprise d'accueil, dans la limite de 10 heures par jour "
-    "et de 48 heures par semaine, repos et jours fériés respectés"
-)
-PROBATION_DAYS: Final = 3
-POST_TEXT: Final = "celles du poste décrit par les missions ci-dessus"
-
 
 def hourly_cost_fraction(cost: CostInputs) -> tuple[int, int]:
     """The billed hourly cost, exact, as cents numerator / denominator: what `at_cost_cents`
@@ -130,8 +123,12 @@ def loan_data(
     tasks: str,
     place: str,
     remote: bool,
+    probation_days: int,
+    working_hours: str,
+    post_characteristics: str,
 ) -> dict[str, Any]:
-    """The variables of the loan agreement and of the employee's amendment."""
+    """The variables of the loan agreement and of the employee's amendment; the terms the
+    admins agree (place, hours, post, probation) are the loan's own, never a default."""
     if employee.cost is None:
         raise Conflict(
             "Le coût du salarié n'est pas renseigné : la convention ne peut pas le chiffrer.",
@@ -148,14 +145,14 @@ def loan_data(
         "end": end.isoformat(),
         "planned_time": formatting.hours(planned_minutes),
         "tasks": tasks or "missions décrites dans le besoin publié",
-        "place": place or host.city or "chez l'entreprise d'accueil",
+        "place": place or "à distance",
         "remote": remote,
-        "working_hours": WORKING_HOURS_TEXT,
-        "post_characteristics": POST_TEXT,
+        "working_hours": working_hours,
+        "post_characteristics": post_characteristics,
         "hourly_cost_numerator_cents": numerator,
         "hourly_cost_denominator": denominator,
         "annual_work_hours": employee.cost.annual_work_hours,
-        "probation_days": PROBATION_DAYS,
+        "probation_days": probation_days,
         "open_source_licence": "",
         "signed_at_place": lender.city or lender.postal_code,
     }

@@ -42,7 +42,9 @@ from timebank.engagements.model import (
     Engagement,
     Paper,
     missing_papers,
+    missing_terms,
     parties_of,
+    terms_missing,
     turn_of,
 )
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
@@ -68,6 +70,10 @@ LOAN_KINDS: Final = (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMEN
 
 async def _loan_data(repos: Repositories, engagement: Engagement) -> dict[str, object]:
     """The variables both loan documents take, as the loan's data reads now."""
+    missing = missing_terms(engagement)
+    if missing:
+        raise terms_missing(missing)
+    assert engagement.probation_days is not None
     companies = await repos.companies.get_many(
         [engagement.lender_company_id, engagement.host_company_id]
     )
@@ -85,6 +91,9 @@ async def _loan_data(repos: Repositories, engagement: Engagement) -> dict[str, o
         tasks=engagement.tasks,
         place=engagement.place,
         remote=engagement.remote,
+        probation_days=engagement.probation_days,
+        working_hours=engagement.working_hours,
+        post_characteristics=engagement.post_characteristics,
     )
 
 
@@ -105,6 +114,10 @@ async def loan_documents(
 
 
 async def current_hashes(repos: Repositories, engagement: Engagement) -> dict[DocumentKind, str]:
+    """The loan documents' hashes now; none while its terms are not all agreed (no document
+    exists yet, so no signature counts)."""
+    if missing_terms(engagement):
+        return {}
     return {kind: found.sha256 for kind, found in (await loan_documents(repos, engagement)).items()}
 
 

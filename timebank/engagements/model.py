@@ -111,6 +111,10 @@ class Engagement:
     created_at: datetime
     papers: tuple[PaperRecord, ...] = ()
     activated_on: date | None = None  # The day the loan became active (hours start then).
+    # The loan's own terms (L8241-2), agreed by the admins before it starts.
+    probation_days: int | None = None  # Working days; None while not agreed.
+    working_hours: str = ""  # The hours and their spread over the week.
+    post_characteristics: str = ""
 
 
 def next_status(current: EngagementStatus, step: Step) -> EngagementStatus:
@@ -151,6 +155,44 @@ SIGNED_ON: Final[dict[Paper, Document]] = {
 }
 
 
+PROBATION_DAYS_MAX: Final = 90  # Working days: the law sets no maximum, we set a limit.
+TERMS_LENGTH_MAX: Final = 1000
+
+# The loan's terms its documents need (L8241-2), by field, with the French label the page shows.
+TERM_LABELS: Final[dict[str, str]] = {
+    "place": "le lieu de travail",
+    "working_hours": "les horaires de travail et leur répartition",
+    "post_characteristics": "les caractéristiques particulières du poste",
+    "probation_days": "la période probatoire (0 : aucune)",
+}
+
+
+def missing_terms(engagement: Engagement) -> tuple[str, ...]:
+    """The terms still to agree before the loan's documents can be drawn up (field names, in
+    the documents' order); a remote loan may leave the place empty."""
+    missing = []
+    if not engagement.place.strip() and not engagement.remote:
+        missing.append("place")
+    if not engagement.working_hours.strip():
+        missing.append("working_hours")
+    if not engagement.post_characteristics.strip():
+        missing.append("post_characteristics")
+    if engagement.probation_days is None:
+        missing.append("probation_days")
+    return tuple(missing)
+
+
+def terms_missing(missing: tuple[str, ...]) -> Conflict:
+    """The loan's documents cannot be drawn up yet: what the admins still have to fill."""
+    labels = ", ".join(TERM_LABELS[name] for name in missing)
+    return Conflict(
+        f"Les documents du prêt ne peuvent pas être établis : renseignez {labels}.",
+        f"The loan's documents cannot be drawn up: fill in {', '.join(missing)}.",
+        field=missing[0],
+        code="loan_terms_missing",
+    )
+
+
 def missing_papers(
     engagement: Engagement,
     *,
@@ -164,7 +206,7 @@ def missing_papers(
         record.paper
         for record in engagement.papers
         if record.paper not in SIGNED_ON
-        or record.document_hash == current_hashes[SIGNED_ON[record.paper]]
+        or record.document_hash == current_hashes.get(SIGNED_ON[record.paper])
     }
     needed = required_papers(lender_has_cse=lender_has_cse, host_has_cse=host_has_cse)
     return sorted(needed - done)

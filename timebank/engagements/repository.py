@@ -161,6 +161,9 @@ class EngagementRepository:
                 created_at=row["created_at"],
                 papers=papers.get(row["id"], ()),
                 activated_on=activated.get(row["id"]),
+                probation_days=row["probation_days"],
+                working_hours=row["working_hours"],
+                post_characteristics=row["post_characteristics"],
             )
             for row in rows
         ]
@@ -180,6 +183,9 @@ class EngagementRepository:
         tasks: str,
         created_by: int,
         now: datetime,
+        probation_days: int | None = None,
+        working_hours: str = "",
+        post_characteristics: str = "",
     ) -> int:
         rows = await E.insert(
             E(
@@ -193,6 +199,9 @@ class EngagementRepository:
                 place=place,
                 remote=remote,
                 tasks=tasks,
+                probation_days=probation_days,
+                working_hours=working_hours,
+                post_characteristics=post_characteristics,
                 status=EngagementStatus.PROPOSED.value,
                 created_by=created_by,
                 created_at=now,
@@ -201,6 +210,26 @@ class EngagementRepository:
         ).returning(E.id)
         engagement_id: int = rows[0]["id"]
         return engagement_id
+
+    async def set_terms(
+        self,
+        engagement_id: int,
+        *,
+        place: str,
+        probation_days: int | None,
+        working_hours: str,
+        post_characteristics: str,
+        now: datetime,
+    ) -> None:
+        await E.update(
+            {
+                E.place: place,
+                E.probation_days: probation_days,
+                E.working_hours: working_hours,
+                E.post_characteristics: post_characteristics,
+                E.updated_at: now,
+            }
+        ).where(E.id == engagement_id)
 
     async def get(self, engagement_id: int, *, lock: bool = False) -> Engagement | None:
         found = await self.get_many([engagement_id], lock=lock)

@@ -29,6 +29,8 @@ from timebank.documents.model import document_changed, not_a_signatory
 from timebank.employees.model import Employee
 from timebank.engagements.model import (
     PAPERWORK_STATUSES,
+    PROBATION_DAYS_MAX,
+    TERMS_LENGTH_MAX,
     DeclaredTime,
     Document,
     Engagement,
@@ -131,8 +133,12 @@ async def propose(
     remote: bool,
     tasks: str,
     now: datetime,
+    probation_days: int | None = None,
+    working_hours: str = "",
+    post_characteristics: str = "",
 ) -> Engagement:
-    """The lender's admin (or the operator, from matching) proposes an employee for a need."""
+    """The lender's admin (or the operator, from matching) proposes an employee for a need;
+    the loan's terms (probation, hours, post) may come now or later (`set_terms`)."""
     check_period(period_start, period_end)
     rules.minutes(planned_minutes, field="planned_minutes", high=rules.YEAR_WORK_MINUTES_MAX)
     if planned_minutes == 0:
@@ -144,6 +150,9 @@ async def propose(
         )
     checked_tasks = rules.text(tasks, field="tasks", length_max=rules.DESCRIPTION_LENGTH_MAX)
     checked_place = rules.text(place, field="place", length_max=200, required=not remote)
+    checked_probation = _check_probation(probation_days)
+    checked_hours = _term_text(working_hours, "working_hours", required=False)
+    checked_post = _term_text(post_characteristics, "post_characteristics", required=False)
 
     async def work() -> Engagement:
         async with uow() as repos:
@@ -174,6 +183,9 @@ async def propose(
                 tasks=checked_tasks,
                 created_by=actor.user_id,
                 now=now,
+                probation_days=checked_probation,
+                working_hours=checked_hours,
+                post_characteristics=checked_post,
             )
             engagement = await _load(repos, engagement_id)
             await notify(
@@ -185,6 +197,90 @@ async def propose(
                 now=now,
             )
             return engagement
+
+    return await retrying(work)
+
+
+def _check_probation(probation_days: int | None) -> int | None:
+    if probation_days is not None and not 0 <= probation_days <= PROBATION_DAYS_MAX:
+        raise InvalidInput(
+            f"La période probatoire compte de 0 à {PROBATION_DAYS_MAX} jours ouvrés.",
+            f"The probation period is 0 to {PROBATION_DAYS_MAX} working days.",
+            field="probation_days",
+            code="out_of_range",
+        )
+    return probation_days
+
+
+def _term_text(value: str, field: str, *, required: bool) -> str:
+    return rules.text(value, field=field, length_max=TERMS_LENGTH_MAX, required=required)
+
+
+async def set_terms(
+    uow: UnitOfWork,
+    actor: Actor,
+    engagement_id: int,
+    *,
+    place: str | None = None,
+    probation_days: int | None = None,
+    working_hours: str | None = None,
+    post_characteristics: str | None = None,
+    now: datetime,
+) -> Engagement:
+    """Either company's admin fills the loan's own terms (L8241-2) while it has not started:
+    place, working hours and their spread, the post's characteristics, the probation period
+    (working days, 0: none). A field left out (None) is unchanged. Its documents change with
+    them, so signatures given on the former text no longer count."""
+    checked_probation = _check_probation(probation_days)
+    checked_hours = (
+        None if working_hours is None else _term_text(working_hours, "working_hours", required=True)
+    )
+    checked_post = (
+        None
+        if post_characteristics is None
+        else _term_text(post_characteristics, "post_characteristics", required=True)
+    )
+
+    async def work() -> Engagement:
+        async with uow() as repos:
+            engagement = await _load(repos, engagement_id, lock=True)
+            if not _may_read(actor, engagement):
+                raise not_found("Mise à disposition", "Engagement", engagement_id)
+            if not actor.has_role(
+                engagement.lender_company_id, Role.COMPANY_ADMIN
+            ) and not actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN):
+                raise Forbidden(
+                    "Réservé aux administrateurs des deux entreprises.",
+                    "Only the two companies' admins may do this.",
+                    code="admins_only",
+                )
+            if engagement.status not in PAPERWORK_STATUSES:
+                raise Conflict(
+                    "Les conditions du prêt se fixent avant son début.",
+                    "The loan's terms are set before it starts.",
+                    field="status",
+                    code="illegal_transition",
+                )
+            checked_place = (
+                engagement.place
+                if place is None
+                else rules.text(
+                    place, field="place", length_max=200, required=not engagement.remote
+                )
+            )
+            await repos.engagements.set_terms(
+                engagement.id,
+                place=checked_place,
+                probation_days=(
+                    engagement.probation_days if checked_probation is None else checked_probation
+                ),
+                working_hours=engagement.working_hours if checked_hours is None else checked_hours,
+                post_characteristics=(
+                    engagement.post_characteristics if checked_post is None else checked_post
+                ),
+                now=now,
+            )
+            return await _load(repos, engagement_id)
 
     return await retrying(work)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from litestar import Controller, Response, get, post, put
+from litestar import Controller, Response, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -21,6 +21,7 @@ from web.schemas import (
     CseIn,
     EngagementIn,
     EngagementOut,
+    EngagementTermsIn,
     ExtensionIn,
     ExtensionOut,
     In,
@@ -67,6 +68,33 @@ class EngagementController(Controller):
                 place=data.place,
                 remote=data.remote,
                 tasks=data.tasks,
+                probation_days=data.probation_days,
+                working_hours=data.working_hours,
+                post_characteristics=data.post_characteristics,
+                now=now,
+            )
+        )
+
+    @patch("/{engagement_id:int}")
+    async def set_terms(
+        self,
+        engagement_id: FromPath[int],
+        data: JSONBody[EngagementTermsIn],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> EngagementOut:
+        """Either company's admin fills the loan's terms (place, working hours and their spread,
+        post characteristics, probation days) before it starts; the documents need them all."""
+        return EngagementOut.of(
+            await engagements.set_terms(
+                uow,
+                actor,
+                engagement_id,
+                place=data.place,
+                probation_days=data.probation_days,
+                working_hours=data.working_hours,
+                post_characteristics=data.post_characteristics,
                 now=now,
             )
         )

@@ -18,7 +18,14 @@ from litestar.response import Redirect, Template
 from timebank.documents import use_cases as document_use_cases
 from timebank.documents.model import SIGNERS
 from timebank.engagements import use_cases as engagement_use_cases
-from timebank.engagements.model import Paper, Step
+from timebank.engagements.model import (
+    PAPERWORK_STATUSES,
+    TERM_LABELS,
+    TERMS_LENGTH_MAX,
+    Paper,
+    Step,
+    missing_terms,
+)
 from timebank.errors import TimebankError, not_found
 from timebank.formatting import parse_duration_minutes
 from web.dependencies import CurrentActor, Now, Uow
@@ -38,6 +45,8 @@ from web.pages.common import (
 
 NOTICES.update(
     {
+        "conditions": "Conditions du prêt enregistrées : les documents sont établis avec "
+        "elles ; relisez-les avant de signer.",
         "etape_accepter": "Mise à disposition acceptée : l'employeur doit maintenant l'approuver.",
         "etape_approuver": "Prêt approuvé : le salarié est invité à donner son accord.",
         "etape_consentir": "Votre accord écrit est enregistré.",
@@ -166,6 +175,23 @@ class LoanPages(Controller):
                 Paper.AMENDMENT_LENDER: "avenant",
             },
             "records": {record.paper: record for record in sheet.engagement.papers},
+            "missing_terms": missing_terms(sheet.engagement),
+            "term_labels": TERM_LABELS,
+            "terms_open": sheet.engagement.status in PAPERWORK_STATUSES,
+            "terms_form": (
+                form or {}
+                if action == "conditions"
+                else {
+                    "place": sheet.engagement.place,
+                    "working_hours": sheet.engagement.working_hours,
+                    "post_characteristics": sheet.engagement.post_characteristics,
+                    "probation_days": (
+                        ""
+                        if sheet.engagement.probation_days is None
+                        else str(sheet.engagement.probation_days)
+                    ),
+                }
+            ),
         }
         if refusal is not None:
             return refused(request, DETAIL, refusal, form or {}, **values)
@@ -211,6 +237,52 @@ class LoanPages(Controller):
                 action=f"etape-{slug}",
             )
         return see_other(loan_path(engagement_id), f"etape_{slug}")
+
+    @post("/mises-a-disposition/{engagement_id:int}/conditions")
+    async def set_terms(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        engagement_id: FromPath[int],
+    ) -> Template | Redirect:
+        """Either company's admin fills the loan's terms before it starts (L8241-2)."""
+        form = await read_form(request)
+        try:
+            probation = text(form, "probation_days")
+            await engagement_use_cases.set_terms(
+                uow,
+                actor,
+                engagement_id,
+                place=text(form, "place", length_max=TERMS_LENGTH_MAX + 1),
+                working_hours=text(form, "working_hours", length_max=TERMS_LENGTH_MAX + 1),
+                post_characteristics=text(
+                    form, "post_characteristics", length_max=TERMS_LENGTH_MAX + 1
+                ),
+                probation_days=(
+                    whole_number(
+                        form,
+                        "probation_days",
+                        label_fr="Période probatoire",
+                        label_en="Probation period",
+                    )
+                    if probation
+                    else None
+                ),
+                now=now,
+            )
+        except TimebankError as exc:
+            return await self._detail(
+                request,
+                uow,
+                actor,
+                engagement_id,
+                refusal=exc,
+                form=values_of(form),
+                action="conditions",
+            )
+        return see_other(loan_path(engagement_id), "conditions")
 
     @post("/mises-a-disposition/{engagement_id:int}/cse")
     async def record_cse(
