@@ -262,20 +262,39 @@ TEMPLATES: Final[dict[str, Template]] = {
         Template(
             id="contrat-temps-partage-groupement",
             title="Contrat de travail à temps partagé en groupement d'employeurs",
-            version="1.0.0",
+            version="2.0.0",
             licence=LICENCE_OUVERTE,
             source="contrat-temps-partage-groupement.md.j2",
             variables=(
                 _v("group", T.COMPANY, "Groupement d'employeurs (employeur)"),
                 _v("employee", T.PERSON, "Salarié·e (CDO mutualisé·e) et sa qualification"),
-                _v("start", T.DATE, "Date d'embauche"),
+                _v("start", T.DATE, "Date d'embauche convenue"),
+                _v("permanent", T.BOOLEAN, "Contrat à durée indéterminée (sinon : CDD)"),
+                _v(
+                    "fixed_term",
+                    T.OPTIONAL_TEXT,
+                    "CDD : terme et motif précis (vide pour un CDI)",
+                ),
                 _v("annual_gross_salary_cents", T.MONEY_CENTS, "Rémunération brute annuelle"),
-                _v("weekly_days", T.TEXT, "Jours de travail par semaine"),
+                _v("weekly_hours", T.TEXT, "Durée hebdomadaire du travail convenue (« 28 h »)"),
+                _v("part_time", T.BOOLEAN, "Temps partiel (durée inférieure à 35 h)"),
+                _v("hours_spread", T.TEXT, "Répartition de la durée entre les jours de la semaine"),
+                _v(
+                    "collective_agreement",
+                    T.TEXT,
+                    "Convention collective appliquée par le groupement (intitulé et IDCC)",
+                ),
                 _v("members", T.COMPANY_LIST, "Entreprises utilisatrices potentielles"),
                 _v("places", T.TEXT_LIST, "Lieux d'exécution du travail"),
                 _v("signed_at_place", T.TEXT, "Lieu de signature"),
             ),
             clauses=(
+                Clause(
+                    "contract_kind",
+                    "Nature du contrat : CDI, ou CDD avec son terme et son motif",
+                    "C. trav. L1253-9 ; L1242-12 pour un CDD",
+                    "contrat de travail à durée",
+                ),
                 Clause(
                     "employment_pay",
                     "Conditions d'emploi et de rémunération",
@@ -283,6 +302,18 @@ TEMPLATES: Final[dict[str, Template]] = {
                     "conditions d'emploi et de rémunération",
                 ),
                 Clause("qualification", "Qualification", "C. trav. L1253-9", "qualification"),
+                Clause(
+                    "working_time",
+                    "Durée du travail et sa répartition entre les jours de la semaine",
+                    "C. trav. L3123-6 (temps partiel)",
+                    "répartie entre les jours de la semaine",
+                ),
+                Clause(
+                    "collective_agreement",
+                    "Convention collective applicable",
+                    "C. trav. L1253-10 et L1253-17",
+                    "convention collective applicable",
+                ),
                 Clause(
                     "user_companies",
                     "Utilisateurs potentiels",
@@ -293,8 +324,14 @@ TEMPLATES: Final[dict[str, Template]] = {
                 Clause(
                     "equal_treatment",
                     "Égalité de traitement",
-                    "C. trav. L1253-9 et L1253-12",
+                    "C. trav. L1253-9",
                     "égalité de traitement",
+                ),
+                Clause(
+                    "user_responsibility",
+                    "Conditions d'exécution du travail chez l'utilisateur",
+                    "C. trav. L1253-12",
+                    "au travail des femmes, des enfants et des jeunes travailleurs",
                 ),
                 Clause(
                     "joint_liability",

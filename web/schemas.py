@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from ledger.model import Account, EventOutcome, Transfer
 from timebank.book.model import HistoryLine, Statement, StatementPart
 from timebank.companies.model import Company
+from timebank.documents.model import CdoTerms
 from timebank.employees.model import Employee, hourly_cost_cents
 from timebank.engagements.model import Engagement, missing_terms
 from timebank.engagements.repository import TimesheetEntry
@@ -1076,6 +1077,25 @@ class GroupDocumentIn(In):
     employee_id: int | None = None
     company_id: int | None = None
     period_id: int | None = None
+    # The CDO's contract: the terms agreed with the CDO (all required for `cdo_contract`).
+    hired_on: date | None = None
+    weekly_minutes: int | None = None
+    hours_spread: str = ""
+    permanent: bool = True
+    fixed_term: str = ""  # CDD: its term and precise reason.
+    collective_agreement: str = ""
+
+    def cdo_terms(self) -> CdoTerms | None:
+        if self.hired_on is None or self.weekly_minutes is None:
+            return None
+        return CdoTerms(
+            hired_on=self.hired_on,
+            weekly_minutes=self.weekly_minutes,
+            hours_spread=self.hours_spread,
+            permanent=self.permanent,
+            fixed_term=self.fixed_term,
+            collective_agreement=self.collective_agreement,
+        )
 
 
 class DocumentSignIn(In):

@@ -28,6 +28,13 @@ from tests.exchange_helpers import (
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
+CDO_TERMS = {
+    "hired_on": "2027-01-04",
+    "weekly_minutes": 28 * 60,
+    "hours_spread": "du lundi au jeudi, 7 h par jour",
+    "permanent": True,
+    "collective_agreement": "Syntec, IDCC 1486",
+}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -179,7 +186,21 @@ async def test_group_documents_are_signed_by_the_group_the_member_and_the_cdo(
         headers=coordinator.headers,
         json={"kind": "cdo_contract", "employee_id": w["cdo_id"]},
     )
+    assert contract.status_code == 422 and contract.json()["code"] == "cdo_terms_missing"
+    contract = await client.post(
+        f"/api/v1/groups/{group_id}/documents",
+        headers=coordinator.headers,
+        json={"kind": "cdo_contract", "employee_id": w["cdo_id"], **CDO_TERMS},
+    )
     assert contract.status_code == 201, contract.text
+    signed_text = contract.json()
+    cdd = await client.post(
+        f"/api/v1/groups/{group_id}/documents",
+        headers=coordinator.headers,
+        json={"kind": "cdo_contract", "employee_id": w["cdo_id"], **CDO_TERMS, "permanent": False},
+    )
+    assert cdd.status_code == 422 and cdd.json()["field"] == "fixed_term"
+    assert signed_text["id"] == contract.json()["id"]
     agreement = await client.post(
         f"/api/v1/groups/{group_id}/documents",
         headers=coordinator.headers,
@@ -189,7 +210,7 @@ async def test_group_documents_are_signed_by_the_group_the_member_and_the_cdo(
     not_coordinator = await client.post(
         f"/api/v1/groups/{group_id}/documents",
         headers=paris.headers,
-        json={"kind": "cdo_contract", "employee_id": w["cdo_id"]},
+        json={"kind": "cdo_contract", "employee_id": w["cdo_id"], **CDO_TERMS},
     )
     assert not_coordinator.status_code == 403
     wrong_hash = await client.post(
@@ -228,6 +249,18 @@ async def test_group_documents_are_signed_by_the_group_the_member_and_the_cdo(
     pdf = await client.get(f"/api/v1/documents/{contract.json()['id']}/file", headers=cdo.headers)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "utilisateurs potentiels" in text and "Atelier Paris" in text
+    markdown = (
+        await client.get(
+            f"/api/v1/documents/{contract.json()['id']}/file",
+            params={"file_format": "md"},
+            headers=cdo.headers,
+        )
+    ).text
+    assert "à compter du 04/01/2027" in markdown  # The agreed hire date, not the record's.
+    assert "contrat de travail à durée indéterminée (CDI)" in markdown
+    assert "28\u00a0h par semaine, à temps partiel" in markdown
+    assert "du lundi au jeudi, 7 h par jour" in markdown
+    assert "IDCC 1486" in markdown
 
 
 def test_the_offline_command_renders_a_template_and_lists_every_problem(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.documents import use_cases as documents
+from timebank.documents.model import CdoTerms
 from timebank.employees.model import Employee
 from timebank.groups.model import EmployerGroup
 from timebank.pagination import page_request
@@ -22,6 +23,10 @@ DEMO_SEED = 2017
 # time); the plan is checked against every hard rule whatever the budget.
 DEMO_PLAN_SECONDS = 0.5
 MANAGEMENT_COSTS_CENTS = 25_000  # 250 € a month of the group's own costs.
+DEMO_COLLECTIVE_AGREEMENT = (
+    "Convention collective nationale des bureaux d'études techniques, cabinets "
+    "d'ingénieurs-conseils et sociétés de conseils (Syntec), IDCC 1486"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +116,10 @@ async def _sign_group_papers(
     now: datetime,
 ) -> int:
     """The CDO's time-share contract and each member's agreement, signed by every party."""
+    async with uow(write=False) as repos:
+        period = await repos.rotations.get_period(period_id)
+    assert period is not None
+    hired_on = period.starts_on  # The demo's CDO starts with the group's first period.
     papers = [
         (
             await documents.make_group_document(
@@ -122,6 +131,14 @@ async def _sign_group_papers(
                 company_id=None,
                 period_id=None,
                 now=now,
+                cdo_terms=CdoTerms(
+                    hired_on=hired_on,
+                    weekly_minutes=28 * 60,
+                    hours_spread="du lundi au jeudi, 7 h par jour (9 h – 12 h 30, 13 h 30 – 17 h)",
+                    permanent=True,
+                    fixed_term="",
+                    collective_agreement=DEMO_COLLECTIVE_AGREEMENT,
+                ),
             ),
             Actor(user_id=cdo.user_id, email=cdo.email, full_name=cdo.full_name),
         )

@@ -15,7 +15,7 @@ from typing import Any, Final
 from timebank import formatting
 from timebank.companies.model import Company
 from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs, Employee
-from timebank.errors import Conflict, Forbidden
+from timebank.errors import Conflict, Forbidden, InvalidInput
 from timebank.rotations.model import days_label
 
 
@@ -158,13 +158,73 @@ def loan_data(
     }
 
 
+FULL_TIME_WEEKLY_MINUTES: Final = 35 * 60  # C. trav. L3121-27.
+WEEKLY_MINUTES_MAX: Final = 48 * 60  # C. trav. L3121-20.
+CDO_TERMS_LENGTH_MAX: Final = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class CdoTerms:
+    """What the coordinator agrees with the CDO when drawing up the contract: the hire date,
+    the weekly hours and their spread over the week (L3123-6 when part-time), CDI or CDD (its
+    term and precise reason, L1242-12), and the collective agreement (L1253-10, L1253-17)."""
+
+    hired_on: date
+    weekly_minutes: int
+    hours_spread: str
+    permanent: bool
+    fixed_term: str  # CDD only: its term and precise reason.
+    collective_agreement: str
+
+
+def _required(value: str, field: str, fr: str, en: str) -> str:
+    stripped = value.strip()
+    if not stripped or len(stripped) > CDO_TERMS_LENGTH_MAX:
+        raise InvalidInput(
+            f"{fr} : à renseigner (au plus {CDO_TERMS_LENGTH_MAX} caractères).",
+            f"{en}: required (at most {CDO_TERMS_LENGTH_MAX} characters).",
+            field=field,
+            code="required",
+        )
+    return stripped
+
+
+def check_cdo_terms(terms: CdoTerms) -> CdoTerms:
+    """The contract's terms, checked: each is required (a CDD's term and reason too)."""
+    if not 60 <= terms.weekly_minutes <= WEEKLY_MINUTES_MAX:
+        raise InvalidInput(
+            "La durée hebdomadaire va de 1 h à 48 h.",
+            "The weekly hours go from 1 h to 48 h.",
+            field="weekly_minutes",
+            code="out_of_range",
+        )
+    return CdoTerms(
+        hired_on=terms.hired_on,
+        weekly_minutes=terms.weekly_minutes,
+        hours_spread=_required(
+            terms.hours_spread, "hours_spread", "Répartition des heures", "Hours' spread"
+        ),
+        permanent=terms.permanent,
+        fixed_term=(
+            ""
+            if terms.permanent
+            else _required(terms.fixed_term, "fixed_term", "Terme et motif du CDD", "CDD term")
+        ),
+        collective_agreement=_required(
+            terms.collective_agreement,
+            "collective_agreement",
+            "Convention collective",
+            "Collective agreement",
+        ),
+    )
+
+
 def cdo_contract_data(
     *,
     group: Company,
     group_representative: str,
     employee: Employee,
-    start: date,
-    weekly_days: str,
+    terms: CdoTerms,
     members: list[tuple[Company, str]],
 ) -> dict[str, Any]:
     if employee.cost is None:
@@ -184,9 +244,14 @@ def cdo_contract_data(
     return {
         "group": company_record(group, group_representative),
         "employee": {"full_name": employee.full_name, "job_title": employee.job_title},
-        "start": start.isoformat(),
+        "start": terms.hired_on.isoformat(),
+        "permanent": terms.permanent,
+        "fixed_term": terms.fixed_term,
         "annual_gross_salary_cents": employee.cost.annual_gross_salary_cents,
-        "weekly_days": weekly_days,
+        "weekly_hours": formatting.hours(terms.weekly_minutes),
+        "part_time": terms.weekly_minutes < FULL_TIME_WEEKLY_MINUTES,
+        "hours_spread": terms.hours_spread,
+        "collective_agreement": terms.collective_agreement,
         "members": [company_record(c, r) for c, r in members],
         "places": sorted({f"{c.city or c.postal_code} ({c.departement})" for c, _ in members}),
         "signed_at_place": group.city or group.postal_code,

@@ -26,11 +26,13 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import (
     SIGNERS,
     TEMPLATE_OF,
+    CdoTerms,
     DocumentKind,
     SignerRole,
     StoredDocument,
     Subject,
     cdo_contract_data,
+    check_cdo_terms,
     document_changed,
     loan_data,
     member_agreement_data,
@@ -301,9 +303,12 @@ async def make_group_document(
     company_id: int | None,
     period_id: int | None,
     now: datetime,
+    cdo_terms: CdoTerms | None = None,
 ) -> StoredDocument:
-    """The coordinator draws up the CDO's employment contract (`cdo_contract`, employee_id) or
-    a member's agreement for a period (`member_agreement`, company_id and period_id)."""
+    """The coordinator draws up the CDO's employment contract (`cdo_contract`, employee_id and
+    the terms agreed with the CDO: hire date, weekly hours and their spread, CDI or CDD,
+    collective agreement) or a member's agreement for a period (`member_agreement`,
+    company_id and period_id)."""
     try:
         chosen = DocumentKind(kind)
     except ValueError as exc:
@@ -333,6 +338,16 @@ async def make_group_document(
                     field="employee_id",
                     code="cdo_not_group_employee",
                 )
+            if cdo_terms is None:
+                raise InvalidInput(
+                    "Renseignez la date d'embauche, la durée hebdomadaire et sa répartition, "
+                    "la nature du contrat et la convention collective.",
+                    "Give the hire date, weekly hours and their spread, the kind of contract "
+                    "and the collective agreement.",
+                    field="hired_on",
+                    code="cdo_terms_missing",
+                )
+            checked = check_cdo_terms(cdo_terms)
             active = [mm.company_id for mm in group.members if mm.left_on is None]
             members = await repos.companies.get_many(active)
             rendered = _render(
@@ -341,8 +356,7 @@ async def make_group_document(
                     group=entity,
                     group_representative=representative,
                     employee=employee,
-                    start=employee.created_at.date(),
-                    weekly_days=await _weekly_days(repos, group_id, employee.id),
+                    terms=checked,
                     members=[
                         (members[c], await _representative(repos, c)) for c in sorted(members)
                     ],
@@ -403,18 +417,6 @@ async def make_group_document(
                 code="not_a_group_document",
             )
         return await store(repos, subject, rendered, now=now)
-
-
-async def _weekly_days(repos: Repositories, group_id: int, employee_id: int) -> str:
-    """The CDO's weekly maximum in the group's latest period they serve in."""
-    serving = set(await repos.rotations.periods_of_cdo(employee_id))
-    periods = await repos.rotations.periods_of_group(group_id)
-    latest = next((p for p in reversed(periods) if p.id in serving), None)
-    if latest is None:
-        return "selon le planning publié"
-    cdo = next(c for c in await repos.rotations.cdos(latest.id) if c.employee_id == employee_id)
-    days = cdo.max_half_days_per_week / 2
-    return f"jusqu'à {days:g} jours".replace(".", ",")
 
 
 async def group_documents(uow: UnitOfWork, actor: Actor, group_id: int) -> list[StoredDocument]:

@@ -198,6 +198,7 @@ class DocumentController(Controller):
                 company_id=data.company_id,
                 period_id=data.period_id,
                 now=now,
+                cdo_terms=data.cdo_terms(),
             )
         )
 

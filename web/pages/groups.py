@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from timebank import formatting
 from timebank.documents import use_cases as documents
-from timebank.documents.model import SIGNERS, DocumentKind
+from timebank.documents.model import SIGNERS, CdoTerms, DocumentKind
 from timebank.errors import InvalidInput, NotFound, TimebankError
 from timebank.geography import public_holidays
 from timebank.groups import use_cases as groups
@@ -216,6 +216,25 @@ def _weekdays_text(days: frozenset[int]) -> str:
 
 
 # -- Calendars ---------------------------------------------------------------------------------
+
+
+def _cdo_terms(form: Any) -> CdoTerms | None:
+    """The CDO contract's terms typed in the documents page's form (None when the hire date or
+    the weekly hours are left out: the use case names what is missing)."""
+    hired_on = day_of(
+        form, "hired_on", label_fr="Date d'embauche", label_en="Hire date", required=False
+    )
+    raw_hours = text(form, "weekly_hours", length_max=20)
+    if hired_on is None or not raw_hours:
+        return None
+    return CdoTerms(
+        hired_on=hired_on,
+        weekly_minutes=formatting.parse_duration_minutes(raw_hours, field="weekly_hours"),
+        hours_spread=text(form, "hours_spread", length_max=1001),
+        permanent=text(form, "contract", length_max=5) != "cdd",
+        fixed_term=text(form, "fixed_term", length_max=1001),
+        collective_agreement=text(form, "collective_agreement", length_max=1001),
+    )
 
 
 @dataclass(slots=True)
@@ -1457,6 +1476,7 @@ class GroupPages(Controller):
                 company_id=number("company_id") if kind == "member_agreement" else None,
                 period_id=number("period_id") if kind == "member_agreement" else None,
                 now=now,
+                cdo_terms=_cdo_terms(form) if kind == "cdo_contract" else None,
             )
         except TimebankError as exc:
             return await self._documents_page(

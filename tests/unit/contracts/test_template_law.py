@@ -117,3 +117,22 @@ def test_the_member_answers_for_every_condition_of_l1253_12() -> None:
         "au travail des femmes, des enfants et des jeunes travailleurs",
     ):
         assert condition in text.markdown
+
+
+def test_the_cdo_contract_states_its_hire_date_hours_kind_and_collective_agreement() -> None:
+    data = sample("contrat-temps-partage-groupement")
+    data["start"] = "2027-02-01"
+    data["hours_spread"] = "lundi et mardi, 8 h par jour"
+    text = render_markdown("contrat-temps-partage-groupement", data).markdown
+    assert "à durée indéterminée (CDI), à compter du 01/02/2027" in text
+    assert "durée du travail de 28 h par semaine, à temps partiel" in text
+    assert "répartie entre les jours de la semaine comme suit : lundi et mardi, 8 h" in text
+    assert "La convention collective applicable est la suivante : Convention collective" in text
+    assert "IDCC 1486" in text and "jusqu'à" not in text
+    assert "au travail des femmes, des enfants et des jeunes travailleurs" in text
+    data["permanent"] = False
+    data["fixed_term"] = "jusqu'au 31/12/2027, pour accroissement temporaire d'activité"
+    cdd = render_markdown("contrat-temps-partage-groupement", data).markdown
+    assert "à durée déterminée (CDD) : jusqu'au 31/12/2027, pour accroissement" in cdd
+    bases = {c.id: c.legal_basis for c in TEMPLATES["contrat-temps-partage-groupement"].clauses}
+    assert "L3123-6" in bases["working_time"] and "L1253-17" in bases["collective_agreement"]
