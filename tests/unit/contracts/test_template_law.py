@@ -136,3 +136,19 @@ def test_the_cdo_contract_states_its_hire_date_hours_kind_and_collective_agreeme
     assert "à durée déterminée (CDD) : jusqu'au 31/12/2027, pour accroissement" in cdd
     bases = {c.id: c.legal_basis for c in TEMPLATES["contrat-temps-partage-groupement"].clauses}
     assert "L3123-6" in bases["working_time"] and "L1253-17" in bases["collective_agreement"]
+
+
+def test_the_groups_articles_render_with_the_employer_group_rules() -> None:
+    data = sample("statuts-groupement-employeurs")
+    text = render_markdown("statuts-groupement-employeurs", data).markdown
+    assert "association régie par la loi du 1er juillet 1901" in text
+    assert "Seuls les membres peuvent bénéficier" in text
+    assert "solidairement responsables" in text and data["liability_split"] in text
+    assert data["collective_agreement"] in text
+    for founder in data["founders"]:
+        assert f"- {founder['name']}, SIREN {founder['siren']}" in text
+        assert f"| {founder['representative']} ({founder['name']}) |" in text
+    assert "ne peut être réparti entre les membres" in text
+    spec = TEMPLATES["statuts-groupement-employeurs"]
+    assert spec.version == "1.0.0"
+    assert "C. trav. L1253-8" in {c.legal_basis for c in spec.clauses}
