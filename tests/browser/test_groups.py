@@ -343,6 +343,29 @@ async def test_documents_are_drawn_up_read_and_signed_by_both_sides(
     await page.wait_for_url(re.compile(r".*fait=document_signe"))
     assert "Signé pour" in await page.locator("#signatures").inner_text()
 
+    # The CDO's contract, from the terms the coordinator types: without them it is refused.
+    await page.goto(f"/groupements/{group_id}/documents")
+    await page.locator("#kind").select_option("cdo_contract")
+    await page.locator("#employee_id").select_option(str(cdo_id))
+    await page.get_by_role("button", name="Établir le document").click()
+    await page.wait_for_load_state("load")
+    assert "date d'embauche" in (await page.locator("main").inner_text()).lower()
+    await page.locator("#hired_on").fill("2027-01-04")
+    await page.locator("#contract").select_option("cdi")
+    await page.locator("#weekly_hours").fill("28 h")
+    await page.locator("#hours_spread").fill("du lundi au jeudi, 7 h par jour")
+    await page.locator("#collective_agreement").fill("Syntec, IDCC 1486")
+    await page.get_by_role("button", name="Établir le document").click()
+    await page.wait_for_url(re.compile(r".*/documents/\d+$"))
+    contract_id = int(page.url.rsplit("/", 1)[1])
+    contract = await client.get(
+        f"/api/v1/documents/{contract_id}/file",
+        params={"file_format": "md"},
+        headers=coordinator.headers,
+    )
+    assert "indéterminée (CDI), à compter du 04/01/2027" in contract.text
+    assert "du lundi au jeudi, 7 h par jour" in contract.text and "IDCC 1486" in contract.text
+
     await _switch(page, paris.email)
     await page.goto(f"/entreprises/{paris.company_id}/cdo-mutualise/groupes/{group_id}")
     await page.locator(
