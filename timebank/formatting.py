@@ -6,14 +6,16 @@ Integers in, text out; the only place that turns amounts into words for people.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from timebank.errors import InvalidInput
 
 THOUSANDS_SEPARATOR: Final = "\u202f"  # Narrow no-break space, as French typography wants.
 UNIT_SEPARATOR: Final = "\u00a0"  # No-break space before the unit.
+PARIS: Final = ZoneInfo("Europe/Paris")
 
 
 def group_thousands(value: int) -> str:
@@ -39,6 +41,12 @@ def hours(duration_minutes: int) -> str:
 def day(value: date) -> str:
     """`date(2026, 11, 23)` → `23/11/2026`."""
     return value.strftime("%d/%m/%Y")
+
+
+def moment(value: datetime) -> str:
+    """An instant as a French person reads it, in French time: `04/12/2026 à 18 h 05`."""
+    local = value.astimezone(PARIS)
+    return f"{day(local.date())} à {local.hour} h {local.minute:02d}"
 
 
 DURATION_TEXT_LENGTH_MAX: Final = 20

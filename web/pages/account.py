@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from timebank import formatting, rules
+from timebank import rules
 from timebank.companies.model import HeadcountBand
 from timebank.companies.use_cases import CompanyInput
 from timebank.errors import TimebankError
@@ -29,6 +27,7 @@ from web.pages.common import (
     PAGE_SIZE,
     PUBLIC,
     checked,
+    is_htmx,
     page_number,
     paginate,
     read_form,
@@ -49,7 +48,6 @@ NOTICES.update(
     }
 )
 
-PARIS: Final = ZoneInfo("Europe/Paris")
 TOKEN_TEXT_LENGTH_MAX: Final = 200
 PASSWORD_TEXT_LENGTH_MAX: Final = 1000
 COMPANY_FIELDS: Final = (
@@ -125,12 +123,6 @@ def prefilled(values: dict[str, Any], lookup: SirenLookup) -> dict[str, Any]:
     }
 
 
-def moment(value: datetime) -> str:
-    """`04/12/2026 à 18 h 05`, in French time."""
-    local = value.astimezone(PARIS)
-    return f"{formatting.day(local.date())} à {local.hour} h {local.minute:02d}"
-
-
 # Notifications point at the API resource they are about; a person follows the page showing it.
 API_TO_PAGE: Final = (
     (re.compile(r"/api/v1/engagements/(\d+)(/timesheets)?"), "/mises-a-disposition/{0}"),
@@ -149,10 +141,6 @@ def page_link(link: str) -> str | None:
             return page.format(*found.groups())
     local = link.startswith("/") and not link.startswith(("//", "/api/"))
     return link if local else None
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def logged_in_redirect(target: str, response: Response[Any]) -> Redirect:
@@ -407,7 +395,6 @@ class AccountPages(Controller):
             "account/notifications.html",
             result=result,
             pagination=pagination,
-            moment=moment,
             page_link=page_link,
         )
 
@@ -431,7 +418,6 @@ class AccountPages(Controller):
                 "account/_notification.html",
                 n=notification,
                 page=asked,
-                moment=moment,
                 page_link=page_link,
             )
         return see_other(f"/notifications?page={asked}", "notification")

@@ -110,6 +110,11 @@ def refused(
     )
 
 
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    """Whether htmx asked for this page (to answer with a fragment)."""
+    return request.headers.get("hx-request") == "true"
+
+
 def see_other(path: str, notice: str | None = None) -> Redirect:
     """303 after a successful POST, so that reloading the page never posts twice."""
     if notice is not None:

@@ -29,6 +29,7 @@ from web.errors import status_of
 from web.pages.common import (
     PAGE_SIZE,
     day_of,
+    is_htmx,
     page_number,
     paginate,
     read_form,
@@ -71,10 +72,6 @@ def monday_of(code: str | None, today: date) -> date:
             except ValueError:
                 pass
     return today - timedelta(days=today.weekday())
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def refusal_status(request: Request[Any, Any, Any], refusal: TimebankError) -> int:

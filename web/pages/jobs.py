@@ -10,7 +10,7 @@ from litestar.response import Template
 
 from timebank.jobs import use_cases as job_use_cases
 from web.dependencies import CurrentActor, Now, Uow
-from web.pages.common import render
+from web.pages.common import is_htmx, render
 
 
 class JobPages(Controller):
@@ -28,5 +28,5 @@ class JobPages(Controller):
         job = await job_use_cases.get_job(uow, actor, job_id)
         started = job.started_at or job.created_at or now
         elapsed_seconds = int(((job.finished_at or now) - started).total_seconds())
-        template = "jobs/_progress.html" if request.headers.get("hx-request") else "jobs/job.html"
+        template = "jobs/_progress.html" if is_htmx(request) else "jobs/job.html"
         return render(request, template, job=job, elapsed_seconds=max(0, elapsed_seconds))
