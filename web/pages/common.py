@@ -214,16 +214,26 @@ def day_of(
     raw = text(form, name, length_max=20)
     if not raw and not required:
         return None
+    return parse_day(raw, field=name, label_fr=label_fr, label_en=label_en)
+
+
+def parse_day(
+    raw: str, *, field: str, label_fr: str, label_en: str, quote_input: bool = False
+) -> date:
+    """`2026-11-23` or `23/11/2026` → a date; a refusal beside `field` otherwise (quoting what
+    was typed when the field holds several dates)."""
     try:
         if "/" in raw:
             day_text, month_text, year_text = raw.split("/")
             return date(int(year_text), int(month_text), int(day_text))
         return date.fromisoformat(raw)
     except ValueError:
+        typed_fr = f" : « {raw[:20]} »" if quote_input else ""
+        typed_en = f": '{raw[:20]}'" if quote_input else ""
         raise InvalidInput(
-            f"{label_fr} : date attendue (JJ/MM/AAAA).",
-            f"{label_en}: a date is expected (DD/MM/YYYY).",
-            field=name,
+            f"{label_fr} : date attendue (JJ/MM/AAAA){typed_fr}.",
+            f"{label_en}: a date is expected (DD/MM/YYYY){typed_en}.",
+            field=field,
             code="not_a_date",
         ) from None
 

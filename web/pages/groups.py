@@ -38,6 +38,7 @@ from web.pages.common import (
     checked,
     day_of,
     euros_to_cents,
+    parse_day,
     read_form,
     refused,
     render,
@@ -150,23 +151,12 @@ def _dates(form: FormMultiDict, name: str) -> list[date]:
     for part in raw.replace(";", ",").replace("\n", ",").replace(" ", ",").split(","):
         if not part:
             continue
-        found.append(_parse_day(part, name=name, label_fr="Jours d'absence", label_en="Days off"))
+        found.append(
+            parse_day(
+                part, field=name, label_fr="Jours d'absence", label_en="Days off", quote_input=True
+            )
+        )
     return found
-
-
-def _parse_day(raw: str, *, name: str, label_fr: str, label_en: str) -> date:
-    try:
-        if "/" in raw:
-            day_text, month_text, year_text = raw.split("/")
-            return date(int(year_text), int(month_text), int(day_text))
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(
-            f"{label_fr} : date attendue (JJ/MM/AAAA) : « {raw[:20]} ».",
-            f"{label_en}: a date is expected (DD/MM/YYYY): '{raw[:20]}'.",
-            field=name,
-            code="not_a_date",
-        ) from None
 
 
 def _month(raw: str | None) -> date | None:
