@@ -190,20 +190,28 @@ def whole_number(
 def euros_to_cents(form: FormMultiDict, name: str, *, label_fr: str, label_en: str) -> int:
     """`42 000`, `42000,50` or `42 000.5` euros → cents; a refusal beside the field otherwise."""
     raw = text(form, name, length_max=INT_TEXT_LENGTH_MAX + 4)
-    cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
-    cleaned = cleaned.replace(",", ".")
-    units, _, fraction = cleaned.partition(".")
-    if (
-        not units.isdigit()
-        or len(units) > INT_TEXT_LENGTH_MAX
-        or not (fraction == "" or (fraction.isdigit() and len(fraction) <= 2))
-    ):
+    cleaned = _without_spaces(raw).replace("€", "")
+    found = hundredths(cleaned)
+    if found is None or len(cleaned.replace(",", ".").partition(".")[0]) > INT_TEXT_LENGTH_MAX:
         raise InvalidInput(
             f"{label_fr} : montant en euros attendu (par exemple 42 000 ou 42 000,50).",
             f"{label_en}: an amount in euros is expected (e.g. 42000 or 42000.50).",
             field=name,
             code="not_an_amount",
         )
+    return found
+
+
+def _without_spaces(raw: str) -> str:
+    return raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+
+
+def hundredths(cleaned: str) -> int | None:
+    """`42`, `42,5`, `42.55` → 4200, 4250, 4255 (cents of a euro amount, basis points of a
+    rate); None unless it is a positive decimal with at most two decimals."""
+    units, _, fraction = cleaned.replace(",", ".").partition(".")
+    if not units.isdigit() or not (fraction == "" or (fraction.isdigit() and len(fraction) <= 2)):
+        return None
     return int(units) * 100 + int((fraction + "00")[:2])
 
 

@@ -31,6 +31,7 @@ from web.pages.common import (
     checked,
     day_of,
     euros_to_cents,
+    hundredths,
     page_number,
     paginate,
     read_form,
@@ -74,19 +75,15 @@ def percent_to_basis_points(form: FormMultiDict, name: str, *, label_fr: str, la
     """`42`, `42,5` or `42.55 %` → basis points (4200, 4250, 4255); a refusal beside the field."""
     raw = text(form, name, length_max=PERCENT_TEXT_LENGTH_MAX + 1)
     cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").rstrip("%")
-    units, _, fraction = cleaned.replace(",", ".").partition(".")
-    if (
-        not units.isdigit()
-        or len(cleaned) > PERCENT_TEXT_LENGTH_MAX
-        or not (fraction == "" or (fraction.isdigit() and len(fraction) <= 2))
-    ):
+    found = hundredths(cleaned)
+    if found is None or len(cleaned) > PERCENT_TEXT_LENGTH_MAX:
         raise InvalidInput(
             f"{label_fr} : pourcentage attendu (par exemple 42 ou 42,5).",
             f"{label_en}: a percentage is expected (e.g. 42 or 42.5).",
             field=name,
             code="not_a_percentage",
         )
-    return int(units) * 100 + int((fraction + "00")[:2])
+    return found
 
 
 def coordinate(form: FormMultiDict, name: str, *, label_fr: str, label_en: str) -> float | None:
