@@ -633,3 +633,90 @@ class BackgroundJobTable(Table, tablename="background_job"):
     created_at = Timestamptz()
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+
+
+class ExpenseTable(Table, tablename="expense"):
+    """A professional expense an employee made for a loan (C. trav. L8241-1: billed at exact
+    cost, on receipts): recorded by the employee with its receipt, validated by the lender's
+    admin, billed to the host on the month's invoice."""
+
+    id = Serial(primary_key=True)
+    client_id = Varchar(length=36, unique=True)  # The client's key: a retry adds nothing.
+    engagement = ForeignKey(references=EngagementTable, on_delete=RESTRICT, index=True)
+    employee = ForeignKey(references=EmployeeTable, on_delete=RESTRICT, index=True)
+    spent_on = Date(index=True)
+    kind = Varchar(length=20)  # transport, lodging, meals, other
+    description = Varchar(length=500)
+    amount_cents = BigInt()  # Paid, VAT included.
+    vat_cents = BigInt(default=0)  # The VAT the receipt shows (0: none shown).
+    receipt_name = Varchar(length=200)
+    receipt_media_type = Varchar(length=60)
+    receipt_sha256 = Varchar(length=64)
+    receipt = Bytea()
+    status = Varchar(length=12, index=True)  # submitted, approved, rejected
+    reviewed_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    rejection_reason = Varchar(length=500, null=True, default=None)
+    invoice = Integer(null=True, default=None, index=True)  # The invoice that billed it.
+    created_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
+    created_at = Timestamptz()
+
+
+class InvoiceCounterTable(Table, tablename="invoice_counter"):
+    """The last number an issuer gave: one continuous sequence per issuer (CGI ann. II
+    art. 242 nonies A, 7°). Incremented in the issuing transaction, so a rollback leaves no
+    gap and two issuers never wait for each other."""
+
+    id = Serial(primary_key=True)
+    issuer = ForeignKey(references=CompanyTable, on_delete=RESTRICT, unique=True)
+    last_sequence = Integer(default=0)
+
+
+class InvoiceTable(Table, tablename="invoice"):
+    """An invoice or a credit note, immutable once issued: what it bills, the parties as they
+    stood that day, its VAT and mentions. Only its settlement (set-off) and its rendered PDF
+    (written once) are added later."""
+
+    id = Serial(primary_key=True)
+    issuer = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    customer = ForeignKey(references=CompanyTable, on_delete=RESTRICT, index=True)
+    sequence = Integer()  # 1, 2, 3… per issuer; unique with the issuer (index in migration).
+    number = Varchar(length=30)
+    kind = Varchar(length=12)  # invoice, credit_note
+    origin = Varchar(length=12)  # loan (a month's statement), cdo (a group's allocation)
+    statement = Integer(null=True, default=None, index=True)
+    group = Integer(null=True, default=None, index=True)
+    corrects = Integer(null=True, default=None, index=True)  # Credit note: the invoice it cancels.
+    period_start = Date()
+    period_end = Date()
+    issued_on = Date(index=True)
+    due_on = Date()
+    hours_cents = BigInt(default=0)  # Excluding VAT; negative on a credit note.
+    expenses_cents = BigInt(default=0)
+    total_excl_vat_cents = BigInt()
+    vat_rate_basis_points = Integer(default=0)
+    vat_cents = BigInt(default=0)
+    total_cents = BigInt()
+    vat_exigibility = Varchar(length=10)  # none, payment, debits
+    mentions = Text(default="")  # One per line.
+    parties = Text()  # JSON: issuer and customer (name, address, SIREN, VAT number) that day.
+    set_off_cents = BigInt(default=0)  # Settled by set-off against the customer's invoice.
+    set_off_on = Date(null=True, default=None)
+    pdf = Bytea(null=True, default=None)  # The Factur-X PDF, written once, on first download.
+    pdf_sha256 = Varchar(length=64, null=True, default=None)
+    issued_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
+    created_at = Timestamptz()
+
+
+class InvoiceLineTable(Table, tablename="invoice_line"):
+    """One line of an invoice: a loan's hours, an expense, or a month's share of a CDO."""
+
+    id = Serial(primary_key=True)
+    invoice = ForeignKey(references=InvoiceTable, on_delete=RESTRICT, index=True)
+    position = Integer()
+    kind = Varchar(length=12)  # hours, expense, cdo
+    label = Varchar(length=300)
+    minutes = Integer(null=True, default=None)  # Hours lines: the quantity, in minutes.
+    amount_cents = BigInt()  # Excluding VAT.
+    engagement = Integer(null=True, default=None)
+    expense = Integer(null=True, default=None)

@@ -1,0 +1,1 @@
+"""Invoices and credit notes: numbered per issuer, immutable once issued, Factur-X PDFs."""
