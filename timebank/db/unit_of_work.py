@@ -20,8 +20,10 @@ from timebank.db.tables import CompanyTable
 from timebank.documents.repository import DocumentRepository
 from timebank.employees.repository import EmployeeRepository
 from timebank.engagements.repository import EngagementRepository
+from timebank.expenses.repository import ExpenseRepository
 from timebank.groups.repository import GroupRepository
 from timebank.indicators.repository import IndicatorRepository
+from timebank.invoicing.repository import InvoiceRepository
 from timebank.jobs.repository import JobRepository
 from timebank.needs.repository import NeedRepository
 from timebank.notifications.repository import NotificationRepository
@@ -52,6 +54,8 @@ class Repositories:
     trainings: TrainingRepository
     jobs: JobRepository
     indicators: IndicatorRepository
+    expenses: ExpenseRepository
+    invoices: InvoiceRepository
 
 
 @runtime_checkable
@@ -79,6 +83,8 @@ _REPOSITORIES = Repositories(
     trainings=TrainingRepository(),
     jobs=JobRepository(),
     indicators=IndicatorRepository(),
+    expenses=ExpenseRepository(),
+    invoices=InvoiceRepository(),
 )
 
 

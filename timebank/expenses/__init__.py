@@ -1,0 +1,1 @@
+"""Professional expenses of a loan: recorded with their receipt, validated, billed at cost."""
