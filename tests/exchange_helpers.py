@@ -18,6 +18,7 @@ from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import TRANSITIONS, Document, Step
 from timebank.people.model import Actor
 from timebank.people.use_cases import actor_for_token, create_operator
+from timebank.vat.model import vat_number_of
 
 SALARY_CENTS = 4_200_000  # 42 000 € gross a year.
 CHARGES_BASIS_POINTS = 4200  # 42 %.
@@ -48,13 +49,21 @@ async def login(client: httpx.AsyncClient, email: str, password: str = PASSWORD)
 
 async def signup(client: httpx.AsyncClient, **company: object) -> Party:
     email = new_email("admin")
+    values = company_json(**company)
+    if "vat_number" in company:
+        values["vat_number"] = company["vat_number"]
+    elif company.get("vat_regime", "reel") == "reel":  # A liable lender invoices with it.
+        values["vat_number"] = vat_number_of(str(values["siren"]))
+    for name in ("vat_regime", "vat_on_debits"):
+        if name in company:
+            values[name] = company[name]
     response = await client.post(
         "/api/v1/auth/signup",
         json={
             "email": email,
             "password": PASSWORD,
             "full_name": "Admin Test",
-            "company": company_json(**company),
+            "company": values,
         },
     )
     assert response.status_code == 201, response.text

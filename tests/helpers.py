@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import uuid
@@ -14,6 +15,7 @@ from timebank.companies.use_cases import CompanyInput
 from timebank.db.unit_of_work import Repositories, piccolo_unit_of_work
 from timebank.people.model import Actor
 from timebank.people.use_cases import log_in, sign_up_company_admin
+from timebank.vat.model import vat_number_of
 
 PASSWORD = "correct-horse-battery"
 _RANDOM = random.Random(uuid.uuid4().int)
@@ -80,6 +82,13 @@ class SignedUp:
     token: str
 
 
+def _with_vat_number(data: CompanyInput, overrides: dict[str, object]) -> CompanyInput:
+    """Companies are liable (réel) by default, and a liable company invoices with its number."""
+    if "vat_number" in overrides:
+        return data
+    return dataclasses.replace(data, vat_number=vat_number_of(data.siren))
+
+
 async def sign_up(**company_overrides: object) -> SignedUp:
     """A new company and its admin, logged in."""
     email = new_email("admin")
@@ -88,7 +97,7 @@ async def sign_up(**company_overrides: object) -> SignedUp:
         email=email,
         password=PASSWORD,
         full_name="Camille Admin",
-        company=company_input(**company_overrides),
+        company=_with_vat_number(company_input(**company_overrides), company_overrides),
         now=now(),
     )
     login = await log_in(

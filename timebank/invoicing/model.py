@@ -129,3 +129,146 @@ def expense_base_cents(amount_cents: int, vat_cents: int, *, lender_liable: bool
     the VAT, so bills the whole amount paid."""
     assert 0 <= vat_cents <= amount_cents
     return amount_cents - vat_cents if lender_liable else amount_cents
+
+
+CREDIT_NOTE_REASON_LENGTH_MAX: Final = 500
+
+
+def line_totals(lines: tuple[InvoiceLine, ...]) -> tuple[int, int]:
+    """(hours and CDO cents, expenses cents) of the lines, excluding VAT."""
+    expenses = sum(line.amount_cents for line in lines if line.kind is LineKind.EXPENSE)
+    return sum(line.amount_cents for line in lines) - expenses, expenses
+
+
+def new_invoice(
+    *,
+    issuer: Party,
+    customer: Party,
+    sequence: int,
+    origin: InvoiceOrigin,
+    lines: tuple[InvoiceLine, ...],
+    treatment: VatTreatment,
+    issued_on: date,
+    period_start: date,
+    period_end: date,
+    statement_id: int | None = None,
+    group_id: int | None = None,
+) -> Invoice:
+    """An invoice (not stored yet: id 0) whose totals are its lines' and its VAT `treatment`'s."""
+    assert lines, "an invoice bills something"
+    assert len(lines) <= LINES_MAX
+    hours_cents, expenses_cents = line_totals(lines)
+    assert treatment.at_cost_cents == hours_cents + expenses_cents, "VAT on the lines' total"
+    return Invoice(
+        id=0,
+        issuer=issuer,
+        customer=customer,
+        sequence=sequence,
+        number=invoice_number(sequence),
+        kind=InvoiceKind.INVOICE,
+        origin=origin,
+        statement_id=statement_id,
+        group_id=group_id,
+        corrects_id=None,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=issued_on,
+        due_on=due_on(issued_on),
+        hours_cents=hours_cents,
+        expenses_cents=expenses_cents,
+        total_excl_vat_cents=treatment.at_cost_cents,
+        vat_rate_basis_points=treatment.rate_basis_points,
+        vat_cents=treatment.vat_cents,
+        total_cents=treatment.total_cents,
+        vat_exigibility=treatment.exigibility,
+        mentions=mentions_of(treatment),
+        lines=lines,
+    )
+
+
+def credit_note_mention(number: str, issued_on: date) -> str:
+    return f"Avoir annulant la facture N° {number} du {issued_on.strftime('%d/%m/%Y')}"
+
+
+def credit_note(invoice: Invoice, *, sequence: int, issued_on: date, reason: str) -> Invoice:
+    """The credit note cancelling `invoice` in full: the issuer's next number, every line and
+    amount negated (VAT too, so the pair sums to zero), its mentions kept after the reference
+    to the invoice cancelled and the reason."""
+    assert invoice.kind is InvoiceKind.INVOICE, "only an invoice is cancelled"
+    assert reason.strip()
+    return Invoice(
+        id=0,
+        issuer=invoice.issuer,
+        customer=invoice.customer,
+        sequence=sequence,
+        number=invoice_number(sequence),
+        kind=InvoiceKind.CREDIT_NOTE,
+        origin=invoice.origin,
+        statement_id=invoice.statement_id,
+        group_id=invoice.group_id,
+        corrects_id=invoice.id,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        issued_on=issued_on,
+        due_on=issued_on,
+        hours_cents=-invoice.hours_cents,
+        expenses_cents=-invoice.expenses_cents,
+        total_excl_vat_cents=-invoice.total_excl_vat_cents,
+        vat_rate_basis_points=invoice.vat_rate_basis_points,
+        vat_cents=-invoice.vat_cents,
+        total_cents=-invoice.total_cents,
+        vat_exigibility=invoice.vat_exigibility,
+        mentions=(
+            credit_note_mention(invoice.number, invoice.issued_on),
+            f"Motif : {reason.strip()}",
+            *invoice.mentions,
+        ),
+        lines=tuple(
+            InvoiceLine(
+                kind=line.kind,
+                label=line.label,
+                amount_cents=-line.amount_cents,
+                minutes=None if line.minutes is None else -line.minutes,
+                engagement_id=line.engagement_id,
+                expense_id=line.expense_id,
+            )
+            for line in invoice.lines
+        ),
+        corrects_number=invoice.number,
+    )
+
+
+def set_off_cents(first: Invoice, second: Invoice) -> int:
+    """What two invoices between the same companies, each way, cancel out (compensation)."""
+    assert (first.issuer.company_id, first.customer.company_id) == (
+        second.customer.company_id,
+        second.issuer.company_id,
+    )
+    return min(first.total_cents, second.total_cents)
+
+
+# The months as invoices name them (the same words as the statements' pages).
+MONTHS_FR: Final = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def month_label(month: date) -> str:
+    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+
+
+def label_text(text: str) -> str:
+    """A line's label on one line, cut to the column's length."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= LABEL_LENGTH_MAX else flat[: LABEL_LENGTH_MAX - 1] + "…"

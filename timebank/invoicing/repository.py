@@ -1,7 +1,323 @@
-"""Queries of the invoicing area (Piccolo rows <-> `timebank.invoicing.model`)."""
+"""Queries of the invoicing area (Piccolo rows <-> `timebank.invoicing.model`).
+
+An invoice is written once; afterwards only its set-off and its PDF (once) are added.
+"""
 
 from __future__ import annotations
+
+import builtins
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+
+from timebank.db.tables import (
+    InvoiceCounterTable,
+    InvoiceLineTable,
+    InvoiceTable,
+    TimesheetEntryTable,
+)
+from timebank.invoicing.model import (
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceOrigin,
+    LineKind,
+    Party,
+)
+from timebank.vat.model import VatExigibility
+
+I = InvoiceTable  # noqa: E741 - the table's initial, as the other repositories do.
+L = InvoiceLineTable
+TS = TimesheetEntryTable
+STATEMENT_ENTRIES_MAX: Final = 100_000  # Timesheet entries read to bill one statement.
+# One upsert: the counter row is locked (PostgreSQL) or the database is (SQLite's
+# BEGIN IMMEDIATE) until the issuing transaction ends, so a rollback gives the number back.
+_NEXT_SEQUENCE_SQL: Final = (
+    "INSERT INTO invoice_counter (issuer, last_sequence) VALUES ({}, 1) "
+    "ON CONFLICT (issuer) DO UPDATE SET last_sequence = invoice_counter.last_sequence + 1 "
+    "RETURNING last_sequence"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoanHours:
+    """A loan's approved hours counted in one statement."""
+
+    engagement_id: int
+    lender_company_id: int
+    host_company_id: int
+    employee_name: str
+    minutes: int
+    cost_cents: int
+
+
+def _party(values: dict[str, Any]) -> Party:
+    return Party(
+        company_id=int(values["company_id"]),
+        name=str(values["name"]),
+        siren=str(values["siren"]),
+        address=str(values["address"]),
+        postal_code=str(values["postal_code"]),
+        city=str(values["city"]),
+        vat_number=values.get("vat_number"),
+    )
+
+
+def _party_values(party: Party) -> dict[str, Any]:
+    return {
+        "company_id": party.company_id,
+        "name": party.name,
+        "siren": party.siren,
+        "address": party.address,
+        "postal_code": party.postal_code,
+        "city": party.city,
+        "vat_number": party.vat_number,
+    }
+
+
+def _line(row: dict[str, Any]) -> InvoiceLine:
+    return InvoiceLine(
+        kind=LineKind(row["kind"]),
+        label=row["label"],
+        amount_cents=row["amount_cents"],
+        minutes=row["minutes"],
+        engagement_id=row["engagement"],
+        expense_id=row["expense"],
+    )
+
+
+def _invoice(
+    row: dict[str, Any], lines: tuple[InvoiceLine, ...], corrects_number: str | None
+) -> Invoice:
+    parties = json.loads(row["parties"])
+    return Invoice(
+        id=row["id"],
+        issuer=_party(parties["issuer"]),
+        customer=_party(parties["customer"]),
+        sequence=row["sequence"],
+        number=row["number"],
+        kind=InvoiceKind(row["kind"]),
+        origin=InvoiceOrigin(row["origin"]),
+        statement_id=row["statement"],
+        group_id=row["group"],
+        corrects_id=row["corrects"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        issued_on=row["issued_on"],
+        due_on=row["due_on"],
+        hours_cents=row["hours_cents"],
+        expenses_cents=row["expenses_cents"],
+        total_excl_vat_cents=row["total_excl_vat_cents"],
+        vat_rate_basis_points=row["vat_rate_basis_points"],
+        vat_cents=row["vat_cents"],
+        total_cents=row["total_cents"],
+        vat_exigibility=VatExigibility(row["vat_exigibility"]),
+        mentions=tuple(m for m in row["mentions"].split("\n") if m),
+        lines=lines,
+        set_off_cents=row["set_off_cents"],
+        set_off_on=row["set_off_on"],
+        corrects_number=corrects_number,
+    )
+
+
+_COLUMNS: Final = tuple(c for c in I.all_columns() if c._meta.name not in ("pdf", "pdf_sha256"))
 
 
 class InvoiceRepository:
     """The only place with queries on the invoice, invoice line and invoice counter tables."""
+
+    async def next_sequence(self, issuer_id: int) -> int:
+        """The issuer's next number, taken inside the issuing transaction: no gap (a rollback
+        returns it) and no duplicate (concurrent issuers of one company wait for each other)."""
+        rows = await InvoiceCounterTable.raw(_NEXT_SEQUENCE_SQL, issuer_id)
+        sequence = int(rows[0]["last_sequence"])
+        assert sequence >= 1
+        return sequence
+
+    async def add(self, invoice: Invoice, *, issued_by: int | None, now: datetime) -> int:
+        """Store an issued invoice and its lines; returns its id."""
+        assert invoice.id == 0
+        rows = await I.insert(
+            I(
+                {
+                    I.issuer: invoice.issuer.company_id,
+                    I.customer: invoice.customer.company_id,
+                    I.sequence: invoice.sequence,
+                    I.number: invoice.number,
+                    I.kind: invoice.kind.value,
+                    I.origin: invoice.origin.value,
+                    I.statement: invoice.statement_id,
+                    I.group: invoice.group_id,
+                    I.corrects: invoice.corrects_id,
+                    I.period_start: invoice.period_start,
+                    I.period_end: invoice.period_end,
+                    I.issued_on: invoice.issued_on,
+                    I.due_on: invoice.due_on,
+                    I.hours_cents: invoice.hours_cents,
+                    I.expenses_cents: invoice.expenses_cents,
+                    I.total_excl_vat_cents: invoice.total_excl_vat_cents,
+                    I.vat_rate_basis_points: invoice.vat_rate_basis_points,
+                    I.vat_cents: invoice.vat_cents,
+                    I.total_cents: invoice.total_cents,
+                    I.vat_exigibility: invoice.vat_exigibility.value,
+                    I.mentions: "\n".join(invoice.mentions),
+                    I.parties: json.dumps(
+                        {
+                            "issuer": _party_values(invoice.issuer),
+                            "customer": _party_values(invoice.customer),
+                        },
+                        ensure_ascii=False,
+                    ),
+                    I.set_off_cents: invoice.set_off_cents,
+                    I.set_off_on: invoice.set_off_on,
+                    I.issued_by: issued_by,
+                    I.created_at: now,
+                }
+            )
+        ).returning(I.id)
+        invoice_id = int(rows[0]["id"])
+        await L.insert(
+            *[
+                L(
+                    {
+                        L.invoice: invoice_id,
+                        L.position: position,
+                        L.kind: line.kind.value,
+                        L.label: line.label,
+                        L.minutes: line.minutes,
+                        L.amount_cents: line.amount_cents,
+                        L.engagement: line.engagement_id,
+                        L.expense: line.expense_id,
+                    }
+                )
+                for position, line in enumerate(invoice.lines, start=1)
+            ]
+        )
+        return invoice_id
+
+    async def _hydrate(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[Invoice]:
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        lines: dict[int, builtins.list[InvoiceLine]] = defaultdict(list)
+        for line in await L.select().where(L.invoice.is_in(ids)).order_by(L.position):
+            lines[line["invoice"]].append(_line(line))
+        corrected = sorted({row["corrects"] for row in rows if row["corrects"] is not None})
+        numbers = {}
+        if corrected:
+            found = await I.select(I.id, I.number).where(I.id.is_in(corrected))
+            numbers = {row["id"]: row["number"] for row in found}
+        return [
+            _invoice(row, tuple(lines[row["id"]]), numbers.get(row["corrects"])) for row in rows
+        ]
+
+    async def get(self, invoice_id: int) -> Invoice | None:
+        rows = await I.select(*_COLUMNS).where(I.id == invoice_id)
+        found = await self._hydrate(rows)
+        return found[0] if found else None
+
+    async def page_of_company(
+        self, company_id: int, *, limit: int, offset: int
+    ) -> tuple[builtins.list[Invoice], int]:
+        """The invoices a company issued or received, newest first, and how many there are."""
+        condition: Any = (I.issuer == company_id) | (I.customer == company_id)
+        rows = (
+            await I.select(*_COLUMNS)
+            .where(condition)
+            .order_by(I.issued_on, ascending=False)
+            .order_by(I.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+        )
+        total = int(await I.count().where(condition))
+        return await self._hydrate(rows), total
+
+    async def of_statement(self, statement_id: int) -> builtins.list[Invoice]:
+        rows = await I.select(*_COLUMNS).where(I.statement == statement_id).order_by(I.id)
+        return await self._hydrate(rows)
+
+    async def of_group_month(self, group_id: int, period_start: date) -> builtins.list[Invoice]:
+        rows = (
+            await I.select(*_COLUMNS)
+            .where(
+                (I.group == group_id)
+                & (I.period_start == period_start)
+                & (I.origin == InvoiceOrigin.CDO.value)
+            )
+            .order_by(I.id)
+        )
+        return await self._hydrate(rows)
+
+    async def credit_note_of(self, invoice_id: int) -> int | None:
+        """The id of the credit note that cancelled the invoice, if any."""
+        row = (
+            await I.select(I.id)
+            .where((I.corrects == invoice_id) & (I.kind == InvoiceKind.CREDIT_NOTE.value))
+            .first()
+        )
+        return None if row is None else int(row["id"])
+
+    async def cancelled_among(self, invoice_ids: Sequence[int]) -> set[int]:
+        if not invoice_ids:
+            return set()
+        rows = await I.select(I.corrects).where(
+            I.corrects.is_in(list(invoice_ids)) & (I.kind == InvoiceKind.CREDIT_NOTE.value)
+        )
+        return {int(row["corrects"]) for row in rows}
+
+    async def record_set_off(self, invoice_ids: Sequence[int], *, cents: int, on: date) -> None:
+        """Both invoices of a pair settled by set-off (a payment, for VAT's exigibility)."""
+        assert cents >= 0
+        await I.update({I.set_off_cents: cents, I.set_off_on: on}).where(
+            I.id.is_in(list(invoice_ids)) & I.set_off_on.is_null()
+        )
+
+    async def pdf(self, invoice_id: int) -> bytes | None:
+        row = await I.select(I.pdf).where(I.id == invoice_id).first()
+        return None if row is None or row["pdf"] is None else bytes(row["pdf"])
+
+    async def store_pdf(self, invoice_id: int, pdf: bytes, *, sha256: str) -> bool:
+        """Keep the invoice's PDF, once: False when one was already stored (it stays)."""
+        rows = await (
+            I.update({I.pdf: pdf, I.pdf_sha256: sha256})
+            .where((I.id == invoice_id) & I.pdf.is_null())
+            .returning(I.id)
+        )
+        return len(rows) == 1
+
+    async def statement_hours(self, statement_id: int) -> builtins.list[LoanHours]:
+        """Each loan's hours and exact cost in a statement, summed from its timesheet entries."""
+        rows = (
+            await TS.select(
+                TS.engagement.as_alias("engagement_id"),
+                TS.minutes,
+                TS.cost_cents,
+                TS.engagement.lender_company.as_alias("lender"),
+                TS.engagement.host_company.as_alias("host"),
+                TS.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            )
+            .where(TS.statement == statement_id)
+            .order_by(TS.engagement)
+            .limit(STATEMENT_ENTRIES_MAX)
+        )
+        assert len(rows) < STATEMENT_ENTRIES_MAX
+        totals: dict[int, LoanHours] = {}
+        for row in rows:
+            found = totals.get(row["engagement_id"])
+            minutes = (found.minutes if found else 0) + row["minutes"]
+            cents = (found.cost_cents if found else 0) + (row["cost_cents"] or 0)
+            totals[row["engagement_id"]] = LoanHours(
+                engagement_id=row["engagement_id"],
+                lender_company_id=row["lender"],
+                host_company_id=row["host"],
+                employee_name=row["employee_name"],
+                minutes=minutes,
+                cost_cents=cents,
+            )
+        return [totals[key] for key in sorted(totals)]
+
+    async def count(self) -> int:
+        return int(await I.count())

@@ -38,6 +38,7 @@ from timebank.errors import Conflict, InvalidInput, NotFound, not_found
 from timebank.geography import ALSACE_MOSELLE_DEPARTEMENTS, public_holidays
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
+from timebank.invoicing.use_cases import issue_cdo_invoices
 from timebank.jobs import use_cases as jobs
 from timebank.jobs.model import Job, JobKind
 from timebank.notifications.model import Kind
@@ -1200,6 +1201,14 @@ async def allocate_month(
                     cents_transfer_id=cents_id,
                     now=now,
                 )
+            await issue_cdo_invoices(
+                repos,
+                group,
+                month,
+                [(line.company_id, line.employee_id, line.minutes, line.cents) for line in lines],
+                now=now,
+                user_id=None if actor is None else actor.user_id,
+            )
             per_company: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
             for line in lines:
                 cents, mins = per_company[line.company_id]

@@ -17,6 +17,7 @@ from timebank import formatting, rules
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import Conflict, InvalidInput, not_found
+from timebank.invoicing.use_cases import issue_statement_invoices
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import OFFSET_MAX, Page
@@ -224,6 +225,9 @@ async def agree(uow: UnitOfWork, actor: Actor, statement_id: int, *, now: dateti
             )
             other_agreed = statement.agreed_by_b if side_a else statement.agreed_by_a
             if other_agreed is not None:
+                # Each lender's invoice first: a refusal (a VAT number missing) leaves the
+                # statement unagreed, with nothing written.
+                await issue_statement_invoices(repos, statement, now=now, user_id=actor.user_id)
                 transfer_id = await _settle(repos, statement, now)
                 await repos.settlements.freeze(statement.id, transfer_id=transfer_id, now=now)
             updated = await repos.settlements.get(statement.id)
