@@ -36,8 +36,10 @@ from web.controllers.exchanges import (
     SettlementController,
     TimesheetController,
 )
+from web.controllers.expenses import ExpenseController
 from web.controllers.groups import GroupController
 from web.controllers.indicators import IndicatorController
+from web.controllers.invoices import InvoiceController
 from web.controllers.ledger import LedgerController
 from web.controllers.matching import MatchingController
 from web.controllers.needs import NeedController
@@ -110,10 +112,12 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             DocumentController,
             AccountingController,
             TrainingController,
+            ExpenseController,
             LedgerController,
             EngagementController,
             TimesheetController,
             SettlementController,
+            InvoiceController,
             NotificationController,
             MatchingController,
             IndicatorController,
