@@ -12,6 +12,7 @@ from typing import Any, Final
 from timebank.companies.model import HeadcountBand
 from timebank.documents.model import DocumentKind, SignerRole
 from timebank.engagements.model import EngagementStatus, Paper, Step
+from timebank.expenses.model import ExpenseKind, ExpenseStatus
 from timebank.jobs.model import JobKind, JobStatus
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind as NotificationKind
@@ -192,6 +193,20 @@ VAT_REGIMES: Final = {
     VatRegime.EXEMPT: "Activité exonérée de TVA (par exemple art. 261 du CGI)",
 }
 
+EXPENSE_KINDS: Final = {
+    ExpenseKind.TRANSPORT: "Transport",
+    ExpenseKind.LODGING: "Hébergement",
+    ExpenseKind.MEALS: "Repas",
+    ExpenseKind.OTHER: "Autre",
+}
+
+EXPENSE_STATUSES: Final = {
+    ExpenseStatus.SUBMITTED: "En attente de validation",
+    ExpenseStatus.APPROVED: "Validés par l'employeur",
+    ExpenseStatus.REJECTED: "Refusés par l'employeur",
+    ExpenseStatus.WITHDRAWN: "Retirés",
+}
+
 VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "training": TRAINING_STATUSES,
     "role": ROLES,
@@ -213,6 +228,8 @@ VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "job_kind": JOB_KINDS,
     "job_status": JOB_STATUSES,
     "vat_regime": VAT_REGIMES,
+    "expense_kind": EXPENSE_KINDS,
+    "expense": EXPENSE_STATUSES,
 }
 
 

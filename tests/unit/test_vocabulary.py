@@ -9,6 +9,7 @@ import pytest
 from timebank.companies.model import HeadcountBand
 from timebank.documents.model import DocumentKind, SignerRole
 from timebank.engagements.model import EngagementStatus, Paper, Step
+from timebank.expenses.model import ExpenseKind, ExpenseStatus
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
 from timebank.people.model import Role
@@ -28,6 +29,8 @@ ENUMS: list[tuple[str, type[StrEnum]]] = [
     ("headcount", HeadcountBand),
     ("notification", Kind),
     ("vat_regime", VatRegime),
+    ("expense_kind", ExpenseKind),
+    ("expense", ExpenseStatus),
 ]
 
 
