@@ -17,6 +17,7 @@ from tests.helpers import new_email, now
 from timebank.db import tables
 from timebank.employees.model import CostInputs
 from timebank.geography import public_holidays
+from timebank.invoicing.model import month_label
 from timebank.rotations.model import monthly_cost_cents
 
 pytestmark = pytest.mark.anyio
@@ -322,6 +323,25 @@ async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> 
         json={"month": first.isoformat()},
     )
     assert again.status_code == 409 and again.json()["code"] == "already_allocated"
+    # The group's company invoiced each member its month, one line per CDO, 20 % VAT (the
+    # members are liable, so CGI 261 B does not apply); numbers follow in the group's sequence.
+    for member in (paris, alsace):
+        listed = await client.get(
+            f"/api/v1/companies/{member.company_id}/invoices", headers=member.headers
+        )
+        assert listed.status_code == 200, listed.text
+        (invoice,) = listed.json()["items"]
+        share = sum(line["cents"] for line in lines if line["company_id"] == member.company_id)
+        assert (invoice["origin"], invoice["issuer"]["company_id"]) == ("cdo", w["entity_id"])
+        assert invoice["total_excl_vat_cents"] == share
+        assert invoice["vat_cents"] == round(share * 0.2)
+        assert [line["label"] for line in invoice["lines"]] == [
+            f"CDO mutualisé — {month_label(first)} (Claire Dumas)"
+        ]
+    issued = await client.get(
+        f"/api/v1/companies/{w['entity_id']}/invoices", headers=coordinator.headers
+    )
+    assert sorted(i["sequence"] for i in issued.json()["items"]) == [1, 2]
     late = await client.post(
         f"/api/v1/rotation-slots/{missed['id']}/worked", headers=cdo.headers, json={"worked": True}
     )
