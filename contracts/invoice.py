@@ -6,6 +6,7 @@ as plain values (`InvoiceDocument`, the mirror of `timebank.invoicing.model.Invo
 from __future__ import annotations
 
 import os
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
@@ -303,6 +304,9 @@ def invoice_html(document: InvoiceDocument) -> str:
         period_start=date_fr(document.period_start),
         period_end=date_fr(document.period_end),
         corrects_number=document.corrects_number,
+        corrects_issued_on=(
+            date_fr(document.corrects_issued_on) if document.corrects_issued_on else None
+        ),
         issuer=_party_view(document.issuer),
         customer=_party_view(document.customer),
         lines=[
@@ -552,9 +556,12 @@ def page_pdf_a3(page: str) -> bytes:
 
     # Fixed font-subset dates, as in contracts.render: the same page gives the same bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    pdf: bytes = weasyprint.HTML(string=page, url_fetcher=_refusing_fetcher()).write_pdf(
-        pdf_variant="pdf/a-3b"
-    )
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile for the PDF/A output intent and never closes it.
+        warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+        pdf: bytes = weasyprint.HTML(string=page, url_fetcher=_refusing_fetcher()).write_pdf(
+            pdf_variant="pdf/a-3b"
+        )
     return pdf
 
 
