@@ -57,4 +57,5 @@ def document_of(invoice: Invoice) -> InvoiceDocument:
         set_off_cents=invoice.set_off_cents,
         set_off_on=invoice.set_off_on,
         corrects_number=invoice.corrects_number,
+        corrects_issued_on=invoice.corrects_issued_on,
     )

@@ -100,6 +100,7 @@ class Invoice:
     set_off_cents: int = 0
     set_off_on: date | None = None
     corrects_number: str | None = None  # Credit note: the number of the invoice it cancels.
+    corrects_issued_on: date | None = None  # And that invoice's date (EN 16931 BT-26).
 
 
 def invoice_number(sequence: int) -> str:
@@ -235,6 +236,7 @@ def credit_note(invoice: Invoice, *, sequence: int, issued_on: date, reason: str
             for line in invoice.lines
         ),
         corrects_number=invoice.number,
+        corrects_issued_on=invoice.issued_on,
     )
 
 

@@ -90,7 +90,7 @@ def _line(row: dict[str, Any]) -> InvoiceLine:
 
 
 def _invoice(
-    row: dict[str, Any], lines: tuple[InvoiceLine, ...], corrects_number: str | None
+    row: dict[str, Any], lines: tuple[InvoiceLine, ...], corrected: dict[str, Any] | None
 ) -> Invoice:
     parties = json.loads(row["parties"])
     return Invoice(
@@ -119,7 +119,8 @@ def _invoice(
         lines=lines,
         set_off_cents=row["set_off_cents"],
         set_off_on=row["set_off_on"],
-        corrects_number=corrects_number,
+        corrects_number=None if corrected is None else corrected["number"],
+        corrects_issued_on=None if corrected is None else corrected["issued_on"],
     )
 
 
@@ -206,12 +207,12 @@ class InvoiceRepository:
         for line in await L.select().where(L.invoice.is_in(ids)).order_by(L.position):
             lines[line["invoice"]].append(_line(line))
         corrected = sorted({row["corrects"] for row in rows if row["corrects"] is not None})
-        numbers = {}
+        cancelled = {}
         if corrected:
-            found = await I.select(I.id, I.number).where(I.id.is_in(corrected))
-            numbers = {row["id"]: row["number"] for row in found}
+            found = await I.select(I.id, I.number, I.issued_on).where(I.id.is_in(corrected))
+            cancelled = {row["id"]: row for row in found}
         return [
-            _invoice(row, tuple(lines[row["id"]]), numbers.get(row["corrects"])) for row in rows
+            _invoice(row, tuple(lines[row["id"]]), cancelled.get(row["corrects"])) for row in rows
         ]
 
     async def get(self, invoice_id: int) -> Invoice | None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from contracts.invoice import invoice_pdf as render_pdf
 from timebank import rules
 from timebank.book.use_cases import retrying
 from timebank.companies.model import Company
@@ -315,8 +316,6 @@ async def statement_invoices(
 async def invoice_pdf(uow: UnitOfWork, actor: Actor, invoice_id: int) -> tuple[Invoice, bytes]:
     """The invoice's Factur-X PDF: built the first time it is asked for, then always the same
     bytes (kept with their SHA-256)."""
-    from contracts.invoice import invoice_pdf as render_pdf
-
     async with uow(write=False) as repos:
         invoice = _readable(actor, await repos.invoices.get(invoice_id), invoice_id)
         stored = await repos.invoices.pdf(invoice.id)

@@ -1,0 +1,427 @@
+"""Invoices through HTTP: two companies lend to each other in a month and agree the statement,
+so each invoices the other (VAT by the lender's regime, its approved expenses at cost), the two
+invoices set off; a liable lender without VAT number cannot agree; a credit note continues the
+sequence; who may read; the Factur-X PDF passes the library's own schema check; a group's CDO
+month invoiced to each member."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from datetime import timedelta
+
+import facturx
+import httpx
+import pytest
+
+from tests.exchange_helpers import (
+    CHARGES_BASIS_POINTS,
+    Party,
+    World,
+    active_engagement,
+    log,
+    operator,
+    previous_month_day,
+    signup,
+    world,
+)
+from tests.helpers import company_json, need_json, new_email, now
+from timebank.db import tables
+from timebank.db.unit_of_work import piccolo_unit_of_work
+from timebank.errors import Conflict
+from timebank.groups.model import EmployerGroup, GroupMember, LegalForm
+from timebank.invoicing import use_cases as invoicing
+from timebank.vat.model import FRANCHISE_MENTION, GROUP_EXEMPTION_MENTION
+
+pytestmark = pytest.mark.anyio
+Client = httpx.AsyncClient
+RECEIPT = b"%PDF-1.4\n% receipt\n%%EOF\n"
+
+
+async def _lent_back(client: Client, w: World, *, salary_cents: int = 3_600_000) -> World:
+    """The host lends one of its own employees to the lender: the same pair, the other way."""
+    email = new_email("employee")
+    invited = await client.post(
+        f"/api/v1/companies/{w.host.company_id}/employees",
+        headers=w.host.headers,
+        json={
+            "email": email,
+            "full_name": "Hugo Laurent",
+            "job_title": "Développeur",
+            "annual_gross_salary_cents": salary_cents,
+            "employer_charge_rate_basis_points": CHARGES_BASIS_POINTS,
+        },
+    )
+    assert invited.status_code == 201, invited.text
+    accepted = await client.post(
+        "/api/v1/auth/invitations/accept",
+        json={"token": invited.json()["invitation_token"], "password": "employee-password"},
+    )
+    client.cookies.clear()
+    employee = Party(email, {"Authorization": f"Bearer {accepted.json()['token']}"})
+    employee_id = invited.json()["employee"]["id"]
+    today = now().date()
+    approval = await client.put(
+        f"/api/v1/employees/{employee_id}/approval",
+        headers=w.host.headers,
+        json={
+            "approved_minutes_per_month": 40 * 60,
+            "valid_from": (today - timedelta(days=70)).isoformat(),
+            "valid_until": (today + timedelta(days=300)).isoformat(),
+        },
+    )
+    assert approval.status_code == 200, approval.text
+    need = await client.post(
+        f"/api/v1/companies/{w.lender.company_id}/needs",
+        headers=w.lender.headers,
+        json=need_json(
+            window_start=(today - timedelta(days=60)).isoformat(),
+            window_end=(today + timedelta(days=90)).isoformat(),
+        ),
+    )
+    assert need.status_code == 201, need.text
+    return World(w.host, w.lender, employee, employee_id, need.json()["id"])
+
+
+async def _hours(
+    client: Client, w: World, engagement_id: int, days_minutes: list[tuple[int, int]]
+) -> int:
+    """Log and approve hours last month; returns their exact cost in cents."""
+    ids = []
+    for day, minutes in days_minutes:
+        logged = await log(client, w, engagement_id, previous_month_day(day), minutes)
+        assert logged.status_code == 201, logged.text
+        ids.append(logged.json()["id"])
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": ids}
+    )
+    assert approved.status_code == 200, approved.text
+    return sum(int(e["cost_cents"]) for e in approved.json())
+
+
+async def _expense(client: Client, w: World, engagement_id: int, *, amount: int, vat: int) -> int:
+    recorded = await client.post(
+        f"/api/v1/engagements/{engagement_id}/expenses",
+        headers=w.employee.headers,
+        json={
+            "client_id": str(uuid.uuid4()),
+            "spent_on": previous_month_day(6).isoformat(),
+            "kind": "transport",
+            "description": "Train Rennes – Lyon",
+            "amount_cents": amount,
+            "vat_cents": vat,
+            "receipt_name": "billet.pdf",
+            "receipt_base64": base64.b64encode(RECEIPT).decode(),
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    expense_id = int(recorded.json()["id"])
+    approved = await client.post(f"/api/v1/expenses/{expense_id}/approve", headers=w.lender.headers)
+    assert approved.status_code == 200, approved.text
+    return expense_id
+
+
+async def _statement(client: Client, w: World) -> int:
+    ops = await operator(client)
+    prepared = await client.post(
+        "/api/v1/settlements/prepare",
+        headers=ops.headers,
+        json={"month": previous_month_day(1).isoformat()},
+    )
+    assert prepared.status_code == 200, prepared.text
+    listed = await client.get(
+        f"/api/v1/companies/{w.host.company_id}/settlements",
+        headers=w.host.headers,
+        params={"month": previous_month_day(1).isoformat()},
+    )
+    (statement,) = listed.json()
+    return int(statement["id"])
+
+
+async def _invoices(client: Client, party: Party) -> list[dict[str, object]]:
+    listed = await client.get(
+        f"/api/v1/companies/{party.company_id}/invoices", headers=party.headers
+    )
+    assert listed.status_code == 200, listed.text
+    return list(listed.json()["items"])
+
+
+async def _remove_vat_number(client: Client, party: Party) -> None:
+    stored = (
+        await client.get(f"/api/v1/companies/{party.company_id}", headers=party.headers)
+    ).json()
+    body = {key: stored[key] for key in company_json()} | {"vat_number": ""}
+    edited = await client.patch(
+        f"/api/v1/companies/{party.company_id}", headers=party.headers, json=body
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["vat_number"] is None
+
+
+async def _two_way_month(client: Client) -> tuple[World, World, int, int, int, int]:
+    """The lender (liable) lends to the host (franchise en base), which lends back; the lender's
+    employee has a train ticket approved. Returns both worlds, the statement, each way's cents
+    and the expense."""
+    w = await world(client)
+    await _franchise(client, w.host)
+    back = await _lent_back(client, w)
+    loan = await active_engagement(client, w)
+    loan_back = await active_engagement(client, back)
+    lent_cents = await _hours(client, w, loan, [(3, 180), (10, 150)])
+    lent_back_cents = await _hours(client, back, loan_back, [(4, 120)])
+    expense_id = await _expense(client, w, loan, amount=12_000, vat=2_000)
+    return w, back, await _statement(client, w), lent_cents, lent_back_cents, expense_id
+
+
+async def _franchise(client: Client, party: Party) -> None:
+    stored = (
+        await client.get(f"/api/v1/companies/{party.company_id}", headers=party.headers)
+    ).json()
+    body = {key: stored[key] for key in company_json()} | {
+        "vat_regime": "franchise",
+        "vat_number": "",
+    }
+    edited = await client.patch(
+        f"/api/v1/companies/{party.company_id}", headers=party.headers, json=body
+    )
+    assert edited.status_code == 200, edited.text
+
+
+async def test_both_agree_and_each_lender_invoices_the_other_with_set_off(client: Client) -> None:
+    w, back, statement_id, lent, lent_back, expense_id = await _two_way_month(client)
+    assert lent > 0 and lent_back > 0
+    first = await client.post(f"/api/v1/settlements/{statement_id}/agree", headers=w.host.headers)
+    assert first.status_code == 200 and first.json()["status"] == "draft"
+    assert await _invoices(client, w.lender) == []
+    both = await client.post(f"/api/v1/settlements/{statement_id}/agree", headers=w.lender.headers)
+    assert both.status_code == 200, both.text
+    assert both.json()["status"] == "agreed"
+
+    mine = await _invoices(client, w.lender)
+    theirs = await _invoices(client, w.host)
+    assert sorted(i["id"] for i in mine) == sorted(i["id"] for i in theirs)
+    by_issuer = {i["issuer"]["company_id"]: i for i in mine}
+    liable, franchise = by_issuer[w.lender.company_id], by_issuer[w.host.company_id]
+    # Each issuer's first number.
+    assert (liable["number"], franchise["number"]) == ("BT-000001", "BT-000001")
+    # The liable lender: its hours at the statement's exact cost plus the ticket without the
+    # VAT it recovers, 20 % on top.
+    assert liable["customer"]["company_id"] == w.host.company_id
+    assert (liable["hours_cents"], liable["expenses_cents"]) == (lent, 10_000)
+    assert liable["total_excl_vat_cents"] == lent + 10_000
+    assert liable["vat_rate_basis_points"] == 2000
+    assert liable["vat_cents"] == (2 * (lent + 10_000) * 2000 + 10_000) // 20_000
+    assert liable["total_cents"] == liable["total_excl_vat_cents"] + liable["vat_cents"]
+    assert liable["vat_exigibility"] == "payment"
+    assert FRANCHISE_MENTION not in liable["mentions"]
+    assert [line["kind"] for line in liable["lines"]] == ["hours", "expense"]
+    assert liable["lines"][0]["minutes"] == 330
+    assert liable["lines"][1]["expense_id"] == expense_id
+    assert liable["issuer"]["vat_number"] is not None
+    # The host under franchise en base: no VAT, the 293 B mention.
+    assert (franchise["total_excl_vat_cents"], franchise["vat_cents"]) == (lent_back, 0)
+    assert franchise["total_cents"] == lent_back
+    assert FRANCHISE_MENTION in franchise["mentions"]
+    assert franchise["vat_exigibility"] == "none"
+    # The set-off settles the smaller invoice in full and as much of the larger one.
+    set_off = min(liable["total_cents"], franchise["total_cents"])
+    today = now().astimezone(invoicing.PARIS).date().isoformat()
+    for invoice in (liable, franchise):
+        assert (invoice["set_off_cents"], invoice["set_off_on"]) == (set_off, today)
+        assert invoice["statement_id"] == statement_id
+        assert invoice["issued_on"] == today
+        assert invoice["period_start"] == previous_month_day(1).isoformat()
+    billed = await tables.ExpenseTable.select(tables.ExpenseTable.invoice).where(
+        tables.ExpenseTable.id == expense_id
+    )
+    assert billed[0]["invoice"] == liable["id"]
+
+    # A credit note: the issuer's admin only, the next number, every amount negated.
+    refused = await client.post(
+        f"/api/v1/invoices/{liable['id']}/credit-note",
+        headers=w.host.headers,
+        json={"reason": "Erreur"},
+    )
+    assert refused.status_code == 403
+    empty = await client.post(
+        f"/api/v1/invoices/{liable['id']}/credit-note",
+        headers=w.lender.headers,
+        json={"reason": " "},
+    )
+    assert empty.status_code == 422 and empty.json()["field"] == "reason"
+    note = await client.post(
+        f"/api/v1/invoices/{liable['id']}/credit-note",
+        headers=w.lender.headers,
+        json={"reason": "Billet compté deux fois"},
+    )
+    assert note.status_code == 201, note.text
+    credit = note.json()
+    assert (credit["kind"], credit["number"], credit["corrects_id"]) == (
+        "credit_note",
+        "BT-000002",
+        liable["id"],
+    )
+    assert credit["total_cents"] == -liable["total_cents"]
+    assert credit["vat_cents"] == -liable["vat_cents"]
+    assert [line["amount_cents"] for line in credit["lines"]] == [
+        -line["amount_cents"] for line in liable["lines"]
+    ]
+    assert credit["mentions"][0].startswith(f"Avoir annulant la facture N° {liable['number']}")
+    assert "Motif : Billet compté deux fois" in credit["mentions"]
+    again = await client.post(
+        f"/api/v1/invoices/{liable['id']}/credit-note",
+        headers=w.lender.headers,
+        json={"reason": "Encore"},
+    )
+    assert again.status_code == 409 and again.json()["code"] == "invoice_already_cancelled"
+    of_note = await client.post(
+        f"/api/v1/invoices/{credit['id']}/credit-note",
+        headers=w.lender.headers,
+        json={"reason": "x"},
+    )
+    assert of_note.status_code == 409 and of_note.json()["code"] == "not_an_invoice"
+    released = await tables.ExpenseTable.select(tables.ExpenseTable.invoice).where(
+        tables.ExpenseTable.id == expense_id
+    )
+    assert released[0]["invoice"] is None  # Billed again with the pair's next statement.
+    assert [
+        i["number"]
+        for i in await _invoices(client, w.lender)
+        if i["issuer"]["company_id"] == w.lender.company_id
+    ] == ["BT-000002", "BT-000001"]
+
+    # Who reads: both companies' admins; never an outsider, an employee or the operator.
+    stranger = await signup(client, name="Voisin curieux")
+    ops = await operator(client)
+    for party in (stranger, w.employee, back.employee, ops):
+        one = await client.get(f"/api/v1/invoices/{liable['id']}", headers=party.headers)
+        assert one.status_code == 404, (party.email, one.status_code)
+        pdf = await client.get(f"/api/v1/invoices/{liable['id']}/pdf", headers=party.headers)
+        assert pdf.status_code == 404
+        listed = await client.get(
+            f"/api/v1/companies/{w.lender.company_id}/invoices", headers=party.headers
+        )
+        assert listed.status_code == 403
+    assert (
+        await client.get(f"/api/v1/invoices/{liable['id']}", headers=w.host.headers)
+    ).status_code == 200
+
+
+async def test_the_pdf_is_a_factur_x_whose_xml_passes_the_schema(client: Client) -> None:
+    w, _, statement_id, _, _, _ = await _two_way_month(client)
+    for party in (w.host, w.lender):
+        agreed = await client.post(
+            f"/api/v1/settlements/{statement_id}/agree", headers=party.headers
+        )
+        assert agreed.status_code == 200, agreed.text
+    invoice = next(
+        i
+        for i in await _invoices(client, w.host)
+        if i["issuer"]["company_id"] == w.lender.company_id
+    )
+    first = await client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=w.host.headers)
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"] == "application/pdf"
+    assert first.headers["content-disposition"] == f'attachment; filename="{invoice["number"]}.pdf"'
+    _, xml = facturx.get_facturx_xml_from_pdf(first.content, check_xsd=False)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert invoice["number"].encode() in xml
+    again = await client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=w.lender.headers)
+    assert again.content == first.content  # Built once, then served as stored.
+    stored = await tables.InvoiceTable.select(tables.InvoiceTable.pdf_sha256).where(
+        tables.InvoiceTable.id == invoice["id"]
+    )
+    assert stored[0]["pdf_sha256"] == hashlib.sha256(first.content).hexdigest()
+
+
+async def test_a_liable_lender_without_vat_number_cannot_agree_and_nothing_is_written(
+    client: Client,
+) -> None:
+    w = await world(client)
+    loan = await active_engagement(client, w)
+    await _hours(client, w, loan, [(3, 60)])
+    expense_id = await _expense(client, w, loan, amount=5_000, vat=0)
+    statement_id = await _statement(client, w)
+    await _remove_vat_number(client, w.lender)
+    agreed = await client.post(f"/api/v1/settlements/{statement_id}/agree", headers=w.host.headers)
+    assert agreed.status_code == 200
+    before = {
+        table: await table.count()
+        for table in (
+            tables.InvoiceTable,
+            tables.InvoiceLineTable,
+            tables.InvoiceCounterTable,
+            tables.LedgerTransferTable,
+        )
+    }
+    refused = await client.post(
+        f"/api/v1/settlements/{statement_id}/agree", headers=w.lender.headers
+    )
+    assert refused.status_code == 409, refused.text
+    problem = refused.json()
+    assert (problem["code"], problem["field"]) == ("vat_number_missing", "vat_number")
+    assert "numéro de TVA" in problem["message"] and "paramètres" in problem["message"]
+    assert {table: await table.count() for table in before} == before
+    statement = await client.get(f"/api/v1/settlements/{statement_id}", headers=w.lender.headers)
+    assert statement.json()["status"] == "draft"
+    unbilled = await tables.ExpenseTable.select(tables.ExpenseTable.invoice).where(
+        tables.ExpenseTable.id == expense_id
+    )
+    assert unbilled[0]["invoice"] is None
+
+
+async def test_a_group_invoices_each_member_its_cdo_month(client: Client) -> None:
+    """Every member exempt: the group re-bills under CGI 261 B (no VAT, its mention)."""
+    entity = await signup(client, name="GE Santé")
+    members = [await signup(client, name=f"Clinique {n}") for n in ("Nord", "Sud")]
+    for member in members:
+        stored = (
+            await client.get(f"/api/v1/companies/{member.company_id}", headers=member.headers)
+        ).json()
+        body = {key: stored[key] for key in company_json()} | {
+            "vat_regime": "exempt",
+            "vat_number": "",
+        }
+        edited = await client.patch(
+            f"/api/v1/companies/{member.company_id}", headers=member.headers, json=body
+        )
+        assert edited.status_code == 200, edited.text
+    month = previous_month_day(1)
+    group = EmployerGroup(
+        id=0,
+        company_id=int(entity.company_id or 0),
+        name="GE Santé",
+        legal_form=LegalForm.ASSOCIATION,
+        members=tuple(
+            GroupMember(int(m.company_id or 0), month - timedelta(days=30), None) for m in members
+        ),
+        created_at=now(),
+    )
+    shares = [
+        (int(m.company_id or 0), 0, 7 * 60 * (i + 1), 50_000 * (i + 1))
+        for i, m in enumerate(members)
+    ]
+    async with piccolo_unit_of_work() as repos:
+        issued = await invoicing.issue_cdo_invoices(
+            repos, group, month, shares, now=now(), user_id=None
+        )
+    assert [i.sequence for i in issued] == [1, 2]
+    for invoice, (company_id, _, minutes, cents) in zip(issued, shares, strict=True):
+        assert invoice.customer.company_id == company_id
+        assert (invoice.total_excl_vat_cents, invoice.vat_cents, invoice.total_cents) == (
+            cents,
+            0,
+            cents,
+        )
+        assert invoice.mentions[0] == GROUP_EXEMPTION_MENTION
+        assert invoice.lines[0].minutes == minutes
+        assert invoice.period_start == month
+    # A liable group without its number issues nothing.
+    await _remove_vat_number(client, entity)
+    before = await tables.InvoiceTable.count()
+    with pytest.raises(Conflict) as refused:
+        async with piccolo_unit_of_work() as repos:
+            await invoicing.issue_cdo_invoices(repos, group, month, shares, now=now(), user_id=None)
+    assert (refused.value.code, refused.value.field) == ("vat_number_missing", "vat_number")
+    assert await tables.InvoiceTable.count() == before
