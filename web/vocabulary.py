@@ -13,6 +13,7 @@ from timebank.companies.model import HeadcountBand
 from timebank.documents.model import DocumentKind, SignerRole
 from timebank.engagements.model import EngagementStatus, Paper, Step
 from timebank.expenses.model import ExpenseKind, ExpenseStatus
+from timebank.invoicing.model import InvoiceKind, InvoiceOrigin, LineKind
 from timebank.jobs.model import JobKind, JobStatus
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind as NotificationKind
@@ -207,6 +208,22 @@ EXPENSE_STATUSES: Final = {
     ExpenseStatus.WITHDRAWN: "Retirés",
 }
 
+INVOICE_KINDS: Final = {
+    InvoiceKind.INVOICE: "Facture",
+    InvoiceKind.CREDIT_NOTE: "Avoir",
+}
+
+INVOICE_ORIGINS: Final = {
+    InvoiceOrigin.LOAN: "Mise à disposition (relevé mensuel)",
+    InvoiceOrigin.CDO: "CDO mutualisé (groupement)",
+}
+
+INVOICE_LINE_KINDS: Final = {
+    LineKind.HOURS: "Heures",
+    LineKind.EXPENSE: "Frais",
+    LineKind.CDO: "CDO mutualisé",
+}
+
 VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "training": TRAINING_STATUSES,
     "role": ROLES,
@@ -230,6 +247,9 @@ VOCABULARIES: Final[dict[str, Mapping[Any, str]]] = {
     "vat_regime": VAT_REGIMES,
     "expense_kind": EXPENSE_KINDS,
     "expense": EXPENSE_STATUSES,
+    "invoice_kind": INVOICE_KINDS,
+    "invoice_origin": INVOICE_ORIGINS,
+    "invoice_line": INVOICE_LINE_KINDS,
 }
 
 

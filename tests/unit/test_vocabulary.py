@@ -10,6 +10,7 @@ from timebank.companies.model import HeadcountBand
 from timebank.documents.model import DocumentKind, SignerRole
 from timebank.engagements.model import EngagementStatus, Paper, Step
 from timebank.expenses.model import ExpenseKind, ExpenseStatus
+from timebank.invoicing.model import InvoiceKind, InvoiceOrigin, LineKind
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
 from timebank.people.model import Role
@@ -31,6 +32,9 @@ ENUMS: list[tuple[str, type[StrEnum]]] = [
     ("vat_regime", VatRegime),
     ("expense_kind", ExpenseKind),
     ("expense", ExpenseStatus),
+    ("invoice_kind", InvoiceKind),
+    ("invoice_origin", InvoiceOrigin),
+    ("invoice_line", LineKind),
 ]
 
 
