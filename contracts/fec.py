@@ -43,9 +43,15 @@ class AccountPlan:
     """Account numbers and journal codes (settings, with the PCG defaults)."""
 
     client: str = "411"
+    client_to_invoice: str = "4181"  # Work done, its invoice not issued yet (lender).
     staff_lent_income: str = "7084"
     staff_borrowed_expense: str = "6214"
     supplier: str = "401"
+    supplier_not_invoiced: str = "4081"  # Work received, its invoice not received yet (host).
+    vat_collected: str = "44571"
+    vat_collected_pending: str = "44574"  # Invoiced, due once paid (services, no debits option).
+    vat_deductible: str = "44566"
+    vat_deductible_pending: str = "44564"  # Invoiced, deductible once paid (supplier on payment).
     capitalised_production: str = "721"
     asset_in_progress: str = "232"
     amortisation_expense: str = "6811"
@@ -58,7 +64,13 @@ class AccountPlan:
 
 LABELS: Final[dict[str, str]] = {
     "411": "Clients",
+    "4181": "Clients - Factures à établir",
     "401": "Fournisseurs",
+    "4081": "Fournisseurs - Factures non parvenues",
+    "44571": "TVA collectée",
+    "44574": "TVA collectée en attente d'encaissement",
+    "44566": "TVA déductible sur autres biens et services",
+    "44564": "TVA déductible en attente de paiement",
     "7084": "Mise à disposition de personnel facturée",
     "6214": "Personnel détaché ou prêté à l'entreprise",
     "721": "Production immobilisée - immobilisations incorporelles",

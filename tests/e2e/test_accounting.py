@@ -171,7 +171,7 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
     assert f'filename="{siren}FEC{year}1231.txt"' in lender.headers["content-disposition"]
     assert lender.headers["content-type"] == "text/plain; charset=utf-8"
     totals = _totals(lender.text)
-    assert totals["411"] == (Decimal(cents) / 100, Decimal(0))
+    assert totals["4181"] == (Decimal(cents) / 100, Decimal(0))  # To invoice: no statement.
     assert totals["7084"] == (Decimal(0), Decimal(cents) / 100)
 
     host = await client.get(
@@ -181,7 +181,7 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
     )
     totals = _totals(host.text)
     assert totals["6214"] == (Decimal(cents) / 100, Decimal(0))
-    assert totals["401"] == (Decimal(0), Decimal(cents) / 100)
+    assert totals["4081"] == (Decimal(0), Decimal(cents) / 100)
     assert totals["232"] == (Decimal(cents) / 100, Decimal(cents) / 100)  # In, then in service.
     assert totals["721"] == (Decimal(0), Decimal(cents) / 100)
     assert totals["205"][0] == Decimal(cents) / 100

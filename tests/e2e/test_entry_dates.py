@@ -84,7 +84,7 @@ async def test_work_approved_after_the_year_end_lands_in_the_year_worked(client:
     lender, host = await _last_months_work_approved_now(client)
     year_end = f"{date(year, month, day):%Y%m%d}"
     today = f"{datetime.now(ZoneInfo('Europe/Paris')).date():%Y%m%d}"
-    for company, accounts in ((lender, {"411", "7084"}), (host, {"6214", "401"})):
+    for company, accounts in ((lender, {"4181", "7084"}), (host, {"6214", "4081"})):
         worked = await _fec(company, year, settings)
         assert {row["CompteNum"] for row in worked} == accounts
         # Dated by the last day of the month worked (here the year's end), validated the day

@@ -48,7 +48,8 @@ def test_the_summary_counts_and_sums_what_the_file_holds() -> None:
         *movement_entries(_movement(date(2026, 3, 2), 12_345, gives=True), PLAN),
         *movement_entries(_movement(date(2026, 4, 9), 9_990, gives=False, asset="205"), PLAN),
         set_off_entry(
-            SetOff(date(2026, 4, 30), 7, 9_990, 2, "732829320", "Fromagerie du Val"), PLAN
+            SetOff(date(2026, 4, 30), "BT-000007 / BT-000002", 9_990, "732829320", "Fromagerie"),
+            PLAN,
         ),
     ]
     out = io.StringIO()

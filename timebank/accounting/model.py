@@ -12,6 +12,7 @@ from typing import Final
 
 from contracts.fec import LABELS, AccountPlan, Entry, Line, OneAmount, Shape, ShapeLine
 from timebank.errors import InvalidInput
+from timebank.vat.model import VatExigibility
 
 ASSET_ACCOUNTS: Final = frozenset({"203", "205"})
 YEARS_OFFERED: Final = 6  # Closed fiscal years offered on the export page (and the current).
@@ -61,16 +62,6 @@ def months_of(year: FiscalYear) -> list[tuple[date, date]]:
         months.append((first, last))
         first = last + timedelta(days=1)
     return months
-
-
-@dataclass(frozen=True, slots=True)
-class SetOff:
-    day: date
-    statement_id: int
-    cents: int
-    counterpart_id: int
-    counterpart_siren: str
-    counterpart_name: str
 
 
 def last_closed_year(today: date, fiscal_year_end: tuple[int, int]) -> int:
@@ -192,24 +183,28 @@ def aux(siren: str) -> str:
 SHAPES_MAX: Final = 10_000  # Kinds of movement × counterparts kept by MovementEntries.
 
 
+WHAT_MOVES: Final = {
+    "exchange": "mise à disposition",
+    "cdo_allocation": "CDO mutualisé",
+    "expense": "frais refacturés",
+}
+
+
 def movement_shapes(movement: Movement, plan: AccountPlan) -> tuple[Shape, ...]:
-    """Lent time billed at cost (411 / 7084) or borrowed time (6214 / 401); when borrowed time
-    goes into an asset project, its capitalisation (232 / 721) the same day."""
-    what = "CDO mutualisé" if movement.code == "cdo_allocation" else "mise à disposition"
-    counterpart = aux(movement.counterpart_siren)
+    """Work lent at cost whose invoice is still to come: the lender's receivable to invoice
+    (4181 / 7084), the host's debt not yet invoiced (6214 / 4081), each excluding VAT (the
+    month's invoice works the VAT out once, on its total); when borrowed time goes into an asset
+    project, its capitalisation (232 / 721) the same day. An expense re-billed at cost follows
+    the time it was spent for (same accounts)."""
+    what = WHAT_MOVES.get(movement.code, movement.code)
     if movement.company_gives:
         return (
             Shape(
                 plan.journal_code,
                 plan.journal_label,
-                f"{what.capitalize()} facturée au coût - {movement.counterpart_name}",
+                f"{what.capitalize()} au coût, à facturer - {movement.counterpart_name}",
                 (
-                    ShapeLine(
-                        plan.client,
-                        debit=True,
-                        aux_number=counterpart,
-                        aux_label=movement.counterpart_name,
-                    ),
+                    ShapeLine(plan.client_to_invoice, debit=True),
                     ShapeLine(plan.staff_lent_income, debit=False),
                 ),
             ),
@@ -217,15 +212,12 @@ def movement_shapes(movement: Movement, plan: AccountPlan) -> tuple[Shape, ...]:
     received = Shape(
         plan.journal_code,
         plan.journal_label,
-        f"{what.capitalize()} reçue au coût - {movement.counterpart_name}",
+        f"{what.capitalize()} reçus au coût, facture à recevoir - {movement.counterpart_name}"
+        if movement.code == "expense"
+        else f"{what.capitalize()} reçue au coût, facture à recevoir - {movement.counterpart_name}",
         (
             ShapeLine(plan.staff_borrowed_expense, debit=True),
-            ShapeLine(
-                plan.supplier,
-                debit=False,
-                aux_number=counterpart,
-                aux_label=movement.counterpart_name,
-            ),
+            ShapeLine(plan.supplier_not_invoiced, debit=False),
         ),
     )
     if movement.asset_account is None:
@@ -275,28 +267,199 @@ def movement_entries(movement: Movement, plan: AccountPlan) -> list[OneAmount]:
     return MovementEntries(plan)(movement)
 
 
+@dataclass(frozen=True, slots=True)
+class ApprovedExpense:
+    """An expense the lender's admin approved, as the books of one of the two companies see it."""
+
+    expense_id: int
+    spent_on: date
+    base_cents: int  # What is billed: the amount paid less the VAT the lender recovers.
+    company_gives: bool  # This company is the lender: it re-bills the expense.
+    counterpart_id: int
+    counterpart_siren: str
+    counterpart_name: str
+    approved_on: date | None
+
+
+def expense_movement(expense: ApprovedExpense, day: date) -> Movement:
+    """An expense as a movement dated `day` (the last day of its month, or the year's end):
+    re-billed at cost with the time it served (CGI art. 267, I, 2°: the incidental costs of a
+    supply are part of its taxable amount, so they follow the supply's accounts and VAT)."""
+    return Movement(
+        transfer_id=str(expense.expense_id),
+        day=day,
+        code="expense",
+        cents=expense.base_cents,
+        company_gives=expense.company_gives,
+        counterpart_id=expense.counterpart_id,
+        counterpart_siren=expense.counterpart_siren,
+        counterpart_name=expense.counterpart_name,
+        asset_account=None,
+        validated_on=None if expense.approved_on is None else max(day, expense.approved_on),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BilledInvoice:
+    """An issued invoice or credit note as the books of one of its two companies see it.
+    Amounts are the invoice's: negative on a credit note."""
+
+    number: str
+    credit_note: bool
+    corrects_number: str | None
+    issued_on: date
+    company_issues: bool  # This company issued it (else: it received it).
+    counterpart_siren: str
+    counterpart_name: str
+    excl_vat_cents: int
+    vat_cents: int
+    total_cents: int
+    exigibility: VatExigibility
+    recovers_vat: bool  # Receiving company liable to VAT (réel): it deducts the VAT it pays.
+    validated_on: date | None = None
+
+
+def _signed(account: str, cents: int, *, debit: bool, aux: tuple[str, str] = ("", "")) -> Line:
+    """A line of `cents` on the debit side (or credit), or on the other side if negative."""
+    if (cents >= 0) == debit:
+        return Line(account, debit_cents=abs(cents), aux_number=aux[0], aux_label=aux[1])
+    return Line(account, credit_cents=abs(cents), aux_number=aux[0], aux_label=aux[1])
+
+
+def invoice_entry(invoice: BilledInvoice, plan: AccountPlan) -> Entry | None:
+    """The entry of an issued invoice, on its day, its number as the piece. The issuer: the
+    customer owes the total (411) for work already in 4181, and the VAT is collected (44571) if
+    it opted for debits, else awaits payment (44574). The customer: the debt not yet invoiced
+    (4081) becomes the supplier's (401), the VAT deductible (44566) on debits, else awaiting
+    payment (44564); a customer not liable to VAT bears it as a cost (6214). A credit note
+    reverses every side. None for an invoice of nothing."""
+    party = (aux(invoice.counterpart_siren), invoice.counterpart_name)
+    vat = invoice.vat_cents
+    lines: list[Line]
+    if invoice.company_issues:
+        vat_account = (
+            plan.vat_collected
+            if invoice.exigibility is VatExigibility.ON_DEBITS
+            else plan.vat_collected_pending
+        )
+        lines = [
+            _signed(plan.client, invoice.total_cents, debit=True, aux=party),
+            _signed(plan.client_to_invoice, invoice.excl_vat_cents, debit=False),
+            _signed(vat_account, vat, debit=False),
+        ]
+    else:
+        if not invoice.recovers_vat:
+            vat_account = plan.staff_borrowed_expense  # VAT it cannot deduct: a cost.
+        elif invoice.exigibility is VatExigibility.ON_DEBITS:
+            vat_account = plan.vat_deductible
+        else:
+            vat_account = plan.vat_deductible_pending
+        lines = [
+            _signed(plan.supplier_not_invoiced, invoice.excl_vat_cents, debit=True),
+            _signed(vat_account, vat, debit=True),
+            _signed(plan.supplier, invoice.total_cents, debit=False, aux=party),
+        ]
+    kept = tuple(line for line in lines if line.debit_cents or line.credit_cents)
+    if not kept:
+        return None
+    if invoice.credit_note:
+        what = f"Avoir {invoice.number}"
+        if invoice.corrects_number:
+            what += f" (annule {invoice.corrects_number})"
+    else:
+        what = f"Facture {invoice.number}"
+    side = "client" if invoice.company_issues else "fournisseur"
+    return Entry(
+        plan.journal_code,
+        plan.journal_label,
+        invoice.issued_on,
+        invoice.number,
+        f"{what} - {side} {invoice.counterpart_name}",
+        kept,
+        invoice.validated_on,
+    )
+
+
+def vat_share(vat_cents: int, total_cents: int, settled_cents: int) -> int:
+    """The VAT a partial payment of an invoice pays: VAT × settled / total, rounded to the
+    nearest cent, half a cent away from zero; the whole VAT when the whole total is settled."""
+    assert total_cents != 0
+    assert 0 <= abs(settled_cents) <= abs(total_cents)
+    numerator = abs(vat_cents) * abs(settled_cents)
+    rounded = (2 * numerator + abs(total_cents)) // (2 * abs(total_cents))
+    return rounded if vat_cents >= 0 else -rounded
+
+
+@dataclass(frozen=True, slots=True)
+class SetOff:
+    """Two invoices between the same two companies settled against each other on the same day,
+    seen from one of them: what it was owed (its own invoice) against what it owed (the
+    other's), for `cents` including VAT."""
+
+    day: date
+    pieces: str  # Both invoices' numbers: "BT-000012 / BT-000034".
+    cents: int
+    counterpart_siren: str
+    counterpart_name: str
+    collected_vat_cents: int = 0  # Its own invoice's VAT now due (invoice taxed on payment).
+    deductible_vat_cents: int = 0  # The other's invoice's VAT now deductible (on payment).
+
+
+def set_off_of(
+    day: date,
+    own: BilledInvoice,
+    own_settled_cents: int,
+    other: BilledInvoice,
+    other_settled_cents: int,
+) -> SetOff:
+    """The set-off of this company's invoice `own` against the counterpart's `other`: the
+    amount settled, and the share of each VAT awaiting payment that the set-off pays (a
+    set-off is a payment, CGI art. 269, 2, c), pro rata of the amount settled."""
+    assert own.company_issues
+    assert not other.company_issues
+    assert own_settled_cents == other_settled_cents, "a set-off settles the same amount twice"
+    collected = (
+        vat_share(own.vat_cents, own.total_cents, own_settled_cents)
+        if own.exigibility is VatExigibility.ON_PAYMENT
+        else 0
+    )
+    deductible = (
+        vat_share(other.vat_cents, other.total_cents, other_settled_cents)
+        if other.exigibility is VatExigibility.ON_PAYMENT and other.recovers_vat
+        else 0
+    )
+    return SetOff(
+        day=day,
+        pieces=f"{own.number} / {other.number}",
+        cents=own_settled_cents,
+        counterpart_siren=own.counterpart_siren,
+        counterpart_name=own.counterpart_name,
+        collected_vat_cents=collected,
+        deductible_vat_cents=deductible,
+    )
+
+
 def set_off_entry(set_off: SetOff, plan: AccountPlan) -> Entry:
-    """Reciprocal amounts set off: the supplier debt against the client claim (401 / 411)."""
+    """Reciprocal invoices set off: the supplier debt against the client claim (401 / 411,
+    including VAT), and the VAT the set-off pays moved out of waiting: collected 44574 → 44571,
+    deductible 44564 → 44566."""
+    counterpart = (aux(set_off.counterpart_siren), set_off.counterpart_name)
+    lines = [
+        _signed(plan.supplier, set_off.cents, debit=True, aux=counterpart),
+        _signed(plan.client, set_off.cents, debit=False, aux=counterpart),
+        _signed(plan.vat_collected_pending, set_off.collected_vat_cents, debit=True),
+        _signed(plan.vat_collected, set_off.collected_vat_cents, debit=False),
+        _signed(plan.vat_deductible, set_off.deductible_vat_cents, debit=True),
+        _signed(plan.vat_deductible_pending, set_off.deductible_vat_cents, debit=False),
+    ]
     return Entry(
         plan.journal_code,
         plan.journal_label,
         set_off.day,
-        f"compensation:{set_off.statement_id}",
-        f"Compensation des montants réciproques - {set_off.counterpart_name}",
-        (
-            Line(
-                plan.supplier,
-                debit_cents=set_off.cents,
-                aux_number=aux(set_off.counterpart_siren),
-                aux_label=set_off.counterpart_name,
-            ),
-            Line(
-                plan.client,
-                credit_cents=set_off.cents,
-                aux_number=aux(set_off.counterpart_siren),
-                aux_label=set_off.counterpart_name,
-            ),
-        ),
+        set_off.pieces,
+        f"Compensation des factures {set_off.pieces} - {set_off.counterpart_name}",
+        tuple(line for line in lines if line.debit_cents or line.credit_cents),
+        set_off.day,
     )
 
 

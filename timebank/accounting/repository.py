@@ -1,6 +1,7 @@
 """Reads what the accounting exports need: a company's at-cost movements of a period in ledger
-order (in pages, so an export holds one page in memory), its set-offs, its asset projects and
-its approved hours; stores asset projects."""
+order (in pages, so an export holds one page in memory), its invoices, set-offs and approved
+expenses of a period (a few per month: read month by month), its asset projects and its
+approved hours; stores asset projects."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from timebank.db.tables import (
     AssetProjectTable,
     CdoAllocationTable,
     CompanyTable,
+    ExpenseTable,
+    InvoiceLineTable,
+    InvoiceTable,
     LedgerTransferTable,
     NeedTable,
     SettlementStatementTable,
@@ -82,7 +86,7 @@ class LocalDays:
         return day
 
 
-T, S, P = LedgerTransferTable, SettlementStatementTable, AssetProjectTable
+T, P = LedgerTransferTable, AssetProjectTable
 AT_COST_CODES: Final = ("exchange", "cdo_allocation")
 
 
@@ -171,20 +175,115 @@ class AccountingRepository:
         ).where(CompanyTable.id.is_in(company_ids))
         return {row["id"]: (row["siren"], row["name"]) for row in rows}
 
-    async def set_offs(self, company_id: int, first: date, last: date) -> list[dict[str, Any]]:
+    async def vat_regimes(self, company_ids: list[int]) -> dict[int, str]:
+        """Each company's VAT regime (reel, franchise, exempt)."""
+        if not company_ids:
+            return {}
+        rows = await CompanyTable.select(CompanyTable.id, CompanyTable.vat_regime).where(
+            CompanyTable.id.is_in(company_ids)
+        )
+        return {row["id"]: str(row["vat_regime"]) for row in rows}
+
+    async def _invoices(self, condition: Any) -> list[dict[str, Any]]:
+        i = InvoiceTable
         rows = await (
-            S.select(S.id, S.month, S.company_a, S.company_b, S.set_off_cents)
-            .where(
-                (S.status == "agreed")
-                & (S.set_off_cents > 0)
-                & (S.month >= first)
-                & (S.month <= last)
-                & ((S.company_a == company_id) | (S.company_b == company_id))
+            i.select(
+                i.id,
+                i.number,
+                i.kind,
+                i.corrects,
+                i.issuer,
+                i.customer,
+                i.statement,
+                i.issued_on,
+                i.total_excl_vat_cents,
+                i.vat_cents,
+                i.total_cents,
+                i.vat_exigibility,
+                i.set_off_cents,
+                i.set_off_on,
+                i.created_at,
             )
-            .order_by(S.month)
-            .order_by(S.id)
+            .where(condition)
+            .order_by(i.id)
         )
         return list(rows)
+
+    async def invoices_issued(
+        self, company_id: int, first: date, last: date
+    ) -> list[dict[str, Any]]:
+        """Invoices and credit notes the company issued or received, issued from `first` to
+        `last`, in the order they were issued."""
+        i = InvoiceTable
+        return await self._invoices(
+            (i.issued_on >= first)
+            & (i.issued_on <= last)
+            & ((i.issuer == company_id) | (i.customer == company_id))
+        )
+
+    async def invoices_set_off(
+        self, company_id: int, first: date, last: date
+    ) -> list[dict[str, Any]]:
+        """The company's invoices (issued or received) settled by set-off from `first` to
+        `last`."""
+        i = InvoiceTable
+        return await self._invoices(
+            (i.set_off_cents > 0)
+            & (i.set_off_on >= first)
+            & (i.set_off_on <= last)
+            & ((i.issuer == company_id) | (i.customer == company_id))
+        )
+
+    async def invoice_numbers(self, invoice_ids: list[int]) -> dict[int, str]:
+        if not invoice_ids:
+            return {}
+        i = InvoiceTable
+        rows = await i.select(i.id, i.number).where(i.id.is_in(invoice_ids))
+        return {row["id"]: str(row["number"]) for row in rows}
+
+    async def approved_expenses(
+        self, company_id: int, first: date, last: date
+    ) -> list[dict[str, Any]]:
+        """Approved expenses spent from `first` to `last` on loans where the company lent or
+        hosted, with the amount the invoice that billed them charged (`billed_cents`, None while
+        not billed)."""
+        x = ExpenseTable
+        rows = await (
+            x.select(
+                x.id,
+                x.spent_on,
+                x.amount_cents,
+                x.vat_cents,
+                x.reviewed_at,
+                x.invoice,
+                x.engagement.lender_company.as_alias("lender"),
+                x.engagement.host_company.as_alias("host"),
+            )
+            .where(
+                (x.status == "approved")
+                & (x.spent_on >= first)
+                & (x.spent_on <= last)
+                & (
+                    (x.engagement.lender_company == company_id)
+                    | (x.engagement.host_company == company_id)
+                )
+            )
+            .order_by(x.spent_on)
+            .order_by(x.id)
+        )
+        found = [dict(row) for row in rows]
+        billed = [row["id"] for row in found if row["invoice"] is not None]
+        lines: dict[tuple[int, int], int] = {}
+        if billed:
+            ln = InvoiceLineTable
+            for line in await ln.select(ln.invoice, ln.expense, ln.amount_cents).where(
+                ln.expense.is_in(billed)
+            ):
+                lines[(int(line["invoice"]), int(line["expense"]))] = int(line["amount_cents"])
+        for row in found:
+            invoice = row["invoice"]
+            row["billed_cents"] = None if invoice is None else lines.get((invoice, row["id"]))
+        return found
 
     async def asset_projects(self, company_id: int) -> list[dict[str, Any]]:
         rows = await (

@@ -11,7 +11,7 @@ import io
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Final, TextIO
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,9 @@ from contracts.amortisation import DayCount, ScheduleLine, schedule
 from contracts.fec import AccountPlan, Entry, OneAmount
 from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
 from timebank.accounting.model import (
+    ApprovedExpense,
     AssetProject,
+    BilledInvoice,
     FecSummary,
     FecTally,
     FiscalYear,
@@ -31,20 +33,24 @@ from timebank.accounting.model import (
     amortisation_entry,
     amortisation_file_name,
     asset_account,
+    expense_movement,
     fiscal_year,
     hours_file_name,
+    invoice_entry,
     last_closed_year,
     months_of,
     put_into_service_entry,
     set_off_entry,
+    set_off_of,
     unreimbursed_lent_time,
     years_offered,
 )
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import not_found
+from timebank.invoicing.model import InvoiceKind, expense_base_cents
 from timebank.people.model import Actor, Role, require_company_role
-from timebank.settlements.use_cases import next_month
+from timebank.vat.model import VatExigibility, VatRegime
 
 PARIS: Final = ZoneInfo("Europe/Paris")
 HISTORY_START: Final = date(2000, 1, 1)
@@ -121,19 +127,6 @@ async def _asset_projects(
 # -- FEC ---------------------------------------------------------------------------------------
 
 
-async def _movements(
-    uow: UnitOfWork, company: Company, year: FiscalYear
-) -> AsyncIterator[list[Movement]]:
-    """The company's at-cost movements of the year, month worked by month worked, each in
-    ledger order, a page at a time: each dated by the last day of the month worked (or the
-    year's end, if earlier), whenever it was approved, and validated the day it was approved."""
-    async with uow(write=False) as repos:
-        project_of_need, need_of = await _asset_projects(repos, company.id)
-        for first, last in months_of(year):
-            async for page in repos.accounting.movements(company.id, first, last, PARIS):
-                yield _page_movements(page, company, last, project_of_need, need_of)
-
-
 def _page_movements(
     page: list[Sequence[Any]],
     company: Company,
@@ -141,6 +134,9 @@ def _page_movements(
     project_of_need: dict[int, dict[str, Any]],
     need_of: dict[int, int],
 ) -> list[Movement]:
+    """A page of the company's at-cost transfers of a month worked, each dated by the last day
+    of the month worked (or the year's end, if earlier), whenever it was approved, and
+    validated the day it was approved."""
     movements = []
     for (
         transfer_id,
@@ -179,28 +175,126 @@ def _page_movements(
     return movements
 
 
+def _paris_day(moment: datetime | None) -> date | None:
+    return None if moment is None else moment.astimezone(PARIS).date()
+
+
+def _billed(
+    row: dict[str, Any],
+    company_id: int,
+    names: dict[int, tuple[str, str]],
+    regimes: dict[int, str],
+    numbers: dict[int, str],
+) -> BilledInvoice:
+    issues = row["issuer"] == company_id
+    siren, name = names[row["customer"] if issues else row["issuer"]]
+    issued_on: date = row["issued_on"]
+    created_on = _paris_day(row["created_at"])
+    return BilledInvoice(
+        number=str(row["number"]),
+        credit_note=row["kind"] == InvoiceKind.CREDIT_NOTE.value,
+        corrects_number=numbers.get(row["corrects"]) if row["corrects"] else None,
+        issued_on=issued_on,
+        company_issues=issues,
+        counterpart_siren=siren,
+        counterpart_name=name,
+        excl_vat_cents=int(row["total_excl_vat_cents"]),
+        vat_cents=int(row["vat_cents"]),
+        total_cents=int(row["total_cents"]),
+        exigibility=VatExigibility(row["vat_exigibility"]),
+        recovers_vat=regimes[row["customer"]] == VatRegime.REEL.value,
+        validated_on=None if created_on is None else max(issued_on, created_on),
+    )
+
+
+def _set_offs(
+    rows: list[dict[str, Any]], billed: dict[int, BilledInvoice], company_id: int
+) -> list[SetOff]:
+    """The set-offs among these invoices: each pairs the company's own invoice with the one
+    its counterpart issued it for the same statement, both settled the same day."""
+    pairs: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        assert row["statement"] is not None, "a set-off pairs the invoices of one statement"
+        pairs[(int(row["statement"]), row["set_off_on"])].append(row)
+    found = []
+    for (_, day), pair in sorted(pairs.items(), key=lambda item: (item[0][1], item[0][0])):
+        own = [row for row in pair if row["issuer"] == company_id]
+        other = [row for row in pair if row["customer"] == company_id]
+        assert len(own) == len(other) == 1, "a set-off settles one invoice on each side"
+        found.append(
+            set_off_of(
+                day,
+                billed[own[0]["id"]],
+                int(own[0]["set_off_cents"]),
+                billed[other[0]["id"]],
+                int(other[0]["set_off_cents"]),
+            )
+        )
+    return found
+
+
+async def _month_billing(
+    repos: Repositories, company: Company, first: date, last: date, plan: AccountPlan
+) -> tuple[list[Entry], list[ApprovedExpense]]:
+    """The invoices issued and the set-offs made from `first` to `last` (entries on their own
+    day), and the approved expenses spent in those days (their entries are dated `last`)."""
+    issued = await repos.accounting.invoices_issued(company.id, first, last)
+    settled = await repos.accounting.invoices_set_off(company.id, first, last)
+    expenses = await repos.accounting.approved_expenses(company.id, first, last)
+    if not (issued or settled or expenses):
+        return [], []
+    ids = sorted(
+        {r["issuer"] for r in issued + settled}
+        | {r["customer"] for r in issued + settled}
+        | {r["lender"] for r in expenses}
+        | {r["host"] for r in expenses}
+    )
+    names = await repos.accounting.companies(ids)
+    regimes = await repos.accounting.vat_regimes(ids)
+    numbers = await repos.accounting.invoice_numbers(
+        sorted({int(r["corrects"]) for r in issued if r["corrects"]})
+    )
+    billed = {r["id"]: _billed(r, company.id, names, regimes, numbers) for r in issued + settled}
+    dated: list[Entry] = [
+        entry
+        for entry in (invoice_entry(billed[r["id"]], plan) for r in issued)
+        if entry is not None
+    ]
+    dated += [set_off_entry(s, plan) for s in _set_offs(settled, billed, company.id)]
+    approved = []
+    for row in expenses:
+        gives = row["lender"] == company.id
+        other = row["host"] if gives else row["lender"]
+        base = row["billed_cents"]
+        if base is None:  # Not billed yet: what its invoice will charge.
+            base = expense_base_cents(
+                int(row["amount_cents"]),
+                int(row["vat_cents"]),
+                lender_liable=regimes[row["lender"]] == VatRegime.REEL.value,
+            )
+        if base <= 0:
+            continue
+        approved.append(
+            ApprovedExpense(
+                expense_id=int(row["id"]),
+                spent_on=row["spent_on"],
+                base_cents=int(base),
+                company_gives=gives,
+                counterpart_id=other,
+                counterpart_siren=names[other][0],
+                counterpart_name=names[other][1],
+                approved_on=_paris_day(row["reviewed_at"]),
+            )
+        )
+    return sorted(dated, key=lambda e: e.day), approved
+
+
 async def _year_end_entries(
     uow: UnitOfWork, company: Company, year: FiscalYear, settings: AccountingSettings
 ) -> list[Entry]:
-    """Set-offs of the year's agreed statements, and the asset projects' year-end entries."""
+    """The asset projects' entries of the year: put into service, amortisation."""
     plan = settings.plan
-    async with uow(write=False) as repos:
-        rows = await repos.accounting.set_offs(company.id, year.start, year.end)
-        others = sorted(
-            {r["company_b"] if r["company_a"] == company.id else r["company_a"] for r in rows}
-        )
-        names = await repos.accounting.companies(others)
     entries = []
-    for row in rows:
-        other = row["company_b"] if row["company_a"] == company.id else row["company_a"]
-        month: date = row["month"]
-        month_end = next_month(month) - timedelta(days=1)
-        entries.append(
-            set_off_entry(
-                SetOff(month_end, row["id"], int(row["set_off_cents"]), other, *names[other]),
-                plan,
-            )
-        )
     for line in await amortisation_lines(uow, company, year, settings, law_only=True):
         if line.put_into_service_cents:
             entries.append(
@@ -218,19 +312,34 @@ async def _year_end_entries(
 async def _entries(
     uow: UnitOfWork, company: Company, year: FiscalYear, settings: AccountingSettings
 ) -> AsyncIterator[Sequence[Entry | OneAmount]]:
-    """Every entry of the year in date order, a page at a time: the movements (in ledger
-    order, which is time order) merged with the set-offs and the year-end entries."""
+    """Every entry of the year in date order, a page at a time, month by month: the month's
+    invoices, set-offs and asset-project entries on their own days, then (on its last day) the
+    month's work in ledger order and its expenses, still to invoice."""
     others = await _year_end_entries(uow, company, year, settings)
     entries_of = MovementEntries(settings.plan)
     index = 0
-    async for movements in _movements(uow, company, year):
-        part: list[Entry | OneAmount] = []
-        for movement in movements:
-            while index < len(others) and others[index].day < movement.day:
-                part.append(others[index])
+    async with uow(write=False) as repos:
+        project_of_need, need_of = await _asset_projects(repos, company.id)
+        for first, last in months_of(year):
+            # Read before the movements' pages: on PostgreSQL the next page is read meanwhile.
+            dated, expenses = await _month_billing(repos, company, first, last, settings.plan)
+            while index < len(others) and others[index].day <= last:
+                dated.append(others[index])
                 index += 1
-            part.extend(entries_of(movement))
-        yield part
+            dated.sort(key=lambda e: e.day)
+            yield [entry for entry in dated if entry.day < last]
+            async for page in repos.accounting.movements(company.id, first, last, PARIS):
+                yield [
+                    entry
+                    for movement in _page_movements(page, company, last, project_of_need, need_of)
+                    for entry in entries_of(movement)
+                ]
+            part: list[Entry | OneAmount] = [
+                entry
+                for expense in expenses
+                for entry in entries_of(expense_movement(expense, last))
+            ]
+            yield part + [entry for entry in dated if entry.day == last]
     yield others[index:]
 
 

@@ -47,7 +47,10 @@ def _sample() -> list[Entry | OneAmount]:
             _movement(day=date(2026, 4, 2), company_gives=False, asset_account="205", cents=5000),
             PLAN,
         ),
-        set_off_entry(SetOff(date(2026, 4, 30), 9, 5000, 7, "552100554", "Fromagerie"), PLAN),
+        set_off_entry(
+            SetOff(date(2026, 4, 30), "BT-000009 / BT-000004", 5000, "552100554", "Fromagerie"),
+            PLAN,
+        ),
     ]
 
 
@@ -84,12 +87,13 @@ def test_the_accounts_of_each_movement() -> None:
     by_entry: dict[str, list[tuple[str, str, str]]] = {}
     for row in rows:
         by_entry.setdefault(row[2], []).append((row[4], row[11], row[12]))
-    assert by_entry["00000001"] == [("411", "1234,56", "0,00"), ("7084", "0,00", "1234,56")]
-    assert by_entry["00000002"] == [("6214", "50,00", "0,00"), ("401", "0,00", "50,00")]
+    assert by_entry["00000001"] == [("4181", "1234,56", "0,00"), ("7084", "0,00", "1234,56")]
+    assert by_entry["00000002"] == [("6214", "50,00", "0,00"), ("4081", "0,00", "50,00")]
     assert by_entry["00000003"] == [("232", "50,00", "0,00"), ("721", "0,00", "50,00")]
     assert by_entry["00000004"] == [("401", "50,00", "0,00"), ("411", "0,00", "50,00")]
-    # Auxiliary accounts per counterpart company; no TAB inside a field.
-    assert rows[0][6] == "552100554" and rows[0][7] == "Fromagerie du Val"
+    # Auxiliary accounts per counterpart company on 401 / 411; no TAB inside a field.
+    assert rows[6][6] == "552100554" and rows[6][7] == "Fromagerie"
+    assert "Fromagerie du Val" in rows[0][10] and rows[0][6] == ""
 
 
 def test_an_unbalanced_or_out_of_order_entry_is_refused() -> None:
@@ -112,7 +116,7 @@ def test_an_fec_reader_we_did_not_write_reads_the_file_back() -> None:
     read = list(parser.get_ecritures())
     assert len(read) == 8
     assert sum(e.debit for e in read) == sum(e.credit for e in read)
-    assert str(read[0].debit) == "1234.56" and read[0].compte_num == "411"
+    assert str(read[0].debit) == "1234.56" and read[0].compte_num == "4181"
     assert read[0].ecriture_date == date(2026, 3, 14)
 
 
