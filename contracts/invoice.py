@@ -382,13 +382,15 @@ def _party(parent: ET.Element, tag: str, party: DocumentParty, *, fiscal_fallbac
     _ram(element, "Name", party.name)
     _ram(_ram(element, "SpecifiedLegalOrganization"), "ID", party.siren, schemeID=SIREN_SCHEME)
     address = _ram(element, "PostalTradeAddress")
-    _ram(address, "PostcodeCode", party.postal_code)
-    _ram(
-        address,
-        "LineOne",
-        ", ".join(part.strip() for part in party.address.splitlines() if part.strip()),
-    )
-    _ram(address, "CityName", party.city)
+    street = ", ".join(part.strip() for part in party.address.splitlines() if part.strip())
+    # Optional parts left out when blank: an empty element is an error to some validators.
+    for tag_part, value in (
+        ("PostcodeCode", party.postal_code),
+        ("LineOne", street),
+        ("CityName", party.city),
+    ):
+        if value.strip():
+            _ram(address, tag_part, value.strip())
     _ram(address, "CountryID", "FR")
     _ram(
         _ram(element, "URIUniversalCommunication"),

@@ -441,6 +441,21 @@ def test_pdf_is_pdf_a_3b_with_its_metadata(pdfs: dict[str, bytes]) -> None:
     assert re.search(r"pdfaid:part[^0-9]{0,3}3", packet)
     assert re.search(r"pdfaid:conformance[^A-Z]{0,3}B", packet)
     assert "EN 16931" in packet
+    catalog = reader.trailer["/Root"]
+    assert "/OutputIntents" in catalog  # the sRGB profile PDF/A requires
+    (attachment,) = catalog["/AF"]
+    assert attachment.get_object()["/AFRelationship"] == "/Data"
+    assert attachment.get_object()["/F"] == "factur-x.xml"
+
+
+def test_party_without_address_details_still_passes_the_schema() -> None:
+    document = dataclasses.replace(
+        franchise_invoice(), customer=dataclasses.replace(HOST, address="", postal_code="")
+    )
+    xml = invoice_xml(document)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931") is True
+    assert b"<ram:LineOne></ram:LineOne>" not in xml
+    assert b"<ram:LineOne />" not in xml
 
 
 def test_pdf_shows_every_mandatory_mention(pdfs: dict[str, bytes]) -> None:
