@@ -8,8 +8,10 @@ from web.pages.account import AccountPages
 from web.pages.accounting import AccountingPages
 from web.pages.company import CompanyPages
 from web.pages.dashboard import DashboardPages
+from web.pages.expenses import ExpensePages
 from web.pages.groups import GroupPages
 from web.pages.hours import HourPages
+from web.pages.invoices import InvoicePages
 from web.pages.jobs import JobPages
 from web.pages.loans import LoanPages
 from web.pages.needs import NeedPages
@@ -31,8 +33,10 @@ PAGE_CONTROLLERS: tuple[type[Controller], ...] = (
     LoanPages,
     HourPages,
     StatementPages,
+    InvoicePages,
     AccountingPages,
     TrainingPages,
+    ExpensePages,
     GroupPages,
     OperatorPages,
     JobPages,

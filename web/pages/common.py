@@ -317,6 +317,7 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
                     MenuLink("/mes-propositions", "Propositions de mission"),
                     MenuLink("/mes-missions", "Mes mises à disposition"),
                     MenuLink("/mes-heures", "Mes heures"),
+                    MenuLink("/mes-frais", "Mes frais"),
                     MenuLink("/mes-formations", "Mes formations"),
                 ),
             )
@@ -332,7 +333,9 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
                     MenuLink(f"{base}/propositions", "Propositions"),
                     MenuLink(f"{base}/mises-a-disposition", "Mises à disposition"),
                     MenuLink(f"{base}/heures-a-approuver", "Heures à approuver"),
+                    MenuLink(f"{base}/frais", "Frais à valider"),
                     MenuLink(f"{base}/releves", "Relevés et position"),
+                    MenuLink(f"{base}/factures", "Factures"),
                     MenuLink(f"{base}/formations", "Formations à approuver"),
                     MenuLink(f"{base}/exports", "Exports comptables"),
                     MenuLink(f"{base}/cdo-mutualise", "CDO mutualisé"),
@@ -347,8 +350,21 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
             )
         )
     if actor.companies_with(Role.ACCOUNTANT):
+        clients = sorted(actor.companies_with(Role.ACCOUNTANT))
         sections.append(
-            MenuSection("Expert-comptable", (MenuLink("/comptable", "Mes entreprises clientes"),))
+            MenuSection(
+                "Expert-comptable",
+                (
+                    MenuLink("/comptable", "Mes entreprises clientes"),
+                    *(
+                        MenuLink(
+                            f"/entreprises/{company_id}/factures",
+                            f"Factures — {actor.company_name(company_id)}",
+                        )
+                        for company_id in clients
+                    ),
+                ),
+            )
         )
     if actor.is_operator:
         sections.append(
