@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import uuid
 from datetime import timedelta
 
@@ -26,7 +27,7 @@ from tests.exchange_helpers import (
     signup,
     world,
 )
-from tests.helpers import company_json, need_json, new_email, now
+from tests.helpers import PASSWORD, company_json, need_json, new_email, now
 from timebank.db import tables
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.errors import Conflict
@@ -425,3 +426,59 @@ async def test_a_group_invoices_each_member_its_cdo_month(client: Client) -> Non
             await invoicing.issue_cdo_invoices(repos, group, month, shares, now=now(), user_id=None)
     assert (refused.value.code, refused.value.field) == ("vat_number_missing", "vat_number")
     assert await tables.InvoiceTable.count() == before
+
+
+async def test_the_pages_list_show_and_cancel_an_invoice(client: Client) -> None:
+    w, _, statement_id, _, _, _ = await _two_way_month(client)
+    for party in (w.host, w.lender):
+        agreed = await client.post(
+            f"/api/v1/settlements/{statement_id}/agree", headers=party.headers
+        )
+        assert agreed.status_code == 200, agreed.text
+    mine = next(
+        i
+        for i in await _invoices(client, w.lender)
+        if i["issuer"]["company_id"] == w.lender.company_id
+    )
+    html = {"accept": "text/html"}
+    logged_in = await client.post(
+        "/connexion",
+        data={"email": w.lender.email, "password": PASSWORD},
+        headers=html,
+        follow_redirects=False,
+    )
+    assert logged_in.status_code == 303
+    base = f"/entreprises/{w.lender.company_id}/factures"
+    listed = await client.get(base, headers=html)
+    assert listed.status_code == 200, listed.text
+    assert listed.text.count("BT-000001") >= 2 and "Total TTC" in listed.text
+    assert "Émise à" in listed.text and "Reçue de" in listed.text
+    assert f'href="{base}"' in listed.text  # The menu's « Factures ».
+    page = await client.get(f"{base}/{mine['id']}", headers=html)
+    assert page.status_code == 200
+    for mention in mine["mentions"]:
+        assert str(mention).replace("'", "&#39;") in page.text
+    assert f"/api/v1/invoices/{mine['id']}/pdf" in page.text
+    assert "Émettre l'avoir annulant" in page.text
+    statement = await client.get(
+        f"/entreprises/{w.lender.company_id}/releves/{statement_id}", headers=html
+    )
+    assert f"{base}/{mine['id']}" in statement.text
+    token = re.search(r'name="_csrf" value="([^"]+)"', page.text)
+    assert token is not None
+    empty = await client.post(
+        f"{base}/{mine['id']}/avoir", data={"_csrf": token[1], "reason": ""}, headers=html
+    )
+    assert empty.status_code == 422 and 'id="reason-error"' in empty.text
+    done = await client.post(
+        f"{base}/{mine['id']}/avoir",
+        data={"_csrf": token[1], "reason": "Heures du 10 en double"},
+        headers=html,
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    note = await client.get(done.headers["location"], headers=html)
+    assert "Avoir N° BT-000002" in note.text and "Heures du 10 en double" in note.text
+    cancelled = await client.get(f"{base}/{mine['id']}", headers=html)
+    assert "Annulée par un avoir" in cancelled.text and "Émettre l'avoir annulant" not in cancelled.text
+    client.cookies.clear()

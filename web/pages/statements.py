@@ -15,6 +15,7 @@ from timebank.book import use_cases as book
 from timebank.book.model import Movement
 from timebank.engagements import use_cases as engagements
 from timebank.errors import InvalidInput, TimebankError
+from timebank.invoicing import use_cases as invoicing
 from timebank.pagination import Page
 from timebank.settlements import use_cases as settlements
 from web.dependencies import CurrentActor, Now, Uow
@@ -119,6 +120,7 @@ class StatementPages(Controller):
             "statement": detail.side.statement,
             "lines": detail.lines,
             "month_label": settlements.month_label,
+            "invoices": await invoicing.statement_invoices(uow, actor, company_id, statement_id),
         }
         if refusal is not None:
             return refused(request, "statements/detail.html", refusal, form or {}, **values)
