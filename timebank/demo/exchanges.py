@@ -14,6 +14,7 @@ from typing import Final
 
 from timebank.accounting import use_cases as accounting
 from timebank.db.unit_of_work import UnitOfWork
+from timebank.demo.expenses import record_demo_expenses
 from timebank.demo.plan import DEMO_EMPLOYEE_APPROVAL_MINUTES_MIN
 from timebank.documents import use_cases as documents
 from timebank.employees.model import Employee
@@ -202,6 +203,16 @@ async def _bring_to(
             return engagement.id
     await _timesheets(
         uow, engagement.id, worker, host, start, completed=target == "completed", now=now
+    )
+    # Last month's expenses approved now, before the statements are agreed (and invoiced).
+    await record_demo_expenses(
+        uow,
+        engagement.id,
+        worker=worker,
+        lender=lender,
+        start=start,
+        running=target == "active",
+        now=now,
     )
     if target == "completed":
         await engagements.take_step(uow, host, engagement.id, Step.COMPLETE, now=now)
