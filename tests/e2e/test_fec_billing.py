@@ -120,6 +120,22 @@ async def _fec(company_id: int, year: int, fiscal_year_end: tuple[int, int]) -> 
     return out.getvalue()
 
 
+async def _hours_csv(
+    company_id: int, year: int, fiscal_year_end: tuple[int, int]
+) -> list[dict[str, str]]:
+    from timebank.accounting.use_cases import AccountingSettings, accountant_actor, hours_csv
+    from timebank.db.unit_of_work import piccolo_unit_of_work
+
+    _, text = await hours_csv(
+        piccolo_unit_of_work,
+        accountant_actor(company_id, "Test"),
+        company_id,
+        year=year,
+        settings=AccountingSettings(fiscal_year_end=fiscal_year_end),
+    )
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
 async def _on_debits(client: Client, party: Party) -> None:
     stored = (
         await client.get(f"/api/v1/companies/{party.company_id}", headers=party.headers)
@@ -217,6 +233,12 @@ async def test_invoices_vat_and_set_off_in_both_companies_files(client: Client) 
     assert ours.get(("401", host_siren), 0) == -others.get(("411", lender_siren), 0)
     assert ours[("411", host_siren)] == mine["total_cents"] - settled
     assert others[("44574", "")] == -(theirs["vat_cents"] - share)
+
+    # The accountant's hours export shows the ticket re-billed, on both sides.
+    for company_id in (w.lender.company_id, w.host.company_id):
+        rows = await _hours_csv(company_id, year, year_end)
+        assert rows[-1]["Frais refacturés au coût (€)"] == "100,00"
+        assert _cents(rows[-1]["Montant au coût (€)"]) == lent + lent_back
 
     # A credit note reverses its invoice: the work is to invoice again.
     note = await client.post(

@@ -256,6 +256,8 @@ class AccountingRepository:
                 x.vat_cents,
                 x.reviewed_at,
                 x.invoice,
+                x.engagement.as_alias("engagement"),
+                x.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
                 x.engagement.lender_company.as_alias("lender"),
                 x.engagement.host_company.as_alias("host"),
             )

@@ -233,6 +233,18 @@ def _set_offs(
     return found
 
 
+def _expense_base(row: dict[str, Any], regimes: dict[int, str]) -> int:
+    """What an approved expense is billed: its invoice's line, or, not billed yet, what its
+    invoice will charge (the amount paid less the VAT a liable lender recovers)."""
+    if row["billed_cents"] is not None:
+        return int(row["billed_cents"])
+    return expense_base_cents(
+        int(row["amount_cents"]),
+        int(row["vat_cents"]),
+        lender_liable=regimes[row["lender"]] == VatRegime.REEL.value,
+    )
+
+
 async def _month_billing(
     repos: Repositories, company: Company, first: date, last: date, plan: AccountPlan
 ) -> tuple[list[Entry], list[ApprovedExpense]]:
@@ -265,13 +277,7 @@ async def _month_billing(
     for row in expenses:
         gives = row["lender"] == company.id
         other = row["host"] if gives else row["lender"]
-        base = row["billed_cents"]
-        if base is None:  # Not billed yet: what its invoice will charge.
-            base = expense_base_cents(
-                int(row["amount_cents"]),
-                int(row["vat_cents"]),
-                lender_liable=regimes[row["lender"]] == VatRegime.REEL.value,
-            )
+        base = _expense_base(row, regimes)
         if base <= 0:
             continue
         approved.append(
@@ -695,8 +701,10 @@ HOURS_COLUMNS: Final = (
     "Durée reçue (minutes)",
     "Durée de formation (minutes)",
     "Montant au coût (€)",
+    "Frais refacturés au coût (€)",
 )
 TOTAL: Final = "Total"
+HOURS_VALUES: Final = 5  # Lent, received, training minutes; at-cost value, expenses (cents).
 
 
 async def hours_table(
@@ -707,20 +715,28 @@ async def hours_table(
     year: int,
     settings: AccountingSettings,
 ) -> tuple[Company, list[list[object]]]:
-    """Per employee, loan and month: minutes lent out or received, the at-cost value and the
-    counterpart company; totals per month and for the year. Raw values: months `2026-11`,
-    minutes and cents as integers (the CSV and the workbook format them)."""
+    """Per employee, loan and month: minutes lent out or received, the at-cost value, the
+    expenses re-billed at cost (approved, excluding the VAT the lender recovers: what the
+    invoice charges) and the counterpart company; totals per month and for the year. Raw
+    values: months `2026-11`, minutes and cents as integers (the CSV and the workbook format
+    them)."""
     company = await _company(uow, actor, company_ref)
     fiscal = fiscal_year_of(year, settings)
     async with uow(write=False) as repos:
         rows = await repos.accounting.approved_hours(company.id, fiscal.start, fiscal.end)
-        names = await repos.accounting.companies(
-            sorted({r["host"] for r in rows} | {r["lender"] for r in rows})
+        expenses = await repos.accounting.approved_expenses(company.id, fiscal.start, fiscal.end)
+        others = sorted(
+            {r["host"] for r in rows}
+            | {r["lender"] for r in rows}
+            | {r["host"] for r in expenses}
+            | {r["lender"] for r in expenses}
         )
+        names = await repos.accounting.companies(others)
+        regimes = await repos.accounting.vat_regimes(sorted({r["lender"] for r in expenses}))
         trainings = await repos.trainings.approved_of_company(company.id, fiscal.start, fiscal.end)
         people = {e: await repos.employees.get(e) for e in {t.employee_id for t in trainings}}
     groups: dict[tuple[str, str, int | str, str, str], list[int]] = defaultdict(
-        lambda: [0, 0, 0, 0]
+        lambda: [0] * HOURS_VALUES
     )
     for training in trainings:
         person = people[training.employee_id]
@@ -731,23 +747,27 @@ async def hours_table(
             "",
             training.provider,
         )
-        groups[key_t][3] += training.minutes
-        groups[key_t][2] += training.cost_cents or 0
+        groups[key_t][2] += training.minutes
+        groups[key_t][3] += training.cost_cents or 0
     for row in rows:
         lent = row["lender"] == company.id
         other = row["host"] if lent else row["lender"]
         month = row["work_date"].strftime("%Y-%m")
         key = (month, row["employee_name"], row["engagement"], names[other][0], names[other][1])
         groups[key][0 if lent else 1] += int(row["minutes"])
-        groups[key][2] += int(row["cost_cents"] or 0)
+        groups[key][3] += int(row["cost_cents"] or 0)
+    for row in expenses:
+        other = row["host"] if row["lender"] == company.id else row["lender"]
+        month = row["spent_on"].strftime("%Y-%m")
+        key = (month, row["employee_name"], row["engagement"], names[other][0], names[other][1])
+        groups[key][4] += _expense_base(row, regimes)
     table: list[list[object]] = [list(HOURS_COLUMNS)]
-    per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    per_month: dict[str, list[int]] = defaultdict(lambda: [0] * HOURS_VALUES)
     for key in sorted(groups, key=lambda k: tuple(str(part) for part in k)):
-        lent_minutes, received, cents, training_minutes = groups[key]
-        table.append([*key, lent_minutes, received, training_minutes, cents])
-        for index, value in enumerate((lent_minutes, received, training_minutes, cents)):
-            per_month[key[0]][index] += value
-    total = [0, 0, 0, 0]
+        values = groups[key]
+        table.append([*key, *values])
+        per_month[key[0]] = [a + b for a, b in zip(per_month[key[0]], values, strict=True)]
+    total = [0] * HOURS_VALUES
     for month in sorted(per_month):
         values = per_month[month]
         table.append([month, TOTAL, "", "", "", *values])
@@ -765,13 +785,13 @@ async def hours_csv(
     settings: AccountingSettings,
 ) -> tuple[Company, str]:
     """The hours table as CSV for a French Excel: French headers, months 11/2026, minutes as
-    integers, euros with a decimal comma (1234,56)."""
+    integers, euros with a decimal comma (1234,56): the at-cost value, then the expenses."""
     company, table = await hours_table(uow, actor, company_ref, year=year, settings=settings)
     rows: list[Sequence[object]] = [table[0]]
-    for month, *middle, cents in table[1:]:
+    for month, *middle, cents, expenses in table[1:]:
         label = str(month)
         shown = f"{label[5:7]}/{label[:4]}" if len(label) == 7 else f"Exercice {label}"
-        rows.append([shown, *middle, fec.amount(int(str(cents)))])
+        rows.append([shown, *middle, fec.amount(int(str(cents))), fec.amount(int(str(expenses)))])
     return company, _csv(rows)
 
 
@@ -784,7 +804,7 @@ async def hours_xlsx(
     settings: AccountingSettings,
 ) -> tuple[Company, bytes]:
     """The hours table as a workbook in French formats: months as dates shown 11/2026, hours
-    as decimal hours, at-cost value in euros (a French Excel shows 1 234,56 €)."""
+    as decimal hours, at-cost value and expenses in euros (a French Excel shows 1 234,56 €)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -804,13 +824,14 @@ async def hours_xlsx(
             "Heures reçues",
             "Heures de formation",
             "Valeur au coût (€)",
+            "Frais refacturés au coût (€)",
         ]
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table[1:]:
         month, *rest = row
-        minutes_lent, minutes_received, training, cents = (int(str(v)) for v in rest[4:8])
+        minutes_lent, minutes_received, training, cents, expenses = (int(str(v)) for v in rest[4:9])
         label = str(month)
         day = date(int(label[:4]), int(label[5:7]), 1) if len(label) == 7 else label
         sheet.append(
@@ -821,6 +842,7 @@ async def hours_xlsx(
                 minutes_received / 60,
                 training / 60,
                 cents / 100,
+                expenses / 100,
             ]
         )
         line = sheet.max_row
@@ -828,7 +850,8 @@ async def hours_xlsx(
             sheet.cell(line, 1).number_format = "MM/YYYY"
         for column in (6, 7, 8):
             sheet.cell(line, column).number_format = "#,##0.00"
-        sheet.cell(line, 9).number_format = '#,##0.00 "€"'
+        for column in (9, 10):
+            sheet.cell(line, column).number_format = '#,##0.00 "€"'
         if rest[0] == TOTAL:
             for cell in sheet[line]:
                 cell.font = Font(bold=True)
