@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from tests.exchange_helpers import (
     signup,
     world,
 )
-from tests.helpers import now, row_counts
+from tests.helpers import PASSWORD, now, row_counts
 from timebank.db.tables import ExpenseTable
 from timebank.db.unit_of_work import piccolo_unit_of_work
 
@@ -382,3 +383,112 @@ async def test_approved_expenses_are_billed_once_and_billed_again_after_a_credit
     )
     assert billed_waiting.status_code == 409
     assert billed_waiting.json()["code"] == "expense_billed"
+
+
+HTML = {"accept": "text/html"}
+
+
+async def _page_login(client: Client, email: str, password: str) -> None:
+    client.cookies.clear()
+    logged_in = await client.post(
+        "/connexion",
+        data={"email": email, "password": password},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert logged_in.status_code == 303
+
+
+def _csrf(html: str) -> str:
+    token = re.search(r'name="_csrf" value="([^"]+)"', html)
+    assert token is not None
+    return token[1]
+
+
+async def test_pages_record_with_the_csrf_field_of_a_multipart_form_and_refuse_outsiders(
+    client: Client,
+) -> None:
+    w, engagement_id = await _loan(client)
+    the_operator = await operator(client)
+    path = f"/mises-a-disposition/{engagement_id}/frais"
+    await _page_login(client, w.employee.email, "employee-password")
+    shown = await client.get(path, headers=HTML)
+    assert shown.status_code == 200
+    assert 'enctype="multipart/form-data"' in shown.text
+    token = _csrf(shown.text)
+    fields = {
+        "spent_on": previous_month_day(7).strftime("%d/%m/%Y"),
+        "kind": "meals",
+        "description": "Déjeuner avec l'équipe",
+        "amount_cents": "23,50",
+        "vat_cents": "2,14",
+        "client_id": str(uuid.uuid4()),
+    }
+    before = await _counts()
+    for given in ({}, {"_csrf": "faux"}):
+        refused = await client.post(
+            path,
+            data={**fields, **given},
+            files={"receipt": ("ticket.pdf", PDF, "application/pdf")},
+            headers=HTML,
+        )
+        assert refused.status_code == 403
+    not_a_receipt = await client.post(
+        path,
+        data={**fields, "_csrf": token},
+        files={"receipt": ("ticket.pdf", b"<html>", "application/pdf")},
+        headers=HTML,
+    )
+    assert not_a_receipt.status_code == 422
+    assert 'id="receipt-error"' in not_a_receipt.text
+    assert "Déjeuner avec l&#39;équipe" in not_a_receipt.text  # The input is kept.
+    assert await _counts() == before
+    recorded = await client.post(
+        path,
+        data={**fields, "_csrf": token},
+        files={"receipt": ("ticket.pdf", PDF, "application/pdf")},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert recorded.status_code == 303, recorded.text
+    [expense] = (
+        await client.get(
+            f"/api/v1/engagements/{engagement_id}/expenses", headers=w.employee.headers
+        )
+    ).json()
+    assert (expense["amount_cents"], expense["vat_cents"]) == (2_350, 214)
+    assert expense["spent_on"] == previous_month_day(7).isoformat()
+    mine = await client.get("/mes-frais", headers=HTML)
+    assert f'id="frais-{expense["id"]}"' in mine.text and "Repas" in mine.text
+
+    await _page_login(client, w.host.email, PASSWORD)
+    hosted = await client.get(f"/entreprises/{w.host.company_id}/frais", headers=HTML)
+    assert hosted.status_code == 200
+    assert f'id="frais-{expense["id"]}"' in hosted.text
+    assert f"/frais/{expense['id']}/valider" not in hosted.text  # Read only.
+    receipt = await client.get(f"/frais/{expense['id']}/justificatif", headers=HTML)
+    assert receipt.content == PDF
+
+    await _page_login(client, w.lender.email, PASSWORD)
+    lent = await client.get(f"/entreprises/{w.lender.company_id}/frais", headers=HTML)
+    assert f"/frais/{expense['id']}/valider" in lent.text
+    before = await _counts()
+    unreasoned = await client.post(
+        f"/frais/{expense['id']}/refuser",
+        data={"_csrf": _csrf(lent.text), "reason": ""},
+        headers=HTML,
+    )
+    assert unreasoned.status_code == 422
+    assert f'id="reason-{expense["id"]}-error"' in unreasoned.text
+    assert await _counts() == before
+
+    await _page_login(client, the_operator.email, PASSWORD)
+    for url in (
+        path,
+        f"/entreprises/{w.lender.company_id}/frais",
+        f"/frais/{expense['id']}/justificatif",
+    ):
+        refused = await client.get(url, headers=HTML)
+        assert refused.status_code == 403, url
+        assert "23,50" not in refused.text
+    client.cookies.clear()
