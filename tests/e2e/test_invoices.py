@@ -480,5 +480,8 @@ async def test_the_pages_list_show_and_cancel_an_invoice(client: Client) -> None
     note = await client.get(done.headers["location"], headers=html)
     assert "Avoir N° BT-000002" in note.text and "Heures du 10 en double" in note.text
     cancelled = await client.get(f"{base}/{mine['id']}", headers=html)
-    assert "Annulée par un avoir" in cancelled.text and "Émettre l'avoir annulant" not in cancelled.text
+    assert (
+        "Annulée par un avoir" in cancelled.text
+        and "Émettre l'avoir annulant" not in cancelled.text
+    )
     client.cookies.clear()
