@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -261,3 +265,93 @@ async def test_invoices_vat_and_set_off_in_both_companies_files(client: Client) 
         ("44566", 0, mine["vat_cents"], ""),
         ("401", mine["total_cents"], 0, lender_siren),
     ]
+
+
+# The demo: every company's file for last year and this one passes the strict check, and every
+# invoice issued in those years is in its issuer's and its customer's files under its number,
+# with its VAT on the accounts of its exigibility; one side's 411 is the other's 401.
+DEMO_CHECK = """
+import asyncio, io
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from tests.e2e.test_fec_billing import strict_rows, _cents
+from timebank.accounting.use_cases import accountant_actor, accounting_settings, export_fec
+from timebank.config import get_settings
+from timebank.db.engine import close_database, open_database
+from timebank.db.tables import CompanyTable, InvoiceTable as I
+from timebank.db.unit_of_work import engine, piccolo_unit_of_work
+
+async def main():
+    settings = get_settings()
+    await open_database(engine(), settings.database)
+    now = datetime.now(UTC)
+    years = (now.year - 1, now.year)
+    files, sirens, owed = {}, {}, defaultdict(int)
+    try:
+        for row in await CompanyTable.select(CompanyTable.id, CompanyTable.siren):
+            sirens[row["id"]] = row["siren"]
+            for year in years:
+                out = io.StringIO()
+                await export_fec(piccolo_unit_of_work, accountant_actor(row["id"], "Test"),
+                    row["id"], year=year, out=out, settings=accounting_settings(), now=now)
+                files[(row["id"], year)] = strict_rows(out.getvalue())
+        invoices = await I.select().where(I.issued_on >= date(years[0], 1, 1))
+        vat_lines = 0
+        for invoice in invoices:
+            year = invoice["issued_on"].year
+            sides = (
+                (invoice["issuer"], " - client", {"44571", "44574"}, -1, "411"),
+                (invoice["customer"], " - fournisseur", {"44566", "44564", "6214"}, 1, "401"),
+            )
+            for company, side, accounts, sign, third in sides:
+                rows = [r for r in files[(company, year)]
+                        if r["PieceRef"] == invoice["number"] and side in r["EcritureLib"]]
+                assert rows, (invoice["number"], company)
+                vat = sum(_cents(r["Debit"]) - _cents(r["Credit"]) for r in rows
+                          if r["CompteNum"] in accounts)
+                assert vat == sign * invoice["vat_cents"], (invoice["number"], rows)
+                vat_lines += bool(invoice["vat_cents"])
+                other = invoice["customer"] if third == "411" else invoice["issuer"]
+                total = sum(_cents(r["Debit"]) - _cents(r["Credit"]) for r in rows
+                            if r["CompteNum"] == third and r["CompAuxNum"] == sirens[other])
+                assert total == -sign * invoice["total_cents"], (invoice["number"], rows)
+        for (company, year), rows in files.items():
+            for r in rows:
+                if r["CompteNum"] in ("411", "401"):
+                    key = (company, r["CompAuxNum"], year)
+                    owed[(r["CompteNum"],) + key] += _cents(r["Debit"]) - _cents(r["Credit"])
+        for (account, company, aux, year), cents in owed.items():
+            other = next(c for c, s in sirens.items() if s == aux)
+            mirror_account = "401" if account == "411" else "411"
+            mirror = owed.get((mirror_account, other, sirens[company], year), 0)
+            assert cents == -mirror, (account, company, aux, year)
+    finally:
+        await close_database(engine(), settings.database)
+    print(len(invoices), vat_lines)
+
+asyncio.run(main())
+"""
+
+
+def test_every_demo_companys_file_carries_its_invoices_and_their_vat(tmp_path: Path) -> None:
+    from tests.e2e.test_entry_dates import DEMO_SECONDS_MAX, ROOT, _fresh_database
+
+    url, drop = _fresh_database(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TIMEBANK_DATABASE_URL": url}
+    try:
+        for args in (["-m", "web.cli", "demo"], ["-c", DEMO_CHECK]):
+            done = subprocess.run(
+                [sys.executable, *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+                timeout=DEMO_SECONDS_MAX,
+                check=False,
+            )
+            assert done.returncode == 0, done.stderr[-3000:]
+        invoices, vat_lines = (int(word) for word in done.stdout.split()[-2:])
+        assert invoices > 0 and vat_lines > 0  # The demo invoices, with VAT.
+    finally:
+        if drop is not None:
+            subprocess.run(drop, check=False, cwd=ROOT)
