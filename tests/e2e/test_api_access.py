@@ -92,6 +92,9 @@ async def test_admin_cannot_read_or_change_another_companys_private_data(client:
     assert (
         await client.get(f"/api/v1/companies/{other}/employees", headers=headers)
     ).status_code == 403
+    assert (
+        await client.get(f"/api/v1/companies/{other}/expenses", headers=headers)
+    ).status_code == 403
     response = await client.patch(
         f"/api/v1/companies/{other}", headers=headers, json=company_json(name="Piraté")
     )
