@@ -428,8 +428,25 @@ async def test_a_group_invoices_each_member_its_cdo_month(client: Client) -> Non
     assert await tables.InvoiceTable.count() == before
 
 
+async def _page_login(client: Client, email: str) -> None:
+    logged_in = await client.post(
+        "/connexion",
+        data={"email": email, "password": PASSWORD},
+        headers={"accept": "text/html"},
+        follow_redirects=False,
+    )
+    assert logged_in.status_code == 303
+
+
 async def test_the_pages_list_show_and_cancel_an_invoice(client: Client) -> None:
     w, _, statement_id, _, _, _ = await _two_way_month(client)
+    html = {"accept": "text/html"}
+    statement_page = f"/entreprises/{w.lender.company_id}/releves/{statement_id}"
+    await _page_login(client, w.lender.email)
+    before = await client.get(statement_page, headers=html)
+    assert before.status_code == 200
+    assert "Train Rennes – Lyon" in before.text and "100,00" in before.text  # Without its VAT.
+    client.cookies.clear()
     for party in (w.host, w.lender):
         agreed = await client.post(
             f"/api/v1/settlements/{statement_id}/agree", headers=party.headers
@@ -440,14 +457,7 @@ async def test_the_pages_list_show_and_cancel_an_invoice(client: Client) -> None
         for i in await _invoices(client, w.lender)
         if i["issuer"]["company_id"] == w.lender.company_id
     )
-    html = {"accept": "text/html"}
-    logged_in = await client.post(
-        "/connexion",
-        data={"email": w.lender.email, "password": PASSWORD},
-        headers=html,
-        follow_redirects=False,
-    )
-    assert logged_in.status_code == 303
+    await _page_login(client, w.lender.email)
     base = f"/entreprises/{w.lender.company_id}/factures"
     listed = await client.get(base, headers=html)
     assert listed.status_code == 200, listed.text
@@ -460,10 +470,9 @@ async def test_the_pages_list_show_and_cancel_an_invoice(client: Client) -> None
         assert str(mention).replace("'", "&#39;") in page.text
     assert f"/api/v1/invoices/{mine['id']}/pdf" in page.text
     assert "Émettre l'avoir annulant" in page.text
-    statement = await client.get(
-        f"/entreprises/{w.lender.company_id}/releves/{statement_id}", headers=html
-    )
+    statement = await client.get(statement_page, headers=html)
     assert f"{base}/{mine['id']}" in statement.text
+    assert 'id="statement-expenses"' not in statement.text  # Billed now: on the invoice.
     token = re.search(r'name="_csrf" value="([^"]+)"', page.text)
     assert token is not None
     empty = await client.post(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -311,6 +312,52 @@ async def statement_invoices(
     async with uow(write=False) as repos:
         invoices = await repos.invoices.of_statement(statement_id)
     return [i for i in invoices if company_id in (i.issuer.company_id, i.customer.company_id)]
+
+
+@dataclass(frozen=True, slots=True)
+class BillableExpense:
+    """An approved expense that the statement's agreement will bill, as its invoice will."""
+
+    expense: Expense
+    lender_company_id: int
+    billed_cents: int  # Excluding the VAT a liable lender recovers.
+
+
+async def statement_expenses(
+    uow: UnitOfWork, actor: Actor, company_id: int, statement: Statement
+) -> list[BillableExpense]:
+    """The approved expenses not billed yet that agreeing `statement` would invoice, both ways
+    (for a company of the pair, read by its admins and accountants)."""
+    if not _reads(actor, company_id) or company_id not in (
+        statement.company_a,
+        statement.company_b,
+    ):
+        return []
+    found: list[BillableExpense] = []
+    async with uow(write=False) as repos:
+        companies = await repos.companies.get_many([statement.company_a, statement.company_b])
+        for lender_id, host_id in (
+            (statement.company_a, statement.company_b),
+            (statement.company_b, statement.company_a),
+        ):
+            liable = companies[lender_id].vat_regime is VatRegime.REEL
+            billable = await repos.expenses.billable(
+                lender_company_id=lender_id,
+                host_company_id=host_id,
+                last_day=month_end(statement.month),
+                limit=LINES_MAX,
+            )
+            found.extend(
+                BillableExpense(
+                    expense=expense,
+                    lender_company_id=lender_id,
+                    billed_cents=expense_base_cents(
+                        expense.amount_cents, expense.vat_cents, lender_liable=liable
+                    ),
+                )
+                for expense in billable
+            )
+    return found
 
 
 async def invoice_pdf(uow: UnitOfWork, actor: Actor, invoice_id: int) -> tuple[Invoice, bytes]:

@@ -18,6 +18,7 @@ from timebank.errors import InvalidInput, TimebankError
 from timebank.invoicing import use_cases as invoicing
 from timebank.pagination import Page
 from timebank.settlements import use_cases as settlements
+from timebank.settlements.model import StatementStatus
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
@@ -121,6 +122,13 @@ class StatementPages(Controller):
             "lines": detail.lines,
             "month_label": settlements.month_label,
             "invoices": await invoicing.statement_invoices(uow, actor, company_id, statement_id),
+            "expenses": (
+                []
+                if detail.side.statement.status is StatementStatus.AGREED
+                else await invoicing.statement_expenses(
+                    uow, actor, company_id, detail.side.statement
+                )
+            ),
         }
         if refusal is not None:
             return refused(request, "statements/detail.html", refusal, form or {}, **values)
