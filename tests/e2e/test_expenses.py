@@ -76,6 +76,26 @@ async def _accountant(client: Client, company: Party) -> Party:
     return Party("", {"Authorization": f"Bearer {accepted.json()['token']}"})
 
 
+HTML = {"accept": "text/html"}
+
+
+async def _page_login(client: Client, email: str, password: str) -> None:
+    client.cookies.clear()
+    logged_in = await client.post(
+        "/connexion",
+        data={"email": email, "password": password},
+        headers=HTML,
+        follow_redirects=False,
+    )
+    assert logged_in.status_code == 303
+
+
+def _csrf(html: str) -> str:
+    token = re.search(r'name="_csrf" value="([^"]+)"', html)
+    assert token is not None
+    return token[1]
+
+
 async def _loan(client: Client) -> tuple[World, int]:
     w = await world(client)
     return w, await active_engagement(client, w)
@@ -359,6 +379,13 @@ async def test_approved_expenses_are_billed_once_and_billed_again_after_a_credit
         assert await repos.expenses.mark_billed(ids, 4343) == 0
     shown = await client.get(f"/api/v1/expenses/{ids[0]}", headers=w.host.headers)
     assert shown.json()["invoice_id"] == 4242
+    for party, password in ((w.host, PASSWORD), (w.lender, PASSWORD)):
+        await _page_login(client, party.email, password)
+        listed = await client.get(f"/entreprises/{party.company_id}/frais", headers=HTML)
+        assert f'href="/entreprises/{party.company_id}/factures/4242"' in listed.text
+        loan_page = await client.get(f"/mises-a-disposition/{engagement_id}/frais", headers=HTML)
+        assert f'href="/entreprises/{party.company_id}/factures/4242"' in loan_page.text
+    client.cookies.clear()
     async with piccolo_unit_of_work() as repos:
         assert (
             await repos.expenses.billable(
@@ -383,26 +410,6 @@ async def test_approved_expenses_are_billed_once_and_billed_again_after_a_credit
     )
     assert billed_waiting.status_code == 409
     assert billed_waiting.json()["code"] == "expense_billed"
-
-
-HTML = {"accept": "text/html"}
-
-
-async def _page_login(client: Client, email: str, password: str) -> None:
-    client.cookies.clear()
-    logged_in = await client.post(
-        "/connexion",
-        data={"email": email, "password": password},
-        headers=HTML,
-        follow_redirects=False,
-    )
-    assert logged_in.status_code == 303
-
-
-def _csrf(html: str) -> str:
-    token = re.search(r'name="_csrf" value="([^"]+)"', html)
-    assert token is not None
-    return token[1]
 
 
 async def test_pages_record_with_the_csrf_field_of_a_multipart_form_and_refuse_outsiders(

@@ -55,6 +55,16 @@ def side_of(actor: Actor, engagement: Engagement) -> Side | None:
     return None
 
 
+def _invoice_company(actor: Actor, engagement: Engagement, side: Side) -> int | None:
+    if side is Side.LENDER or (
+        side is Side.ACCOUNTANT and actor.has_role(engagement.lender_company_id, Role.ACCOUNTANT)
+    ):
+        return engagement.lender_company_id
+    if side in (Side.HOST, Side.ACCOUNTANT):
+        return engagement.host_company_id
+    return None
+
+
 def _no_access() -> Forbidden:
     return Forbidden(
         "Vous n'avez pas accès aux frais de cette mise à disposition.",
@@ -272,6 +282,9 @@ class ExpenseView:
     expense: Expense
     names: LoanNames
     side: Side
+    # The company whose invoices the reader opens (lender: issuer, host: customer); None for
+    # the employee, who reads no invoice.
+    invoice_company_id: int | None = None
 
     @property
     def may_withdraw(self) -> bool:
@@ -293,8 +306,11 @@ class ExpenseView:
 async def get_expense(uow: UnitOfWork, actor: Actor, expense_id: int) -> ExpenseView:
     async with uow(write=False) as repos:
         expense, side = await _readable(repos, actor, expense_id)
+        engagement = await _engagement(repos, expense.engagement_id)
         names = await repos.engagements.names_of([expense.engagement_id])
-    return ExpenseView(expense, names[expense.engagement_id], side)
+    return ExpenseView(
+        expense, names[expense.engagement_id], side, _invoice_company(actor, engagement, side)
+    )
 
 
 async def expense_receipt(uow: UnitOfWork, actor: Actor, expense_id: int) -> Receipt:
@@ -338,13 +354,21 @@ async def loan_expenses(uow: UnitOfWork, actor: Actor, engagement_id: int) -> Lo
             raise _no_access()
         expenses = await repos.expenses.of_engagement(engagement_id, limit=EXPENSES_LISTED_MAX)
         names = (await repos.engagements.names_of([engagement_id]))[engagement_id]
+    company = _invoice_company(actor, engagement, side)
     return LoanExpenses(
-        engagement, names, side, [ExpenseView(expense, names, side) for expense in expenses]
+        engagement,
+        names,
+        side,
+        [ExpenseView(expense, names, side, company) for expense in expenses],
     )
 
 
 async def _views(
-    repos: Repositories, actor: Actor, expenses: Sequence[Expense], side: Side
+    repos: Repositories,
+    actor: Actor,
+    expenses: Sequence[Expense],
+    side: Side,
+    invoice_company_id: int | None = None,
 ) -> list[ExpenseView]:
     names = await repos.engagements.names_of([expense.engagement_id for expense in expenses])
     # The person's own expenses read as theirs (never reviewed by themself).
@@ -353,6 +377,7 @@ async def _views(
             expense,
             names[expense.engagement_id],
             Side.EMPLOYEE if expense.created_by == actor.user_id else side,
+            invoice_company_id,
         )
         for expense in expenses
     ]
@@ -394,6 +419,6 @@ async def company_expenses(uow: UnitOfWork, actor: Actor, company_id: int) -> Co
         hosted = await repos.expenses.of_company(
             company_id, lender=False, limit=EXPENSES_LISTED_MAX
         )
-        lent_views = await _views(repos, actor, lent, lender_side)
-        hosted_views = await _views(repos, actor, hosted, host_side)
+        lent_views = await _views(repos, actor, lent, lender_side, company_id)
+        hosted_views = await _views(repos, actor, hosted, host_side, company_id)
     return CompanyExpenses(company_id, company.name, lent_views, hosted_views)
