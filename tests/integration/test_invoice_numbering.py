@@ -13,11 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import company_input, now
+from tests.helpers import company_input, now, sign_up
 from timebank.book.use_cases import retrying
 from timebank.companies.use_cases import company_draft
 from timebank.db import tables
 from timebank.db.unit_of_work import engine, piccolo_unit_of_work
+from timebank.invoicing import use_cases as invoicing
 from timebank.invoicing.model import (
     InvoiceLine,
     InvoiceOrigin,
@@ -135,3 +136,35 @@ async def test_any_interleaving_of_issued_and_failed_issuings_leaves_no_gap(
     for index, issuer in enumerate(issuers):
         issued = sum(1 for i, fail in steps if i == index and not fail)
         assert await _numbers(issuer) == _continuous(issued)
+
+
+async def test_two_credit_notes_of_one_invoice_at_once_cancel_it_once() -> None:
+    admin = await sign_up()
+    issuer = await _issuer_of(admin.company_id)
+    customer = await _company()
+    sequence = await _issue(issuer, customer, fail=False)
+    assert sequence == 1
+    (invoice,) = await tables.InvoiceTable.select(tables.InvoiceTable.id).where(
+        tables.InvoiceTable.issuer == issuer.company_id
+    )
+    outcomes = await asyncio.gather(
+        *[
+            invoicing.issue_credit_note(
+                piccolo_unit_of_work, admin.actor, invoice["id"], reason=f"Erreur {n}", now=now()
+            )
+            for n in range(4)
+        ],
+        return_exceptions=True,
+    )
+    notes = [o for o in outcomes if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(notes) == 1
+    assert [getattr(r, "code", r) for r in refused] == ["invoice_already_cancelled"] * 3
+    assert await _numbers(issuer) == _continuous(2)
+
+
+async def _issuer_of(company_id: int) -> Party:
+    async with piccolo_unit_of_work(write=False) as repos:
+        company = await repos.companies.get(company_id)
+    assert company is not None
+    return invoicing.party_of(company)
