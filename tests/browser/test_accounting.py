@@ -131,10 +131,11 @@ async def test_accountant_reads_the_fec_summary_and_downloads_what_it_says(
         "Durée reçue (minutes)",
         "Durée de formation (minutes)",
         "Montant au coût (€)",
+        "Frais refacturés au coût (€)",
     ]
     assert hours[1][1] == "Inès Moreau" and hours[1][6] == "210"
     assert hours[-1][:2] == [f"Exercice {year}", "Total"]
-    assert _cents(hours[-1][8]) == cents
+    assert _cents(hours[-1][8]) == cents and hours[-1][9] == "0,00"  # No expense.
     # The accountant decides what is capitalised: the marking form is there for them too.
     projects = page.locator("section[aria-labelledby='projets']")
     assert await projects.get_by_role("button", name="Marquer comme projet immobilisé").count() == 1
