@@ -41,6 +41,13 @@ _NEXT_SEQUENCE_SQL: Final = (
     "RETURNING last_sequence"
 )
 
+_COUNTER_ROW_SQL: Final = (
+    "INSERT INTO invoice_counter (issuer, last_sequence) VALUES ({}, 0) "
+    "ON CONFLICT (issuer) DO NOTHING"
+)
+# SQLite needs no row lock: its write transactions already hold the whole database.
+_LOCK_COUNTER_SQL: Final = "SELECT last_sequence FROM invoice_counter WHERE issuer = {} FOR UPDATE"
+
 
 @dataclass(frozen=True, slots=True)
 class LoanHours:
@@ -129,6 +136,14 @@ _COLUMNS: Final = tuple(c for c in I.all_columns() if c._meta.name not in ("pdf"
 
 class InvoiceRepository:
     """The only place with queries on the invoice, invoice line and invoice counter tables."""
+
+    async def lock_issuer(self, issuer_id: int) -> None:
+        """Hold the issuer's counter row until the transaction ends (creating it at 0), so
+        what the issuer bills is read by one issuing transaction at a time. Callers lock
+        several issuers in ascending id order."""
+        await InvoiceCounterTable.raw(_COUNTER_ROW_SQL, issuer_id)
+        if InvoiceCounterTable._meta.db.engine_type == "postgres":
+            await InvoiceCounterTable.raw(_LOCK_COUNTER_SQL, issuer_id)
 
     async def next_sequence(self, issuer_id: int) -> int:
         """The issuer's next number, taken inside the issuing transaction: no gap (a rollback

@@ -122,6 +122,10 @@ async def issue_statement_invoices(
     month = statement.month
     last_day = month_end(month)
     issued_on = paris_day(now)
+    # Another month's statement of the pair may be agreed at the same time and bill the same
+    # expenses: both issuers are held first (company_a < company_b, always in that order).
+    for company_id in (statement.company_a, statement.company_b):
+        await repos.invoices.lock_issuer(company_id)
     companies = await repos.companies.get_many([statement.company_a, statement.company_b])
     hours = await repos.invoices.statement_hours(statement.id)
     planned = []
@@ -173,7 +177,7 @@ async def issue_statement_invoices(
         )
         invoice_id = await repos.invoices.add(invoice, issued_by=user_id, now=now)
         billed = await repos.expenses.mark_billed([e.id for e in expenses], invoice_id)
-        assert billed == len(expenses), "the statement's row lock keeps expenses unbilled"
+        assert billed == len(expenses), "the issuer's lock keeps them unbilled until now"
         issued.append((invoice_id, invoice.total_cents))
     if len(issued) == 2:  # Each owes the other: the smaller total is settled both ways.
         await repos.invoices.record_set_off(
