@@ -21,6 +21,7 @@ from timebank.invoicing.model import (
     LineKind,
     Party,
     credit_note,
+    due_on,
     invoice_number,
     label_text,
     month_label,
@@ -79,9 +80,14 @@ def test_a_liable_lenders_invoice_adds_20_percent_on_hours_and_expenses() -> Non
     assert invoice.vat_cents == 26_691  # 26 691,4 rounded once, on the total.
     assert invoice.total_cents == 160_148
     assert invoice.vat_exigibility is VatExigibility.ON_PAYMENT
-    assert invoice.due_on == date(2027, 1, 3)
+    assert invoice.due_on == date(2026, 12, 30)  # 30 days after 30 November, the month worked.
     assert invoice.number == "BT-000001"
     assert FRANCHISE_MENTION not in invoice.mentions
+
+
+def test_an_invoice_issued_after_the_legal_term_is_due_the_day_it_is_issued() -> None:
+    assert due_on(date(2026, 11, 30), date(2026, 12, 4)) == date(2026, 12, 30)
+    assert due_on(date(2026, 11, 30), date(2027, 1, 15)) == date(2027, 1, 15)
 
 
 def test_a_franchise_lender_charges_no_vat_and_says_why() -> None:

@@ -109,8 +109,11 @@ def invoice_number(sequence: int) -> str:
     return f"{NUMBER_PREFIX}-{sequence:0{SEQUENCE_DIGITS}d}"
 
 
-def due_on(issued_on: date) -> date:
-    return issued_on + timedelta(days=PAYMENT_DAYS)
+def due_on(period_end: date, issued_on: date) -> date:
+    """Without an agreed term, C. com. L441-10 I counts 30 days from the service's execution
+    (the end of the period billed), not from the invoice; an invoice issued later than that
+    is due the day it is issued (the stricter reading, docs/accounting.md)."""
+    return max(period_end + timedelta(days=PAYMENT_DAYS), issued_on)
 
 
 def mentions_of(treatment: VatTreatment) -> tuple[str, ...]:
@@ -174,7 +177,7 @@ def new_invoice(
         period_start=period_start,
         period_end=period_end,
         issued_on=issued_on,
-        due_on=due_on(issued_on),
+        due_on=due_on(period_end, issued_on),
         hours_cents=hours_cents,
         expenses_cents=expenses_cents,
         total_excl_vat_cents=treatment.at_cost_cents,
