@@ -48,6 +48,7 @@ from web.controllers.skills import SkillController
 from web.controllers.trainings import TrainingController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
+from web.limits import refuse_out_of_range_integers
 from web.pages import PAGE_CONTROLLERS
 from web.schemas import HealthOut
 
@@ -128,6 +129,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
         ],
         dependencies=DEPENDENCIES,
         middleware=[auth_middleware],
+        before_request=refuse_out_of_range_integers,
         plugins=[HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

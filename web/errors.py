@@ -7,6 +7,7 @@ A 500 is always a bug, logged with its traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -26,6 +27,7 @@ from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
@@ -38,6 +40,7 @@ from timebank.errors import (
     NotFound,
     ServiceUnavailable,
     TimebankError,
+    TooManyAttempts,
 )
 
 LOGGER = logging.getLogger("timebank.web")
@@ -49,6 +52,7 @@ _STATUS_OF: dict[type[TimebankError], int] = {
     NotAuthenticated: HTTP_401_UNAUTHORIZED,
     Forbidden: HTTP_403_FORBIDDEN,
     ServiceUnavailable: HTTP_503_SERVICE_UNAVAILABLE,
+    TooManyAttempts: HTTP_429_TOO_MANY_REQUESTS,
 }
 
 
@@ -94,7 +98,7 @@ def problem(
 
 
 def timebank_error_handler(request: Request[Any, Any, Any], exc: TimebankError) -> Response[Any]:
-    return problem(
+    response = problem(
         request,
         status_of(exc),
         code=exc.code,
@@ -102,6 +106,9 @@ def timebank_error_handler(request: Request[Any, Any, Any], exc: TimebankError) 
         message_en=exc.message_en,
         field=exc.field,
     )
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 def _field_of(extra: Any) -> str | None:
@@ -109,6 +116,15 @@ def _field_of(extra: Any) -> str | None:
         key = extra[0].get("key")
         return str(key) if key is not None else None
     return None
+
+
+# How pydantic and msgspec word a broken `ge`/`le`: in the API schemas, only column ranges.
+_OUT_OF_RANGE = re.compile(r"(less|greater) than or equal to|Expected `int` [<>]=")
+
+
+def _as_path(key: str) -> str:
+    """`skills.0.level` → `skills[0].level`, as the use cases name fields."""
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", key)
 
 
 def validation_error_handler(
@@ -119,6 +135,16 @@ def validation_error_handler(
     detail = ""
     if isinstance(exc.extra, list) and exc.extra and isinstance(exc.extra[0], dict):
         detail = str(exc.extra[0].get("message", ""))[:200]
+    if _OUT_OF_RANGE.search(detail):
+        bounds = detail.rsplit(" ", 1)[-1]
+        return problem(
+            request,
+            HTTP_422_UNPROCESSABLE_ENTITY,
+            code="out_of_range",
+            message_fr=f"Nombre hors limites (limite : {bounds}).",
+            message_en=f"Number out of range (limit: {bounds}).",
+            field=_as_path(field) if field else None,
+        )
     where_fr = f" (champ « {field} »)" if field else ""
     where_en = f" (field '{field}')" if field else ""
     return problem(

@@ -26,10 +26,13 @@ from timebank.pagination import Page
 from timebank.people.model import Actor, User
 from timebank.settlements.model import Statement as SettlementStatement
 from timebank.skills.model import Skill, SkillDomain
+from web.limits import INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN
 
 T = TypeVar("T")
-# Ledger integers are stored as 64-bit: anything wider is refused as malformed (400).
-Int64 = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+# Every integer of a body is bounded by its column (web/limits.py): ids, minutes and counts are
+# `integer`, amounts in cents `BigInt`. Beyond → 422 out_of_range, never a database error.
+Int32 = Annotated[int, Field(ge=INT32_MIN, le=INT32_MAX)]
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 
 
 class In(BaseModel):
@@ -180,34 +183,34 @@ class EmployeeInviteIn(In):
     email: str
     full_name: str
     job_title: str
-    annual_gross_salary_cents: int
-    employer_charge_rate_basis_points: int
-    annual_work_hours: int = 1607
+    annual_gross_salary_cents: Int64
+    employer_charge_rate_basis_points: Int32
+    annual_work_hours: Int32 = 1607
 
 
 class EmploymentIn(In):
     job_title: str
-    annual_gross_salary_cents: int
-    employer_charge_rate_basis_points: int
-    annual_work_hours: int = 1607
+    annual_gross_salary_cents: Int64
+    employer_charge_rate_basis_points: Int32
+    annual_work_hours: Int32 = 1607
     active: bool = True
 
 
 class SkillLevelIn(In):
     skill: str
-    level: int
+    level: Int32
 
 
 class ProfileIn(In):
-    offered_minutes_per_month: int
+    offered_minutes_per_month: Int32
     remote_ok: bool
-    travel_radius_km: int
+    travel_radius_km: Int32
     languages: list[str]
     skills: list[SkillLevelIn] | None = None
 
 
 class ApprovalIn(In):
-    approved_minutes_per_month: int
+    approved_minutes_per_month: Int32
     valid_from: date
     valid_until: date
 
@@ -288,14 +291,14 @@ class InvitedEmployeeOut(BaseModel):
 
 class RequiredSkillIn(In):
     skill: str
-    min_level: int
-    weight: int = 1
+    min_level: Int32
+    weight: Int32 = 1
 
 
 class NeedIn(In):
     title: str
     description: str
-    estimated_minutes: int
+    estimated_minutes: Int32
     window_start: date
     window_end: date
     remote_allowed: bool = True
@@ -393,13 +396,13 @@ class DomainOut(BaseModel):
 
 
 class GroupIn(In):
-    company_id: int
+    company_id: Int32
     name: str
     legal_form: str
 
 
 class GroupMemberIn(In):
-    company_id: int
+    company_id: Int32
     joined_on: date
 
 
@@ -455,8 +458,8 @@ class TransferIn(In):
     kind: str = "single"
     unit: str
     code: str = "exchange"
-    debit_account_id: Int64 | None = None
-    credit_account_id: Int64 | None = None
+    debit_account_id: Int32 | None = None
+    credit_account_id: Int32 | None = None
     amount: Int64 | None = None
     pending_id: str | None = None
     expires_at: AwareDatetime | None = None
@@ -633,16 +636,16 @@ class StatementOut(BaseModel):
 
 
 class EngagementIn(In):
-    need_id: int
-    employee_id: int
-    planned_minutes: int
+    need_id: Int32
+    employee_id: Int32
+    planned_minutes: Int32
     period_start: date
     period_end: date
     place: str = ""
     remote: bool = False
     tasks: str
     # The loan's own terms (L8241-2); may also be filled later (PATCH), before the loan starts.
-    probation_days: int | None = None  # Working days, 0: none.
+    probation_days: Int32 | None = None  # Working days, 0: none.
     working_hours: str = ""  # The hours and their spread over the week.
     post_characteristics: str = ""
 
@@ -651,7 +654,7 @@ class EngagementTermsIn(In):
     """The loan's terms the admins agree before it starts; a field left out is unchanged."""
 
     place: str | None = None
-    probation_days: int | None = None
+    probation_days: Int32 | None = None
     working_hours: str | None = None
     post_characteristics: str | None = None
 
@@ -666,7 +669,7 @@ class SignatureIn(In):
 
 
 class CseIn(In):
-    company_id: int
+    company_id: Int32
     consulted_on: date
 
 
@@ -761,7 +764,7 @@ class EngagementOut(BaseModel):
 class TimesheetIn(In):
     client_id: str
     work_date: date
-    minutes: int
+    minutes: Int32
     description: str
 
 
@@ -794,7 +797,7 @@ class TimesheetOut(BaseModel):
 
 
 class ApproveIn(In):
-    entry_ids: list[int]
+    entry_ids: list[Int32]
 
 
 class ReasonIn(In):
@@ -880,7 +883,7 @@ class NotificationOut(BaseModel):
 
 
 class ExtensionIn(In):
-    extra_minutes: int
+    extra_minutes: Int32
     reason: str
 
 
@@ -917,7 +920,7 @@ class RotationPeriodIn(In):
     starts_on: date
     ends_on: date
     slot: str = "day"  # day or half_day
-    travel_km_max: int = 50
+    travel_km_max: Int32 = 50
     monthly_management_costs_cents: Int64 = 0
 
 
@@ -928,14 +931,14 @@ class RotationCdoIn(In):
 
 class RotationRequestIn(In):
     days: float
-    preferred_weekdays: list[int] = Field(default_factory=list, max_length=7)
+    preferred_weekdays: list[Int32] = Field(default_factory=list, max_length=7)
     unavailable: list[date] = Field(default_factory=list, max_length=400)
     same_cdo_as_before: bool = False
 
 
 class RotationSlotIn(In):
-    employee_id: int
-    company_id: int
+    employee_id: Int32
+    company_id: Int32
     day: date
     half: str | None = None
 
@@ -945,8 +948,8 @@ class WorkedIn(In):
 
 
 class FeedIn(In):
-    employee_id: int | None = None
-    company_id: int | None = None
+    employee_id: Int32 | None = None
+    company_id: Int32 | None = None
 
 
 class FeedOut(BaseModel):
@@ -1074,12 +1077,12 @@ class DocumentOut(BaseModel):
 
 class GroupDocumentIn(In):
     kind: str  # cdo_contract or member_agreement
-    employee_id: int | None = None
-    company_id: int | None = None
-    period_id: int | None = None
+    employee_id: Int32 | None = None
+    company_id: Int32 | None = None
+    period_id: Int32 | None = None
     # The CDO's contract: the terms agreed with the CDO (all required for `cdo_contract`).
     hired_on: date | None = None
-    weekly_minutes: int | None = None
+    weekly_minutes: Int32 | None = None
     hours_spread: str = ""
     permanent: bool = True
     fixed_term: str = ""  # CDD: its term and precise reason.
@@ -1135,13 +1138,13 @@ class TrainingIn(In):
     provider: str
     starts_on: date
     ends_on: date
-    minutes: int
+    minutes: Int32
     domain_code: str | None = None  # A skill domain (GET /api/v1/skills/domains).
     plan_link: str | None = None  # The employer's transformation plan: https:// or a reference.
 
 
 class TrainingRatingIn(In):
-    rating: int
+    rating: Int32
     comment: str = ""
 
 

@@ -3,6 +3,7 @@ and nothing written."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -317,3 +318,138 @@ async def test_operator_edits_the_taxonomy_and_bad_skills_are_refused(client: Cl
         headers={"Authorization": f"Bearer {admin_login.json()['token']}"},
     )
     assert refused.status_code == 403
+
+
+def _routes_with_int_path(app: Any) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if ":int}" not in route.path:
+            continue
+        for method in sorted(getattr(route, "methods", set()) - {"HEAD", "OPTIONS"}):
+            found.append((method, route.path))
+    return found
+
+
+@pytest.mark.parametrize("too_large", [2**31, 2**63])
+async def test_ids_beyond_their_column_in_any_path_are_refused_as_out_of_range(
+    app: Any, client: Client, admin_headers: tuple[int, dict[str, str]], too_large: int
+) -> None:
+    """PostgreSQL's `integer` ends at 2³¹−1 and SQLite's at 2⁶³−1: every route answers 422,
+    the API with the usual refusal and the pages with the French error page."""
+    _, headers = admin_headers
+    routes = _routes_with_int_path(app)
+    assert len(routes) >= 100
+    before = await row_counts()
+    for method, path in routes:
+        concrete = re.sub(r"\{[^}]+:int\}", str(too_large), path)
+        concrete = re.sub(r"\{[^}]+\}", "x", concrete)
+        first = re.search(r"\{([^}:]+):int\}", path)
+        assert first is not None
+        api = path.startswith("/api/")
+        response = await client.request(
+            method,
+            concrete,
+            json={} if api else None,
+            headers={**headers, "accept": "application/json" if api else "text/html"},
+        )
+        assert response.status_code == 422, (method, path, response.status_code)
+        if api:
+            assert_problem(response, 422, "out_of_range", first.group(1))
+        else:
+            assert "hors limites" in response.text, (method, path)
+    assert await row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (f"/api/v1/needs?company_id={2**31}", "company_id"),
+        (f"/api/v1/needs?limit={2**63}", "limit"),
+        (f"/api/v1/needs?offset={-(2**31) - 1}", "offset"),
+        (f"/api/v1/companies?offset={10**30}", "offset"),
+    ],
+)
+async def test_integer_query_parameters_beyond_their_column_are_refused(
+    client: Client, admin_headers: tuple[int, dict[str, str]], path: str, field: str
+) -> None:
+    _, headers = admin_headers
+    assert_problem(await client.get(path, headers=headers), 422, "out_of_range", field)
+
+
+async def test_integers_beyond_their_column_in_bodies_are_refused_and_write_nothing(
+    client: Client, admin_headers: tuple[int, dict[str, str]]
+) -> None:
+    company_id, headers = admin_headers
+    before = await row_counts()
+    cases: list[tuple[str, str, dict[str, object], str]] = [
+        (
+            "POST",
+            "/api/v1/groups",
+            {"company_id": 2**31, "name": "G", "legal_form": "asso"},
+            "company_id",
+        ),
+        ("POST", "/api/v1/timesheets/approve", {"entry_ids": [1, 2**63]}, "entry_ids[1]"),
+        (
+            "POST",
+            "/api/v1/engagements",
+            {"need_id": 2**31, "employee_id": 1, "planned_minutes": 60},
+            "need_id",
+        ),
+        (
+            "POST",
+            f"/api/v1/companies/{company_id}/needs",
+            need_json(skills=[{"skill": "seo", "min_level": 2**40}]),
+            "skills[0].min_level",
+        ),
+        (
+            "POST",
+            f"/api/v1/companies/{company_id}/employees",
+            {
+                "email": new_email(),
+                "full_name": "Sam",
+                "job_title": "Graphiste",
+                "annual_gross_salary_cents": 2**63,
+                "employer_charge_rate_basis_points": 4000,
+            },
+            "annual_gross_salary_cents",
+        ),
+    ]
+    for method, path, body, field in cases:
+        response = await client.request(method, path, json=body, headers=headers)
+        assert_problem(response, 422, "out_of_range", field)
+    assert await row_counts() == before
+
+
+def test_every_integer_of_every_request_body_is_bounded_by_its_column() -> None:
+    """A new `int` field in a body without `Int32`/`Int64` would reach the database unbounded."""
+    import importlib
+    import pkgutil
+
+    import web.controllers
+    from web.schemas import In
+
+    for module in pkgutil.iter_modules(web.controllers.__path__):
+        importlib.import_module(f"web.controllers.{module.name}")
+
+    def bodies(kind: type[In]) -> list[type[In]]:
+        return [kind, *(k for sub in kind.__subclasses__() for k in bodies(sub))]
+
+    unbounded = []
+    for body in bodies(In):
+        for name, schema in body.model_json_schema()["properties"].items():
+            if _has_unbounded_integer(schema):
+                unbounded.append(f"{body.__name__}.{name}")
+    assert len(bodies(In)) >= 30
+    assert unbounded == []
+
+
+def _has_unbounded_integer(schema: Any) -> bool:
+    if isinstance(schema, list):
+        return any(_has_unbounded_integer(item) for item in schema)
+    if not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        return False  # A nested body: checked as a body of its own.
+    if schema.get("type") == "integer" and ("maximum" not in schema or "minimum" not in schema):
+        return True
+    return any(_has_unbounded_integer(value) for value in schema.values())

@@ -25,6 +25,7 @@ from web.schemas import (
     ExtensionIn,
     ExtensionOut,
     In,
+    Int32,
     MonthIn,
     NotificationOut,
     PageOut,
@@ -43,7 +44,7 @@ class TimesheetChangeIn(In):
     """A corrected entry: the same fields as when it was logged, except its id."""
 
     work_date: date
-    minutes: int
+    minutes: Int32
     description: str
 
 

@@ -19,7 +19,7 @@ from timebank.expenses.model import RECEIPT_BYTES_MAX, Expense
 from timebank.expenses.use_cases import CompanyExpenses, ExpenseView
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
-from web.schemas import In
+from web.schemas import In, Int64
 
 # A 5 MB receipt in base64 (4/3) with the other fields.
 EXPENSE_BODY_BYTES_MAX: Final = RECEIPT_BYTES_MAX * 4 // 3 + 64 * 1024
@@ -33,8 +33,8 @@ class ExpenseIn(In):
     spent_on: date
     kind: str
     description: str
-    amount_cents: int
-    vat_cents: int = 0
+    amount_cents: Int64
+    vat_cents: Int64 = 0
     receipt_name: str
     receipt_base64: str
 

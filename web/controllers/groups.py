@@ -20,15 +20,16 @@ from web.schemas import (
     GroupMemberIn,
     GroupOut,
     In,
+    Int32,
     PageOut,
     page_out,
 )
 
 
 class JoinRequestIn(In):
-    company_id: int
+    company_id: Int32
     days_per_month: float
-    preferred_weekdays: list[int] = []
+    preferred_weekdays: list[Int32] = []
     message: str = ""
 
 
