@@ -21,6 +21,9 @@ os.environ.setdefault("TIMEBANK_SECRET_KEY", "test-secret-key-that-is-long-enoug
 # Rotation plans in tests are small: a short CP-SAT budget keeps the suite quick (the plans'
 # rules are checked whatever the budget).
 os.environ.setdefault("TIMEBANK_ROTATION_TIME_LIMIT_SECONDS", "2")
+# The whole suite comes from one address (127.0.0.1): its many sign-ups must not be throttled.
+# The throttle's own tests give their app small limits (tests/e2e/test_login_throttle.py).
+os.environ.setdefault("TIMEBANK_THROTTLE_ADDRESS_ATTEMPTS_MAX", "1000000")
 
 
 @pytest.fixture(scope="session")

@@ -66,8 +66,10 @@ async def signup(client: httpx.AsyncClient, **company: object) -> Party:
             "company": values,
         },
     )
-    assert response.status_code == 201, response.text
-    return Party(email, await login(client, email), response.json()["company"]["id"])
+    assert response.status_code == 202, response.text
+    headers = await login(client, email)
+    me = await client.get("/api/v1/auth/me", headers=headers)
+    return Party(email, headers, me.json()["roles"][0]["company_id"])
 
 
 async def operator(client: httpx.AsyncClient) -> Party:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import httpx
 from stdnum import luhn
 
 from timebank.companies.use_cases import CompanyInput
@@ -100,10 +102,19 @@ async def sign_up(**company_overrides: object) -> SignedUp:
         company=_with_vat_number(company_input(**company_overrides), company_overrides),
         now=now(),
     )
+    assert result is not None
     login = await log_in(
         piccolo_unit_of_work, email=email, password=PASSWORD, now=now(), session_hours=1
     )
     return SignedUp(actor=login.actor, company_id=result.company.id, email=email, token=login.token)
+
+
+async def door_token(client: httpx.AsyncClient, path: str = "/connexion") -> str:
+    """The pre-session CSRF token that a door's form (login, sign-up…) must send back."""
+    page = await client.get(path, headers={"accept": "text/html"})
+    found = re.search(r'name="_csrf" value="([^"]+)"', page.text)
+    assert found is not None, page.text[:500]
+    return found.group(1)
 
 
 async def row_counts() -> dict[str, int]:

@@ -24,6 +24,11 @@ PORT_MAX: Final = 65535
 SECRET_KEY_LENGTH_MIN: Final = 32
 SESSION_HOURS_DEFAULT: Final = 12
 SESSION_HOURS_MAX: Final = 24 * 30
+# The door's throttle (web/throttle.py): failures or requests counted over a moving window.
+THROTTLE_WINDOW_SECONDS_DEFAULT: Final = 15 * 60
+THROTTLE_ACCOUNT_ATTEMPTS_MAX_DEFAULT: Final = 10
+THROTTLE_ADDRESS_ATTEMPTS_MAX_DEFAULT: Final = 30
+THROTTLE_ATTEMPTS_MAX: Final = 1_000_000
 
 
 class SettingsError(Exception):
@@ -74,6 +79,9 @@ class Settings:
     rotation_plan_day: int = 20
     # CP-SAT's (deterministic) time limit for one rotation plan, in seconds (1–600).
     rotation_time_limit_seconds: int = 20
+    # Every process tries for the scheduler's leadership, and the leader checks its lock, this
+    # often (1–300 seconds): the bound on how long the jobs wait for a new leader.
+    leadership_retry_seconds: int = 10
     # Accounting: fiscal year end (month, day), amortisation life and day count, the
     # suramortissement simulation's rate, and account numbers / journal codes overridden.
     fiscal_year_end: tuple[int, int] = (12, 31)
@@ -81,6 +89,11 @@ class Settings:
     amortisation_day_count: str = "30/360"
     suramortissement_basis_points: int = 0
     fec_accounts: tuple[tuple[str, str], ...] = ()
+    # Failed logins (and sign-ups, reset requests) allowed per e-mail and per client address
+    # within the moving window; past them, 429 until the window has moved on.
+    throttle_window_seconds: int = THROTTLE_WINDOW_SECONDS_DEFAULT
+    throttle_account_attempts_max: int = THROTTLE_ACCOUNT_ATTEMPTS_MAX_DEFAULT
+    throttle_address_attempts_max: int = THROTTLE_ADDRESS_ATTEMPTS_MAX_DEFAULT
 
 
 def parse_database_url(url: str) -> DatabaseSettings:
@@ -226,6 +239,9 @@ def settings_from_environ(environ: dict[str, str]) -> Settings:
         rotation_time_limit_seconds=_int_from_env(
             environ, "TIMEBANK_ROTATION_TIME_LIMIT_SECONDS", 20, 1, 600
         ),
+        leadership_retry_seconds=_int_from_env(
+            environ, "TIMEBANK_LEADERSHIP_RETRY_SECONDS", 10, 1, 300
+        ),
         fiscal_year_end=_fiscal_year_end(environ.get("TIMEBANK_FISCAL_YEAR_END", "12-31")),
         amortisation_years=_int_from_env(environ, "TIMEBANK_AMORTISATION_YEARS", 3, 1, 5),
         amortisation_day_count=_choice(
@@ -238,6 +254,23 @@ def settings_from_environ(environ: dict[str, str]) -> Settings:
             environ, "TIMEBANK_SURAMORTISSEMENT_BASIS_POINTS", 0, 0, 10_000
         ),
         fec_accounts=_accounts(environ.get("TIMEBANK_FEC_ACCOUNTS", "")),
+        throttle_window_seconds=_int_from_env(
+            environ, "TIMEBANK_THROTTLE_WINDOW_SECONDS", THROTTLE_WINDOW_SECONDS_DEFAULT, 1, 86_400
+        ),
+        throttle_account_attempts_max=_int_from_env(
+            environ,
+            "TIMEBANK_THROTTLE_ACCOUNT_ATTEMPTS_MAX",
+            THROTTLE_ACCOUNT_ATTEMPTS_MAX_DEFAULT,
+            1,
+            THROTTLE_ATTEMPTS_MAX,
+        ),
+        throttle_address_attempts_max=_int_from_env(
+            environ,
+            "TIMEBANK_THROTTLE_ADDRESS_ATTEMPTS_MAX",
+            THROTTLE_ADDRESS_ATTEMPTS_MAX_DEFAULT,
+            1,
+            THROTTLE_ATTEMPTS_MAX,
+        ),
     )
 
 

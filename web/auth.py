@@ -3,25 +3,32 @@
 Every route is private unless its handler says `opt={"public": True}`. Cookie-authenticated
 writes must carry the session's CSRF token, in the `X-CSRF-Token` header or a `_csrf` form field.
 Bearer-token calls need no CSRF token: a browser never adds that header by itself.
+The door's forms (login, sign-up, password reset, invitation) have no session yet: their token
+is a random pre-session cookie that the form must echo in `_csrf` (`check_door_csrf`).
 """
 
 from __future__ import annotations
 
 import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import parse_qs
 
-from litestar import Request
+from litestar import Request, Response
+from litestar.datastructures import FormMultiDict
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from timebank.config import get_settings
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.errors import Forbidden, InvalidInput, NotAuthenticated
 from timebank.people.model import Actor
 from timebank.people.use_cases import actor_for_token
 
 SESSION_COOKIE: Final = "tb_session"
+DOOR_CSRF_COOKIE: Final = "tb_door_csrf"
+DOOR_CSRF_LENGTH_MAX: Final = 100
 CSRF_HEADER: Final = "x-csrf-token"
 CSRF_FORM_FIELD: Final = "_csrf"
 FORM_BYTES_MAX: Final = 64 * 1024
@@ -160,6 +167,35 @@ def _multipart_field(body: bytes, content_type: str, name: str) -> str | None:
         if found and wanted in head and b"filename=" not in head:
             return content.removesuffix(b"\r\n").decode("utf-8", errors="replace")
     return None
+
+
+def door_csrf_token(request: Request[Any, Any, Any]) -> str:
+    """This browser's pre-session CSRF token: its cookie's, or a new one."""
+    found = request.cookies.get(DOOR_CSRF_COOKIE, "")
+    if found and len(found) <= DOOR_CSRF_LENGTH_MAX:
+        return found
+    return secrets.token_urlsafe(24)
+
+
+def with_door_csrf_cookie(response: Response[Any], token: str) -> Response[Any]:
+    """The door's page sets (again) the cookie that its form's `_csrf` field must match."""
+    response.set_cookie(
+        DOOR_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().cookie_secure,
+        path="/",
+    )
+    return response
+
+
+def check_door_csrf(request: Request[Any, Any, Any], form: FormMultiDict) -> None:
+    """A door form posted without this browser's pre-session token is refused (403)."""
+    expected = request.cookies.get(DOOR_CSRF_COOKIE, "")
+    given = str(form.get(CSRF_FORM_FIELD, "") or "")
+    if not given or not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise _csrf_refused()
 
 
 def provide_actor(request: Request[Any, Any, Any]) -> Actor:

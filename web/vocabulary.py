@@ -156,6 +156,8 @@ NOTIFICATION_KINDS: Final = {
     NotificationKind.INVITATION: "Invitation",
     NotificationKind.PASSWORD_RESET: "Nouveau mot de passe",
     NotificationKind.COMPANY_CLAIMED: "Entreprise pré-enregistrée rejointe",
+    NotificationKind.SIGNUP_WELCOME: "Bienvenue",
+    NotificationKind.SIGNUP_EXISTING_ACCOUNT: "Tentative d'inscription avec votre adresse",
 }
 
 TODO_KINDS: Final = {

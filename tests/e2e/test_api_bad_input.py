@@ -66,7 +66,7 @@ async def test_bad_signup_is_refused_and_writes_nothing(
 async def test_duplicate_siren_is_a_409_and_writes_nothing(client: Client) -> None:
     siren = new_siren()
     first = await client.post("/api/v1/auth/signup", json=signup_json(siren=siren))
-    assert first.status_code == 201
+    assert first.status_code == 202
     before = await row_counts()
     response = await client.post("/api/v1/auth/signup", json=signup_json(siren=siren))
     assert_problem(response, 409, "duplicate_siren", "siren")

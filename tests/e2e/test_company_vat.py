@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.exchange_helpers import Party, signup
+from tests.exchange_helpers import Party, login, signup
 from tests.helpers import PASSWORD, company_json, new_email, new_siren
 from timebank.vat.model import vat_number_of
 
@@ -44,12 +44,16 @@ async def test_sign_up_may_give_the_vat_settings(client: httpx.AsyncClient) -> N
         "vat_regime": "franchise",
         "vat_number": vat_number_of(siren)[2:],
     }
+    email = new_email()
     response = await client.post(
         "/api/v1/auth/signup",
-        json={"email": new_email(), "password": PASSWORD, "full_name": "A B", "company": body},
+        json={"email": email, "password": PASSWORD, "full_name": "A B", "company": body},
     )
-    assert response.status_code == 201, response.text
-    created = response.json()["company"]
+    assert response.status_code == 202, response.text
+    headers = await login(client, email)
+    me = (await client.get("/api/v1/auth/me", headers=headers)).json()
+    company_id = me["roles"][0]["company_id"]
+    created = (await client.get(f"/api/v1/companies/{company_id}", headers=headers)).json()
     assert (created["vat_regime"], created["vat_number"]) == ("franchise", vat_number_of(siren))
 
 

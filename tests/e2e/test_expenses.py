@@ -23,7 +23,7 @@ from tests.exchange_helpers import (
     signup,
     world,
 )
-from tests.helpers import PASSWORD, now, row_counts
+from tests.helpers import PASSWORD, door_token, now, row_counts
 from timebank.db.tables import ExpenseTable
 from timebank.db.unit_of_work import piccolo_unit_of_work
 
@@ -83,7 +83,7 @@ async def _page_login(client: Client, email: str, password: str) -> None:
     client.cookies.clear()
     logged_in = await client.post(
         "/connexion",
-        data={"email": email, "password": password},
+        data={"email": email, "password": password, "_csrf": await door_token(client)},
         headers=HTML,
         follow_redirects=False,
     )

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.test_rotations import _group_world
 from tests.exchange_helpers import Party
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, door_token
 
 pytestmark = pytest.mark.anyio
 HTML = {"accept": "text/html"}
@@ -17,7 +17,9 @@ HTML = {"accept": "text/html"}
 async def _log_in(client: httpx.AsyncClient, email: str) -> None:
     client.cookies.clear()
     response = await client.post(
-        "/connexion", data={"email": email, "password": PASSWORD}, headers=HTML
+        "/connexion",
+        data={"email": email, "password": PASSWORD, "_csrf": await door_token(client)},
+        headers=HTML,
     )
     assert response.status_code in (200, 303), response.text
 

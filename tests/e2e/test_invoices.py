@@ -27,7 +27,7 @@ from tests.exchange_helpers import (
     signup,
     world,
 )
-from tests.helpers import PASSWORD, company_json, need_json, new_email, now
+from tests.helpers import PASSWORD, company_json, door_token, need_json, new_email, now
 from timebank.db import tables
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.errors import Conflict
@@ -431,7 +431,7 @@ async def test_a_group_invoices_each_member_its_cdo_month(client: Client) -> Non
 async def _page_login(client: Client, email: str) -> None:
     logged_in = await client.post(
         "/connexion",
-        data={"email": email, "password": PASSWORD},
+        data={"email": email, "password": PASSWORD, "_csrf": await door_token(client)},
         headers={"accept": "text/html"},
         follow_redirects=False,
     )

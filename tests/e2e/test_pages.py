@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.helpers import PASSWORD, sign_up
+from tests.helpers import PASSWORD, door_token, sign_up
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
@@ -22,12 +22,14 @@ async def test_home_page_is_in_french(client: Client) -> None:
 async def test_login_form_opens_a_session_and_shows_the_dashboard(client: Client) -> None:
     admin = await sign_up(name="Atelier Mosaïque")
     refused = await client.post(
-        "/connexion", data={"email": admin.email, "password": "bad-pass"}, headers=HTML
+        "/connexion",
+        data={"email": admin.email, "password": "bad-pass", "_csrf": await door_token(client)},
+        headers=HTML,
     )
     assert refused.status_code == 401 and "incorrect" in refused.text
     response = await client.post(
         "/connexion",
-        data={"email": admin.email, "password": PASSWORD},
+        data={"email": admin.email, "password": PASSWORD, "_csrf": await door_token(client)},
         headers=HTML,
         follow_redirects=False,
     )
@@ -60,7 +62,7 @@ async def test_error_pages_are_french_pages_with_the_logged_in_menu(client: Clie
     other = await sign_up(name="Atelier Voisin")
     logged_in = await client.post(
         "/connexion",
-        data={"email": admin.email, "password": PASSWORD},
+        data={"email": admin.email, "password": PASSWORD, "_csrf": await door_token(client)},
         headers=HTML,
         follow_redirects=False,
     )
@@ -80,7 +82,12 @@ async def test_login_page_refuses_to_send_people_to_another_site(client: Client)
     admin = await sign_up(name="Atelier Redirection")
     response = await client.post(
         "/connexion",
-        data={"email": admin.email, "password": PASSWORD, "suivant": "//ailleurs.example/x"},
+        data={
+            "email": admin.email,
+            "password": PASSWORD,
+            "suivant": "//ailleurs.example/x",
+            "_csrf": await door_token(client),
+        },
         headers=HTML,
         follow_redirects=False,
     )

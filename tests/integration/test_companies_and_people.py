@@ -8,9 +8,11 @@ import pytest
 
 from tests.helpers import PASSWORD, company_input, new_email, new_siren, now, row_counts, sign_up
 from timebank.companies import use_cases as companies
+from timebank.db.tables import OutboxTable
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.employees import use_cases as employees
 from timebank.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
+from timebank.notifications.model import Kind
 from timebank.people import use_cases as people
 from timebank.people.model import Actor, Role
 
@@ -45,20 +47,24 @@ async def test_duplicate_siren_is_refused_and_writes_nothing() -> None:
     assert await row_counts() == before
 
 
-async def test_duplicate_email_is_refused_and_writes_nothing() -> None:
+async def test_sign_up_with_a_known_email_creates_nothing_and_tells_its_owner() -> None:
     signed = await sign_up()
     before = await row_counts()
-    with pytest.raises(Conflict) as caught:
-        await people.sign_up_company_admin(
-            uow,
-            email=signed.email.upper(),
-            password=PASSWORD,
-            full_name="X",
-            company=company_input(),
-            now=now(),
-        )
-    assert caught.value.code == "duplicate_email"
+    result = await people.sign_up_company_admin(
+        uow,
+        email=signed.email.upper(),
+        password=PASSWORD,
+        full_name="X",
+        company=company_input(name="Entreprise Usurpée"),
+        now=now(),
+    )
+    assert result is None
     assert await row_counts() == before
+    told = await OutboxTable.select(OutboxTable.subject, OutboxTable.body).where(
+        (OutboxTable.user == signed.actor.user_id)
+        & (OutboxTable.kind == Kind.SIGNUP_EXISTING_ACCOUNT.value)
+    )
+    assert len(told) == 1 and "Entreprise Usurpée" in told[0]["body"]
 
 
 async def test_login_with_wrong_password_is_refused_like_an_unknown_email() -> None:

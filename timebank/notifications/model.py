@@ -8,8 +8,12 @@ from enum import StrEnum
 from typing import Final
 
 SEND_BATCH_MAX: Final = 100
-SEND_ATTEMPTS_MAX: Final = 5
+SEND_ATTEMPTS_MAX: Final = 5  # Claims of one notification; past them it stays unsent.
 SMTP_TIMEOUT_SECONDS: Final = 10.0
+# A sender stops claiming, gives back what it claimed and did not send, after this long; a
+# claim older than the expiry belongs to a sender that died, and the row is sent again.
+SEND_ROUND_SECONDS_MAX: Final = 5 * 60
+CLAIM_EXPIRY_SECONDS: Final = 15 * 60
 
 
 class Kind(StrEnum):
@@ -31,6 +35,8 @@ class Kind(StrEnum):
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"
     COMPANY_CLAIMED = "company_claimed"
+    SIGNUP_WELCOME = "signup_welcome"
+    SIGNUP_EXISTING_ACCOUNT = "signup_existing_account"
     JOIN_REQUESTED = "join_requested"
     JOIN_DECIDED = "join_decided"
 
@@ -125,6 +131,18 @@ TEXTS: Final[dict[Kind, tuple[str, str]]] = {
         "Entreprise pré-enregistrée rejointe par son administrateur",
         "{person} ({email}) s'est inscrit·e comme premier administrateur de {company} "
         "(SIREN {siren}), que l'opérateur avait pré-enregistrée. Vérifiez que c'est attendu.",
+    ),
+    Kind.SIGNUP_WELCOME: (
+        "Bienvenue dans la bourse de temps numérique",
+        "Votre compte est créé : vous êtes administrateur de {company}. Connectez-vous avec "
+        "votre adresse e-mail et le mot de passe choisi à l'inscription.",
+    ),
+    Kind.SIGNUP_EXISTING_ACCOUNT: (
+        "Tentative d'inscription avec votre adresse",
+        "Quelqu'un a tenté d'inscrire l'entreprise {company} avec votre adresse e-mail, qui a "
+        "déjà un compte : rien n'a été créé. Si c'était vous, connectez-vous, ou choisissez un "
+        "nouveau mot de passe avec « Mot de passe oublié ? » ; pour ajouter une entreprise, "
+        "demandez à son administrateur de vous inviter. Sinon, ignorez ce message.",
     ),
     Kind.JOIN_REQUESTED: (
         "Demande d'adhésion au groupement",

@@ -26,7 +26,6 @@ from timebank.people.model import (
     require_company_role,
 )
 from timebank.people.passwords import hash_password, new_token, token_digest, verify_password
-from timebank.people.repository import duplicate_email
 
 INVITATION_DAYS: Final = 14
 TOKEN_LENGTH_MAX: Final = 200
@@ -35,6 +34,7 @@ PASSWORD_RESET_MINUTES: Final = 60
 PASSWORD_RESETS_PER_HOUR_MAX: Final = 3
 INVITATION_PATH: Final = "/invitation"
 PASSWORD_RESET_PATH: Final = "/reinitialiser"
+LOGIN_PATH: Final = "/connexion"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +105,16 @@ async def sign_up_company_admin(
     company: CompanyInput,
     now: datetime,
     session_hours: int | None = None,
-) -> SignupResult:
+) -> SignupResult | None:
     """A company registers itself; the person signing up becomes its first admin.
 
     A company the operator pre-registered (no admin yet) is joined rather than refused: its
     record takes the details the person confirmed, and the operators are told. A company
     that already has an admin is never taken over: its admins invite their colleagues.
-    With `session_hours`, the new admin is also logged in.
+    An address that already has an account gets an e-mail saying so and nothing else is
+    written (None): the caller answers as for a new address, so that sign-up never tells
+    which addresses have an account. The new admin is welcomed by e-mail too, and with
+    `session_hours` also logged in.
     """
     checked_email = rules.email(email)
     checked_password = rules.password(password)
@@ -119,15 +122,25 @@ async def sign_up_company_admin(
     draft = company_draft(company)
     password_hash = await hash_password(checked_password)
     async with uow() as repos:
+        owner = await repos.people.get_user_by_email(checked_email)
         existing = await repos.companies.get_by_siren(draft.siren)
         if existing is not None:
             # Updating first locks the company's row (PostgreSQL), so two people claiming it
             # at once queue here and the second one sees the first one's admin.
-            stored_company = await repos.companies.update(existing.id, draft)
+            if owner is None:
+                stored_company = await repos.companies.update(existing.id, draft)
             if await repos.people.members_of(existing.id, Role.COMPANY_ADMIN):
                 raise company_has_admin(draft.siren)
-        if await repos.people.get_user_by_email(checked_email) is not None:
-            raise duplicate_email(checked_email)
+        if owner is not None:
+            await notify(
+                repos,
+                [owner.id],
+                Kind.SIGNUP_EXISTING_ACCOUNT,
+                {"company": draft.name},
+                link=LOGIN_PATH,
+                now=now,
+            )
+            return None
         if existing is None:
             stored_company = await repos.companies.add(draft, now=now)
             await ensure_company_accounts(repos, stored_company.id, now=now)
@@ -143,6 +156,14 @@ async def sign_up_company_admin(
             company_id=stored_company.id,
             role=Role.COMPANY_ADMIN,
             granted_by=None,
+            now=now,
+        )
+        await notify(
+            repos,
+            [user.id],
+            Kind.SIGNUP_WELCOME,
+            {"company": stored_company.name},
+            link=LOGIN_PATH,
             now=now,
         )
         if existing is not None:

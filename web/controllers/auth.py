@@ -1,38 +1,70 @@
 """Sign-up, login (bearer token and session cookie), logout, invitations, password reset, the
-current user."""
+current user.
+
+The door's calls are throttled (`web/throttle.py`). Those that open a session take only
+`application/json`: a cross-site HTML form cannot send that type without a CORS preflight, which
+this service never grants, so no other site can log a browser in (login CSRF) through the API.
+Sign-up answers the same whether the address has an account or not: the e-mail says which.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.enums import RequestEncodingType
 from litestar.params import JSONBody
 from litestar.status_codes import (
     HTTP_200_OK,
-    HTTP_201_CREATED,
     HTTP_202_ACCEPTED,
     HTTP_204_NO_CONTENT,
 )
 
 from timebank.companies.use_cases import CompanyInput
+from timebank.errors import InvalidInput, NotAuthenticated
 from timebank.people import use_cases
 from timebank.people.model import LoginResult
 from web.auth import SESSION_COOKIE, auth_info
 from web.dependencies import AppSettings, CurrentActor, Now, Uow
 from web.schemas import (
     CompanyIn,
-    CompanyOut,
     In,
     InvitationAcceptIn,
     LoginIn,
     MeOut,
     SessionOut,
     SignupIn,
-    SignupOut,
 )
+from web.throttle import Action, client_address, throttle_of
 
 PUBLIC = {"public": True}
+SIGNUP_ANSWER_FR: Final = (
+    "Inscription reçue : un e-mail est envoyé à cette adresse. Si elle n'avait pas encore de "
+    "compte, le compte est créé : connectez-vous avec le mot de passe choisi."
+)
+SIGNUP_ANSWER_EN: Final = (
+    "Sign-up received: an e-mail is on its way to this address. If it had no account yet, the "
+    "account is created: log in with the password you chose."
+)
+
+
+class SignupAcceptedOut(In):
+    """The same answer for a new address and for one that already has an account."""
+
+    email: str
+    message: str
+    message_en: str
+
+
+def require_json(request: Request[Any, Any, Any]) -> None:
+    """Refuse a body that a cross-site HTML form could have sent."""
+    if request.content_type[0] != RequestEncodingType.JSON:
+        raise InvalidInput(
+            "Corps attendu en JSON (Content-Type: application/json).",
+            "A JSON body is expected (Content-Type: application/json).",
+            code="json_required",
+        )
 
 
 class PasswordResetIn(In):
@@ -90,10 +122,17 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["Authentification"]
 
-    @post("/signup", opt=PUBLIC, status_code=HTTP_201_CREATED)
-    async def sign_up(self, data: JSONBody[SignupIn], uow: Uow, now: Now) -> SignupOut:
-        """Register a company and its first admin."""
-        result = await use_cases.sign_up_company_admin(
+    @post("/signup", opt=PUBLIC, status_code=HTTP_202_ACCEPTED)
+    async def sign_up(
+        self, request: Request[Any, Any, Any], data: JSONBody[SignupIn], uow: Uow, now: Now
+    ) -> SignupAcceptedOut:
+        """Register a company and its first admin, who then logs in.
+
+        The answer is the same when the address already has an account: nothing is created
+        then, and the address's owner is told by e-mail.
+        """
+        throttle_of(request).admit(Action.SIGNUP, email=data.email, address=client_address(request))
+        await use_cases.sign_up_company_admin(
             uow,
             email=data.email,
             password=data.password,
@@ -101,29 +140,55 @@ class AuthController(Controller):
             company=company_input(data.company),
             now=now,
         )
-        return SignupOut(
-            user_id=result.user.id, email=result.user.email, company=CompanyOut.of(result.company)
+        return SignupAcceptedOut(
+            email=data.email.strip().lower(),
+            message=SIGNUP_ANSWER_FR,
+            message_en=SIGNUP_ANSWER_EN,
         )
 
     @post("/login", opt=PUBLIC, status_code=HTTP_200_OK)
     async def log_in(
-        self, data: JSONBody[LoginIn], uow: Uow, now: Now, settings: AppSettings
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LoginIn],
+        uow: Uow,
+        now: Now,
+        settings: AppSettings,
     ) -> Response[SessionOut]:
-        """Open a session: returns a bearer token and sets the session cookie."""
-        result = await use_cases.log_in(
-            uow,
-            email=data.email,
-            password=data.password,
-            now=now,
-            session_hours=settings.session_hours,
-        )
+        """Open a session: returns a bearer token and sets the session cookie.
+
+        JSON only; after too many failures for the account or from the address, 429 with
+        `Retry-After` until the window has moved on.
+        """
+        require_json(request)
+        throttle = throttle_of(request)
+        address = client_address(request)
+        async with throttle.login_attempt(data.email, address):
+            try:
+                result = await use_cases.log_in(
+                    uow,
+                    email=data.email,
+                    password=data.password,
+                    now=now,
+                    session_hours=settings.session_hours,
+                )
+            except NotAuthenticated:
+                throttle.count(Action.LOGIN, email=data.email, address=address)
+                raise
         return session_response(result, settings)
 
     @post("/invitations/accept", opt=PUBLIC, status_code=HTTP_200_OK)
     async def accept_invitation(
-        self, data: JSONBody[InvitationAcceptIn], uow: Uow, now: Now, settings: AppSettings
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[InvitationAcceptIn],
+        uow: Uow,
+        now: Now,
+        settings: AppSettings,
     ) -> Response[SessionOut]:
-        """An invited person chooses a password and is logged in."""
+        """An invited person chooses a password and is logged in (JSON only, throttled)."""
+        require_json(request)
+        throttle_of(request).admit(Action.INVITATION, email=None, address=client_address(request))
         result = await use_cases.accept_invitation(
             uow,
             token=data.token,
@@ -135,12 +200,15 @@ class AuthController(Controller):
 
     @post("/password-reset", opt=PUBLIC, status_code=HTTP_202_ACCEPTED)
     async def request_password_reset(
-        self, data: JSONBody[PasswordResetIn], uow: Uow, now: Now
+        self, request: Request[Any, Any, Any], data: JSONBody[PasswordResetIn], uow: Uow, now: Now
     ) -> None:
         """E-mail a one-time link (valid one hour) if an account has this address.
 
-        The answer is the same whether the address is known or not.
+        The answer is the same whether the address is known or not (throttled alike).
         """
+        throttle_of(request).admit(
+            Action.PASSWORD_RESET, email=data.email, address=client_address(request)
+        )
         await use_cases.request_password_reset(uow, email=data.email, now=now)
 
     @post("/password-reset/confirm", opt=PUBLIC, status_code=HTTP_204_NO_CONTENT)

@@ -1,4 +1,8 @@
-"""Pages of the door: company sign-up, invitations, password reset, notifications."""
+"""Pages of the door: company sign-up, invitations, password reset, notifications.
+
+The door's forms carry this browser's pre-session CSRF token (`web/auth.py`) and are throttled
+(`web/throttle.py`); sign-up answers the same whether the address has an account or not.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from timebank.notifications.model import Notification
 from timebank.people import use_cases as people_use_cases
 from timebank.people.use_cases import SirenLookup, SirenStatus
 from web import vocabulary
-from web.auth import SESSION_COOKIE
+from web.auth import SESSION_COOKIE, check_door_csrf, door_csrf_token, with_door_csrf_cookie
 from web.controllers.auth import session_response
 from web.dependencies import AppSettings, CurrentActor, Now, Uow
 from web.pages.common import (
@@ -37,13 +41,14 @@ from web.pages.common import (
     text,
     values_of,
 )
+from web.throttle import Action, client_address, throttle_of
 
 NOTICES.update(
     {
         "invitation_acceptee": "Mot de passe enregistré : bienvenue dans la bourse de temps.",
-        "entreprise_rejointe": (
-            "Inscription faite : vous êtes le premier administrateur de votre entreprise, "
-            "que l'opérateur du programme avait pré-enregistrée."
+        "inscription_recue": (
+            "Inscription reçue : un e-mail est envoyé à l'adresse indiquée. Si elle n'avait pas "
+            "encore de compte, le compte est créé : connectez-vous avec le mot de passe choisi."
         ),
     }
 )
@@ -80,11 +85,21 @@ def account_page(
     form: dict[str, Any] | None = None,
     **values: Any,
 ) -> Template:
-    """An account page: the form's choices and password rule, and the refusal if any."""
-    extras = {"password_help": PASSWORD_HELP, "headcounts": headcount_options(), **values}
+    """An account page: the form's choices and password rule, the refusal if any, and this
+    browser's door token in its form (and cookie)."""
+    token = door_csrf_token(request)
+    extras = {
+        "password_help": PASSWORD_HELP,
+        "headcounts": headcount_options(),
+        "door_csrf": token,
+        **values,
+    }
     if refusal is not None:
-        return refused(request, template_name, refusal, form or {}, **extras)
-    return render(request, template_name, form=form or {}, **extras)
+        page = refused(request, template_name, refusal, form or {}, **extras)
+    else:
+        page = render(request, template_name, form=form or {}, **extras)
+    with_door_csrf_cookie(page, token)
+    return page
 
 
 def company_input_of(form: FormMultiDict) -> CompanyInput:
@@ -208,6 +223,7 @@ class AccountPages(Controller):
         self, request: Request[Any, Any, Any], uow: Uow, now: Now, settings: AppSettings
     ) -> Response[Any]:
         form = await read_form(request)
+        check_door_csrf(request, form)
         values = without_passwords(values_of(form))
         template = "account/signup.html"
         if text(form, "verifier", length_max=10):
@@ -219,23 +235,22 @@ class AccountPages(Controller):
             except TimebankError as refusal:
                 return account_page(request, template, refusal=refusal, form=values, lookup=None)
             return account_page(request, template, form=prefilled(values, lookup), lookup=lookup)
+        email = text(form, "email", length_max=320)
+        throttle_of(request).admit(Action.SIGNUP, email=email, address=client_address(request))
         try:
-            result = await people_use_cases.sign_up_company_admin(
+            # Nobody is logged in here: an address that already has an account gets the same
+            # answer, and the e-mail tells its owner.
+            await people_use_cases.sign_up_company_admin(
                 uow,
-                email=text(form, "email", length_max=320),
+                email=email,
                 password=text(form, "password", length_max=PASSWORD_TEXT_LENGTH_MAX),
                 full_name=text(form, "full_name"),
                 company=company_input_of(form),
                 now=now,
-                session_hours=settings.session_hours,
             )
         except TimebankError as refusal:
             return account_page(request, template, refusal=refusal, form=values, lookup=None)
-        assert result.login is not None
-        notice = "entreprise_rejointe" if result.claimed else "bienvenue"
-        return logged_in_redirect(
-            f"/tableau-de-bord?fait={notice}", session_response(result.login, settings)
-        )
+        return see_other("/connexion", "inscription_recue")
 
     # Invitation ----------------------------------------------------------------------------
 
@@ -261,6 +276,8 @@ class AccountPages(Controller):
         self, request: Request[Any, Any, Any], uow: Uow, now: Now, settings: AppSettings
     ) -> Response[Any]:
         form = await read_form(request)
+        check_door_csrf(request, form)
+        throttle_of(request).admit(Action.INVITATION, email=None, address=client_address(request))
         token = text(form, "token", length_max=TOKEN_TEXT_LENGTH_MAX)
         try:
             result = await people_use_cases.accept_invitation(
@@ -303,10 +320,13 @@ class AccountPages(Controller):
         self, request: Request[Any, Any, Any], uow: Uow, now: Now
     ) -> Response[Any]:
         form = await read_form(request)
+        check_door_csrf(request, form)
+        email = text(form, "email", length_max=320)
+        throttle_of(request).admit(
+            Action.PASSWORD_RESET, email=email, address=client_address(request)
+        )
         try:
-            await people_use_cases.request_password_reset(
-                uow, email=text(form, "email", length_max=320), now=now
-            )
+            await people_use_cases.request_password_reset(uow, email=email, now=now)
         except TimebankError as refusal:
             return account_page(
                 request, "account/forgotten.html", refusal=refusal, form=values_of(form)
@@ -335,6 +355,7 @@ class AccountPages(Controller):
         self, request: Request[Any, Any, Any], uow: Uow, now: Now
     ) -> Response[Any]:
         form = await read_form(request)
+        check_door_csrf(request, form)
         token = text(form, "token", length_max=TOKEN_TEXT_LENGTH_MAX)
         try:
             await people_use_cases.reset_password(

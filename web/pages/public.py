@@ -10,14 +10,21 @@ from litestar.response import Redirect, Template
 
 from contracts.catalogue import TEMPLATES
 from timebank.demo.load import demo_logins
-from timebank.errors import NotAuthenticated, NotFound
+from timebank.errors import NotAuthenticated, NotFound, TooManyAttempts
 from timebank.figures import network_figures
 from timebank.geography import REGIONS
 from timebank.indicators.use_cases import public_summary
 from timebank.needs import use_cases as need_use_cases
 from timebank.people import use_cases as people_use_cases
 from timebank.skills import use_cases as skill_use_cases
-from web.auth import SESSION_COOKIE, auth_info, optional_actor
+from web.auth import (
+    SESSION_COOKIE,
+    auth_info,
+    check_door_csrf,
+    door_csrf_token,
+    optional_actor,
+    with_door_csrf_cookie,
+)
 from web.controllers.auth import session_response
 from web.dependencies import AppSettings, CurrentActor, Now, Uow
 from web.pages.common import (
@@ -30,8 +37,31 @@ from web.pages.common import (
     safe_next,
     text,
 )
+from web.throttle import Action, client_address, throttle_of
 
 NEEDS_PAGE_SIZE = 30
+
+
+def login_form(
+    request: Request[Any, Any, Any],
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    next: str,
+    email: str,
+) -> Response[Any]:
+    """The login page, its form carrying this browser's door token."""
+    token = door_csrf_token(request)
+    page = render(
+        request,
+        "login.html",
+        status_code=status_code,
+        error=error,
+        next=next,
+        email=email,
+        door_csrf=token,
+    )
+    return with_door_csrf_cookie(page, token)
 
 
 class PublicPages(Controller):
@@ -49,32 +79,42 @@ class PublicPages(Controller):
         target = request.query_params.get(NEXT_PARAMETER)
         if optional_actor(request) is not None:
             return Redirect(safe_next(target), status_code=303)
-        return render(request, "login.html", error=None, next=safe_next(target), email="")
+        return login_form(request, next=safe_next(target), email="")
 
     @post("/connexion", opt=PUBLIC)
     async def login_submit(
         self, request: Request[Any, Any, Any], uow: Uow, now: Now, settings: AppSettings
     ) -> Response[Any]:
+        """Log in; refused without this browser's door token (login CSRF), throttled."""
         form = await read_form(request)
+        check_door_csrf(request, form)
         email = text(form, "email", length_max=320)
         target = safe_next(text(form, NEXT_PARAMETER, length_max=2000))
+        throttle = throttle_of(request)
+        address = client_address(request)
         try:
-            result = await people_use_cases.log_in(
-                uow,
-                email=email,
-                password=text(form, "password", length_max=1000),
-                now=now,
-                session_hours=settings.session_hours,
-            )
+            async with throttle.login_attempt(email, address):
+                try:
+                    result = await people_use_cases.log_in(
+                        uow,
+                        email=email,
+                        password=text(form, "password", length_max=1000),
+                        now=now,
+                        session_hours=settings.session_hours,
+                    )
+                except NotAuthenticated:
+                    throttle.count(Action.LOGIN, email=email, address=address)
+                    raise
         except NotAuthenticated as exc:
-            return render(
-                request,
-                "login.html",
-                status_code=401,
-                error=exc.message_fr,
-                next=target,
-                email=email,
+            return login_form(
+                request, status_code=401, error=exc.message_fr, next=target, email=email
             )
+        except TooManyAttempts as exc:
+            response = login_form(
+                request, status_code=429, error=exc.message_fr, next=target, email=email
+            )
+            response.headers["Retry-After"] = str(exc.retry_after_seconds)
+            return response
         session = session_response(result, settings)
         redirect = Redirect(target, status_code=303)
         redirect.cookies = session.cookies
