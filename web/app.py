@@ -23,7 +23,7 @@ from timebank.db.engine import close_database, open_database, ping
 from timebank.db.unit_of_work import engine, piccolo_unit_of_work
 from timebank.jobs.use_cases import fail_stale_jobs
 from timebank.jobs.use_cases import shut_down as shut_down_solvers
-from timebank.scheduler import Leadership, build_scheduler
+from timebank.scheduler import SchedulerLeader
 from web.auth import auth_middleware
 from web.controllers.accounting import AccountingController
 from web.controllers.auth import AuthController
@@ -70,7 +70,7 @@ async def healthz() -> Response[HealthOut]:
 def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> Litestar:
     """The application; tests pass manage_database=False when they hold the connection pool.
 
-    `timebank serve` runs the scheduled jobs in the process that wins the leader lock.
+    `timebank serve` runs the scheduled jobs in the process that holds the leader lease.
     """
     settings = get_settings()
 
@@ -80,17 +80,13 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
         if manage_database:
             await open_database(engine(), settings.database)
             await fail_stale_jobs(piccolo_unit_of_work, now=datetime.now(UTC))
-        leadership = Leadership()
-        scheduler = None
-        if run_scheduler and await leadership.acquire(settings.database):
-            scheduler = build_scheduler()
-            scheduler.start()
+        leader = SchedulerLeader(settings.database, retry_seconds=settings.leadership_retry_seconds)
+        if run_scheduler:
+            leader.start()
         try:
             yield
         finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            await leadership.release()
+            await leader.stop()
             shut_down_solvers()
             if manage_database:
                 await close_database(engine(), settings.database)

@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Final
 
 from timebank import cli as domain_cli
 from timebank.config import SettingsError
 from timebank.db.engine import DatabaseUnavailable
 from timebank.demo.load import DemoLogin, DemoSummary
 from timebank.errors import TimebankError
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+WORKERS_MAX: Final = 16
+# uvicorn kills a worker that does not answer its supervisor's ping in time; a worker still
+# importing the app on a busy machine must not be taken for a hung one.
+WORKER_HEALTHCHECK_SECONDS: Final = 30
+# How `serve` tells its worker processes (which build the app themselves) about --no-scheduler.
+RUN_SCHEDULER_VARIABLE: Final = "TIMEBANK_SERVE_RUN_SCHEDULER"
+
+
+def _workers(raw: str) -> int:
+    try:
+        workers = int(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"nombre entier attendu / whole number: {raw!r}") from exc
+    if not 1 <= workers <= WORKERS_MAX:
+        raise argparse.ArgumentTypeError(f"de 1 à {WORKERS_MAX} / from 1 to {WORKERS_MAX}")
+    return workers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         help="charger la démo si la base est vide / load the demo if empty",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help=f"processus servant le même port, 1 à {WORKERS_MAX} / worker processes sharing "
+        "the port (one of them runs the scheduled jobs)",
     )
     serve.add_argument(
         "--no-scheduler",
@@ -71,12 +100,28 @@ def serve(args: argparse.Namespace) -> int:
     print(f"Base : {settings.database.describe()}")
     print(f"Ouvrez http://{host}:{port}/  (API : http://{host}:{port}/schema)")
     sys.stdout.flush()
-    from web.app import create_app
-
+    # The workers read their settings from the environment: they must agree with this one.
+    os.environ[RUN_SCHEDULER_VARIABLE] = "0" if args.no_scheduler else "1"
+    if settings.secret_key_generated:
+        os.environ["TIMEBANK_SECRET_KEY"] = settings.secret_key
     uvicorn.run(
-        create_app(run_scheduler=not args.no_scheduler), host=host, port=port, log_level="info"
+        "web.cli:served_app",
+        factory=True,
+        workers=args.workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        host=host,
+        port=port,
+        log_level="info",
     )
     return domain_cli.EXIT_OK
+
+
+def served_app() -> Litestar:
+    """The app of one serving process (uvicorn's factory, called in each worker); every one
+    tries for the scheduler's leader lease unless `serve --no-scheduler` said otherwise."""
+    from web.app import create_app
+
+    return create_app(run_scheduler=os.environ.get(RUN_SCHEDULER_VARIABLE, "1") != "0")
 
 
 def main(argv: list[str] | None = None) -> int:

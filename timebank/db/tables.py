@@ -392,8 +392,11 @@ class OutboxTable(Table, tablename="outbox"):
     created_at = Timestamptz()
     read_at = Timestamptz(null=True, default=None)
     sent_at = Timestamptz(null=True, default=None)
-    attempts = Integer(default=0)
+    attempts = Integer(default=0)  # Claims to send it: one per try, bounded.
     last_error = Varchar(length=500, null=True, default=None)
+    # The sending process that claimed it and when: no other sends it unless the claim expires.
+    claimed_by = Varchar(length=100, null=True, default=None)
+    claimed_at = Timestamptz(null=True, default=None)
 
 
 class EngagementExtensionTable(Table, tablename="engagement_extension"):

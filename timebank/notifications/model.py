@@ -44,6 +44,11 @@ class Kind(StrEnum):
 # Messages whose link carries a one-time secret: sent by e-mail only, never listed in the app,
 # and their link is cut back to its path once the e-mail has left.
 SECRET_LINK_KINDS: Final = frozenset({Kind.INVITATION.value, Kind.PASSWORD_RESET.value})
+# Messages about the address itself (the door's): sent by e-mail only, never listed in the app.
+EMAIL_ONLY_KINDS: Final = SECRET_LINK_KINDS | {
+    Kind.SIGNUP_WELCOME.value,
+    Kind.SIGNUP_EXISTING_ACCOUNT.value,
+}
 
 
 TEXTS: Final[dict[Kind, tuple[str, str]]] = {

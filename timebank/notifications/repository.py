@@ -7,6 +7,7 @@ from typing import Any
 
 from timebank.db.tables import OutboxTable, UserTable
 from timebank.notifications.model import (
+    EMAIL_ONLY_KINDS,
     SECRET_LINK_KINDS,
     SEND_ATTEMPTS_MAX,
     Notification,
@@ -44,8 +45,8 @@ class NotificationRepository:
     async def for_user(
         self, user_id: int, *, unread_only: bool, limit: int, offset: int
     ) -> tuple[list[Notification], int]:
-        # One-time links (invitation, password reset) are for the mailbox, not the app.
-        condition: Any = (OB.user == user_id) & OB.kind.not_in(list(SECRET_LINK_KINDS))
+        # One-time links and the door's messages (welcome, sign-up tried) are for the mailbox.
+        condition: Any = (OB.user == user_id) & OB.kind.not_in(list(EMAIL_ONLY_KINDS))
         if unread_only:
             condition &= OB.read_at.is_null()
         rows = await (
@@ -74,13 +75,35 @@ class NotificationRepository:
         )
         return len(rows)
 
-    async def unsent(self, limit: int) -> list[tuple[Notification, str]]:
-        """Oldest unsent notifications with their recipient's e-mail address."""
+    async def claim_unsent(
+        self, limit: int, *, claimant: str, now: datetime, stale_before: datetime
+    ) -> list[tuple[Notification, str]]:
+        """Claim the oldest unsent notifications that no live claim holds, with their
+        recipient's e-mail address; each claim counts as an attempt.
+
+        The update repeats the conditions of the read: on PostgreSQL a row another sender
+        claimed meanwhile is re-checked after its lock and left out; on SQLite the transaction
+        holds the write lock from its start. Either way a row goes to one claimant only.
+        """
+        free = (
+            OB.sent_at.is_null()
+            & (OB.attempts < SEND_ATTEMPTS_MAX)
+            & (OB.claimed_at.is_null() | (OB.claimed_at < stale_before))
+        )
+        candidates = await OB.select(OB.id).where(free).order_by(OB.id).limit(limit)
+        if not candidates:
+            return []
+        claimed = await (
+            OB.update({OB.claimed_by: claimant, OB.claimed_at: now, OB.attempts: OB.attempts + 1})
+            .where(OB.id.is_in([row["id"] for row in candidates]) & free)
+            .returning(OB.id)
+        )
+        if not claimed:
+            return []
         rows = await (
             OB.select(*OB.all_columns(), OB.user.email.as_alias("email"))
-            .where(OB.sent_at.is_null() & (OB.attempts < SEND_ATTEMPTS_MAX))
+            .where(OB.id.is_in([row["id"] for row in claimed]))
             .order_by(OB.id)
-            .limit(limit)
         )
         return [(_from_row(row), row["email"]) for row in rows]
 
@@ -89,12 +112,20 @@ class NotificationRepository:
         if notification.kind in SECRET_LINK_KINDS:
             # The e-mail carries the one-time link; the outbox keeps no usable copy of it.
             values[OB.link] = without_secret(notification.link)
-        await OB.update(values).where(OB.id == notification.id)
+        await OB.update(values).where((OB.id == notification.id) & OB.sent_at.is_null())
 
-    async def mark_failed(self, notification_id: int, error: str) -> None:
-        await OB.update({OB.attempts: OB.attempts + 1, OB.last_error: error[:500]}).where(
-            OB.id == notification_id
-        )
+    async def mark_failed(self, notification_id: int, error: str, *, claimant: str) -> None:
+        """Keep the error and give the claim back: the next round tries again."""
+        await OB.update(
+            {OB.last_error: error[:500], OB.claimed_by: None, OB.claimed_at: None}
+        ).where((OB.id == notification_id) & (OB.claimed_by == claimant))
+
+    async def release_claims(self, notification_ids: list[int], *, claimant: str) -> None:
+        """Give back claims this sender will not use (its round ran out of time)."""
+        if notification_ids:
+            await OB.update({OB.claimed_by: None, OB.claimed_at: None}).where(
+                OB.id.is_in(notification_ids) & (OB.claimed_by == claimant) & OB.sent_at.is_null()
+            )
 
     async def admins_of(self, company_id: int) -> list[int]:
         from timebank.db.tables import MembershipTable

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import smtplib
-from datetime import datetime
+import socket
+import time
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from timebank.config import Settings
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import not_found
 from timebank.notifications.model import (
+    CLAIM_EXPIRY_SECONDS,
     SEND_BATCH_MAX,
+    SEND_ROUND_SECONDS_MAX,
     SMTP_TIMEOUT_SECONDS,
     Kind,
     Notification,
@@ -79,14 +84,39 @@ def _send_one(settings: Settings, to: str, subject: str, body: str) -> None:
         client.send_message(message)
 
 
-async def send_pending(uow: UnitOfWork, settings: Settings, *, now: datetime) -> int:
-    """Send unsent notifications by e-mail; without SMTP settings, keep them in the outbox."""
+def this_sender() -> str:
+    """Names the sending process in its claims: host and process id."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}"
+
+
+async def send_pending(
+    uow: UnitOfWork, settings: Settings, *, now: datetime, claimant: str | None = None
+) -> int:
+    """Send unsent notifications by e-mail; without SMTP settings, keep them in the outbox.
+
+    A batch is claimed first, in one transaction, so that two processes never send the same
+    e-mail; a claim left by a sender that died expires and the notification is sent again
+    (at least once, at most SEND_ATTEMPTS_MAX claims).
+    """
     if settings.smtp_host is None:
         return 0
-    async with uow(write=False) as repos:
-        pending = await repos.notifications.unsent(SEND_BATCH_MAX)
+    claimant = claimant or this_sender()
+    async with uow() as repos:
+        pending = await repos.notifications.claim_unsent(
+            SEND_BATCH_MAX,
+            claimant=claimant,
+            now=now,
+            stale_before=now - timedelta(seconds=CLAIM_EXPIRY_SECONDS),
+        )
+    started = time.monotonic()
     sent = 0
-    for notification, email in pending:
+    for position, (notification, email) in enumerate(pending):
+        if time.monotonic() - started > SEND_ROUND_SECONDS_MAX:
+            async with uow() as repos:
+                await repos.notifications.release_claims(
+                    [n.id for n, _ in pending[position:]], claimant=claimant
+                )
+            break
         try:
             await asyncio.to_thread(
                 _send_one,
@@ -97,7 +127,7 @@ async def send_pending(uow: UnitOfWork, settings: Settings, *, now: datetime) ->
             )
         except (OSError, smtplib.SMTPException) as exc:
             async with uow() as repos:
-                await repos.notifications.mark_failed(notification.id, str(exc))
+                await repos.notifications.mark_failed(notification.id, str(exc), claimant=claimant)
             continue
         async with uow() as repos:
             await repos.notifications.mark_sent(notification, now)
