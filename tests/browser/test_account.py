@@ -122,8 +122,11 @@ async def test_sign_up_refuses_a_bad_siren_beside_the_field_then_signs_up(
     await page.get_by_label("SIREN").fill(siren)
     await page.get_by_label("Mot de passe").fill(PASSWORD)
     await page.get_by_role("button", name="Inscrire l'entreprise").click()
+    # The same answer as for an address that has an account: then the person logs in.
+    await page.wait_for_url("**/connexion?fait=inscription_recue")
+    assert "Inscription reçue" in await page.locator(".notice").first.inner_text()
+    await log_in(page, email, PASSWORD)
     await page.wait_for_url("**/tableau-de-bord**")
-    assert "Entreprise inscrite" in await page.locator(".notice").first.inner_text()
     user = await me(client, email, PASSWORD)
     company_id = next(r["company_id"] for r in user["roles"] if r["role"] == "company_admin")
     company = (
@@ -162,9 +165,9 @@ async def test_a_pre_registered_company_is_prefilled_and_joined_by_its_first_adm
     await fill_person(page, full_name="Yann Le Goff", email=email, password=PASSWORD)
     await name.fill("Conserverie du Ponant SAS")
     await page.get_by_role("button", name="Inscrire l'entreprise").click()
-    await page.wait_for_url("**/tableau-de-bord**")
-    assert "premier administrateur" in await page.locator(".notice").first.inner_text()
+    await page.wait_for_url("**/connexion?fait=inscription_recue")
     user = await me(client, email, PASSWORD)
+    assert "Conserverie du Ponant SAS" in await last_body(user["id"], Kind.SIGNUP_WELCOME)
     assert {"company_id": company_id, "role": "company_admin"} in [
         {"company_id": r["company_id"], "role": r["role"]} for r in user["roles"]
     ]
