@@ -5,9 +5,11 @@ licence and hash in every page's footer). The same data always gives the same by
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,14 +37,34 @@ def date_fr(value: date | str) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-_MARKDOWN_SPECIALS: Final = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+# What a typed value may not carry into the signed Markdown: inline markup (emphasis, code,
+# links and images, table cells, raw HTML and autolinks). `\<` is CommonMark's escape; the page
+# renderer, whose Markdown has no HTML at all, reads it as a plain `<` (see `_page_text`).
+_MARKDOWN_SPECIALS: Final = str.maketrans({c: "\\" + c for c in "\\`*_[]|<"})
+# Line breaks and the spaces around them, and tabs (which the page's Markdown expands).
+_LINE_BREAKS: Final = re.compile(r"[ \t]*[\r\n]+[ \t]*|\t")
+# Control characters other than tab and line breaks: no text needs them, and the page's
+# Markdown uses some (STX, ETX) as its own placeholders.
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ENTITY_START: Final = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # `&lt;` would read as `<`.
+# What opens a block when it starts a line: a heading, a quote, a list item.
+_BLOCK_MARKER: Final = re.compile(r"^(?:\d+(?=[.)])|(?=[#>+\-]))")
 
 
 def _escape(value: Any) -> Any:
-    """Values typed by users never become Markdown markup: its inline specials are
-    backslash-escaped. The signed text is Markdown, so no HTML entity here (`&` stays `&`);
-    raw HTML is neutralised when the page is built (`page_html`)."""
-    return value.translate(_MARKDOWN_SPECIALS) if isinstance(value, str) else value
+    """A value typed by a user is plain text in the signed Markdown, never markup.
+
+    It is one line (its line breaks and tabs become spaces: Markdown shows a single line break
+    as a space anyway, and a line of its own could open a heading, a list, a code block or a
+    table row);
+    its inline specials are backslash-escaped, and so is what would open a block where the
+    value starts a line (a company's name, a list item). Every escape is Markdown's own, so the
+    text reads as typed once rendered, `&` included (no HTML entity: `&` stays `&`)."""
+    if not isinstance(value, str):
+        return value
+    text = _LINE_BREAKS.sub(" ", _CONTROLS.sub("", value)).strip().translate(_MARKDOWN_SPECIALS)
+    text = _ENTITY_START.sub(r"\\&", text)
+    return _BLOCK_MARKER.sub(lambda opening: opening[0] + "\\", text, count=1)
 
 
 RATE_DECIMALS: Final = 4
@@ -130,20 +152,73 @@ td, th { border: 0.4pt solid #999; padding: 1.5mm 2mm; vertical-align: top; text
 """
 
 
-def page_html(title: str, text: str, footer: str) -> str:
-    """An A4 page of Markdown `text`, its footer on every page (contracts and statements)."""
+# The page's only style: constant, so a Content-Security-Policy allows it by its hash
+# (`DOCUMENT_STYLE_SOURCE`) and no other inline style.
+_STYLE_ELEMENT: Final = f"<style>{_CSS}</style>"
+DOCUMENT_STYLE_SOURCE: Final = (
+    "'sha256-" + base64.b64encode(hashlib.sha256(_CSS.encode()).digest()).decode() + "'"
+)
+# The Markdown of a document page: headings, emphasis, lists and tables, never a link, an image
+# or HTML (a document stored before its values were escaped cannot make one either).
+_NO_LINKS_OR_IMAGES: Final = (
+    "reference",
+    "link",
+    "image_link",
+    "image_reference",
+    "short_reference",
+    "short_image_ref",
+    "autolink",
+    "automail",
+)
+_HTML_ESCAPED_BY_MARKDOWN: Final = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _page_text(text: str) -> str:
+    r"""The Markdown as HTML-safe text: the document carries no intended HTML, so `&`, `<` and
+    `>` are escaped, for the page only; their Markdown escapes (`\<`, which this Markdown
+    does not know) are read first. A pair `\\` is kept whole: `\\<` stays an escaped
+    backslash before `<`."""
+    unescaped = _HTML_ESCAPED_BY_MARKDOWN.sub(
+        lambda pair: pair[1] if pair[1] in "<>&" else pair[0], text
+    )
+    return html.escape(unescaped, quote=False)
+
+
+def _markdown_html(text: str) -> str:
     import markdown
 
-    # The Markdown carries no intended HTML: `&` and `<` are escaped here, for the page only.
-    safe = html.escape(text, quote=False)
-    body = markdown.markdown(safe, extensions=["tables"], output_format="html")
+    converter = markdown.Markdown(extensions=["tables"], output_format="html")
+    for name in _NO_LINKS_OR_IMAGES:
+        converter.inlinePatterns.deregister(name)
+    converter.parser.blockprocessors.deregister("reference")
+    body: str = converter.convert(_page_text(text))
+    return body
+
+
+def page_html(title: str, text: str, footer: str) -> str:
+    """An A4 page of Markdown `text`, its footer on every page (contracts and statements)."""
     return (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>"
-        f"<style>{_CSS}</style></head><body>"
+        f"{_STYLE_ELEMENT}</head><body>"
         f'<div class="footer">{html.escape(footer)}</div>'
-        f"{body}</body></html>\n"
+        f"{_markdown_html(text)}</body></html>\n"
     )
+
+
+def _refusing_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that fetches nothing: the page's style is inline and its fonts
+    are the system's, so the package has no asset to serve, and a URL in a document (a stray
+    link, an image in an old text) is never requested, internal hosts included. The refusal
+    only leaves that resource out: the document still renders."""
+    from weasyprint.urls import URLFetcher
+
+    class RefusingFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            del headers
+            raise PermissionError(f"document pages fetch nothing, refused: {url[:100]}")
+
+    return RefusingFetcher()
 
 
 def html_pdf(page: str) -> bytes:
@@ -152,7 +227,7 @@ def html_pdf(page: str) -> bytes:
     # The embedded font subsets carry a "modified" date, taken from SOURCE_DATE_EPOCH when it is
     # set (reproducible builds): fixed here, so that the same document gives the same bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    pdf: bytes = weasyprint.HTML(string=page).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=page, url_fetcher=_refusing_fetcher()).write_pdf()
     return pdf
 
 

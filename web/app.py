@@ -11,7 +11,6 @@ from typing import Final
 
 from litestar import Litestar, Response, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -49,8 +48,10 @@ from web.controllers.trainings import TrainingController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.limits import refuse_out_of_range_integers
+from web.openapi_ui import StaticSwaggerRenderPlugin
 from web.pages import PAGE_CONTROLLERS
 from web.schemas import HealthOut
+from web.security_headers import add_security_headers
 
 WEB_DIRECTORY: Final = Path(__file__).parent
 REQUEST_BODY_BYTES_MAX: Final = 1024 * 1024
@@ -128,6 +129,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
         before_request=refuse_out_of_range_integers,
         plugins=[HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[add_security_headers(https_only=settings.cookie_secure)],
         lifespan=[lifespan],
         template_config=TemplateConfig(
             directory=WEB_DIRECTORY / "templates", engine=JinjaTemplateEngine
@@ -140,7 +142,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             path="/schema",
             # Swagger UI served from the package: /schema works without internet.
             render_plugins=[
-                SwaggerRenderPlugin(
+                StaticSwaggerRenderPlugin(
                     js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
                     css_url="/static/vendor/swagger-ui/swagger-ui.css",
                     standalone_preset_js_url="/static/vendor/swagger-ui/swagger-ui-standalone-preset.js",

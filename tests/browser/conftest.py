@@ -143,10 +143,19 @@ async def page(browser: Any, live_server: str) -> AsyncIterator[Any]:
     context.on("request", watch)
     opened = await context.new_page()
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    blocked: list[str] = []
+
+    def watch_console(message: Any) -> None:
+        # Chromium reports what the Content-Security-Policy blocked on the console only.
+        if "Content Security Policy" in message.text:
+            blocked.append(f"{message.location.get('url', '')}: {message.text}")
+
+    opened.on("console", watch_console)
     yield opened
     await context.close()
     assert not elsewhere, f"pages requested other hosts: {elsewhere[:5]}"
     assert not errors, f"JavaScript errors on the pages: {errors[:5]}"
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked[:5]}"
 
 
 async def log_in(page: Any, email: str, password: str) -> None:

@@ -27,6 +27,7 @@ from web.schemas import (
     TemplateOut,
     VariableOut,
 )
+from web.security_headers import DOCUMENT_POLICY
 
 SAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "samples"
 
@@ -162,11 +163,16 @@ class DocumentController(Controller):
             f"{s.role.value}:{s.full_name}:{s.signed_at.isoformat()}" for s in document.signatures
         )
         name = f"{document.template_id}-{document.id}.{file_format}"
+        # The PDF opens in the browser's viewer; the HTML and the Markdown are saved, and
+        # if opened anyway, they are sandboxed: no script, no request, nothing but their style.
+        shown = file_format == "pdf"
+        own_policy = {} if shown else {"Content-Security-Policy": DOCUMENT_POLICY}
         return Response(
             body,
             media_type=MEDIA_TYPES[file_format],
             headers={
-                **disposition(name, inline=True),
+                **disposition(name, inline=shown),
+                **own_policy,
                 "X-Document-SHA256": document.sha256,
                 "X-Signatures": signed.encode("ascii", "replace").decode(),
             },
