@@ -34,9 +34,10 @@ from tests.integration.test_jobs_and_mail import SmtpServer
 from timebank.config import DatabaseKind, get_settings
 from timebank.db.tables import OutboxTable
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
+from timebank.jobs import scheduled
 from timebank.notifications.model import CLAIM_EXPIRY_SECONDS, Kind
 from timebank.notifications.use_cases import notify, send_pending
-from timebank.scheduler import LEADER_LOCK_KEY, Leadership, lock_file_path
+from timebank.scheduler import LEADER_LOCK_KEY, Leadership, SchedulerLeader, lock_file_path
 from web.cli import WORKERS_MAX, build_parser
 
 pytestmark = pytest.mark.anyio
@@ -376,3 +377,49 @@ async def test_a_lease_is_held_once_and_checked_against_its_lock() -> None:
     finally:
         await first.release()
         await second.release()
+
+
+class FakeLease:
+    """A lease the test takes away."""
+
+    def __init__(self) -> None:
+        self.ours = True
+
+    async def acquire(self, database: object) -> bool:
+        del database
+        return self.ours
+
+    async def held(self) -> bool:
+        return self.ours
+
+    async def release(self) -> None:
+        pass
+
+
+async def test_a_leader_that_lost_its_lease_starts_no_job_and_pauses_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started: list[str] = []
+
+    async def send_notifications() -> None:
+        started.append("send_notifications")
+
+    monkeypatch.setattr(scheduled, "send_notifications", send_notifications)
+    leader = SchedulerLeader(get_settings().database, retry_seconds=1)
+    lease = FakeLease()
+    leader.leadership = lease  # type: ignore[assignment]
+    try:
+        await leader.tick()
+        assert leader.leads and leader.scheduler is not None
+        job = leader.scheduler.get_job("send_notifications").func
+        await job()
+        assert started == ["send_notifications"]
+
+        lease.ours = False
+        await job()  # The job checks the lease first: it does not run.
+        assert started == ["send_notifications"]
+        assert not leader.leads  # Paused at once, before the next tick.
+        await leader.tick()
+        assert leader.scheduler is None and leader.state == "stands by"
+    finally:
+        await leader.stop()
