@@ -16,7 +16,7 @@ import pytest
 from litestar import Litestar
 
 import web.throttle
-from tests.helpers import PASSWORD, door_token, sign_up
+from tests.helpers import PASSWORD, company_json, door_token, new_email, new_siren, sign_up
 from timebank.config import (
     THROTTLE_ACCOUNT_ATTEMPTS_MAX_DEFAULT,
     THROTTLE_ADDRESS_ATTEMPTS_MAX_DEFAULT,
@@ -227,3 +227,27 @@ async def test_the_api_login_takes_json_only(client: httpx.AsyncClient) -> None:
     )
     assert accepted.status_code == 200
     client.cookies.clear()
+
+
+async def test_sign_ups_and_reset_requests_for_one_address_are_throttled_alike(
+    app: Litestar, small_throttle: Throttle, client_from: object
+) -> None:
+    """Per e-mail, whether it has an account or not: the 429 tells nothing about it either."""
+    del small_throttle
+    sender = client_from(app, "203.0.113.70")  # type: ignore[operator]
+    email = new_email("inondee")
+    for _ in range(3):
+        asked = await sender.post("/api/v1/auth/password-reset", json={"email": email})
+        assert asked.status_code == 202
+    assert_throttled(await sender.post("/api/v1/auth/password-reset", json={"email": email}))
+    signup = {"email": email, "password": PASSWORD, "full_name": "Qui Que Ce Soit"}
+    for _ in range(3):
+        answer = await sender.post(
+            "/api/v1/auth/signup", json=signup | {"company": company_json(siren=new_siren())}
+        )
+        assert answer.status_code == 202
+    assert_throttled(
+        await sender.post(
+            "/api/v1/auth/signup", json=signup | {"company": company_json(siren=new_siren())}
+        )
+    )
