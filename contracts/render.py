@@ -56,12 +56,16 @@ def _escape(value: Any) -> Any:
 
     It is one line (its line breaks and tabs become spaces: Markdown shows a single line break
     as a space anyway, and a line of its own could open a heading, a list, a code block or a
-    table row);
-    its inline specials are backslash-escaped, and so is what would open a block where the
-    value starts a line (a company's name, a list item). Every escape is Markdown's own, so the
-    text reads as typed once rendered, `&` included (no HTML entity: `&` stays `&`)."""
+    table row); its inline specials are backslash-escaped, and so is what would open a block
+    where the value starts a line (a company's name, a list item). Every escape is Markdown's
+    own, so the text reads as typed once rendered, `&` included (no HTML entity)."""
     if not isinstance(value, str):
         return value
+    return plain_text(value)
+
+
+def plain_text(value: str) -> str:
+    """`value` as plain text in Markdown (see `_escape`): for texts built outside a template."""
     text = _LINE_BREAKS.sub(" ", _CONTROLS.sub("", value)).strip().translate(_MARKDOWN_SPECIALS)
     text = _ENTITY_START.sub(r"\\&", text)
     return _BLOCK_MARKER.sub(lambda opening: opening[0] + "\\", text, count=1)

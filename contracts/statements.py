@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from contracts.render import date_fr, euros, html_pdf, page_html
+from contracts.render import date_fr, euros, html_pdf, page_html, plain_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ def _table(lines: list[StatementLine], *, extra: bool) -> str:
     rows = [head, rule]
     for line in lines:
         row = (
-            f"| {line.label} | {line.account} | {euros(line.base_cents)} | "
+            f"| {plain_text(line.label)} | {line.account} | {euros(line.base_cents)} | "
             f"{date_fr(line.in_service_on)} | {line.days} | {euros(line.charge_cents)} | "
             f"{euros(line.accumulated_cents)} | {euros(line.net_book_value_cents)} |"
         )
@@ -59,8 +59,8 @@ def amortisation_markdown(
     simulated = [line for line in lines if line.basis == "simulation"]
     parts = [
         f"# Relevé des amortissements — exercice du {date_fr(year_start)} au {date_fr(year_end)}",
-        f"{company_name}, SIREN {siren}. Amortissement linéaire sur {life_years} an(s), "
-        f"prorata temporis ({day_count}) à compter de la mise en service.",
+        f"{plain_text(company_name)}, SIREN {siren}. Amortissement linéaire sur {life_years} "
+        f"an(s), prorata temporis ({day_count}) à compter de la mise en service.",
         "## 1. Droit en vigueur — temps reçu immobilisé dans un projet incorporel",
         "Temps de salariés d'autres PME reçu au coût exact et affecté à un projet qui répond "
         "aux critères du PCG (art. 212-3) : production immobilisée (721), puis amortissement "

@@ -9,6 +9,7 @@ import html
 import json
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
@@ -16,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from contracts.render import render_html, render_markdown
+from contracts.render import page_html, render_html, render_markdown
+from contracts.statements import StatementLine, amortisation_markdown
 
 SAMPLES = Path(__file__).resolve().parents[3] / "contracts" / "samples"
 TEMPLATE = "convention-mise-a-disposition"
@@ -96,3 +98,25 @@ def test_the_signed_text_reads_as_typed_with_ampersands_and_no_html_entities() -
 def test_control_characters_are_dropped() -> None:
     document = render_markdown(TEMPLATE, with_value("a\x02wzxhzdk:0\x03b\x00c"))
     assert "awzxhzdk:0bc" in document.markdown and "\x02" not in document.markdown
+
+
+def test_the_amortisation_statement_shows_typed_labels_and_names_as_text() -> None:
+    typed = "# [x](javascript:alert(1)) | <b>gras</b>\n- *liste*"
+    line = StatementLine("law", typed, "2051", 100_000, date(2026, 1, 5), 360, 1, 2, 3, 0)
+    text = amortisation_markdown(
+        company_name=typed,
+        siren="123456789",
+        year_start=date(2026, 1, 1),
+        year_end=date(2026, 12, 31),
+        lines=[line],
+        life_years=1,
+        day_count="30/360",
+        suramortissement_percent="0 %",
+    )
+    expected = one_line(typed)
+    for page in (COMMONMARK.render(text), page_html("Relevé", text, "pied")):
+        assert not re.search(r"<(a|b|li|em|script)\b", page), page
+        assert page.count("<h1>") == 1  # The statement's title only.
+        assert any(p.startswith(f"{expected}, SIREN ") for p in paragraphs(page)), page
+        cells = re.findall(r"<td>(.*?)</td>", page, re.DOTALL)
+        assert text_of(cells[0]) == expected and len(cells) == 2 * 8, cells
