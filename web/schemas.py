@@ -815,10 +815,11 @@ class SettlementOut(BaseModel):
     company_b: int
     minutes_a_to_b: int
     minutes_b_to_a: int
-    cents_a_to_b: int
-    cents_b_to_a: int
-    set_off_cents: int
-    net_cents: int
+    # At cost: None for the operator, who never reads salary-derived figures.
+    cents_a_to_b: int | None
+    cents_b_to_a: int | None
+    set_off_cents: int | None
+    net_cents: int | None
     debtor: int | None
     status: str
     agreed_by_a: bool
@@ -827,7 +828,7 @@ class SettlementOut(BaseModel):
     settlement_transfer_id: str | None
 
     @classmethod
-    def of(cls, statement: SettlementStatement) -> SettlementOut:
+    def of(cls, statement: SettlementStatement, *, cents: bool = True) -> SettlementOut:
         totals = statement.totals
         return cls(
             id=statement.id,
@@ -836,10 +837,10 @@ class SettlementOut(BaseModel):
             company_b=statement.company_b,
             minutes_a_to_b=totals.minutes_a_to_b,
             minutes_b_to_a=totals.minutes_b_to_a,
-            cents_a_to_b=totals.cents_a_to_b,
-            cents_b_to_a=totals.cents_b_to_a,
-            set_off_cents=totals.set_off_cents,
-            net_cents=totals.net_cents,
+            cents_a_to_b=totals.cents_a_to_b if cents else None,
+            cents_b_to_a=totals.cents_b_to_a if cents else None,
+            set_off_cents=totals.set_off_cents if cents else None,
+            net_cents=totals.net_cents if cents else None,
             debtor=statement.debtor,
             status=statement.status.value,
             agreed_by_a=statement.agreed_by_a is not None,
@@ -857,7 +858,7 @@ class PositionOut(BaseModel):
     minutes_reserved: int
     minutes_available: int
     credit_line_minutes: int | None
-    cents_balance: int
+    cents_balance: int | None  # None for the operator.
 
 
 class NotificationOut(BaseModel):
@@ -1035,8 +1036,8 @@ class CdoAllocationOut(BaseModel):
     company_id: int
     slots_worked: int
     minutes: int
-    cents: int
-    amount: str  # "1 234,56 €"
+    cents: int | None  # None for the operator: a share is the CDO's salary at cost.
+    amount: str | None  # "1 234,56 €"
     # The split between the CDO's pay and the group's costs, and the CDO's slots that month,
     # would let a member work out the CDO's salary: shown to the group's coordinators only.
     slots_total: int | None = None

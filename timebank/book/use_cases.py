@@ -57,6 +57,7 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import InvalidInput, ServiceUnavailable, not_found
 from timebank.pagination import OFFSET_MAX, Page, page_request
 from timebank.people.model import Actor, Role, require_operator
+from timebank.people.salary_figures import reads_salary_figures
 
 Clock = Callable[[], datetime]
 SYSTEM_KINDS = (AccountKind.ISSUANCE, AccountKind.CORRECTIONS, AccountKind.EXPIRY)
@@ -313,8 +314,10 @@ async def submit_as_operator(
 
 
 def _may_read(actor: Actor, account: Account) -> bool:
-    if actor.is_operator:
+    if actor.is_operator and account.unit is not Unit.CENTS:
         return True
+    if not reads_salary_figures(actor, account.company_id):
+        return False
     if account.company_id is None:
         return False
     return actor.has_role(account.company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
@@ -332,9 +335,10 @@ async def list_accounts(uow: UnitOfWork, actor: Actor, *, company_id: int | None
     """The accounts the actor may see (its companies'; the operator: all, or one company's)."""
     async with uow(write=False) as repos:
         if actor.is_operator:
-            return await repos.book.accounts(
+            found = await repos.book.accounts(
                 company_ids=None if company_id is None else [company_id]
             )
+            return [account for account in found if _may_read(actor, account)]
         allowed = actor.companies_with(Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         wanted = sorted(allowed if company_id is None else allowed & {company_id})
         return await repos.book.accounts(company_ids=wanted)
@@ -407,10 +411,8 @@ async def company_statement(
             code="period_too_long",
         )
     async with uow() as repos:
-        if not (
-            actor.is_operator or actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
-        ):
-            raise not_found("Entreprise", "Company", company_id)
+        if not actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
+            raise not_found("Entreprise", "Company", company_id)  # In cents: not the operator's.
         if await repos.companies.get(company_id) is None:
             raise not_found("Entreprise", "Company", company_id)
         accounts = await ensure_company_accounts(repos, company_id, now=now)
@@ -465,10 +467,8 @@ async def company_ledger(
     rules.integer_range(page, field="page", low=1, high=OFFSET_MAX // size)
     low, high = _period(start, end)
     async with uow(write=False) as repos:
-        if not (
-            actor.is_operator or actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
-        ):
-            raise not_found("Entreprise", "Company", company_id)
+        if not actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
+            raise not_found("Entreprise", "Company", company_id)  # In cents: not the operator's.
         minutes_account = await repos.book.find_account(
             kind=AccountKind.COMPANY, unit=Unit.MINUTES, company_id=company_id
         )

@@ -137,7 +137,7 @@ async def get_staff_member(
         employee = await repos.employees.get(employee_id)
     if employee is None or employee.company_id != company_id:
         raise not_found("Salarié", "Employee", employee_id)
-    return employee
+    return _visible(actor, employee)
 
 
 async def company_for_staff_admin(uow: UnitOfWork, actor: Actor, company_id: int) -> Company:

@@ -66,6 +66,7 @@ from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.salary_figures import reads_salary_figures
 
 LEDGER_NAMESPACE: Final = uuid.UUID("2d0e3c1a-8b5f-4c7e-9f3a-6a1b2c3d4e5f")
 REVIEW_BATCH_MAX: Final = 200
@@ -1009,6 +1010,8 @@ async def list_entries(
         items, total = await repos.engagements.entries_of(
             engagement_id, limit=page.limit, offset=page.offset
         )
+    if not reads_salary_figures(actor, engagement.host_company_id, engagement.lender_company_id):
+        items = [replace(item, cost_cents=None) for item in items]
     return Page(items=tuple(items), total=total, limit=page.limit, offset=page.offset)
 
 
@@ -1374,7 +1377,7 @@ class Position:
     minutes_reserved: int
     minutes_available: int
     credit_line_minutes: int | None
-    cents_balance: int  # Positive: others owe the company; negative: it owes others.
+    cents_balance: int | None  # Positive: others owe it; negative: it owes. None: operator.
 
 
 async def company_position(
@@ -1394,7 +1397,7 @@ async def company_position(
         minutes_reserved=minutes.debits_pending,
         minutes_available=minutes.available,
         credit_line_minutes=minutes.balance_min,
-        cents_balance=cents.balance,
+        cents_balance=cents.balance if reads_salary_figures(actor, company_id) else None,
     )
 
 

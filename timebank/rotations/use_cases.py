@@ -45,6 +45,7 @@ from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.people.model import Actor, Role, require_company_role
 from timebank.people.passwords import new_token, token_digest
+from timebank.people.salary_figures import reads_salary_figures
 from timebank.rotations import model as m
 from timebank.rotations.model import (
     Allocation,
@@ -1254,10 +1255,11 @@ async def list_allocations(
         found = await repos.rotations.allocations(
             group_id, None if month is None else first_of_month(month)
         )
-    if _coordinates(actor, group):
-        # The operator sees every share but never a salary: the split is the employer's.
-        return actor.has_role(group.company_id, Role.GROUP_COORDINATOR), found
+    if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
+        return True, found
     mine = actor.companies_with(Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    if actor.is_operator and not any(mm.company_id in mine for mm in group.members):
+        return False, []  # A share is the CDO's salary at cost: never the operator's to read.
     if not any(mm.company_id in mine for mm in group.members):
         raise not_found("Groupement", "Employer group", group_id)
     return False, [a for a in found if a.line.company_id in mine]
@@ -1267,6 +1269,8 @@ async def allocations_of_company(
     uow: UnitOfWork, actor: Actor, company_id: int
 ) -> list[Allocation]:
     require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    if not reads_salary_figures(actor, company_id):
+        return []  # A share is the CDO's salary at cost: never the operator's to read.
     async with uow(write=False) as repos:
         return await repos.rotations.allocations_of_company(company_id)
 

@@ -16,12 +16,13 @@ from ledger.model import TransferCode, TransferKind, TransferRequest, TransferRe
 from timebank import formatting, rules
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import Conflict, InvalidInput, not_found
+from timebank.errors import Conflict, InvalidInput, forbidden, not_found
 from timebank.invoicing.use_cases import issue_statement_invoices
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import OFFSET_MAX, Page
 from timebank.people.model import Actor, Role, require_company_role, require_operator
+from timebank.people.salary_figures import reads_salary_figures
 from timebank.settlements.model import (
     Statement,
     StatementDetail,
@@ -138,6 +139,13 @@ def _require_party(actor: Actor, statement: Statement) -> bool:
     return False
 
 
+def _require_salary_reader(actor: Actor, company_id: int) -> None:
+    """A statement's side is in cents at cost: its company's, never the operator's as such."""
+    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    if not reads_salary_figures(actor, company_id):
+        raise forbidden()
+
+
 async def list_statements(
     uow: UnitOfWork, actor: Actor, company_id: int, *, month: date | None
 ) -> list[Statement]:
@@ -165,7 +173,7 @@ async def company_statements(
 ) -> Page[StatementSide]:
     """A company's statements from its side, newest month first; `page` counts from 1 and is
     clamped to the last page."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    _require_salary_reader(actor, company_id)
     rules.integer_range(size, field="size", low=1, high=STATEMENTS_PAGE_MAX)
     rules.integer_range(page, field="page", low=1, high=OFFSET_MAX // size)
     speaks_for = actor.has_role(company_id, Role.COMPANY_ADMIN)
@@ -189,7 +197,7 @@ async def statement_detail(
     uow: UnitOfWork, actor: Actor, company_id: int, statement_id: int
 ) -> StatementDetail:
     """One statement from `company_id`'s side, with the timesheet entries it counts."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+    _require_salary_reader(actor, company_id)
     async with uow(write=False) as repos:
         statement = await repos.settlements.get(statement_id)
         if statement is None or company_id not in (statement.company_a, statement.company_b):

@@ -14,6 +14,7 @@ from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Step
 from timebank.errors import not_found
 from timebank.notifications import use_cases as notifications
+from timebank.people.salary_figures import reads_salary_figures
 from timebank.settlements import use_cases as settlements
 from web.dependencies import CurrentActor, Now, Uow
 from web.schemas import (
@@ -343,7 +344,7 @@ class SettlementController(Controller):
         month: FromQuery[date | None] = None,
     ) -> list[SettlementOut]:
         return [
-            SettlementOut.of(s)
+            SettlementOut.of(s, cents=reads_salary_figures(actor, s.company_a, s.company_b))
             for s in await settlements.list_statements(uow, actor, company_id, month=month)
         ]
 
@@ -351,7 +352,11 @@ class SettlementController(Controller):
     async def get_statement(
         self, statement_id: FromPath[int], uow: Uow, actor: CurrentActor
     ) -> SettlementOut:
-        return SettlementOut.of(await settlements.get_statement(uow, actor, statement_id))
+        statement = await settlements.get_statement(uow, actor, statement_id)
+        return SettlementOut.of(
+            statement,
+            cents=reads_salary_figures(actor, statement.company_a, statement.company_b),
+        )
 
     @post("/settlements/{statement_id:int}/agree", status_code=HTTP_200_OK)
     async def agree(

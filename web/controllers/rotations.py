@@ -12,6 +12,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from timebank import formatting
 from timebank.errors import InvalidInput
 from timebank.groups import use_cases as group_use_cases
+from timebank.people.model import Actor
+from timebank.people.salary_figures import reads_salary_figures
 from timebank.rotations import use_cases
 from timebank.rotations.model import Allocation, PlannedSlot, PlanVersion, RotationPeriod
 from timebank.rotations.use_cases import PeriodView
@@ -117,7 +119,9 @@ def _slot_out(slot: PlannedSlot) -> RotationSlotOut:
     )
 
 
-def _allocation_out(allocation: Allocation, *, detailed: bool) -> CdoAllocationOut:
+def _allocation_out(
+    allocation: Allocation, *, detailed: bool, cents: bool = True
+) -> CdoAllocationOut:
     line = allocation.line
     return CdoAllocationOut(
         id=allocation.id,
@@ -127,14 +131,18 @@ def _allocation_out(allocation: Allocation, *, detailed: bool) -> CdoAllocationO
         company_id=line.company_id,
         slots_worked=line.slots_worked,
         minutes=line.minutes,
-        cents=line.cents,
-        amount=formatting.euros(line.cents),
+        cents=line.cents if cents else None,
+        amount=formatting.euros(line.cents) if cents else None,
         minutes_transfer_id=allocation.minutes_transfer_id,
         cents_transfer_id=allocation.cents_transfer_id,
         slots_total=line.slots_total if detailed else None,
         salary_cents=line.salary_cents if detailed else None,
         management_cents=line.management_cents if detailed else None,
     )
+
+
+def _reads(actor: Actor, allocation: Allocation) -> bool:
+    return reads_salary_figures(actor, allocation.line.company_id)
 
 
 def _slot_kind(value: str) -> bool:
@@ -251,7 +259,9 @@ class RotationGroupController(Controller):
         it on the 5th of each month)."""
         found = await use_cases.allocate_month(uow, actor, group_id, month=data.month, now=now)
         detailed, _ = await use_cases.list_allocations(uow, actor, group_id, month=data.month)
-        return [_allocation_out(a, detailed=detailed) for a in found]
+        return [
+            _allocation_out(a, detailed=detailed, cents=detailed or _reads(actor, a)) for a in found
+        ]
 
     @get("/allocations")
     async def list_allocations(
