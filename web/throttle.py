@@ -1,5 +1,5 @@
-"""The door's throttle: failed logins, sign-ups, password-reset requests and invitation
-acceptances counted per account (e-mail) and per client address over a moving window (`limits`).
+"""The door's throttle: failed logins, sign-ups, password-reset requests and refused invitation
+tokens counted per account (e-mail) and per client address over a moving window (`limits`).
 
 Past a limit the door answers 429 with `Retry-After` until the window has moved on: nothing is
 locked for good, so an attacker can slow a person's logins for one window at most. Only failed
@@ -107,7 +107,7 @@ class Throttle:
             self._limiter.hit(item, kind, key)
 
     def admit(self, action: Action, *, email: str | None, address: str) -> None:
-        """A request that counts whatever its outcome (sign-up, reset request, invitation)."""
+        """A request that counts whatever its outcome (sign-up, reset request)."""
         self.refuse_if_over(action, email=email, address=address)
         self.count(action, email=email, address=address)
 

@@ -251,3 +251,21 @@ async def test_sign_ups_and_reset_requests_for_one_address_are_throttled_alike(
             "/api/v1/auth/signup", json=signup | {"company": company_json(siren=new_siren())}
         )
     )
+
+
+async def test_refused_invitation_links_from_one_address_are_throttled(
+    app: Litestar, small_throttle: Throttle, client_from: object
+) -> None:
+    del small_throttle
+    guesser = client_from(app, "203.0.113.90")  # type: ignore[operator]
+    for attempt in range(5):
+        refused = await guesser.post(
+            "/api/v1/auth/invitations/accept",
+            json={"token": f"devine-{attempt}", "password": PASSWORD},
+        )
+        assert refused.status_code == 422 and refused.json()["code"] == "invalid_invitation"
+    assert_throttled(
+        await guesser.post(
+            "/api/v1/auth/invitations/accept", json={"token": "devine-5", "password": PASSWORD}
+        )
+    )

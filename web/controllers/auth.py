@@ -22,7 +22,7 @@ from litestar.status_codes import (
 )
 
 from timebank.companies.use_cases import CompanyInput
-from timebank.errors import InvalidInput, NotAuthenticated
+from timebank.errors import InvalidInput, NotAuthenticated, TimebankError
 from timebank.people import use_cases
 from timebank.people.model import LoginResult
 from web.auth import SESSION_COOKIE, auth_info
@@ -186,16 +186,27 @@ class AuthController(Controller):
         now: Now,
         settings: AppSettings,
     ) -> Response[SessionOut]:
-        """An invited person chooses a password and is logged in (JSON only, throttled)."""
+        """An invited person chooses a password and is logged in (JSON only).
+
+        Refused tokens are counted per address (a colleague's acceptance from the same office
+        is not): past the limit, 429 until the window has moved on.
+        """
         require_json(request)
-        throttle_of(request).admit(Action.INVITATION, email=None, address=client_address(request))
-        result = await use_cases.accept_invitation(
-            uow,
-            token=data.token,
-            password=data.password,
-            now=now,
-            session_hours=settings.session_hours,
-        )
+        throttle = throttle_of(request)
+        address = client_address(request)
+        throttle.refuse_if_over(Action.INVITATION, email=None, address=address)
+        try:
+            result = await use_cases.accept_invitation(
+                uow,
+                token=data.token,
+                password=data.password,
+                now=now,
+                session_hours=settings.session_hours,
+            )
+        except TimebankError as refusal:
+            if refusal.field == "token":
+                throttle.count(Action.INVITATION, email=None, address=address)
+            raise
         return session_response(result, settings)
 
     @post("/password-reset", opt=PUBLIC, status_code=HTTP_202_ACCEPTED)

@@ -277,7 +277,9 @@ class AccountPages(Controller):
     ) -> Response[Any]:
         form = await read_form(request)
         check_door_csrf(request, form)
-        throttle_of(request).admit(Action.INVITATION, email=None, address=client_address(request))
+        throttle = throttle_of(request)
+        address = client_address(request)
+        throttle.refuse_if_over(Action.INVITATION, email=None, address=address)
         token = text(form, "token", length_max=TOKEN_TEXT_LENGTH_MAX)
         try:
             result = await people_use_cases.accept_invitation(
@@ -291,6 +293,8 @@ class AccountPages(Controller):
                 session_hours=settings.session_hours,
             )
         except TimebankError as refusal:
+            if refusal.field == "token":
+                throttle.count(Action.INVITATION, email=None, address=address)
             view = None
             if refusal.field != "token":
                 # The page again with who is invited where, as it was before the refusal.
