@@ -1,8 +1,10 @@
-"""Scheduled jobs: each is a module-level function that runs one use case on the system clock.
+"""Scheduled jobs: each is a module-level function that runs one use case on the system clock,
+in the one process that holds the scheduler's leader lease (`timebank/scheduler.py`).
 
 - statements: on the 1st of each month, prepare the previous month's settlement statements;
 - reservations: daily, expire ledger reservations whose time has passed;
-- notifications: every minute, send queued notifications by e-mail (when SMTP is configured);
+- notifications: every minute, claim queued notifications and send them by e-mail (when SMTP is
+  configured): a notification claimed by one process is never sent by another;
 - rotations: on TIMEBANK_ROTATION_PLAN_DAY, draft next month's shared-CDO plans; on Fridays,
   remind CDOs and members of next week's slots; on the 5th, allocate last month's CDO cost;
 - accounting: daily, in the week after a fiscal year's end, prepare each active company's FEC
