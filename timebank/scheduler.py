@@ -316,13 +316,13 @@ class SchedulerLeader:
 
     async def _run(self) -> None:
         while True:
+            self._wake.clear()  # Before the round: a job's failed check during it wakes the next.
             try:
                 await self.tick()
             except Exception:  # Never leave a half-leader: step down and try again later.
                 LOGGER.exception("scheduler leadership check failed")
                 await self._step_down()
                 self._set_state("stands by")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.retry_seconds)
 
