@@ -453,3 +453,25 @@ def _has_unbounded_integer(schema: Any) -> bool:
     if schema.get("type") == "integer" and ("maximum" not in schema or "minimum" not in schema):
         return True
     return any(_has_unbounded_integer(value) for value in schema.values())
+
+
+async def test_ids_beyond_their_column_in_page_forms_are_refused_beside_the_field(
+    client: Client, admin_headers: tuple[int, dict[str, str]]
+) -> None:
+    """Forms parse their ids themselves: one too long for `integer` is unreadable, not a 500."""
+    company_id, headers = admin_headers
+    html = {**headers, "accept": "text/html"}
+    before = await row_counts()
+    approve = await client.post(
+        f"/entreprises/{company_id}/heures-a-approuver/approuver",
+        headers=html,
+        data={"entry_ids": str(2**31)},
+    )
+    assert approve.status_code == 422, approve.status_code
+    logged = await client.post(
+        "/mes-heures",
+        headers=html,
+        data={"mission": str(2**31), "work_date": "2026-01-05", "minutes": "60"},
+    )
+    assert 400 <= logged.status_code < 500, logged.status_code
+    assert await row_counts() == before

@@ -1362,8 +1362,9 @@ class GroupPages(Controller):
         form = await read_form(request)
         owner = text(form, "owner", length_max=30)
         kind, _, number = owner.partition("-")
-        employee_id = int(number) if kind == "cdo" and number.isdigit() else None
-        company_id = int(number) if kind == "membre" and number.isdigit() else None
+        readable = number.isdigit() and len(number) <= 9  # Ids are int32.
+        employee_id = int(number) if kind == "cdo" and readable else None
+        company_id = int(number) if kind == "membre" and readable else None
         try:
             token = await rotations.create_feed(
                 uow, actor, group_id, employee_id=employee_id, company_id=company_id, now=now
@@ -1386,13 +1387,14 @@ class GroupPages(Controller):
         form = await read_form(request)
         owner = text(form, "owner", length_max=30)
         kind, _, number = owner.partition("-")
+        readable = number.isdigit() and len(number) <= 9  # Ids are int32.
         try:
             await rotations.revoke_feed(
                 uow,
                 actor,
                 group_id,
-                employee_id=int(number) if kind == "cdo" and number.isdigit() else None,
-                company_id=int(number) if kind == "membre" and number.isdigit() else None,
+                employee_id=int(number) if kind == "cdo" and readable else None,
+                company_id=int(number) if kind == "membre" and readable else None,
                 now=now,
             )
         except TimebankError as exc:
@@ -1454,7 +1456,7 @@ class GroupPages(Controller):
 
         def number(name: str) -> int | None:
             raw = text(form, name, length_max=12)
-            return int(raw) if raw.isdigit() else None
+            return int(raw) if raw.isdigit() and len(raw) <= 9 else None  # Ids are int32.
 
         try:
             document = await documents.make_group_document(

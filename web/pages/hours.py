@@ -88,7 +88,7 @@ def day_field(form: FormMultiDict) -> date:
 
 def entry_ids_of(form: FormMultiDict) -> list[int]:
     raw = [value for value in form.getall("entry_ids", []) if isinstance(value, str)]
-    if len(raw) > ENTRY_IDS_MAX or not all(value.isdigit() and len(value) < 12 for value in raw):
+    if len(raw) > ENTRY_IDS_MAX or not all(value.isdigit() and len(value) < 10 for value in raw):
         raise InvalidInput(
             "Sélection illisible : rechargez la page.",
             "Unreadable selection: reload the page.",
@@ -190,7 +190,7 @@ class HourPages(Controller):
         form = await read_form(request)
         mission = text(form, "mission", length_max=12)
         try:
-            if not mission.isdigit():
+            if not mission.isdigit() or len(mission) > 9:  # Ids are int32.
                 raise InvalidInput(
                     "Choisissez la mise à disposition.",
                     "Choose the loan.",
