@@ -63,8 +63,8 @@ SALARY_DERIVED_FIELDS: Final = frozenset(
         "vat_cents",
     }
 )
-# Routes whose very answer is the cents (ledger cents accounts, invoices, exports): the
-# operator must be refused them, whatever their shape.
+# Not the programme's data: the API's description, files, the calendar feeds (their secret
+# token is the credential) and the catch-all 404 page.
 SKIPPED_PREFIXES: Final = ("/schema", "/static", "/feeds/", "/{rest:path}")
 
 
