@@ -5,6 +5,7 @@
   window.ui = SwaggerUIBundle({
     url: container.dataset.schemaUrl,
     dom_id: "#swagger-container",
+    validatorUrl: null, // No badge from validator.swagger.io: nothing leaves this site.
     deepLinking: true,
     showExtensions: true,
     showCommonExtensions: true,
