@@ -152,6 +152,8 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
         with urllib.request.urlopen(request, timeout=10) as response:
             groups = json.loads(response.read())["items"]
         assert len(groups) == 2
+        from timebank.demo.plan import plan_demo
+
         for group in groups:
             url = f"{base}/api/v1/groups/{group['id']}/rotation-periods"
             with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
@@ -160,12 +162,24 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
             url = f"{base}/api/v1/rotation-periods/{periods[0]['id']}/slots"
             with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
                 assert len(json.loads(response.read())["slots"]) > 0
+            # The shares are the CDO's salary at cost: their coordinator's, never the operator's.
             url = f"{base}/api/v1/groups/{group['id']}/allocations"
             with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
+                assert json.loads(response.read()) == []
+            (coordinator,) = [
+                g.coordinator.email
+                for g in plan_demo(today=datetime.now(UTC).date()).groups
+                if g.name == group["name"]
+            ]
+            status, session_of = fetch(
+                f"{base}/api/v1/auth/login", {"email": coordinator, "password": "demo-bourse-2026"}
+            )
+            coordinates = {"Authorization": f"Bearer {session_of['token']}"}
+            with urllib.request.urlopen(
+                urllib.request.Request(url, headers=coordinates)
+            ) as response:
                 assert len(json.loads(response.read())) > 0
         # The demo accountant exports its first client's year: FEC layout, legal name.
-        from timebank.demo.plan import plan_demo
-
         accountant_email = plan_demo(today=datetime.now(UTC).date()).accountant.email
         status, accountant = fetch(
             f"{base}/api/v1/auth/login", {"email": accountant_email, "password": "demo-bourse-2026"}
