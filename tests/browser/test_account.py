@@ -156,7 +156,7 @@ async def test_a_pre_registered_company_is_prefilled_and_joined_by_its_first_adm
     await page.get_by_label("SIREN").press("Tab")  # htmx asks what the programme knows.
     name = page.get_by_label("Raison sociale")
     await page.wait_for_function(
-        "document.querySelector('#name').value === 'Conserverie du Ponant'"
+        "() => document.querySelector('#name').value === 'Conserverie du Ponant'"
     )
     assert await page.get_by_label("Commune").input_value() == "Brest"
     assert "pré-enregistrée" in await page.locator("#siren-status").inner_text()
@@ -386,7 +386,7 @@ async def test_notifications_newest_first_marked_read_one_by_one_then_all(page: 
     await check_page(page, "account-notifications")
 
     await items.nth(1).get_by_role("button", name="Marquer comme lue").click()
-    await page.wait_for_function("document.querySelectorAll('li.unread').length === 2")
+    await page.wait_for_function("() => document.querySelectorAll('li.unread').length === 2")
     assert "Lue" in await items.nth(1).inner_text()
     stored = await list_notifications(uow, admin.actor, unread_only=True, limit=10, offset=0)
     assert stored.total == 2
