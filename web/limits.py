@@ -7,6 +7,7 @@ typed `int` are checked here once for every route, API and pages alike.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from litestar import Request
@@ -22,6 +23,7 @@ INT64_MIN: Final = -(2**63)
 INT64_MAX: Final = 2**63 - 1
 # Longer than any int32 written in decimal, sign included: refused before `int()` reads it.
 INT32_TEXT_LENGTH_MAX: Final = 11
+_INTEGER: Final = re.compile(r"[+-]?[0-9]+")
 
 
 def out_of_range(field: str) -> InvalidInput:
@@ -41,8 +43,8 @@ def _is_int(field: FieldDefinition) -> bool:
 
 def _outside_int32(raw: str) -> bool:
     text = raw.strip()
-    if not text.lstrip("+-").isdigit():
-        return False  # Not a number at all: the handler's own parsing refuses it.
+    if _INTEGER.fullmatch(text) is None:
+        return False  # Not a whole number: the handler's own parsing refuses it.
     return len(text) > INT32_TEXT_LENGTH_MAX or not INT32_MIN <= int(text) <= INT32_MAX
 
 

@@ -367,6 +367,7 @@ async def test_ids_beyond_their_column_in_any_path_are_refused_as_out_of_range(
         (f"/api/v1/needs?limit={2**63}", "limit"),
         (f"/api/v1/needs?offset={-(2**31) - 1}", "offset"),
         (f"/api/v1/companies?offset={10**30}", "offset"),
+        (f"/api/v1/companies?limit=+{2**31}", "limit"),
     ],
 )
 async def test_integer_query_parameters_beyond_their_column_are_refused(
