@@ -102,6 +102,9 @@ def serve(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     # The workers read their settings from the environment: they must agree with this one.
     os.environ[RUN_SCHEDULER_VARIABLE] = "0" if args.no_scheduler else "1"
+    from web.throttle import WORKERS_VARIABLE  # Here: the other commands need no web stack.
+
+    os.environ[WORKERS_VARIABLE] = str(args.workers)
     if settings.secret_key_generated:
         os.environ["TIMEBANK_SECRET_KEY"] = settings.secret_key
     uvicorn.run(

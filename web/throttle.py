@@ -5,8 +5,10 @@ Past a limit the door answers 429 with `Retry-After` until the window has moved 
 locked for good, so an attacker can slow a person's logins for one window at most. Only failed
 logins count for the account limit; a success resets nothing.
 
-The store is in memory, per process: with `serve --workers N` each worker counts on its own,
-so an attacker spreading requests over the workers gets up to N times the limits. The client
+The store is in memory, per process. With `serve --workers N` each worker counts on its own
+and allows its share of each limit (the limit divided by N, at least 1), so requests spread
+over the workers still meet the limit in all (or N attempts, when N exceeds it), and requests
+that all reach one worker are held sooner — the stricter side. The client
 address is the ASGI client host: behind a reverse proxy on this host, uvicorn's proxy headers
 (trusted only from `FORWARDED_ALLOW_IPS`, 127.0.0.1 by default) set it; `X-Forwarded-For` is
 never read here.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +36,8 @@ from timebank.config import Settings, get_settings
 from timebank.errors import TooManyAttempts
 
 STATE_KEY: Final = "door_throttle"
+# Set by `timebank serve --workers N` for its workers (web/cli.py).
+WORKERS_VARIABLE: Final = "TIMEBANK_SERVE_WORKERS"
 UNKNOWN_ADDRESS: Final = "unknown"
 # Waiting logins of one account are queued here; more than this many are refused at once.
 LOGINS_WAITING_PER_ACCOUNT_MAX: Final = 100
@@ -52,11 +57,13 @@ class ThrottleLimits:
     address_attempts_max: int
 
     @classmethod
-    def of(cls, settings: Settings) -> ThrottleLimits:
+    def of(cls, settings: Settings, *, workers: int = 1) -> ThrottleLimits:
+        """The limits one of `workers` processes applies: its share of each."""
+        assert workers >= 1
         return cls(
             window_seconds=settings.throttle_window_seconds,
-            account_attempts_max=settings.throttle_account_attempts_max,
-            address_attempts_max=settings.throttle_address_attempts_max,
+            account_attempts_max=max(1, settings.throttle_account_attempts_max // workers),
+            address_attempts_max=max(1, settings.throttle_address_attempts_max // workers),
         )
 
 
@@ -135,6 +142,12 @@ class Throttle:
         self._storage.reset()
 
 
+def serving_workers() -> int:
+    """How many worker processes share the port (1 unless `serve --workers N` said so)."""
+    raw = os.environ.get(WORKERS_VARIABLE, "1")
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+
+
 def account_key(email: str) -> str:
     return email.strip().lower()[: rules.EMAIL_LENGTH_MAX]
 
@@ -144,7 +157,7 @@ def throttle_of(request: Request[Any, Any, Any]) -> Throttle:
     state = request.app.state
     found = state.get(STATE_KEY)
     if not isinstance(found, Throttle):
-        found = Throttle(ThrottleLimits.of(get_settings()))
+        found = Throttle(ThrottleLimits.of(get_settings(), workers=serving_workers()))
         state[STATE_KEY] = found
     return found
 
