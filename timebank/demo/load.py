@@ -6,9 +6,10 @@ never show data the service would refuse. One transaction: the demo is loaded wh
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from piccolo.columns import Column
 
@@ -32,6 +33,9 @@ from timebank.needs.model import NeedStatus, draft_need
 from timebank.people.model import Role
 from timebank.people.passwords import hash_password
 from timebank.skills.use_cases import resolve_skill_codes
+
+# The plan depends on the day (need windows): a process keeps the last few days' log-ins.
+DEMO_LOGIN_DAYS_CACHED_MAX: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,12 +293,18 @@ def logins_of(plan: DemoPlan) -> tuple[DemoLogin, ...]:
     )
 
 
+@functools.lru_cache(maxsize=DEMO_LOGIN_DAYS_CACHED_MAX)
+def planned_logins(today: date) -> tuple[DemoLogin, ...]:
+    """The log-ins the demo's seed gives: planned once per day and process, not per request."""
+    return logins_of(plan_demo(today=today))
+
+
 async def demo_logins(uow: UnitOfWork, *, today: date) -> tuple[DemoLogin, ...]:
-    """The demo log-ins when this database holds the demo, else nothing."""
-    plan = plan_demo(today=today)
+    """The demo log-ins when this database holds the demo, else nothing (one small query)."""
+    logins = planned_logins(today)
     async with uow(write=False) as repos:
-        operator = await repos.people.get_user_by_email(plan.operator.email)
-    return logins_of(plan) if operator is not None else ()
+        operator = await repos.people.get_user_by_email(logins[0].email)
+    return logins if operator is not None else ()
 
 
 async def load_demo_if_empty(uow: UnitOfWork, *, now: datetime) -> DemoSummary | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
@@ -22,6 +23,20 @@ from timebank.indicators.model import WorkRow
 INDICATOR_ROWS_MAX: Final = 500_000
 UNKNOWN_DOMAIN: Final = "Domaine non renseigné"
 STAFFED_STATUSES: Final = ("active", "completed")
+APPROVED: Final = "approved"
+PUBLISHED: Final = "published"
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFigures:
+    """The public summary's raw figures, aggregated by the database."""
+
+    minutes: int
+    companies: int
+    needs_staffed: int
+    cdo_half_days_planned: int
+    trainings_rated: int
+    rating_sum: int
 
 
 class IndicatorRepository:
@@ -151,3 +166,44 @@ class IndicatorRepository:
         ratings = [int(row["rating"]) for row in rows if row["rating"] is not None]
         average = sum(ratings) / len(ratings) if ratings else None
         return logged, approved, len(ratings), average
+
+    async def summary_figures(self) -> SummaryFigures:
+        """The home page's figures, each one aggregate computed by the database in one query."""
+        staffed = ", ".join("{}" for _ in STAFFED_STATUSES)
+        rows = await TimesheetEntryTable.raw(
+            f"""
+            SELECT
+              (SELECT COALESCE(SUM(minutes), 0) FROM timesheet_entry
+                WHERE status = {{}}) AS minutes,
+              (SELECT COUNT(*) FROM (
+                  SELECT lender_company AS company FROM engagement AS e WHERE EXISTS (
+                    SELECT 1 FROM timesheet_entry AS t
+                    WHERE t.engagement = e.id AND t.status = {{}})
+                  UNION
+                  SELECT host_company AS company FROM engagement AS e WHERE EXISTS (
+                    SELECT 1 FROM timesheet_entry AS t
+                    WHERE t.engagement = e.id AND t.status = {{}})
+                ) AS taking_part) AS companies,
+              (SELECT COUNT(DISTINCT need) FROM engagement
+                WHERE status IN ({staffed})) AS staffed,
+              (SELECT COALESCE(SUM(CASE WHEN s.half IS NULL OR s.half = '' THEN 2 ELSE 1 END), 0)
+                FROM rotation_slot AS s JOIN rotation_plan AS p ON p.id = s.plan
+                WHERE p.status = {{}}) AS half_days,
+              (SELECT COUNT(rating) FROM training) AS rated,
+              (SELECT COALESCE(SUM(rating), 0) FROM training) AS rating_sum
+            """,
+            APPROVED,
+            APPROVED,
+            APPROVED,
+            *STAFFED_STATUSES,
+            PUBLISHED,
+        )
+        row = rows[0]
+        return SummaryFigures(
+            minutes=int(row["minutes"]),
+            companies=int(row["companies"]),
+            needs_staffed=int(row["staffed"]),
+            cdo_half_days_planned=int(row["half_days"]),
+            trainings_rated=int(row["rated"]),
+            rating_sum=int(row["rating_sum"]),
+        )

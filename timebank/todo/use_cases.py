@@ -5,7 +5,6 @@ from __future__ import annotations
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.engagements.model import EngagementStatus, required_papers
 from timebank.people.model import Actor, Role
-from timebank.settlements.model import StatementStatus
 from timebank.todo.model import TODO_LOANS_PER_STATUS_MAX, TodoItem, TodoKind, loan_todos
 
 # The states in which a loan may wait for somebody.
@@ -56,20 +55,14 @@ async def todo_of(uow: UnitOfWork, actor: Actor) -> tuple[TodoItem, ...]:
                         count=waiting,
                     )
                 )
-            statements = await repos.settlements.of_company(company_id, None)
-            to_agree = [
-                s
-                for s in statements
-                if s.status is StatementStatus.DRAFT
-                and (s.agreed_by_a if s.company_a == company_id else s.agreed_by_b) is None
-            ]
+            to_agree = await repos.settlements.count_to_agree(company_id)
             if to_agree:
                 items.append(
                     TodoItem(
                         TodoKind.AGREE_STATEMENT,
                         f"/entreprises/{company_id}/releves",
                         company_id=company_id,
-                        count=len(to_agree),
+                        count=to_agree,
                     )
                 )
         # The lender's admin accepts a proposal first (its staff): the host's turn comes with

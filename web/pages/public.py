@@ -70,7 +70,7 @@ class PublicPages(Controller):
     @get("/", opt=PUBLIC)
     async def home(self, request: Request[Any, Any, Any], uow: Uow, now: Now) -> Template:
         figures = await network_figures(uow)
-        summary = await public_summary(uow, today=now.date())
+        summary = await public_summary(uow)
         logins = await demo_logins(uow, today=now.date())
         return render(request, "home.html", figures=figures, summary=summary, logins=logins)
 
