@@ -37,8 +37,8 @@ class Cost:
 @contextmanager
 def cost() -> Iterator[Cost]:
     """The statements sent and the rows Piccolo brought back while the block ran."""
-    db = engine()
-    original: Callable[..., Any] = db.run_querystring
+    kind = type(engine())
+    original: Callable[..., Any] = kind.run_querystring
     rows = [0]
 
     @functools.wraps(original)
@@ -47,13 +47,13 @@ def cost() -> Iterator[Cost]:
         rows[0] += len(result) if isinstance(result, list) else 0
         return result
 
-    db.run_querystring = counted
+    kind.run_querystring = counted  # type: ignore[method-assign]
     found = Cost(0, 0)
     try:
         with count_statements() as statements:
             yield found
     finally:
-        del db.run_querystring
+        kind.run_querystring = original  # type: ignore[method-assign]
     found.queries = len(statements.queries)
     found.rows = rows[0]
 
