@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
 from ledger.model import (
+    AccountKind,
     EventOutcome,
     TransferCode,
     TransferKind,
@@ -1384,10 +1385,19 @@ async def company_position(
     uow: UnitOfWork, actor: Actor, company_id: int, *, now: datetime
 ) -> Position:
     require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
-    async with uow() as repos:
-        if await repos.companies.get(company_id) is None:
-            raise not_found("Entreprise", "Company", company_id)
-        accounts = await ensure_company_accounts(repos, company_id, now=now)
+    # A read takes no write lock: a company's accounts are opened with it, and only one
+    # that predates them has its accounts opened here.
+    async with uow(write=False) as repos:
+        accounts = {
+            account.unit: account
+            for account in await repos.book.accounts(company_ids=[company_id])
+            if account.kind is AccountKind.COMPANY
+        }
+    if len(accounts) < len(Unit):
+        async with uow() as repos:
+            if await repos.companies.get(company_id) is None:
+                raise not_found("Entreprise", "Company", company_id)
+            accounts = await ensure_company_accounts(repos, company_id, now=now)
     minutes, cents = accounts[Unit.MINUTES], accounts[Unit.CENTS]
     return Position(
         company_id=company_id,

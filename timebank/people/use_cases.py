@@ -254,13 +254,10 @@ async def actor_for_token(
     if not token or len(token) > TOKEN_LENGTH_MAX:
         return None
     async with uow(write=False) as repos:
-        session = await repos.people.live_session(token_digest(token), now)
-        if session is None:
+        found = await repos.people.session_user(token_digest(token), now)
+        if found is None:
             return None
-        user_id, csrf_token, _ = session
-        user = await repos.people.get_user(user_id)
-        if user is None:
-            return None
+        user, csrf_token = found
         return await _actor(repos, user), csrf_token
 
 
