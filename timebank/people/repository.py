@@ -158,24 +158,34 @@ class PeopleRepository:
             )
         )
 
-    async def session_user(self, token_hash: str, now: datetime) -> tuple[User, str] | None:
-        """The user and CSRF token of an unexpired, unrevoked session, in one query."""
-        row = await (
-            SessionTable.select(
-                SessionTable.csrf_token,
-                *(
-                    getattr(SessionTable.user, column._meta.name).as_alias(column._meta.name)
-                    for column in UserTable.all_columns()
-                ),
-            )
-            .where(
-                (SessionTable.token_hash == token_hash)
-                & SessionTable.revoked_at.is_null()
-                & (SessionTable.expires_at > now)
-            )
-            .first()
+    async def session_actor(
+        self, token_hash: str, now: datetime
+    ) -> tuple[User, str, list[Membership]] | None:
+        """The user, CSRF token and memberships behind an unexpired, unrevoked session: one
+        query, as every request asks it."""
+        rows = await SessionTable.raw(
+            "SELECT u.id, u.email, u.full_name, u.is_operator, u.locale, u.password_hash, "
+            "u.created_at, s.csrf_token, m.company, m.role, c.name AS company_name "
+            'FROM auth_session s JOIN app_user u ON u.id = s."user" '
+            'LEFT JOIN membership m ON m."user" = u.id LEFT JOIN company c ON c.id = m.company '
+            "WHERE s.token_hash = {} AND s.revoked_at IS NULL AND s.expires_at > {}",
+            token_hash,
+            now,
         )
-        return None if row is None else (_user_from_row(row), row["csrf_token"])
+        if not rows:
+            return None
+        user = _user_from_row(rows[0])
+        memberships = [
+            Membership(
+                user_id=user.id,
+                company_id=row["company"],
+                role=Role(row["role"]),
+                company_name=row["company_name"] or "",
+            )
+            for row in rows
+            if row["company"] is not None
+        ]
+        return user, rows[0]["csrf_token"], memberships
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:
         await SessionTable.update({SessionTable.revoked_at: now}).where(

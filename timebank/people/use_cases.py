@@ -20,6 +20,7 @@ from timebank.people.model import (
     Actor,
     InvitationView,
     LoginResult,
+    Membership,
     Role,
     User,
     confirmed_password,
@@ -205,7 +206,10 @@ async def look_up_siren(uow: UnitOfWork, *, siren: str) -> SirenLookup:
 
 
 async def _actor(repos: Repositories, user: User) -> Actor:
-    memberships = await repos.people.memberships_of(user.id)
+    return _actor_of(user, await repos.people.memberships_of(user.id))
+
+
+def _actor_of(user: User, memberships: list[Membership]) -> Actor:
     return Actor(
         user_id=user.id,
         email=user.email,
@@ -254,11 +258,11 @@ async def actor_for_token(
     if not token or len(token) > TOKEN_LENGTH_MAX:
         return None
     async with uow(write=False) as repos:
-        found = await repos.people.session_user(token_digest(token), now)
-        if found is None:
-            return None
-        user, csrf_token = found
-        return await _actor(repos, user), csrf_token
+        found = await repos.people.session_actor(token_digest(token), now)
+    if found is None:
+        return None
+    user, csrf_token, memberships = found
+    return _actor_of(user, memberships), csrf_token
 
 
 async def log_out(uow: UnitOfWork, token: str, *, now: datetime) -> None:
