@@ -16,7 +16,13 @@ import pytest
 from tests.exchange_helpers import active_engagement, actor_of, log, operator, world
 from tests.helpers import now, sign_up
 from tests.sql_counter import count_statements
-from timebank.db.tables import SettlementStatementTable, TrainingTable
+from timebank.db.tables import (
+    EngagementTable,
+    MatchProposalTable,
+    RotationSlotTable,
+    SettlementStatementTable,
+    TrainingTable,
+)
 from timebank.db.unit_of_work import engine, piccolo_unit_of_work
 from timebank.demo import load as demo_load
 from timebank.indicators.use_cases import programme_indicators, public_summary
@@ -204,3 +210,38 @@ async def test_public_summary_equals_the_operator_indicators(client: httpx.Async
     assert summary.cdo_half_days_planned == full.cdo[0].value
     assert summary.trainings_rated == full.trainings[2].value
     assert summary.average_rating == full.average_rating
+
+
+async def test_operator_counts_from_sql_equal_the_rows_counted_one_by_one(
+    client: httpx.AsyncClient,
+) -> None:
+    await add_trainings(client, 3)
+    op = await operator(client)
+    today = now().date()
+    full = await programme_indicators(piccolo_unit_of_work, await actor_of(op), today=today)
+    trainings = await TrainingTable.select(TrainingTable.status, TrainingTable.rating)
+    ratings = [int(t["rating"]) for t in trainings if t["rating"] is not None]
+    assert [c.value for c in full.trainings] == [
+        len(trainings),
+        sum(1 for t in trainings if t["status"] == "approved"),
+        len(ratings),
+    ]
+    assert full.average_rating == (sum(ratings) / len(ratings) if ratings else None)
+    statuses = await MatchProposalTable.select(MatchProposalTable.status)
+    proposals = [str(p["status"]) for p in statuses]
+    assert [c.value for c in full.proposals] == [
+        len(proposals),
+        proposals.count("accepted"),
+        proposals.count("declined"),
+    ]
+    loans = await EngagementTable.select(EngagementTable.need, EngagementTable.status)
+    staffed = {loan["need"] for loan in loans if loan["status"] in ("active", "completed")}
+    assert full.needs[1].value == len(staffed)
+    slots = await RotationSlotTable.select(
+        RotationSlotTable.half, RotationSlotTable.worked, RotationSlotTable.day
+    ).where(RotationSlotTable.plan.status == "published")
+    sizes = [(1 if s["half"] else 2, s["worked"] and s["day"] < today) for s in slots]
+    assert [c.value for c in full.cdo] == [
+        sum(size for size, _ in sizes),
+        sum(size for size, worked in sizes if worked),
+    ]

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from piccolo.query.functions.aggregate import Count, Sum
+
 from timebank.db.tables import (
     EmployerGroupTable,
     EngagementEventTable,
@@ -96,12 +98,10 @@ class IndicatorRepository:
         return int(await NeedTable.count().where(NeedTable.status == "open"))
 
     async def staffed_needs(self) -> int:
-        rows = await (
-            EngagementTable.select(EngagementTable.need)
-            .where(EngagementTable.status.is_in(list(STAFFED_STATUSES)))
-            .distinct()
-        )
-        return len(rows)
+        rows = await EngagementTable.select(
+            Count(distinct=[EngagementTable.need], alias="staffed")
+        ).where(EngagementTable.status.is_in(list(STAFFED_STATUSES)))
+        return int(rows[0]["staffed"])
 
     async def publication_to_activation(self) -> list[tuple[date, date]]:
         """Per need: the day it was created and the day its first loan became active."""
@@ -120,11 +120,10 @@ class IndicatorRepository:
         return list(first.values())
 
     async def proposal_counts(self) -> dict[str, int]:
-        rows = await MatchProposalTable.select(MatchProposalTable.status)
-        counts: dict[str, int] = {}
-        for row in rows:
-            counts[str(row["status"])] = counts.get(str(row["status"]), 0) + 1
-        return counts
+        rows = await MatchProposalTable.select(
+            MatchProposalTable.status, Count(alias="proposals")
+        ).group_by(MatchProposalTable.status)
+        return {str(row["status"]): int(row["proposals"]) for row in rows}
 
     async def decline_reasons(self) -> list[str]:
         rows = await MatchProposalTable.select(MatchProposalTable.decline_reason).where(
@@ -135,17 +134,21 @@ class IndicatorRepository:
 
     async def cdo_half_days(self, today: date) -> tuple[int, int]:
         """Half-days planned in published plans, and those worked (days already past)."""
-        slot = RotationSlotTable
-        rows = await slot.select(slot.half, slot.worked, slot.day).where(
-            slot.plan.status == "published"
+        rows = await RotationSlotTable.raw(
+            """
+            SELECT
+              COALESCE(SUM(CASE WHEN s.half IS NULL OR s.half = '' THEN 2 ELSE 1 END), 0)
+                AS planned,
+              COALESCE(SUM(CASE WHEN s.worked AND s.day < {}
+                THEN (CASE WHEN s.half IS NULL OR s.half = '' THEN 2 ELSE 1 END)
+                ELSE 0 END), 0) AS worked
+            FROM rotation_slot AS s JOIN rotation_plan AS p ON p.id = s.plan
+            WHERE p.status = {}
+            """,
+            today,
+            PUBLISHED,
         )
-        planned = worked = 0
-        for row in rows:
-            size = 1 if row["half"] else 2
-            planned += size
-            if row["worked"] and row["day"] < today:
-                worked += size
-        return planned, worked
+        return int(rows[0]["planned"]), int(rows[0]["worked"])
 
     async def members_per_group(self, today: date) -> list[tuple[str, int]]:
         groups = await EmployerGroupTable.select(EmployerGroupTable.id, EmployerGroupTable.name)
@@ -159,13 +162,16 @@ class IndicatorRepository:
 
     async def training_figures(self) -> tuple[int, int, int, float | None]:
         rows: list[dict[str, Any]] = await TrainingTable.select(
-            TrainingTable.status, TrainingTable.rating
-        )
-        logged = len(rows)
-        approved = sum(1 for row in rows if row["status"] == "approved")
-        ratings = [int(row["rating"]) for row in rows if row["rating"] is not None]
-        average = sum(ratings) / len(ratings) if ratings else None
-        return logged, approved, len(ratings), average
+            TrainingTable.status,
+            Count(alias="logged"),
+            Count(TrainingTable.rating, alias="rated"),
+            Sum(TrainingTable.rating, alias="rating_sum"),
+        ).group_by(TrainingTable.status)
+        logged = sum(int(row["logged"]) for row in rows)
+        approved = sum(int(row["logged"]) for row in rows if row["status"] == APPROVED)
+        rated = sum(int(row["rated"]) for row in rows)
+        rating_sum = sum(int(row["rating_sum"] or 0) for row in rows)
+        return logged, approved, rated, rating_sum / rated if rated else None
 
     async def summary_figures(self) -> SummaryFigures:
         """The home page's figures, each one aggregate computed by the database in one query."""
