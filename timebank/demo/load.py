@@ -300,11 +300,14 @@ def planned_logins(today: date) -> tuple[DemoLogin, ...]:
 
 
 async def demo_logins(uow: UnitOfWork, *, today: date) -> tuple[DemoLogin, ...]:
-    """The demo log-ins when this database holds the demo, else nothing (one small query)."""
+    """The demo log-ins when this database holds the demo, else nothing (one small query).
+
+    The first company's admin is looked up, not the operator: its address comes from the seed,
+    so a demo loaded with another seed shows no log-in rather than log-ins that do not exist."""
     logins = planned_logins(today)
     async with uow(write=False) as repos:
-        operator = await repos.people.get_user_by_email(logins[0].email)
-    return logins if operator is not None else ()
+        admin = await repos.people.get_user_by_email(logins[1].email)
+    return logins if admin is not None else ()
 
 
 async def load_demo_if_empty(uow: UnitOfWork, *, now: datetime) -> DemoSummary | None:
