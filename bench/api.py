@@ -306,6 +306,16 @@ def peak_memory_mib(pid: int) -> float | None:
     return round(int(match[1]) / 1024, 1) if match else None
 
 
+def role(pid: int, supervisor: int) -> str:
+    if pid == supervisor:
+        return "supervisor"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        command = b""
+    return f"resource tracker {pid}" if b"resource_tracker" in command else f"worker {pid}"
+
+
 class Server:
     def __init__(self, name: str, command: list[str], env: dict[str, str], folder: Path) -> None:
         self.name = name
@@ -345,10 +355,7 @@ class Server:
 
     def peak_memory(self) -> dict[str, float]:
         self.sample_memory()
-        return {
-            ("supervisor" if pid == self.process.pid else f"worker {pid}"): mib
-            for pid, mib in sorted(self.seen.items())
-        }
+        return {role(pid, self.process.pid): mib for pid, mib in sorted(self.seen.items())}
 
     def stop(self) -> None:
         self.process.terminate()
@@ -744,7 +751,8 @@ async def mixed_load(
         "seconds": seconds,
         "connections": connections,
         "requests": total,
-        "achieved_rate_per_second": round(total / elapsed, 1),
+        "answered": len(everything),
+        "achieved_rate_per_second": round(len(everything) / elapsed, 1),
         "read_share": round(len(reads) / max(1, len(everything)), 3),
         "p50_ms": percentile_ms(everything, 0.5),
         "p99_ms": percentile_ms(everything, 0.99),
