@@ -21,6 +21,7 @@ from timebank.db.tables import (
     MatchProposalTable,
     RotationSlotTable,
     SettlementStatementTable,
+    TimesheetEntryTable,
     TrainingTable,
 )
 from timebank.db.unit_of_work import engine, piccolo_unit_of_work
@@ -216,6 +217,18 @@ async def test_operator_counts_from_sql_equal_the_rows_counted_one_by_one(
     client: httpx.AsyncClient,
 ) -> None:
     await add_trainings(client, 3)
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    logged = [
+        await log(client, w, engagement_id, now().date() - timedelta(days=days), 60)
+        for days in (1, 2)
+    ]
+    approved = await client.post(
+        "/api/v1/timesheets/approve",
+        headers=w.host.headers,
+        json={"entry_ids": [entry.json()["id"] for entry in logged]},
+    )
+    assert approved.status_code == 200, approved.text
     op = await operator(client)
     today = now().date()
     full = await programme_indicators(piccolo_unit_of_work, await actor_of(op), today=today)
@@ -244,4 +257,17 @@ async def test_operator_counts_from_sql_equal_the_rows_counted_one_by_one(
     assert [c.value for c in full.cdo] == [
         sum(size for size, _ in sizes),
         sum(size for size, worked in sizes if worked),
+    ]
+    entries = await TimesheetEntryTable.select(
+        TimesheetEntryTable.work_date, TimesheetEntryTable.minutes, TimesheetEntryTable.employee
+    ).where(TimesheetEntryTable.status == "approved")
+    by_month: dict[str, tuple[int, set[int]]] = {}
+    for entry in entries:
+        minutes, employees = by_month.get(entry["work_date"].strftime("%Y-%m"), (0, set()))
+        by_month[entry["work_date"].strftime("%Y-%m")] = (
+            minutes + int(entry["minutes"]),
+            employees | {int(entry["employee"])},
+        )
+    assert [(a.key, a.minutes, a.employees) for a in full.hours_by_month] == [
+        (month, minutes, len(employees)) for month, (minutes, employees) in sorted(by_month.items())
     ]

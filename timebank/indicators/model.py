@@ -25,7 +25,8 @@ BALANCE_BANDS_HOURS: Final = ((None, -50), (-50, -10), (-10, 10), (10, 50), (50,
 
 @dataclass(frozen=True, slots=True)
 class WorkRow:
-    """One approved timesheet entry, reduced to what the indicators need."""
+    """Approved hours of one employee in one month for one need between two companies, summed
+    by the database: what the indicators need, never one row per entry."""
 
     month: date
     minutes: int

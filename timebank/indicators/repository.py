@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Count, Sum
 
 from timebank.db.tables import (
@@ -43,29 +44,35 @@ class SummaryFigures:
 
 class IndicatorRepository:
     async def work_rows(self) -> list[WorkRow]:
-        """Approved entries with their month, companies, host region and need's main domain."""
-        entry = TimesheetEntryTable
-        rows = (
-            await entry.select(
-                entry.work_date,
-                entry.minutes,
-                entry.cost_cents,
-                entry.employee,
-                entry.engagement.lender_company.as_alias("lender"),
-                entry.engagement.host_company.as_alias("host"),
-                entry.engagement.host_company.region.as_alias("host_region"),  # type: ignore[union-attr]
-                entry.engagement.need.as_alias("need"),
-            )
-            .where(entry.status == "approved")
-            .order_by(entry.id)
-            .limit(INDICATOR_ROWS_MAX)
+        """Approved hours summed by the database per month, employee, loan's companies, host
+        region and need (one row per group, not per entry), with the need's main domain."""
+        month = (
+            "substr(t.work_date, 1, 7)"
+            if isinstance(TimesheetEntryTable._meta.db, SQLiteEngine)
+            else "to_char(t.work_date, 'YYYY-MM')"
+        )
+        rows = await TimesheetEntryTable.raw(
+            f"""
+            SELECT {month} AS month, t.employee AS employee, e.lender_company AS lender,
+              e.host_company AS host, c.region AS host_region, e.need AS need,
+              SUM(t.minutes) AS minutes, SUM(COALESCE(t.cost_cents, 0)) AS cents
+            FROM timesheet_entry AS t
+              JOIN engagement AS e ON e.id = t.engagement
+              JOIN company AS c ON c.id = e.host_company
+            WHERE t.status = {{}}
+            GROUP BY 1, 2, 3, 4, 5, 6
+            ORDER BY 1, 2, 3, 4, 5, 6
+            LIMIT {{}}
+            """,
+            APPROVED,
+            INDICATOR_ROWS_MAX,
         )
         domains = await self._main_domains(sorted({int(row["need"]) for row in rows}))
         return [
             WorkRow(
-                month=row["work_date"].replace(day=1),
+                month=date.fromisoformat(f"{row['month']}-01"),
                 minutes=int(row["minutes"]),
-                cents=int(row["cost_cents"] or 0),
+                cents=int(row["cents"]),
                 employee_id=int(row["employee"]),
                 lender_company_id=int(row["lender"]),
                 host_company_id=int(row["host"]),
