@@ -873,7 +873,9 @@ def git(*command: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--database", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--database", action="append", choices=["sqlite", "postgresql", "none"], help="reads on"
+    )
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0, help="per request measured")
@@ -888,7 +890,7 @@ def main() -> None:
         "--quick", action="store_true", help="smoke run: 1 s per figure, 3 s of mixed load"
     )
     args = parser.parse_args()
-    args.database = args.database or ["sqlite", "postgresql"]
+    args.database = args.database or ["sqlite", "postgresql"]  # "none": the mixed load only
     if args.quick:
         args.seconds = min(args.seconds, 1.0)
         args.mixed_seconds = min(args.mixed_seconds, 3.0)
