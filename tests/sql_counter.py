@@ -1,8 +1,9 @@
 """Count the SQL statements sent to the database, on SQLite and PostgreSQL alike.
 
 The hook sits on the drivers (aiosqlite's and asyncpg's connections), under Piccolo, so it also
-sees plain SQL run on a transaction's driver connection. Transaction control and pragmas are
-kept apart from the queries: their number depends on the engine, not on the rows read.
+sees plain SQL run on a transaction's driver connection. Transaction control, pragmas and the
+pool's reset are kept apart from the queries: their number depends on the engine, not on the
+rows read.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from typing import Any, Final
 import aiosqlite
 import asyncpg
 
-CONTROL_PREFIXES: Final = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
+# asyncpg's pool resets each connection it takes back with one statement that begins so.
+POOL_RESET_PREFIX: Final = "SELECT PG_ADVISORY_UNLOCK_ALL()"
+CONTROL_PREFIXES: Final = (
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE",
+    "PRAGMA",
+    POOL_RESET_PREFIX,
+)
 
 
 @dataclass
