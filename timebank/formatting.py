@@ -43,6 +43,11 @@ def day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def french_day(value: datetime) -> date:
+    """The calendar day of an instant in French time (an invoice's date, a day of approval)."""
+    return value.astimezone(PARIS).date()
+
+
 def moment(value: datetime) -> str:
     """An instant as a French person reads it, in French time: `04/12/2026 à 18 h 05`."""
     local = value.astimezone(PARIS)

@@ -31,6 +31,7 @@ from tests.helpers import PASSWORD, company_json, door_token, need_json, new_ema
 from timebank.db import tables
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.errors import Conflict
+from timebank.formatting import french_day
 from timebank.groups.model import EmployerGroup, GroupMember, LegalForm
 from timebank.invoicing import use_cases as invoicing
 from timebank.vat.model import FRANCHISE_MENTION, GROUP_EXEMPTION_MENTION
@@ -227,7 +228,7 @@ async def test_both_agree_and_each_lender_invoices_the_other_with_set_off(client
     assert franchise["vat_exigibility"] == "none"
     # The set-off settles the smaller invoice in full and as much of the larger one.
     set_off = min(liable["total_cents"], franchise["total_cents"])
-    today = now().astimezone(invoicing.PARIS).date().isoformat()
+    today = french_day(now()).isoformat()
     for invoice in (liable, franchise):
         assert (invoice["set_off_cents"], invoice["set_off_on"]) == (set_off, today)
         assert invoice["statement_id"] == statement_id

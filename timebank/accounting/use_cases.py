@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final, TextIO
-from zoneinfo import ZoneInfo
 
 from contracts import fec
 from contracts.amortisation import DayCount, ScheduleLine, schedule
@@ -48,11 +47,11 @@ from timebank.accounting.model import (
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import not_found
+from timebank.formatting import PARIS, french_day
 from timebank.invoicing.model import InvoiceKind, expense_base_cents
 from timebank.people.model import Actor, Role, require_company_role
 from timebank.vat.model import VatExigibility, VatRegime
 
-PARIS: Final = ZoneInfo("Europe/Paris")
 HISTORY_START: Final = date(2000, 1, 1)
 NEEDS_OFFERED_MAX: Final = 200  # Needs offered in the asset-project form, newest first.
 CSV_SEPARATOR: Final = ";"  # What a French Excel expects, with the byte order mark below.
@@ -176,7 +175,7 @@ def _page_movements(
 
 
 def _paris_day(moment: datetime | None) -> date | None:
-    return None if moment is None else moment.astimezone(PARIS).date()
+    return None if moment is None else french_day(moment)
 
 
 def _billed(
@@ -955,7 +954,7 @@ async def prepare_year_end(uow: UnitOfWork, *, now: datetime, settings: Accounti
     from timebank.notifications.model import Kind
     from timebank.notifications.use_cases import notify
 
-    today = now.astimezone(PARIS).date()
+    today = french_day(now)
     month, day = settings.fiscal_year_end
     year_end = date(today.year, month, day)
     if year_end >= today:

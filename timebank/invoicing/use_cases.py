@@ -14,17 +14,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Final
 
 from contracts.invoice import invoice_pdf as render_pdf
 from timebank import rules
+from timebank.accounting.model import month_end
 from timebank.book.use_cases import retrying
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import Conflict, Forbidden, not_found
 from timebank.expenses.model import Expense
-from timebank.formatting import PARIS
+from timebank.formatting import french_day
 from timebank.groups.model import EmployerGroup
 from timebank.invoicing.document import document_of
 from timebank.invoicing.model import (
@@ -90,15 +91,6 @@ def require_vat_number(company: Company) -> None:
         )
 
 
-def paris_day(now: datetime) -> date:
-    return now.astimezone(PARIS).date()
-
-
-def month_end(month: date) -> date:
-    first = date(month.year, month.month, 1)
-    return date(first.year + (first.month == 12), first.month % 12 + 1, 1) - timedelta(days=1)
-
-
 def _expense_line(expense: Expense, *, lender_liable: bool) -> InvoiceLine:
     words = EXPENSE_KIND_WORDS.get(expense.kind.value, "Frais")
     return InvoiceLine(
@@ -121,7 +113,7 @@ async def issue_statement_invoices(
     yet), and when both did, the two invoices are set off against each other."""
     month = statement.month
     last_day = month_end(month)
-    issued_on = paris_day(now)
+    issued_on = french_day(now)
     # Another month's statement of the pair may be agreed at the same time and bill the same
     # expenses: both issuers are held first (company_a < company_b, always in that order).
     for company_id in (statement.company_a, statement.company_b):
@@ -201,7 +193,7 @@ async def issue_cdo_invoices(
     """Inside the allocation of a group's month: the group's company invoices each member its
     share of the CDOs' cost. `shares` are (member company, CDO employee, minutes, cents)."""
     last_day = month_end(month)
-    issued_on = paris_day(now)
+    issued_on = french_day(now)
     members = [m for m in group.members if m.joined_on <= last_day and m.left_on is None]
     members += [
         m for m in group.members if m.left_on is not None and m.joined_on <= last_day < m.left_on
@@ -417,7 +409,9 @@ async def issue_credit_note(
                     field="invoice_id",
                     code="invoice_already_cancelled",
                 )
-            note = credit_note(invoice, sequence=sequence, issued_on=paris_day(now), reason=checked)
+            note = credit_note(
+                invoice, sequence=sequence, issued_on=french_day(now), reason=checked
+            )
             note_id = await repos.invoices.add(note, issued_by=actor.user_id, now=now)
             await repos.expenses.unbill(invoice.id)
             stored = await repos.invoices.get(note_id)
