@@ -1,15 +1,22 @@
 """Render a catalogue template with its data: Markdown (the signed text, whose SHA-256 is the
 document's hash), HTML, and PDF (WeasyPrint; page numbers, and the template id, version,
-licence and hash in every page's footer). The same data always gives the same bytes.
+licence and hash in every page's footer). The same data always gives the same bytes, so a
+document's PDF is kept in a bounded in-memory cache, and PDFs are made in one thread of their
+own, off the server's event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import html
 import os
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -239,8 +246,75 @@ def render_html(document: RenderedDocument) -> str:
     return page_html(document.template.title, document.markdown, document.footer)
 
 
+# Rendered documents' PDFs kept per process, least recently used dropped first.
+PDF_CACHE_BYTES_MAX: Final = 32 * 1024 * 1024
+
+
+class PdfCache:
+    """PDFs by what determines their bytes, at most `bytes_max` bytes in all (thread-safe)."""
+
+    def __init__(self, bytes_max: int) -> None:
+        assert bytes_max > 0
+        self.bytes_max = bytes_max
+        self._pdfs: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> bytes | None:
+        with self._lock:
+            pdf = self._pdfs.get(key)
+            if pdf is not None:
+                self._pdfs.move_to_end(key)
+            return pdf
+
+    def put(self, key: tuple[str, str], pdf: bytes) -> None:
+        if len(pdf) > self.bytes_max:
+            return
+        with self._lock:
+            if key in self._pdfs:
+                return
+            self._pdfs[key] = pdf
+            self._bytes += len(pdf)
+            while self._bytes > self.bytes_max:
+                _, dropped = self._pdfs.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+
+_PDF_CACHE: Final = PdfCache(PDF_CACHE_BYTES_MAX)
+
+
+def _pdf_key(document: RenderedDocument) -> tuple[str, str]:
+    """What the page is made of besides constants: the title, and the footer, which names the
+    template's id, version and licence and the SHA-256 of the Markdown text."""
+    return (document.template.title, document.footer)
+
+
+def cached_pdf(document: RenderedDocument) -> bytes | None:
+    """The document's PDF when it was made lately in this process, else None."""
+    return _PDF_CACHE.get(_pdf_key(document))
+
+
 def render_pdf(document: RenderedDocument) -> bytes:
-    return html_pdf(render_html(document))
+    key = _pdf_key(document)
+    pdf = _PDF_CACHE.get(key)
+    if pdf is None:
+        pdf = html_pdf(render_html(document))
+        _PDF_CACHE.put(key, pdf)
+    return pdf
+
+
+# One thread makes every PDF of the process: WeasyPrint is not documented as thread-safe, and
+# a rendering holds a CPU for hundreds of milliseconds, so they queue instead of piling up.
+_PDF_THREAD: Final = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+
+
+async def in_pdf_thread(make: Callable[[], bytes]) -> bytes:
+    """`make()` (a PDF rendering) run in the PDF thread, the event loop free meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(_PDF_THREAD, make)
 
 
 MEDIA_TYPES: Final = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown"}

@@ -17,6 +17,7 @@ from typing import Any, Final, TextIO
 from contracts import fec
 from contracts.amortisation import DayCount, ScheduleLine, schedule
 from contracts.fec import AccountPlan, Entry, OneAmount
+from contracts.render import in_pdf_thread
 from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
 from timebank.accounting.model import (
     ApprovedExpense,
@@ -940,7 +941,10 @@ async def amortisation_pdf_of(
         day_count=settings.day_count.value,
         suramortissement_percent=rate,
     )
-    return company, fiscal, amortisation_pdf(text, siren=company.siren, year_end=fiscal.end)
+    pdf = await in_pdf_thread(
+        lambda: amortisation_pdf(text, siren=company.siren, year_end=fiscal.end)
+    )
+    return company, fiscal, pdf
 
 
 # -- Prepared at fiscal year end -------------------------------------------------------------

@@ -16,10 +16,13 @@ from contracts.catalogue import TemplateDataError
 from contracts.render import (
     MEDIA_TYPES,
     RenderedDocument,
+    cached_pdf,
     from_markdown,
+    in_pdf_thread,
     render_as,
     render_html,
     render_markdown,
+    render_pdf,
 )
 from timebank import rules
 from timebank.db.unit_of_work import Repositories, UnitOfWork
@@ -227,7 +230,11 @@ async def document_file(
             field="format",
             code="unknown_format",
         )
-    return document, render_as(rendered, file_format)
+    if file_format != "pdf":
+        return document, render_as(rendered, file_format)
+    # The stored text never changes: its PDF is made once, off the event loop, then cached.
+    pdf = cached_pdf(rendered) or await in_pdf_thread(lambda: render_pdf(rendered))
+    return document, pdf
 
 
 async def engagement_documents(
