@@ -7,10 +7,8 @@ from typing import Any
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from timebank.companies import use_cases as company_use_cases
-from timebank.employees import use_cases as employee_use_cases
 from timebank.people.model import Role
-from timebank.todo.use_cases import todo_of
+from timebank.todo.use_cases import dashboard_of
 from web.dependencies import CurrentActor, Uow
 from web.pages.common import render
 
@@ -22,23 +20,12 @@ class DashboardPages(Controller):
     async def dashboard(
         self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor
     ) -> Template:
-        todo = await todo_of(uow, actor)
-        roles_of: dict[int, list[Role]] = {}
-        for company_id, role in sorted(actor.memberships):
-            roles_of.setdefault(company_id, []).append(role)
-        companies = [
-            {
-                "company": await company_use_cases.get_company(uow, actor, company_id),
-                "roles": roles,
-            }
-            for company_id, roles in sorted(roles_of.items())
-        ]
-        mine = await employee_use_cases.my_employee_records(uow, actor)
+        found = await dashboard_of(uow, actor)
         return render(
             request,
             "dashboard.html",
-            todo=todo,
-            companies=companies,
-            mine=mine,
+            todo=found.todo,
+            companies=[{"company": c, "roles": roles} for c, roles in found.companies],
+            mine=found.mine,
             Role=Role,
         )
