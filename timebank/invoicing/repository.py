@@ -134,6 +134,10 @@ def _invoice(
 _COLUMNS: Final = tuple(c for c in I.all_columns() if c._meta.name not in ("pdf", "pdf_sha256"))
 
 
+def _of_company(company_id: int) -> Any:
+    return (I.issuer == company_id) | (I.customer == company_id)
+
+
 class InvoiceRepository:
     """The only place with queries on the invoice, invoice line and invoice counter tables."""
 
@@ -235,11 +239,15 @@ class InvoiceRepository:
         found = await self._hydrate(rows)
         return found[0] if found else None
 
+    async def count_of_company(self, company_id: int) -> int:
+        """How many invoices a company issued or received."""
+        return int(await I.count().where(_of_company(company_id)))
+
     async def page_of_company(
         self, company_id: int, *, limit: int, offset: int
     ) -> tuple[builtins.list[Invoice], int]:
         """The invoices a company issued or received, newest first, and how many there are."""
-        condition: Any = (I.issuer == company_id) | (I.customer == company_id)
+        condition = _of_company(company_id)
         rows = (
             await I.select(*_COLUMNS)
             .where(condition)

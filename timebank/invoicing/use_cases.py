@@ -274,7 +274,7 @@ async def list_invoices(
     rules.integer_range(size, field="size", low=1, high=INVOICES_PAGE_MAX)
     rules.integer_range(page, field="page", low=1, high=OFFSET_MAX // size)
     async with uow(write=False) as repos:
-        _, total = await repos.invoices.page_of_company(company_id, limit=1, offset=0)
+        total = await repos.invoices.count_of_company(company_id)
         offset = (min(page, max(1, -(-total // size))) - 1) * size
         invoices, total = await repos.invoices.page_of_company(
             company_id, limit=size, offset=offset
