@@ -25,6 +25,7 @@ from contracts.render import (
     render_pdf,
 )
 from timebank import rules
+from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import (
     SIGNERS,
@@ -73,15 +74,19 @@ def _render(kind: DocumentKind, data: dict[str, object]) -> RenderedDocument:
 LOAN_KINDS: Final = (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT)
 
 
-async def _loan_data(repos: Repositories, engagement: Engagement) -> dict[str, object]:
-    """The variables both loan documents take, as the loan's data reads now."""
+async def _loan_data(
+    repos: Repositories, engagement: Engagement, companies: dict[int, Company] | None = None
+) -> dict[str, object]:
+    """The variables both loan documents take, as the loan's data reads now (`companies`: both
+    of the loan's, when the caller read them in this transaction)."""
     missing = missing_terms(engagement)
     if missing:
         raise terms_missing(missing)
     assert engagement.probation_days is not None
-    companies = await repos.companies.get_many(
-        [engagement.lender_company_id, engagement.host_company_id]
-    )
+    if companies is None:
+        companies = await repos.companies.get_many(
+            [engagement.lender_company_id, engagement.host_company_id]
+        )
     employee = await repos.employees.get(engagement.employee_id)
     assert employee is not None
     return loan_data(
@@ -118,12 +123,15 @@ async def loan_documents(
     return {kind: _render(kind, data) for kind in LOAN_KINDS}
 
 
-async def current_hashes(repos: Repositories, engagement: Engagement) -> dict[DocumentKind, str]:
-    """The loan documents' hashes now; none while its terms are not all agreed (no document
-    exists yet, so no signature counts)."""
+async def current_hashes(
+    repos: Repositories, engagement: Engagement, companies: dict[int, Company] | None = None
+) -> dict[DocumentKind, str]:
+    """The loan documents' hashes now (their Markdown only); none while its terms are not all
+    agreed (no document exists yet, so no signature counts). `companies`: as `_loan_data`."""
     if missing_terms(engagement):
         return {}
-    return {kind: found.sha256 for kind, found in (await loan_documents(repos, engagement)).items()}
+    data = await _loan_data(repos, engagement, companies)
+    return {kind: _render(kind, data).sha256 for kind in LOAN_KINDS}
 
 
 async def store(

@@ -25,6 +25,7 @@ from ledger.model import (
 )
 from timebank import formatting, rules
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
+from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import document_changed, not_a_signatory
 from timebank.employees.model import Employee
@@ -575,10 +576,12 @@ def _party_paper(actor: Actor, engagement: Engagement, document: Document) -> Pa
     raise not_a_signatory()
 
 
-async def _current_hashes(repos: Repositories, engagement: Engagement) -> dict[Document, str]:
+async def _current_hashes(
+    repos: Repositories, engagement: Engagement, companies: dict[int, Company] | None = None
+) -> dict[Document, str]:
     from timebank.documents.use_cases import current_hashes
 
-    found = await current_hashes(repos, engagement)
+    found = await current_hashes(repos, engagement, companies)
     return {Document(kind.value): sha for kind, sha in found.items()}
 
 
@@ -733,7 +736,7 @@ async def get_engagement(uow: UnitOfWork, actor: Actor, engagement_id: int) -> E
         companies = await repos.companies.get_many(
             [engagement.host_company_id, engagement.lender_company_id]
         )
-        hashes = await _current_hashes(repos, engagement)
+        hashes = await _current_hashes(repos, engagement, companies)
 
     missing = missing_papers(
         engagement,
@@ -871,7 +874,7 @@ async def loan_sheet(uow: UnitOfWork, actor: Actor, engagement_id: int) -> LoanS
         companies = await repos.companies.get_many(
             [engagement.host_company_id, engagement.lender_company_id]
         )
-        hashes = await _current_hashes(repos, engagement)
+        hashes = await _current_hashes(repos, engagement, companies)
         names = (await repos.engagements.names_of([engagement_id]))[engagement_id]
         extensions = await repos.engagements.extensions_of(engagement_id)
         logged = await repos.engagements.engagement_minutes(engagement_id)
