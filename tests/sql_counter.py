@@ -66,6 +66,7 @@ def count_statements() -> Iterator[Statements]:
     found = Statements()
     patched = [
         (aiosqlite.Connection, "execute", False),
+        (aiosqlite.Connection, "execute_fetchall", False),
         (aiosqlite.Connection, "executemany", False),
         (aiosqlite.Connection, "executescript", False),
         (asyncpg.connection.Connection, "execute", True),

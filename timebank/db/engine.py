@@ -1,21 +1,33 @@
 """Build the Piccolo engine from settings and check that the database answers.
 
-SQLite runs in WAL mode with `synchronous=FULL` and foreign keys on every connection (Piccolo
-opens one connection per query or transaction, so the pragmas are set per connection).
+SQLite runs in WAL mode with `synchronous=FULL` and foreign keys on. Piccolo's own SQLite engine
+opens a connection (a thread, a file open, the pragmas) for every transaction and every statement
+outside one, and repeats `PRAGMA foreign_keys` before every statement in a transaction: here a
+small pool keeps connections open instead, with the pragmas set once when each is opened.
+PostgreSQL uses asyncpg's pool, without its per-release reset query (see `_keep_session`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
+from dataclasses import dataclass
 from typing import Any, Final
 
 import aiosqlite
+import asyncpg
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 from timebank.config import DatabaseKind, DatabaseSettings
 
 SQLITE_BUSY_TIMEOUT_SECONDS: Final = 30.0
+# Open connections a process keeps to the SQLite file; a transaction beyond that waits for one.
+# WAL lets many read at once but one write at a time: a few connections are enough.
+SQLITE_POOL_CONNECTIONS_MAX: Final = 8
+# RETURNING, which Piccolo's inserts use (older versions need a query more per insert).
+SQLITE_VERSION_MIN: Final = (3, 35, 0)
 POSTGRES_POOL_SIZE_MAX: Final = 10
 POSTGRES_CONNECT_TIMEOUT_SECONDS: Final = 5.0
 
@@ -24,23 +36,221 @@ class DatabaseUnavailable(Exception):
     """The configured database cannot be reached or opened."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Lease:
+    """A pooled connection lent to one task, and the slot it takes until given back."""
+
+    connection: aiosqlite.Connection
+    slot: asyncio.Semaphore
+
+
+class SQLitePool:
+    """Open SQLite connections, each lent to one task at a time, at most `size_max` open.
+
+    A connection goes back to the pool only when it is known clean: no transaction left open,
+    and its last transaction ended without a driver error or a cancellation. Any other is
+    closed (a new one is opened when needed).
+    """
+
+    def __init__(self, connection_kwargs: dict[str, Any], size_max: int) -> None:
+        assert size_max >= 1
+        self.connection_kwargs = connection_kwargs
+        self.size_max = size_max
+        self.idle: list[aiosqlite.Connection] = []
+        self.open_count = 0
+        # asyncio's semaphore belongs to one event loop (aiosqlite's connections to none): a
+        # process that runs a second loop (the CLI, then the server) gets a fresh one.
+        self._slots: asyncio.Semaphore | None = None
+        self._slots_loop: asyncio.AbstractEventLoop | None = None
+
+    async def open_connection(self) -> aiosqlite.Connection:
+        """A new connection with the pragmas every connection needs (set once, here)."""
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        try:
+            connection.row_factory = dict_factory  # type: ignore[assignment]
+            await connection.execute("PRAGMA foreign_keys = 1")
+            await connection.execute("PRAGMA synchronous = FULL")
+            await connection.execute(
+                f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}"
+            )
+        except BaseException:
+            await _close_quietly(connection)
+            raise
+        return connection
+
+    async def acquire(self) -> _Lease:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots_loop is not loop:
+            # Connections lent in a loop that ended are never given back: not counted.
+            self._slots, self._slots_loop = asyncio.Semaphore(self.size_max), loop
+            self.open_count = len(self.idle)
+        slot = self._slots
+        await slot.acquire()
+        try:
+            if self.idle:
+                connection = self.idle.pop()
+            else:
+                connection = await self.open_connection()
+                self.open_count += 1
+        except BaseException:
+            slot.release()
+            raise
+        assert self.open_count <= self.size_max, (
+            "more SQLite connections open than the pool's bound"
+        )
+        return _Lease(connection, slot)
+
+    async def release(self, lease: _Lease, *, reusable: bool) -> None:
+        """Give the connection back; close it unless `reusable` and no transaction is open."""
+        try:
+            if reusable and _outside_transaction(lease.connection):
+                self.idle.append(lease.connection)
+            else:
+                self.open_count -= 1
+                await _close_quietly(lease.connection)
+        finally:
+            lease.slot.release()
+
+    async def close(self) -> None:
+        """Close the idle connections (those lent are closed when given back)."""
+        idle, self.idle = self.idle, []
+        self.open_count -= len(idle)
+        for connection in idle:
+            await _close_quietly(connection)
+
+
+def _outside_transaction(connection: aiosqlite.Connection) -> bool:
+    try:
+        return not connection.in_transaction
+    except (ValueError, sqlite3.Error):  # Closed: "no active connection".
+        return False
+
+
+async def _close_quietly(connection: aiosqlite.Connection) -> None:
+    with contextlib.suppress(Exception):  # Already broken: closing it was all that was wanted.
+        await connection.close()
+
+
+def _reusable_after(exception: BaseException | None) -> bool:
+    """A refusal raised by the application leaves the connection clean once rolled back; a
+    driver error or a cancellation (a statement may still be running) may not: in doubt, no."""
+    if exception is None:
+        return True
+    return isinstance(exception, Exception) and not isinstance(exception, sqlite3.Error)
+
+
+class PooledSQLiteTransaction(SQLiteTransaction):
+    """Piccolo's transaction on a connection lent by the engine's pool instead of a new one."""
+
+    __slots__ = ("lease",)
+
+    engine: DurableSQLiteEngine
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.lease = await self.engine.pool.acquire()
+        self.connection = self.lease.connection
+        try:
+            await self.begin()  # type: ignore[no-untyped-call]
+        except BaseException:
+            await self.engine.pool.release(self.lease, reusable=False)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        reusable = _reusable_after(exception)
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()  # type: ignore[no-untyped-call]
+            elif not self._committed and not self._rolled_back:
+                await self.commit()  # type: ignore[no-untyped-call]
+        except BaseException:
+            reusable = False
+            raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self.engine.pool.release(self.lease, reusable=reusable)
+        return exception is None
+
+
 class DurableSQLiteEngine(SQLiteEngine):
-    """SQLite with the durability pragmas applied to every connection Piccolo opens."""
+    """SQLite with the durability pragmas, on a bounded pool of open connections."""
+
+    __slots__ = ("pool",)
+
+    def __init__(self, *, path: str, pool_connections_max: int = SQLITE_POOL_CONNECTIONS_MAX):
+        super().__init__(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        self.pool = SQLitePool(self.connection_kwargs, pool_connections_max)
 
     async def get_connection(self) -> aiosqlite.Connection:
-        connection = await super().get_connection()
-        await connection.execute("PRAGMA synchronous = FULL")
-        await connection.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
-        return connection
+        """A connection of its own (Piccolo's `batch` closes it when done), not the pool's."""
+        return await self.pool.open_connection()
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> PooledSQLiteTransaction:
+        return PooledSQLiteTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> list[dict[str, Any]]:
+        """One statement outside a transaction: on a pooled connection, in autocommit mode."""
+        del query_type, table  # Only SQLite < 3.35 (refused by open_database) needs them.
+        lease = await self.pool.acquire()
+        reusable = False
+        try:
+            rows = await lease.connection.execute_fetchall(query, args or [])
+            reusable = True
+        except Exception as exc:
+            reusable = _reusable_after(exc)
+            raise
+        finally:
+            await self.pool.release(lease, reusable=reusable)
+        return list(rows)  # type: ignore[arg-type]
+
+    async def _run_in_existing_connection(
+        self,
+        connection: aiosqlite.Connection,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> list[dict[str, Any]]:
+        """One statement in the current transaction: no pragma first (set when opened), and
+        executed and fetched in one trip to the connection's thread."""
+        del query_type, table
+        return list(await connection.execute_fetchall(query, args or []))  # type: ignore[arg-type]
+
+
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """asyncpg's pool resets each connection it takes back with a query (advisory unlock all,
+    close all, unlisten, reset all): one more round trip per transaction. The application
+    leaves nothing of that on a pooled connection: no session-level `SET` (only `SET
+    TRANSACTION`, which ends with the transaction), no `LISTEN`, no cursor outliving its
+    transaction, no advisory lock (the scheduler's leader lease has a connection of its own).
+    asyncpg still rolls back a transaction left open and drops listeners before calling this.
+    """
+    del connection
 
 
 def make_engine(database: DatabaseSettings) -> Any:
     """The Piccolo engine for these settings (not connected yet)."""
     if database.kind is DatabaseKind.SQLITE:
         assert database.sqlite_path is not None
-        return DurableSQLiteEngine(
-            path=str(database.sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS
-        )
+        return DurableSQLiteEngine(path=str(database.sqlite_path))
     config: dict[str, Any] = {
         "host": database.pg_host,
         "port": database.pg_port,
@@ -61,6 +271,8 @@ async def open_database(
     if database.kind is DatabaseKind.SQLITE:
         assert database.sqlite_path is not None
         path = database.sqlite_path
+        if sqlite3.sqlite_version_info < SQLITE_VERSION_MIN:
+            raise DatabaseUnavailable(f"SQLite {sqlite3.sqlite_version} is too old (3.35 needed)")
         if not path.parent.exists():
             raise DatabaseUnavailable(f"the folder {path.parent} does not exist")
         try:
@@ -72,7 +284,7 @@ async def open_database(
             raise DatabaseUnavailable(f"SQLite refused WAL mode (got {mode})")
         return
     try:
-        await engine.start_connection_pool(min_size=1, max_size=pool_size_max)
+        await engine.start_connection_pool(min_size=1, max_size=pool_size_max, reset=_keep_session)
     except (OSError, TimeoutError) as exc:
         raise DatabaseUnavailable(f"cannot reach {database.describe()}: {exc}") from exc
     except Exception as exc:  # asyncpg raises many classes; all mean "not usable".
@@ -82,6 +294,8 @@ async def open_database(
 async def close_database(engine: Any, database: DatabaseSettings) -> None:
     if database.kind is DatabaseKind.POSTGRESQL:
         await engine.close_connection_pool()
+    else:
+        await engine.pool.close()
 
 
 async def ping(engine: Any) -> bool:

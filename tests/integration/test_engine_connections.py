@@ -1,0 +1,302 @@
+"""The engines reuse open connections: nothing may leak from one transaction to the next.
+
+The first tests run on the run's database through the application's engine. The pool's own
+tests open a SQLite file of their own with a small pool, so that reuse is certain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, Final
+
+import asyncpg
+import pytest
+
+from tests.helpers import now
+from timebank.config import DatabaseKind, DatabaseSettings, get_settings
+from timebank.db.engine import (
+    DurableSQLiteEngine,
+    close_database,
+    make_engine,
+    open_database,
+)
+from timebank.db.tables import SkillTable, UserTable
+from timebank.db.unit_of_work import engine, piccolo_unit_of_work
+
+pytestmark = pytest.mark.anyio
+
+# More transactions at once than either pool lends connections.
+CONCURRENT_TRANSACTIONS: Final = 24
+PROBE_POOL_CONNECTIONS_MAX: Final = 2
+NO_SUCH_ID: Final = 2_000_000_000
+
+
+class Refused(Exception):
+    """A refusal raised by the application inside a unit of work."""
+
+
+def _is_sqlite() -> bool:
+    return get_settings().database.kind is DatabaseKind.SQLITE
+
+
+async def _emails_stored(emails: list[str]) -> set[str]:
+    rows = await UserTable.select(UserTable.email).where(UserTable.email.is_in(emails))
+    return {row["email"] for row in rows}
+
+
+async def test_concurrent_writers_all_commit() -> None:
+    emails = [f"engine.{uuid.uuid4().hex}@test.example" for _ in range(CONCURRENT_TRANSACTIONS)]
+
+    async def write(email: str) -> None:
+        async with piccolo_unit_of_work():
+            await UserTable.insert(UserTable(email=email, full_name="Écrivain", created_at=now()))
+            await asyncio.sleep(0.002)  # Hold the write lock: the others queue behind it.
+
+    await asyncio.gather(*(write(email) for email in emails))
+    assert await _emails_stored(emails) == set(emails)
+
+
+async def _refused_insert(email: str) -> None:
+    async with piccolo_unit_of_work():
+        await UserTable.insert(UserTable(email=email, full_name="X", created_at=now()))
+        raise Refused
+
+
+async def test_a_failed_transaction_leaves_the_next_one_clean() -> None:
+    refused = f"engine.{uuid.uuid4().hex}@test.example"
+    kept = f"engine.{uuid.uuid4().hex}@test.example"
+    for _ in range(CONCURRENT_TRANSACTIONS):  # Enough to come back to every pooled connection.
+        with pytest.raises(Refused):
+            await _refused_insert(refused)
+    async with piccolo_unit_of_work():
+        transaction = engine().current_transaction.get()
+        assert transaction is not None
+        if _is_sqlite():
+            # Only this unit of work's BEGIN is open on the connection (nothing left before it).
+            assert transaction.connection.in_transaction
+        await UserTable.insert(UserTable(email=kept, full_name="Y", created_at=now()))
+    assert await _emails_stored([refused, kept]) == {kept}
+
+
+async def test_foreign_keys_are_enforced_on_reused_connections() -> None:
+    for _ in range(CONCURRENT_TRANSACTIONS):
+        with pytest.raises((sqlite3.IntegrityError, asyncpg.ForeignKeyViolationError)):
+            async with piccolo_unit_of_work():
+                await SkillTable.insert(
+                    SkillTable(
+                        code=f"engine-{uuid.uuid4().hex[:12]}",
+                        domain=NO_SUCH_ID,
+                        label_fr="x",
+                        label_en="x",
+                    )
+                )
+        with pytest.raises((sqlite3.IntegrityError, asyncpg.ForeignKeyViolationError)):
+            await SkillTable.insert(  # Outside a transaction, on a pooled connection too.
+                SkillTable(
+                    code=f"engine-{uuid.uuid4().hex[:12]}",
+                    domain=NO_SUCH_ID,
+                    label_fr="x",
+                    label_en="x",
+                )
+            )
+
+
+async def test_two_concurrent_transactions_never_share_a_connection() -> None:
+    held: set[int] = set()
+    shared: list[int] = []
+
+    async def hold() -> None:
+        async with piccolo_unit_of_work(write=False):
+            transaction = engine().current_transaction.get()
+            assert transaction is not None
+            key = id(transaction.connection)
+            if key in held:
+                shared.append(key)
+            held.add(key)
+            await UserTable.count()
+            await asyncio.sleep(0.002)
+            held.discard(key)
+
+    await asyncio.gather(*(hold() for _ in range(CONCURRENT_TRANSACTIONS)))
+    assert shared == []
+
+
+async def _refused_select(db: Any) -> None:
+    async with db.transaction():
+        await db.run_ddl("SELECT 1")
+        raise Refused
+
+
+async def test_a_postgres_pool_opens_and_closes_with_its_bound() -> None:
+    settings = get_settings().database
+    if settings.kind is not DatabaseKind.POSTGRESQL:
+        pytest.skip("the PostgreSQL pool")
+    db = make_engine(settings)
+    await open_database(db, settings, pool_size_max=PROBE_POOL_CONNECTIONS_MAX)
+    try:
+        in_use = [0]
+        most = [0]
+
+        async def read() -> None:
+            async with db.transaction():
+                in_use[0] += 1
+                most[0] = max(most[0], in_use[0])
+                await db.run_ddl("SELECT pg_sleep(0.002)")
+                in_use[0] -= 1
+
+        await asyncio.gather(*(read() for _ in range(CONCURRENT_TRANSACTIONS)))
+        assert most[0] == PROBE_POOL_CONNECTIONS_MAX
+        with pytest.raises(Refused):
+            await _refused_select(db)
+        for _ in range(PROBE_POOL_CONNECTIONS_MAX):  # Each pooled connection answers again.
+            async with db.transaction():
+                assert (await db.run_ddl("SELECT 1 AS ok"))[0]["ok"] == 1
+        pool = db.pool
+    finally:
+        await close_database(db, settings)
+    assert db.pool is None
+    assert pool.is_closing()
+
+
+# The SQLite pool on a file of its own.
+
+
+@pytest.fixture
+async def probe(tmp_path: Path) -> AsyncIterator[tuple[DurableSQLiteEngine, DatabaseSettings]]:
+    settings = DatabaseSettings(
+        kind=DatabaseKind.SQLITE, url="sqlite:///probe", sqlite_path=tmp_path / "probe.sqlite3"
+    )
+    db = DurableSQLiteEngine(
+        path=str(settings.sqlite_path), pool_connections_max=PROBE_POOL_CONNECTIONS_MAX
+    )
+    await open_database(db, settings)
+    await db.run_ddl("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    await db.run_ddl(
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parent)"
+    )
+    yield db, settings
+    await close_database(db, settings)
+
+
+async def _children(db: DurableSQLiteEngine) -> int:
+    rows = await db.run_ddl("SELECT count(*) AS n FROM child")
+    return int(rows[0]["n"])
+
+
+async def test_sqlite_pool_bound_holds_and_writers_queue(
+    probe: tuple[DurableSQLiteEngine, DatabaseSettings],
+) -> None:
+    db, _ = probe
+    await db.run_ddl("INSERT INTO parent (id) VALUES (1)")
+    in_use = [0]
+    most = [0]
+
+    async def read() -> None:
+        async with db.transaction():
+            in_use[0] += 1
+            most[0] = max(most[0], in_use[0], db.pool.open_count)
+            await _children(db)
+            await asyncio.sleep(0.002)
+            in_use[0] -= 1
+
+    async def write(index: int) -> None:
+        async with db.transaction(transaction_type=_immediate()):
+            await db.run_ddl(f"INSERT INTO child (id, parent) VALUES ({index}, 1)")
+            await asyncio.sleep(0.002)  # Hold the write lock: the others queue behind it.
+            most[0] = max(most[0], db.pool.open_count)
+
+    await asyncio.gather(*(read() for _ in range(CONCURRENT_TRANSACTIONS)))
+    assert most[0] == PROBE_POOL_CONNECTIONS_MAX
+    await asyncio.gather(*(write(index) for index in range(CONCURRENT_TRANSACTIONS)))
+    assert most[0] == PROBE_POOL_CONNECTIONS_MAX
+    assert await _children(db) == CONCURRENT_TRANSACTIONS
+
+
+async def _refused_parent(db: DurableSQLiteEngine, parent_id: int) -> None:
+    async with db.transaction(transaction_type=_immediate()):
+        await db.run_ddl(f"INSERT INTO parent (id) VALUES ({parent_id})")
+        raise Refused
+
+
+async def test_sqlite_pool_keeps_foreign_keys_and_rolls_back_refusals(
+    probe: tuple[DurableSQLiteEngine, DatabaseSettings],
+) -> None:
+    db, _ = probe
+    for index in range(3 * PROBE_POOL_CONNECTIONS_MAX):
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.run_ddl(f"INSERT INTO child (id, parent) VALUES ({index}, 99)")
+        with pytest.raises(Refused):
+            await _refused_parent(db, index)
+        async with db.transaction() as transaction:
+            assert transaction.connection.in_transaction  # Its own BEGIN, nothing older.
+            assert await db.run_ddl("SELECT id FROM parent") == []
+    assert db.pool.open_count <= PROBE_POOL_CONNECTIONS_MAX
+    assert len(db.pool.idle) == db.pool.open_count
+
+
+async def _closed_behind_the_pools_back(db: DurableSQLiteEngine, broken: list[Any]) -> None:
+    async with db.transaction() as transaction:
+        broken.append(transaction.connection)
+        await transaction.connection.close()
+
+
+async def test_sqlite_pool_discards_broken_and_cancelled_connections(
+    probe: tuple[DurableSQLiteEngine, DatabaseSettings],
+) -> None:
+    db, _ = probe
+    broken: list[Any] = []
+    with pytest.raises(ValueError, match="no active connection"):
+        await _closed_behind_the_pools_back(db, broken)
+    assert broken[0] not in db.pool.idle
+
+    entered = asyncio.Event()
+    connections: list[Any] = []
+
+    async def stuck() -> None:
+        async with db.transaction(transaction_type=_immediate()) as transaction:
+            connections.append(transaction.connection)
+            await db.run_ddl("INSERT INTO parent (id) VALUES (7)")
+            entered.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.create_task(stuck())
+    await entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert connections[0] not in db.pool.idle
+    assert db.pool.open_count == len(db.pool.idle)
+    async with db.transaction(transaction_type=_immediate()):  # The write lock was let go.
+        assert await db.run_ddl("SELECT id FROM parent") == []
+
+
+async def test_sqlite_pool_closes_its_connections_at_close_database(
+    probe: tuple[DurableSQLiteEngine, DatabaseSettings],
+) -> None:
+    db, settings = probe
+
+    async def read() -> Any:
+        async with db.transaction() as transaction:
+            await db.run_ddl("SELECT 1")
+            await asyncio.sleep(0.002)
+            return transaction.connection
+
+    connections = await asyncio.gather(*(read() for _ in range(CONCURRENT_TRANSACTIONS)))
+    assert 1 <= len({id(c) for c in connections}) <= PROBE_POOL_CONNECTIONS_MAX
+    await close_database(db, settings)
+    assert db.pool.idle == []
+    assert db.pool.open_count == 0
+    for connection in connections:
+        with pytest.raises(ValueError, match="no active connection"):
+            connection.in_transaction  # noqa: B018 (closed: no sqlite3 connection behind it)
+    assert await _children(db) == 0  # The engine opens connections again when asked.
+
+
+def _immediate() -> Any:
+    from piccolo.engine.sqlite import TransactionType
+
+    return TransactionType.immediate
