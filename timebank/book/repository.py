@@ -25,6 +25,7 @@ from ledger.model import (
 )
 from ledger.state_machine import BatchResult, Snapshot, is_transfer_id
 from timebank.book.model import HistoryLine
+from timebank.db.sql import Sql, fetch
 from timebank.db.tables import (
     LedgerAccountTable,
     LedgerEntryTable,
@@ -65,6 +66,12 @@ ENTRY_COLUMNS: Final = (
 )
 A = LedgerAccountTable
 T = LedgerTransferTable
+# Companies' accounts are read for every position and statement: fixed SQL.
+ACCOUNTS_OF_COMPANIES_SQL = Sql(
+    "SELECT id, unit, kind, company, balance_min, balance_max, debits_pending, debits_posted, "
+    "credits_pending, credits_posted, version FROM ledger_account WHERE company {0:in} "
+    "ORDER BY id"
+)
 
 
 class SnapshotMoved(Exception):
@@ -156,12 +163,12 @@ class BookRepository:
         return account_from_row(rows[0]) if rows else None
 
     async def accounts(self, *, company_ids: list[int] | None) -> list[Account]:
-        query = A.select().order_by(A.id)
-        if company_ids is not None:
-            if not company_ids:
-                return []
-            query = query.where(A.company.is_in(company_ids))
-        return [account_from_row(row) for row in await query]
+        if company_ids is None:
+            return [account_from_row(row) for row in await A.select().order_by(A.id)]
+        if not company_ids:
+            return []
+        rows = await fetch(ACCOUNTS_OF_COMPANIES_SQL, company_ids)
+        return [account_from_row(row) for row in rows]
 
     async def set_limits(self, account_id: int, low: int | None, high: int | None) -> None:
         await A.update({A.balance_min: low, A.balance_max: high}).where(A.id == account_id)

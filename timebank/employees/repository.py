@@ -8,6 +8,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
+from timebank.db.sql import Arguments, Sql, fetch, fetch_page
 from timebank.db.tables import EmployeeSkillTable, EmployeeTable
 from timebank.employees.model import CostInputs, Employee, LendingApproval, SkillLevel
 from timebank.pagination import PageRequest
@@ -16,6 +17,20 @@ _COLUMNS = (
     *EmployeeTable.all_columns(),
     EmployeeTable.user.full_name.as_alias("full_name"),
     EmployeeTable.user.email.as_alias("email"),
+)
+
+# A company's staff list is a main read: fixed SQL, each page with the number of employees
+# matching (a window count), then the skills of the page's employees.
+EMPLOYEE_COLUMNS = (
+    'e.id, e."user", e.company, e.job_title, e.annual_gross_salary_cents, '
+    "e.employer_charge_rate_basis_points, e.annual_work_hours, e.offered_minutes_per_month, "
+    "e.remote_ok, e.travel_radius_km, e.languages, e.approved_minutes_per_month, "
+    "e.approval_valid_from, e.approval_valid_until, e.approved_by, e.active, e.created_at, "
+    "u.full_name, u.email"
+)
+SKILLS_OF_EMPLOYEES_SQL = Sql(
+    "SELECT es.employee, s.code AS skill_code, es.level "
+    "FROM employee_skill es LEFT JOIN skill s ON s.id = es.skill WHERE es.employee {0:in}"
 )
 
 
@@ -55,11 +70,7 @@ class EmployeeRepository:
     async def _skills_of(self, employee_ids: list[int]) -> dict[int, tuple[SkillLevel, ...]]:
         if not employee_ids:
             return {}
-        rows = await EmployeeSkillTable.select(
-            EmployeeSkillTable.employee,
-            EmployeeSkillTable.skill.code.as_alias("skill_code"),
-            EmployeeSkillTable.level,
-        ).where(EmployeeSkillTable.employee.is_in(employee_ids))
+        rows = await fetch(SKILLS_OF_EMPLOYEES_SQL, employee_ids)
         found: dict[int, list[SkillLevel]] = defaultdict(list)
         for row in rows:
             found[row["employee"]].append(
@@ -111,22 +122,25 @@ class EmployeeRepository:
     async def list_for_company(
         self, company_id: int, *, skill_id: int | None, level_min: int, page: PageRequest
     ) -> tuple[list[Employee], int]:
-        condition: Any = EmployeeTable.company == company_id
+        arg = Arguments()
+        where = f"e.company = {arg(company_id)}"
         if skill_id is not None:
-            condition &= EmployeeTable.id.is_in(
-                EmployeeSkillTable.select(EmployeeSkillTable.employee).where(
-                    (EmployeeSkillTable.skill == skill_id) & (EmployeeSkillTable.level >= level_min)
-                )
+            where += (
+                " AND e.id IN (SELECT employee FROM employee_skill "
+                f"WHERE skill = {arg(skill_id)} AND level >= {arg(level_min)})"
             )
-        rows = await (
-            EmployeeTable.select(*_COLUMNS)
-            .where(condition)
-            .order_by(EmployeeTable.id)
-            .limit(page.limit)
-            .offset(page.offset)
+        rows, total = await fetch_page(
+            columns=EMPLOYEE_COLUMNS,
+            table="employee e",
+            key="e.id",
+            joins='LEFT JOIN app_user u ON u.id = e."user"',
+            where=where,
+            order_by="e.id",
+            arguments=arg,
+            limit=page.limit,
+            offset=page.offset,
         )
-        total = await EmployeeTable.count().where(condition)
-        return await self._hydrate(list(rows)), int(total)
+        return await self._hydrate(rows), total
 
     async def update(self, employee_id: int, values: dict[Column | str, Any]) -> None:
         await EmployeeTable.update(values).where(EmployeeTable.id == employee_id)

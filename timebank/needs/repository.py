@@ -6,9 +6,22 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from timebank.db.tables import CompanyTable, NeedSkillTable, NeedTable
+from timebank.db.sql import Arguments, Sql, fetch, fetch_page
+from timebank.db.tables import NeedSkillTable, NeedTable
 from timebank.needs.model import Need, NeedDraft, NeedStatus, RequiredSkill
 from timebank.pagination import PageRequest
+
+# The browsed list is the busiest read: fixed SQL (its filters are fixed pieces), each page
+# with the number of needs matching (a window count), then the skills of the page's needs.
+NEED_COLUMNS = (
+    "n.id, n.company, n.title, n.description, n.estimated_minutes, n.window_start, "
+    "n.window_end, n.remote_allowed, n.place_city, n.place_postal_code, n.language, n.status, "
+    "n.created_by, n.created_at, n.updated_at"
+)
+SKILLS_OF_NEEDS_SQL = Sql(
+    "SELECT ns.need, s.code AS skill_code, ns.min_level, ns.weight "
+    "FROM need_skill ns LEFT JOIN skill s ON s.id = ns.skill WHERE ns.need {0:in}"
+)
 
 
 def _need_from_row(row: dict[str, Any], skills: tuple[RequiredSkill, ...]) -> Need:
@@ -36,12 +49,7 @@ class NeedRepository:
     async def _skills_of(self, need_ids: list[int]) -> dict[int, tuple[RequiredSkill, ...]]:
         if not need_ids:
             return {}
-        rows = await NeedSkillTable.select(
-            NeedSkillTable.need,
-            NeedSkillTable.skill.code.as_alias("skill_code"),
-            NeedSkillTable.min_level,
-            NeedSkillTable.weight,
-        ).where(NeedSkillTable.need.is_in(need_ids))
+        rows = await fetch(SKILLS_OF_NEEDS_SQL, need_ids)
         found: dict[int, list[RequiredSkill]] = defaultdict(list)
         for row in rows:
             found[row["need"]].append(
@@ -148,35 +156,36 @@ class NeedRepository:
         page: PageRequest,
     ) -> tuple[list[Need], int]:
         """Needs matching the filters; drafts only of `visible_draft_companies` (None = all)."""
-        condition: Any = NeedTable.id.is_not_null()
+        arg = Arguments()
+        conditions = []
         if skill_id is not None:
-            condition &= NeedTable.id.is_in(
-                NeedSkillTable.select(NeedSkillTable.need).where(NeedSkillTable.skill == skill_id)
+            conditions.append(
+                f"n.id IN (SELECT need FROM need_skill WHERE skill = {arg(skill_id)})"
             )
         if region is not None:
-            condition &= NeedTable.company.is_in(
-                CompanyTable.select(CompanyTable.id).where(CompanyTable.region == region)
-            )
+            conditions.append(f"n.company IN (SELECT id FROM company WHERE region = {arg(region)})")
         if status is not None:
-            condition &= NeedTable.status == status.value
+            conditions.append(f"n.status = {arg(status.value)}")
         if company_id is not None:
-            condition &= NeedTable.company == company_id
+            conditions.append(f"n.company = {arg(company_id)}")
         if visible_draft_companies is not None:
-            not_draft = NeedTable.status != NeedStatus.DRAFT.value
+            not_draft = f"n.status <> {arg(NeedStatus.DRAFT.value)}"
             if visible_draft_companies:
-                condition &= not_draft | NeedTable.company.is_in(sorted(visible_draft_companies))
+                companies = arg.among(sorted(visible_draft_companies))
+                conditions.append(f"({not_draft} OR n.company {companies})")
             else:
-                condition &= not_draft
-        rows = await (
-            NeedTable.select()
-            .where(condition)
-            .order_by(NeedTable.created_at, ascending=False)
-            .order_by(NeedTable.id, ascending=False)
-            .limit(page.limit)
-            .offset(page.offset)
+                conditions.append(not_draft)
+        rows, total = await fetch_page(
+            columns=NEED_COLUMNS,
+            table="need n",
+            key="n.id",
+            where=" AND ".join(conditions) or "1 = 1",
+            order_by="n.created_at DESC, n.id DESC",
+            arguments=arg,
+            limit=page.limit,
+            offset=page.offset,
         )
-        total = await NeedTable.count().where(condition)
-        return await self._hydrate(list(rows)), int(total)
+        return await self._hydrate(rows), total
 
     async def open_needs(self, limit: int) -> list[Need]:
         rows = await (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from timebank.db.sql import Arguments, fetch_page
 from timebank.db.tables import OutboxTable, UserTable
 from timebank.notifications.model import (
     EMAIL_ONLY_KINDS,
@@ -15,6 +16,10 @@ from timebank.notifications.model import (
 )
 
 OB = OutboxTable
+NOTIFICATION_COLUMNS = (
+    'o.id, o."user", o.kind, o.subject, o.body, o.link, o.created_at, o.read_at, o.sent_at'
+)
+EMAIL_ONLY = sorted(EMAIL_ONLY_KINDS)
 
 
 def _from_row(row: dict[str, Any]) -> Notification:
@@ -46,17 +51,21 @@ class NotificationRepository:
         self, user_id: int, *, unread_only: bool, limit: int, offset: int
     ) -> tuple[list[Notification], int]:
         # One-time links and the door's messages (welcome, sign-up tried) are for the mailbox.
-        condition: Any = (OB.user == user_id) & OB.kind.not_in(list(EMAIL_ONLY_KINDS))
+        arg = Arguments()
+        where = f'o."user" = {arg(user_id)} AND NOT (o.kind {arg.among(EMAIL_ONLY)})'
         if unread_only:
-            condition &= OB.read_at.is_null()
-        rows = await (
-            OB.select()
-            .where(condition)
-            .order_by(OB.id, ascending=False)
-            .limit(limit)
-            .offset(offset)
+            where += " AND o.read_at IS NULL"
+        rows, total = await fetch_page(
+            columns=NOTIFICATION_COLUMNS,
+            table="outbox o",
+            key="o.id",
+            where=where,
+            order_by="o.id DESC",
+            arguments=arg,
+            limit=limit,
+            offset=offset,
         )
-        return [_from_row(row) for row in rows], int(await OB.count().where(condition))
+        return [_from_row(row) for row in rows], total
 
     async def mark_read(
         self, notification_id: int, user_id: int, now: datetime

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from timebank.db.errors import is_unique_violation
+from timebank.db.sql import Sql, fetch
 from timebank.db.tables import (
     InvitationTable,
     MembershipTable,
@@ -15,6 +16,15 @@ from timebank.db.tables import (
 )
 from timebank.errors import Conflict
 from timebank.people.model import InvitationView, Membership, Role, User
+
+# Asked by every request: fixed SQL, rendered once.
+SESSION_ACTOR_SQL = Sql(
+    "SELECT u.id, u.email, u.full_name, u.is_operator, u.locale, u.password_hash, "
+    "u.created_at, s.csrf_token, m.company, m.role, c.name AS company_name "
+    'FROM auth_session s JOIN app_user u ON u.id = s."user" '
+    'LEFT JOIN membership m ON m."user" = u.id LEFT JOIN company c ON c.id = m.company '
+    "WHERE s.token_hash = {0} AND s.revoked_at IS NULL AND s.expires_at > {1}"
+)
 
 
 def duplicate_email(email: str) -> Conflict:
@@ -163,15 +173,7 @@ class PeopleRepository:
     ) -> tuple[User, str, list[Membership]] | None:
         """The user, CSRF token and memberships behind an unexpired, unrevoked session: one
         query, as every request asks it."""
-        rows = await SessionTable.raw(
-            "SELECT u.id, u.email, u.full_name, u.is_operator, u.locale, u.password_hash, "
-            "u.created_at, s.csrf_token, m.company, m.role, c.name AS company_name "
-            'FROM auth_session s JOIN app_user u ON u.id = s."user" '
-            'LEFT JOIN membership m ON m."user" = u.id LEFT JOIN company c ON c.id = m.company '
-            "WHERE s.token_hash = {} AND s.revoked_at IS NULL AND s.expires_at > {}",
-            token_hash,
-            now,
-        )
+        rows = await fetch(SESSION_ACTOR_SQL, token_hash, now)
         if not rows:
             return None
         user = _user_from_row(rows[0])

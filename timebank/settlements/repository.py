@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from timebank.db.sql import Sql, fetch
 from timebank.db.tables import SettlementStatementTable, TimesheetEntryTable
 from timebank.errors import Conflict
 from timebank.settlements.model import (
@@ -17,6 +18,15 @@ from timebank.settlements.model import (
 
 ST = SettlementStatementTable
 TS = TimesheetEntryTable
+# One statement by id is read on every step of its life: fixed SQL (locked on PostgreSQL
+# before a change; SQLite's write transaction already holds the lock).
+_GET = (
+    "SELECT id, month, company_a, company_b, minutes_a_to_b, minutes_b_to_a, cents_a_to_b, "
+    "cents_b_to_a, status, debtor, agreed_by_a, agreed_by_b, disputed_by, dispute_reason, "
+    "settlement_transfer_id, created_at FROM settlement_statement WHERE id = {0}"
+)
+GET_SQL = Sql(_GET)
+GET_LOCKED_SQL = Sql(_GET + " FOR UPDATE")
 
 
 def _statement(row: dict[str, Any]) -> Statement:
@@ -49,10 +59,8 @@ class SettlementRepository:
         return None if row is None else _statement(row)
 
     async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None:
-        query = ST.select().where(ST.id == statement_id)
-        if lock and ST._meta.db.engine_type == "postgres":
-            query = query.lock_rows("UPDATE")
-        rows = await query
+        locked = lock and ST._meta.db.engine_type == "postgres"
+        rows = await fetch(GET_LOCKED_SQL if locked else GET_SQL, statement_id)
         return _statement(rows[0]) if rows else None
 
     async def save_totals(
