@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -203,15 +204,22 @@ async def test_sqlite_pool_bound_holds_and_writers_queue(
             await asyncio.sleep(0.002)
             in_use[0] -= 1
 
+    written = [0]
+
     async def write(index: int) -> None:
         async with db.transaction(transaction_type=_immediate()):
             await db.run_ddl(f"INSERT INTO child (id, parent) VALUES ({index}, 1)")
             await asyncio.sleep(0.002)  # Hold the write lock: the others queue behind it.
             most[0] = max(most[0], db.pool.open_count)
+        written[0] += 1
 
     await asyncio.gather(*(read() for _ in range(CONCURRENT_TRANSACTIONS)))
     assert most[0] == PROBE_POOL_CONNECTIONS_MAX
-    await asyncio.gather(*(write(index) for index in range(CONCURRENT_TRANSACTIONS)))
+    writers = asyncio.gather(*(write(index) for index in range(CONCURRENT_TRANSACTIONS)))
+    await asyncio.sleep(0)  # The writers start and queue.
+    await read()  # Queued writers leave the connections to readers: not last in line.
+    assert written[0] < CONCURRENT_TRANSACTIONS // 2
+    await writers
     assert most[0] == PROBE_POOL_CONNECTIONS_MAX
     assert await _children(db) == CONCURRENT_TRANSACTIONS
 
@@ -300,3 +308,31 @@ def _immediate() -> Any:
     from piccolo.engine.sqlite import TransactionType
 
     return TransactionType.immediate
+
+
+EXIT_WITHOUT_CLOSING = """
+import asyncio
+from timebank.db.engine import DurableSQLiteEngine
+
+async def main():
+    db = DurableSQLiteEngine(path={path!r})
+    async with db.transaction():
+        await db.run_ddl("SELECT 1")
+    print("read")
+
+asyncio.run(main())
+"""
+EXIT_WAIT_SECONDS_MAX: Final = 60
+
+
+async def test_a_process_that_never_closes_the_pool_still_exits(tmp_path: Path) -> None:
+    script = EXIT_WITHOUT_CLOSING.format(path=str(tmp_path / "exit.sqlite3"))
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        out, _ = await asyncio.wait_for(process.communicate(), EXIT_WAIT_SECONDS_MAX)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert (process.returncode, out.strip()) == (0, b"read")

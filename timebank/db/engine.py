@@ -3,7 +3,8 @@
 SQLite runs in WAL mode with `synchronous=FULL` and foreign keys on. Piccolo's own SQLite engine
 opens a connection (a thread, a file open, the pragmas) for every transaction and every statement
 outside one, and repeats `PRAGMA foreign_keys` before every statement in a transaction: here a
-small pool keeps connections open instead, with the pragmas set once when each is opened.
+small pool keeps connections open instead, with the pragmas set once when each is opened, and
+the writers of a process take turns before taking one.
 PostgreSQL uses asyncpg's pool, without its per-release reset query (see `_keep_session`).
 """
 
@@ -37,11 +38,26 @@ class DatabaseUnavailable(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class _Gates:
+    """The pool's asyncio primitives (they belong to one event loop; aiosqlite's connections
+    to none): a process that runs a second loop (the CLI, then the server) gets fresh ones."""
+
+    slots: asyncio.Semaphore
+    writer: asyncio.Lock
+
+    def let_go(self, *, writes: bool) -> None:
+        self.slots.release()
+        if writes:
+            self.writer.release()
+
+
+@dataclass(frozen=True, slots=True)
 class _Lease:
-    """A pooled connection lent to one task, and the slot it takes until given back."""
+    """A pooled connection lent to one task, with the slot (and the writer's turn) it takes."""
 
     connection: aiosqlite.Connection
-    slot: asyncio.Semaphore
+    gates: _Gates
+    writes: bool
 
 
 class SQLitePool:
@@ -50,6 +66,11 @@ class SQLitePool:
     A connection goes back to the pool only when it is known clean: no transaction left open,
     and its last transaction ended without a driver error or a cancellation. Any other is
     closed (a new one is opened when needed).
+
+    Writers (`BEGIN IMMEDIATE`) of this process take turns before taking a connection: they
+    queue here in order instead of polling the file's lock from the driver's threads, and
+    while they wait they leave the connections to readers. Writers of other processes still
+    queue on the file's lock (busy timeout).
     """
 
     def __init__(self, connection_kwargs: dict[str, Any], size_max: int) -> None:
@@ -58,14 +79,17 @@ class SQLitePool:
         self.size_max = size_max
         self.idle: list[aiosqlite.Connection] = []
         self.open_count = 0
-        # asyncio's semaphore belongs to one event loop (aiosqlite's connections to none): a
-        # process that runs a second loop (the CLI, then the server) gets a fresh one.
-        self._slots: asyncio.Semaphore | None = None
-        self._slots_loop: asyncio.AbstractEventLoop | None = None
+        self._gates: _Gates | None = None
+        self._gates_loop: asyncio.AbstractEventLoop | None = None
 
     async def open_connection(self) -> aiosqlite.Connection:
         """A new connection with the pragmas every connection needs (set once, here)."""
-        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        # A pooled connection outlives its transaction: its thread must not keep the process
+        # alive at exit when nothing called close_database (a script, Piccolo's CLI). To
+        # SQLite (WAL, synchronous=FULL) such an exit is no worse than a crash.
+        connection._thread.daemon = True
+        await connection
         try:
             connection.row_factory = dict_factory  # type: ignore[assignment]
             await connection.execute("PRAGMA foreign_keys = 1")
@@ -78,14 +102,29 @@ class SQLitePool:
             raise
         return connection
 
-    async def acquire(self) -> _Lease:
+    def _gates_of_this_loop(self) -> _Gates:
         loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots_loop is not loop:
+        if self._gates is None or self._gates_loop is not loop:
             # Connections lent in a loop that ended are never given back: not counted.
-            self._slots, self._slots_loop = asyncio.Semaphore(self.size_max), loop
+            self._gates = _Gates(asyncio.Semaphore(self.size_max), asyncio.Lock())
+            self._gates_loop = loop
             self.open_count = len(self.idle)
-        slot = self._slots
-        await slot.acquire()
+        return self._gates
+
+    async def acquire(self, *, writes: bool = False) -> _Lease:
+        gates = self._gates_of_this_loop()
+        if writes:
+            try:
+                async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_SECONDS):
+                    await gates.writer.acquire()
+            except TimeoutError:  # What SQLite says when its own busy timeout runs out.
+                raise sqlite3.OperationalError("database is locked") from None
+        try:
+            await gates.slots.acquire()
+        except BaseException:
+            if writes:
+                gates.writer.release()
+            raise
         try:
             if self.idle:
                 connection = self.idle.pop()
@@ -93,12 +132,12 @@ class SQLitePool:
                 connection = await self.open_connection()
                 self.open_count += 1
         except BaseException:
-            slot.release()
+            gates.let_go(writes=writes)
             raise
         assert self.open_count <= self.size_max, (
             "more SQLite connections open than the pool's bound"
         )
-        return _Lease(connection, slot)
+        return _Lease(connection, gates, writes)
 
     async def release(self, lease: _Lease, *, reusable: bool) -> None:
         """Give the connection back; close it unless `reusable` and no transaction is open."""
@@ -109,7 +148,7 @@ class SQLitePool:
                 self.open_count -= 1
                 await _close_quietly(lease.connection)
         finally:
-            lease.slot.release()
+            lease.gates.let_go(writes=lease.writes)
 
     async def close(self) -> None:
         """Close the idle connections (those lent are closed when given back)."""
@@ -149,7 +188,8 @@ class PooledSQLiteTransaction(SQLiteTransaction):
     async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
             return self._parent
-        self.lease = await self.engine.pool.acquire()
+        writes = self.transaction_type is not TransactionType.deferred
+        self.lease = await self.engine.pool.acquire(writes=writes)
         self.connection = self.lease.connection
         try:
             await self.begin()  # type: ignore[no-untyped-call]

@@ -1,7 +1,9 @@
 """One database transaction with the repositories bound to it.
 
 Piccolo commits on a clean exit and rolls back on any exception. On SQLite the transaction is
-`BEGIN IMMEDIATE`, so writers queue on the database lock instead of failing half-way.
+`BEGIN IMMEDIATE`, so writers queue (in turn within a process, then on the database lock)
+instead of failing half-way. The engines lend each unit of work a pooled connection
+(timebank/db/engine.py).
 """
 
 from __future__ import annotations
