@@ -25,7 +25,7 @@ from ledger.model import (
 )
 from ledger.state_machine import BatchResult, Snapshot, is_transfer_id
 from timebank.book.model import HistoryLine
-from timebank.db.sql import Sql, fetch
+from timebank.db.sql import Row, Sql, fetch
 from timebank.db.tables import (
     LedgerAccountTable,
     LedgerEntryTable,
@@ -82,7 +82,7 @@ def _is_postgres() -> bool:
     return bool(A._meta.db.engine_type == "postgres")
 
 
-def account_from_row(row: dict[str, Any]) -> Account:
+def account_from_row(row: Row) -> Account:
     return Account(
         id=row["id"],
         unit=Unit(row["unit"]),

@@ -7,21 +7,32 @@ placeholders, `{0}`, `{1}` … (a number may appear twice), and rendered once pe
 `= ANY($1)` on PostgreSQL, `IN (SELECT value FROM json_each(?1))` on SQLite (the list is sent as
 JSON text), so the text does not change with the list's length.
 
-Rows come back as dicts holding the values Piccolo's own selects give: on SQLite the engine's
-converters follow each column's declared type (an expression's value comes back as stored).
+Rows come back as the driver gives them, read by column name (asyncpg's records, the dicts of
+Piccolo's row factory on SQLite), holding the values Piccolo's own selects give: on SQLite the
+engine's converters follow each column's declared type (an expression's value comes back as
+stored).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from string import Formatter
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from timebank.db.tables import CompanyTable
 
 # Statements rendered from texts put together at run time (a few filters combined).
 STATEMENTS_CACHED_MAX: Final = 256
+
+
+class Row(Protocol):
+    """One row of a result, read by column name."""
+
+    def __getitem__(self, name: str) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
 
 
 class _Mark:
@@ -74,19 +85,17 @@ def statement(text: str) -> Sql:
     return Sql(text)
 
 
-async def fetch(sql: Sql, *args: Any) -> list[dict[str, Any]]:
+async def fetch(sql: Sql, *args: Any) -> list[Row]:
     """The rows of `sql` run with `args` inside the current unit of work."""
     db = CompanyTable._meta.db
     transaction = db.current_transaction.get()
     assert transaction is not None, "plain SQL reads run inside a unit of work"
     connection = transaction.connection
     if db.engine_type == "postgres":
-        return [dict(row) for row in await connection.fetch(sql.postgres, *args)]
+        return list(await connection.fetch(sql.postgres, *args))
     values = [json.dumps(list(a)) if isinstance(a, list | tuple) else a for a in args]
-    async with connection.execute(sql.sqlite, values) as cursor:
-        # Piccolo's row factory on its connections: one dict per row.
-        rows: list[dict[str, Any]] = list(await cursor.fetchall())
-    return rows
+    # Executed and fetched in one trip to the connection's thread.
+    return list(await connection.execute_fetchall(sql.sqlite, values))
 
 
 async def fetch_page(
@@ -100,7 +109,7 @@ async def fetch_page(
     arguments: Arguments,
     limit: int,
     offset: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[Row], int]:
     """One page of `table`'s rows (with `joins`) and how many rows match in all.
 
     One statement: the rows matching are counted (a window count) and sorted by their `key`

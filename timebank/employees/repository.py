@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from piccolo.columns import Column
 
-from timebank.db.sql import Arguments, Sql, fetch, fetch_page
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
 from timebank.db.tables import EmployeeSkillTable, EmployeeTable
 from timebank.employees.model import CostInputs, Employee, LendingApproval, SkillLevel
 from timebank.pagination import PageRequest
@@ -34,7 +35,7 @@ SKILLS_OF_EMPLOYEES_SQL = Sql(
 )
 
 
-def _employee_from_row(row: dict[str, Any], skills: tuple[SkillLevel, ...]) -> Employee:
+def _employee_from_row(row: Row, skills: tuple[SkillLevel, ...]) -> Employee:
     approval = None
     if row["approved_minutes_per_month"] is not None:
         approval = LendingApproval(
@@ -80,7 +81,7 @@ class EmployeeRepository:
             key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()
         }
 
-    async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Employee]:
+    async def _hydrate(self, rows: Sequence[Row]) -> list[Employee]:
         skills = await self._skills_of([row["id"] for row in rows])
         return [_employee_from_row(row, skills.get(row["id"], ())) for row in rows]
 

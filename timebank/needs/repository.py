@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from timebank.db.sql import Arguments, Sql, fetch, fetch_page
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
 from timebank.db.tables import NeedSkillTable, NeedTable
 from timebank.needs.model import Need, NeedDraft, NeedStatus, RequiredSkill
 from timebank.pagination import PageRequest
@@ -24,7 +24,7 @@ SKILLS_OF_NEEDS_SQL = Sql(
 )
 
 
-def _need_from_row(row: dict[str, Any], skills: tuple[RequiredSkill, ...]) -> Need:
+def _need_from_row(row: Row, skills: tuple[RequiredSkill, ...]) -> Need:
     return Need(
         id=row["id"],
         company_id=row["company"],
@@ -61,7 +61,7 @@ class NeedRepository:
             key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()
         }
 
-    async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Need]:
+    async def _hydrate(self, rows: Sequence[Row]) -> list[Need]:
         skills = await self._skills_of([row["id"] for row in rows])
         return [_need_from_row(row, skills.get(row["id"], ())) for row in rows]
 

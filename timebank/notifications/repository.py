@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from timebank.db.sql import Arguments, fetch_page
+from timebank.db.sql import Arguments, Row, fetch_page
 from timebank.db.tables import OutboxTable, UserTable
 from timebank.notifications.model import (
     EMAIL_ONLY_KINDS,
@@ -22,7 +22,7 @@ NOTIFICATION_COLUMNS = (
 EMAIL_ONLY = sorted(EMAIL_ONLY_KINDS)
 
 
-def _from_row(row: dict[str, Any]) -> Notification:
+def _from_row(row: Row) -> Notification:
     return Notification(
         id=row["id"],
         user_id=row["user"],

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from timebank.db.errors import is_unique_violation
-from timebank.db.sql import Sql, fetch
+from timebank.db.sql import Row, Sql, fetch
 from timebank.db.tables import (
     InvitationTable,
     MembershipTable,
@@ -36,7 +35,7 @@ def duplicate_email(email: str) -> Conflict:
     )
 
 
-def _user_from_row(row: dict[str, Any]) -> User:
+def _user_from_row(row: Row) -> User:
     return User(
         id=row["id"],
         email=row["email"],

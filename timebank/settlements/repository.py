@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from timebank.db.sql import Sql, fetch
+from timebank.db.sql import Row, Sql, fetch
 from timebank.db.tables import SettlementStatementTable, TimesheetEntryTable
 from timebank.errors import Conflict
 from timebank.settlements.model import (
@@ -29,7 +29,7 @@ GET_SQL = Sql(_GET)
 GET_LOCKED_SQL = Sql(_GET + " FOR UPDATE")
 
 
-def _statement(row: dict[str, Any]) -> Statement:
+def _statement(row: Row) -> Statement:
     return Statement(
         id=row["id"],
         month=row["month"],
