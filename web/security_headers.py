@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 from contracts.render import DOCUMENT_STYLE_SOURCE
@@ -63,16 +62,23 @@ def security_headers(*, https_only: bool) -> dict[str, str]:
 
 
 def add_security_headers(*, https_only: bool) -> BeforeMessageSendHookHandler:
-    """The `before_send` hook: adds each header the response does not set itself."""
-    wanted = security_headers(https_only=https_only)
+    """The `before_send` hook: adds each header the response does not set itself.
+
+    The headers are encoded once per process; a response's own header names are read once.
+    """
+    wanted = tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in security_headers(https_only=https_only).items()
+    )
 
     async def before_send(message: Message, scope: Scope) -> None:
         del scope
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in wanted.items():
-            if name not in headers:
-                headers[name] = value
+        headers = message.get("headers")
+        if not isinstance(headers, list):
+            headers = message["headers"] = list(headers or ())
+        present = {name.lower() for name, _ in headers}
+        headers.extend(header for header in wanted if header[0] not in present)
 
     return before_send
