@@ -23,7 +23,7 @@ from timebank.db.unit_of_work import engine, piccolo_unit_of_work
 from timebank.jobs.use_cases import fail_stale_jobs
 from timebank.jobs.use_cases import shut_down as shut_down_solvers
 from timebank.scheduler import SchedulerLeader
-from web.auth import auth_middleware
+from web.auth import ANONYMOUS, auth_middleware
 from web.controllers.accounting import AccountingController
 from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
@@ -57,7 +57,7 @@ WEB_DIRECTORY: Final = Path(__file__).parent
 REQUEST_BODY_BYTES_MAX: Final = 1024 * 1024
 
 
-@get("/healthz", opt={"public": True}, tags=["Santé"])
+@get("/healthz", opt={"public": True, ANONYMOUS: True}, tags=["Santé"])
 async def healthz() -> Response[HealthOut]:
     """200 when the database answers, 503 otherwise."""
     database = get_settings().database.kind.value
@@ -121,7 +121,9 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
             IndicatorController,
             *PAGE_CONTROLLERS,
             create_static_files_router(
-                path="/static", directories=[WEB_DIRECTORY / "static"], opt={"public": True}
+                path="/static",
+                directories=[WEB_DIRECTORY / "static"],
+                opt={"public": True, ANONYMOUS: True},
             ),
         ],
         dependencies=DEPENDENCIES,
