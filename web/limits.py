@@ -57,9 +57,13 @@ async def refuse_out_of_range_integers(request: Request[Any, Any, Any]) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, int) and not INT32_MIN <= value <= INT32_MAX:
             raise out_of_range(name)
+    if not request.scope["query_string"]:
+        return  # Most reads: no query, nothing more to check.
     parameters = request.route_handler.parsed_fn_signature.parameters
-    for name, field in parameters.items():
-        if name in request.query_params and _is_int(field):
-            for raw in request.query_params.getall(name):
+    query = request.query_params
+    for name in query:
+        field = parameters.get(name)
+        if field is not None and _is_int(field):
+            for raw in query.getall(name):
                 if _outside_int32(raw):
                     raise out_of_range(name)
