@@ -234,6 +234,7 @@ async def test_sqlite_pool_keeps_foreign_keys_and_rolls_back_refusals(
     probe: tuple[DurableSQLiteEngine, DatabaseSettings],
 ) -> None:
     db, _ = probe
+    used: list[Any] = []
     for index in range(3 * PROBE_POOL_CONNECTIONS_MAX):
         with pytest.raises(sqlite3.IntegrityError):
             await db.run_ddl(f"INSERT INTO child (id, parent) VALUES ({index}, 99)")
@@ -242,6 +243,9 @@ async def test_sqlite_pool_keeps_foreign_keys_and_rolls_back_refusals(
         async with db.transaction() as transaction:
             assert transaction.connection.in_transaction  # Its own BEGIN, nothing older.
             assert await db.run_ddl("SELECT id FROM parent") == []
+            used.append(transaction.connection)
+    # One after another, all on one connection: neither a constraint nor a refusal spoils it.
+    assert all(connection is used[0] for connection in used)
     assert db.pool.open_count <= PROBE_POOL_CONNECTIONS_MAX
     assert len(db.pool.idle) == db.pool.open_count
 

@@ -171,9 +171,10 @@ async def _close_quietly(connection: aiosqlite.Connection) -> None:
 
 
 def _reusable_after(exception: BaseException | None) -> bool:
-    """A refusal raised by the application leaves the connection clean once rolled back; a
-    driver error or a cancellation (a statement may still be running) may not: in doubt, no."""
-    if exception is None:
+    """A refusal raised by the application or a constraint the database enforced leaves the
+    connection clean once rolled back; another driver error or a cancellation (a statement may
+    still be running) may not: in doubt, no."""
+    if exception is None or isinstance(exception, sqlite3.IntegrityError):
         return True
     return isinstance(exception, Exception) and not isinstance(exception, sqlite3.Error)
 
