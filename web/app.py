@@ -11,7 +11,6 @@ from typing import Final
 
 from litestar import Litestar, Response, get
 from litestar.openapi import OpenAPIConfig
-from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
@@ -129,7 +128,6 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
         dependencies=DEPENDENCIES,
         middleware=[auth_middleware],
         before_request=refuse_out_of_range_integers,
-        plugins=[HTMXPlugin()],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[add_security_headers(https_only=settings.cookie_secure)],
         lifespan=[lifespan],
