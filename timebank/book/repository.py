@@ -25,7 +25,7 @@ from ledger.model import (
 )
 from ledger.state_machine import BatchResult, Snapshot, is_transfer_id
 from timebank.book.model import HistoryLine
-from timebank.db.sql import Row, Sql, fetch
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
 from timebank.db.tables import (
     LedgerAccountTable,
     LedgerEntryTable,
@@ -66,11 +66,23 @@ ENTRY_COLUMNS: Final = (
 )
 A = LedgerAccountTable
 T = LedgerTransferTable
-# Companies' accounts are read for every position and statement: fixed SQL.
+# Companies' accounts, balances and histories are read for every position and statement:
+# fixed SQL.
 ACCOUNTS_OF_COMPANIES_SQL = Sql(
     "SELECT id, unit, kind, company, balance_min, balance_max, debits_pending, debits_posted, "
     "credits_pending, credits_posted, version FROM ledger_account WHERE company {0:in} "
     "ORDER BY id"
+)
+_BALANCE = (
+    "SELECT balance_after, debits_pending_after, credits_pending_after FROM ledger_entry "
+    "WHERE account = {0} AND created_at %s {1} ORDER BY account_version DESC LIMIT 1"
+)
+BALANCE_AS_OF_SQL = Sql(_BALANCE % "<=")
+BALANCE_BEFORE_SQL = Sql(_BALANCE % "<")
+HISTORY_COLUMNS = (
+    "t.id AS transfer_id, t.kind, t.code, t.debit_account, t.credit_account, t.external_ref, "
+    "e.created_at, e.debits_posted_delta, e.credits_posted_delta, e.debits_pending_delta, "
+    "e.credits_pending_delta, e.balance_after"
 )
 
 
@@ -360,25 +372,12 @@ class BookRepository:
     ) -> tuple[int, int, int]:
         """(balance, debits pending, credits pending) after the last entry at or before `as_of`
         (strictly before it for a statement's opening balance)."""
-        row = await (
-            LedgerEntryTable.select(
-                LedgerEntryTable.balance_after,
-                LedgerEntryTable.debits_pending_after,
-                LedgerEntryTable.credits_pending_after,
-            )
-            .where(
-                (LedgerEntryTable.account == account_id)
-                & (
-                    LedgerEntryTable.created_at < as_of
-                    if strictly_before
-                    else LedgerEntryTable.created_at <= as_of
-                )
-            )
-            .order_by(LedgerEntryTable.account_version, ascending=False)
-            .first()
+        rows = await fetch(
+            BALANCE_BEFORE_SQL if strictly_before else BALANCE_AS_OF_SQL, account_id, as_of
         )
-        if row is None:
+        if not rows:
             return 0, 0, 0
+        row = rows[0]
         return row["balance_after"], row["debits_pending_after"], row["credits_pending_after"]
 
     async def history(
@@ -391,32 +390,23 @@ class BookRepository:
         offset: int,
     ) -> tuple[list[HistoryLine], int]:
         """Entries of an account in version order, with the counterpart and running balance."""
-        condition: Any = LedgerEntryTable.account == account_id
+        arg = Arguments()
+        where = f"e.account = {arg(account_id)}"
         if start is not None:
-            condition &= LedgerEntryTable.created_at >= start
+            where += f" AND e.created_at >= {arg(start)}"
         if end is not None:
-            condition &= LedgerEntryTable.created_at < end
-        rows = await (
-            LedgerEntryTable.select(
-                LedgerEntryTable.transfer.id.as_alias("transfer_id"),
-                LedgerEntryTable.transfer.kind.as_alias("kind"),
-                LedgerEntryTable.transfer.code.as_alias("code"),
-                LedgerEntryTable.transfer.debit_account.as_alias("debit_account"),
-                LedgerEntryTable.transfer.credit_account.as_alias("credit_account"),
-                LedgerEntryTable.transfer.external_ref.as_alias("external_ref"),
-                LedgerEntryTable.created_at,
-                LedgerEntryTable.debits_posted_delta,
-                LedgerEntryTable.credits_posted_delta,
-                LedgerEntryTable.debits_pending_delta,
-                LedgerEntryTable.credits_pending_delta,
-                LedgerEntryTable.balance_after,
-            )
-            .where(condition)
-            .order_by(LedgerEntryTable.account_version)
-            .limit(limit)
-            .offset(offset)
+            where += f" AND e.created_at < {arg(end)}"
+        rows, total = await fetch_page(
+            columns=HISTORY_COLUMNS,
+            table="ledger_entry e",
+            key="e.id",
+            joins="LEFT JOIN ledger_transfer t ON t.id = e.transfer",
+            where=where,
+            order_by="e.account_version",
+            arguments=arg,
+            limit=limit,
+            offset=offset,
         )
-        total = int(await LedgerEntryTable.count().where(condition))
         lines = []
         for row in rows:
             debited = row["debit_account"] == account_id

@@ -392,6 +392,15 @@ async def _statement_part(
     )
 
 
+async def _statement_parts(
+    repos: Repositories, accounts: dict[Unit, Account], start: datetime, end: datetime
+) -> dict[Unit, StatementPart]:
+    return {
+        unit: await _statement_part(repos, account, start, end)
+        for unit, account in accounts.items()
+    }
+
+
 async def company_statement(
     uow: UnitOfWork, actor: Actor, company_id: int, *, start: date, end: date, now: datetime
 ) -> Statement:
@@ -410,16 +419,25 @@ async def company_statement(
             field="end",
             code="period_too_long",
         )
-    async with uow() as repos:
-        if not actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
-            raise not_found("Entreprise", "Company", company_id)  # In cents: not the operator's.
-        if await repos.companies.get(company_id) is None:
-            raise not_found("Entreprise", "Company", company_id)
-        accounts = await ensure_company_accounts(repos, company_id, now=now)
-        parts = {
-            unit: await _statement_part(repos, account, _midnight(start), _midnight(end))
-            for unit, account in accounts.items()
+    if not actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
+        raise not_found("Entreprise", "Company", company_id)  # In cents: not the operator's.
+    first, last = _midnight(start), _midnight(end)
+    # A read takes no write lock: a company's accounts are opened with it, and only one that
+    # predates them has its accounts opened here.
+    async with uow(write=False) as repos:
+        accounts = {
+            account.unit: account
+            for account in await repos.book.accounts(company_ids=[company_id])
+            if account.kind is AccountKind.COMPANY
         }
+        if len(accounts) == len(Unit):
+            parts = await _statement_parts(repos, accounts, first, last)
+    if len(accounts) < len(Unit):
+        async with uow() as repos:
+            if await repos.companies.get(company_id) is None:
+                raise not_found("Entreprise", "Company", company_id)
+            accounts = await ensure_company_accounts(repos, company_id, now=now)
+            parts = await _statement_parts(repos, accounts, first, last)
     return Statement(
         company_id=company_id,
         start=start,
