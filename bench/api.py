@@ -57,8 +57,9 @@ WORKERS_MAX: Final = 16
 APPROVE_BATCH_MAX: Final = 20
 # The mixed load waits this long for the answers still due once its schedule has run out.
 DRAIN_SECONDS_MAX: Final = 60.0
-# A document (a PDF made on each download) is fetched in one round of journeys out of this
-# many (about 1 % of the requests); the other rounds list the statements instead.
+# A document's PDF is fetched in one round of journeys out of this many (about 1 % of the
+# requests; each worker makes it once in its PDF thread, then serves it from its cache); the
+# other rounds list the statements instead.
 DOWNLOAD: Final = "GET /api/v1/documents/{id}/file"
 DOWNLOAD_ROUNDS: Final = 4
 DEFAULT_ADMIN_URL: Final = "postgresql://postgres@127.0.0.1:5432/postgres"
