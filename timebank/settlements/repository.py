@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from timebank.db.sql import Row, Sql, fetch
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
 from timebank.db.tables import SettlementStatementTable, TimesheetEntryTable
 from timebank.errors import Conflict
 from timebank.settlements.model import (
@@ -20,11 +20,12 @@ ST = SettlementStatementTable
 TS = TimesheetEntryTable
 # One statement by id is read on every step of its life: fixed SQL (locked on PostgreSQL
 # before a change; SQLite's write transaction already holds the lock).
-_GET = (
-    "SELECT id, month, company_a, company_b, minutes_a_to_b, minutes_b_to_a, cents_a_to_b, "
-    "cents_b_to_a, status, debtor, agreed_by_a, agreed_by_b, disputed_by, dispute_reason, "
-    "settlement_transfer_id, created_at FROM settlement_statement WHERE id = {0}"
+STATEMENT_COLUMNS = (
+    "s.id, s.month, s.company_a, s.company_b, s.minutes_a_to_b, s.minutes_b_to_a, "
+    "s.cents_a_to_b, s.cents_b_to_a, s.status, s.debtor, s.agreed_by_a, s.agreed_by_b, "
+    "s.disputed_by, s.dispute_reason, s.settlement_transfer_id, s.created_at"
 )
+_GET = f"SELECT {STATEMENT_COLUMNS} FROM settlement_statement s WHERE s.id = {{0}}"
 GET_SQL = Sql(_GET)
 GET_LOCKED_SQL = Sql(_GET + " FOR UPDATE")
 
@@ -168,16 +169,18 @@ class SettlementRepository:
         self, company_id: int, *, limit: int, offset: int
     ) -> tuple[list[Statement], int]:
         """A company's statements, newest month first, and how many there are."""
-        condition: Any = (ST.company_a == company_id) | (ST.company_b == company_id)
-        rows = (
-            await ST.select()
-            .where(condition)
-            .order_by(ST.month, ascending=False)
-            .order_by(ST.id, ascending=False)
-            .limit(limit)
-            .offset(offset)
+        arg = Arguments()
+        company = arg(company_id)
+        rows, total = await fetch_page(
+            columns=STATEMENT_COLUMNS,
+            table="settlement_statement s",
+            key="s.id",
+            where=f"(s.company_a = {company} OR s.company_b = {company})",
+            order_by="s.month DESC, s.id DESC",
+            arguments=arg,
+            limit=limit,
+            offset=offset,
         )
-        total = int(await ST.count().where(condition))
         return [_statement(row) for row in rows], total
 
     async def lines(self, statement_id: int) -> list[StatementLine]:

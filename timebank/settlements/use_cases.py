@@ -178,11 +178,16 @@ async def company_statements(
     rules.integer_range(page, field="page", low=1, high=OFFSET_MAX // size)
     speaks_for = actor.has_role(company_id, Role.COMPANY_ADMIN)
     async with uow(write=False) as repos:
-        _, total = await repos.settlements.page_of_company(company_id, limit=1, offset=0)
-        offset = (min(page, max(1, -(-total // size))) - 1) * size
+        offset = (page - 1) * size
         statements, total = await repos.settlements.page_of_company(
             company_id, limit=size, offset=offset
         )
+        last_offset = (max(1, -(-total // size)) - 1) * size
+        if offset > last_offset:  # Past the last page: the last one instead.
+            offset = last_offset
+            statements, total = await repos.settlements.page_of_company(
+                company_id, limit=size, offset=offset
+            )
         others = await repos.companies.get_many(
             sorted({s.company_b if s.company_a == company_id else s.company_a for s in statements})
         )
