@@ -1,8 +1,8 @@
 """Render a catalogue template with its data: Markdown (the signed text, whose SHA-256 is the
 document's hash), HTML, and PDF (WeasyPrint; page numbers, and the template id, version,
 licence and hash in every page's footer). The same data always gives the same bytes, so a
-document's PDF is kept in a bounded in-memory cache, and PDFs are made in one thread of their
-own, off the server's event loop.
+document's PDF is kept in a bounded in-memory cache, and PDFs are made in a process of their
+own, beside the server's event loop.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ import asyncio
 import base64
 import hashlib
 import html
+import multiprocessing
 import os
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -307,14 +309,64 @@ def render_pdf(document: RenderedDocument) -> bytes:
     return pdf
 
 
-# One thread makes every PDF of the process: WeasyPrint is not documented as thread-safe, and
-# a rendering holds a CPU for hundreds of milliseconds, so they queue instead of piling up.
-_PDF_THREAD: Final = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+# PDFs are made in one child process per server process. WeasyPrint is Python for the most
+# part: in a thread it holds the interpreter lock, and the event loop, waiting for the lock at
+# each of its steps, stalled every request of the worker for as long as a rendering lasted
+# (hundreds of ms under load). The child renders beside the server, one PDF at a time (the
+# renderings queue instead of piling up). It is started at the first PDF by "spawn": the server
+# has threads (database connections), which a fork would copy in an unknown state.
+PDF_PROCESS_START_METHOD: Final = "spawn"
+
+_pdf_process: ProcessPoolExecutor | None = None
+_pdf_process_lock: Final = threading.Lock()
 
 
-async def in_pdf_thread(make: Callable[[], bytes]) -> bytes:
-    """`make()` (a PDF rendering) run in the PDF thread, the event loop free meanwhile."""
-    return await asyncio.get_running_loop().run_in_executor(_PDF_THREAD, make)
+def _pdf_executor() -> ProcessPoolExecutor:
+    global _pdf_process
+    with _pdf_process_lock:
+        if _pdf_process is None:
+            _pdf_process = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context(PDF_PROCESS_START_METHOD)
+            )
+        return _pdf_process
+
+
+def _discard(executor: ProcessPoolExecutor) -> None:
+    global _pdf_process
+    with _pdf_process_lock:
+        if _pdf_process is executor:
+            _pdf_process = None
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def in_pdf_process(make: Callable[..., bytes], *args: Any) -> bytes:
+    """`make(*args)` (a PDF rendering: a module-level function and picklable arguments) run in
+    the PDF process, the event loop free meanwhile. A child that died (killed, out of memory)
+    is replaced once."""
+    loop = asyncio.get_running_loop()
+    executor = _pdf_executor()
+    try:
+        return await loop.run_in_executor(executor, make, *args)
+    except BrokenProcessPool:
+        _discard(executor)
+    return await loop.run_in_executor(_pdf_executor(), make, *args)
+
+
+def close_pdf_process() -> None:
+    """Stop the PDF process, if started (at shutdown)."""
+    with _pdf_process_lock:
+        executor = _pdf_process
+    if executor is not None:
+        _discard(executor)
+
+
+async def document_pdf(document: RenderedDocument) -> bytes:
+    """A rendered document's PDF: from the cache, else made in the PDF process and kept."""
+    pdf = cached_pdf(document)
+    if pdf is None:
+        pdf = await in_pdf_process(html_pdf, render_html(document))
+        _PDF_CACHE.put(_pdf_key(document), pdf)
+    return pdf
 
 
 MEDIA_TYPES: Final = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown"}

@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.template.config import TemplateConfig
 
+from contracts.render import close_pdf_process
 from timebank.config import get_settings
 from timebank.db.engine import close_database, open_database, ping
 from timebank.db.unit_of_work import engine, piccolo_unit_of_work
@@ -88,6 +89,7 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
         finally:
             await leader.stop()
             shut_down_solvers()
+            close_pdf_process()
             if manage_database:
                 await close_database(engine(), settings.database)
 

@@ -7,6 +7,7 @@ entries value staff time, which is personal data).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -17,7 +18,7 @@ from typing import Any, Final, TextIO
 from contracts import fec
 from contracts.amortisation import DayCount, ScheduleLine, schedule
 from contracts.fec import AccountPlan, Entry, OneAmount
-from contracts.render import in_pdf_thread
+from contracts.render import in_pdf_process
 from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
 from timebank.accounting.model import (
     ApprovedExpense,
@@ -941,8 +942,8 @@ async def amortisation_pdf_of(
         day_count=settings.day_count.value,
         suramortissement_percent=rate,
     )
-    pdf = await in_pdf_thread(
-        lambda: amortisation_pdf(text, siren=company.siren, year_end=fiscal.end)
+    pdf = await in_pdf_process(
+        functools.partial(amortisation_pdf, text, siren=company.siren, year_end=fiscal.end)
     )
     return company, fiscal, pdf
 

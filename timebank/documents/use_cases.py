@@ -16,13 +16,11 @@ from contracts.catalogue import TemplateDataError
 from contracts.render import (
     MEDIA_TYPES,
     RenderedDocument,
-    cached_pdf,
+    document_pdf,
     from_markdown,
-    in_pdf_thread,
     render_as,
     render_html,
     render_markdown,
-    render_pdf,
 )
 from timebank import rules
 from timebank.companies.model import Company
@@ -241,7 +239,7 @@ async def document_file(
     if file_format != "pdf":
         return document, render_as(rendered, file_format)
     # The stored text never changes: its PDF is made once, off the event loop, then cached.
-    pdf = cached_pdf(rendered) or await in_pdf_thread(lambda: render_pdf(rendered))
+    pdf = await document_pdf(rendered)
     return document, pdf
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Final
 
 from contracts.invoice import invoice_pdf as render_pdf
-from contracts.render import in_pdf_thread
+from contracts.render import in_pdf_process
 from timebank import rules
 from timebank.accounting.model import month_end
 from timebank.book.use_cases import retrying
@@ -365,7 +365,7 @@ async def invoice_pdf(uow: UnitOfWork, actor: Actor, invoice_id: int) -> tuple[I
         stored = await repos.invoices.pdf(invoice.id)
     if stored is not None:
         return invoice, stored
-    pdf = await in_pdf_thread(lambda: render_pdf(document_of(invoice)))
+    pdf = await in_pdf_process(render_pdf, document_of(invoice))
     async with uow() as repos:
         if not await repos.invoices.store_pdf(
             invoice.id, pdf, sha256=hashlib.sha256(pdf).hexdigest()

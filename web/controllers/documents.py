@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from contracts.catalogue import TEMPLATES
-from contracts.render import MEDIA_TYPES, in_pdf_thread, render_markdown, render_pdf, source_text
+from contracts.render import MEDIA_TYPES, in_pdf_process, render_markdown, render_pdf, source_text
 from timebank.documents import use_cases
 from timebank.documents.model import SIGNERS, StoredDocument
 from timebank.errors import not_found
@@ -122,7 +122,7 @@ class TemplateController(Controller):
         """The template filled with sample data."""
         chosen = _template_id(template_id)
         return Response(
-            await in_pdf_thread(lambda: _sample_pdf(chosen)),
+            await in_pdf_process(_sample_pdf, chosen),
             media_type="application/pdf",
             headers=disposition(f"{chosen}-exemple.pdf", inline=True),
         )

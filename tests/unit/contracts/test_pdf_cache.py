@@ -1,10 +1,10 @@
 """A document's PDF is made once per process and kept within a byte bound; PDFs are made in
-their own thread, never on the event loop's."""
+a process of their own, never on the server's event loop."""
 
 from __future__ import annotations
 
 import json
-import threading
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,8 @@ from contracts.render import (
     cached_pdf,
     from_markdown,
     html_pdf,
-    in_pdf_thread,
+    in_pdf_process,
+    page_html,
     render_html,
     render_markdown,
     render_pdf,
@@ -81,13 +82,22 @@ def test_the_page_gives_the_same_bytes_without_the_cache() -> None:
 
 
 @pytest.mark.anyio
-async def test_pdfs_are_made_off_the_event_loop_thread() -> None:
-    loop_thread = threading.get_ident()
-    seen: list[int] = []
+async def test_pdfs_are_made_in_a_process_of_their_own() -> None:
+    page = page_html("Essai", "Un **texte**.", "pied de page")
+    pdf = await in_pdf_process(html_pdf, page)
+    assert pdf.startswith(b"%PDF") and pdf == html_pdf(page)
+    executor = render._pdf_executor()
+    children = list(executor._processes)
+    assert children and os.getpid() not in children
 
-    def make() -> bytes:
-        seen.append(threading.get_ident())
-        return b"%PDF"
 
-    assert await in_pdf_thread(make) == b"%PDF"
-    assert seen and seen[0] != loop_thread
+@pytest.mark.anyio
+async def test_a_dead_pdf_process_is_replaced() -> None:
+    page = page_html("Essai", "Texte.", "pied")
+    await in_pdf_process(html_pdf, page)
+    executor = render._pdf_executor()
+    for process in list(executor._processes.values()):
+        process.kill()
+        process.join()
+    assert (await in_pdf_process(html_pdf, page)).startswith(b"%PDF")
+    assert render._pdf_executor() is not executor
