@@ -352,6 +352,16 @@ async def in_pdf_process(make: Callable[..., bytes], *args: Any) -> bytes:
     return await loop.run_in_executor(_pdf_executor(), make, *args)
 
 
+def _first_pdf() -> bytes:
+    return html_pdf(page_html("Préparation", "Prêt.", "préparation"))
+
+
+async def start_pdf_process() -> None:
+    """Start the PDF process and make a first PDF in it (WeasyPrint imported, fonts loaded), so
+    that the first download under load does not pay for it (the server calls it at start)."""
+    await in_pdf_process(_first_pdf)
+
+
 def close_pdf_process() -> None:
     """Stop the PDF process, if started (at shutdown)."""
     with _pdf_process_lock:

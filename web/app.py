@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from litestar.template.config import TemplateConfig
 
-from contracts.render import close_pdf_process
+from contracts.render import close_pdf_process, start_pdf_process
 from timebank.config import get_settings
 from timebank.db.engine import close_database, open_database, ping
 from timebank.db.unit_of_work import engine, piccolo_unit_of_work
@@ -68,10 +68,13 @@ async def healthz() -> Response[HealthOut]:
     )
 
 
-def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> Litestar:
+def create_app(
+    *, manage_database: bool = True, run_scheduler: bool = False, start_pdfs: bool = False
+) -> Litestar:
     """The application; tests pass manage_database=False when they hold the connection pool.
 
-    `timebank serve` runs the scheduled jobs in the process that holds the leader lease.
+    `timebank serve` runs the scheduled jobs in the process that holds the leader lease, and
+    starts the PDF process before serving (`start_pdfs`); elsewhere it starts at the first PDF.
     """
     settings = get_settings()
 
@@ -84,12 +87,15 @@ def create_app(*, manage_database: bool = True, run_scheduler: bool = False) -> 
         leader = SchedulerLeader(settings.database, retry_seconds=settings.leadership_retry_seconds)
         if run_scheduler:
             leader.start()
+        if start_pdfs:
+            await start_pdf_process()
         try:
             yield
         finally:
             await leader.stop()
             shut_down_solvers()
-            close_pdf_process()
+            if start_pdfs:
+                close_pdf_process()
             if manage_database:
                 await close_database(engine(), settings.database)
 

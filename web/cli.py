@@ -124,7 +124,9 @@ def served_app() -> Litestar:
     tries for the scheduler's leader lease unless `serve --no-scheduler` said otherwise."""
     from web.app import create_app
 
-    return create_app(run_scheduler=os.environ.get(RUN_SCHEDULER_VARIABLE, "1") != "0")
+    return create_app(
+        run_scheduler=os.environ.get(RUN_SCHEDULER_VARIABLE, "1") != "0", start_pdfs=True
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

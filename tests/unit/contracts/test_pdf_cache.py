@@ -20,6 +20,7 @@ from contracts.render import (
     render_html,
     render_markdown,
     render_pdf,
+    start_pdf_process,
 )
 
 SAMPLES = Path(__file__).resolve().parents[3] / "contracts" / "samples"
@@ -101,3 +102,10 @@ async def test_a_dead_pdf_process_is_replaced() -> None:
         process.join()
     assert (await in_pdf_process(html_pdf, page)).startswith(b"%PDF")
     assert render._pdf_executor() is not executor
+
+
+@pytest.mark.anyio
+async def test_the_server_starts_the_pdf_process_with_a_first_pdf_made() -> None:
+    await start_pdf_process()
+    assert render._pdf_process is not None
+    assert list(render._pdf_process._processes)
