@@ -594,7 +594,7 @@ async def verify(uow: UnitOfWork) -> VerifyReport:
     pending_amounts: dict[str, int] = {}
     orphans: list[str] = []
     running_hash, sequence = GENESIS_HASH, 0
-    async with uow(write=False) as repos:
+    async with uow(write=False, snapshot=True) as repos:
         # One consistent snapshot for the whole audit, even while transfers keep arriving.
         await repos.book.snapshot_for_audit()
         while True:

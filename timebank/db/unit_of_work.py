@@ -1,18 +1,40 @@
-"""One database transaction with the repositories bound to it.
+"""One unit of work on the database, with the repositories bound to it.
 
-Piccolo commits on a clean exit and rolls back on any exception. On SQLite the transaction is
-`BEGIN IMMEDIATE`, so writers queue (in turn within a process, then on the database lock)
-instead of failing half-way. The engines lend each unit of work a pooled connection
-(timebank/db/engine.py).
+A write unit (`uow()`) is one transaction: Piccolo commits on a clean exit and rolls back on any
+exception. On SQLite the transaction is `BEGIN IMMEDIATE`, so writers queue (in turn within a
+process, then on the database lock) instead of failing half-way. The engines lend each unit of
+work a pooled connection (timebank/db/engine.py).
+
+A read unit (`uow(write=False)`) may not write: a write is refused before anything changes.
+
+- On PostgreSQL it is no transaction: one pooled connection, pinned for the unit, runs its
+  statements in autocommit. Under READ COMMITTED, PostgreSQL's level, each statement reads its
+  own snapshot inside a transaction or not, so `BEGIN` and `COMMIT` bought no consistency, only
+  two round trips of the four or five of a small read. The connection is set as Piccolo's
+  current transaction: Piccolo (`run_querystring`, `run_ddl`) and the plain SQL of
+  timebank/db/sql.py read only its `.connection`, and a `db.transaction()` opened inside joins
+  it as Piccolo joins any outer transaction. That connection is a guard around asyncpg's: it
+  runs only statements that read (a `SELECT` or `WITH … SELECT`, with no data-changing word nor
+  row lock) and refuses any other before it is sent. The server's own read-only mode would be
+  session state (`SET default_transaction_read_only`) that the pool keeps (its reset query is
+  off, see engine.py): setting then undoing it would cost the two round trips saved.
+- With `snapshot=True` it is one real transaction, `BEGIN ISOLATION LEVEL REPEATABLE READ READ
+  ONLY`: every statement reads the same snapshot (an audit that must add up while writers go
+  on). Row locks (`FOR UPDATE`) belong in write units.
+- On SQLite it stays a `BEGIN DEFERRED` transaction (in-process; one snapshot already), with
+  `PRAGMA query_only` on for its span, checked by SQLite on every statement.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from functools import lru_cache
+from typing import Any, Final, Protocol, runtime_checkable
 
+from piccolo.engine.postgres import PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from timebank.accounting.repository import AccountingRepository
@@ -62,9 +84,12 @@ class Repositories:
 
 @runtime_checkable
 class UnitOfWork(Protocol):
-    """Opens a transaction and yields the repositories; `write=False` takes no write lock."""
+    """Opens a unit of work and yields the repositories; `write=False` takes no write lock and
+    refuses writes, `snapshot=True` (with it) reads one snapshot throughout."""
 
-    def __call__(self, *, write: bool = True) -> AbstractAsyncContextManager[Repositories]: ...
+    def __call__(
+        self, *, write: bool = True, snapshot: bool = False
+    ) -> AbstractAsyncContextManager[Repositories]: ...
 
 
 _REPOSITORIES = Repositories(
@@ -95,14 +120,129 @@ def engine() -> Any:
     return CompanyTable._meta.db
 
 
+# Distinct statement texts whose check is remembered (Piccolo's texts repeat, values apart).
+CHECKED_STATEMENTS_MAX: Final = 1024
+_READ_START = re.compile(r"\s*\(*\s*(SELECT|WITH)\b", re.IGNORECASE)
+# Words that change data or lock rows (a `WITH` may hold an INSERT; `SELECT … INTO` creates).
+_CHANGE_WORD = re.compile(
+    r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|INTO|NEXTVAL|SETVAL|FOR\s+(KEY\s+)?SHARE)\b",
+    re.IGNORECASE,
+)
+
+
+class WriteInReadUnit(Exception):
+    """A statement that may change data was sent in a read unit of work (a programming error)."""
+
+
+@lru_cache(maxsize=CHECKED_STATEMENTS_MAX)
+def _only_reads(statement: str) -> bool:
+    return _READ_START.match(statement) is not None and _CHANGE_WORD.search(statement) is None
+
+
+class _ReadConnection:
+    """An asyncpg connection that sends only statements that read."""
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+
+    def _check(self, statement: str) -> None:
+        if not _only_reads(statement):
+            raise WriteInReadUnit(
+                f"a read unit of work runs only reads, not: {' '.join(statement.split())[:120]}"
+            )
+
+    async def fetch(self, statement: str, *args: Any, **kwargs: Any) -> Any:
+        self._check(statement)
+        return await self._connection.fetch(statement, *args, **kwargs)
+
+    async def fetchrow(self, statement: str, *args: Any, **kwargs: Any) -> Any:
+        self._check(statement)
+        return await self._connection.fetchrow(statement, *args, **kwargs)
+
+    async def fetchval(self, statement: str, *args: Any, **kwargs: Any) -> Any:
+        self._check(statement)
+        return await self._connection.fetchval(statement, *args, **kwargs)
+
+    async def execute(self, statement: str, *args: Any, **kwargs: Any) -> Any:
+        self._check(statement)
+        return await self._connection.execute(statement, *args, **kwargs)
+
+
+@dataclass(frozen=True, slots=True)
+class _PostgresReadUnit:
+    """Piccolo's current transaction during a PostgreSQL read unit: Piccolo reads only its
+    `.connection` (and a nested `db.transaction()` takes it for its parent)."""
+
+    connection: _ReadConnection
+
+
+class _SnapshotTransaction(PostgresTransaction):
+    """Piccolo's transaction begun read only, reading one snapshot (REPEATABLE READ)."""
+
+    async def begin(self) -> None:
+        self.transaction = self.connection.transaction(isolation="repeatable_read", readonly=True)
+        await self.transaction.start()
+
+
 @asynccontextmanager
-async def piccolo_unit_of_work(*, write: bool = True) -> AsyncIterator[Repositories]:
-    """Run the block in one transaction: commit on success, roll back on any exception."""
+async def _postgres_reads(db: Any) -> AsyncIterator[None]:
+    """One pooled connection pinned for the block, in autocommit, refusing writes."""
+    raw = await db.pool.acquire() if db.pool else await db.get_new_connection()
+    try:
+        context = db.current_transaction.set(_PostgresReadUnit(_ReadConnection(raw)))
+        try:
+            yield
+        finally:
+            db.current_transaction.reset(context)
+    finally:
+        # asyncpg's pool rolls back a transaction left open and ends a cancelled statement.
+        if db.pool:
+            await db.pool.release(raw)
+        else:
+            await raw.close()
+
+
+@asynccontextmanager
+async def _sqlite_reads(db: SQLiteEngine) -> AsyncIterator[None]:
+    """A deferred transaction with the connection in query-only mode for its span."""
+    async with db.transaction(transaction_type=TransactionType.deferred) as transaction:
+        connection = transaction.connection
+        await connection.execute("PRAGMA query_only = 1")
+        try:
+            yield
+        finally:
+            # Should this fail, the transaction ends with an error and the pool closes the
+            # connection instead of keeping it read-only.
+            await connection.execute("PRAGMA query_only = 0")
+
+
+@asynccontextmanager
+async def piccolo_unit_of_work(
+    *, write: bool = True, snapshot: bool = False
+) -> AsyncIterator[Repositories]:
+    """Run the block as one unit of work (see the module's docstring). A write unit commits on
+    success and rolls back on any exception. A unit opened inside another joins it."""
+    assert not (write and snapshot), "a snapshot is for reads (a write unit locks what it needs)"
     db = engine()
-    if isinstance(db, SQLiteEngine):
-        kind = TransactionType.immediate if write else TransactionType.deferred
-        async with db.transaction(transaction_type=kind):
+    if db.current_transaction.get() is not None:
+        assert not snapshot, "a snapshot unit runs on its own, not inside another unit"
+        async with db.transaction():
+            yield _REPOSITORIES
+    elif isinstance(db, SQLiteEngine):
+        if write:
+            async with db.transaction(transaction_type=TransactionType.immediate):
+                yield _REPOSITORIES
+        else:
+            async with _sqlite_reads(db):
+                yield _REPOSITORIES
+    elif write:
+        async with db.transaction():
+            yield _REPOSITORIES
+    elif snapshot:
+        async with _SnapshotTransaction(engine=db):
             yield _REPOSITORIES
     else:
-        async with db.transaction():
+        async with _postgres_reads(db):
             yield _REPOSITORIES

@@ -1,0 +1,148 @@
+"""Read units of work: they cannot write, see what was committed, and leave their connection
+clean; on PostgreSQL they run on one pinned connection without BEGIN and COMMIT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import sqlite3
+import uuid
+
+import pytest
+
+from tests.helpers import sign_up
+from tests.sql_counter import count_statements
+from timebank.db.sql import Row, Sql, fetch
+from timebank.db.tables import UserTable
+from timebank.db.unit_of_work import WriteInReadUnit, engine
+from timebank.db.unit_of_work import piccolo_unit_of_work as uow
+
+pytestmark = pytest.mark.anyio
+
+# What each database says to a write in a read unit.
+REFUSED = (WriteInReadUnit, sqlite3.OperationalError)
+BACKEND = Sql("SELECT pg_backend_pid() AS pid")
+
+
+class Refused(Exception):
+    """A refusal raised by the application inside a unit of work."""
+
+
+def _postgres() -> bool:
+    return bool(engine().engine_type == "postgres")
+
+
+def _user(name: str) -> UserTable:
+    return UserTable(email=f"{name}@read-units.example", full_name=name)
+
+
+async def _users_named(name: str) -> int:
+    async with uow(write=False):
+        return int(await UserTable.count().where(UserTable.full_name == name))
+
+
+async def test_a_write_in_a_read_unit_is_refused_and_leaves_nothing() -> None:
+    name = f"read-only-{uuid.uuid4().hex[:8]}"
+    with pytest.raises(REFUSED):
+        async with uow(write=False):
+            await UserTable.insert(_user(name))
+    with pytest.raises(REFUSED):
+        async with uow(write=False):
+            await UserTable.raw(
+                "WITH added AS (INSERT INTO app_user (email, full_name) "
+                "VALUES ({}, {}) RETURNING id) SELECT id FROM added",
+                f"{name}@read-units.example",
+                name,
+            )
+    with pytest.raises(REFUSED):  # A write unit opened inside joins the read unit.
+        async with uow(write=False), uow():
+            await UserTable.insert(_user(name))
+    assert await _users_named(name) == 0
+
+
+async def test_a_read_unit_sees_what_was_committed_and_joins_a_write_unit() -> None:
+    name = f"committed-{uuid.uuid4().hex[:8]}"
+    async with uow():
+        await UserTable.insert(_user(name))
+        async with uow(write=False):  # Inside a write unit: part of it, sees its writes.
+            assert await UserTable.count().where(UserTable.full_name == name) == 1
+    assert await _users_named(name) == 1
+
+
+async def test_a_postgres_read_unit_runs_on_one_connection_without_a_transaction() -> None:
+    if not _postgres():
+        pytest.skip("PostgreSQL's read units")
+    company_id = (await sign_up()).company_id
+    with count_statements() as statements:
+        async with uow(write=False):
+            pids = {row["pid"] for row in await fetch(BACKEND)}
+            pids |= {row["pid"] for row in await UserTable.raw("SELECT pg_backend_pid() AS pid")}
+            await UserTable.count()
+            rows = await fetch(Sql("SELECT id FROM company WHERE id = {0}"), company_id)
+    assert len(pids) == 1
+    assert [row["id"] for row in rows] == [company_id]
+    assert statements.transactions == 0
+    assert len(statements.sql) == len(statements.queries) == 4
+
+
+async def test_an_exception_in_a_read_unit_gives_the_connection_back_clean() -> None:
+    name = f"after-refusal-{uuid.uuid4().hex[:8]}"
+    before: list[Row] = []
+
+    async def read_then_refuse() -> None:
+        async with uow(write=False):
+            before.extend(await fetch(BACKEND) if _postgres() else [])
+            raise Refused
+
+    with pytest.raises(Refused):
+        await read_then_refuse()
+    with pytest.raises(REFUSED):
+        async with uow(write=False):
+            await UserTable.insert(_user(name))
+    # Both pools lend the connection given back last: the write unit takes the same one,
+    # which writes again (neither read-only nor left in a transaction).
+    async with uow():
+        if _postgres():
+            assert await fetch(BACKEND) == before
+        await UserTable.insert(_user(name))
+    assert await _users_named(name) == 1
+
+
+async def test_a_cancelled_read_unit_gives_its_connection_back() -> None:
+    started = asyncio.Event()
+
+    async def slow_read() -> None:
+        async with uow(write=False):
+            started.set()
+            if _postgres():
+                await UserTable.raw("SELECT pg_sleep(5)")
+            else:
+                await asyncio.sleep(5)
+
+    task = asyncio.create_task(slow_read())
+    await started.wait()
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    name = f"after-cancel-{uuid.uuid4().hex[:8]}"
+    async with uow():
+        await UserTable.insert(_user(name))
+    assert await _users_named(name) == 1
+
+
+async def test_a_snapshot_unit_reads_one_snapshot_while_writers_commit() -> None:
+    name = f"snapshot-{uuid.uuid4().hex[:8]}"
+    async with uow(write=False, snapshot=True):
+        first = await UserTable.count()
+
+        async def write() -> None:
+            async with uow():
+                await UserTable.insert(_user(name))
+
+        # Another task outside this unit (a task copies the context, so the unit, by default).
+        await asyncio.create_task(write(), context=contextvars.Context())
+        assert await UserTable.count() == first
+        with pytest.raises(Exception, match=r"read.?only"):
+            await UserTable.insert(_user(name))
+    assert await _users_named(name) == 1
