@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import sqlite3
 import uuid
 
+import asyncpg
 import pytest
 
 from tests.helpers import sign_up
@@ -19,8 +19,9 @@ from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 
 pytestmark = pytest.mark.anyio
 
-# What each database says to a write in a read unit.
-REFUSED = (WriteInReadUnit, sqlite3.OperationalError)
+# A read unit refuses a write itself; a snapshot unit on PostgreSQL is a READ ONLY transaction.
+REFUSED = WriteInReadUnit
+SNAPSHOT_REFUSED = (WriteInReadUnit, asyncpg.exceptions.ReadOnlySQLTransactionError)
 BACKEND = Sql("SELECT pg_backend_pid() AS pid")
 
 
@@ -54,6 +55,9 @@ async def test_a_write_in_a_read_unit_is_refused_and_leaves_nothing() -> None:
                 f"{name}@read-units.example",
                 name,
             )
+    with pytest.raises(REFUSED):
+        async with uow(write=False):
+            await UserTable.raw("SELECT 1; DELETE FROM app_user WHERE full_name = {}", name)
     with pytest.raises(REFUSED):  # A write unit opened inside joins the read unit.
         async with uow(write=False), uow():
             await UserTable.insert(_user(name))
@@ -69,17 +73,16 @@ async def test_a_read_unit_sees_what_was_committed_and_joins_a_write_unit() -> N
     assert await _users_named(name) == 1
 
 
-async def test_a_postgres_read_unit_runs_on_one_connection_without_a_transaction() -> None:
-    if not _postgres():
-        pytest.skip("PostgreSQL's read units")
+async def test_a_read_unit_runs_on_one_connection_without_a_transaction() -> None:
     company_id = (await sign_up()).company_id
+    connection = Sql("SELECT pg_backend_pid() AS pid" if _postgres() else "SELECT 1 AS pid")
     with count_statements() as statements:
         async with uow(write=False):
-            pids = {row["pid"] for row in await fetch(BACKEND)}
-            pids |= {row["pid"] for row in await UserTable.raw("SELECT pg_backend_pid() AS pid")}
+            pids = {row["pid"] for row in await fetch(connection)}
+            pids |= {row["pid"] for row in await UserTable.raw(connection.postgres)}
             await UserTable.count()
             rows = await fetch(Sql("SELECT id FROM company WHERE id = {0}"), company_id)
-    assert len(pids) == 1
+    assert len(pids) == 1  # On PostgreSQL: the same server process, so one connection.
     assert [row["id"] for row in rows] == [company_id]
     assert statements.transactions == 0
     assert len(statements.sql) == len(statements.queries) == 4
@@ -143,6 +146,6 @@ async def test_a_snapshot_unit_reads_one_snapshot_while_writers_commit() -> None
         # Another task outside this unit (a task copies the context, so the unit, by default).
         await asyncio.create_task(write(), context=contextvars.Context())
         assert await UserTable.count() == first
-        with pytest.raises(Exception, match=r"read.?only"):
+        with pytest.raises(SNAPSHOT_REFUSED):
             await UserTable.insert(_user(name))
     assert await _users_named(name) == 1

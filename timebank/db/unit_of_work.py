@@ -14,15 +14,19 @@ A read unit (`uow(write=False)`) may not write: a write is refused before anythi
   current transaction: Piccolo (`run_querystring`, `run_ddl`) and the plain SQL of
   timebank/db/sql.py read only its `.connection`, and a `db.transaction()` opened inside joins
   it as Piccolo joins any outer transaction. That connection is a guard around asyncpg's: it
-  runs only statements that read (a `SELECT` or `WITH … SELECT`, with no data-changing word nor
-  row lock) and refuses any other before it is sent. The server's own read-only mode would be
+  runs only statements that read (one `SELECT` or `WITH … SELECT`, with no data-changing word
+  nor row lock) and refuses any other before it is sent; a function that writes, called from a
+  SELECT, would pass (the application calls none). The server's own read-only mode would be
   session state (`SET default_transaction_read_only`) that the pool keeps (its reset query is
   off, see engine.py): setting then undoing it would cost the two round trips saved.
 - With `snapshot=True` it is one real transaction, `BEGIN ISOLATION LEVEL REPEATABLE READ READ
   ONLY`: every statement reads the same snapshot (an audit that must add up while writers go
   on). Row locks (`FOR UPDATE`) belong in write units.
-- On SQLite it stays a `BEGIN DEFERRED` transaction (in-process; one snapshot already), with
-  `PRAGMA query_only` on for its span, checked by SQLite on every statement.
+- On SQLite likewise: the pool's connection runs the statements in autocommit through the same
+  guard (`_SQLiteReads`: the engine's pooled transaction with neither BEGIN nor COMMIT), which
+  saves two trips to the connection's thread per unit; `PRAGMA query_only`, on then off, cost
+  two more instead. A snapshot unit is `BEGIN DEFERRED` (SQLite reads one snapshot per
+  transaction).
 """
 
 from __future__ import annotations
@@ -34,12 +38,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, Protocol, runtime_checkable
 
+import aiosqlite
 from piccolo.engine.postgres import PostgresTransaction
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import TransactionType
 
 from timebank.accounting.repository import AccountingRepository
 from timebank.book.repository import BookRepository
 from timebank.companies.repository import CompanyRepository
+from timebank.db.engine import DurableSQLiteEngine, PooledSQLiteTransaction
 from timebank.db.tables import CompanyTable
 from timebank.documents.repository import DocumentRepository
 from timebank.employees.repository import EmployeeRepository
@@ -128,6 +134,8 @@ _CHANGE_WORD = re.compile(
     r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|INTO|NEXTVAL|SETVAL|FOR\s+(KEY\s+)?SHARE)\b",
     re.IGNORECASE,
 )
+# A second statement after the first (asyncpg's `execute` without arguments sends several).
+_NEXT_STATEMENT = re.compile(r";\s*\S")
 
 
 class WriteInReadUnit(Exception):
@@ -136,7 +144,18 @@ class WriteInReadUnit(Exception):
 
 @lru_cache(maxsize=CHECKED_STATEMENTS_MAX)
 def _only_reads(statement: str) -> bool:
-    return _READ_START.match(statement) is not None and _CHANGE_WORD.search(statement) is None
+    return (
+        _READ_START.match(statement) is not None
+        and _CHANGE_WORD.search(statement) is None
+        and _NEXT_STATEMENT.search(statement) is None
+    )
+
+
+def _check_reads(statement: str) -> None:
+    if not _only_reads(statement):
+        raise WriteInReadUnit(
+            f"a read unit of work runs only reads, not: {' '.join(statement.split())[:120]}"
+        )
 
 
 class _ReadConnection:
@@ -147,26 +166,20 @@ class _ReadConnection:
     def __init__(self, connection: Any) -> None:
         self._connection = connection
 
-    def _check(self, statement: str) -> None:
-        if not _only_reads(statement):
-            raise WriteInReadUnit(
-                f"a read unit of work runs only reads, not: {' '.join(statement.split())[:120]}"
-            )
-
     async def fetch(self, statement: str, *args: Any, **kwargs: Any) -> Any:
-        self._check(statement)
+        _check_reads(statement)
         return await self._connection.fetch(statement, *args, **kwargs)
 
     async def fetchrow(self, statement: str, *args: Any, **kwargs: Any) -> Any:
-        self._check(statement)
+        _check_reads(statement)
         return await self._connection.fetchrow(statement, *args, **kwargs)
 
     async def fetchval(self, statement: str, *args: Any, **kwargs: Any) -> Any:
-        self._check(statement)
+        _check_reads(statement)
         return await self._connection.fetchval(statement, *args, **kwargs)
 
     async def execute(self, statement: str, *args: Any, **kwargs: Any) -> Any:
-        self._check(statement)
+        _check_reads(statement)
         return await self._connection.execute(statement, *args, **kwargs)
 
 
@@ -204,18 +217,55 @@ async def _postgres_reads(db: Any) -> AsyncIterator[None]:
             await raw.close()
 
 
-@asynccontextmanager
-async def _sqlite_reads(db: SQLiteEngine) -> AsyncIterator[None]:
-    """A deferred transaction with the connection in query-only mode for its span."""
-    async with db.transaction(transaction_type=TransactionType.deferred) as transaction:
-        connection = transaction.connection
-        await connection.execute("PRAGMA query_only = 1")
-        try:
-            yield
-        finally:
-            # Should this fail, the transaction ends with an error and the pool closes the
-            # connection instead of keeping it read-only.
-            await connection.execute("PRAGMA query_only = 0")
+class _SQLiteReadConnection:
+    """An aiosqlite connection that runs only statements that read."""
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute_fetchall(self, statement: str, parameters: Any = None) -> Any:
+        _check_reads(statement)
+        return await self._connection.execute_fetchall(statement, parameters)
+
+    def execute(self, statement: str, parameters: Any = None) -> Any:
+        _check_reads(statement)
+        return self._connection.execute(statement, parameters)
+
+
+class _SQLiteReads(PooledSQLiteTransaction):
+    """The engine's pooled transaction without its BEGIN and COMMIT: the lent connection runs
+    the block's statements in autocommit (each its own snapshot), through the read guard."""
+
+    __slots__ = ()
+
+    async def begin(self) -> None:
+        self.connection = _SQLiteReadConnection(self.lease.connection)
+
+    async def commit(self) -> None:
+        self._committed = True
+
+    async def rollback(self) -> None:
+        self._rolled_back = True
+
+
+class _SQLiteSnapshot(PooledSQLiteTransaction):
+    """`BEGIN DEFERRED`: one snapshot from the first read to the end, through the read guard."""
+
+    __slots__ = ()
+
+    async def begin(self) -> None:
+        await self.lease.connection.execute("BEGIN DEFERRED")
+        self.connection = _SQLiteReadConnection(self.lease.connection)
+
+    async def commit(self) -> None:
+        await self.lease.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.lease.connection.execute("ROLLBACK")
+        self._rolled_back = True
 
 
 @asynccontextmanager
@@ -230,12 +280,13 @@ async def piccolo_unit_of_work(
         assert not snapshot, "a snapshot unit runs on its own, not inside another unit"
         async with db.transaction():
             yield _REPOSITORIES
-    elif isinstance(db, SQLiteEngine):
+    elif isinstance(db, DurableSQLiteEngine):
         if write:
             async with db.transaction(transaction_type=TransactionType.immediate):
                 yield _REPOSITORIES
         else:
-            async with _sqlite_reads(db):
+            reads = _SQLiteSnapshot if snapshot else _SQLiteReads
+            async with reads(engine=db, transaction_type=TransactionType.deferred):
                 yield _REPOSITORIES
     elif write:
         async with db.transaction():
