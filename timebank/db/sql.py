@@ -1,4 +1,7 @@
-"""Fixed SQL text run on the current transaction's driver connection, for the hottest reads.
+"""Fixed SQL text run on the current unit of work's driver connection, for the hottest reads.
+
+The unit is Piccolo's current transaction: in a read unit, the pinned connection that refuses
+writes (timebank/db/unit_of_work.py), in autocommit.
 
 Piccolo builds each query anew on every call (columns, joins, placeholders), which costs a read
 of a few rows more than the database's own work. A `Sql` is written once with numbered
