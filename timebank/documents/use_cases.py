@@ -56,10 +56,13 @@ from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
 from timebank.people.model import Actor, Role
 
+# Who signs for a company with no administrator, as the documents name them.
+_NO_ADMIN: Final = "son représentant légal"
+
 
 async def _representative(repos: Repositories, company_id: int) -> str:
     admins = await repos.people.members_of(company_id, Role.COMPANY_ADMIN)
-    return admins[0].full_name if admins else "son représentant légal"
+    return admins[0].full_name if admins else _NO_ADMIN
 
 
 def _render(kind: DocumentKind, data: dict[str, object]) -> RenderedDocument:
@@ -87,11 +90,14 @@ async def _loan_data(
         )
     employee = await repos.employees.get(engagement.employee_id)
     assert employee is not None
+    representatives = await repos.people.first_member_names(
+        [engagement.lender_company_id, engagement.host_company_id], Role.COMPANY_ADMIN
+    )
     return loan_data(
         lender=companies[engagement.lender_company_id],
-        lender_representative=await _representative(repos, engagement.lender_company_id),
+        lender_representative=representatives.get(engagement.lender_company_id, _NO_ADMIN),
         host=companies[engagement.host_company_id],
-        host_representative=await _representative(repos, engagement.host_company_id),
+        host_representative=representatives.get(engagement.host_company_id, _NO_ADMIN),
         employee=employee,
         start=engagement.period_start,
         end=engagement.period_end,

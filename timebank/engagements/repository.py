@@ -10,6 +10,7 @@ from typing import Any, Final
 from piccolo.query.functions.aggregate import Count
 
 from timebank.db.errors import is_unique_violation
+from timebank.db.sql import Row, Sql, fetch
 from timebank.db.tables import (
     EmployeeTable,
     EngagementEventTable,
@@ -101,6 +102,26 @@ def _entry(row: dict[str, Any]) -> TimesheetEntry:
 
 
 _COLUMNS = (*E.all_columns(), E.employee.user.as_alias("employee_user"))
+# The hottest reads (a loan's page and its API answer) as fixed SQL: see timebank/db/sql.py.
+ENGAGEMENTS_SQL: Final = Sql(
+    "SELECT e.id, e.need, e.host_company, e.lender_company, e.employee, "
+    'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
+    "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, e.status, "
+    "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at "
+    "FROM engagement e LEFT JOIN employee em ON em.id = e.employee "
+    "WHERE e.id {0:in} ORDER BY e.id"
+)
+PAPERS_SQL: Final = Sql(
+    "SELECT engagement, paper, signed_by, signed_at, document_id, document_hash, effective_on "
+    "FROM engagement_paper WHERE engagement {0:in}"
+)
+ACTIVATIONS_SQL: Final = Sql(
+    "SELECT engagement, created_at FROM engagement_event WHERE engagement {0:in} AND step = {1}"
+)
+EVENTS_SQL: Final = Sql(
+    "SELECT step, from_status, to_status, actor, note, created_at FROM engagement_event "
+    "WHERE engagement = {0} ORDER BY id"
+)
 # Loans by state for the « À faire » list: the newest few of each state, in one statement.
 # `{}` are Piccolo's value placeholders, the named fields the lengths of the lists.
 _WAITING_SQL: Final = (
@@ -123,7 +144,7 @@ class EngagementRepository:
         if not ids:
             return {}
         found: dict[int, list[PaperRecord]] = {}
-        rows = await EngagementPaperTable.select().where(EngagementPaperTable.engagement.is_in(ids))
+        rows = await fetch(PAPERS_SQL, ids)
         for row in rows:
             found.setdefault(row["engagement"], []).append(
                 PaperRecord(
@@ -143,10 +164,7 @@ class EngagementRepository:
         """The day (UTC, as the clock the rules read) each of these loans became active."""
         if not ids:
             return {}
-        ev = EngagementEventTable
-        rows = await ev.select(ev.engagement, ev.created_at).where(
-            ev.engagement.is_in(ids) & (ev.step == Step.ACTIVATE.value)
-        )
+        rows = await fetch(ACTIVATIONS_SQL, ids, Step.ACTIVATE.value)
         found: dict[int, date] = {}
         for row in rows:
             at: datetime = row["created_at"]
@@ -154,7 +172,7 @@ class EngagementRepository:
             found[row["engagement"]] = min(day, found.get(row["engagement"], day))
         return found
 
-    async def _hydrate(self, rows: list[dict[str, Any]]) -> list[Engagement]:
+    async def _hydrate(self, rows: Sequence[Row]) -> list[Engagement]:
         papers = await self._papers([row["id"] for row in rows])
         activated = await self._activation_days([row["id"] for row in rows])
         return [
@@ -256,10 +274,12 @@ class EngagementRepository:
     async def get_many(self, ids: list[int], *, lock: bool = False) -> dict[int, Engagement]:
         if not ids:
             return {}
-        query = E.select(*_COLUMNS).where(E.id.is_in(sorted(set(ids)))).order_by(E.id)
+        wanted = sorted(set(ids))
         if lock and E._meta.db.engine_type == "postgres":
+            query = E.select(*_COLUMNS).where(E.id.is_in(wanted)).order_by(E.id)
             query = query.lock_rows("UPDATE", of=(E,))
-        return {e.id: e for e in await self._hydrate(list(await query))}
+            return {e.id: e for e in await self._hydrate(list(await query))}
+        return {e.id: e for e in await self._hydrate(await fetch(ENGAGEMENTS_SQL, wanted))}
 
     async def search(
         self,
@@ -417,11 +437,7 @@ class EngagementRepository:
         )
 
     async def events(self, engagement_id: int) -> list[EngagementEvent]:
-        rows = (
-            await EngagementEventTable.select()
-            .where(EngagementEventTable.engagement == engagement_id)
-            .order_by(EngagementEventTable.id)
-        )
+        rows = await fetch(EVENTS_SQL, engagement_id)
         return [
             EngagementEvent(
                 step=r["step"],
