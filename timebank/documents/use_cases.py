@@ -8,8 +8,10 @@ time-share employment contract and each member's agreement for a period.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Final
 
 from contracts.catalogue import TemplateDataError
@@ -135,7 +137,19 @@ async def current_hashes(
     if missing_terms(engagement):
         return {}
     data = await _loan_data(repos, engagement, companies)
-    return {kind: _render(kind, data).sha256 for kind in LOAN_KINDS}
+    return dict(_loan_hashes(json.dumps(data, sort_keys=True)))
+
+
+# Loans whose documents' hashes a process keeps: every read of a loan needs them, and the same
+# data (as JSON, plain values only) always renders the same texts.
+LOAN_HASHES_CACHED_MAX: Final = 1024
+
+
+@lru_cache(maxsize=LOAN_HASHES_CACHED_MAX)
+def _loan_hashes(data_json: str) -> tuple[tuple[DocumentKind, str], ...]:
+    """The loan documents' hashes for this data, rendered once per process."""
+    data = json.loads(data_json)
+    return tuple((kind, _render(kind, data).sha256) for kind in LOAN_KINDS)
 
 
 async def store(

@@ -29,6 +29,10 @@ EMPLOYEE_COLUMNS = (
     "e.approval_valid_from, e.approval_valid_until, e.approved_by, e.active, e.created_at, "
     "u.full_name, u.email"
 )
+EMPLOYEE_SQL = Sql(
+    f"SELECT {EMPLOYEE_COLUMNS} FROM employee e "
+    'LEFT JOIN app_user u ON u.id = e."user" WHERE e.id = {0}'
+)
 SKILLS_OF_EMPLOYEES_SQL = Sql(
     "SELECT es.employee, s.code AS skill_code, es.level "
     "FROM employee_skill es LEFT JOIN skill s ON s.id = es.skill WHERE es.employee {0:in}"
@@ -104,10 +108,8 @@ class EmployeeRepository:
         return employee
 
     async def get(self, employee_id: int) -> Employee | None:
-        row = await EmployeeTable.select(*_COLUMNS).where(EmployeeTable.id == employee_id).first()
-        if row is None:
-            return None
-        return (await self._hydrate([row]))[0]
+        rows = await fetch(EMPLOYEE_SQL, employee_id)
+        return (await self._hydrate(rows))[0] if rows else None
 
     async def exists_for(self, user_id: int, company_id: int) -> bool:
         return bool(
