@@ -107,7 +107,9 @@ ENGAGEMENTS_SQL: Final = Sql(
     "SELECT e.id, e.need, e.host_company, e.lender_company, e.employee, "
     'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
     "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, e.status, "
-    "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at "
+    "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
+    "(SELECT MIN(ev.created_at) FROM engagement_event ev "
+    "WHERE ev.engagement = e.id AND ev.step = {1}) AS activated_at "
     "FROM engagement e LEFT JOIN employee em ON em.id = e.employee "
     "WHERE e.id {0:in} ORDER BY e.id"
 )
@@ -132,6 +134,14 @@ _WAITING_SQL: Final = (
     'OR e.employee IN (SELECT id FROM employee WHERE "user" = {{}}))) AS ranked '
     "WHERE newest_first <= {{}}"
 )
+
+
+def _utc_day(at: datetime | str) -> date:
+    """The day (UTC, as the clock the rules read) of a stored instant; SQLite gives a computed
+    one as stored (Piccolo's UTC text), not as a datetime."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return (at if at.tzinfo is None else at.astimezone(UTC)).date()
 
 
 def _placeholders(count: int) -> str:
@@ -167,14 +177,18 @@ class EngagementRepository:
         rows = await fetch(ACTIVATIONS_SQL, ids, Step.ACTIVATE.value)
         found: dict[int, date] = {}
         for row in rows:
-            at: datetime = row["created_at"]
-            day = (at if at.tzinfo is None else at.astimezone(UTC)).date()
+            day = _utc_day(row["created_at"])
             found[row["engagement"]] = min(day, found.get(row["engagement"], day))
         return found
 
-    async def _hydrate(self, rows: Sequence[Row]) -> list[Engagement]:
+    async def _hydrate(
+        self, rows: Sequence[Row], activated: dict[int, date] | None = None
+    ) -> list[Engagement]:
+        """The loans of these rows with their papers; `activated`: their activation days when
+        the rows carried them."""
         papers = await self._papers([row["id"] for row in rows])
-        activated = await self._activation_days([row["id"] for row in rows])
+        if activated is None:
+            activated = await self._activation_days([row["id"] for row in rows])
         return [
             Engagement(
                 id=row["id"],
@@ -279,7 +293,13 @@ class EngagementRepository:
             query = E.select(*_COLUMNS).where(E.id.is_in(wanted)).order_by(E.id)
             query = query.lock_rows("UPDATE", of=(E,))
             return {e.id: e for e in await self._hydrate(list(await query))}
-        return {e.id: e for e in await self._hydrate(await fetch(ENGAGEMENTS_SQL, wanted))}
+        rows = await fetch(ENGAGEMENTS_SQL, wanted, Step.ACTIVATE.value)
+        activated = {
+            row["id"]: _utc_day(row["activated_at"])
+            for row in rows
+            if row["activated_at"] is not None
+        }
+        return {e.id: e for e in await self._hydrate(rows, activated)}
 
     async def search(
         self,
