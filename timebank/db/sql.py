@@ -115,15 +115,16 @@ async def fetch_page(
 ) -> tuple[list[Row], int]:
     """One page of `table`'s rows (with `joins`) and how many rows match in all.
 
-    One statement: the rows matching are counted (a window count) and sorted by their `key`
-    alone, and only the page's rows are read whole, so the sort does not carry every matching
-    row's text. A second statement counts the rows only when the page lies past the last one.
+    One statement: the rows matching are counted (a subquery run once: a window count over
+    them cost more, on SQLite twice as much) and sorted by their `key` alone, and only the
+    page's rows are read whole, so the sort does not carry every matching row's text. A second
+    statement counts the rows only when the page lies past the last one.
     """
     filters = list(arguments.values)
     rows = await fetch(
         statement(
-            f"SELECT {columns}, p.total_rows FROM (SELECT {key} AS page_key, "
-            f"COUNT(*) OVER () AS total_rows FROM {table} WHERE {where} ORDER BY {order_by} "
+            f"SELECT {columns}, (SELECT COUNT(*) FROM {table} WHERE {where}) AS total_rows "
+            f"FROM (SELECT {key} AS page_key FROM {table} WHERE {where} ORDER BY {order_by} "
             f"LIMIT {arguments(limit)} OFFSET {arguments(offset)}) p "
             f"JOIN {table} ON {key} = p.page_key {joins} ORDER BY {order_by}"
         ),
