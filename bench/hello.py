@@ -1,5 +1,6 @@
 """The baseline of `bench/api.py`: a hello-world Litestar app served by uvicorn with the
-settings `timebank serve` uses (same worker count, log level and worker health-check time).
+settings `timebank serve` uses (same worker count, log level, worker health-check time and
+keep-alive time).
 
 Run as `python -m bench.hello --port P [--workers N]`.
 """
@@ -22,7 +23,7 @@ app = Litestar([hello])
 def main() -> None:
     import uvicorn
 
-    from web.cli import WORKER_HEALTHCHECK_SECONDS
+    from web.cli import KEEP_ALIVE_SECONDS, WORKER_HEALTHCHECK_SECONDS
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -32,6 +33,7 @@ def main() -> None:
         "bench.hello:app",
         workers=args.workers,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         host="127.0.0.1",
         port=args.port,
         log_level="info",

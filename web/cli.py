@@ -22,6 +22,10 @@ WORKERS_MAX: Final = 16
 # uvicorn kills a worker that does not answer its supervisor's ping in time; a worker still
 # importing the app on a busy machine must not be taken for a hung one.
 WORKER_HEALTHCHECK_SECONDS: Final = 30
+# An idle keep-alive connection is closed after this long. uvicorn's 5 s is shorter than what
+# browsers and proxies keep an idle connection for (60 s and more): a request they send on it
+# just as the server closes it is lost (ECONNRESET); the server should be the last to close.
+KEEP_ALIVE_SECONDS: Final = 75
 # How `serve` tells its worker processes (which build the app themselves) about --no-scheduler.
 RUN_SCHEDULER_VARIABLE: Final = "TIMEBANK_SERVE_RUN_SCHEDULER"
 
@@ -112,6 +116,7 @@ def serve(args: argparse.Namespace) -> int:
         factory=True,
         workers=args.workers,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         host=host,
         port=port,
         log_level="info",
