@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -306,6 +307,42 @@ async def test_sqlite_pool_closes_its_connections_at_close_database(
         with pytest.raises(ValueError, match="no active connection"):
             connection.in_transaction  # noqa: B018 (closed: no sqlite3 connection behind it)
     assert await _children(db) == 0  # The engine opens connections again when asked.
+
+
+# Far more rows than a read may step through on the event loop's thread.
+LONG_READ_ROWS: Final = 500_000
+LONG_READ = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+    "SELECT count(*) AS rows_read, thread_id() AS thread FROM n"
+)
+
+
+async def test_sqlite_short_reads_run_here_and_long_ones_on_the_connections_thread(
+    probe: tuple[DurableSQLiteEngine, DatabaseSettings],
+) -> None:
+    db, _ = probe
+    await db.run_ddl("INSERT INTO parent (id) VALUES (1), (2)")
+    lease = await db.pool.acquire()
+    try:
+        connection = lease.connection
+        assert connection.direct is not None
+        connection.direct.create_function("thread_id", 0, threading.get_ident)
+        here = threading.get_ident()
+        short = await connection.read("SELECT count(*) AS n, thread_id() AS thread FROM parent", ())
+        assert short == [{"n": 2, "thread": here}]
+        # Interrupted here past its budget, then read whole on the connection's thread.
+        long = await connection.read(LONG_READ, (LONG_READ_ROWS,))
+        assert long[0]["rows_read"] == LONG_READ_ROWS
+        assert long[0]["thread"] not in (here, None)
+        # The connection is clean after the interruption: the next short read is here again.
+        again = await connection.read(
+            "SELECT max(id) AS top, thread_id() AS thread FROM parent", ()
+        )
+        assert again == [{"top": 2, "thread": here}]
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            await connection.read("SELECT * FROM no_such_table", ())
+    finally:
+        await db.pool.release(lease, reusable=False)
 
 
 def _immediate() -> Any:

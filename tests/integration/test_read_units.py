@@ -149,3 +149,21 @@ async def test_a_snapshot_unit_reads_one_snapshot_while_writers_commit() -> None
         with pytest.raises(SNAPSHOT_REFUSED):
             await UserTable.insert(_user(name))
     assert await _users_named(name) == 1
+
+
+# More rows than a SQLite read may step through on the event loop's thread (it is then run
+# again on the connection's own thread); on PostgreSQL, the same read.
+LONG_READ_ROWS = 200_000
+LONG_READ = Sql(
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {0}) "
+    "SELECT count(*) AS rows_read FROM n"
+)
+
+
+async def test_a_long_read_in_a_read_unit_returns_every_row() -> None:
+    async with uow(write=False):
+        rows = await fetch(LONG_READ, LONG_READ_ROWS)
+        short = await fetch(Sql("SELECT count(*) AS users FROM app_user"))
+    assert rows[0]["rows_read"] == LONG_READ_ROWS
+    async with uow(write=False):
+        assert int(await UserTable.count()) == short[0]["users"]

@@ -4,7 +4,9 @@ SQLite runs in WAL mode with `synchronous=FULL` and foreign keys on. Piccolo's o
 opens a connection (a thread, a file open, the pragmas) for every transaction and every statement
 outside one, and repeats `PRAGMA foreign_keys` before every statement in a transaction: here a
 small pool keeps connections open instead, with the pragmas set once when each is opened, and
-the writers of a process take turns before taking one.
+the writers of a process take turns before taking one. A read unit's statements run on the event
+loop's own thread while they are short (`PooledConnection.read`): the trip to the connection's
+thread cost more than most reads themselves.
 PostgreSQL uses asyncpg's pool, without its per-release reset query (see `_keep_session`).
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -29,6 +33,11 @@ SQLITE_BUSY_TIMEOUT_SECONDS: Final = 30.0
 SQLITE_POOL_CONNECTIONS_MAX: Final = 8
 # RETURNING, which Piccolo's inserts use (older versions need a query more per insert).
 SQLITE_VERSION_MIN: Final = (3, 35, 0)
+# A read run on the event loop's thread holds every other request meanwhile: past this, it is
+# interrupted (it changed nothing) and run again on the connection's own thread.
+SQLITE_INLINE_READ_SECONDS_MAX: Final = 0.002
+# How often SQLite asks whether a read on the event loop's thread has run too long.
+SQLITE_INLINE_CHECK_INSTRUCTIONS: Final = 10_000
 POSTGRES_POOL_SIZE_MAX: Final = 10
 POSTGRES_CONNECT_TIMEOUT_SECONDS: Final = 5.0
 
@@ -55,9 +64,60 @@ class _Gates:
 class _Lease:
     """A pooled connection lent to one task, with the slot (and the writer's turn) it takes."""
 
-    connection: aiosqlite.Connection
+    connection: PooledConnection
     gates: _Gates
     writes: bool
+
+
+class PooledConnection(aiosqlite.Connection):
+    """aiosqlite's connection (statements run on its own thread), with its sqlite3 connection
+    at hand to run a short read on the caller's thread instead.
+
+    Only the task that holds the connection's lease uses it, one statement at a time, and a
+    connection whose statement was cancelled on its thread is closed, never lent again: the two
+    threads never use it at once.
+    """
+
+    def __init__(self, connection_kwargs: dict[str, Any]) -> None:
+        self.direct: sqlite3.Connection | None = None
+        super().__init__(lambda: self._open(connection_kwargs), iter_chunk_size=64)
+
+    def _open(self, connection_kwargs: dict[str, Any]) -> sqlite3.Connection:
+        self.direct = sqlite3.connect(**connection_kwargs, check_same_thread=False)
+        return self.direct
+
+    async def read(self, statement: str, parameters: Sequence[Any]) -> list[Any]:
+        """The rows of a statement that only reads: on this thread when it ends within
+        `SQLITE_INLINE_READ_SECONDS_MAX`, else interrupted and run again on the connection's."""
+        rows = self._read_here(statement, parameters)
+        if rows is None:
+            return list(await self.execute_fetchall(statement, parameters))
+        return rows
+
+    def _read_here(self, statement: str, parameters: Sequence[Any]) -> list[Any] | None:
+        direct = self.direct
+        assert direct is not None, "the connection is open"
+        deadline = time.perf_counter() + SQLITE_INLINE_READ_SECONDS_MAX
+        overran = False
+
+        def too_long() -> bool:
+            nonlocal overran
+            overran = time.perf_counter() > deadline
+            return overran
+
+        direct.set_progress_handler(too_long, SQLITE_INLINE_CHECK_INSTRUCTIONS)
+        try:
+            cursor = direct.execute(statement, parameters)
+            try:
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        except sqlite3.OperationalError:
+            if overran:  # "interrupted": a read stopped half-way leaves nothing to undo.
+                return None
+            raise
+        finally:
+            direct.set_progress_handler(None, 0)
 
 
 class SQLitePool:
@@ -77,14 +137,14 @@ class SQLitePool:
         assert size_max >= 1
         self.connection_kwargs = connection_kwargs
         self.size_max = size_max
-        self.idle: list[aiosqlite.Connection] = []
+        self.idle: list[PooledConnection] = []
         self.open_count = 0
         self._gates: _Gates | None = None
         self._gates_loop: asyncio.AbstractEventLoop | None = None
 
-    async def open_connection(self) -> aiosqlite.Connection:
+    async def open_connection(self) -> PooledConnection:
         """A new connection with the pragmas every connection needs (set once, here)."""
-        connection = aiosqlite.connect(**self.connection_kwargs)
+        connection = PooledConnection(self.connection_kwargs)
         # A pooled connection outlives its transaction: its thread must not keep the process
         # alive at exit when nothing called close_database (a script, Piccolo's CLI). To
         # SQLite (WAL, synchronous=FULL) such an exit is no worse than a crash.

@@ -38,14 +38,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, Protocol, runtime_checkable
 
-import aiosqlite
 from piccolo.engine.postgres import PostgresTransaction
 from piccolo.engine.sqlite import TransactionType
 
 from timebank.accounting.repository import AccountingRepository
 from timebank.book.repository import BookRepository
 from timebank.companies.repository import CompanyRepository
-from timebank.db.engine import DurableSQLiteEngine, PooledSQLiteTransaction
+from timebank.db.engine import DurableSQLiteEngine, PooledConnection, PooledSQLiteTransaction
 from timebank.db.tables import CompanyTable
 from timebank.documents.repository import DocumentRepository
 from timebank.employees.repository import EmployeeRepository
@@ -218,16 +217,16 @@ async def _postgres_reads(db: Any) -> AsyncIterator[None]:
 
 
 class _SQLiteReadConnection:
-    """An aiosqlite connection that runs only statements that read."""
+    """A pooled SQLite connection that runs only statements that read."""
 
     __slots__ = ("_connection",)
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: PooledConnection) -> None:
         self._connection = connection
 
     async def execute_fetchall(self, statement: str, parameters: Any = None) -> Any:
         _check_reads(statement)
-        return await self._connection.execute_fetchall(statement, parameters)
+        return await self._connection.read(statement, parameters or ())
 
     def execute(self, statement: str, parameters: Any = None) -> Any:
         _check_reads(statement)
