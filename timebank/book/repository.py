@@ -526,14 +526,6 @@ class BookRepository:
     async def head(self) -> dict[str, Any]:
         return dict((await LedgerHeadTable.select().where(LedgerHeadTable.id == 1))[0])
 
-    async def snapshot_for_audit(self) -> None:
-        """Make the rest of this transaction read one snapshot (PostgreSQL; SQLite already
-        reads one snapshot per transaction)."""
-        if _is_postgres():
-            await _Sql.current().execute(
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-            )
-
     async def entry_sums(self) -> dict[int, tuple[list[int], int]]:
         """Per account: the entries' summed deltas (as the four counters) and last balance."""
         rows = await LedgerEntryTable.raw(

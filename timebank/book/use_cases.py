@@ -594,9 +594,8 @@ async def verify(uow: UnitOfWork) -> VerifyReport:
     pending_amounts: dict[str, int] = {}
     orphans: list[str] = []
     running_hash, sequence = GENESIS_HASH, 0
+    # One consistent snapshot for the whole audit, even while transfers keep arriving.
     async with uow(write=False, snapshot=True) as repos:
-        # One consistent snapshot for the whole audit, even while transfers keep arriving.
-        await repos.book.snapshot_for_audit()
         while True:
             rows = await repos.book.chain_page(sequence, VERIFY_PAGE_SIZE)
             for row in rows:
