@@ -11,6 +11,7 @@ import asyncio
 import base64
 import hashlib
 import html
+import json
 import multiprocessing
 import os
 import re
@@ -21,14 +22,17 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
 import jinja2
 
-from contracts.catalogue import Template, TemplateDataError, check_data, template
+from contracts.catalogue import TEMPLATES, Template, TemplateDataError, check_data, template
 
 TEMPLATE_FOLDER: Final = Path(__file__).parent / "templates"
+# Each template filled with sample data, as published beside its source.
+SAMPLES_FOLDER: Final = Path(__file__).parent / "samples"
 NBSP: Final = "\u202f"  # Narrow no-break space: the French thousands separator.
 
 
@@ -300,13 +304,16 @@ def cached_pdf(document: RenderedDocument) -> bytes | None:
     return _PDF_CACHE.get(_pdf_key(document))
 
 
-def render_pdf(document: RenderedDocument) -> bytes:
-    key = _pdf_key(document)
-    pdf = _PDF_CACHE.get(key)
-    if pdf is None:
-        pdf = html_pdf(render_html(document))
-        _PDF_CACHE.put(key, pdf)
+def _kept(document: RenderedDocument, pdf: bytes) -> bytes:
+    _PDF_CACHE.put(_pdf_key(document), pdf)
     return pdf
+
+
+def render_pdf(document: RenderedDocument) -> bytes:
+    """A rendered document's PDF, made here when not in the cache (the command line's way;
+    the server's is `document_pdf`)."""
+    pdf = cached_pdf(document)
+    return pdf if pdf is not None else _kept(document, html_pdf(render_html(document)))
 
 
 # PDFs are made in one child process per server process. WeasyPrint is Python for the most
@@ -373,10 +380,16 @@ def close_pdf_process() -> None:
 async def document_pdf(document: RenderedDocument) -> bytes:
     """A rendered document's PDF: from the cache, else made in the PDF process and kept."""
     pdf = cached_pdf(document)
-    if pdf is None:
-        pdf = await in_pdf_process(html_pdf, render_html(document))
-        _PDF_CACHE.put(_pdf_key(document), pdf)
-    return pdf
+    if pdf is not None:
+        return pdf
+    return _kept(document, await in_pdf_process(html_pdf, render_html(document)))
+
+
+@lru_cache(maxsize=len(TEMPLATES))
+def sample_document(template_id: str) -> RenderedDocument:
+    """A template filled with its published sample data (read and rendered once)."""
+    data = json.loads((SAMPLES_FOLDER / f"{template_id}.json").read_text(encoding="utf-8"))
+    return render_markdown(template_id, data)
 
 
 MEDIA_TYPES: Final = {"pdf": "application/pdf", "html": "text/html", "md": "text/markdown"}

@@ -3,16 +3,12 @@ generated documents, employer-group documents, downloads with their signature re
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
-
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from contracts.catalogue import TEMPLATES
-from contracts.render import MEDIA_TYPES, in_pdf_process, render_markdown, render_pdf, source_text
+from contracts.render import MEDIA_TYPES, document_pdf, sample_document, source_text
 from timebank.documents import use_cases
 from timebank.documents.model import SIGNERS, StoredDocument
 from timebank.errors import not_found
@@ -28,8 +24,6 @@ from web.schemas import (
     VariableOut,
 )
 from web.security_headers import DOCUMENT_POLICY
-
-SAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "samples"
 
 
 def document_out(document: StoredDocument) -> DocumentOut:
@@ -85,13 +79,6 @@ def template_out(template_id: str) -> TemplateOut:
     )
 
 
-@lru_cache(maxsize=len(TEMPLATES))
-def _sample_pdf(template_id: str) -> bytes:
-    """A template filled with its sample data: the same bytes every time, built once."""
-    data = json.loads((SAMPLES / f"{template_id}.json").read_text(encoding="utf-8"))
-    return render_pdf(render_markdown(template_id, data))
-
-
 def _template_id(template_id: str) -> str:
     if template_id not in TEMPLATES:
         raise not_found("Modèle", "Template", template_id[:60])
@@ -122,7 +109,7 @@ class TemplateController(Controller):
         """The template filled with sample data."""
         chosen = _template_id(template_id)
         return Response(
-            await in_pdf_process(_sample_pdf, chosen),
+            await document_pdf(sample_document(chosen)),
             media_type="application/pdf",
             headers=disposition(f"{chosen}-exemple.pdf", inline=True),
         )
