@@ -61,6 +61,7 @@ from timebank.proposals.repository import ProposalRepository
 from timebank.rotations.repository import RotationRepository
 from timebank.settlements.repository import SettlementRepository
 from timebank.skills.repository import SkillRepository
+from timebank.todo.repository import TodoRepository
 from timebank.trainings.repository import TrainingRepository
 
 
@@ -85,6 +86,7 @@ class Repositories:
     indicators: IndicatorRepository
     expenses: ExpenseRepository
     invoices: InvoiceRepository
+    todo: TodoRepository
 
 
 @runtime_checkable
@@ -117,6 +119,7 @@ _REPOSITORIES = Repositories(
     indicators=IndicatorRepository(),
     expenses=ExpenseRepository(),
     invoices=InvoiceRepository(),
+    todo=TodoRepository(),
 )
 
 

@@ -1,0 +1,258 @@
+"""The reads of « À faire » and the dashboard, in fixed SQL (timebank/db/sql.py).
+
+Four statements at most, whatever the number of companies, loans or papers: the waiting loans
+with their companies' CSE, then their papers (when there are loans); the person's companies
+with what waits at each (hours to approve, statements to agree) and the proposals pending for
+their staff and for them; and their own employee records with their skills.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+from timebank.companies.model import Company
+from timebank.companies.repository import COMPANY_COLUMNS, _company_from_row
+from timebank.db.sql import Arguments, Sql, fetch, statement
+from timebank.employees.model import Employee, SkillLevel
+from timebank.employees.repository import EMPLOYEE_COLUMNS, _employee_from_row
+from timebank.engagements.model import Engagement, EngagementStatus, Paper, PaperRecord, Step
+from timebank.settlements.model import StatementStatus
+
+# Lists in these statements (states, the person's companies) are short: each value gets its
+# own placeholder, `IN ($1, $2)`. PostgreSQL plans a prepared statement once when its generic
+# plan costs no more than one planned for the values; with `= ANY($1)` the generic plan
+# assumes an array of ten, costs several times more, and every execution was planned anew
+# (planning cost more than running). A longer list goes as one array, so that the
+# statement's texts stay few (each length is one text, rendered and prepared once).
+SHORT_LIST_VALUES_MAX: Final = 32
+# The newest `per_status_max` loans of each state for these companies (either side) or worked
+# by this user, with whether their two companies have a CSE. Their papers come in a second
+# statement: joined here, each loan's columns came once per paper, and the one statement cost
+# more than the two (on SQLite more than twice as much).
+WAITING_LOANS_TEXT: Final = (
+    "SELECT e.id, e.need, e.host_company, e.lender_company, e.employee, "
+    'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
+    "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, e.status, "
+    "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
+    "(SELECT MIN(ev.created_at) FROM engagement_event ev "
+    "WHERE ev.engagement = e.id AND ev.step = {activate}) AS activated_at, "
+    "hc.has_cse AS host_has_cse, lc.has_cse AS lender_has_cse "
+    "FROM (SELECT id FROM (SELECT w.id AS id, ROW_NUMBER() OVER "
+    "(PARTITION BY w.status ORDER BY w.id DESC) AS newest_first FROM engagement w "
+    "WHERE w.status {statuses} AND (w.host_company {companies} "
+    "OR w.lender_company {companies} "
+    'OR w.employee IN (SELECT id FROM employee WHERE "user" = {user}))) ranked '
+    "WHERE newest_first <= {per_status_max}) waiting "
+    "JOIN engagement e ON e.id = waiting.id "
+    "LEFT JOIN employee em ON em.id = e.employee "
+    "JOIN company hc ON hc.id = e.host_company "
+    "JOIN company lc ON lc.id = e.lender_company ORDER BY e.id"
+)
+PAPERS_TEXT: Final = (
+    "SELECT engagement, paper, signed_by, signed_at, document_id, document_hash, effective_on "
+    "FROM engagement_paper WHERE engagement {loans}"
+)
+# The person's companies, with at those they run the hours awaiting approval as host and the
+# draft statements waiting for their agreement; and, once, the proposals pending for the
+# staff of the companies they run and for their own employee records. The counts come in a
+# row of their own when the list of companies is empty.
+COMPANIES_AND_COUNTS_TEXT: Final = (
+    "SELECT k.staff_proposals, k.own_proposals, "
+    + ", ".join(f"c.{column.strip()}" for column in COMPANY_COLUMNS.split(","))
+    + ", CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM timesheet_entry t "
+    "JOIN engagement e ON e.id = t.engagement "
+    "WHERE e.host_company = c.id AND t.status = {submitted}) ELSE 0 END AS hours_to_approve, "
+    "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM settlement_statement s "
+    "WHERE s.status = {draft} AND ((s.company_a = c.id AND s.agreed_by_a IS NULL) "
+    "OR (s.company_b = c.id AND s.agreed_by_b IS NULL))) ELSE 0 END AS statements_to_agree "
+    "FROM (SELECT (SELECT COUNT(*) FROM match_proposal mp WHERE mp.status = {proposed} "
+    "AND mp.employee IN (SELECT id FROM employee WHERE company {run})) AS staff_proposals, "
+    "(SELECT COUNT(*) FROM match_proposal mp WHERE mp.status = {proposed} "
+    'AND mp.employee IN (SELECT id FROM employee WHERE "user" = {user})) AS own_proposals) k '
+    "LEFT JOIN company c ON c.id {companies} ORDER BY c.id"
+)
+# A user's own employee records, each with its skills (one row per skill, or one without).
+OWN_EMPLOYEES_SQL: Final = Sql(
+    f"SELECT {EMPLOYEE_COLUMNS}, s.code AS skill_code, es.level AS skill_level "
+    'FROM employee e LEFT JOIN app_user u ON u.id = e."user" '
+    "LEFT JOIN employee_skill es ON es.employee = e.id LEFT JOIN skill s ON s.id = es.skill "
+    'WHERE e."user" = {0} ORDER BY e.id'
+)
+SUBMITTED: Final = "submitted"
+PROPOSED: Final = "proposed"
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingLoan:
+    """A loan that may wait for somebody, with what decides its papers: its companies' CSE."""
+
+    engagement: Engagement
+    lender_has_cse: bool
+    host_has_cse: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyCounts:
+    """One of the person's companies and, if they run it, what waits there for its admins."""
+
+    company: Company
+    hours_to_approve: int
+    statements_to_agree: int
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """The person's companies (by id) and the proposals pending for their staff and for them."""
+
+    companies: dict[int, CompanyCounts]
+    staff_proposals: int
+    own_proposals: int
+
+
+def _among(arg: Arguments, values: Sequence[Any]) -> str:
+    """Membership in a list: `column {_among(arg, values)}` (see SHORT_LIST_VALUES_MAX)."""
+    if not values:
+        return "IN (NULL)"  # Never true.
+    if len(values) > SHORT_LIST_VALUES_MAX:
+        return arg.among(list(values))
+    return f"IN ({', '.join(arg(value) for value in values)})"
+
+
+def _utc_day(at: datetime | str) -> date:
+    """The day (UTC, as the clock the rules read) of a stored instant; SQLite gives a computed
+    one as stored (Piccolo's UTC text), not as a datetime."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return (at if at.tzinfo is None else at.astimezone(UTC)).date()
+
+
+class TodoRepository:
+    async def waiting_loans(
+        self,
+        *,
+        company_ids: list[int],
+        employee_user_id: int,
+        statuses: Sequence[EngagementStatus],
+        per_status_max: int,
+    ) -> list[WaitingLoan]:
+        """The loans in these states of these companies (either side) or worked by this user,
+        the newest `per_status_max` of each state, with their papers: two statements (one
+        when there is none)."""
+        assert per_status_max > 0
+        if not statuses:
+            return []
+        arg = Arguments()
+        text = WAITING_LOANS_TEXT.format(
+            statuses=_among(arg, [status.value for status in statuses]),
+            companies=_among(arg, company_ids),
+            user=arg(employee_user_id),
+            per_status_max=arg(per_status_max),
+            activate=arg(Step.ACTIVATE.value),
+        )
+        rows = await fetch(statement(text), *arg.values)
+        if not rows:
+            return []
+        papers = await self._papers([row["id"] for row in rows])
+        return [
+            WaitingLoan(
+                Engagement(
+                    id=row["id"],
+                    need_id=row["need"],
+                    host_company_id=row["host_company"],
+                    lender_company_id=row["lender_company"],
+                    employee_id=row["employee"],
+                    employee_user_id=row["employee_user"],
+                    planned_minutes=row["planned_minutes"],
+                    period_start=row["period_start"],
+                    period_end=row["period_end"],
+                    place=row["place"],
+                    remote=bool(row["remote"]),
+                    tasks=row["tasks"],
+                    status=EngagementStatus(row["status"]),
+                    reservation_id=row["reservation_id"],
+                    reserved_minutes=row["reserved_minutes"],
+                    reservation_number=row["reservation_number"],
+                    created_by=row["created_by"],
+                    created_at=row["created_at"],
+                    papers=papers.get(row["id"], ()),
+                    activated_on=None
+                    if row["activated_at"] is None
+                    else _utc_day(row["activated_at"]),
+                    probation_days=row["probation_days"],
+                    working_hours=row["working_hours"],
+                    post_characteristics=row["post_characteristics"],
+                ),
+                lender_has_cse=bool(row["lender_has_cse"]),
+                host_has_cse=bool(row["host_has_cse"]),
+            )
+            for row in rows
+        ]
+
+    async def _papers(self, loan_ids: list[int]) -> dict[int, tuple[PaperRecord, ...]]:
+        """The papers recorded for these loans, by loan, in the order of their kinds."""
+        arg = Arguments()
+        rows = await fetch(statement(PAPERS_TEXT.format(loans=_among(arg, loan_ids))), *arg.values)
+        found: dict[int, list[PaperRecord]] = {}
+        for row in rows:
+            found.setdefault(row["engagement"], []).append(
+                PaperRecord(
+                    paper=Paper(row["paper"]),
+                    signed_by=row["signed_by"],
+                    signed_at=row["signed_at"],
+                    document_id=row["document_id"],
+                    document_hash=row["document_hash"],
+                    effective_on=row["effective_on"],
+                )
+            )
+        return {
+            loan: tuple(sorted(records, key=lambda p: p.paper.value))
+            for loan, records in found.items()
+        }
+
+    async def waiting(
+        self, *, company_ids: list[int], admin_of: list[int], user_id: int
+    ) -> Waiting:
+        """These companies, with the hours and statements waiting at those in `admin_of`, and
+        the proposals pending for the staff of `admin_of` and for this user: one statement."""
+        assert set(admin_of) <= set(company_ids), "a company run is one of the person's"
+        arg = Arguments()
+        text = COMPANIES_AND_COUNTS_TEXT.format(
+            companies=_among(arg, company_ids),
+            run=_among(arg, admin_of),
+            submitted=arg(SUBMITTED),
+            draft=arg(StatementStatus.DRAFT.value),
+            proposed=arg(PROPOSED),
+            user=arg(user_id),
+        )
+        rows = await fetch(statement(text), *arg.values)
+        first = rows[0]
+        return Waiting(
+            companies={
+                row["id"]: CompanyCounts(
+                    _company_from_row(row),
+                    hours_to_approve=int(row["hours_to_approve"]),
+                    statements_to_agree=int(row["statements_to_agree"]),
+                )
+                for row in rows
+                if row["id"] is not None
+            },
+            staff_proposals=int(first["staff_proposals"]),
+            own_proposals=int(first["own_proposals"]),
+        )
+
+    async def own_employees(self, user_id: int) -> list[Employee]:
+        """This user's employee records (one per employer), with their skills."""
+        rows = await fetch(OWN_EMPLOYEES_SQL, user_id)
+        found: list[Employee] = []
+        skills: list[SkillLevel] = []
+        for index, row in enumerate(rows):
+            if row["skill_level"] is not None:
+                skills.append(SkillLevel(skill_code=row["skill_code"], level=row["skill_level"]))
+            if index + 1 < len(rows) and rows[index + 1]["id"] == row["id"]:
+                continue
+            found.append(_employee_from_row(row, tuple(sorted(skills, key=lambda s: s.skill_code))))
+            skills = []
+        return found
