@@ -157,7 +157,7 @@ class NeedTable(Table, tablename="need"):
     language = Varchar(length=2, default="fr")
     status = Varchar(length=12, index=True)
     created_by = ForeignKey(references=UserTable, on_delete=RESTRICT)
-    created_at = Timestamptz()
+    created_at = Timestamptz()  # Indexed with the id (migration): the list shows newest first.
     updated_at = Timestamptz()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -21,7 +22,7 @@ _COLUMNS = (
 )
 
 # A company's staff list is a main read: fixed SQL, each page with the number of employees
-# matching (a window count), then the skills of the page's employees.
+# matching and each employee's skills, in one statement.
 EMPLOYEE_COLUMNS = (
     'e.id, e."user", e.company, e.job_title, e.annual_gross_salary_cents, '
     "e.employer_charge_rate_basis_points, e.annual_work_hours, e.offered_minutes_per_month, "
@@ -29,14 +30,50 @@ EMPLOYEE_COLUMNS = (
     "e.approval_valid_from, e.approval_valid_until, e.approved_by, e.active, e.created_at, "
     "u.full_name, u.email"
 )
-EMPLOYEE_SQL = Sql(
-    f"SELECT {EMPLOYEE_COLUMNS} FROM employee e "
-    'LEFT JOIN app_user u ON u.id = e."user" WHERE e.id = {0}'
+# Each employee's skills as one JSON array of [code, level], read beside its row: the same
+# subquery on both databases, whose JSON functions are named differently. The code is looked up
+# by id (a join let PostgreSQL scan the whole taxonomy for each employee).
+_SKILLS_COLUMN = (
+    "(SELECT {array_agg}({array}((SELECT s.code FROM skill s WHERE s.id = es.skill), es.level)) "
+    "FROM employee_skill es WHERE es.employee = e.id) AS skills"
 )
+JSON_FUNCTIONS = {
+    "postgres": {"array_agg": "json_agg", "array": "json_build_array"},
+    "sqlite": {"array_agg": "json_group_array", "array": "json_array"},
+}
+COLUMNS = {
+    engine: f"{EMPLOYEE_COLUMNS}, {_SKILLS_COLUMN.format(**names)}"
+    for engine, names in JSON_FUNCTIONS.items()
+}
+USER_JOIN = 'LEFT JOIN app_user u ON u.id = e."user"'
+EMPLOYEE_SQL = {
+    engine: Sql(f"SELECT {columns} FROM employee e {USER_JOIN} WHERE e.id = {{0}}")
+    for engine, columns in COLUMNS.items()
+}
+EMPLOYEES_OF_USER_SQL = {
+    engine: Sql(
+        f'SELECT {columns} FROM employee e {USER_JOIN} WHERE e."user" = {{0}} ORDER BY e.id'
+    )
+    for engine, columns in COLUMNS.items()
+}
 SKILLS_OF_EMPLOYEES_SQL = Sql(
     "SELECT es.employee, s.code AS skill_code, es.level "
     "FROM employee_skill es LEFT JOIN skill s ON s.id = es.skill WHERE es.employee {0:in}"
 )
+
+
+def _engine() -> str:
+    return str(EmployeeTable._meta.db.engine_type)
+
+
+def _skills_from_json(text: str | None) -> tuple[SkillLevel, ...]:
+    """An employee's skills from their JSON array (None on PostgreSQL for none)."""
+    if not text:
+        return ()
+    skills = [SkillLevel(skill_code=code, level=level) for code, level in json.loads(text)]
+    # Sorted here: the databases' collations may order codes differently.
+    skills.sort(key=lambda s: s.skill_code)
+    return tuple(skills)
 
 
 def _employee_from_row(row: Row, skills: tuple[SkillLevel, ...]) -> Employee:
@@ -108,8 +145,8 @@ class EmployeeRepository:
         return employee
 
     async def get(self, employee_id: int) -> Employee | None:
-        rows = await fetch(EMPLOYEE_SQL, employee_id)
-        return (await self._hydrate(rows))[0] if rows else None
+        rows = await fetch(EMPLOYEE_SQL[_engine()], employee_id)
+        return _employee_from_row(rows[0], _skills_from_json(rows[0]["skills"])) if rows else None
 
     async def exists_for(self, user_id: int, company_id: int) -> bool:
         return bool(
@@ -119,8 +156,8 @@ class EmployeeRepository:
         )
 
     async def of_user(self, user_id: int) -> list[Employee]:
-        rows = await EmployeeTable.select(*_COLUMNS).where(EmployeeTable.user == user_id)
-        return await self._hydrate(list(rows))
+        rows = await fetch(EMPLOYEES_OF_USER_SQL[_engine()], user_id)
+        return [_employee_from_row(row, _skills_from_json(row["skills"])) for row in rows]
 
     async def list_for_company(
         self, company_id: int, *, skill_id: int | None, level_min: int, page: PageRequest
@@ -133,17 +170,17 @@ class EmployeeRepository:
                 f"WHERE skill = {arg(skill_id)} AND level >= {arg(level_min)})"
             )
         rows, total = await fetch_page(
-            columns=EMPLOYEE_COLUMNS,
+            columns=COLUMNS[_engine()],
             table="employee e",
             key="e.id",
-            joins='LEFT JOIN app_user u ON u.id = e."user"',
+            joins=USER_JOIN,
             where=where,
             order_by="e.id",
             arguments=arg,
             limit=page.limit,
             offset=page.offset,
         )
-        return await self._hydrate(rows), total
+        return [_employee_from_row(row, _skills_from_json(row["skills"])) for row in rows], total
 
     async def update(self, employee_id: int, values: dict[Column | str, Any]) -> None:
         await EmployeeTable.update(values).where(EmployeeTable.id == employee_id)

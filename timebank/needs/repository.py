@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import json
 from datetime import datetime
 
 from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
@@ -12,19 +11,55 @@ from timebank.needs.model import Need, NeedDraft, NeedStatus, RequiredSkill
 from timebank.pagination import PageRequest
 
 # The browsed list is the busiest read: fixed SQL (its filters are fixed pieces), each page
-# with the number of needs matching (a window count), then the skills of the page's needs.
+# with the number of needs matching and each need's skills, in one statement.
 NEED_COLUMNS = (
     "n.id, n.company, n.title, n.description, n.estimated_minutes, n.window_start, "
     "n.window_end, n.remote_allowed, n.place_city, n.place_postal_code, n.language, n.status, "
     "n.created_by, n.created_at, n.updated_at"
 )
-SKILLS_OF_NEEDS_SQL = Sql(
-    "SELECT ns.need, s.code AS skill_code, ns.min_level, ns.weight "
-    "FROM need_skill ns LEFT JOIN skill s ON s.id = ns.skill WHERE ns.need {0:in}"
+# Each need's skills as one JSON array of [code, min_level, weight], read beside its row: the
+# same subquery on both databases, whose JSON functions are named differently. The code is
+# looked up by id (a join let PostgreSQL scan the whole taxonomy for each need).
+_SKILLS_COLUMN = (
+    "(SELECT {array_agg}({array}((SELECT s.code FROM skill s WHERE s.id = ns.skill), "
+    "ns.min_level, ns.weight)) FROM need_skill ns WHERE ns.need = n.id) AS skills"
 )
+JSON_FUNCTIONS = {
+    "postgres": {"array_agg": "json_agg", "array": "json_build_array"},
+    "sqlite": {"array_agg": "json_group_array", "array": "json_array"},
+}
+COLUMNS = {
+    engine: f"{NEED_COLUMNS}, {_SKILLS_COLUMN.format(**names)}"
+    for engine, names in JSON_FUNCTIONS.items()
+}
+NEED_SQL = {
+    engine: Sql(f"SELECT {columns} FROM need n WHERE n.id = {{0}}")
+    for engine, columns in COLUMNS.items()
+}
+OPEN_NEEDS_SQL = {
+    engine: Sql(f"SELECT {columns} FROM need n WHERE n.status = {{0}} ORDER BY n.id LIMIT {{1}}")
+    for engine, columns in COLUMNS.items()
+}
 
 
-def _need_from_row(row: Row, skills: tuple[RequiredSkill, ...]) -> Need:
+def _engine() -> str:
+    return str(NeedTable._meta.db.engine_type)
+
+
+def _skills_from_json(text: str | None) -> tuple[RequiredSkill, ...]:
+    """The skills of a need from its JSON array (None on PostgreSQL for a need without any)."""
+    if not text:
+        return ()
+    skills = [
+        RequiredSkill(skill_code=code, min_level=min_level, weight=weight)
+        for code, min_level, weight in json.loads(text)
+    ]
+    # Sorted here: the databases' collations may order codes differently.
+    skills.sort(key=lambda s: s.skill_code)
+    return tuple(skills)
+
+
+def _need_from_row(row: Row) -> Need:
     return Need(
         id=row["id"],
         company_id=row["company"],
@@ -38,7 +73,7 @@ def _need_from_row(row: Row, skills: tuple[RequiredSkill, ...]) -> Need:
         place_postal_code=row["place_postal_code"],
         language=row["language"],
         status=NeedStatus(row["status"]),
-        skills=skills,
+        skills=_skills_from_json(row["skills"]),
         created_by=row["created_by"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
@@ -46,25 +81,6 @@ def _need_from_row(row: Row, skills: tuple[RequiredSkill, ...]) -> Need:
 
 
 class NeedRepository:
-    async def _skills_of(self, need_ids: list[int]) -> dict[int, tuple[RequiredSkill, ...]]:
-        if not need_ids:
-            return {}
-        rows = await fetch(SKILLS_OF_NEEDS_SQL, need_ids)
-        found: dict[int, list[RequiredSkill]] = defaultdict(list)
-        for row in rows:
-            found[row["need"]].append(
-                RequiredSkill(
-                    skill_code=row["skill_code"], min_level=row["min_level"], weight=row["weight"]
-                )
-            )
-        return {
-            key: tuple(sorted(value, key=lambda s: s.skill_code)) for key, value in found.items()
-        }
-
-    async def _hydrate(self, rows: Sequence[Row]) -> list[Need]:
-        skills = await self._skills_of([row["id"] for row in rows])
-        return [_need_from_row(row, skills.get(row["id"], ())) for row in rows]
-
     async def add(
         self,
         *,
@@ -140,10 +156,8 @@ class NeedRepository:
         await self._insert_skills(need_id, draft, skill_ids)
 
     async def get(self, need_id: int) -> Need | None:
-        row = await NeedTable.select().where(NeedTable.id == need_id).first()
-        if row is None:
-            return None
-        return (await self._hydrate([row]))[0]
+        rows = await fetch(NEED_SQL[_engine()], need_id)
+        return _need_from_row(rows[0]) if rows else None
 
     async def search(
         self,
@@ -176,7 +190,7 @@ class NeedRepository:
             else:
                 conditions.append(not_draft)
         rows, total = await fetch_page(
-            columns=NEED_COLUMNS,
+            columns=COLUMNS[_engine()],
             table="need n",
             key="n.id",
             where=" AND ".join(conditions) or "1 = 1",
@@ -185,16 +199,11 @@ class NeedRepository:
             limit=page.limit,
             offset=page.offset,
         )
-        return await self._hydrate(rows), total
+        return [_need_from_row(row) for row in rows], total
 
     async def open_needs(self, limit: int) -> list[Need]:
-        rows = await (
-            NeedTable.select()
-            .where(NeedTable.status == NeedStatus.OPEN.value)
-            .order_by(NeedTable.id)
-            .limit(limit)
-        )
-        return await self._hydrate(list(rows))
+        rows = await fetch(OPEN_NEEDS_SQL[_engine()], NeedStatus.OPEN.value, limit)
+        return [_need_from_row(row) for row in rows]
 
     async def ids_of_companies(self, company_ids: list[int]) -> list[int]:
         if not company_ids:
