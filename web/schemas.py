@@ -7,7 +7,7 @@ answer with a precise code and field.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -284,6 +284,56 @@ class EmployeeOut(BaseModel):
         )
 
 
+def employee_json(employee: Employee) -> dict[str, Any]:
+    """`EmployeeOut.of(employee)` as plain values: the same JSON once encoded (a test compares
+    them), without building and then serialising a pydantic model per employee and skill."""
+    cost = employee.cost
+    approval = employee.approval
+    return {
+        "id": employee.id,
+        "user_id": employee.user_id,
+        "company_id": employee.company_id,
+        "full_name": employee.full_name,
+        "email": employee.email,
+        "job_title": employee.job_title,
+        "cost": None
+        if cost is None
+        else {
+            "annual_gross_salary_cents": cost.annual_gross_salary_cents,
+            "employer_charge_rate_basis_points": cost.employer_charge_rate_basis_points,
+            "annual_work_hours": cost.annual_work_hours,
+            "hourly_cost_cents": hourly_cost_cents(cost),
+        },
+        "offered_minutes_per_month": employee.offered_minutes_per_month,
+        "remote_ok": employee.remote_ok,
+        "travel_radius_km": employee.travel_radius_km,
+        "languages": list(employee.languages),
+        "approval": None
+        if approval is None
+        else {
+            "approved_minutes_per_month": approval.approved_minutes_per_month,
+            "valid_from": approval.valid_from,
+            "valid_until": approval.valid_until,
+        },
+        "skills": [{"skill": s.skill_code, "level": s.level} for s in employee.skills],
+        "active": employee.active,
+    }
+
+
+def employee_page_out(page: Page[Employee]) -> PageOut[EmployeeOut]:
+    """A page of employees as the JSON of `PageOut[EmployeeOut]`, in plain values
+    (`employee_json`): the handler still answers `PageOut[EmployeeOut]` (its OpenAPI schema)."""
+    return cast(
+        "PageOut[EmployeeOut]",
+        {
+            "items": [employee_json(employee) for employee in page.items],
+            "total": page.total,
+            "limit": page.limit,
+            "offset": page.offset,
+        },
+    )
+
+
 class InvitedEmployeeOut(BaseModel):
     employee: EmployeeOut
     invitation_token: str | None
@@ -354,6 +404,48 @@ class NeedOut(BaseModel):
             created_at=need.created_at,
             updated_at=need.updated_at,
         )
+
+
+def need_json(need: Need) -> dict[str, Any]:
+    """`NeedOut.of(need)` as plain values: the same JSON once encoded (a test compares them),
+    without building and then serialising two pydantic models per need and skill."""
+    return {
+        "id": need.id,
+        "company_id": need.company_id,
+        "title": need.title,
+        "description": need.description,
+        "estimated_minutes": need.estimated_minutes,
+        "window_start": need.window_start,
+        "window_end": need.window_end,
+        "remote_allowed": need.remote_allowed,
+        "place_city": need.place_city,
+        "place_postal_code": need.place_postal_code,
+        "language": need.language,
+        "status": need.status.value,
+        "skills": [
+            {"skill": s.skill_code, "min_level": s.min_level, "weight": s.weight}
+            for s in need.skills
+        ],
+        "created_at": need.created_at,
+        "updated_at": need.updated_at,
+    }
+
+
+def need_page_out(page: Page[Need]) -> PageOut[NeedOut]:
+    """A page of needs as the JSON of `PageOut[NeedOut]`, in plain values (`need_json`).
+
+    The browsed list is the busiest read: the handler still answers `PageOut[NeedOut]` (its
+    OpenAPI schema), and the encoder writes these dicts as it would write the models' dump.
+    """
+    return cast(
+        "PageOut[NeedOut]",
+        {
+            "items": [need_json(need) for need in page.items],
+            "total": page.total,
+            "limit": page.limit,
+            "offset": page.offset,
+        },
+    )
 
 
 class SkillUpdateIn(In):

@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from timebank.needs import use_cases
 from timebank.needs.use_cases import NeedInput
 from web.dependencies import CurrentActor, Now, Uow
-from web.schemas import NeedIn, NeedOut, PageOut, page_out
+from web.schemas import NeedIn, NeedOut, PageOut, need_page_out
 
 
 def need_input(data: JSONBody[NeedIn]) -> NeedInput:
@@ -55,7 +55,7 @@ class NeedController(Controller):
             limit=limit,
             offset=offset,
         )
-        return page_out(page, [NeedOut.of(n) for n in page.items])
+        return need_page_out(page)
 
     @post("/companies/{company_id:int}/needs", status_code=HTTP_201_CREATED)
     async def create_need(
