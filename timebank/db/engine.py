@@ -18,6 +18,8 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import aiosqlite
@@ -67,6 +69,37 @@ class _Lease:
     connection: PooledConnection
     gates: _Gates
     writes: bool
+
+
+def _integer_out(value: bytes) -> int:
+    try:
+        return int(value)
+    except ValueError:  # Not an integer's text ("1.0"): read as Piccolo reads it.
+        return int(Decimal(value.decode()))
+
+
+def _timestamptz_out(value: bytes) -> datetime:
+    return datetime.fromisoformat(value.decode()).replace(tzinfo=UTC)
+
+
+def _date_out(value: bytes) -> date:
+    return date.fromisoformat(value.decode())
+
+
+def _boolean_out(value: bytes) -> bool:
+    return value == b"1"
+
+
+# Piccolo's converters of SQLite values by declared column type (process-wide) take text or
+# bytes through a wrapper, and read every integer through Decimal: that was a tenth of a loan
+# read's time. The same values, read straight from the bytes sqlite3 gives a converter.
+for _declared, _converter in {
+    "INTEGER": _integer_out,
+    "TIMESTAMPTZ": _timestamptz_out,
+    "DATE": _date_out,
+    "BOOLEAN": _boolean_out,
+}.items():
+    sqlite3.register_converter(_declared, _converter)
 
 
 class PooledConnection(aiosqlite.Connection):
