@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -68,13 +69,23 @@ async def healthz() -> Response[HealthOut]:
     )
 
 
+def _freeze_start_up_objects() -> None:
+    """What the start made (modules, routes, schemas, settings: a few hundred thousand
+    objects) lives as long as the process, yet each full garbage collection walked all of it,
+    holding every request of the worker meanwhile. Collected once here, then left out of later
+    collections, which walk only what requests made (`docs/operations.md`)."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
-    *, manage_database: bool = True, run_scheduler: bool = False, start_pdfs: bool = False
+    *, manage_database: bool = True, run_scheduler: bool = False, serving: bool = False
 ) -> Litestar:
     """The application; tests pass manage_database=False when they hold the connection pool.
 
-    `timebank serve` runs the scheduled jobs in the process that holds the leader lease, and
-    starts the PDF process before serving (`start_pdfs`); elsewhere it starts at the first PDF.
+    `timebank serve` runs the scheduled jobs in the process that holds the leader lease; a
+    serving process (`serving`) starts its PDF process and freezes its start-up objects before
+    it serves; elsewhere the PDF process starts at the first PDF.
     """
     settings = get_settings()
 
@@ -87,14 +98,15 @@ def create_app(
         leader = SchedulerLeader(settings.database, retry_seconds=settings.leadership_retry_seconds)
         if run_scheduler:
             leader.start()
-        if start_pdfs:
+        if serving:
             await start_pdf_process()
+            _freeze_start_up_objects()
         try:
             yield
         finally:
             await leader.stop()
             shut_down_solvers()
-            if start_pdfs:
+            if serving:
                 close_pdf_process()
             if manage_database:
                 await close_database(engine(), settings.database)

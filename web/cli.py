@@ -130,7 +130,7 @@ def served_app() -> Litestar:
     from web.app import create_app
 
     return create_app(
-        run_scheduler=os.environ.get(RUN_SCHEDULER_VARIABLE, "1") != "0", start_pdfs=True
+        run_scheduler=os.environ.get(RUN_SCHEDULER_VARIABLE, "1") != "0", serving=True
     )
 
 
