@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
-from litestar import Request
+from litestar import Litestar, Request
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from timebank import formatting
 from timebank.errors import InvalidInput, TimebankError
@@ -31,6 +33,9 @@ INT_TEXT_LENGTH_MAX: Final = 12
 NEXT_PARAMETER: Final = "suivant"
 # Lists offset at most 1 000 000 rows; with pages of at most 100 rows this stays below it.
 PAGE_NUMBER_MAX: Final = 10_000
+# Menus kept built and rendered: one per set of memberships (and per page of the menu where
+# the page is one of its links), however many people share it.
+MENUS_CACHED_MAX: Final = 1024
 
 # Notices shown once after a redirect (`?fait=code`): what just happened, in French.
 NOTICES: Final = {
@@ -67,6 +72,7 @@ def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, An
     """Everything a template may use: who is asking, the CSRF token, French formatting."""
     actor = optional_actor(request)
     notice = request.query_params.get("fait")
+    current_path = request.url.path
     return {
         "actor": actor,
         "csrf_token": auth_info(request).csrf_token,
@@ -74,7 +80,8 @@ def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, An
         "label": vocabulary.label,
         "vocabulary": vocabulary,
         "menu": menu_of(actor),
-        "current_path": request.url.path,
+        "menu_html": menu_html(request.app, actor, current_path),
+        "current_path": current_path,
         "notice": NOTICES.get(notice) if notice else None,
         "form": {},
         "refusal": None,
@@ -299,6 +306,62 @@ def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
     """The logged-in menu: one section per role the person holds, and per company they run."""
     if actor is None:
         return ()
+    return _menu(actor.memberships, actor.company_names, actor.is_operator)
+
+
+def menu_html(app: Litestar, actor: Actor | None, current_path: str) -> Markup:
+    """The menu's sections as HTML (templates/_menu.html), the current page's link marked."""
+    if actor is None:
+        return Markup("")
+    paths = _menu_paths(actor.memberships, actor.company_names, actor.is_operator)
+    return _menu_html(
+        app,
+        actor.memberships,
+        actor.company_names,
+        actor.is_operator,
+        current_path if current_path in paths else None,
+    )
+
+
+@lru_cache(maxsize=MENUS_CACHED_MAX)
+def _menu_html(
+    app: Litestar,
+    memberships: frozenset[tuple[int, Role]],
+    company_names: tuple[tuple[int, str], ...],
+    is_operator: bool,
+    current_path: str | None,
+) -> Markup:
+    menu = _menu(memberships, company_names, is_operator)
+    assert app.template_engine is not None, "pages are rendered by the app's template engine"
+    template = app.template_engine.get_template("_menu.html")
+    return Markup(template.render(menu=menu, current_path=current_path))
+
+
+@lru_cache(maxsize=MENUS_CACHED_MAX)
+def _menu_paths(
+    memberships: frozenset[tuple[int, Role]],
+    company_names: tuple[tuple[int, str], ...],
+    is_operator: bool,
+) -> frozenset[str]:
+    menu = _menu(memberships, company_names, is_operator)
+    return frozenset(link.path for section in menu for link in section.links)
+
+
+@lru_cache(maxsize=MENUS_CACHED_MAX)
+def _menu(
+    memberships: frozenset[tuple[int, Role]],
+    company_names: tuple[tuple[int, str], ...],
+    is_operator: bool,
+) -> tuple[MenuSection, ...]:
+    """The menu of whoever holds these memberships: it reads nothing else of the person."""
+    actor = Actor(
+        user_id=0,
+        email="",
+        full_name="",
+        is_operator=is_operator,
+        memberships=memberships,
+        company_names=company_names,
+    )
     sections: list[MenuSection] = [
         MenuSection(
             "Mon espace",
