@@ -21,6 +21,7 @@ from web.schemas import (
     InvitedEmployeeOut,
     PageOut,
     UserOut,
+    employee_page_out,
     page_out,
 )
 
@@ -90,7 +91,7 @@ class CompanyController(Controller):
             limit=limit,
             offset=offset,
         )
-        return page_out(page, [EmployeeOut.of(e) for e in page.items])
+        return employee_page_out(page)
 
     @post("/{company_id:int}/employees", status_code=HTTP_201_CREATED)
     async def invite_employee(

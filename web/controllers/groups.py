@@ -22,6 +22,7 @@ from web.schemas import (
     In,
     Int32,
     PageOut,
+    employee_page_out,
     page_out,
 )
 
@@ -133,7 +134,7 @@ class GroupController(Controller):
     ) -> PageOut[EmployeeOut]:
         """The group's own employees (shared CDOs)."""
         page = await use_cases.list_shared_staff(uow, actor, group_id, limit=limit, offset=offset)
-        return page_out(page, [EmployeeOut.of(e) for e in page.items])
+        return employee_page_out(page)
 
     @post("/{group_id:int}/join-requests", status_code=HTTP_201_CREATED)
     async def request_to_join(
