@@ -20,10 +20,10 @@ from tests.exchange_helpers import (
     propose,
     world,
 )
+from timebank.db.sql import SPELLED_LIST_VALUES_MAX
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.people.model import Actor, Role
 from timebank.todo.model import TodoItem, TodoKind
-from timebank.todo.repository import SHORT_LIST_VALUES_MAX
 from timebank.todo.use_cases import WAITING_STATUSES, dashboard_of, todo_of
 
 pytestmark = pytest.mark.anyio
@@ -211,11 +211,11 @@ async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.Async
 
 
 async def test_long_lists_of_companies_read_as_short_ones(client: httpx.AsyncClient) -> None:
-    """Past SHORT_LIST_VALUES_MAX a list goes as one array: the same rows come back."""
+    """Past SPELLED_LIST_VALUES_MAX a list goes as one array: the same rows come back."""
     w = await _busy_world(client, "production-planning-software")
     host = await actor_of(w.host)
     admin_of = sorted(host.companies_with(Role.COMPANY_ADMIN))
-    absent = [10**9 + index for index in range(SHORT_LIST_VALUES_MAX + 1)]
+    absent = [10**9 + index for index in range(SPELLED_LIST_VALUES_MAX + 1)]
     async with piccolo_unit_of_work(write=False) as repos:
         found = []
         for companies in (admin_of, admin_of + absent):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import sign_up
-from timebank.db.sql import Arguments, Sql, fetch, fetch_page
+from timebank.db.sql import SPELLED_LIST_VALUES_MAX, Arguments, Sql, fetch, fetch_page
 from timebank.db.tables import CompanyTable
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 
@@ -37,6 +37,19 @@ async def test_rows_hold_the_values_piccolo_reads() -> None:
         type(value) for value in expected[0].values()
     ]
     assert none == []
+
+
+async def test_a_list_reads_the_same_rows_however_long_it_is() -> None:
+    ids = sorted([(await sign_up()).company_id for _ in range(3)])
+    # Past the spelled-out length on PostgreSQL (one array then), with ids of no company.
+    long = [*ids, *range(-SPELLED_LIST_VALUES_MAX, 0)]
+    pair = Sql("SELECT id FROM company WHERE id {0:in} AND id {1:in} ORDER BY id")
+    async with uow(write=False):
+        assert [row["id"] for row in await fetch(COMPANIES, ids[:1])] == ids[:1]
+        assert [row["id"] for row in await fetch(COMPANIES, ids)] == ids
+        assert [row["id"] for row in await fetch(COMPANIES, long)] == ids
+        assert [row["id"] for row in await fetch(pair, ids, ids[1:])] == ids[1:]
+        assert [row["id"] for row in await fetch(pair, long, [])] == []
 
 
 async def test_a_page_carries_the_total_even_past_the_last_row() -> None:

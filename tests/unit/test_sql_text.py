@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from timebank.db.sql import Arguments, Sql
+from timebank.db.sql import (
+    SPELLED_LIST_VALUES_MAX,
+    SPELLED_TEXTS_PER_STATEMENT_MAX,
+    Arguments,
+    Sql,
+)
 
 
 def test_numbered_placeholders_become_each_drivers_marks() -> None:
@@ -27,3 +32,35 @@ def test_arguments_number_their_placeholders_in_order() -> None:
     text = f"b = {arg('x')} AND c {arg.among([1, 2])} AND d = {arg(3)}"
     assert text == "b = {0} AND c {1:in} AND d = {2}"
     assert arg.values == ["x", [1, 2], 3]
+
+
+def test_a_short_list_is_sent_as_one_placeholder_per_value() -> None:
+    sql = Sql("SELECT a FROM t WHERE b {0:in} AND c = {1} AND d {2:in} AND e = {1}")
+    text, values = sql.spelled([[10, 11], "x", [20]], postgres=True)
+    assert text == "SELECT a FROM t WHERE b IN ($1, $2) AND c = $3 AND d IN ($4) AND e = $3"
+    assert values == [10, 11, "x", 20]
+    on_sqlite, _ = sql.spelled([[10, 11], "x", [20]], postgres=False)
+    assert on_sqlite == ("SELECT a FROM t WHERE b IN (?1, ?2) AND c = ?3 AND d IN (?4) AND e = ?3")
+    again, _ = sql.spelled([[12, 13], "y", [21]], postgres=True)
+    assert again is text  # One text per length of the lists, rendered once.
+
+
+def test_an_empty_or_long_list_is_sent_as_one_array() -> None:
+    sql = Sql("SELECT a FROM t WHERE b {0:in} AND c = {1}")
+    long = list(range(SPELLED_LIST_VALUES_MAX + 1))
+    assert sql.spelled([long, 1], postgres=True) == (sql.postgres, [long, 1])
+    assert sql.spelled([[], 1], postgres=True) == (sql.postgres, [[], 1])
+    assert sql.spelled([long, 1], postgres=False) == (sql.sqlite, [long, 1])
+    plain = Sql("SELECT a FROM t WHERE c = {0}")
+    assert plain.spelled([1], postgres=True) == (plain.postgres, [1])
+
+
+def test_a_statement_keeps_a_bounded_number_of_texts() -> None:
+    sql = Sql("SELECT a FROM t WHERE b {0:in} AND c {1:in}")
+    texts = {
+        sql.spelled([[0] * m, [0] * n], postgres=True)[0]
+        for m in range(1, SPELLED_LIST_VALUES_MAX + 1)
+        for n in range(1, 4)
+    }
+    assert len(texts) == SPELLED_TEXTS_PER_STATEMENT_MAX + 1  # The array form beyond the bound.
+    assert sql.postgres in texts

@@ -8,7 +8,12 @@ of a few rows more than the database's own work. A `Sql` is written once with nu
 placeholders, `{0}`, `{1}` … (a number may appear twice), and rendered once per database:
 `$1` for asyncpg, `?1` for sqlite3. `{0:in}` tests membership in a list given as the argument:
 `= ANY($1)` on PostgreSQL, `IN (SELECT value FROM json_each(?1))` on SQLite (the list is sent as
-JSON text), so the text does not change with the list's length.
+JSON text), so the text does not change with the list's length. A list of 1 to
+`SPELLED_LIST_VALUES_MAX` values is sent instead as one placeholder per value, `IN ($1, $2)`:
+for `= ANY($1)` PostgreSQL's planner assumes an array of ten, finds its generic plan dearer than
+the ones it makes for each call, and so planned the statement anew at every call (for a loan,
+the planning cost more than the reading); with each value its own placeholder it keeps one plan
+per length of list. On SQLite the spelled list also spares reading JSON.
 
 Rows come back as the driver gives them, read by column name (asyncpg's records, the dicts of
 Piccolo's row factory on SQLite), holding the values Piccolo's own selects give: on SQLite the
@@ -19,8 +24,9 @@ stored).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from string import Formatter
 from typing import Any, Final, Protocol
 
@@ -28,6 +34,10 @@ from timebank.db.tables import CompanyTable
 
 # Statements rendered from texts put together at run time (a few filters combined).
 STATEMENTS_CACHED_MAX: Final = 256
+# Longer lists go to PostgreSQL as one array, so that a statement has few texts.
+SPELLED_LIST_VALUES_MAX: Final = 32
+# Texts of one statement kept for the lengths of its lists (more lengths: sent as arrays).
+SPELLED_TEXTS_PER_STATEMENT_MAX: Final = 64
 
 
 class Row(Protocol):
@@ -53,16 +63,63 @@ class _Mark:
         return f"= ANY({mark})" if self.postgres else f"IN (SELECT value FROM json_each({mark}))"
 
 
-class Sql:
-    """One statement's text for each database, rendered once."""
+class _Spelled:
+    """One placeholder, a list's being one mark per value: `IN ($2, $3)`, `IN (?2, ?3)`."""
 
-    __slots__ = ("postgres", "sqlite")
+    def __init__(self, numbers: range, *, postgres: bool) -> None:
+        self.marks = [f"${n}" if postgres else f"?{n}" for n in numbers]
+
+    def __format__(self, spec: str) -> str:
+        if spec == "":
+            assert len(self.marks) == 1, "a list is written {n:in}"
+            return self.marks[0]
+        assert spec == "in", f"unknown placeholder format {spec!r}"
+        return f"IN ({', '.join(self.marks)})"
+
+
+class Sql:
+    """One statement's text for each database, rendered once (and once for each length of its
+    short lists)."""
+
+    __slots__ = ("_lists", "_spelled", "_text", "postgres", "sqlite")
 
     def __init__(self, text: str) -> None:
-        fields = [int(name) for _, name, _, _ in Formatter().parse(text) if name is not None]
-        numbers = range(1, max(fields, default=-1) + 2)
+        fields = [(int(name), spec) for _, name, spec, _ in Formatter().parse(text) if name]
+        numbers = range(1, max((n for n, _ in fields), default=-1) + 2)
         self.postgres = text.format(*[_Mark(n, postgres=True) for n in numbers])
         self.sqlite = text.format(*[_Mark(n, postgres=False) for n in numbers])
+        self._text = text
+        self._lists = frozenset(n for n, spec in fields if spec == "in")
+        self._spelled: dict[tuple[bool, tuple[int, ...]], str] = {}
+
+    def spelled(self, args: Sequence[Any], *, postgres: bool) -> tuple[str, Sequence[Any]]:
+        """The text and arguments to send to the driver: each list of 1 to
+        `SPELLED_LIST_VALUES_MAX` values spelled out, one placeholder per value; else the
+        statement as rendered, each list one argument."""
+        whole = self.postgres if postgres else self.sqlite
+        if not self._lists:
+            return whole, args
+        lengths = tuple(len(args[n]) if n in self._lists else 1 for n in range(len(args)))
+        key = (postgres, lengths)
+        text = self._spelled.get(key)
+        if text is None:
+            if any(not 1 <= lengths[n] <= SPELLED_LIST_VALUES_MAX for n in self._lists) or (
+                len(self._spelled) >= SPELLED_TEXTS_PER_STATEMENT_MAX
+            ):
+                return whole, args
+            ends = list(accumulate(lengths))
+            marks = [
+                _Spelled(range(end - length + 1, end + 1), postgres=postgres)
+                for end, length in zip(ends, lengths, strict=True)
+            ]
+            text = self._spelled[key] = self._text.format(*marks)
+        values: list[Any] = []
+        for n, arg in enumerate(args):
+            if n in self._lists:
+                values.extend(arg)
+            else:
+                values.append(arg)
+        return text, values
 
 
 class Arguments:
@@ -95,10 +152,11 @@ async def fetch(sql: Sql, *args: Any) -> list[Row]:
     assert transaction is not None, "plain SQL reads run inside a unit of work"
     connection = transaction.connection
     if db.engine_type == "postgres":
-        return list(await connection.fetch(sql.postgres, *args))
-    values = [json.dumps(list(a)) if isinstance(a, list | tuple) else a for a in args]
-    # Executed and fetched in one trip to the connection's thread.
-    return list(await connection.execute_fetchall(sql.sqlite, values))
+        text, values = sql.spelled(args, postgres=True)
+        return list(await connection.fetch(text, *values))
+    text, values = sql.spelled(args, postgres=False)
+    sent = [json.dumps(list(v)) if isinstance(v, list | tuple) else v for v in values]
+    return list(await connection.execute_fetchall(text, sent))
 
 
 async def fetch_page(

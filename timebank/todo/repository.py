@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import Final
 
 from timebank.companies.model import Company
 from timebank.companies.repository import COMPANY_COLUMNS, _company_from_row
@@ -21,13 +21,6 @@ from timebank.employees.repository import EMPLOYEE_COLUMNS, _employee_from_row
 from timebank.engagements.model import Engagement, EngagementStatus, Paper, PaperRecord, Step
 from timebank.settlements.model import StatementStatus
 
-# Lists in these statements (states, the person's companies) are short: each value gets its
-# own placeholder, `IN ($1, $2)`. PostgreSQL plans a prepared statement once when its generic
-# plan costs no more than one planned for the values; with `= ANY($1)` the generic plan
-# assumes an array of ten, costs several times more, and every execution was planned anew
-# (planning cost more than running). A longer list goes as one array, so that the
-# statement's texts stay few (each length is one text, rendered and prepared once).
-SHORT_LIST_VALUES_MAX: Final = 32
 # The newest `per_status_max` loans of each state for these companies (either side) or worked
 # by this user, with whether their two companies have a CSE. Their papers come in a second
 # statement: joined here, each loan's columns came once per paper, and the one statement cost
@@ -112,15 +105,6 @@ class Waiting:
     own_proposals: int
 
 
-def _among(arg: Arguments, values: Sequence[Any]) -> str:
-    """Membership in a list: `column {_among(arg, values)}` (see SHORT_LIST_VALUES_MAX)."""
-    if not values:
-        return "IN (NULL)"  # Never true.
-    if len(values) > SHORT_LIST_VALUES_MAX:
-        return arg.among(list(values))
-    return f"IN ({', '.join(arg(value) for value in values)})"
-
-
 def _utc_day(at: datetime | str) -> date:
     """The day (UTC, as the clock the rules read) of a stored instant; SQLite gives a computed
     one as stored (Piccolo's UTC text), not as a datetime."""
@@ -146,8 +130,8 @@ class TodoRepository:
             return []
         arg = Arguments()
         text = WAITING_LOANS_TEXT.format(
-            statuses=_among(arg, [status.value for status in statuses]),
-            companies=_among(arg, company_ids),
+            statuses=arg.among([status.value for status in statuses]),
+            companies=arg.among(list(company_ids)),
             user=arg(employee_user_id),
             per_status_max=arg(per_status_max),
             activate=arg(Step.ACTIVATE.value),
@@ -194,7 +178,9 @@ class TodoRepository:
     async def _papers(self, loan_ids: list[int]) -> dict[int, tuple[PaperRecord, ...]]:
         """The papers recorded for these loans, by loan, in the order of their kinds."""
         arg = Arguments()
-        rows = await fetch(statement(PAPERS_TEXT.format(loans=_among(arg, loan_ids))), *arg.values)
+        rows = await fetch(
+            statement(PAPERS_TEXT.format(loans=arg.among(list(loan_ids)))), *arg.values
+        )
         found: dict[int, list[PaperRecord]] = {}
         for row in rows:
             found.setdefault(row["engagement"], []).append(
@@ -220,8 +206,8 @@ class TodoRepository:
         assert set(admin_of) <= set(company_ids), "a company run is one of the person's"
         arg = Arguments()
         text = COMPANIES_AND_COUNTS_TEXT.format(
-            companies=_among(arg, company_ids),
-            run=_among(arg, admin_of),
+            companies=arg.among(list(company_ids)),
+            run=arg.among(list(admin_of)),
             submitted=arg(SUBMITTED),
             draft=arg(StatementStatus.DRAFT.value),
             proposed=arg(PROPOSED),
