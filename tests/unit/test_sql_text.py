@@ -64,3 +64,9 @@ def test_a_statement_keeps_a_bounded_number_of_texts() -> None:
     }
     assert len(texts) == SPELLED_TEXTS_PER_STATEMENT_MAX + 1  # The array form beyond the bound.
     assert sql.postgres in texts
+
+
+def test_json_functions_are_each_databases_own() -> None:
+    sql = Sql("SELECT {json_agg}({json_array}(a, b)) FROM t WHERE c = {0}")
+    assert sql.postgres == "SELECT json_agg(json_build_array(a, b)) FROM t WHERE c = $1"
+    assert sql.sqlite == "SELECT json_group_array(json_array(a, b)) FROM t WHERE c = ?1"

@@ -15,6 +15,10 @@ the ones it makes for each call, and so planned the statement anew at every call
 the planning cost more than the reading); with each value its own placeholder it keeps one plan
 per length of list. On SQLite the spelled list also spares reading JSON.
 
+`{json_agg}(…)` and `{json_array}(…)` name each database's functions that build JSON (a row's
+list read beside it as one JSON array: `json_agg`/`json_build_array` on PostgreSQL,
+`json_group_array`/`json_array` on SQLite).
+
 Rows come back as the driver gives them, read by column name (asyncpg's records, the dicts of
 Piccolo's row factory on SQLite), holding the values Piccolo's own selects give: on SQLite the
 engine's converters follow each column's declared type (an expression's value comes back as
@@ -34,6 +38,11 @@ from timebank.db.tables import CompanyTable
 
 # Statements rendered from texts put together at run time (a few filters combined).
 STATEMENTS_CACHED_MAX: Final = 256
+# JSON built in a statement, `{json_agg}({json_array}(a, b))`: each database's own functions.
+_JSON_FUNCTIONS: Final = {
+    True: {"json_agg": "json_agg", "json_array": "json_build_array"},
+    False: {"json_agg": "json_group_array", "json_array": "json_array"},
+}
 # Longer lists go to PostgreSQL as one array, so that a statement has few texts.
 SPELLED_LIST_VALUES_MAX: Final = 32
 # Texts of one statement kept for the lengths of its lists (more lengths: sent as arrays).
@@ -84,10 +93,18 @@ class Sql:
     __slots__ = ("_lists", "_spelled", "_text", "postgres", "sqlite")
 
     def __init__(self, text: str) -> None:
-        fields = [(int(name), spec) for _, name, spec, _ in Formatter().parse(text) if name]
+        fields = [
+            (int(name), spec)
+            for _, name, spec, _ in Formatter().parse(text)
+            if name is not None and name.isdigit()
+        ]
         numbers = range(1, max((n for n, _ in fields), default=-1) + 2)
-        self.postgres = text.format(*[_Mark(n, postgres=True) for n in numbers])
-        self.sqlite = text.format(*[_Mark(n, postgres=False) for n in numbers])
+        self.postgres = text.format(
+            *[_Mark(n, postgres=True) for n in numbers], **_JSON_FUNCTIONS[True]
+        )
+        self.sqlite = text.format(
+            *[_Mark(n, postgres=False) for n in numbers], **_JSON_FUNCTIONS[False]
+        )
         self._text = text
         self._lists = frozenset(n for n, spec in fields if spec == "in")
         self._spelled: dict[tuple[bool, tuple[int, ...]], str] = {}
@@ -112,7 +129,7 @@ class Sql:
                 _Spelled(range(end - length + 1, end + 1), postgres=postgres)
                 for end, length in zip(ends, lengths, strict=True)
             ]
-            text = self._spelled[key] = self._text.format(*marks)
+            text = self._spelled[key] = self._text.format(*marks, **_JSON_FUNCTIONS[postgres])
         values: list[Any] = []
         for n, arg in enumerate(args):
             if n in self._lists:

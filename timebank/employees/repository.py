@@ -30,40 +30,23 @@ EMPLOYEE_COLUMNS = (
     "e.approval_valid_from, e.approval_valid_until, e.approved_by, e.active, e.created_at, "
     "u.full_name, u.email"
 )
-# Each employee's skills as one JSON array of [code, level], read beside its row: the same
-# subquery on both databases, whose JSON functions are named differently. The code is looked up
-# by id (a join let PostgreSQL scan the whole taxonomy for each employee).
+# Each employee's skills as one JSON array of [code, level], read beside its row (see
+# timebank/db/sql.py for the JSON functions of each database). The code is looked up by id
+# (a join let PostgreSQL scan the whole taxonomy for each employee).
 _SKILLS_COLUMN = (
-    "(SELECT {array_agg}({array}((SELECT s.code FROM skill s WHERE s.id = es.skill), es.level)) "
-    "FROM employee_skill es WHERE es.employee = e.id) AS skills"
+    "(SELECT {json_agg}({json_array}((SELECT s.code FROM skill s WHERE s.id = es.skill), "
+    "es.level)) FROM employee_skill es WHERE es.employee = e.id) AS skills"
 )
-JSON_FUNCTIONS = {
-    "postgres": {"array_agg": "json_agg", "array": "json_build_array"},
-    "sqlite": {"array_agg": "json_group_array", "array": "json_array"},
-}
-COLUMNS = {
-    engine: f"{EMPLOYEE_COLUMNS}, {_SKILLS_COLUMN.format(**names)}"
-    for engine, names in JSON_FUNCTIONS.items()
-}
+COLUMNS = f"{EMPLOYEE_COLUMNS}, {_SKILLS_COLUMN}"
 USER_JOIN = 'LEFT JOIN app_user u ON u.id = e."user"'
-EMPLOYEE_SQL = {
-    engine: Sql(f"SELECT {columns} FROM employee e {USER_JOIN} WHERE e.id = {{0}}")
-    for engine, columns in COLUMNS.items()
-}
-EMPLOYEES_OF_USER_SQL = {
-    engine: Sql(
-        f'SELECT {columns} FROM employee e {USER_JOIN} WHERE e."user" = {{0}} ORDER BY e.id'
-    )
-    for engine, columns in COLUMNS.items()
-}
+EMPLOYEE_SQL = Sql(f"SELECT {COLUMNS} FROM employee e {USER_JOIN} WHERE e.id = {{0}}")
+EMPLOYEES_OF_USER_SQL = Sql(
+    f'SELECT {COLUMNS} FROM employee e {USER_JOIN} WHERE e."user" = {{0}} ORDER BY e.id'
+)
 SKILLS_OF_EMPLOYEES_SQL = Sql(
     "SELECT es.employee, s.code AS skill_code, es.level "
     "FROM employee_skill es LEFT JOIN skill s ON s.id = es.skill WHERE es.employee {0:in}"
 )
-
-
-def _engine() -> str:
-    return str(EmployeeTable._meta.db.engine_type)
 
 
 def _skills_from_json(text: str | None) -> tuple[SkillLevel, ...]:
@@ -145,7 +128,7 @@ class EmployeeRepository:
         return employee
 
     async def get(self, employee_id: int) -> Employee | None:
-        rows = await fetch(EMPLOYEE_SQL[_engine()], employee_id)
+        rows = await fetch(EMPLOYEE_SQL, employee_id)
         return _employee_from_row(rows[0], _skills_from_json(rows[0]["skills"])) if rows else None
 
     async def exists_for(self, user_id: int, company_id: int) -> bool:
@@ -156,7 +139,7 @@ class EmployeeRepository:
         )
 
     async def of_user(self, user_id: int) -> list[Employee]:
-        rows = await fetch(EMPLOYEES_OF_USER_SQL[_engine()], user_id)
+        rows = await fetch(EMPLOYEES_OF_USER_SQL, user_id)
         return [_employee_from_row(row, _skills_from_json(row["skills"])) for row in rows]
 
     async def list_for_company(
@@ -170,7 +153,7 @@ class EmployeeRepository:
                 f"WHERE skill = {arg(skill_id)} AND level >= {arg(level_min)})"
             )
         rows, total = await fetch_page(
-            columns=COLUMNS[_engine()],
+            columns=COLUMNS,
             table="employee e",
             key="e.id",
             joins=USER_JOIN,

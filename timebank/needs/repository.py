@@ -17,33 +17,18 @@ NEED_COLUMNS = (
     "n.window_end, n.remote_allowed, n.place_city, n.place_postal_code, n.language, n.status, "
     "n.created_by, n.created_at, n.updated_at"
 )
-# Each need's skills as one JSON array of [code, min_level, weight], read beside its row: the
-# same subquery on both databases, whose JSON functions are named differently. The code is
-# looked up by id (a join let PostgreSQL scan the whole taxonomy for each need).
+# Each need's skills as one JSON array of [code, min_level, weight], read beside its row (see
+# timebank/db/sql.py for the JSON functions of each database). The code is looked up by id
+# (a join let PostgreSQL scan the whole taxonomy for each need).
 _SKILLS_COLUMN = (
-    "(SELECT {array_agg}({array}((SELECT s.code FROM skill s WHERE s.id = ns.skill), "
+    "(SELECT {json_agg}({json_array}((SELECT s.code FROM skill s WHERE s.id = ns.skill), "
     "ns.min_level, ns.weight)) FROM need_skill ns WHERE ns.need = n.id) AS skills"
 )
-JSON_FUNCTIONS = {
-    "postgres": {"array_agg": "json_agg", "array": "json_build_array"},
-    "sqlite": {"array_agg": "json_group_array", "array": "json_array"},
-}
-COLUMNS = {
-    engine: f"{NEED_COLUMNS}, {_SKILLS_COLUMN.format(**names)}"
-    for engine, names in JSON_FUNCTIONS.items()
-}
-NEED_SQL = {
-    engine: Sql(f"SELECT {columns} FROM need n WHERE n.id = {{0}}")
-    for engine, columns in COLUMNS.items()
-}
-OPEN_NEEDS_SQL = {
-    engine: Sql(f"SELECT {columns} FROM need n WHERE n.status = {{0}} ORDER BY n.id LIMIT {{1}}")
-    for engine, columns in COLUMNS.items()
-}
-
-
-def _engine() -> str:
-    return str(NeedTable._meta.db.engine_type)
+COLUMNS = f"{NEED_COLUMNS}, {_SKILLS_COLUMN}"
+NEED_SQL = Sql(f"SELECT {COLUMNS} FROM need n WHERE n.id = {{0}}")
+OPEN_NEEDS_SQL = Sql(
+    f"SELECT {COLUMNS} FROM need n WHERE n.status = {{0}} ORDER BY n.id LIMIT {{1}}"
+)
 
 
 def _skills_from_json(text: str | None) -> tuple[RequiredSkill, ...]:
@@ -156,7 +141,7 @@ class NeedRepository:
         await self._insert_skills(need_id, draft, skill_ids)
 
     async def get(self, need_id: int) -> Need | None:
-        rows = await fetch(NEED_SQL[_engine()], need_id)
+        rows = await fetch(NEED_SQL, need_id)
         return _need_from_row(rows[0]) if rows else None
 
     async def search(
@@ -190,7 +175,7 @@ class NeedRepository:
             else:
                 conditions.append(not_draft)
         rows, total = await fetch_page(
-            columns=COLUMNS[_engine()],
+            columns=COLUMNS,
             table="need n",
             key="n.id",
             where=" AND ".join(conditions) or "1 = 1",
@@ -202,7 +187,7 @@ class NeedRepository:
         return [_need_from_row(row) for row in rows], total
 
     async def open_needs(self, limit: int) -> list[Need]:
-        rows = await fetch(OPEN_NEEDS_SQL[_engine()], NeedStatus.OPEN.value, limit)
+        rows = await fetch(OPEN_NEEDS_SQL, NeedStatus.OPEN.value, limit)
         return [_need_from_row(row) for row in rows]
 
     async def ids_of_companies(self, company_ids: list[int]) -> list[int]:
