@@ -34,7 +34,8 @@ COMPANY_SQL = Sql(f"SELECT {COMPANY_COLUMNS} FROM company WHERE id = {{0}}")
 COMPANIES_SQL = Sql(f"SELECT {COMPANY_COLUMNS} FROM company WHERE id {{0:in}}")
 
 
-def _company_from_row(row: dict[str, Any] | Row) -> Company:
+def company_from_row(row: dict[str, Any] | Row) -> Company:
+    """The company of a row read with COMPANY_COLUMNS (other areas' reads use it too)."""
     return Company(
         id=row["id"],
         siren=row["siren"],
@@ -86,21 +87,21 @@ class CompanyRepository:
             if is_unique_violation(exc):
                 raise duplicate_siren(draft.siren) from exc
             raise
-        return _company_from_row(rows[0])
+        return company_from_row(rows[0])
 
     async def get(self, company_id: int) -> Company | None:
         rows = await fetch(COMPANY_SQL, company_id)
-        return _company_from_row(rows[0]) if rows else None
+        return company_from_row(rows[0]) if rows else None
 
     async def get_by_siren(self, siren: str) -> Company | None:
         row = await CompanyTable.select().where(CompanyTable.siren == siren).first()
-        return None if row is None else _company_from_row(row)
+        return None if row is None else company_from_row(row)
 
     async def get_many(self, company_ids: list[int]) -> dict[int, Company]:
         if not company_ids:
             return {}
         rows = await fetch(COMPANIES_SQL, list(company_ids))
-        return {row["id"]: _company_from_row(row) for row in rows}
+        return {row["id"]: company_from_row(row) for row in rows}
 
     async def list(
         self, *, region: str | None, search: str | None, page: PageRequest
@@ -122,7 +123,7 @@ class CompanyRepository:
             query = query.where(condition)
             count = count.where(condition)
         rows = await query.limit(page.limit).offset(page.offset)
-        return [_company_from_row(row) for row in rows], await count
+        return [company_from_row(row) for row in rows], await count
 
     async def update(self, company_id: int, draft: CompanyDraft) -> Company:
         # The SIREN identifies the company; it never changes.

@@ -59,7 +59,8 @@ def _skills_from_json(text: str | None) -> tuple[SkillLevel, ...]:
     return tuple(skills)
 
 
-def _employee_from_row(row: Row, skills: tuple[SkillLevel, ...]) -> Employee:
+def employee_from_row(row: Row, skills: tuple[SkillLevel, ...]) -> Employee:
+    """The employee of a row read with EMPLOYEE_COLUMNS (other areas' reads use it too)."""
     approval = None
     if row["approved_minutes_per_month"] is not None:
         approval = LendingApproval(
@@ -107,7 +108,7 @@ class EmployeeRepository:
 
     async def _hydrate(self, rows: Sequence[Row]) -> list[Employee]:
         skills = await self._skills_of([row["id"] for row in rows])
-        return [_employee_from_row(row, skills.get(row["id"], ())) for row in rows]
+        return [employee_from_row(row, skills.get(row["id"], ())) for row in rows]
 
     async def add(
         self, *, user_id: int, company_id: int, job_title: str, cost: CostInputs, now: datetime
@@ -129,7 +130,7 @@ class EmployeeRepository:
 
     async def get(self, employee_id: int) -> Employee | None:
         rows = await fetch(EMPLOYEE_SQL, employee_id)
-        return _employee_from_row(rows[0], _skills_from_json(rows[0]["skills"])) if rows else None
+        return employee_from_row(rows[0], _skills_from_json(rows[0]["skills"])) if rows else None
 
     async def exists_for(self, user_id: int, company_id: int) -> bool:
         return bool(
@@ -140,7 +141,7 @@ class EmployeeRepository:
 
     async def of_user(self, user_id: int) -> list[Employee]:
         rows = await fetch(EMPLOYEES_OF_USER_SQL, user_id)
-        return [_employee_from_row(row, _skills_from_json(row["skills"])) for row in rows]
+        return [employee_from_row(row, _skills_from_json(row["skills"])) for row in rows]
 
     async def list_for_company(
         self, company_id: int, *, skill_id: int | None, level_min: int, page: PageRequest
@@ -163,7 +164,7 @@ class EmployeeRepository:
             limit=page.limit,
             offset=page.offset,
         )
-        return [_employee_from_row(row, _skills_from_json(row["skills"])) for row in rows], total
+        return [employee_from_row(row, _skills_from_json(row["skills"])) for row in rows], total
 
     async def update(self, employee_id: int, values: dict[Column | str, Any]) -> None:
         await EmployeeTable.update(values).where(EmployeeTable.id == employee_id)

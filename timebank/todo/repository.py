@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 from typing import Final
 
 from timebank.companies.model import Company
-from timebank.companies.repository import COMPANY_COLUMNS, _company_from_row
+from timebank.companies.repository import COMPANY_COLUMNS, company_from_row
 from timebank.db.sql import Arguments, Sql, fetch, statement
 from timebank.employees.model import Employee, SkillLevel
-from timebank.employees.repository import EMPLOYEE_COLUMNS, _employee_from_row
+from timebank.employees.repository import EMPLOYEE_COLUMNS, employee_from_row
 from timebank.engagements.model import Engagement, EngagementStatus, Paper, PaperRecord, Step
 from timebank.settlements.model import StatementStatus
 
@@ -218,7 +218,7 @@ class TodoRepository:
         return Waiting(
             companies={
                 row["id"]: CompanyCounts(
-                    _company_from_row(row),
+                    company_from_row(row),
                     hours_to_approve=int(row["hours_to_approve"]),
                     statements_to_agree=int(row["statements_to_agree"]),
                 )
@@ -239,6 +239,6 @@ class TodoRepository:
                 skills.append(SkillLevel(skill_code=row["skill_code"], level=row["skill_level"]))
             if index + 1 < len(rows) and rows[index + 1]["id"] == row["id"]:
                 continue
-            found.append(_employee_from_row(row, tuple(sorted(skills, key=lambda s: s.skill_code))))
+            found.append(employee_from_row(row, tuple(sorted(skills, key=lambda s: s.skill_code))))
             skills = []
         return found
