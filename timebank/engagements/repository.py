@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -109,7 +110,10 @@ ENGAGEMENTS_SQL: Final = Sql(
     "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, e.status, "
     "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
     "(SELECT MIN(ev.created_at) FROM engagement_event ev "
-    "WHERE ev.engagement = e.id AND ev.step = {1}) AS activated_at "
+    "WHERE ev.engagement = e.id AND ev.step = {1}) AS activated_at, "
+    "(SELECT {json_agg}({json_array}(p.paper, p.signed_by, p.signed_at, p.document_id, "
+    "p.document_hash, p.effective_on)) FROM engagement_paper p WHERE p.engagement = e.id) "
+    "AS papers "
     "FROM engagement e LEFT JOIN employee em ON em.id = e.employee "
     "WHERE e.id {0:in} ORDER BY e.id"
 )
@@ -142,6 +146,33 @@ def _utc_day(at: datetime | str) -> date:
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
     return (at if at.tzinfo is None else at.astimezone(UTC)).date()
+
+
+def _utc_instant(text: str) -> datetime:
+    """An instant written in JSON by either database (with its offset, or UTC without one)."""
+    at = datetime.fromisoformat(text)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
+    """A loan's papers from the JSON array its row carries (None on PostgreSQL for none), in
+    the order of their kinds."""
+    if not text:
+        return ()
+    papers = [
+        PaperRecord(
+            paper=Paper(paper),
+            signed_by=signed_by,
+            signed_at=_utc_instant(signed_at),
+            document_id=document_id,
+            document_hash=document_hash,
+            effective_on=None if effective_on is None else date.fromisoformat(effective_on),
+        )
+        for paper, signed_by, signed_at, document_id, document_hash, effective_on in json.loads(
+            text
+        )
+    ]
+    return tuple(sorted(papers, key=lambda p: p.paper.value))
 
 
 def _placeholders(count: int) -> str:
@@ -182,11 +213,15 @@ class EngagementRepository:
         return found
 
     async def _hydrate(
-        self, rows: Sequence[Row], activated: dict[int, date] | None = None
+        self,
+        rows: Sequence[Row],
+        activated: dict[int, date] | None = None,
+        papers: dict[int, tuple[PaperRecord, ...]] | None = None,
     ) -> list[Engagement]:
-        """The loans of these rows with their papers; `activated`: their activation days when
-        the rows carried them."""
-        papers = await self._papers([row["id"] for row in rows])
+        """The loans of these rows with their papers; `activated` and `papers`: their
+        activation days and papers when the rows carried them."""
+        if papers is None:
+            papers = await self._papers([row["id"] for row in rows])
         if activated is None:
             activated = await self._activation_days([row["id"] for row in rows])
         return [
@@ -299,7 +334,8 @@ class EngagementRepository:
             for row in rows
             if row["activated_at"] is not None
         }
-        return {e.id: e for e in await self._hydrate(rows, activated)}
+        papers = {row["id"]: papers_from_json(row["papers"]) for row in rows}
+        return {e.id: e for e in await self._hydrate(rows, activated, papers)}
 
     async def search(
         self,
