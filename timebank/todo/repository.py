@@ -18,13 +18,13 @@ from timebank.companies.repository import COMPANY_COLUMNS, company_from_row
 from timebank.db.sql import Arguments, Sql, fetch, statement
 from timebank.employees.model import Employee, SkillLevel
 from timebank.employees.repository import EMPLOYEE_COLUMNS, employee_from_row
-from timebank.engagements.model import Engagement, EngagementStatus, Paper, PaperRecord, Step
+from timebank.engagements.model import Engagement, EngagementStatus, Step
+from timebank.engagements.repository import papers_from_json
 from timebank.settlements.model import StatementStatus
 
 # The newest `per_status_max` loans of each state for these companies (either side) or worked
-# by this user, with whether their two companies have a CSE. Their papers come in a second
-# statement: joined here, each loan's columns came once per paper, and the one statement cost
-# more than the two (on SQLite more than twice as much).
+# by this user, with whether their two companies have a CSE, and their papers as one JSON
+# array each (joined, each loan's columns came once per paper: dearer than a second statement).
 WAITING_LOANS_TEXT: Final = (
     "SELECT e.id, e.need, e.host_company, e.lender_company, e.employee, "
     'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
@@ -32,7 +32,10 @@ WAITING_LOANS_TEXT: Final = (
     "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
     "(SELECT MIN(ev.created_at) FROM engagement_event ev "
     "WHERE ev.engagement = e.id AND ev.step = {activate}) AS activated_at, "
-    "hc.has_cse AS host_has_cse, lc.has_cse AS lender_has_cse "
+    "hc.has_cse AS host_has_cse, lc.has_cse AS lender_has_cse, "
+    "(SELECT {{json_agg}}({{json_array}}(p.paper, p.signed_by, p.signed_at, p.document_id, "
+    "p.document_hash, p.effective_on)) FROM engagement_paper p WHERE p.engagement = e.id) "
+    "AS papers "
     "FROM (SELECT id FROM (SELECT w.id AS id, ROW_NUMBER() OVER "
     "(PARTITION BY w.status ORDER BY w.id DESC) AS newest_first FROM engagement w "
     "WHERE w.status {statuses} AND (w.host_company {companies} "
@@ -43,10 +46,6 @@ WAITING_LOANS_TEXT: Final = (
     "LEFT JOIN employee em ON em.id = e.employee "
     "JOIN company hc ON hc.id = e.host_company "
     "JOIN company lc ON lc.id = e.lender_company ORDER BY e.id"
-)
-PAPERS_TEXT: Final = (
-    "SELECT engagement, paper, signed_by, signed_at, document_id, document_hash, effective_on "
-    "FROM engagement_paper WHERE engagement {loans}"
 )
 # The person's companies, with at those they run the hours awaiting approval as host and the
 # draft statements waiting for their agreement; and, once, the proposals pending for the
@@ -123,8 +122,7 @@ class TodoRepository:
         per_status_max: int,
     ) -> list[WaitingLoan]:
         """The loans in these states of these companies (either side) or worked by this user,
-        the newest `per_status_max` of each state, with their papers: two statements (one
-        when there is none)."""
+        the newest `per_status_max` of each state, with their papers: one statement."""
         assert per_status_max > 0
         if not statuses:
             return []
@@ -137,9 +135,6 @@ class TodoRepository:
             activate=arg(Step.ACTIVATE.value),
         )
         rows = await fetch(statement(text), *arg.values)
-        if not rows:
-            return []
-        papers = await self._papers([row["id"] for row in rows])
         return [
             WaitingLoan(
                 Engagement(
@@ -161,7 +156,7 @@ class TodoRepository:
                     reservation_number=row["reservation_number"],
                     created_by=row["created_by"],
                     created_at=row["created_at"],
-                    papers=papers.get(row["id"], ()),
+                    papers=papers_from_json(row["papers"]),
                     activated_on=None
                     if row["activated_at"] is None
                     else _utc_day(row["activated_at"]),
@@ -174,29 +169,6 @@ class TodoRepository:
             )
             for row in rows
         ]
-
-    async def _papers(self, loan_ids: list[int]) -> dict[int, tuple[PaperRecord, ...]]:
-        """The papers recorded for these loans, by loan, in the order of their kinds."""
-        arg = Arguments()
-        rows = await fetch(
-            statement(PAPERS_TEXT.format(loans=arg.among(list(loan_ids)))), *arg.values
-        )
-        found: dict[int, list[PaperRecord]] = {}
-        for row in rows:
-            found.setdefault(row["engagement"], []).append(
-                PaperRecord(
-                    paper=Paper(row["paper"]),
-                    signed_by=row["signed_by"],
-                    signed_at=row["signed_at"],
-                    document_id=row["document_id"],
-                    document_hash=row["document_hash"],
-                    effective_on=row["effective_on"],
-                )
-            )
-        return {
-            loan: tuple(sorted(records, key=lambda p: p.paper.value))
-            for loan, records in found.items()
-        }
 
     async def waiting(
         self, *, company_ids: list[int], admin_of: list[int], user_id: int
