@@ -55,12 +55,36 @@ def test_an_empty_or_long_list_is_sent_as_one_array() -> None:
     assert plain.spelled([1], postgres=True) == (plain.postgres, [1])
 
 
+def test_a_list_is_padded_to_a_power_of_two_with_its_last_value() -> None:
+    sql = Sql("SELECT a FROM t WHERE b {0:in}")
+    assert sql.spelled([[1, 2, 3]], postgres=True) == (
+        "SELECT a FROM t WHERE b IN ($1, $2, $3, $4)",
+        [1, 2, 3, 3],
+    )
+    widths = {sql.spelled([list(range(n))], postgres=True)[0].count("$") for n in range(1, 33)}
+    assert widths == {1, 2, 4, 8, 16, 32}
+
+
+def test_each_list_is_spelled_or_sent_whole_on_its_own() -> None:
+    sql = Sql("SELECT a FROM t WHERE b {0:in} AND NOT (c {1:in}) AND d = {2}")
+    text, values = sql.spelled([[5], [], "x"], postgres=True)
+    assert text == "SELECT a FROM t WHERE b IN ($1) AND NOT (c = ANY($2)) AND d = $3"
+    assert values == [5, [], "x"]
+    text, values = sql.spelled([[5], [], "x"], postgres=False)
+    assert text == (
+        "SELECT a FROM t WHERE b IN (?1) AND NOT (c IN (SELECT value FROM json_each(?2))) "
+        "AND d = ?3"
+    )
+
+
 def test_a_statement_keeps_a_bounded_number_of_texts() -> None:
-    sql = Sql("SELECT a FROM t WHERE b {0:in} AND c {1:in}")
+    sql = Sql("SELECT a FROM t WHERE b {0:in} AND c {1:in} AND d {2:in}")
+    lengths = (1, 2, 3, 5, 9, 17)  # One of each padded width.
     texts = {
-        sql.spelled([[0] * m, [0] * n], postgres=True)[0]
-        for m in range(1, SPELLED_LIST_VALUES_MAX + 1)
-        for n in range(1, 4)
+        sql.spelled([[0] * a, [0] * b, [0] * c], postgres=True)[0]
+        for a in lengths
+        for b in lengths
+        for c in lengths
     }
     assert len(texts) == SPELLED_TEXTS_PER_STATEMENT_MAX + 1  # The array form beyond the bound.
     assert sql.postgres in texts

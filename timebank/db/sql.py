@@ -9,11 +9,13 @@ placeholders, `{0}`, `{1}` … (a number may appear twice), and rendered once pe
 `$1` for asyncpg, `?1` for sqlite3. `{0:in}` tests membership in a list given as the argument:
 `= ANY($1)` on PostgreSQL, `IN (SELECT value FROM json_each(?1))` on SQLite (the list is sent as
 JSON text), so the text does not change with the list's length. A list of 1 to
-`SPELLED_LIST_VALUES_MAX` values is sent instead as one placeholder per value, `IN ($1, $2)`:
-for `= ANY($1)` PostgreSQL's planner assumes an array of ten, finds its generic plan dearer than
-the ones it makes for each call, and so planned the statement anew at every call (for a loan,
-the planning cost more than the reading); with each value its own placeholder it keeps one plan
-per length of list. On SQLite the spelled list also spares reading JSON.
+`SPELLED_LIST_VALUES_MAX` values is sent instead as one placeholder per value, `IN ($1, $2)`,
+padded to the next power of two with its last value (so a list has at most six texts): for
+`= ANY($1)` PostgreSQL's planner assumes an array of ten, finds its generic plan dearer than the
+ones it makes for each call, and so planned the statement anew at every call, which can cost
+more than running it; with each value its own placeholder it keeps one plan per text. On SQLite
+the spelled list also spares reading JSON. An empty list stays one array (`IN (NULL)` would not
+be false under `NOT`).
 
 `{json_agg}(…)` and `{json_array}(…)` name each database's functions that build JSON (a row's
 list read beside it as one JSON array: `json_agg`/`json_build_array` on PostgreSQL,
@@ -30,7 +32,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import accumulate
 from string import Formatter
 from typing import Any, Final, Protocol
 
@@ -39,14 +40,20 @@ from timebank.db.tables import CompanyTable
 # Statements rendered from texts put together at run time (a few filters combined).
 STATEMENTS_CACHED_MAX: Final = 256
 # JSON built in a statement, `{json_agg}({json_array}(a, b))`: each database's own functions.
-_JSON_FUNCTIONS: Final = {
-    True: {"json_agg": "json_agg", "json_array": "json_build_array"},
-    False: {"json_agg": "json_group_array", "json_array": "json_array"},
-}
-# Longer lists go to PostgreSQL as one array, so that a statement has few texts.
+_POSTGRES_JSON: Final = {"json_agg": "json_agg", "json_array": "json_build_array"}
+_SQLITE_JSON: Final = {"json_agg": "json_group_array", "json_array": "json_array"}
+# Longer lists go as one array, so that a statement has few texts (a power of two).
 SPELLED_LIST_VALUES_MAX: Final = 32
-# Texts of one statement kept for the lengths of its lists (more lengths: sent as arrays).
+# Texts of one statement kept for the lengths of its lists (more: its lists go as arrays).
 SPELLED_TEXTS_PER_STATEMENT_MAX: Final = 64
+
+
+def _spelled_width(length: int) -> int:
+    """The placeholders a list of `length` values takes: the next power of two, or 0 when it
+    goes as one array (empty, or longer than SPELLED_LIST_VALUES_MAX)."""
+    if not 1 <= length <= SPELLED_LIST_VALUES_MAX:
+        return 0
+    return 1 << (length - 1).bit_length()
 
 
 class Row(Protocol):
@@ -99,41 +106,41 @@ class Sql:
             if name is not None and name.isdigit()
         ]
         numbers = range(1, max((n for n, _ in fields), default=-1) + 2)
-        self.postgres = text.format(
-            *[_Mark(n, postgres=True) for n in numbers], **_JSON_FUNCTIONS[True]
-        )
-        self.sqlite = text.format(
-            *[_Mark(n, postgres=False) for n in numbers], **_JSON_FUNCTIONS[False]
-        )
+        self.postgres = text.format(*[_Mark(n, postgres=True) for n in numbers], **_POSTGRES_JSON)
+        self.sqlite = text.format(*[_Mark(n, postgres=False) for n in numbers], **_SQLITE_JSON)
         self._text = text
         self._lists = frozenset(n for n, spec in fields if spec == "in")
         self._spelled: dict[tuple[bool, tuple[int, ...]], str] = {}
 
     def spelled(self, args: Sequence[Any], *, postgres: bool) -> tuple[str, Sequence[Any]]:
         """The text and arguments to send to the driver: each list of 1 to
-        `SPELLED_LIST_VALUES_MAX` values spelled out, one placeholder per value; else the
-        statement as rendered, each list one argument."""
-        whole = self.postgres if postgres else self.sqlite
-        if not self._lists:
-            return whole, args
-        lengths = tuple(len(args[n]) if n in self._lists else 1 for n in range(len(args)))
-        key = (postgres, lengths)
+        `SPELLED_LIST_VALUES_MAX` values spelled out, one placeholder per value (padded with
+        its last value), the others one argument each."""
+        widths = tuple(
+            _spelled_width(len(arg)) if n in self._lists else 1 for n, arg in enumerate(args)
+        )
+        if not any(widths[n] for n in self._lists):
+            return (self.postgres if postgres else self.sqlite), args
+        key = (postgres, widths)
         text = self._spelled.get(key)
         if text is None:
-            if any(not 1 <= lengths[n] <= SPELLED_LIST_VALUES_MAX for n in self._lists) or (
-                len(self._spelled) >= SPELLED_TEXTS_PER_STATEMENT_MAX
-            ):
-                return whole, args
-            ends = list(accumulate(lengths))
-            marks = [
-                _Spelled(range(end - length + 1, end + 1), postgres=postgres)
-                for end, length in zip(ends, lengths, strict=True)
-            ]
-            text = self._spelled[key] = self._text.format(*marks, **_JSON_FUNCTIONS[postgres])
+            if len(self._spelled) >= SPELLED_TEXTS_PER_STATEMENT_MAX:
+                return (self.postgres if postgres else self.sqlite), args
+            marks: list[_Mark | _Spelled] = []
+            number = 1
+            for width in widths:
+                if width == 0:
+                    marks.append(_Mark(number, postgres=postgres))
+                else:
+                    marks.append(_Spelled(range(number, number + width), postgres=postgres))
+                number += max(width, 1)
+            functions = _POSTGRES_JSON if postgres else _SQLITE_JSON
+            text = self._spelled[key] = self._text.format(*marks, **functions)
         values: list[Any] = []
-        for n, arg in enumerate(args):
-            if n in self._lists:
+        for n, (arg, width) in enumerate(zip(args, widths, strict=True)):
+            if n in self._lists and width:
                 values.extend(arg)
+                values.extend([arg[-1]] * (width - len(arg)))
             else:
                 values.append(arg)
         return text, values
