@@ -70,10 +70,10 @@ async def healthz() -> Response[HealthOut]:
 
 
 def _freeze_start_up_objects() -> None:
-    """What the start made (modules, routes, schemas, settings: a few hundred thousand
-    objects) lives as long as the process, yet each full garbage collection walked all of it,
-    holding every request of the worker meanwhile. Collected once here, then left out of later
-    collections, which walk only what requests made (`docs/operations.md`)."""
+    """What the start made (modules, routes, schemas, settings) lives as long as the process,
+    yet each full garbage collection walked all of it, holding every request of the worker
+    meanwhile. Collected once here, then left out of later collections, which walk only what
+    requests made (`docs/operations.md`)."""
     gc.collect()
     gc.freeze()
 

@@ -11,7 +11,12 @@ import timebank.db.engine  # noqa: F401 (registers the converters)
 
 STORED = {
     "INTEGER": [b"0", b"42", b"-7", b"9007199254740993", b"1.0", b"-3.0", b"12.9"],
-    "TIMESTAMPTZ": [b"2026-12-05 02:10:25.123456", b"2026-01-31 23:59:59", b"2026-12-05T02:10:25"],
+    "TIMESTAMPTZ": [
+        b"2026-12-05 02:10:25.123456+00:00",  # As Piccolo stores one (str() of a UTC instant).
+        b"2026-10-25 09:00:00+00:00",
+        b"2026-12-05 02:10:25.123456",
+        b"2026-12-05T02:10:25",
+    ],
     "DATE": [b"2026-12-05", b"2024-02-29"],
     "BOOLEAN": [b"0", b"1"],
 }

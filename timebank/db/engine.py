@@ -91,8 +91,8 @@ def _boolean_out(value: bytes) -> bool:
 
 
 # Piccolo's converters of SQLite values by declared column type (process-wide) take text or
-# bytes through a wrapper, and read every integer through Decimal: that was a tenth of a loan
-# read's time. The same values, read straight from the bytes sqlite3 gives a converter.
+# bytes through a wrapper, and read every integer through Decimal, a cost every row paid. The
+# same values, read straight from the bytes sqlite3 gives a converter.
 for _declared, _converter in {
     "INTEGER": _integer_out,
     "TIMESTAMPTZ": _timestamptz_out,
