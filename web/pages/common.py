@@ -79,7 +79,6 @@ def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, An
         "fmt": formatting,
         "label": vocabulary.label,
         "vocabulary": vocabulary,
-        "menu": menu_of(actor),
         "menu_html": menu_html(request.app, actor, current_path),
         "current_path": current_path,
         "notice": NOTICES.get(notice) if notice else None,
@@ -300,13 +299,6 @@ class MenuLink:
 class MenuSection:
     title: str
     links: tuple[MenuLink, ...]
-
-
-def menu_of(actor: Actor | None) -> tuple[MenuSection, ...]:
-    """The logged-in menu: one section per role the person holds, and per company they run."""
-    if actor is None:
-        return ()
-    return _menu(actor.memberships, actor.company_names, actor.is_operator)
 
 
 def menu_html(app: Litestar, actor: Actor | None, current_path: str) -> Markup:
