@@ -335,3 +335,36 @@ async def log(
             "description": description,
         },
     )
+
+
+async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
+    """The proposal of this world's employee for a host need only they can serve (each test
+    asks its own rare skill, so no other test's volunteer competes)."""
+    need = await client.post(
+        f"/api/v1/companies/{w.host.company_id}/needs",
+        headers=w.host.headers,
+        json=need_json(skills=[{"skill": skill, "min_level": 2, "weight": 5}]),
+    )
+    assert need.status_code == 201, need.text
+    profile = await client.put(
+        f"/api/v1/employees/{w.employee_id}/profile",
+        headers=w.employee.headers,
+        json={
+            "offered_minutes_per_month": 20 * 60,
+            "remote_ok": True,
+            "travel_radius_km": 30,
+            "languages": ["fr"],
+            "skills": [{"skill": skill, "level": 3}],
+        },
+    )
+    assert profile.status_code == 200, profile.text
+    ops = await operator(client)
+    assert (await client.post("/api/v1/matching/run", headers=ops.headers)).status_code == 200
+    listed = await client.get("/api/v1/matching/proposals?status=proposed", headers=w.host.headers)
+    return int(
+        next(
+            p["id"]
+            for p in listed.json()["items"]
+            if (p["need_id"], p["employee_id"]) == (need.json()["id"], w.employee_id)
+        )
+    )

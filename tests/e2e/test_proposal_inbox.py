@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.exchange_helpers import World, operator, world
-from tests.helpers import PASSWORD, need_json, now
+from tests.exchange_helpers import proposed, world
+from tests.helpers import PASSWORD, now
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.engagements.model import EngagementStatus
 from timebank.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -21,39 +21,6 @@ pytestmark = pytest.mark.anyio
 async def actor_of(email: str, password: str = PASSWORD) -> Actor:
     result = await log_in(uow, email=email, password=password, now=now(), session_hours=1)
     return result.actor
-
-
-async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
-    """The proposal of this world's employee for a host need only they can serve (each test
-    asks its own rare skill, so no other test's volunteer competes)."""
-    need = await client.post(
-        f"/api/v1/companies/{w.host.company_id}/needs",
-        headers=w.host.headers,
-        json=need_json(skills=[{"skill": skill, "min_level": 2, "weight": 5}]),
-    )
-    assert need.status_code == 201, need.text
-    profile = await client.put(
-        f"/api/v1/employees/{w.employee_id}/profile",
-        headers=w.employee.headers,
-        json={
-            "offered_minutes_per_month": 20 * 60,
-            "remote_ok": True,
-            "travel_radius_km": 30,
-            "languages": ["fr"],
-            "skills": [{"skill": skill, "level": 3}],
-        },
-    )
-    assert profile.status_code == 200, profile.text
-    ops = await operator(client)
-    assert (await client.post("/api/v1/matching/run", headers=ops.headers)).status_code == 200
-    listed = await client.get("/api/v1/matching/proposals?status=proposed", headers=w.host.headers)
-    return int(
-        next(
-            p["id"]
-            for p in listed.json()["items"]
-            if (p["need_id"], p["employee_id"]) == (need.json()["id"], w.employee_id)
-        )
-    )
 
 
 async def test_host_accepts_the_loan_only_after_the_lender_and_only_for_its_need(

@@ -1,6 +1,6 @@
 """The dashboard's reads (timebank/todo/repository.py) find what each area's own reads find,
 one by one: the waiting loans with their papers, the hours and statements waiting at each
-company run, the proposals pending, the person's companies and their own employee records. An
+company run, the proposals pending and the person's companies. An
 employee sees nothing of their employer's administration."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.test_proposal_inbox import proposed
 from tests.exchange_helpers import (
     Party,
     World,
@@ -18,6 +17,7 @@ from tests.exchange_helpers import (
     operator,
     previous_month_day,
     propose,
+    proposed,
     world,
 )
 from timebank.db.sql import SPELLED_LIST_VALUES_MAX
@@ -98,7 +98,6 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
         waiting = await repos.todo.waiting(
             company_ids=member_of, admin_of=admin_of, user_id=actor.user_id
         )
-        own = await repos.todo.own_employees(actor.user_id)
 
         searched = await repos.engagements.waiting(
             company_ids=admin_of,
@@ -143,7 +142,6 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
     )
     assert waiting.staff_proposals == (staff_proposals if admin_of else 0)
     assert waiting.own_proposals == (own_proposals if of_user else 0)
-    assert own == of_user
 
 
 async def test_the_dashboards_reads_find_what_each_areas_reads_find(
@@ -204,10 +202,10 @@ async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.Async
     assert (await dashboard_of(piccolo_unit_of_work, lender)).mine == ()
     async with piccolo_unit_of_work(write=False) as repos:
         # Only the user's own records: not their colleagues' at the same employer.
-        assert [e.user_id for e in await repos.todo.own_employees(employee.user_id)] == [
+        assert [e.user_id for e in await repos.employees.of_user(employee.user_id)] == [
             employee.user_id
         ]
-        assert await repos.todo.own_employees(lender.user_id) == []
+        assert await repos.employees.of_user(lender.user_id) == []
 
 
 async def test_long_lists_of_companies_read_as_short_ones(client: httpx.AsyncClient) -> None:

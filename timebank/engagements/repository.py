@@ -140,7 +140,7 @@ _WAITING_SQL: Final = (
 )
 
 
-def _utc_day(at: datetime | str) -> date:
+def utc_day(at: datetime | str) -> date:
     """The day (UTC, as the clock the rules read) of a stored instant; SQLite gives a computed
     one as stored (Piccolo's UTC text), not as a datetime."""
     if isinstance(at, str):
@@ -173,6 +173,38 @@ def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
         )
     ]
     return tuple(sorted(papers, key=lambda p: p.paper.value))
+
+
+def engagement_from_row(
+    row: Row, *, papers: tuple[PaperRecord, ...], activated_on: date | None
+) -> Engagement:
+    """The loan of a row read with the engagement's columns (and its employee's user), with
+    its papers and activation day (other areas' reads use it too)."""
+    return Engagement(
+        id=row["id"],
+        need_id=row["need"],
+        host_company_id=row["host_company"],
+        lender_company_id=row["lender_company"],
+        employee_id=row["employee"],
+        employee_user_id=row["employee_user"],
+        planned_minutes=row["planned_minutes"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        place=row["place"],
+        remote=bool(row["remote"]),
+        tasks=row["tasks"],
+        status=EngagementStatus(row["status"]),
+        reservation_id=row["reservation_id"],
+        reserved_minutes=row["reserved_minutes"],
+        reservation_number=row["reservation_number"],
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        papers=papers,
+        activated_on=activated_on,
+        probation_days=row["probation_days"],
+        working_hours=row["working_hours"],
+        post_characteristics=row["post_characteristics"],
+    )
 
 
 def _placeholders(count: int) -> str:
@@ -208,7 +240,7 @@ class EngagementRepository:
         rows = await fetch(ACTIVATIONS_SQL, ids, Step.ACTIVATE.value)
         found: dict[int, date] = {}
         for row in rows:
-            day = _utc_day(row["created_at"])
+            day = utc_day(row["created_at"])
             found[row["engagement"]] = min(day, found.get(row["engagement"], day))
         return found
 
@@ -225,30 +257,8 @@ class EngagementRepository:
         if activated is None:
             activated = await self._activation_days([row["id"] for row in rows])
         return [
-            Engagement(
-                id=row["id"],
-                need_id=row["need"],
-                host_company_id=row["host_company"],
-                lender_company_id=row["lender_company"],
-                employee_id=row["employee"],
-                employee_user_id=row["employee_user"],
-                planned_minutes=row["planned_minutes"],
-                period_start=row["period_start"],
-                period_end=row["period_end"],
-                place=row["place"],
-                remote=bool(row["remote"]),
-                tasks=row["tasks"],
-                status=EngagementStatus(row["status"]),
-                reservation_id=row["reservation_id"],
-                reserved_minutes=row["reserved_minutes"],
-                reservation_number=row["reservation_number"],
-                created_by=row["created_by"],
-                created_at=row["created_at"],
-                papers=papers.get(row["id"], ()),
-                activated_on=activated.get(row["id"]),
-                probation_days=row["probation_days"],
-                working_hours=row["working_hours"],
-                post_characteristics=row["post_characteristics"],
+            engagement_from_row(
+                row, papers=papers.get(row["id"], ()), activated_on=activated.get(row["id"])
             )
             for row in rows
         ]
@@ -330,7 +340,7 @@ class EngagementRepository:
             return {e.id: e for e in await self._hydrate(list(await query))}
         rows = await fetch(ENGAGEMENTS_SQL, wanted, Step.ACTIVATE.value)
         activated = {
-            row["id"]: _utc_day(row["activated_at"])
+            row["id"]: utc_day(row["activated_at"])
             for row in rows
             if row["activated_at"] is not None
         }

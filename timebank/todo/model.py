@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from timebank.companies.model import Company
 from timebank.engagements.model import (
     Engagement,
     EngagementStatus,
@@ -31,6 +32,33 @@ class TodoKind(StrEnum):
     APPROVE_HOURS = "approve_hours"
     AGREE_STATEMENT = "agree_statement"
     REVIEW_PROPOSALS = "review_proposals"
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingLoan:
+    """A loan that may wait for somebody, with what decides its papers: its companies' CSE."""
+
+    engagement: Engagement
+    lender_has_cse: bool
+    host_has_cse: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyCounts:
+    """One of the person's companies and, if they run it, what waits there for its admins."""
+
+    company: Company
+    hours_to_approve: int
+    statements_to_agree: int
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """The person's companies (by id) and the proposals pending for their staff and for them."""
+
+    companies: dict[int, CompanyCounts]
+    staff_proposals: int
+    own_proposals: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,26 +1,23 @@
 """The reads of « À faire » and the dashboard, in fixed SQL (timebank/db/sql.py).
 
-Four statements at most, whatever the number of companies, loans or papers: the waiting loans
-with their companies' CSE, then their papers (when there are loans); the person's companies
-with what waits at each (hours to approve, statements to agree) and the proposals pending for
-their staff and for them; and their own employee records with their skills.
+Two statements, whatever the number of companies, loans or papers: the waiting loans with their
+companies' CSE and their papers; the person's companies with what waits at each (hours to
+approve, statements to agree) and the proposals pending for their staff and for them (their
+own employee records come from the employees' area, one statement more). A read model across
+areas: it reads their rows with their own columns and row readers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Final
 
-from timebank.companies.model import Company
 from timebank.companies.repository import COMPANY_COLUMNS, company_from_row
-from timebank.db.sql import Arguments, Sql, fetch, statement
-from timebank.employees.model import Employee, SkillLevel
-from timebank.employees.repository import EMPLOYEE_COLUMNS, employee_from_row
-from timebank.engagements.model import Engagement, EngagementStatus, Step
-from timebank.engagements.repository import papers_from_json
+from timebank.db.sql import Arguments, fetch, statement
+from timebank.engagements.model import EngagementStatus, Step
+from timebank.engagements.repository import engagement_from_row, papers_from_json, utc_day
 from timebank.settlements.model import StatementStatus
+from timebank.todo.model import CompanyCounts, Waiting, WaitingLoan
 
 # The newest `per_status_max` loans of each state for these companies (either side) or worked
 # by this user, with whether their two companies have a CSE, and their papers as one JSON
@@ -66,50 +63,8 @@ COMPANIES_AND_COUNTS_TEXT: Final = (
     'AND mp.employee IN (SELECT id FROM employee WHERE "user" = {user})) AS own_proposals) k '
     "LEFT JOIN company c ON c.id {companies} ORDER BY c.id"
 )
-# A user's own employee records, each with its skills (one row per skill, or one without).
-OWN_EMPLOYEES_SQL: Final = Sql(
-    f"SELECT {EMPLOYEE_COLUMNS}, s.code AS skill_code, es.level AS skill_level "
-    'FROM employee e LEFT JOIN app_user u ON u.id = e."user" '
-    "LEFT JOIN employee_skill es ON es.employee = e.id LEFT JOIN skill s ON s.id = es.skill "
-    'WHERE e."user" = {0} ORDER BY e.id'
-)
 SUBMITTED: Final = "submitted"
 PROPOSED: Final = "proposed"
-
-
-@dataclass(frozen=True, slots=True)
-class WaitingLoan:
-    """A loan that may wait for somebody, with what decides its papers: its companies' CSE."""
-
-    engagement: Engagement
-    lender_has_cse: bool
-    host_has_cse: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CompanyCounts:
-    """One of the person's companies and, if they run it, what waits there for its admins."""
-
-    company: Company
-    hours_to_approve: int
-    statements_to_agree: int
-
-
-@dataclass(frozen=True, slots=True)
-class Waiting:
-    """The person's companies (by id) and the proposals pending for their staff and for them."""
-
-    companies: dict[int, CompanyCounts]
-    staff_proposals: int
-    own_proposals: int
-
-
-def _utc_day(at: datetime | str) -> date:
-    """The day (UTC, as the clock the rules read) of a stored instant; SQLite gives a computed
-    one as stored (Piccolo's UTC text), not as a datetime."""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    return (at if at.tzinfo is None else at.astimezone(UTC)).date()
 
 
 class TodoRepository:
@@ -137,32 +92,12 @@ class TodoRepository:
         rows = await fetch(statement(text), *arg.values)
         return [
             WaitingLoan(
-                Engagement(
-                    id=row["id"],
-                    need_id=row["need"],
-                    host_company_id=row["host_company"],
-                    lender_company_id=row["lender_company"],
-                    employee_id=row["employee"],
-                    employee_user_id=row["employee_user"],
-                    planned_minutes=row["planned_minutes"],
-                    period_start=row["period_start"],
-                    period_end=row["period_end"],
-                    place=row["place"],
-                    remote=bool(row["remote"]),
-                    tasks=row["tasks"],
-                    status=EngagementStatus(row["status"]),
-                    reservation_id=row["reservation_id"],
-                    reserved_minutes=row["reserved_minutes"],
-                    reservation_number=row["reservation_number"],
-                    created_by=row["created_by"],
-                    created_at=row["created_at"],
+                engagement_from_row(
+                    row,
                     papers=papers_from_json(row["papers"]),
                     activated_on=None
                     if row["activated_at"] is None
-                    else _utc_day(row["activated_at"]),
-                    probation_days=row["probation_days"],
-                    working_hours=row["working_hours"],
-                    post_characteristics=row["post_characteristics"],
+                    else utc_day(row["activated_at"]),
                 ),
                 lender_has_cse=bool(row["lender_has_cse"]),
                 host_has_cse=bool(row["host_has_cse"]),
@@ -200,17 +135,3 @@ class TodoRepository:
             staff_proposals=int(first["staff_proposals"]),
             own_proposals=int(first["own_proposals"]),
         )
-
-    async def own_employees(self, user_id: int) -> list[Employee]:
-        """This user's employee records (one per employer), with their skills."""
-        rows = await fetch(OWN_EMPLOYEES_SQL, user_id)
-        found: list[Employee] = []
-        skills: list[SkillLevel] = []
-        for index, row in enumerate(rows):
-            if row["skill_level"] is not None:
-                skills.append(SkillLevel(skill_code=row["skill_code"], level=row["skill_level"]))
-            if index + 1 < len(rows) and rows[index + 1]["id"] == row["id"]:
-                continue
-            found.append(employee_from_row(row, tuple(sorted(skills, key=lambda s: s.skill_code))))
-            skills = []
-        return found

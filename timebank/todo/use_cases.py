@@ -9,8 +9,14 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.employees.model import Employee
 from timebank.engagements.model import EngagementStatus, required_papers
 from timebank.people.model import Actor, Role
-from timebank.todo.model import TODO_LOANS_PER_STATUS_MAX, TodoItem, TodoKind, loan_todos
-from timebank.todo.repository import Waiting, WaitingLoan
+from timebank.todo.model import (
+    TODO_LOANS_PER_STATUS_MAX,
+    TodoItem,
+    TodoKind,
+    Waiting,
+    WaitingLoan,
+    loan_todos,
+)
 
 # The states in which a loan may wait for somebody.
 WAITING_STATUSES = (
@@ -54,7 +60,7 @@ async def dashboard_of(uow: UnitOfWork, actor: Actor) -> Dashboard:
         waiting = await repos.todo.waiting(
             company_ids=sorted(roles_of), admin_of=admin_of, user_id=actor.user_id
         )
-        own = await repos.todo.own_employees(actor.user_id)
+        own = await repos.employees.of_user(actor.user_id)
     companies = waiting.companies
     assert set(roles_of) <= set(companies), "a membership names an existing company"
     return Dashboard(
