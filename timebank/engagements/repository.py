@@ -111,7 +111,7 @@ ENGAGEMENTS_SQL: Final = Sql(
     "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
     "(SELECT MIN(ev.created_at) FROM engagement_event ev "
     "WHERE ev.engagement = e.id AND ev.step = {1}) AS activated_at, "
-    "(SELECT {json_agg}({json_array}(p.paper, p.signed_by, p.signed_at, p.document_id, "
+    "(SELECT {json_agg}({json_array}(p.id, p.paper, p.signed_by, p.signed_at, p.document_id, "
     "p.document_hash, p.effective_on)) FROM engagement_paper p WHERE p.engagement = e.id) "
     "AS papers "
     "FROM engagement e LEFT JOIN employee em ON em.id = e.employee "
@@ -119,7 +119,7 @@ ENGAGEMENTS_SQL: Final = Sql(
 )
 PAPERS_SQL: Final = Sql(
     "SELECT engagement, paper, signed_by, signed_at, document_id, document_hash, effective_on "
-    "FROM engagement_paper WHERE engagement {0:in}"
+    "FROM engagement_paper WHERE engagement {0:in} ORDER BY id"
 )
 ACTIVATIONS_SQL: Final = Sql(
     "SELECT engagement, created_at FROM engagement_event WHERE engagement {0:in} AND step = {1}"
@@ -155,11 +155,12 @@ def _utc_instant(text: str) -> datetime:
 
 
 def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
-    """A loan's papers from the JSON array its row carries (None on PostgreSQL for none), in
-    the order of their kinds."""
+    """A loan's papers from the JSON array its row carries (None on PostgreSQL for none): by
+    kind, then in the order they were recorded (the arrays start with the record's id)."""
     if not text:
         return ()
-    papers = [
+    records = sorted(json.loads(text), key=lambda record: (record[1], record[0]))
+    return tuple(
         PaperRecord(
             paper=Paper(paper),
             signed_by=signed_by,
@@ -168,11 +169,8 @@ def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
             document_hash=document_hash,
             effective_on=None if effective_on is None else date.fromisoformat(effective_on),
         )
-        for paper, signed_by, signed_at, document_id, document_hash, effective_on in json.loads(
-            text
-        )
-    ]
-    return tuple(sorted(papers, key=lambda p: p.paper.value))
+        for _, paper, signed_by, signed_at, document_id, document_hash, effective_on in records
+    )
 
 
 def engagement_from_row(
