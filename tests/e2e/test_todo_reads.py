@@ -23,11 +23,13 @@ from tests.exchange_helpers import (
 from timebank.db.sql import SPELLED_LIST_VALUES_MAX
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.people.model import Actor, Role
+from timebank.settlements.model import StatementStatus
 from timebank.todo.model import TodoItem, TodoKind
 from timebank.todo.use_cases import WAITING_STATUSES, dashboard_of, todo_of
 
 pytestmark = pytest.mark.anyio
 
+STATEMENTS_READ_MAX = 100
 PER_STATUS_MAX = 2
 HOURS_SUBMITTED = 2
 
@@ -99,20 +101,38 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
             company_ids=member_of, admin_of=admin_of, user_id=actor.user_id
         )
 
-        searched = await repos.engagements.waiting(
-            company_ids=admin_of,
-            employee_user_id=actor.user_id,
-            statuses=WAITING_STATUSES,
-            per_status_max=PER_STATUS_MAX,
-        )
+        searched = []
+        for status in WAITING_STATUSES:
+            newest, _ = await repos.engagements.search(
+                company_ids=admin_of,
+                employee_user_id=actor.user_id,
+                status=status,
+                limit=PER_STATUS_MAX,
+                offset=0,
+            )
+            searched += newest
         companies = await repos.companies.get_many(
             sorted(
                 {c for loan in searched for c in (loan.lender_company_id, loan.host_company_id)}
                 | set(member_of)
             )
         )
-        hours = await repos.engagements.submitted_per_host(admin_of)
-        statements = {c: await repos.settlements.count_to_agree(c) for c in admin_of}
+        hours = {
+            c: (await repos.engagements.awaiting_review_of_host(c, limit=1, offset=0))[1]
+            for c in admin_of
+        }
+        statements = {
+            c: sum(
+                1
+                for statement in (
+                    await repos.settlements.page_of_company(c, limit=STATEMENTS_READ_MAX, offset=0)
+                )[0]
+                if statement.status is StatementStatus.DRAFT
+                and (statement.agreed_by_a if statement.company_a == c else statement.agreed_by_b)
+                is None
+            )
+            for c in admin_of
+        }
         staff = await repos.employees.ids_of_companies(admin_of)
         _, staff_proposals = await repos.proposals.visible(
             need_ids=[], employee_ids=staff, status="proposed", limit=1, offset=0
@@ -131,9 +151,7 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
     assert {c: found.company for c, found in waiting.companies.items()} == {
         c: companies[c] for c in member_of
     }
-    assert {c: waiting.companies[c].hours_to_approve for c in admin_of} == {
-        c: hours.get(c, 0) for c in admin_of
-    }
+    assert {c: waiting.companies[c].hours_to_approve for c in admin_of} == hours
     assert {c: waiting.companies[c].statements_to_agree for c in admin_of} == statements
     assert all(
         (found.hours_to_approve, found.statements_to_agree) == (0, 0)

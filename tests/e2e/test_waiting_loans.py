@@ -1,5 +1,6 @@
 """The loans of « À faire », read in one statement, are the ones a search per state finds: the
-newest few of each state, for the person's companies or their own work."""
+newest few of each state, for the person's companies or their own work; the hours awaiting
+review at a host are the ones its review list counts."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ async def test_waiting_loans_are_the_newest_of_each_state_as_searched_one_by_one
         actor = await actor_of(party)
         companies = sorted(actor.companies_with(Role.COMPANY_ADMIN))
         async with piccolo_unit_of_work(write=False) as repos:
-            found = await repos.engagements.waiting(
+            found = await repos.todo.waiting_loans(
                 company_ids=companies,
                 employee_user_id=actor.user_id,
                 statuses=WAITING_STATUSES,
@@ -52,7 +53,7 @@ async def test_waiting_loans_are_the_newest_of_each_state_as_searched_one_by_one
                     offset=0,
                 )
                 searched |= {loan.id for loan in loans}
-        assert {loan.id for loan in found} == searched
+        assert {loan.engagement.id for loan in found} == searched
         assert searched == {*proposed[-PER_STATUS_MAX:], proposed[0]}
 
 
@@ -63,11 +64,11 @@ async def test_hours_awaiting_review_are_counted_per_host(client: httpx.AsyncCli
         logged = await log(client, w, engagement_id, previous_month_day(day), 60)
         assert logged.status_code == 201, logged.text
     host = await actor_of(w.host)
+    run = sorted(host.companies_with(Role.COMPANY_ADMIN))
     async with piccolo_unit_of_work(write=False) as repos:
-        counted = await repos.engagements.submitted_per_host(
-            sorted(host.companies_with(Role.COMPANY_ADMIN))
-        )
+        waiting = await repos.todo.waiting(company_ids=run, admin_of=run, user_id=host.user_id)
         _, one_by_one = await repos.engagements.awaiting_review_of_host(
             w.host.company_id, limit=1, offset=0
         )
+    counted = {c: found.hours_to_approve for c, found in waiting.companies.items()}
     assert counted == {w.host.company_id: one_by_one} == {w.host.company_id: 3}

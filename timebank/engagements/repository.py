@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from piccolo.query.functions.aggregate import Count
-
 from timebank.db.errors import is_unique_violation
 from timebank.db.sql import Row, Sql, fetch
 from timebank.db.tables import (
@@ -128,16 +126,6 @@ EVENTS_SQL: Final = Sql(
     "SELECT step, from_status, to_status, actor, note, created_at FROM engagement_event "
     "WHERE engagement = {0} ORDER BY id"
 )
-# Loans by state for the « À faire » list: the newest few of each state, in one statement.
-# `{}` are Piccolo's value placeholders, the named fields the lengths of the lists.
-_WAITING_SQL: Final = (
-    "SELECT id FROM (SELECT e.id AS id, ROW_NUMBER() OVER "
-    "(PARTITION BY e.status ORDER BY e.id DESC) AS newest_first FROM engagement e "
-    "WHERE e.status IN ({statuses}) AND (e.host_company IN ({companies}) "
-    "OR e.lender_company IN ({companies}) "
-    'OR e.employee IN (SELECT id FROM employee WHERE "user" = {{}}))) AS ranked '
-    "WHERE newest_first <= {{}}"
-)
 
 
 def utc_day(at: datetime | str) -> date:
@@ -203,11 +191,6 @@ def engagement_from_row(
         working_hours=row["working_hours"],
         post_characteristics=row["post_characteristics"],
     )
-
-
-def _placeholders(count: int) -> str:
-    assert count > 0
-    return ", ".join(["{}"] * count)
 
 
 class EngagementRepository:
@@ -376,30 +359,6 @@ class EngagementRepository:
             .offset(offset)
         )
         return await self._hydrate(list(rows)), int(await E.count().where(condition))
-
-    async def waiting(
-        self,
-        *,
-        company_ids: list[int],
-        employee_user_id: int,
-        statuses: Sequence[EngagementStatus],
-        per_status_max: int,
-    ) -> list[Engagement]:
-        """The loans in these states of these companies (either side) or worked by this user,
-        the newest `per_status_max` of each state, in one query (then their papers)."""
-        assert per_status_max > 0
-        if not statuses:
-            return []
-        companies = company_ids or [0]
-        values: list[Any] = [s.value for s in statuses]
-        values += [*companies, *companies, employee_user_id, per_status_max]
-        rows = await E.raw(
-            _WAITING_SQL.format(
-                statuses=_placeholders(len(statuses)), companies=_placeholders(len(companies))
-            ),
-            *values,
-        )
-        return list((await self.get_many([row["id"] for row in rows])).values())
 
     async def of_company(
         self,
@@ -834,18 +793,6 @@ class EngagementRepository:
             .order_by(TS.id)
         )
         return [_entry(row) for row in rows]
-
-    async def submitted_per_host(self, company_ids: list[int]) -> dict[int, int]:
-        """How many entries await review at each of these host companies (none: absent)."""
-        if not company_ids:
-            return {}
-        host = TS.engagement.host_company
-        rows = (
-            await TS.select(host.as_alias("host"), Count(TS.id).as_alias("waiting"))
-            .where(host.is_in(company_ids) & (TS.status == "submitted"))
-            .group_by(host)
-        )
-        return {int(row["host"]): int(row["waiting"]) for row in rows}
 
     async def awaiting_review_of_host(
         self, company_id: int, *, limit: int, offset: int

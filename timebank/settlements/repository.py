@@ -158,13 +158,6 @@ class SettlementRepository:
         )
         return [_statement(row) for row in rows]
 
-    async def count_to_agree(self, company_id: int) -> int:
-        """How many draft statements still wait for this company's agreement (one count)."""
-        waiting: Any = ((ST.company_a == company_id) & ST.agreed_by_a.is_null()) | (
-            (ST.company_b == company_id) & ST.agreed_by_b.is_null()
-        )
-        return int(await ST.count().where((ST.status == StatementStatus.DRAFT.value) & waiting))
-
     async def page_of_company(
         self, company_id: int, *, limit: int, offset: int
     ) -> tuple[list[Statement], int]:
