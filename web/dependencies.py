@@ -2,9 +2,9 @@
 
 Litestar resolves the dependencies of a handler level by level, and the ones of a level together
 in a task group made for each request: with two or more on one level (most handlers ask for
-`uow` and `actor`) that costs about 60 µs a request, three times a whole hello-world request
-served in-process. Ours are plain function calls, so each takes one before it: unit of work →
-now → actor (or settings), one level each, called one after the other for a few µs in all. The
+`uow` and `actor`) that cost more than a whole hello-world request served in-process. Ours are
+plain function calls, so each takes one before it: unit of work → now → actor (or settings),
+one level each, called one after the other. The
 actor comes last because public handlers ask for the others and have none; no handler asks for
 both actor and settings (`tests/e2e/test_request_overhead.py` checks every route).
 """

@@ -1,9 +1,9 @@
 """Password hashing with argon2id (run off the event loop: hashing is deliberately slow).
 
 The parameters are OWASP's Password Storage Cheat Sheet configuration for argon2id: 19 MiB of
-memory, 2 passes, 1 lane (about 25 ms of one core here). argon2-cffi's default (64 MiB, 3
-passes, 4 lanes: RFC 9106's second option) takes about 160 ms of CPU over both cores of a small
-server per log-in, which stalls every other request meanwhile; the login throttle
+memory, 2 passes, 1 lane. argon2-cffi's default (64 MiB, 3 passes, 4 lanes: RFC 9106's second
+option) takes several times the CPU of both cores of a small server per log-in, which stalls
+every other request meanwhile (figures: docs/operations.md); the login throttle
 (web/throttle.py) bounds guessing either way. A stored hash carries its own parameters, so
 hashes made with other parameters still verify.
 """
