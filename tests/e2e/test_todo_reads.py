@@ -165,14 +165,14 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
 async def test_the_dashboards_reads_find_what_each_areas_reads_find(
     client: httpx.AsyncClient,
 ) -> None:
-    w = await _busy_world(client, "property-management-software")
+    w = await _busy_world(client, "industry-4-0")
     parties: list[Party] = [w.lender, w.host, w.employee]
     for party in parties:
         await _compare_with_the_areas_reads(await actor_of(party))
 
 
 async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.AsyncClient) -> None:
-    w = await _busy_world(client, "warehouse-software")
+    w = await _busy_world(client, "green-it")
     lender, host, employee = [await actor_of(p) for p in (w.lender, w.host, w.employee)]
 
     async with piccolo_unit_of_work(write=False) as repos:
@@ -211,9 +211,7 @@ async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.Async
 
     dashboard = await dashboard_of(piccolo_unit_of_work, employee)
     assert [e.id for e in dashboard.mine] == [w.employee_id]
-    assert sorted(s.skill_code for s in dashboard.mine[0].skills) == sorted(
-        ["seo", "warehouse-software"]
-    )
+    assert sorted(s.skill_code for s in dashboard.mine[0].skills) == sorted(["green-it", "seo"])
     assert [(c.id, roles) for c, roles in dashboard.companies] == [
         (w.lender.company_id, (Role.EMPLOYEE,))
     ]
@@ -228,7 +226,7 @@ async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.Async
 
 async def test_long_lists_of_companies_read_as_short_ones(client: httpx.AsyncClient) -> None:
     """Past SPELLED_LIST_VALUES_MAX a list goes as one array: the same rows come back."""
-    w = await _busy_world(client, "production-planning-software")
+    w = await _busy_world(client, "ict-impact-assessment")
     host = await actor_of(w.host)
     admin_of = sorted(host.companies_with(Role.COMPANY_ADMIN))
     absent = [10**9 + index for index in range(SPELLED_LIST_VALUES_MAX + 1)]
