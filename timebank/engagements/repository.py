@@ -101,9 +101,11 @@ def _entry(row: dict[str, Any]) -> TimesheetEntry:
 
 
 _COLUMNS = (*E.all_columns(), E.employee.user.as_alias("employee_user"))
-# The hottest reads (a loan's page and its API answer) as fixed SQL: see timebank/db/sql.py.
-ENGAGEMENTS_SQL: Final = Sql(
-    "SELECT e.id, e.need, e.host_company, e.lender_company, e.employee, "
+# The hottest reads (a loan's page and its API answer) as fixed SQL: see timebank/db/sql.py. A
+# loan's row carries its activation time, and its papers as one JSON array ({1}: the step that
+# activates).
+_ENGAGEMENT_COLUMNS: Final = (
+    "e.id, e.need, e.host_company, e.lender_company, e.employee, "
     'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
     "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, e.status, "
     "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
@@ -111,9 +113,18 @@ ENGAGEMENTS_SQL: Final = Sql(
     "WHERE ev.engagement = e.id AND ev.step = {1}) AS activated_at, "
     "(SELECT {json_agg}({json_array}(p.id, p.paper, p.signed_by, p.signed_at, p.document_id, "
     "p.document_hash, p.effective_on)) FROM engagement_paper p WHERE p.engagement = e.id) "
-    "AS papers "
-    "FROM engagement e LEFT JOIN employee em ON em.id = e.employee "
-    "WHERE e.id {0:in} ORDER BY e.id"
+    "AS papers"
+)
+_ENGAGEMENT_FROM: Final = "FROM engagement e LEFT JOIN employee em ON em.id = e.employee"
+ENGAGEMENTS_SQL: Final = Sql(
+    f"SELECT {_ENGAGEMENT_COLUMNS} {_ENGAGEMENT_FROM} WHERE e.id {{0:in}} ORDER BY e.id"
+)
+# One loan with its history too (a JSON array of its events), for its page and API answer.
+ENGAGEMENT_WITH_EVENTS_SQL: Final = Sql(
+    f"SELECT {_ENGAGEMENT_COLUMNS}, "
+    "(SELECT {json_agg}({json_array}(ev.id, ev.step, ev.from_status, ev.to_status, ev.actor, "
+    "ev.note, ev.created_at)) FROM engagement_event ev WHERE ev.engagement = e.id) AS events "
+    f"{_ENGAGEMENT_FROM} WHERE e.id = {{0}}"
 )
 PAPERS_SQL: Final = Sql(
     "SELECT engagement, paper, signed_by, signed_at, document_id, document_hash, effective_on "
@@ -121,10 +132,6 @@ PAPERS_SQL: Final = Sql(
 )
 ACTIVATIONS_SQL: Final = Sql(
     "SELECT engagement, created_at FROM engagement_event WHERE engagement {0:in} AND step = {1}"
-)
-EVENTS_SQL: Final = Sql(
-    "SELECT step, from_status, to_status, actor, note, created_at FROM engagement_event "
-    "WHERE engagement = {0} ORDER BY id"
 )
 
 
@@ -459,19 +466,32 @@ class EngagementRepository:
             )
         )
 
-    async def events(self, engagement_id: int) -> list[EngagementEvent]:
-        rows = await fetch(EVENTS_SQL, engagement_id)
-        return [
+    async def with_events(
+        self, engagement_id: int
+    ) -> tuple[Engagement, list[EngagementEvent]] | None:
+        """A loan and its history, oldest step first (one statement), or None."""
+        rows = await fetch(ENGAGEMENT_WITH_EVENTS_SQL, engagement_id, Step.ACTIVATE.value)
+        if not rows:
+            return None
+        row = rows[0]
+        activated_on = None if row["activated_at"] is None else utc_day(row["activated_at"])
+        engagement = engagement_from_row(
+            row, papers=papers_from_json(row["papers"]), activated_on=activated_on
+        )
+        events = [
             EngagementEvent(
-                step=r["step"],
-                from_status=r["from_status"],
-                to_status=r["to_status"],
-                actor_id=r["actor"],
-                note=r["note"],
-                created_at=r["created_at"],
+                step=step,
+                from_status=from_status,
+                to_status=to_status,
+                actor_id=actor_id,
+                note=note,
+                created_at=_utc_instant(created_at),
             )
-            for r in rows
+            for _, step, from_status, to_status, actor_id, note, created_at in sorted(
+                json.loads(row["events"] or "[]")
+            )
         ]
+        return engagement, events
 
     async def set_reservation(
         self, engagement_id: int, *, reservation_id: str | None, reserved_minutes: int, number: int

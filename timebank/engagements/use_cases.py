@@ -729,10 +729,10 @@ async def record_cse(
 
 async def get_engagement(uow: UnitOfWork, actor: Actor, engagement_id: int) -> EngagementView:
     async with uow(write=False) as repos:
-        engagement = await _load(repos, engagement_id)
-        if not _may_read(actor, engagement):
+        found = await repos.engagements.with_events(engagement_id)
+        if found is None or not _may_read(actor, found[0]):
             raise not_found("Mise à disposition", "Engagement", engagement_id)
-        events = await repos.engagements.events(engagement_id)
+        engagement, events = found
         companies = await repos.companies.get_many(
             [engagement.host_company_id, engagement.lender_company_id]
         )
@@ -867,10 +867,10 @@ class LoanSheet:
 
 async def loan_sheet(uow: UnitOfWork, actor: Actor, engagement_id: int) -> LoanSheet:
     async with uow(write=False) as repos:
-        engagement = await _load(repos, engagement_id)
-        if not _may_read(actor, engagement):
+        found = await repos.engagements.with_events(engagement_id)
+        if found is None or not _may_read(actor, found[0]):
             raise not_found("Mise à disposition", "Engagement", engagement_id)
-        events = await repos.engagements.events(engagement_id)
+        engagement, events = found
         companies = await repos.companies.get_many(
             [engagement.host_company_id, engagement.lender_company_id]
         )
