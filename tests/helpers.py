@@ -21,6 +21,7 @@ from timebank.vat.model import vat_number_of
 
 PASSWORD = "correct-horse-battery"
 _RANDOM = random.Random(uuid.uuid4().int)
+_SIRENS_GIVEN: set[str] = set()
 _COUNTER = itertools.count()
 
 
@@ -29,9 +30,14 @@ def now() -> datetime:
 
 
 def new_siren() -> str:
-    """A SIREN with a valid Luhn key, unique in this run (and very likely across runs)."""
-    body = f"{_RANDOM.randrange(10_000_000, 99_999_999):08d}"
-    return body + luhn.calc_check_digit(body)
+    """A SIREN with a valid Luhn key, unique in this run (and very likely across runs): drawn
+    at random, again when already given (a run signs up thousands of companies, enough for
+    two draws among 90 million to meet)."""
+    while True:
+        body = f"{_RANDOM.randrange(10_000_000, 99_999_999):08d}"
+        if body not in _SIRENS_GIVEN:
+            _SIRENS_GIVEN.add(body)
+            return body + luhn.calc_check_digit(body)
 
 
 def invalid_siren() -> str:
