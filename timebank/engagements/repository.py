@@ -135,18 +135,22 @@ ACTIVATIONS_SQL: Final = Sql(
 )
 
 
-def utc_day(at: datetime | str) -> date:
-    """The day (UTC, as the clock the rules read) of a stored instant; SQLite gives a computed
-    one as stored (Piccolo's UTC text), not as a datetime."""
+def _utc_instant(at: datetime | str) -> datetime:
+    """A stored instant in UTC: as the driver gives it, or as text (a value SQLite computed, or
+    either database wrote in JSON: with its offset, or UTC without one)."""
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
-    return (at if at.tzinfo is None else at.astimezone(UTC)).date()
-
-
-def _utc_instant(text: str) -> datetime:
-    """An instant written in JSON by either database (with its offset, or UTC without one)."""
-    at = datetime.fromisoformat(text)
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def utc_day(at: datetime | str) -> date:
+    """The day (UTC, as the clock the rules read) of a stored instant."""
+    return _utc_instant(at).date()
+
+
+def activation_day(row: Row) -> date | None:
+    """The day a loan read with its `activated_at` became active (None: not yet)."""
+    return None if row["activated_at"] is None else utc_day(row["activated_at"])
 
 
 def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
@@ -232,18 +236,11 @@ class EngagementRepository:
             found[row["engagement"]] = min(day, found.get(row["engagement"], day))
         return found
 
-    async def _hydrate(
-        self,
-        rows: Sequence[Row],
-        activated: dict[int, date] | None = None,
-        papers: dict[int, tuple[PaperRecord, ...]] | None = None,
-    ) -> list[Engagement]:
-        """The loans of these rows with their papers; `activated` and `papers`: their
-        activation days and papers when the rows carried them."""
-        if papers is None:
-            papers = await self._papers([row["id"] for row in rows])
-        if activated is None:
-            activated = await self._activation_days([row["id"] for row in rows])
+    async def _hydrate(self, rows: Sequence[Row]) -> list[Engagement]:
+        """The loans of rows read without their papers and activation time (Piccolo's selects),
+        with both read for all of them: two statements."""
+        papers = await self._papers([row["id"] for row in rows])
+        activated = await self._activation_days([row["id"] for row in rows])
         return [
             engagement_from_row(
                 row, papers=papers.get(row["id"], ()), activated_on=activated.get(row["id"])
@@ -327,13 +324,12 @@ class EngagementRepository:
             query = query.lock_rows("UPDATE", of=(E,))
             return {e.id: e for e in await self._hydrate(list(await query))}
         rows = await fetch(ENGAGEMENTS_SQL, wanted, Step.ACTIVATE.value)
-        activated = {
-            row["id"]: utc_day(row["activated_at"])
+        return {
+            row["id"]: engagement_from_row(
+                row, papers=papers_from_json(row["papers"]), activated_on=activation_day(row)
+            )
             for row in rows
-            if row["activated_at"] is not None
         }
-        papers = {row["id"]: papers_from_json(row["papers"]) for row in rows}
-        return {e.id: e for e in await self._hydrate(rows, activated, papers)}
 
     async def search(
         self,
@@ -474,9 +470,8 @@ class EngagementRepository:
         if not rows:
             return None
         row = rows[0]
-        activated_on = None if row["activated_at"] is None else utc_day(row["activated_at"])
         engagement = engagement_from_row(
-            row, papers=papers_from_json(row["papers"]), activated_on=activated_on
+            row, papers=papers_from_json(row["papers"]), activated_on=activation_day(row)
         )
         events = [
             EngagementEvent(

@@ -15,7 +15,11 @@ from typing import Final
 from timebank.companies.repository import COMPANY_COLUMNS, company_from_row
 from timebank.db.sql import Arguments, fetch, statement
 from timebank.engagements.model import EngagementStatus, Step
-from timebank.engagements.repository import engagement_from_row, papers_from_json, utc_day
+from timebank.engagements.repository import (
+    activation_day,
+    engagement_from_row,
+    papers_from_json,
+)
 from timebank.settlements.model import StatementStatus
 from timebank.todo.model import CompanyCounts, Waiting, WaitingLoan
 
@@ -96,9 +100,7 @@ class TodoRepository:
                 engagement_from_row(
                     row,
                     papers=papers_from_json(row["papers"]),
-                    activated_on=None
-                    if row["activated_at"] is None
-                    else utc_day(row["activated_at"]),
+                    activated_on=activation_day(row),
                 ),
                 lender_has_cse=bool(row["lender_has_cse"]),
                 host_has_cse=bool(row["host_has_cse"]),
