@@ -337,13 +337,16 @@ async def log(
     )
 
 
-async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
-    """The proposal of this world's employee for a host need only they can serve (each test
-    asks its own rare skill, so no other test's volunteer competes)."""
+async def rare_need_and_volunteer(
+    client: httpx.AsyncClient, w: World, skill: str, *, level: int, title: str | None = None
+) -> int:
+    """A host need of `skill` that only this world's employee serves (given `skill` at `level`:
+    each test asks its own rare skill, so no other test's volunteer competes); its id."""
+    named = {} if title is None else {"title": title}
     need = await client.post(
         f"/api/v1/companies/{w.host.company_id}/needs",
         headers=w.host.headers,
-        json=need_json(skills=[{"skill": skill, "min_level": 2, "weight": 5}]),
+        json=need_json(skills=[{"skill": skill, "min_level": 2, "weight": 5}], **named),
     )
     assert need.status_code == 201, need.text
     profile = await client.put(
@@ -354,10 +357,16 @@ async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
             "remote_ok": True,
             "travel_radius_km": 30,
             "languages": ["fr"],
-            "skills": [{"skill": skill, "level": 3}],
+            "skills": [{"skill": skill, "level": level}],
         },
     )
     assert profile.status_code == 200, profile.text
+    return int(need.json()["id"])
+
+
+async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
+    """The proposal of this world's employee for a host need only they can serve."""
+    need_id = await rare_need_and_volunteer(client, w, skill, level=3)
     ops = await operator(client)
     assert (await client.post("/api/v1/matching/run", headers=ops.headers)).status_code == 200
     listed = await client.get("/api/v1/matching/proposals?status=proposed", headers=w.host.headers)
@@ -365,6 +374,6 @@ async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
         next(
             p["id"]
             for p in listed.json()["items"]
-            if (p["need_id"], p["employee_id"]) == (need.json()["id"], w.employee_id)
+            if (p["need_id"], p["employee_id"]) == (need_id, w.employee_id)
         )
     )

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from tests.browser.conftest import check_page, log_in
-from tests.exchange_helpers import World, operator, world
-from tests.helpers import PASSWORD, need_json
+from tests.exchange_helpers import World, operator, rare_need_and_volunteer, world
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.anyio
 
@@ -23,34 +23,14 @@ async def proposal_for(client: httpx.AsyncClient, w: World, skill: str) -> dict[
 
     Each test asks its own rare skill, so no other test's volunteer competes for it.
     """
-    need = await client.post(
-        f"/api/v1/companies/{w.host.company_id}/needs",
-        headers=w.host.headers,
-        json=need_json(
-            title=f"Projet {skill}",
-            skills=[{"skill": skill, "min_level": 2, "weight": 5}],
-        ),
-    )
-    assert need.status_code == 201, need.text
-    profile = await client.put(
-        f"/api/v1/employees/{w.employee_id}/profile",
-        headers=w.employee.headers,
-        json={
-            "offered_minutes_per_month": 20 * 60,
-            "remote_ok": True,
-            "travel_radius_km": 30,
-            "languages": ["fr"],
-            "skills": [{"skill": skill, "level": 4}],
-        },
-    )
-    assert profile.status_code == 200, profile.text
+    need_id = await rare_need_and_volunteer(client, w, skill, level=4, title=f"Projet {skill}")
     ops = await operator(client)
     run = await client.post("/api/v1/matching/run", headers=ops.headers)
     assert run.status_code == 200, run.text
     listed = await client.get(
         "/api/v1/matching/proposals?status=proposed", headers=w.employee.headers
     )
-    found = [p for p in listed.json()["items"] if p["need_id"] == need.json()["id"]]
+    found = [p for p in listed.json()["items"] if p["need_id"] == need_id]
     assert len(found) == 1, listed.text
     return dict(found[0])
 

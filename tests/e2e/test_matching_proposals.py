@@ -6,33 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.exchange_helpers import World, operator, world
-from tests.helpers import need_json
+from tests.exchange_helpers import operator, rare_need_and_volunteer, world
 
 RARE_SKILL = "chatbot"  # No other test gives anyone this skill: the optimum is predictable.
-
-
-async def _rare_need_and_volunteer(client: httpx.AsyncClient, w: World) -> int:
-    """A need only this world's employee can serve, and that employee's profile."""
-    need = await client.post(
-        f"/api/v1/companies/{w.host.company_id}/needs",
-        headers=w.host.headers,
-        json=need_json(skills=[{"skill": RARE_SKILL, "min_level": 2, "weight": 5}]),
-    )
-    assert need.status_code == 201, need.text
-    profile = await client.put(
-        f"/api/v1/employees/{w.employee_id}/profile",
-        headers=w.employee.headers,
-        json={
-            "offered_minutes_per_month": 20 * 60,
-            "remote_ok": True,
-            "travel_radius_km": 30,
-            "languages": ["fr"],
-            "skills": [{"skill": RARE_SKILL, "level": 4}],
-        },
-    )
-    assert profile.status_code == 200, profile.text
-    return int(need.json()["id"])
 
 
 pytestmark = pytest.mark.anyio
@@ -40,7 +16,7 @@ pytestmark = pytest.mark.anyio
 
 async def test_run_propose_decline_and_accept(client: httpx.AsyncClient) -> None:
     w = await world(client, approved_minutes=20 * 60)
-    need_id = await _rare_need_and_volunteer(client, w)
+    need_id = await rare_need_and_volunteer(client, w, RARE_SKILL, level=4)
     ops = await operator(client)
     refused = await client.post("/api/v1/matching/run", headers=w.host.headers)
     assert refused.status_code == 403
@@ -78,7 +54,7 @@ async def test_run_propose_decline_and_accept(client: httpx.AsyncClient) -> None
 
 async def test_accepting_a_proposal_proposes_a_loan(client: httpx.AsyncClient) -> None:
     w = await world(client, approved_minutes=20 * 60)
-    need_id = await _rare_need_and_volunteer(client, w)
+    need_id = await rare_need_and_volunteer(client, w, RARE_SKILL, level=4)
     ops = await operator(client)
     await client.post("/api/v1/matching/run", headers=ops.headers)
     listed = await client.get(
