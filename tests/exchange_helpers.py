@@ -377,3 +377,28 @@ async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
             if (p["need_id"], p["employee_id"]) == (need_id, w.employee_id)
         )
     )
+
+
+async def close_last_month(
+    client: httpx.AsyncClient, w: World, entry_ids: list[int]
+) -> dict[str, Any]:
+    """These hours (last month's) approved by the host, the month closed by the operator: the
+    pair's statement as the lender lists it."""
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entry_ids}
+    )
+    assert approved.status_code == 200, approved.text
+    ops = await operator(client)
+    prepared = await client.post(
+        "/api/v1/settlements/prepare",
+        headers=ops.headers,
+        json={"month": previous_month_day(1).isoformat()},
+    )
+    assert prepared.status_code == 200, prepared.text
+    listed = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/settlements", headers=w.lender.headers
+    )
+    assert listed.status_code == 200, listed.text
+    (statement,) = listed.json()  # The world's one pair, one month.
+    assert w.host.company_id in (statement["company_a"], statement["company_b"]), statement
+    return dict(statement)

@@ -13,7 +13,13 @@ import httpx
 import pytest
 
 from tests.browser.conftest import check_page, log_in
-from tests.exchange_helpers import active_engagement, log, operator, previous_month_day, world
+from tests.exchange_helpers import (
+    active_engagement,
+    close_last_month,
+    log,
+    previous_month_day,
+    world,
+)
 from tests.helpers import PASSWORD
 from timebank import formatting as fmt
 
@@ -30,22 +36,7 @@ async def test_admin_opens_its_invoices_and_downloads_the_factur_x(
         logged = await log(client, w, engagement_id, previous_month_day(day), 150)
         assert logged.status_code == 201, logged.text
         entries.append(logged.json()["id"])
-    approved = await client.post(
-        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entries}
-    )
-    assert approved.status_code == 200, approved.text
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
-    (statement,) = (
-        await client.get(
-            f"/api/v1/companies/{w.lender.company_id}/settlements", headers=w.lender.headers
-        )
-    ).json()
+    statement = await close_last_month(client, w, entries)
     for party in (w.host, w.lender):
         agreed = await client.post(
             f"/api/v1/settlements/{statement['id']}/agree", headers=party.headers

@@ -14,8 +14,8 @@ from tests.browser.conftest import check_page, log_in
 from tests.exchange_helpers import (
     World,
     active_engagement,
+    close_last_month,
     log,
-    operator,
     previous_month_day,
     world,
 )
@@ -36,18 +36,7 @@ async def _last_month_statement(
         logged = await log(client, w, engagement_id, previous_month_day(day), minutes)
         assert logged.status_code == 201, logged.text
         entry_ids.append(logged.json()["id"])
-    approved = await client.post(
-        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entry_ids}
-    )
-    assert approved.status_code == 200, approved.text
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
-    return await _statement(client, w)
+    return await close_last_month(client, w, entry_ids)
 
 
 async def _statement(client: httpx.AsyncClient, w: World) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from tests.exchange_helpers import (
     SALARY_CENTS,
     World,
     active_engagement,
+    close_last_month,
     log,
-    operator,
     previous_month_day,
     world,
 )
@@ -53,21 +53,7 @@ async def _build(client: httpx.AsyncClient, rows: int) -> Built:
         logged = await log(client, w, engagement_id, day, 15, description=f"Ligne {index}")
         assert logged.status_code == 201, logged.text
         ids.append(logged.json()["id"])
-    approved = await client.post(
-        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": ids}
-    )
-    assert approved.status_code == 200, approved.text
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
-    listed = await client.get(
-        f"/api/v1/companies/{w.lender.company_id}/settlements", headers=w.lender.headers
-    )
-    (statement,) = listed.json()
+    statement = await close_last_month(client, w, ids)
     for party in (w.lender, w.host):
         agreed = await client.post(
             f"/api/v1/settlements/{statement['id']}/agree", json={}, headers=party.headers

@@ -13,8 +13,8 @@ from tests.exchange_helpers import (
     World,
     active_engagement,
     actor_of,
+    close_last_month,
     log,
-    operator,
     previous_month_day,
     propose,
     proposed,
@@ -46,22 +46,7 @@ async def _busy_world(client: httpx.AsyncClient, skill: str) -> World:
         logged = await log(client, w, loan, previous_month_day(day), 60)
         assert logged.status_code == 201, logged.text
         approved.append(logged.json()["id"])
-    done = await client.post(
-        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": approved}
-    )
-    assert done.status_code == 200, done.text
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
-    (statement,) = (
-        await client.get(
-            f"/api/v1/companies/{w.lender.company_id}/settlements", headers=w.lender.headers
-        )
-    ).json()
+    statement = await close_last_month(client, w, approved)
     agreed = await client.post(
         f"/api/v1/settlements/{statement['id']}/agree", json={}, headers=w.lender.headers
     )
