@@ -21,6 +21,7 @@ import pytest
 from tests.helpers import now
 from timebank.config import DatabaseKind, DatabaseSettings, get_settings
 from timebank.db.engine import (
+    POSTGRES_SESSION_SETTINGS,
     DurableSQLiteEngine,
     close_database,
     make_engine,
@@ -154,9 +155,11 @@ async def test_a_postgres_pool_opens_and_closes_with_its_bound() -> None:
         assert most[0] == PROBE_POOL_CONNECTIONS_MAX
         with pytest.raises(Refused):
             await _refused_select(db)
-        for _ in range(PROBE_POOL_CONNECTIONS_MAX):  # Each pooled connection answers again.
-            async with db.transaction():
+        for _ in range(PROBE_POOL_CONNECTIONS_MAX):  # Each pooled connection answers again,
+            async with db.transaction():  # its planner set for in-memory pages.
                 assert (await db.run_ddl("SELECT 1 AS ok"))[0]["ok"] == 1
+                cost = await db.run_ddl("SELECT current_setting('random_page_cost') AS cost")
+                assert cost[0]["cost"] == POSTGRES_SESSION_SETTINGS["random_page_cost"]
         pool = db.pool
     finally:
         await close_database(db, settings)

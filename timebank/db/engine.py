@@ -42,6 +42,12 @@ SQLITE_INLINE_READ_SECONDS_MAX: Final = 0.002
 SQLITE_INLINE_CHECK_INSTRUCTIONS: Final = 10_000
 POSTGRES_POOL_SIZE_MAX: Final = 10
 POSTGRES_CONNECT_TIMEOUT_SECONDS: Final = 5.0
+# Set on the service's own connections. PostgreSQL's default random_page_cost (4.0) prices
+# an index look-up for spinning disks: on the small reference tables (skills, a few hundred
+# rows) it chose to scan the whole table for each code looked up, and to hash-join a page's
+# rows over their whole table. 1.1 is the usual figure for SSD or a database held in memory
+# (`docs/operations.md`).
+POSTGRES_SESSION_SETTINGS: Final = {"random_page_cost": "1.1"}
 
 
 class DatabaseUnavailable(Exception):
@@ -390,6 +396,7 @@ def make_engine(database: DatabaseSettings) -> Any:
         "port": database.pg_port,
         "database": database.pg_database,
         "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS,
+        "server_settings": dict(POSTGRES_SESSION_SETTINGS),
     }
     if database.pg_user:
         config["user"] = database.pg_user
