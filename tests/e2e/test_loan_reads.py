@@ -1,7 +1,11 @@
 """A loan read by id carries its papers (and, for its page, its history) in its own row as JSON
-arrays: they are what the tables hold, field for field, on both databases."""
+arrays: they are what the tables hold, field for field, on both databases. Its two companies
+come with who signs for each in one statement."""
 
 from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -10,6 +14,7 @@ from tests.exchange_helpers import active_engagement, propose, world
 from timebank.db.tables import EngagementEventTable
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.engagements.model import Paper
+from timebank.people.model import Role
 
 pytestmark = pytest.mark.anyio
 
@@ -53,3 +58,38 @@ async def test_a_loan_by_id_has_the_papers_and_history_stored(client: httpx.Asyn
     assert any(record.effective_on is not None for record in by_id[signed].papers)
     assert all(record.signed_at.utcoffset() is not None for record in by_id[signed].papers)
     assert by_id[bare].papers == in_list[bare].papers == ()
+
+
+async def test_a_loans_companies_come_with_their_first_admin_by_email(
+    client: httpx.AsyncClient,
+) -> None:
+    w = await world(client)
+    ids = [w.lender.company_id, w.host.company_id]
+    async with piccolo_unit_of_work() as repos:  # An admin whose e-mail sorts first.
+        first = await repos.people.add_user(
+            email=f"0-{uuid.uuid4().hex[:8]}@example.org",
+            full_name="Agnès Première",
+            password_hash=None,
+            is_operator=False,
+            now=datetime.now(UTC),
+        )
+        await repos.people.add_membership(
+            user_id=first.id,
+            company_id=w.host.company_id,
+            role=Role.COMPANY_ADMIN,
+            granted_by=None,
+            now=datetime.now(UTC),
+        )
+    async with piccolo_unit_of_work(write=False) as repos:
+        represented = await repos.companies.represented(ids, Role.COMPANY_ADMIN.value)
+        companies = await repos.companies.get_many(ids)
+        admins = {c: await repos.people.members_of(c, Role.COMPANY_ADMIN) for c in ids}
+        without = await repos.companies.represented(ids, Role.ACCOUNTANT.value)
+    assert {c: r.company for c, r in represented.items()} == companies
+    assert {c: r.representative for c, r in represented.items()} == {
+        c: admins[c][0].full_name for c in ids
+    }
+    assert represented[w.host.company_id].representative == "Agnès Première"
+    assert len(admins[w.host.company_id]) == 2
+    assert sorted(without) == sorted(ids)
+    assert all(r.representative is None for r in without.values())

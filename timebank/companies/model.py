@@ -47,6 +47,15 @@ class Company:
 
 
 @dataclass(frozen=True, slots=True)
+class RepresentedCompany:
+    """A company and who signs its contracts: the full name of its first member with the
+    representing role (by e-mail), None when it has none."""
+
+    company: Company
+    representative: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class CompanyDraft:
     """A company's fields after validation, ready to store."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from timebank.companies.model import Company, CompanyDraft, HeadcountBand
+from timebank.companies.model import Company, CompanyDraft, HeadcountBand, RepresentedCompany
 from timebank.db.errors import is_unique_violation
 from timebank.db.sql import Row, Sql, fetch
 from timebank.db.tables import CompanyTable
@@ -32,6 +32,12 @@ COMPANY_COLUMNS = (
 # The hottest reads (every loan, statement and page reads its companies): fixed SQL.
 COMPANY_SQL = Sql(f"SELECT {COMPANY_COLUMNS} FROM company WHERE id = {{0}}")
 COMPANIES_SQL = Sql(f"SELECT {COMPANY_COLUMNS} FROM company WHERE id {{0:in}}")
+# A loan reads both its companies with the names that sign for them: one statement.
+REPRESENTED_SQL = Sql(
+    f"SELECT {COMPANY_COLUMNS}, (SELECT u.full_name FROM membership m "
+    'JOIN app_user u ON u.id = m."user" WHERE m.company = company.id AND m.role = {1} '
+    "ORDER BY u.email LIMIT 1) AS representative FROM company WHERE id {0:in}"
+)
 
 
 def company_from_row(row: dict[str, Any] | Row) -> Company:
@@ -102,6 +108,19 @@ class CompanyRepository:
             return {}
         rows = await fetch(COMPANIES_SQL, list(company_ids))
         return {row["id"]: company_from_row(row) for row in rows}
+
+    async def represented(
+        self, company_ids: list[int], representing_role: str
+    ) -> dict[int, RepresentedCompany]:
+        """The companies with their representative: the first member with `representing_role`
+        (a membership role's value) by e-mail."""
+        if not company_ids:
+            return {}
+        rows = await fetch(REPRESENTED_SQL, sorted(set(company_ids)), representing_role)
+        return {
+            row["id"]: RepresentedCompany(company_from_row(row), row["representative"])
+            for row in rows
+        }
 
     async def list(
         self, *, region: str | None, search: str | None, page: PageRequest

@@ -25,7 +25,7 @@ from contracts.render import (
     render_markdown,
 )
 from timebank import rules
-from timebank.companies.model import Company
+from timebank.companies.model import RepresentedCompany
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import (
     SIGNERS,
@@ -77,29 +77,37 @@ def _render(kind: DocumentKind, data: dict[str, object]) -> RenderedDocument:
 LOAN_KINDS: Final = (DocumentKind.LOAN_AGREEMENT, DocumentKind.EMPLOYEE_AMENDMENT)
 
 
+async def loan_companies(
+    repos: Repositories, engagement: Engagement
+) -> dict[int, RepresentedCompany]:
+    """The loan's two companies, each with who signs for it (one statement)."""
+    return await repos.companies.represented(
+        [engagement.lender_company_id, engagement.host_company_id], Role.COMPANY_ADMIN.value
+    )
+
+
 async def _loan_data(
-    repos: Repositories, engagement: Engagement, companies: dict[int, Company] | None = None
+    repos: Repositories,
+    engagement: Engagement,
+    companies: dict[int, RepresentedCompany] | None = None,
 ) -> dict[str, object]:
-    """The variables both loan documents take, as the loan's data reads now (`companies`: both
-    of the loan's, when the caller read them in this transaction)."""
+    """The variables both loan documents take, as the loan's data reads now (`companies`: as
+    `loan_companies` gives them, when the caller read them in this transaction)."""
     missing = missing_terms(engagement)
     if missing:
         raise terms_missing(missing)
     assert engagement.probation_days is not None
     if companies is None:
-        companies = await repos.companies.get_many(
-            [engagement.lender_company_id, engagement.host_company_id]
-        )
+        companies = await loan_companies(repos, engagement)
     employee = await repos.employees.get(engagement.employee_id)
     assert employee is not None
-    representatives = await repos.people.first_member_names(
-        [engagement.lender_company_id, engagement.host_company_id], Role.COMPANY_ADMIN
-    )
+    lender = companies[engagement.lender_company_id]
+    host = companies[engagement.host_company_id]
     return loan_data(
-        lender=companies[engagement.lender_company_id],
-        lender_representative=representatives.get(engagement.lender_company_id, _NO_ADMIN),
-        host=companies[engagement.host_company_id],
-        host_representative=representatives.get(engagement.host_company_id, _NO_ADMIN),
+        lender=lender.company,
+        lender_representative=lender.representative or _NO_ADMIN,
+        host=host.company,
+        host_representative=host.representative or _NO_ADMIN,
         employee=employee,
         start=engagement.period_start,
         end=engagement.period_end,
@@ -130,7 +138,9 @@ async def loan_documents(
 
 
 async def current_hashes(
-    repos: Repositories, engagement: Engagement, companies: dict[int, Company] | None = None
+    repos: Repositories,
+    engagement: Engagement,
+    companies: dict[int, RepresentedCompany] | None = None,
 ) -> dict[DocumentKind, str]:
     """The loan documents' hashes now (their Markdown only); none while its terms are not all
     agreed (no document exists yet, so no signature counts). `companies`: as `_loan_data`."""

@@ -25,7 +25,7 @@ from ledger.model import (
 )
 from timebank import formatting, rules
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
-from timebank.companies.model import Company
+from timebank.companies.model import RepresentedCompany
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import document_changed, not_a_signatory
 from timebank.employees.model import Employee
@@ -498,14 +498,12 @@ async def _before_step(
             engagement.id, Paper.EMPLOYEE_CONSENT, signed_by=actor.user_id, now=now
         )
     elif step is Step.ACTIVATE:
-        companies = await repos.companies.get_many(
-            [engagement.host_company_id, engagement.lender_company_id]
-        )
+        companies = await _loan_companies(repos, engagement)
         check_paperwork(
             engagement,
-            lender_has_cse=companies[engagement.lender_company_id].has_cse,
-            host_has_cse=companies[engagement.host_company_id].has_cse,
-            current_hashes=await _current_hashes(repos, engagement),
+            lender_has_cse=companies[engagement.lender_company_id].company.has_cse,
+            host_has_cse=companies[engagement.host_company_id].company.has_cse,
+            current_hashes=await _current_hashes(repos, engagement, companies),
         )
         await _reserve(repos, engagement, now)
     elif step in (Step.COMPLETE, Step.CANCEL):
@@ -576,8 +574,18 @@ def _party_paper(actor: Actor, engagement: Engagement, document: Document) -> Pa
     raise not_a_signatory()
 
 
+async def _loan_companies(
+    repos: Repositories, engagement: Engagement
+) -> dict[int, RepresentedCompany]:
+    from timebank.documents.use_cases import loan_companies
+
+    return await loan_companies(repos, engagement)
+
+
 async def _current_hashes(
-    repos: Repositories, engagement: Engagement, companies: dict[int, Company] | None = None
+    repos: Repositories,
+    engagement: Engagement,
+    companies: dict[int, RepresentedCompany] | None = None,
 ) -> dict[Document, str]:
     from timebank.documents.use_cases import current_hashes
 
@@ -733,15 +741,13 @@ async def get_engagement(uow: UnitOfWork, actor: Actor, engagement_id: int) -> E
         if found is None or not _may_read(actor, found[0]):
             raise not_found("Mise à disposition", "Engagement", engagement_id)
         engagement, events = found
-        companies = await repos.companies.get_many(
-            [engagement.host_company_id, engagement.lender_company_id]
-        )
+        companies = await _loan_companies(repos, engagement)
         hashes = await _current_hashes(repos, engagement, companies)
 
     missing = missing_papers(
         engagement,
-        lender_has_cse=companies[engagement.lender_company_id].has_cse,
-        host_has_cse=companies[engagement.host_company_id].has_cse,
+        lender_has_cse=companies[engagement.lender_company_id].company.has_cse,
+        host_has_cse=companies[engagement.host_company_id].company.has_cse,
         current_hashes=hashes,
     )
     return EngagementView(engagement, tuple(events), tuple(missing))
@@ -871,9 +877,7 @@ async def loan_sheet(uow: UnitOfWork, actor: Actor, engagement_id: int) -> LoanS
         if found is None or not _may_read(actor, found[0]):
             raise not_found("Mise à disposition", "Engagement", engagement_id)
         engagement, events = found
-        companies = await repos.companies.get_many(
-            [engagement.host_company_id, engagement.lender_company_id]
-        )
+        companies = await _loan_companies(repos, engagement)
         hashes = await _current_hashes(repos, engagement, companies)
         names = (await repos.engagements.names_of([engagement_id]))[engagement_id]
         extensions = await repos.engagements.extensions_of(engagement_id)
@@ -887,8 +891,8 @@ async def loan_sheet(uow: UnitOfWork, actor: Actor, engagement_id: int) -> LoanS
             user = await repos.people.get_user(user_id)
             people[user_id] = user.full_name if user is not None else f"Utilisateur n° {user_id}"
     cse = {
-        "lender_has_cse": companies[engagement.lender_company_id].has_cse,
-        "host_has_cse": companies[engagement.host_company_id].has_cse,
+        "lender_has_cse": companies[engagement.lender_company_id].company.has_cse,
+        "host_has_cse": companies[engagement.host_company_id].company.has_cse,
     }
     missing = missing_papers(engagement, current_hashes=hashes, **cse)
     return LoanSheet(

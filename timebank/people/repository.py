@@ -24,11 +24,6 @@ SESSION_ACTOR_SQL = Sql(
     'LEFT JOIN membership m ON m."user" = u.id LEFT JOIN company c ON c.id = m.company '
     "WHERE s.token_hash = {0} AND s.revoked_at IS NULL AND s.expires_at > {1}"
 )
-# The first member (by email) with a role in each of a few companies: a loan's two parties.
-FIRST_MEMBERS_SQL = Sql(
-    'SELECT m.company, u.full_name FROM membership m JOIN app_user u ON u.id = m."user" '
-    "WHERE m.company {0:in} AND m.role = {1} ORDER BY m.company, u.email"
-)
 
 
 def duplicate_email(email: str) -> Conflict:
@@ -158,14 +153,6 @@ class PeopleRepository:
             .order_by(UserTable.email)
         )
         return [_user_from_row(row) for row in rows]
-
-    async def first_member_names(self, company_ids: list[int], role: Role) -> dict[int, str]:
-        """The full name of each company's first member with `role` (as `members_of` sorts
-        them), in one statement; companies with none are absent."""
-        found: dict[int, str] = {}
-        for row in await fetch(FIRST_MEMBERS_SQL, sorted(set(company_ids)), role.value):
-            found.setdefault(row["company"], row["full_name"])
-        return found
 
     async def add_session(
         self, *, token_hash: str, csrf_token: str, user_id: int, now: datetime, expires_at: datetime
