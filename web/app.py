@@ -78,6 +78,12 @@ def _freeze_start_up_objects() -> None:
     gc.freeze()
 
 
+def _templates_read_once(templates: JinjaTemplateEngine) -> None:
+    """The templates ship with the package and change only with it: each is read once, not
+    checked on disk (two `stat` calls for a page and its base) at every rendering."""
+    templates.engine.auto_reload = False
+
+
 def create_app(
     *, manage_database: bool = True, run_scheduler: bool = False, serving: bool = False
 ) -> Litestar:
@@ -152,7 +158,9 @@ def create_app(
         before_send=[add_security_headers(https_only=settings.cookie_secure)],
         lifespan=[lifespan],
         template_config=TemplateConfig(
-            directory=WEB_DIRECTORY / "templates", engine=JinjaTemplateEngine
+            directory=WEB_DIRECTORY / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_templates_read_once,
         ),
         openapi_config=OpenAPIConfig(
             title="Bourse de temps numérique",
