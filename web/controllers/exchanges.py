@@ -3,7 +3,6 @@ company positions and notifications."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 
 from litestar import Controller, Response, get, patch, post, put
@@ -384,7 +383,7 @@ class SettlementController(Controller):
     ) -> PositionOut:
         """Hours given and received, balance against the credit line, at-cost position."""
         result = await engagements.company_position(uow, actor, company_id, now=now)
-        return PositionOut(**asdict(result))
+        return PositionOut.model_validate(result, from_attributes=True)
 
 
 class NotificationController(Controller):
