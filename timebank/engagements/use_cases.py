@@ -886,10 +886,11 @@ async def loan_sheet(uow: UnitOfWork, actor: Actor, engagement_id: int) -> LoanS
         user_ids |= {p.signed_by for p in engagement.papers}
         user_ids |= {x.requested_by for x in extensions}
         user_ids |= {x.decided_by for x in extensions if x.decided_by is not None}
-        people = {}
-        for user_id in sorted(user_ids):
-            user = await repos.people.get_user(user_id)
-            people[user_id] = user.full_name if user is not None else f"Utilisateur n° {user_id}"
+        full_names = await repos.people.full_names(sorted(user_ids))
+        people = {
+            user_id: full_names.get(user_id, f"Utilisateur n° {user_id}")
+            for user_id in sorted(user_ids)
+        }
     cse = {
         "lender_has_cse": companies[engagement.lender_company_id].company.has_cse,
         "host_has_cse": companies[engagement.host_company_id].company.has_cse,
@@ -1233,14 +1234,11 @@ async def my_running_loans(uow: UnitOfWork, actor: Actor) -> list[RunningLoan]:
             offset=0,
         )
         companies = await repos.companies.get_many([e.host_company_id for e in items])
-        loans = []
-        for engagement in sorted(items, key=lambda e: e.id):
-            need = await repos.needs.get(engagement.need_id)
-            assert need is not None
-            loans.append(
-                RunningLoan(engagement, companies[engagement.host_company_id].name, need.title)
-            )
-    return loans
+        needs = await repos.needs.get_many([e.need_id for e in items])
+    return [
+        RunningLoan(e, companies[e.host_company_id].name, needs[e.need_id].title)
+        for e in sorted(items, key=lambda e: e.id)
+    ]
 
 
 async def get_entry(uow: UnitOfWork, actor: Actor, entry_id: int) -> TimesheetEntry:

@@ -26,6 +26,7 @@ _SKILLS_COLUMN = (
 )
 COLUMNS = f"{NEED_COLUMNS}, {_SKILLS_COLUMN}"
 NEED_SQL = Sql(f"SELECT {COLUMNS} FROM need n WHERE n.id = {{0}}")
+NEEDS_SQL = Sql(f"SELECT {COLUMNS} FROM need n WHERE n.id {{0:in}}")
 OPEN_NEEDS_SQL = Sql(
     f"SELECT {COLUMNS} FROM need n WHERE n.status = {{0}} ORDER BY n.id LIMIT {{1}}"
 )
@@ -143,6 +144,13 @@ class NeedRepository:
     async def get(self, need_id: int) -> Need | None:
         rows = await fetch(NEED_SQL, need_id)
         return _need_from_row(rows[0]) if rows else None
+
+    async def get_many(self, need_ids: list[int]) -> dict[int, Need]:
+        """These needs by id, those that exist (one statement)."""
+        if not need_ids:
+            return {}
+        rows = await fetch(NEEDS_SQL, sorted(set(need_ids)))
+        return {row["id"]: _need_from_row(row) for row in rows}
 
     async def search(
         self,

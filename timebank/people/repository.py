@@ -26,6 +26,9 @@ SESSION_ACTOR_SQL = Sql(
 )
 
 
+FULL_NAMES_SQL = Sql("SELECT id, full_name FROM app_user WHERE id {0:in}")
+
+
 def duplicate_email(email: str) -> Conflict:
     return Conflict(
         f"Un compte existe déjà pour {email}.",
@@ -76,6 +79,13 @@ class PeopleRepository:
     async def get_user(self, user_id: int) -> User | None:
         row = await UserTable.select().where(UserTable.id == user_id).first()
         return None if row is None else _user_from_row(row)
+
+    async def full_names(self, user_ids: list[int]) -> dict[int, str]:
+        """The full name of each of these users that exists (one statement)."""
+        if not user_ids:
+            return {}
+        rows = await fetch(FULL_NAMES_SQL, sorted(set(user_ids)))
+        return {row["id"]: row["full_name"] for row in rows}
 
     async def get_user_by_email(self, email: str) -> User | None:
         row = await UserTable.select().where(UserTable.email == email).first()

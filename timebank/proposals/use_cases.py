@@ -206,10 +206,9 @@ async def run_matching(
             await repos.proposals.supersede_open(now)
             await repos.proposals.add(rows, now)
             hosts: dict[int, list[int]] = {}
+            needs = await repos.needs.get_many([need_id for _, need_id, *_ in rows])
             for _, need_id, *_ in rows:
-                need = await repos.needs.get(need_id)
-                assert need is not None
-                hosts.setdefault(need.company_id, []).append(need_id)
+                hosts.setdefault(needs[need_id].company_id, []).append(need_id)
             for company_id, need_ids in sorted(hosts.items()):
                 await notify(
                     repos,
