@@ -1,4 +1,5 @@
-"""The needs and staff lists read each row's skills in the statement that reads the rows."""
+"""The needs and staff lists, and needs or employees read by id, read each row's skills in the
+statement that reads the rows."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from timebank.needs.use_cases import NeedInput
 from timebank.pagination import PageRequest
 
 pytestmark = pytest.mark.anyio
+
+NO_SUCH_ID = 2_000_000_000
 
 
 def _need_input(skills: list[tuple[str, int, int]]) -> NeedInput:
@@ -78,7 +81,11 @@ async def test_a_page_of_needs_reads_their_skills_sorted_in_one_statement() -> N
     async with uow(write=False) as repos:
         read = [await repos.needs.get(n.id) for n in found]
         open_needs = {n.id: n for n in await repos.needs.open_needs(100_000)}
+        with count_statements() as statements:
+            by_id = await repos.needs.get_many([n.id for n in found] + [NO_SUCH_ID])
     assert read == found
+    assert by_id == {n.id: n for n in found}
+    assert len(statements.queries) == 1, statements.describe()
     assert [open_needs[n.id] for n in found] == found
     assert first == found[2] and second == found[1]
 
@@ -127,7 +134,11 @@ async def test_a_page_of_staff_reads_their_skills_sorted_in_one_statement() -> N
     async with uow(write=False) as repos:
         read = [await repos.employees.get(employee_id) for employee_id in ids]
         of_user = [(await repos.employees.of_user(e.user_id)) for e in found]
+        with count_statements() as statements:
+            by_id = await repos.employees.get_many([*ids, NO_SUCH_ID])
     assert read == found
+    assert by_id == {e.id: e for e in found}
+    assert len(statements.queries) == 1, statements.describe()
     assert of_user == [[e] for e in found]
 
 

@@ -40,6 +40,7 @@ _SKILLS_COLUMN = (
 COLUMNS = f"{EMPLOYEE_COLUMNS}, {_SKILLS_COLUMN}"
 USER_JOIN = 'LEFT JOIN app_user u ON u.id = e."user"'
 EMPLOYEE_SQL = Sql(f"SELECT {COLUMNS} FROM employee e {USER_JOIN} WHERE e.id = {{0}}")
+EMPLOYEES_SQL = Sql(f"SELECT {COLUMNS} FROM employee e {USER_JOIN} WHERE e.id {{0:in}}")
 EMPLOYEES_OF_USER_SQL = Sql(
     f'SELECT {COLUMNS} FROM employee e {USER_JOIN} WHERE e."user" = {{0}} ORDER BY e.id'
 )
@@ -131,6 +132,13 @@ class EmployeeRepository:
     async def get(self, employee_id: int) -> Employee | None:
         rows = await fetch(EMPLOYEE_SQL, employee_id)
         return employee_from_row(rows[0], _skills_from_json(rows[0]["skills"])) if rows else None
+
+    async def get_many(self, employee_ids: list[int]) -> dict[int, Employee]:
+        """These employees by id, those that exist (one statement)."""
+        if not employee_ids:
+            return {}
+        rows = await fetch(EMPLOYEES_SQL, sorted(set(employee_ids)))
+        return {row["id"]: employee_from_row(row, _skills_from_json(row["skills"])) for row in rows}
 
     async def exists_for(self, user_id: int, company_id: int) -> bool:
         return bool(

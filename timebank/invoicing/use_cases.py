@@ -203,10 +203,10 @@ async def issue_cdo_invoices(
     companies = await repos.companies.get_many([group.company_id, *member_ids])
     issuer = companies[group.company_id]
     regimes = [companies[c].vat_regime for c in member_ids]
-    names = {}
-    for employee_id in sorted({s[1] for s in shares}):
-        employee = await repos.employees.get(employee_id)
-        names[employee_id] = employee.full_name if employee is not None else f"n° {employee_id}"
+    cdos = await repos.employees.get_many([s[1] for s in shares])
+    names = {
+        e: cdos[e].full_name if e in cdos else f"n° {e}" for e in sorted({s[1] for s in shares})
+    }
     per_member: dict[int, list[InvoiceLine]] = {}
     for company_id, employee_id, minutes, cents in shares:
         if cents <= 0:

@@ -761,10 +761,8 @@ async def publish(uow: UnitOfWork, actor: Actor, plan_id: int, *, now: datetime)
             users = set()
             for company_id in {s.company_id for s in new_slots}:
                 users |= set(await repos.notifications.admins_of(company_id))
-            for employee_id in {s.employee_id for s in new_slots}:
-                employee = await repos.employees.get(employee_id)
-                if employee is not None:
-                    users.add(employee.user_id)
+            cdos = await repos.employees.get_many([s.employee_id for s in new_slots])
+            users |= {employee.user_id for employee in cdos.values()}
             await notify(
                 repos,
                 sorted(users),
@@ -971,11 +969,8 @@ async def cdo_names(uow: UnitOfWork, actor: Actor, period_id: int) -> dict[int, 
 
 async def _cdo_names(repos: Repositories, employee_ids: set[int]) -> dict[int, str]:
     """The CDOs' names, as members see them in calendars and reminders."""
-    found = {}
-    for employee_id in sorted(employee_ids):
-        employee = await repos.employees.get(employee_id)
-        found[employee_id] = employee.full_name if employee else "CDO"
-    return found
+    found = await repos.employees.get_many(sorted(employee_ids))
+    return {e: found[e].full_name if e in found else "CDO" for e in sorted(employee_ids)}
 
 
 async def _calendar(
@@ -1120,8 +1115,9 @@ async def allocate_month(
             if not counts:
                 return []
             cdo_cents = {}
+            cdos = await repos.employees.get_many([e for e, _ in counts])
             for employee_id in sorted({e for e, _ in counts}):
-                employee = await repos.employees.get(employee_id)
+                employee = cdos.get(employee_id)
                 if employee is None or employee.cost is None:
                     raise Conflict(
                         "Le coût du CDO n'est pas renseigné (salaire brut, charges).",
@@ -1310,8 +1306,9 @@ async def remind_next_week(uow: UnitOfWork, *, now: datetime) -> int:
             by_cdo[slot.employee_id].append(slot)
             by_member[slot.company_id].append(slot)
         companies = await repos.companies.get_many(sorted(by_member))
+        cdos = await repos.employees.get_many(list(by_cdo))
         for employee_id, mine in sorted(by_cdo.items()):
-            employee = await repos.employees.get(employee_id)
+            employee = cdos.get(employee_id)
             if employee is None:
                 continue
             text = "; ".join(
