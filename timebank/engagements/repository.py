@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from timebank.db.errors import is_unique_violation
-from timebank.db.sql import Row, Sql, fetch
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
 from timebank.db.tables import (
-    EmployeeTable,
     EngagementEventTable,
     EngagementExtensionTable,
     EngagementPaperTable,
@@ -100,22 +99,26 @@ def _entry(row: dict[str, Any]) -> TimesheetEntry:
     )
 
 
-_COLUMNS = (*E.all_columns(), E.employee.user.as_alias("employee_user"))
-# The hottest reads (a loan's page and its API answer) as fixed SQL: see timebank/db/sql.py. A
-# loan's row carries its activation time, and its papers as one JSON array ({1}: the step that
-# activates).
-_ENGAGEMENT_COLUMNS: Final = (
-    "e.id, e.need, e.host_company, e.lender_company, e.employee, "
-    'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
-    "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, e.status, "
-    "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
-    "(SELECT MIN(ev.created_at) FROM engagement_event ev "
-    "WHERE ev.engagement = e.id AND ev.step = {1}) AS activated_at, "
-    "(SELECT {json_agg}({json_array}(p.id, p.paper, p.signed_by, p.signed_at, p.document_id, "
-    "p.document_hash, p.effective_on)) FROM engagement_paper p WHERE p.engagement = e.id) "
-    "AS papers"
-)
-_ENGAGEMENT_FROM: Final = "FROM engagement e LEFT JOIN employee em ON em.id = e.employee"
+# A loan's reads, all fixed SQL (see timebank/db/sql.py): its row carries its employee's user,
+# its activation time and its papers as one JSON array (`activate`: the placeholder of the
+# step that activates).
+def _engagement_columns(activate: str) -> str:
+    return (
+        "e.id, e.need, e.host_company, e.lender_company, e.employee, "
+        'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
+        "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, "
+        "e.status, e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, "
+        "e.created_at, (SELECT MIN(ev.created_at) FROM engagement_event ev "
+        f"WHERE ev.engagement = e.id AND ev.step = {activate}) AS activated_at, "
+        "(SELECT {json_agg}({json_array}(p.id, p.paper, p.signed_by, p.signed_at, "
+        "p.document_id, p.document_hash, p.effective_on)) FROM engagement_paper p "
+        "WHERE p.engagement = e.id) AS papers"
+    )
+
+
+_EMPLOYEE_JOIN: Final = "LEFT JOIN employee em ON em.id = e.employee"
+_ENGAGEMENT_COLUMNS: Final = _engagement_columns("{1}")
+_ENGAGEMENT_FROM: Final = f"FROM engagement e {_EMPLOYEE_JOIN}"
 ENGAGEMENTS_SQL: Final = Sql(
     f"SELECT {_ENGAGEMENT_COLUMNS} {_ENGAGEMENT_FROM} WHERE e.id {{0:in}} ORDER BY e.id"
 )
@@ -126,13 +129,26 @@ ENGAGEMENT_WITH_EVENTS_SQL: Final = Sql(
     "ev.note, ev.created_at)) FROM engagement_event ev WHERE ev.engagement = e.id) AS events "
     f"{_ENGAGEMENT_FROM} WHERE e.id = {{0}}"
 )
-PAPERS_SQL: Final = Sql(
-    "SELECT engagement, paper, signed_by, signed_at, document_id, document_hash, effective_on "
-    "FROM engagement_paper WHERE engagement {0:in} ORDER BY id"
+# The loans in these states ({1}: the step that activates).
+IN_STATUSES_SQL: Final = Sql(
+    f"SELECT {_ENGAGEMENT_COLUMNS} {_ENGAGEMENT_FROM} WHERE e.status {{0:in}} ORDER BY e.id"
 )
-ACTIVATIONS_SQL: Final = Sql(
-    "SELECT engagement, created_at FROM engagement_event WHERE engagement {0:in} AND step = {1}"
+OF_EMPLOYEE_IN_STATUSES_SQL: Final = Sql(
+    f"SELECT {_ENGAGEMENT_COLUMNS} {_ENGAGEMENT_FROM} WHERE e.status {{0:in}} "
+    "AND e.employee = {2} AND e.id <> {3} ORDER BY e.id"
 )
+# PostgreSQL locks the rows first; the loans are read after, in a statement of their own, so
+# that they include what a transaction that held the lock committed.
+LOCK_SQL: Final = Sql("SELECT id FROM engagement WHERE id {0:in} ORDER BY id FOR UPDATE")
+
+
+def _engagements_of(rows: Sequence[Row]) -> list[Engagement]:
+    return [
+        engagement_from_row(
+            row, papers=papers_from_json(row["papers"]), activated_on=activation_day(row)
+        )
+        for row in rows
+    ]
 
 
 def _utc_instant(at: datetime | str) -> datetime:
@@ -205,49 +221,6 @@ def engagement_from_row(
 
 
 class EngagementRepository:
-    async def _papers(self, ids: list[int]) -> dict[int, tuple[PaperRecord, ...]]:
-        if not ids:
-            return {}
-        found: dict[int, list[PaperRecord]] = {}
-        rows = await fetch(PAPERS_SQL, ids)
-        for row in rows:
-            found.setdefault(row["engagement"], []).append(
-                PaperRecord(
-                    paper=Paper(row["paper"]),
-                    signed_by=row["signed_by"],
-                    signed_at=row["signed_at"],
-                    document_id=row["document_id"],
-                    document_hash=row["document_hash"],
-                    effective_on=row["effective_on"],
-                )
-            )
-        return {
-            key: tuple(sorted(value, key=lambda p: p.paper.value)) for key, value in found.items()
-        }
-
-    async def _activation_days(self, ids: list[int]) -> dict[int, date]:
-        """The day (UTC, as the clock the rules read) each of these loans became active."""
-        if not ids:
-            return {}
-        rows = await fetch(ACTIVATIONS_SQL, ids, Step.ACTIVATE.value)
-        found: dict[int, date] = {}
-        for row in rows:
-            day = utc_day(row["created_at"])
-            found[row["engagement"]] = min(day, found.get(row["engagement"], day))
-        return found
-
-    async def _hydrate(self, rows: Sequence[Row]) -> list[Engagement]:
-        """The loans of rows read without their papers and activation time (Piccolo's selects),
-        with both read for all of them: two statements."""
-        papers = await self._papers([row["id"] for row in rows])
-        activated = await self._activation_days([row["id"] for row in rows])
-        return [
-            engagement_from_row(
-                row, papers=papers.get(row["id"], ()), activated_on=activated.get(row["id"])
-            )
-            for row in rows
-        ]
-
     async def add(
         self,
         *,
@@ -320,16 +293,9 @@ class EngagementRepository:
             return {}
         wanted = sorted(set(ids))
         if lock and E._meta.db.engine_type == "postgres":
-            query = E.select(*_COLUMNS).where(E.id.is_in(wanted)).order_by(E.id)
-            query = query.lock_rows("UPDATE", of=(E,))
-            return {e.id: e for e in await self._hydrate(list(await query))}
+            await fetch(LOCK_SQL, wanted)
         rows = await fetch(ENGAGEMENTS_SQL, wanted, Step.ACTIVATE.value)
-        return {
-            row["id"]: engagement_from_row(
-                row, papers=papers_from_json(row["papers"]), activated_on=activation_day(row)
-            )
-            for row in rows
-        }
+        return {e.id: e for e in _engagements_of(rows)}
 
     async def search(
         self,
@@ -340,28 +306,25 @@ class EngagementRepository:
         limit: int,
         offset: int,
     ) -> tuple[list[Engagement], int]:
-        condition: Any = E.id.is_not_null()
+        """The loans of these companies (either side; None: all) or worked by this user,
+        newest first, and how many match: one statement."""
+        arg = Arguments()
+        columns = _engagement_columns(arg(Step.ACTIVATE.value))
+        conditions = []
         if company_ids is not None:
-            visible: Any = E.host_company.is_in(company_ids or [0]) | E.lender_company.is_in(
-                company_ids or [0]
+            visible = (
+                f"(e.host_company {arg.among(company_ids or [0])} "
+                f"OR e.lender_company {arg.among(company_ids or [0])}"
             )
             if employee_user_id is not None:
-                visible |= E.employee.is_in(
-                    EmployeeTable.select(EmployeeTable.id).where(
-                        EmployeeTable.user == employee_user_id
-                    )
+                visible += (
+                    f' OR e.employee IN (SELECT id FROM employee WHERE "user" = '
+                    f"{arg(employee_user_id)})"
                 )
-            condition &= visible
+            conditions.append(visible + ")")
         if status is not None:
-            condition &= E.status == status.value
-        rows = await (
-            E.select(*_COLUMNS)
-            .where(condition)
-            .order_by(E.id, ascending=False)
-            .limit(limit)
-            .offset(offset)
-        )
-        return await self._hydrate(list(rows)), int(await E.count().where(condition))
+            conditions.append(f"e.status = {arg(status.value)}")
+        return await self._page(columns, conditions, arg, limit=limit, offset=offset)
 
     async def of_company(
         self,
@@ -373,24 +336,35 @@ class EngagementRepository:
         offset: int,
     ) -> tuple[list[Engagement], int]:
         """A company's loans, newest first: as lender (`side="lender"`), as host (`"host"`),
-        or both (None)."""
-        condition: Any
+        or both (None); and how many match: one statement."""
+        arg = Arguments()
+        columns = _engagement_columns(arg(Step.ACTIVATE.value))
+        company = arg(company_id)
         if side == "lender":
-            condition = E.lender_company == company_id
+            conditions = [f"e.lender_company = {company}"]
         elif side == "host":
-            condition = E.host_company == company_id
+            conditions = [f"e.host_company = {company}"]
         else:
-            condition = (E.lender_company == company_id) | (E.host_company == company_id)
+            conditions = [f"(e.lender_company = {company} OR e.host_company = {company})"]
         if status is not None:
-            condition &= E.status == status.value
-        rows = (
-            await E.select(*_COLUMNS)
-            .where(condition)
-            .order_by(E.id, ascending=False)
-            .limit(limit)
-            .offset(offset)
+            conditions.append(f"e.status = {arg(status.value)}")
+        return await self._page(columns, conditions, arg, limit=limit, offset=offset)
+
+    async def _page(
+        self, columns: str, conditions: list[str], arg: Arguments, *, limit: int, offset: int
+    ) -> tuple[list[Engagement], int]:
+        rows, total = await fetch_page(
+            columns=columns,
+            table="engagement e",
+            key="e.id",
+            joins=_EMPLOYEE_JOIN,
+            where=" AND ".join(conditions) or "1 = 1",
+            order_by="e.id DESC",
+            arguments=arg,
+            limit=limit,
+            offset=offset,
         )
-        return await self._hydrate(list(rows)), int(await E.count().where(condition))
+        return _engagements_of(rows), total
 
     async def names_of(self, ids: list[int]) -> dict[int, LoanNames]:
         """The words a person reads about loans: companies, employee and need, one query."""
@@ -558,20 +532,17 @@ class EngagementRepository:
         """Every engagement that holds hours (approved, consented or active)."""
         from timebank.engagements.model import COMMITTED_STATUSES
 
-        rows = await E.select(*_COLUMNS).where(
-            E.status.is_in(sorted(s.value for s in COMMITTED_STATUSES))
-        )
-        return await self._hydrate(list(rows))
+        statuses = sorted(s.value for s in COMMITTED_STATUSES)
+        return _engagements_of(await fetch(IN_STATUSES_SQL, statuses, Step.ACTIVATE.value))
 
     async def committed_of_employee(self, employee_id: int, exclude_id: int) -> list[Engagement]:
         from timebank.engagements.model import COMMITTED_STATUSES
 
-        rows = await E.select(*_COLUMNS).where(
-            (E.employee == employee_id)
-            & (E.id != exclude_id)
-            & E.status.is_in(sorted(s.value for s in COMMITTED_STATUSES))
+        statuses = sorted(s.value for s in COMMITTED_STATUSES)
+        rows = await fetch(
+            OF_EMPLOYEE_IN_STATUSES_SQL, statuses, Step.ACTIVATE.value, employee_id, exclude_id
         )
-        return await self._hydrate(list(rows))
+        return _engagements_of(rows)
 
     async def add_extension(
         self,
