@@ -35,6 +35,8 @@ from functools import lru_cache
 from string import Formatter
 from typing import Any, Final, Protocol
 
+import orjson
+
 from timebank.db.tables import CompanyTable
 
 # Statements rendered from texts put together at run time (a few filters combined).
@@ -144,6 +146,13 @@ class Sql:
             else:
                 values.append(arg)
         return text, values
+
+
+def json_list(text: str | None) -> list[Any]:
+    """The list a statement built with `{json_agg}` (NULL on PostgreSQL when it aggregated no
+    row). orjson: a page reads one such list per row, and the standard module took five times
+    as long for each."""
+    return orjson.loads(text) if text else []
 
 
 class Arguments:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -10,7 +9,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
 from timebank.db.tables import EmployeeSkillTable, EmployeeTable
 from timebank.employees.model import CostInputs, Employee, LendingApproval, SkillLevel
 from timebank.pagination import PageRequest
@@ -52,9 +51,7 @@ SKILLS_OF_EMPLOYEES_SQL = Sql(
 
 def _skills_from_json(text: str | None) -> tuple[SkillLevel, ...]:
     """An employee's skills from their JSON array (None on PostgreSQL for none)."""
-    if not text:
-        return ()
-    skills = [SkillLevel(skill_code=code, level=level) for code, level in json.loads(text)]
+    skills = [SkillLevel(skill_code=code, level=level) for code, level in json_list(text)]
     # Sorted here: the databases' collations may order codes differently.
     skills.sort(key=lambda s: s.skill_code)
     return tuple(skills)

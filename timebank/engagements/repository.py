@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from timebank.db.errors import is_unique_violation
-from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
 from timebank.db.tables import (
     EngagementEventTable,
     EngagementExtensionTable,
@@ -172,9 +171,7 @@ def activation_day(row: Row) -> date | None:
 def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
     """A loan's papers from the JSON array its row carries (None on PostgreSQL for none): by
     kind, then in the order they were recorded (the arrays start with the record's id)."""
-    if not text:
-        return ()
-    records = sorted(json.loads(text), key=lambda record: (record[1], record[0]))
+    records = sorted(json_list(text), key=lambda record: (record[1], record[0]))
     return tuple(
         PaperRecord(
             paper=Paper(paper),
@@ -457,7 +454,7 @@ class EngagementRepository:
                 created_at=_utc_instant(created_at),
             )
             for _, step, from_status, to_status, actor_id, note, created_at in sorted(
-                json.loads(row["events"] or "[]")
+                json_list(row["events"])
             )
         ]
         return engagement, events

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
 from timebank.db.tables import NeedSkillTable, NeedTable
 from timebank.needs.model import Need, NeedDraft, NeedStatus, RequiredSkill
 from timebank.pagination import PageRequest
@@ -34,11 +33,9 @@ OPEN_NEEDS_SQL = Sql(
 
 def _skills_from_json(text: str | None) -> tuple[RequiredSkill, ...]:
     """The skills of a need from its JSON array (None on PostgreSQL for a need without any)."""
-    if not text:
-        return ()
     skills = [
         RequiredSkill(skill_code=code, min_level=min_level, weight=weight)
-        for code, min_level, weight in json.loads(text)
+        for code, min_level, weight in json_list(text)
     ]
     # Sorted here: the databases' collations may order codes differently.
     skills.sort(key=lambda s: s.skill_code)
