@@ -1,4 +1,5 @@
-"""The main reads cost a fixed number of SQL statements, however many rows they return.
+"""The main reads and the pages that list cost a fixed number of SQL statements, however many
+rows they return.
 
 Two worlds are built alike, one with a few rows of each listed thing (needs, employees,
 timesheet lines, notifications) and one with many; each read is counted in both. A count that
@@ -28,6 +29,7 @@ from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.people.use_cases import actor_for_token
+from web.pages.hours import week_code
 
 pytestmark = pytest.mark.anyio
 
@@ -118,6 +120,21 @@ async def _count_reads(client: httpx.AsyncClient, built: Built) -> dict[str, Sta
         "me": (w.lender, "/api/v1/auth/me"),
         "dashboard": (w.lender, "/tableau-de-bord"),
         "invoices": (w.lender, f"/api/v1/companies/{w.lender.company_id}/invoices"),
+        # The pages that list what grows in the worlds.
+        "needs page": (w.host, "/besoins"),
+        "company needs page": (w.host, f"/entreprises/{w.host.company_id}/besoins"),
+        "loan page": (w.host, f"/mises-a-disposition/{loan}"),
+        "company loans page": (w.host, f"/entreprises/{w.host.company_id}/mises-a-disposition"),
+        "statements page": (w.lender, f"/entreprises/{w.lender.company_id}/releves"),
+        "statement page": (
+            w.lender,
+            f"/entreprises/{w.lender.company_id}/releves/{built.statement_id}",
+        ),
+        "invoices page": (w.lender, f"/entreprises/{w.lender.company_id}/factures"),
+        "ledger page": (w.lender, f"/entreprises/{w.lender.company_id}/grand-livre"),
+        "notifications page": (w.lender, "/notifications"),
+        "hours page": (w.employee, f"/mes-heures?semaine={week_code(month)}"),
+        "missions page": (w.employee, "/mes-missions"),
     }
     counted = {}
     for name, (party, path) in reads.items():
