@@ -93,3 +93,26 @@ async def test_a_loans_companies_come_with_their_first_admin_by_email(
     assert len(admins[w.host.company_id]) == 2
     assert sorted(without) == sorted(ids)
     assert all(r.representative is None for r in without.values())
+
+
+async def test_a_page_of_loans_past_the_last_one_is_empty_and_counts_them_all(
+    client: httpx.AsyncClient,
+) -> None:
+    w = await world(client)
+    loans = [int((await propose(client, w, planned_minutes=60))["id"]) for _ in range(2)]
+    async with piccolo_unit_of_work(write=False) as repos:
+        for offset in (0, 2, 50):
+            found, total = await repos.engagements.of_company(
+                w.host.company_id, side="host", status=None, limit=10, offset=offset
+            )
+            assert [e.id for e in found] == (sorted(loans, reverse=True) if offset == 0 else [])
+            assert total == len(loans)
+            found, total = await repos.engagements.search(
+                company_ids=[w.lender.company_id],
+                employee_user_id=None,
+                status=None,
+                limit=10,
+                offset=offset,
+            )
+            assert [e.id for e in found] == (sorted(loans, reverse=True) if offset == 0 else [])
+            assert total == len(loans)

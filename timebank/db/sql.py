@@ -208,24 +208,21 @@ async def fetch_page(
 
     One statement: the rows matching are counted (a subquery run once: a window count over
     them cost more, on SQLite twice as much) and sorted by their `key` alone, and only the
-    page's rows are read whole, so the sort does not carry every matching row's text. A second
-    statement counts the rows only when the page lies past the last one.
+    page's rows are read whole, so the sort does not carry every matching row's text. When the
+    page lies past the last one, the statement runs again for its first row, to count.
     """
-    filters = list(arguments.values)
-    rows = await fetch(
-        statement(
-            f"SELECT {columns}, (SELECT COUNT(*) FROM {table} WHERE {where}) AS total_rows "
-            f"FROM (SELECT {key} AS page_key FROM {table} WHERE {where} ORDER BY {order_by} "
-            f"LIMIT {arguments(limit)} OFFSET {arguments(offset)}) p "
-            f"JOIN {table} ON {key} = p.page_key {joins} ORDER BY {order_by}"
-        ),
-        *arguments.values,
+    page = statement(
+        f"SELECT {columns}, (SELECT COUNT(*) FROM {table} WHERE {where}) AS total_rows "
+        f"FROM (SELECT {key} AS page_key FROM {table} WHERE {where} ORDER BY {order_by} "
+        f"LIMIT {arguments(limit)} OFFSET {arguments(offset)}) p "
+        f"JOIN {table} ON {key} = p.page_key {joins} ORDER BY {order_by}"
     )
+    rows = await fetch(page, *arguments.values)
     if rows:
         return rows, int(rows[0]["total_rows"])
     if offset == 0:
         return [], 0
-    counted = await fetch(
-        statement(f"SELECT COUNT(*) AS total_rows FROM {table} WHERE {where}"), *filters
-    )
-    return [], int(counted[0]["total_rows"])
+    # Past the last page: the first row of the same statement carries the count (its columns
+    # may take arguments of their own, which a statement of the count alone would not use).
+    first = await fetch(page, *arguments.values[:-2], 1, 0)
+    return [], int(first[0]["total_rows"]) if first else 0
