@@ -271,6 +271,31 @@ async def test_both_agree_and_each_lender_invoices_the_other_with_set_off(client
     ]
     assert credit["mentions"][0].startswith(f"Avoir annulant la facture N° {liable['number']}")
     assert "Motif : Billet compté deux fois" in credit["mentions"]
+    # Read back alike by id, in the company's pages and with its statement (one statement each).
+    async with piccolo_unit_of_work(write=False) as repos:
+        note_read = await repos.invoices.get(credit["id"])
+        page, total = await repos.invoices.page_of_company(w.lender.company_id, limit=50, offset=0)
+        past, total_past = await repos.invoices.page_of_company(
+            w.lender.company_id, limit=50, offset=1000
+        )
+        original = await repos.invoices.get(liable["id"])
+        with_statement = await repos.invoices.of_statement(liable["statement_id"])
+    assert note_read is not None and original is not None
+    assert (note_read.corrects_number, note_read.corrects_issued_on) == (
+        original.number,
+        original.issued_on,
+    )
+    assert (original.corrects_number, original.corrects_issued_on) == (None, None)
+    assert [line.amount_cents for line in note_read.lines] == [
+        -line.amount_cents for line in original.lines
+    ]
+    assert {i.id: i for i in page}[credit["id"]] == note_read
+    assert {i.id: i for i in page}[liable["id"]] == original
+    assert [(i.issued_on, i.id) for i in page] == sorted(
+        ((i.issued_on, i.id) for i in page), reverse=True
+    )
+    assert past == [] and total_past == total == len(page)
+    assert original in with_statement
     again = await client.post(
         f"/api/v1/invoices/{liable['id']}/credit-note",
         headers=w.lender.headers,

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
 from timebank.db.tables import (
     InvoiceCounterTable,
     InvoiceLineTable,
@@ -85,20 +85,7 @@ def _party_values(party: Party) -> dict[str, Any]:
     }
 
 
-def _line(row: dict[str, Any]) -> InvoiceLine:
-    return InvoiceLine(
-        kind=LineKind(row["kind"]),
-        label=row["label"],
-        amount_cents=row["amount_cents"],
-        minutes=row["minutes"],
-        engagement_id=row["engagement"],
-        expense_id=row["expense"],
-    )
-
-
-def _invoice(
-    row: dict[str, Any], lines: tuple[InvoiceLine, ...], corrected: dict[str, Any] | None
-) -> Invoice:
+def _invoice(row: Row, lines: tuple[InvoiceLine, ...]) -> Invoice:
     parties = json.loads(row["parties"])
     return Invoice(
         id=row["id"],
@@ -126,12 +113,51 @@ def _invoice(
         lines=lines,
         set_off_cents=row["set_off_cents"],
         set_off_on=row["set_off_on"],
-        corrects_number=None if corrected is None else corrected["number"],
-        corrects_issued_on=None if corrected is None else corrected["issued_on"],
+        corrects_number=row["corrects_number"],
+        corrects_issued_on=row["corrects_issued_on"],
     )
 
 
-_COLUMNS: Final = tuple(c for c in I.all_columns() if c._meta.name not in ("pdf", "pdf_sha256"))
+# An invoice read in one statement (see timebank/db/sql.py): its row carries its lines as one
+# JSON array, in their order, and the number and date of the invoice it corrects; never its PDF.
+_INVOICE_COLUMNS: Final = (
+    'i.id, i.sequence, i.number, i.kind, i.origin, i.statement, i."group", i.corrects, '
+    "i.period_start, i.period_end, i.issued_on, i.due_on, i.hours_cents, i.expenses_cents, "
+    "i.total_excl_vat_cents, i.vat_rate_basis_points, i.vat_cents, i.total_cents, "
+    "i.vat_exigibility, i.mentions, i.parties, i.set_off_cents, i.set_off_on, "
+    "c.number AS corrects_number, c.issued_on AS corrects_issued_on, "
+    "(SELECT {json_agg}({json_array}(l.position, l.kind, l.label, l.amount_cents, l.minutes, "
+    "l.engagement, l.expense)) FROM invoice_line l WHERE l.invoice = i.id) AS lines"
+)
+_CORRECTED_JOIN: Final = "LEFT JOIN invoice c ON c.id = i.corrects"
+_INVOICES_FROM: Final = f"FROM invoice i {_CORRECTED_JOIN}"
+INVOICE_SQL: Final = Sql(f"SELECT {_INVOICE_COLUMNS} {_INVOICES_FROM} WHERE i.id = {{0}}")
+OF_STATEMENT_SQL: Final = Sql(
+    f"SELECT {_INVOICE_COLUMNS} {_INVOICES_FROM} WHERE i.statement = {{0}} ORDER BY i.id"
+)
+OF_GROUP_MONTH_SQL: Final = Sql(
+    f'SELECT {_INVOICE_COLUMNS} {_INVOICES_FROM} WHERE i."group" = {{0}} '
+    "AND i.period_start = {1} AND i.origin = {2} ORDER BY i.id"
+)
+
+
+def _lines_from_json(text: str | None) -> tuple[InvoiceLine, ...]:
+    """An invoice's lines from the JSON array its row carries, in their order."""
+    return tuple(
+        InvoiceLine(
+            kind=LineKind(kind),
+            label=label,
+            amount_cents=amount_cents,
+            minutes=minutes,
+            engagement_id=engagement,
+            expense_id=expense,
+        )
+        for _, kind, label, amount_cents, minutes, engagement, expense in sorted(json_list(text))
+    )
+
+
+def _invoices_of(rows: Sequence[Row]) -> builtins.list[Invoice]:
+    return [_invoice(row, _lines_from_json(row["lines"])) for row in rows]
 
 
 def _of_company(company_id: int) -> Any:
@@ -218,25 +244,8 @@ class InvoiceRepository:
         )
         return invoice_id
 
-    async def _hydrate(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[Invoice]:
-        if not rows:
-            return []
-        ids = [row["id"] for row in rows]
-        lines: dict[int, builtins.list[InvoiceLine]] = defaultdict(list)
-        for line in await L.select().where(L.invoice.is_in(ids)).order_by(L.position):
-            lines[line["invoice"]].append(_line(line))
-        corrected = sorted({row["corrects"] for row in rows if row["corrects"] is not None})
-        cancelled = {}
-        if corrected:
-            found = await I.select(I.id, I.number, I.issued_on).where(I.id.is_in(corrected))
-            cancelled = {row["id"]: row for row in found}
-        return [
-            _invoice(row, tuple(lines[row["id"]]), cancelled.get(row["corrects"])) for row in rows
-        ]
-
     async def get(self, invoice_id: int) -> Invoice | None:
-        rows = await I.select(*_COLUMNS).where(I.id == invoice_id)
-        found = await self._hydrate(rows)
+        found = _invoices_of(await fetch(INVOICE_SQL, invoice_id))
         return found[0] if found else None
 
     async def count_of_company(self, company_id: int) -> int:
@@ -246,34 +255,30 @@ class InvoiceRepository:
     async def page_of_company(
         self, company_id: int, *, limit: int, offset: int
     ) -> tuple[builtins.list[Invoice], int]:
-        """The invoices a company issued or received, newest first, and how many there are."""
-        condition = _of_company(company_id)
-        rows = (
-            await I.select(*_COLUMNS)
-            .where(condition)
-            .order_by(I.issued_on, ascending=False)
-            .order_by(I.id, ascending=False)
-            .limit(limit)
-            .offset(offset)
+        """The invoices a company issued or received, newest first, and how many there are:
+        one statement."""
+        arg = Arguments()
+        company = arg(company_id)
+        rows, total = await fetch_page(
+            columns=_INVOICE_COLUMNS,
+            table="invoice i",
+            key="i.id",
+            joins=_CORRECTED_JOIN,
+            where=f"(i.issuer = {company} OR i.customer = {company})",
+            order_by="i.issued_on DESC, i.id DESC",
+            arguments=arg,
+            limit=limit,
+            offset=offset,
         )
-        total = int(await I.count().where(condition))
-        return await self._hydrate(rows), total
+        return _invoices_of(rows), total
 
     async def of_statement(self, statement_id: int) -> builtins.list[Invoice]:
-        rows = await I.select(*_COLUMNS).where(I.statement == statement_id).order_by(I.id)
-        return await self._hydrate(rows)
+        return _invoices_of(await fetch(OF_STATEMENT_SQL, statement_id))
 
     async def of_group_month(self, group_id: int, period_start: date) -> builtins.list[Invoice]:
-        rows = (
-            await I.select(*_COLUMNS)
-            .where(
-                (I.group == group_id)
-                & (I.period_start == period_start)
-                & (I.origin == InvoiceOrigin.CDO.value)
-            )
-            .order_by(I.id)
+        return _invoices_of(
+            await fetch(OF_GROUP_MONTH_SQL, group_id, period_start, InvoiceOrigin.CDO.value)
         )
-        return await self._hydrate(rows)
 
     async def credit_note_of(self, invoice_id: int) -> int | None:
         """The id of the credit note that cancelled the invoice, if any."""
