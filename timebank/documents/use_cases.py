@@ -62,9 +62,16 @@ from timebank.people.model import Actor, Role
 _NO_ADMIN: Final = "son représentant légal"
 
 
-async def _representative(repos: Repositories, company_id: int) -> str:
-    admins = await repos.people.members_of(company_id, Role.COMPANY_ADMIN)
-    return admins[0].full_name if admins else _NO_ADMIN
+def _signatory(company: RepresentedCompany) -> str:
+    """Who signs for the company as the documents name them."""
+    return company.representative or _NO_ADMIN
+
+
+async def _represented(
+    repos: Repositories, company_ids: list[int]
+) -> dict[int, RepresentedCompany]:
+    """These companies, each with its representative: its first admin by e-mail."""
+    return await repos.companies.represented(company_ids, Role.COMPANY_ADMIN.value)
 
 
 def _render(kind: DocumentKind, data: dict[str, object]) -> RenderedDocument:
@@ -81,9 +88,7 @@ async def loan_companies(
     repos: Repositories, engagement: Engagement
 ) -> dict[int, RepresentedCompany]:
     """The loan's two companies, each with who signs for it (one statement)."""
-    return await repos.companies.represented(
-        [engagement.lender_company_id, engagement.host_company_id], Role.COMPANY_ADMIN.value
-    )
+    return await _represented(repos, [engagement.lender_company_id, engagement.host_company_id])
 
 
 async def _loan_data(
@@ -105,9 +110,9 @@ async def _loan_data(
     host = companies[engagement.host_company_id]
     return loan_data(
         lender=lender.company,
-        lender_representative=lender.representative or _NO_ADMIN,
+        lender_representative=_signatory(lender),
         host=host.company,
-        host_representative=host.representative or _NO_ADMIN,
+        host_representative=_signatory(host),
         employee=employee,
         start=engagement.period_start,
         end=engagement.period_end,
@@ -369,9 +374,10 @@ async def make_group_document(
                 "Only the group's coordinator may do this.",
                 code="coordinator_only",
             )
-        entity = await repos.companies.get(group.company_id)
-        assert entity is not None
-        representative = actor.full_name or await _representative(repos, group.company_id)
+        found = (await _represented(repos, [group.company_id])).get(group.company_id)
+        assert found is not None
+        entity = found.company
+        representative = actor.full_name or _signatory(found)
         if chosen is DocumentKind.CDO_CONTRACT:
             employee = await repos.employees.get(employee_id or 0)
             if employee is None or employee.company_id != group.company_id:
@@ -392,7 +398,7 @@ async def make_group_document(
                 )
             checked = check_cdo_terms(cdo_terms)
             active = [mm.company_id for mm in group.members if mm.left_on is None]
-            members = await repos.companies.get_many(active)
+            members = await _represented(repos, active)
             rendered = _render(
                 chosen,
                 cdo_contract_data(
@@ -400,9 +406,7 @@ async def make_group_document(
                     group_representative=representative,
                     employee=employee,
                     terms=checked,
-                    members=[
-                        (members[c], await _representative(repos, c)) for c in sorted(members)
-                    ],
+                    members=[(members[c].company, _signatory(members[c])) for c in sorted(members)],
                 ),
             )
             subject = Subject(chosen, group_id=group_id, employee_id=employee.id)
@@ -434,7 +438,7 @@ async def make_group_document(
                     code="no_cdo",
                 )
             cdo = await repos.employees.get(cdos[0].employee_id)
-            member = await repos.companies.get(company_id)
+            member = (await _represented(repos, [company_id])).get(company_id)
             assert cdo is not None
             assert member is not None
             rendered = _render(
@@ -442,8 +446,8 @@ async def make_group_document(
                 member_agreement_data(
                     group=entity,
                     group_representative=representative,
-                    member=member,
-                    member_representative=await _representative(repos, company_id),
+                    member=member.company,
+                    member_representative=_signatory(member),
                     cdo=cdo,
                     start=period.starts_on,
                     end=period.ends_on,
