@@ -379,6 +379,17 @@ async def proposed(client: httpx.AsyncClient, w: World, skill: str) -> int:
     )
 
 
+async def prepare_last_month(client: httpx.AsyncClient) -> None:
+    """The operator prepares last month's statements from the hours approved."""
+    ops = await operator(client)
+    prepared = await client.post(
+        "/api/v1/settlements/prepare",
+        headers=ops.headers,
+        json={"month": previous_month_day(1).isoformat()},
+    )
+    assert prepared.status_code == 200, prepared.text
+
+
 async def close_last_month(
     client: httpx.AsyncClient, w: World, entry_ids: list[int]
 ) -> dict[str, Any]:
@@ -388,13 +399,7 @@ async def close_last_month(
         "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entry_ids}
     )
     assert approved.status_code == 200, approved.text
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
+    await prepare_last_month(client)
     listed = await client.get(
         f"/api/v1/companies/{w.lender.company_id}/settlements", headers=w.lender.headers
     )

@@ -23,6 +23,7 @@ from tests.exchange_helpers import (
     active_engagement,
     log,
     operator,
+    prepare_last_month,
     previous_month_day,
     world,
 )
@@ -150,13 +151,7 @@ async def test_fec_hours_and_amortisation_for_lender_and_host(client: Client) ->
         f"/api/v1/needs/{w.need_id}/asset-project", headers=w.host.headers, json={"account": "999"}
     )
     assert bad.status_code == 422 and bad.json()["field"] == "account"
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200
+    await prepare_last_month(client)
     year = now().year
 
     lender = await client.get(
@@ -252,13 +247,7 @@ async def test_the_lenders_simulation_counts_only_time_not_reimbursed(client: Cl
         "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entries}
     )
     assert approved.status_code == 200, approved.text
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
+    await prepare_last_month(client)
     statement = (
         await client.get(
             f"/api/v1/companies/{w.host.company_id}/settlements", headers=w.host.headers

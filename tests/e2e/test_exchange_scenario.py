@@ -12,7 +12,7 @@ from tests.exchange_helpers import (
     SALARY_CENTS,
     World,
     log,
-    operator,
+    prepare_last_month,
     previous_month_day,
     propose,
     start_on_its_first_day,
@@ -107,13 +107,7 @@ async def test_a_loan_from_need_to_agreed_monthly_statement(client: httpx.AsyncC
     assert host_position["cents_balance"] == -expected_cents
     assert lender_position["cents_balance"] == expected_cents
 
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
+    await prepare_last_month(client)
     statements = await client.get(
         f"/api/v1/companies/{w.host.company_id}/settlements", headers=w.host.headers
     )

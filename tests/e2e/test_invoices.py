@@ -23,6 +23,7 @@ from tests.exchange_helpers import (
     active_engagement,
     log,
     operator,
+    prepare_last_month,
     previous_month_day,
     signup,
     world,
@@ -125,13 +126,7 @@ async def _expense(client: Client, w: World, engagement_id: int, *, amount: int,
 
 
 async def _statement(client: Client, w: World) -> int:
-    ops = await operator(client)
-    prepared = await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
-    assert prepared.status_code == 200, prepared.text
+    await prepare_last_month(client)
     listed = await client.get(
         f"/api/v1/companies/{w.host.company_id}/settlements",
         headers=w.host.headers,

@@ -6,7 +6,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.exchange_helpers import active_engagement, log, operator, previous_month_day, world
+from tests.exchange_helpers import (
+    active_engagement,
+    log,
+    prepare_last_month,
+    previous_month_day,
+    world,
+)
 from tests.helpers import PASSWORD, new_email, now, sign_up
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.errors import Forbidden, NotFound
@@ -27,12 +33,7 @@ async def test_each_side_reads_its_own_figures_turn_and_lines(client: httpx.Asyn
         "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": ids}
     )
     cost = sum(e["cost_cents"] for e in approved.json())
-    ops = await operator(client)
-    await client.post(
-        "/api/v1/settlements/prepare",
-        headers=ops.headers,
-        json={"month": previous_month_day(1).isoformat()},
-    )
+    await prepare_last_month(client)
     lender = (
         await log_in(uow, email=w.lender.email, password=PASSWORD, now=now(), session_hours=1)
     ).actor
