@@ -98,10 +98,10 @@ def _entry(row: dict[str, Any]) -> TimesheetEntry:
     )
 
 
-# A loan's reads, all fixed SQL (see timebank/db/sql.py): its row carries its employee's user,
-# its activation time and its papers as one JSON array (`activate`: the placeholder of the
-# step that activates).
-def _engagement_columns(activate: str) -> str:
+# A loan's reads, all fixed SQL (see timebank/db/sql.py): its row carries its employee's user
+# (EMPLOYEE_JOIN), its activation time and its papers as one JSON array (`activate`: the
+# placeholder of the step that activates). Other areas' read models select them too.
+def engagement_columns(activate: str) -> str:
     return (
         "e.id, e.need, e.host_company, e.lender_company, e.employee, "
         'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
@@ -115,9 +115,9 @@ def _engagement_columns(activate: str) -> str:
     )
 
 
-_EMPLOYEE_JOIN: Final = "LEFT JOIN employee em ON em.id = e.employee"
-_ENGAGEMENT_COLUMNS: Final = _engagement_columns("{1}")
-_ENGAGEMENT_FROM: Final = f"FROM engagement e {_EMPLOYEE_JOIN}"
+EMPLOYEE_JOIN: Final = "LEFT JOIN employee em ON em.id = e.employee"
+_ENGAGEMENT_COLUMNS: Final = engagement_columns("{1}")
+_ENGAGEMENT_FROM: Final = f"FROM engagement e {EMPLOYEE_JOIN}"
 ENGAGEMENTS_SQL: Final = Sql(
     f"SELECT {_ENGAGEMENT_COLUMNS} {_ENGAGEMENT_FROM} WHERE e.id {{0:in}} ORDER BY e.id"
 )
@@ -142,12 +142,7 @@ LOCK_SQL: Final = Sql("SELECT id FROM engagement WHERE id {0:in} ORDER BY id FOR
 
 
 def _engagements_of(rows: Sequence[Row]) -> list[Engagement]:
-    return [
-        engagement_from_row(
-            row, papers=papers_from_json(row["papers"]), activated_on=activation_day(row)
-        )
-        for row in rows
-    ]
+    return [engagement_from_row(row) for row in rows]
 
 
 def _utc_instant(at: datetime | str) -> datetime:
@@ -163,12 +158,12 @@ def utc_day(at: datetime | str) -> date:
     return _utc_instant(at).date()
 
 
-def activation_day(row: Row) -> date | None:
+def _activation_day(row: Row) -> date | None:
     """The day a loan read with its `activated_at` became active (None: not yet)."""
     return None if row["activated_at"] is None else utc_day(row["activated_at"])
 
 
-def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
+def _papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
     """A loan's papers from the JSON array its row carries (None on PostgreSQL for none): by
     kind, then in the order they were recorded (the arrays start with the record's id)."""
     records = sorted(json_list(text), key=lambda record: (record[1], record[0]))
@@ -185,11 +180,9 @@ def papers_from_json(text: str | None) -> tuple[PaperRecord, ...]:
     )
 
 
-def engagement_from_row(
-    row: Row, *, papers: tuple[PaperRecord, ...], activated_on: date | None
-) -> Engagement:
-    """The loan of a row read with the engagement's columns (and its employee's user), with
-    its papers and activation day (other areas' reads use it too)."""
+def engagement_from_row(row: Row) -> Engagement:
+    """The loan of a row read with the engagement's columns: its employee's user, its papers
+    and its activation time ride in the row (other areas' reads use it too)."""
     return Engagement(
         id=row["id"],
         need_id=row["need"],
@@ -209,8 +202,8 @@ def engagement_from_row(
         reservation_number=row["reservation_number"],
         created_by=row["created_by"],
         created_at=row["created_at"],
-        papers=papers,
-        activated_on=activated_on,
+        papers=_papers_from_json(row["papers"]),
+        activated_on=_activation_day(row),
         probation_days=row["probation_days"],
         working_hours=row["working_hours"],
         post_characteristics=row["post_characteristics"],
@@ -306,7 +299,7 @@ class EngagementRepository:
         """The loans of these companies (either side; None: all) or worked by this user,
         newest first, and how many match: one statement."""
         arg = Arguments()
-        columns = _engagement_columns(arg(Step.ACTIVATE.value))
+        columns = engagement_columns(arg(Step.ACTIVATE.value))
         conditions = []
         if company_ids is not None:
             visible = (
@@ -335,7 +328,7 @@ class EngagementRepository:
         """A company's loans, newest first: as lender (`side="lender"`), as host (`"host"`),
         or both (None); and how many match: one statement."""
         arg = Arguments()
-        columns = _engagement_columns(arg(Step.ACTIVATE.value))
+        columns = engagement_columns(arg(Step.ACTIVATE.value))
         company = arg(company_id)
         if side == "lender":
             conditions = [f"e.lender_company = {company}"]
@@ -354,7 +347,7 @@ class EngagementRepository:
             columns=columns,
             table="engagement e",
             key="e.id",
-            joins=_EMPLOYEE_JOIN,
+            joins=EMPLOYEE_JOIN,
             where=" AND ".join(conditions) or "1 = 1",
             order_by="e.id DESC",
             arguments=arg,
@@ -441,9 +434,7 @@ class EngagementRepository:
         if not rows:
             return None
         row = rows[0]
-        engagement = engagement_from_row(
-            row, papers=papers_from_json(row["papers"]), activated_on=activation_day(row)
-        )
+        engagement = engagement_from_row(row)
         events = [
             EngagementEvent(
                 step=step,

@@ -16,9 +16,9 @@ from timebank.companies.repository import COMPANY_COLUMNS, company_from_row
 from timebank.db.sql import Arguments, fetch, statement
 from timebank.engagements.model import EngagementStatus, Step
 from timebank.engagements.repository import (
-    activation_day,
+    EMPLOYEE_JOIN,
+    engagement_columns,
     engagement_from_row,
-    papers_from_json,
 )
 from timebank.settlements.model import StatementStatus
 from timebank.todo.model import CompanyCounts, Waiting, WaitingLoan
@@ -27,17 +27,7 @@ from timebank.todo.model import CompanyCounts, Waiting, WaitingLoan
 # by this user, with whether their two companies have a CSE, and their papers as one JSON
 # array each (joined, each loan's columns came once per paper: dearer than a second statement).
 WAITING_LOANS_TEXT: Final = (
-    "SELECT e.id, e.need, e.host_company, e.lender_company, e.employee, "
-    'em."user" AS employee_user, e.planned_minutes, e.period_start, e.period_end, e.place, '
-    "e.remote, e.tasks, e.probation_days, e.working_hours, e.post_characteristics, e.status, "
-    "e.reservation_id, e.reserved_minutes, e.reservation_number, e.created_by, e.created_at, "
-    "(SELECT MIN(ev.created_at) FROM engagement_event ev "
-    "WHERE ev.engagement = e.id AND ev.step = {activate}) AS activated_at, "
-    "hc.has_cse AS host_has_cse, lc.has_cse AS lender_has_cse, "
-    "(SELECT {{json_agg}}({{json_array}}(p.id, p.paper, p.signed_by, p.signed_at, "
-    "p.document_id, p.document_hash, p.effective_on)) "
-    "FROM engagement_paper p WHERE p.engagement = e.id) "
-    "AS papers "
+    "SELECT {loan_columns}, hc.has_cse AS host_has_cse, lc.has_cse AS lender_has_cse "
     "FROM (SELECT id FROM (SELECT w.id AS id, ROW_NUMBER() OVER "
     "(PARTITION BY w.status ORDER BY w.id DESC) AS newest_first FROM engagement w "
     "WHERE w.status {statuses} AND (w.host_company {companies} "
@@ -45,7 +35,7 @@ WAITING_LOANS_TEXT: Final = (
     'OR w.employee IN (SELECT id FROM employee WHERE "user" = {user}))) ranked '
     "WHERE newest_first <= {per_status_max}) waiting "
     "JOIN engagement e ON e.id = waiting.id "
-    "LEFT JOIN employee em ON em.id = e.employee "
+    f"{EMPLOYEE_JOIN} "
     "JOIN company hc ON hc.id = e.host_company "
     "JOIN company lc ON lc.id = e.lender_company ORDER BY e.id"
 )
@@ -92,16 +82,12 @@ class TodoRepository:
             companies=arg.among(list(company_ids)),
             user=arg(employee_user_id),
             per_status_max=arg(per_status_max),
-            activate=arg(Step.ACTIVATE.value),
+            loan_columns=engagement_columns(arg(Step.ACTIVATE.value)),
         )
         rows = await fetch(statement(text), *arg.values)
         return [
             WaitingLoan(
-                engagement_from_row(
-                    row,
-                    papers=papers_from_json(row["papers"]),
-                    activated_on=activation_day(row),
-                ),
+                engagement_from_row(row),
                 lender_has_cse=bool(row["lender_has_cse"]),
                 host_has_cse=bool(row["host_has_cse"]),
             )
