@@ -32,7 +32,7 @@ COMPANY_COLUMNS = (
 # The hottest reads (every loan, statement and page reads its companies): fixed SQL.
 COMPANY_SQL = Sql(f"SELECT {COMPANY_COLUMNS} FROM company WHERE id = {{0}}")
 COMPANIES_SQL = Sql(f"SELECT {COMPANY_COLUMNS} FROM company WHERE id {{0:in}}")
-# A loan reads both its companies with the names that sign for them: one statement.
+# Documents read their companies with the names that sign for them: one statement.
 REPRESENTED_SQL = Sql(
     f"SELECT {COMPANY_COLUMNS}, (SELECT u.full_name FROM membership m "
     'JOIN app_user u ON u.id = m."user" WHERE m.company = company.id AND m.role = {1} '
