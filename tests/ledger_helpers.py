@@ -8,6 +8,10 @@ from datetime import UTC, datetime
 from ledger.model import Account, TransferCode, TransferKind, TransferRequest, Unit
 from tests.helpers import sign_up
 from timebank.db.unit_of_work import piccolo_unit_of_work
+from timebank.people.model import Actor
+
+# The operator, who may read every account.
+OPERATOR = Actor(user_id=0, email="op@test.example", full_name="Op", is_operator=True)
 
 
 def clock() -> datetime:

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import timedelta
 
 import pytest
 
 from ledger.model import TransferKind, TransferResult
 from tests.helpers import now, sign_up
-from tests.ledger_helpers import clock, company_minutes_account, move
+from tests.ledger_helpers import OPERATOR, clock, company_minutes_account, move
 from timebank.book import use_cases as book
 from timebank.db.tables import LedgerAccountTable, LedgerEntryTable, LedgerTransferTable
 from timebank.db.unit_of_work import engine
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.errors import InvalidInput, NotFound
-from timebank.people.model import Actor
 
 pytestmark = pytest.mark.anyio
 R = TransferResult
-OPERATOR = Actor(user_id=0, email="op@test.example", full_name="Op", is_operator=True)
 
 
 async def test_transfers_move_balances_and_history_keeps_a_running_balance() -> None:
@@ -234,6 +231,10 @@ async def test_batch_over_a_thousand_events_is_refused() -> None:
 
 
 async def test_unknown_ids_are_not_found() -> None:
+    unknown = 10**9
     with pytest.raises(NotFound):
-        await book.balance(uow, OPERATOR, 10**9, as_of=None)
-    assert uuid.UUID(str(uuid.uuid4()))
+        await book.balance(uow, OPERATOR, unknown, as_of=None)
+    with pytest.raises(NotFound):
+        await book.history(uow, OPERATOR, unknown, limit=10, offset=0)
+    with pytest.raises(NotFound):
+        await book.set_limits(uow, OPERATOR, unknown, balance_min=0, balance_max=None)

@@ -6,16 +6,22 @@ import asyncio
 import dataclasses
 import email
 import email.policy
+import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
+from ledger.model import TransferKind
 from tests.helpers import now, sign_up
+from tests.ledger_helpers import OPERATOR, clock, company_minutes_account, move
+from timebank.book import use_cases as book
 from timebank.config import get_settings
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import list_notifications, notify, send_pending
 from timebank.scheduler import Leadership, build_scheduler
+from timebank.settlements.use_cases import first_of_month
 
 pytestmark = pytest.mark.anyio
 
@@ -151,9 +157,26 @@ async def test_scheduler_has_its_jobs_and_one_leader() -> None:
         await second.release()
 
 
-async def test_jobs_run_against_the_database() -> None:
+async def test_jobs_run_against_the_database(caplog: pytest.LogCaptureFixture) -> None:
     from timebank.jobs import scheduled as jobs
+
+    caplog.set_level(logging.INFO, logger=jobs.LOGGER.name)
+    host, lender = await company_minutes_account(), await company_minutes_account()
+    hold = move(
+        host, lender, 90, kind=TransferKind.PENDING, expires_at=now() + timedelta(seconds=0.3)
+    )
+    await book.submit(uow, [hold], clock=clock)
+    await asyncio.sleep(0.5)
 
     await jobs.expire_reservations()
     await jobs.prepare_last_month_statements()
     await jobs.send_notifications()
+
+    said = [r.getMessage() for r in caplog.records if r.name == jobs.LOGGER.name]
+    expired = [int(m.rsplit(" ", 1)[1]) for m in said if m.startswith("reservations expired: ")]
+    assert expired and expired[0] >= 1, said
+    last_month = first_of_month(first_of_month(now().date()) - timedelta(days=1))
+    assert any(m.startswith(f"statements prepared for {last_month.isoformat()}: ") for m in said)
+    account = await book.balance(uow, OPERATOR, host.id, as_of=None)
+    assert (account.balance, account.debits_pending) == (0, 0)  # The hold is gone.
+    assert await book.expire_pending(uow, clock=clock) == 0  # Nothing is left to expire.
