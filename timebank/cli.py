@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from timebank.config import Settings, SettingsError, get_settings
-from timebank.db.engine import DatabaseUnavailable, close_database, open_database
+from timebank.db.engine import (
+    DatabaseMissing,
+    DatabaseUnavailable,
+    close_database,
+    open_database,
+    require_schema,
+)
 from timebank.errors import TimebankError
 
 if TYPE_CHECKING:
@@ -24,6 +30,9 @@ T = TypeVar("T")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_SETUP = 2
+# These make the database when it is missing (and migrate it); every other command that needs
+# one refuses to run without it (`timebank serve` creates it too, in web/cli.py).
+COMMANDS_THAT_CREATE_THE_DATABASE = frozenset({"db", "demo"})
 
 
 def add_domain_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,12 +96,16 @@ def load_settings() -> Settings:
     return get_settings()
 
 
-async def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
-    """Open the database (checking it answers), run `work`, close it."""
+async def with_database(settings: Settings, work: Callable[[], Awaitable[T]], *, create: bool) -> T:
+    """Open the database (checking it answers), run `work`, close it. Unless `create`, the
+    database must exist and hold the service's tables (raise DatabaseMissing): a command run
+    in the wrong folder or with the wrong URL must not leave an empty database behind."""
     from timebank.db.unit_of_work import engine
 
-    await open_database(engine(), settings.database)
+    await open_database(engine(), settings.database, create=create)
     try:
+        if not create:
+            await require_schema(engine(), settings.database)
         return await work()
     finally:
         await close_database(engine(), settings.database)
@@ -246,9 +259,17 @@ def run_domain_command(args: argparse.Namespace) -> int:
         return render_contract_file(args.template, args.data, args.output)
     try:
         settings = load_settings()
-        return asyncio.run(with_database(settings, lambda: _dispatch(args)))
+        create = args.command in COMMANDS_THAT_CREATE_THE_DATABASE
+        return asyncio.run(with_database(settings, lambda: _dispatch(args), create=create))
     except SettingsError as exc:
         return fail(f"configuration invalide / invalid configuration: {exc}")
+    except DatabaseMissing as exc:
+        return fail(
+            f"base de données introuvable / database not found: {exc}. Réglez "
+            "TIMEBANK_DATABASE_URL sur la base du service, ou créez-la avec `timebank db "
+            "migrate` / Set TIMEBANK_DATABASE_URL to the service's database, or create it with "
+            "`timebank db migrate`."
+        )
     except DatabaseUnavailable as exc:
         return fail(f"base de données injoignable / database unreachable: {exc}")
     except TimebankError as exc:

@@ -88,7 +88,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         settings = domain_cli.load_settings()
         summary, logins = asyncio.run(
-            domain_cli.with_database(settings, lambda: _prepare(args.demo))
+            domain_cli.with_database(settings, lambda: _prepare(args.demo), create=True)
         )
     except SettingsError as exc:
         return domain_cli.fail(f"configuration invalide / invalid configuration: {exc}")

@@ -222,15 +222,44 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
     assert dict(groups)["cdo_contract"] == 2 and dict(groups)["member_agreement"] > 0
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["db", "migrate"],
-        ["users", "create-operator", "--email", "x@test.example", "--password-stdin"],
-    ],
-)
-def test_sqlite_file_in_a_missing_folder_is_refused(command: list[str], tmp_path: Path) -> None:
+def test_sqlite_file_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/missing/folder/db.sqlite3"
-    result = timebank(command, environment(TIMEBANK_DATABASE_URL=url), input="whatever-pass\n")
+    result = timebank(["db", "migrate"], environment(TIMEBANK_DATABASE_URL=url))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+# Commands that work on an existing database, with what they need besides.
+NEEDS_A_DATABASE = [
+    (["export", "fec", "--company", "732829320", "--year", "2026", "-o", "out.txt"], ""),
+    (["users", "create-operator", "--email", "x@test.example", "--password-stdin"], "pass\n"),
+    (["ledger", "verify"], ""),
+    (["ledger", "expire"], ""),
+    (["match", "run"], ""),
+]
+
+
+@pytest.mark.parametrize(("command", "given"), NEEDS_A_DATABASE, ids=lambda v: str(v)[:30])
+def test_a_command_needing_a_database_creates_none(
+    command: list[str], given: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "timebank.sqlite3"
+    env = environment(TIMEBANK_DATABASE_URL=None)  # The default: a file in the working folder.
+    result = timebank(command, env, input=given, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "introuvable" in result.stderr and "not found" in result.stderr
+    assert str(path) in result.stderr and "TIMEBANK_DATABASE_URL" in result.stderr
+    assert "timebank db migrate" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # Nothing was created.
+
+
+def test_a_database_without_the_services_tables_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    sqlite3.connect(path).close()  # An existing file, but not the service's.
+    env = environment(TIMEBANK_DATABASE_URL=f"sqlite:///{path}")
+    result = timebank(["ledger", "verify"], env)
+    assert result.returncode == 2
+    assert "holds no tables of the service" in result.stderr and str(path) in result.stderr
+    with sqlite3.connect(path) as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == []  # Still empty: nothing was migrated into it.

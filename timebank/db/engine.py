@@ -54,6 +54,11 @@ class DatabaseUnavailable(Exception):
     """The configured database cannot be reached or opened."""
 
 
+class DatabaseMissing(DatabaseUnavailable):
+    """A command that works on an existing database found none (no SQLite file, or a database
+    without the service's tables): it creates nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Gates:
     """The pool's asyncio primitives (they belong to one event loop; aiosqlite's connections
@@ -409,12 +414,19 @@ def make_engine(database: DatabaseSettings) -> Any:
 
 
 async def open_database(
-    engine: Any, database: DatabaseSettings, *, pool_size_max: int = POSTGRES_POOL_SIZE_MAX
+    engine: Any,
+    database: DatabaseSettings,
+    *,
+    pool_size_max: int = POSTGRES_POOL_SIZE_MAX,
+    create: bool = True,
 ) -> None:
-    """Create the SQLite file (WAL) or start the PostgreSQL pool; raise DatabaseUnavailable."""
+    """Open the SQLite file (WAL; created unless `create` is false) or start the PostgreSQL
+    pool; raise DatabaseUnavailable, or DatabaseMissing for a missing file not to create."""
     if database.kind is DatabaseKind.SQLITE:
         assert database.sqlite_path is not None
         path = database.sqlite_path
+        if not create and not path.is_file():
+            raise DatabaseMissing(f"no SQLite file at {path}")
         if sqlite3.sqlite_version_info < SQLITE_VERSION_MIN:
             raise DatabaseUnavailable(f"SQLite {sqlite3.sqlite_version} is too old (3.35 needed)")
         if not path.parent.exists():
@@ -433,6 +445,26 @@ async def open_database(
         raise DatabaseUnavailable(f"cannot reach {database.describe()}: {exc}") from exc
     except Exception as exc:  # asyncpg raises many classes; all mean "not usable".
         raise DatabaseUnavailable(f"cannot use {database.describe()}: {exc}") from exc
+
+
+# Piccolo's record of applied migrations: a database holds the service's tables once it exists.
+_MIGRATIONS_TABLE: Final = "migration"
+
+
+async def require_schema(engine: Any, database: DatabaseSettings) -> None:
+    """Raise DatabaseMissing unless the open database holds the service's tables."""
+    if database.kind is DatabaseKind.SQLITE:
+        rows = await engine.run_ddl(
+            f"SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'table' "
+            f"AND name = '{_MIGRATIONS_TABLE}'"
+        )
+    else:
+        rows = await engine.run_ddl(
+            f"SELECT COUNT(*) AS found FROM pg_catalog.pg_tables "
+            f"WHERE schemaname = current_schema() AND tablename = '{_MIGRATIONS_TABLE}'"
+        )
+    if not rows or not rows[0]["found"]:
+        raise DatabaseMissing(f"{database.describe()} holds no tables of the service")
 
 
 async def close_database(engine: Any, database: DatabaseSettings) -> None:
