@@ -29,6 +29,8 @@ HOURS_MAX: Final = 10_000
 TIME_LIMIT_SECONDS_MAX: Final = 3600.0
 SKILLS_PER_NEED_MAX: Final = 20
 WEIGHT_MAX: Final = 100
+# A skill code is any label the file's producer uses (not only the shipped taxonomy's codes).
+SKILL_CODE_LENGTH_MAX: Final = 100
 
 
 class ProblemError(ValueError):
@@ -78,15 +80,28 @@ def _level(value: Any, record: str, field: str) -> int:
     return value
 
 
+def _skill_code_shaped(code: Any) -> bool:
+    return type(code) is str and 0 < len(code) <= SKILL_CODE_LENGTH_MAX
+
+
 def _skill(code: Any, record: str, field: str, known: frozenset[str] | None) -> str:
-    if not isinstance(code, str) or (known is not None and code not in known):
+    """A skill code: any non-empty label up to SKILL_CODE_LENGTH_MAX characters, and one of
+    `known` when the caller gives a list."""
+    if not _skill_code_shaped(code):
+        raise ProblemError(
+            record,
+            field,
+            f"code de compétence vide ou de plus de {SKILL_CODE_LENGTH_MAX} caractères",
+            f"skill code empty or longer than {SKILL_CODE_LENGTH_MAX} characters",
+        )
+    if known is not None and code not in known:
         raise ProblemError(
             record,
             field,
             f"compétence inconnue : {str(code)[:60]}",
             f"unknown skill: {str(code)[:60]}",
         )
-    return code
+    return str(code)
 
 
 def _number_in(value: Any, low: float, high: float) -> bool:
@@ -104,7 +119,7 @@ def _volunteer_plain(item: Any, known: frozenset[str] | None) -> Volunteer | Non
         return None
     for code, level in skills.items():
         if (
-            type(code) is not str
+            not _skill_code_shaped(code)
             or (known is not None and code not in known)
             or type(level) is not int
             or not LEVEL_MIN <= level <= LEVEL_MAX

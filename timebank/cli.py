@@ -170,18 +170,17 @@ def _write_result_file(output_path: str, document: dict[str, Any] | bytes) -> No
 
 
 def solve_match_file(problem_path: str, output_path: str) -> int:
-    """`timebank match solve`: no database, only the files and the shipped taxonomy."""
+    """`timebank match solve`: no database; the file's skill codes are its own (other tools
+    produce these files), not only the shipped taxonomy's."""
     from matching.collector import cycle_collection_paused
     from matching.files import ProblemError, read_problem, solution_json
     from matching.skill_match import solve
-    from timebank.skills.model import load_taxonomy
 
     # Reading a large file builds millions of objects the collector would walk again and again.
     with cycle_collection_paused():
         try:
             data = _read_problem_file(problem_path)
-            known = frozenset(skill.code for skill in load_taxonomy().skills)
-            volunteers, needs, params = read_problem(data, known_skills=known)
+            volunteers, needs, params = read_problem(data, known_skills=None)
         except _FileProblem as exc:
             return fail(str(exc), EXIT_FAILURE)
         except ProblemError as exc:

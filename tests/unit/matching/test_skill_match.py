@@ -234,6 +234,12 @@ PROBLEM = {
             "needs[0]",
             "skills",
         ),
+        (lambda p: p["volunteers"][0]["skills"].update({"": 2}), "volunteers[0]", "skills."),
+        (
+            lambda p: p["needs"][0]["skills"][0].update(skill="x" * 101),
+            "needs[0]",
+            "skills[0].skill",
+        ),
         (lambda p: p["params"].update(relative_gap_limit=1.5), "params", "relative_gap_limit"),
         (lambda p: p["params"].update(seed="zero"), "params", "seed"),
     ],
@@ -248,10 +254,18 @@ def test_bad_problem_files_name_the_record_and_field(
     assert (caught.value.record, caught.value.field) == (record, field)
 
 
+def test_a_file_may_use_its_own_skill_codes() -> None:
+    problem = json.loads(json.dumps(PROBLEM).replace('"seo"', '"outil-maison/niveau-expert"'))
+    volunteers, needs, _ = read_problem(problem, known_skills=None)
+    assert volunteers[0].skills["outil-maison/niveau-expert"] == 3
+    assert needs[0].skills[0].skill == "outil-maison/niveau-expert"
+
+
 def test_command_line_solves_a_file(tmp_path: Path) -> None:
-    problem = dict(PROBLEM)
+    # A code outside the shipped taxonomy: files come from other tools.
+    problem = json.loads(json.dumps(PROBLEM).replace('"seo"', '"outil-maison"'))
     problem["volunteers"] = [
-        {**PROBLEM["volunteers"][0], "id": "bénévole-1", "lat": 45.75, "lon": 4.85}
+        {**problem["volunteers"][0], "id": "bénévole-1", "lat": 45.75, "lon": 4.85}
     ]
     source, target = tmp_path / "problem.json", tmp_path / "solution.json"
     source.write_text(json.dumps(problem))
