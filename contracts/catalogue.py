@@ -87,37 +87,40 @@ def _v(name: str, kind: VariableType, description: str) -> Variable:
     return Variable(name, kind, description)
 
 
-T = VariableType
 _LOAN_VARIABLES: Final = (
-    _v("lender", T.COMPANY, "Entreprise prêteuse (employeur)"),
-    _v("host", T.COMPANY, "Entreprise d'accueil (utilisatrice)"),
-    _v("employee", T.PERSON, "Salarié·e mis·e à disposition et sa qualification"),
-    _v("start", T.DATE, "Premier jour de la mise à disposition"),
-    _v("end", T.DATE, "Dernier jour de la mise à disposition"),
-    _v("planned_time", T.TEXT, "Durée prévue sur la période (« 40 h »)"),
-    _v("tasks", T.TEXT, "Missions confiées"),
-    _v("place", T.TEXT, "Lieu de travail"),
-    _v("remote", T.BOOLEAN, "Travail à distance possible"),
-    _v("working_hours", T.TEXT, "Horaires de travail et leur répartition dans la semaine"),
-    _v("post_characteristics", T.TEXT, "Caractéristiques particulières du poste"),
+    _v("lender", VariableType.COMPANY, "Entreprise prêteuse (employeur)"),
+    _v("host", VariableType.COMPANY, "Entreprise d'accueil (utilisatrice)"),
+    _v("employee", VariableType.PERSON, "Salarié·e mis·e à disposition et sa qualification"),
+    _v("start", VariableType.DATE, "Premier jour de la mise à disposition"),
+    _v("end", VariableType.DATE, "Dernier jour de la mise à disposition"),
+    _v("planned_time", VariableType.TEXT, "Durée prévue sur la période (« 40 h »)"),
+    _v("tasks", VariableType.TEXT, "Missions confiées"),
+    _v("place", VariableType.TEXT, "Lieu de travail"),
+    _v("remote", VariableType.BOOLEAN, "Travail à distance possible"),
+    _v(
+        "working_hours",
+        VariableType.TEXT,
+        "Horaires de travail et leur répartition dans la semaine",
+    ),
+    _v("post_characteristics", VariableType.TEXT, "Caractéristiques particulières du poste"),
     _v(
         "hourly_cost_numerator_cents",
-        T.INTEGER,
+        VariableType.INTEGER,
         "Coût horaire facturé, exact : numérateur en centimes (salaire brut × (1 + taux))",
     ),
     _v(
         "hourly_cost_denominator",
-        T.INTEGER,
+        VariableType.INTEGER,
         "Coût horaire facturé, exact : dénominateur (heures annuelles, à l'échelle du taux)",
     ),
-    _v("annual_work_hours", T.INTEGER, "Heures annuelles de travail"),
-    _v("probation_days", T.INTEGER, "Période probatoire (jours ouvrés, 0 : aucune)"),
+    _v("annual_work_hours", VariableType.INTEGER, "Heures annuelles de travail"),
+    _v("probation_days", VariableType.INTEGER, "Période probatoire (jours ouvrés, 0 : aucune)"),
     _v(
         "open_source_licence",
-        T.OPTIONAL_TEXT,
+        VariableType.OPTIONAL_TEXT,
         "Licence libre des travaux produits (vide : droits cédés à l'hôte)",
     ),
-    _v("signed_at_place", T.TEXT, "Lieu de signature"),
+    _v("signed_at_place", VariableType.TEXT, "Lieu de signature"),
 )
 
 TEMPLATES: Final[dict[str, Template]] = {
@@ -266,27 +269,43 @@ TEMPLATES: Final[dict[str, Template]] = {
             licence=LICENCE_OUVERTE,
             source="contrat-temps-partage-groupement.md.j2",
             variables=(
-                _v("group", T.COMPANY, "Groupement d'employeurs (employeur)"),
-                _v("employee", T.PERSON, "Salarié·e (CDO mutualisé·e) et sa qualification"),
-                _v("start", T.DATE, "Date d'embauche convenue"),
-                _v("permanent", T.BOOLEAN, "Contrat à durée indéterminée (sinon : CDD)"),
+                _v("group", VariableType.COMPANY, "Groupement d'employeurs (employeur)"),
+                _v(
+                    "employee",
+                    VariableType.PERSON,
+                    "Salarié·e (CDO mutualisé·e) et sa qualification",
+                ),
+                _v("start", VariableType.DATE, "Date d'embauche convenue"),
+                _v("permanent", VariableType.BOOLEAN, "Contrat à durée indéterminée (sinon : CDD)"),
                 _v(
                     "fixed_term",
-                    T.OPTIONAL_TEXT,
+                    VariableType.OPTIONAL_TEXT,
                     "CDD : terme et motif précis (vide pour un CDI)",
                 ),
-                _v("annual_gross_salary_cents", T.MONEY_CENTS, "Rémunération brute annuelle"),
-                _v("weekly_hours", T.TEXT, "Durée hebdomadaire du travail convenue (« 28 h »)"),
-                _v("part_time", T.BOOLEAN, "Temps partiel (durée inférieure à 35 h)"),
-                _v("hours_spread", T.TEXT, "Répartition de la durée entre les jours de la semaine"),
+                _v(
+                    "annual_gross_salary_cents",
+                    VariableType.MONEY_CENTS,
+                    "Rémunération brute annuelle",
+                ),
+                _v(
+                    "weekly_hours",
+                    VariableType.TEXT,
+                    "Durée hebdomadaire du travail convenue (« 28 h »)",
+                ),
+                _v("part_time", VariableType.BOOLEAN, "Temps partiel (durée inférieure à 35 h)"),
+                _v(
+                    "hours_spread",
+                    VariableType.TEXT,
+                    "Répartition de la durée entre les jours de la semaine",
+                ),
                 _v(
                     "collective_agreement",
-                    T.TEXT,
+                    VariableType.TEXT,
                     "Convention collective appliquée par le groupement (intitulé et IDCC)",
                 ),
-                _v("members", T.COMPANY_LIST, "Entreprises utilisatrices potentielles"),
-                _v("places", T.TEXT_LIST, "Lieux d'exécution du travail"),
-                _v("signed_at_place", T.TEXT, "Lieu de signature"),
+                _v("members", VariableType.COMPANY_LIST, "Entreprises utilisatrices potentielles"),
+                _v("places", VariableType.TEXT_LIST, "Lieux d'exécution du travail"),
+                _v("signed_at_place", VariableType.TEXT, "Lieu de signature"),
             ),
             clauses=(
                 Clause(
@@ -349,14 +368,18 @@ TEMPLATES: Final[dict[str, Template]] = {
             licence=LICENCE_OUVERTE,
             source="convention-groupement-membre.md.j2",
             variables=(
-                _v("group", T.COMPANY, "Groupement d'employeurs"),
-                _v("member", T.COMPANY, "Entreprise membre utilisatrice"),
-                _v("cdo", T.PERSON, "CDO mutualisé·e"),
-                _v("start", T.DATE, "Début de la période"),
-                _v("end", T.DATE, "Fin de la période"),
-                _v("days", T.TEXT, "Jours demandés sur la période"),
-                _v("management_costs_cents", T.MONEY_CENTS, "Frais de gestion mensuels déclarés"),
-                _v("signed_at_place", T.TEXT, "Lieu de signature"),
+                _v("group", VariableType.COMPANY, "Groupement d'employeurs"),
+                _v("member", VariableType.COMPANY, "Entreprise membre utilisatrice"),
+                _v("cdo", VariableType.PERSON, "CDO mutualisé·e"),
+                _v("start", VariableType.DATE, "Début de la période"),
+                _v("end", VariableType.DATE, "Fin de la période"),
+                _v("days", VariableType.TEXT, "Jours demandés sur la période"),
+                _v(
+                    "management_costs_cents",
+                    VariableType.MONEY_CENTS,
+                    "Frais de gestion mensuels déclarés",
+                ),
+                _v("signed_at_place", VariableType.TEXT, "Lieu de signature"),
             ),
             clauses=(
                 Clause("days", "Jours de mise à disposition", "C. trav. L1253-1", "jours demandés"),
@@ -392,25 +415,29 @@ TEMPLATES: Final[dict[str, Template]] = {
             licence=LICENCE_OUVERTE,
             source="statuts-groupement-employeurs.md.j2",
             variables=(
-                _v("name", T.TEXT, "Dénomination du groupement"),
-                _v("seat", T.TEXT, "Adresse du siège"),
-                _v("activities", T.TEXT, "Domaine des emplois mis à disposition"),
-                _v("founders", T.COMPANY_LIST, "Membres fondateurs"),
-                _v("annual_fee_cents", T.MONEY_CENTS, "Cotisation annuelle"),
+                _v("name", VariableType.TEXT, "Dénomination du groupement"),
+                _v("seat", VariableType.TEXT, "Adresse du siège"),
+                _v("activities", VariableType.TEXT, "Domaine des emplois mis à disposition"),
+                _v("founders", VariableType.COMPANY_LIST, "Membres fondateurs"),
+                _v("annual_fee_cents", VariableType.MONEY_CENTS, "Cotisation annuelle"),
                 _v(
                     "collective_agreement",
-                    T.TEXT,
+                    VariableType.TEXT,
                     "Convention collective du groupement (intitulé et IDCC)",
                 ),
                 _v(
                     "liability_split",
-                    T.TEXT,
+                    VariableType.TEXT,
                     "Règle objective de répartition des dettes entre membres",
                 ),
-                _v("board_size", T.INTEGER, "Nombre de membres du conseil d'administration"),
-                _v("president", T.TEXT, "Premier président"),
-                _v("adopted_on", T.DATE, "Date de l'assemblée constitutive"),
-                _v("signed_at_place", T.TEXT, "Lieu de signature"),
+                _v(
+                    "board_size",
+                    VariableType.INTEGER,
+                    "Nombre de membres du conseil d'administration",
+                ),
+                _v("president", VariableType.TEXT, "Premier président"),
+                _v("adopted_on", VariableType.DATE, "Date de l'assemblée constitutive"),
+                _v("signed_at_place", VariableType.TEXT, "Lieu de signature"),
             ),
             clauses=(
                 Clause(
@@ -483,9 +510,9 @@ TEMPLATES: Final[dict[str, Template]] = {
             licence=LICENCE_OUVERTE,
             source="charte-bourse-de-temps.md.j2",
             variables=(
-                _v("company", T.COMPANY, "Entreprise adhérente"),
-                _v("credit_line_hours", T.INTEGER, "Découvert autorisé en heures"),
-                _v("signed_at_place", T.TEXT, "Lieu de signature"),
+                _v("company", VariableType.COMPANY, "Entreprise adhérente"),
+                _v("credit_line_hours", VariableType.INTEGER, "Découvert autorisé en heures"),
+                _v("signed_at_place", VariableType.TEXT, "Lieu de signature"),
             ),
             clauses=(
                 Clause("non_profit", "But non lucratif", "C. trav. L8241-1", "but non lucratif"),
@@ -526,11 +553,11 @@ def _text(name: str, value: Any) -> list[Problem]:
 
 
 def _check(name: str, kind: VariableType, value: Any) -> list[Problem]:
-    if kind is T.TEXT:
+    if kind is VariableType.TEXT:
         return _text(name, value)
-    if kind is T.OPTIONAL_TEXT:
+    if kind is VariableType.OPTIONAL_TEXT:
         return [] if value == "" else _text(name, value)
-    if kind is T.DATE:
+    if kind is VariableType.DATE:
         if isinstance(value, date):
             return []
         try:
@@ -538,27 +565,27 @@ def _check(name: str, kind: VariableType, value: Any) -> list[Problem]:
         except (TypeError, ValueError):
             return [_problem(name, "date AAAA-MM-JJ attendue", "date YYYY-MM-DD expected")]
         return []
-    if kind in (T.INTEGER, T.MONEY_CENTS):
+    if kind in (VariableType.INTEGER, VariableType.MONEY_CENTS):
         if isinstance(value, bool) or not isinstance(value, int):
             return [_problem(name, "nombre entier attendu", "integer expected")]
-        if not 0 <= value <= (MONEY_CENTS_MAX if kind is T.MONEY_CENTS else INTEGER_MAX):
+        if not 0 <= value <= (MONEY_CENTS_MAX if kind is VariableType.MONEY_CENTS else INTEGER_MAX):
             return [_problem(name, "nombre hors limites", "number out of range")]
         return []
-    if kind is T.BOOLEAN:
+    if kind is VariableType.BOOLEAN:
         return (
             []
             if isinstance(value, bool)
             else [_problem(name, "oui/non attendu", "boolean expected")]
         )
-    if kind is T.COMPANY:
+    if kind is VariableType.COMPANY:
         return _record(name, value, COMPANY_FIELDS, siren=True)
-    if kind is T.PERSON:
+    if kind is VariableType.PERSON:
         return _record(name, value, PERSON_FIELDS, siren=False)
-    if kind is T.TEXT_LIST:
+    if kind is VariableType.TEXT_LIST:
         if not isinstance(value, list) or not value or len(value) > LIST_ITEMS_MAX:
             return [_problem(name, "liste non vide attendue", "non-empty list expected")]
         return [p for i, item in enumerate(value) for p in _text(f"{name}[{i}]", item)]
-    assert kind is T.COMPANY_LIST
+    assert kind is VariableType.COMPANY_LIST
     if not isinstance(value, list) or not value or len(value) > LIST_ITEMS_MAX:
         return [_problem(name, "liste non vide attendue", "non-empty list expected")]
     return [

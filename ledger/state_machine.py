@@ -31,7 +31,6 @@ from ledger.model import (
 
 BATCH_EVENTS_MAX: Final = 1000
 TRANSFER_AMOUNT_MAX: Final = {Unit.MINUTES: TRANSFER_MINUTES_MAX, Unit.CENTS: TRANSFER_CENTS_MAX}
-R = TransferResult
 
 
 @dataclass(slots=True)
@@ -99,46 +98,46 @@ def check_shape(request: TransferRequest, now: datetime) -> TransferResult | Non
     """Checks that need nothing but the request itself, in order of precedence."""
     resolving = request.kind in RESOLVING_KINDS
     if not is_transfer_id(request.id):
-        return R.ID_INVALID
+        return TransferResult.ID_INVALID
     if not resolving and request.pending_id is not None:
-        return R.PENDING_ID_MUST_BE_EMPTY
+        return TransferResult.PENDING_ID_MUST_BE_EMPTY
     if resolving and not is_transfer_id(request.pending_id):
-        return R.PENDING_ID_REQUIRED
+        return TransferResult.PENDING_ID_REQUIRED
     if resolving and request.pending_id == request.id:
-        return R.PENDING_ID_MUST_BE_DIFFERENT
+        return TransferResult.PENDING_ID_MUST_BE_DIFFERENT
     if request.kind is not TransferKind.PENDING and request.expires_at is not None:
-        return R.EXPIRES_AT_RESERVED_FOR_PENDING
+        return TransferResult.EXPIRES_AT_RESERVED_FOR_PENDING
     amount_result = _check_amount(request)
     if amount_result is not None:
         return amount_result
     if not resolving and (request.debit_account_id is None or request.credit_account_id is None):
-        return R.ACCOUNTS_REQUIRED
+        return TransferResult.ACCOUNTS_REQUIRED
     both = request.debit_account_id is not None and request.credit_account_id is not None
     if both and request.debit_account_id == request.credit_account_id:
-        return R.ACCOUNTS_MUST_BE_DIFFERENT
+        return TransferResult.ACCOUNTS_MUST_BE_DIFFERENT
     if request.external_ref is not None and (
         len(request.external_ref) > EXTERNAL_REF_LENGTH_MAX
         or not request.external_ref.isprintable()
     ):
-        return R.EXTERNAL_REF_TOO_LONG
+        return TransferResult.EXTERNAL_REF_TOO_LONG
     if request.reverses_id is not None:
         if request.kind is not TransferKind.SINGLE:
-            return R.REVERSES_ID_RESERVED_FOR_SINGLE
+            return TransferResult.REVERSES_ID_RESERVED_FOR_SINGLE
         if not is_transfer_id(request.reverses_id):
-            return R.ID_INVALID
+            return TransferResult.ID_INVALID
     return None
 
 
 def _check_amount(request: TransferRequest) -> TransferResult | None:
     amount = request.amount
     if request.kind in (TransferKind.VOID_PENDING, TransferKind.EXPIRE_PENDING):
-        return None if amount is None else R.AMOUNT_MUST_BE_EMPTY
+        return None if amount is None else TransferResult.AMOUNT_MUST_BE_EMPTY
     if amount is None and request.kind is TransferKind.POST_PENDING:
         return None  # Post the full pending amount.
     if amount is None or isinstance(amount, bool) or amount <= 0:
-        return R.AMOUNT_MUST_BE_POSITIVE
+        return TransferResult.AMOUNT_MUST_BE_POSITIVE
     if amount > TRANSFER_AMOUNT_MAX[request.unit]:
-        return R.AMOUNT_EXCEEDS_MAXIMUM
+        return TransferResult.AMOUNT_EXCEEDS_MAXIMUM
     return None
 
 
@@ -148,13 +147,13 @@ def _check_idempotency(
     existing = view.transfer(request.id)
     if existing is not None:
         if existing.request_hash == fingerprint:
-            return R.EXISTS, existing
-        return R.EXISTS_WITH_DIFFERENT_REQUEST, None
+            return TransferResult.EXISTS, existing
+        return TransferResult.EXISTS_WITH_DIFFERENT_REQUEST, None
     rejection = snapshot.rejections.get(request.id)
     if rejection is not None:
         if rejection.request_hash == fingerprint:
             return rejection.result, None
-        return R.EXISTS_WITH_DIFFERENT_REQUEST, None
+        return TransferResult.EXISTS_WITH_DIFFERENT_REQUEST, None
     return None
 
 
@@ -175,26 +174,26 @@ def _resolve_pending(
     assert request.pending_id is not None
     pending = view.transfer(request.pending_id)
     if pending is None:
-        return R.PENDING_TRANSFER_NOT_FOUND
+        return TransferResult.PENDING_TRANSFER_NOT_FOUND
     if pending.kind is not TransferKind.PENDING:
-        return R.PENDING_TRANSFER_NOT_PENDING
+        return TransferResult.PENDING_TRANSFER_NOT_PENDING
     if view.resolution(pending.id) is not None:
-        return R.PENDING_TRANSFER_ALREADY_RESOLVED
+        return TransferResult.PENDING_TRANSFER_ALREADY_RESOLVED
     expired = pending.expires_at is not None and now >= pending.expires_at
     if request.kind is TransferKind.POST_PENDING and expired:
-        return R.PENDING_TRANSFER_EXPIRED
+        return TransferResult.PENDING_TRANSFER_EXPIRED
     if request.kind is TransferKind.EXPIRE_PENDING and not expired:
-        return R.PENDING_TRANSFER_NOT_EXPIRED
+        return TransferResult.PENDING_TRANSFER_NOT_EXPIRED
     if (request.debit_account_id not in (None, pending.debit_account_id)) or (
         request.credit_account_id not in (None, pending.credit_account_id)
     ):
-        return R.PENDING_TRANSFER_HAS_DIFFERENT_ACCOUNTS
+        return TransferResult.PENDING_TRANSFER_HAS_DIFFERENT_ACCOUNTS
     if request.unit is not pending.unit:
-        return R.UNIT_MUST_MATCH_ACCOUNTS
+        return TransferResult.UNIT_MUST_MATCH_ACCOUNTS
     posted = pending.amount
     if request.kind is TransferKind.POST_PENDING and request.amount is not None:
         if request.amount > pending.amount:
-            return R.EXCEEDS_PENDING_AMOUNT
+            return TransferResult.EXCEEDS_PENDING_AMOUNT
         posted = request.amount
     return pending, posted
 
@@ -214,13 +213,13 @@ def _plan_move(view: _View, request: TransferRequest, now: datetime) -> Transfer
     assert credit_id is not None
     debit, credit = view.account(debit_id), view.account(credit_id)
     if debit is None:
-        return R.DEBIT_ACCOUNT_NOT_FOUND
+        return TransferResult.DEBIT_ACCOUNT_NOT_FOUND
     if credit is None:
-        return R.CREDIT_ACCOUNT_NOT_FOUND
+        return TransferResult.CREDIT_ACCOUNT_NOT_FOUND
     if debit.unit is not credit.unit:
-        return R.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT
+        return TransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT
     if request.unit is not debit.unit:
-        return R.UNIT_MUST_MATCH_ACCOUNTS
+        return TransferResult.UNIT_MUST_MATCH_ACCOUNTS
     if request.reverses_id is not None:
         reversal_result = _check_reversal(view, request, debit_id, credit_id)
         if reversal_result is not None:
@@ -246,16 +245,16 @@ def _check_reversal(
     assert request.reverses_id is not None
     original = view.transfer(request.reverses_id)
     if original is None:
-        return R.REVERSED_TRANSFER_NOT_FOUND
+        return TransferResult.REVERSED_TRANSFER_NOT_FOUND
     if original.kind not in (TransferKind.SINGLE, TransferKind.POST_PENDING):
-        return R.REVERSED_TRANSFER_NOT_POSTED
+        return TransferResult.REVERSED_TRANSFER_NOT_POSTED
     if (debit_id, credit_id) != (original.credit_account_id, original.debit_account_id):
-        return R.REVERSAL_MUST_SWAP_ACCOUNTS
+        return TransferResult.REVERSAL_MUST_SWAP_ACCOUNTS
     assert request.amount is not None
     if request.amount > original.amount:
-        return R.REVERSAL_EXCEEDS_ORIGINAL
+        return TransferResult.REVERSAL_EXCEEDS_ORIGINAL
     if view.reversal(original.id) is not None:
-        return R.TRANSFER_ALREADY_REVERSED
+        return TransferResult.TRANSFER_ALREADY_REVERSED
     return None
 
 
@@ -273,13 +272,13 @@ def _apply_move(move: _Move) -> TransferResult | tuple[Account, Account]:
         and debit.available < move.debit.available
         and debit.available < debit.balance_min
     ):
-        return R.EXCEEDS_DEBIT_LIMIT
+        return TransferResult.EXCEEDS_DEBIT_LIMIT
     if (
         credit.balance_max is not None
         and credit.projected > move.credit.projected
         and credit.projected > credit.balance_max
     ):
-        return R.EXCEEDS_CREDIT_LIMIT
+        return TransferResult.EXCEEDS_CREDIT_LIMIT
     for account in (debit, credit):
         counters = (
             account.debits_pending,
@@ -288,7 +287,7 @@ def _apply_move(move: _Move) -> TransferResult | tuple[Account, Account]:
             account.credits_posted,
         )
         if max(counters) > AMOUNT_LIMIT:
-            return R.OVERFLOWS_COUNTER
+            return TransferResult.OVERFLOWS_COUNTER
         assert min(counters) >= 0, "a pending counter went negative: resolution bug"
     return debit, credit
 
@@ -335,7 +334,7 @@ def _decide(
         return replay
     # Checked after the replay: resending an accepted reservation later still answers `exists`.
     if request.expires_at is not None and request.expires_at <= now:
-        return R.EXPIRES_AT_MUST_BE_IN_THE_FUTURE, None
+        return TransferResult.EXPIRES_AT_MUST_BE_IN_THE_FUTURE, None
     move = _plan_move(view, request, now)
     if isinstance(move, TransferResult):
         return move, None
@@ -367,7 +366,7 @@ def _decide(
         overlay.resolutions[request.pending_id] = transfer.id
     if request.reverses_id is not None:
         overlay.reversals[request.reverses_id] = transfer.id
-    return R.CREATED, transfer
+    return TransferResult.CREATED, transfer
 
 
 def _chains(requests: list[TransferRequest]) -> list[tuple[int, int]]:
@@ -401,9 +400,9 @@ def apply_batch(
                 EventOutcome(
                     start + offset,
                     r.id,
-                    R.LINKED_EVENT_CHAIN_OPEN
+                    TransferResult.LINKED_EVENT_CHAIN_OPEN
                     if offset == len(chain) - 1
-                    else R.LINKED_EVENT_FAILED,
+                    else TransferResult.LINKED_EVENT_FAILED,
                     None,
                 )
                 for offset, r in enumerate(chain)
@@ -423,16 +422,18 @@ def apply_batch(
         decided: list[tuple[TransferResult, Transfer | None]] = []
         for request in chain:
             decided.append(_decide(view, request, now))
-            if decided[-1][0] not in (R.CREATED, R.EXISTS):
+            if decided[-1][0] not in (TransferResult.CREATED, TransferResult.EXISTS):
                 break
-        failed = decided[-1][0] not in (R.CREATED, R.EXISTS)
+        failed = decided[-1][0] not in (TransferResult.CREATED, TransferResult.EXISTS)
         if failed and len(chain) > 1:
             failing = len(decided) - 1
             outcomes.extend(
                 EventOutcome(
                     start + offset,
                     r.id,
-                    decided[failing][0] if offset == failing else R.LINKED_EVENT_FAILED,
+                    decided[failing][0]
+                    if offset == failing
+                    else TransferResult.LINKED_EVENT_FAILED,
                     None,
                 )
                 for offset, r in enumerate(chain)
@@ -455,7 +456,7 @@ def apply_batch(
         entries.extend(overlay.entries)
         for offset, (result, transfer) in enumerate(decided):
             outcomes.append(EventOutcome(start + offset, chain[offset].id, result, transfer))
-            if result is R.CREATED:
+            if result is TransferResult.CREATED:
                 assert transfer is not None
                 created.append(transfer)
                 changed.update((transfer.debit_account_id, transfer.credit_account_id))

@@ -16,8 +16,7 @@ from timebank.book.model import HistoryLine, Statement, StatementPart
 from timebank.companies.model import Company
 from timebank.documents.model import CdoTerms
 from timebank.employees.model import Employee, hourly_cost_cents
-from timebank.engagements.model import Engagement, missing_terms
-from timebank.engagements.repository import TimesheetEntry
+from timebank.engagements.model import Engagement, TimesheetEntry, missing_terms
 from timebank.engagements.use_cases import EngagementView
 from timebank.groups.model import EmployerGroup
 from timebank.needs.model import Need

@@ -278,7 +278,7 @@ from tests.e2e.test_fec_billing import strict_rows, _cents
 from timebank.accounting.use_cases import accountant_actor, accounting_settings, export_fec
 from timebank.config import get_settings
 from timebank.db.engine import close_database, open_database
-from timebank.db.tables import CompanyTable, InvoiceTable as I
+from timebank.db.tables import CompanyTable, InvoiceTable
 from timebank.db.unit_of_work import engine, piccolo_unit_of_work
 
 async def main():
@@ -295,7 +295,7 @@ async def main():
                 await export_fec(piccolo_unit_of_work, accountant_actor(row["id"], "Test"),
                     row["id"], year=year, out=out, settings=accounting_settings(), now=now)
                 files[(row["id"], year)] = strict_rows(out.getvalue())
-        invoices = await I.select().where(I.issued_on >= date(years[0], 1, 1))
+        invoices = await InvoiceTable.select().where(InvoiceTable.issued_on >= date(years[0], 1, 1))
         vat_lines = 0
         for invoice in invoices:
             year = invoice["issued_on"].year

@@ -17,13 +17,12 @@ from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.errors import InvalidInput, NotFound
 
 pytestmark = pytest.mark.anyio
-R = TransferResult
 
 
 async def test_transfers_move_balances_and_history_keeps_a_running_balance() -> None:
     host, lender = await company_minutes_account(), await company_minutes_account()
     outcomes = await book.submit(uow, [move(host, lender, 90), move(host, lender, 30)], clock=clock)
-    assert [o.result for o in outcomes] == [R.CREATED, R.CREATED]
+    assert [o.result for o in outcomes] == [TransferResult.CREATED, TransferResult.CREATED]
     history = await book.history(uow, OPERATOR, lender.id, limit=10, offset=0)
     assert [line.balance_after for line in history.items] == [90, 120]
     assert [line.counterpart_account_id for line in history.items] == [host.id, host.id]
@@ -40,11 +39,11 @@ async def test_same_request_twice_exists_and_a_changed_body_is_refused() -> None
     request = move(host, lender, 60)
     first = await book.submit(uow, [request], clock=clock)
     again = await book.submit(uow, [request], clock=clock)
-    assert (first[0].result, again[0].result) == (R.CREATED, R.EXISTS)
+    assert (first[0].result, again[0].result) == (TransferResult.CREATED, TransferResult.EXISTS)
     assert again[0].transfer == first[0].transfer
     changed = move(host, lender, 61, id=request.id)
     assert (await book.submit(uow, [changed], clock=clock))[0].result == (
-        R.EXISTS_WITH_DIFFERENT_REQUEST
+        TransferResult.EXISTS_WITH_DIFFERENT_REQUEST
     )
     assert (await book.balance(uow, OPERATOR, lender.id, as_of=None)).balance == 60
 
@@ -62,10 +61,14 @@ async def test_ten_concurrent_retries_post_exactly_once() -> None:
 async def test_credit_line_refusal_is_remembered_and_writes_no_transfer() -> None:
     host, lender = await company_minutes_account(), await company_minutes_account()
     too_much = move(host, lender, 40 * 60 + 1)
-    assert (await book.submit(uow, [too_much], clock=clock))[0].result == R.EXCEEDS_DEBIT_LIMIT
+    assert (await book.submit(uow, [too_much], clock=clock))[
+        0
+    ].result == TransferResult.EXCEEDS_DEBIT_LIMIT
     assert await LedgerTransferTable.count().where(LedgerTransferTable.id == too_much.id) == 0
     await book.submit(uow, [move(lender, host, 600)], clock=clock)
-    assert (await book.submit(uow, [too_much], clock=clock))[0].result == R.EXCEEDS_DEBIT_LIMIT
+    assert (await book.submit(uow, [too_much], clock=clock))[
+        0
+    ].result == TransferResult.EXCEEDS_DEBIT_LIMIT
 
 
 async def test_pending_post_and_expiry_job() -> None:
@@ -86,7 +89,7 @@ async def test_pending_post_and_expiry_job() -> None:
         debit_account_id=None,
         credit_account_id=None,
     )
-    assert (await book.submit(uow, [post], clock=clock))[0].result == R.CREATED
+    assert (await book.submit(uow, [post], clock=clock))[0].result == TransferResult.CREATED
     later = now() + timedelta(seconds=5)
     assert await book.expire_pending(uow, clock=lambda: later) >= 1
     assert await book.expire_pending(uow, clock=lambda: later) == 0

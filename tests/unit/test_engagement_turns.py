@@ -23,7 +23,6 @@ from timebank.engagements.model import (
 )
 from timebank.people.model import Actor, Role
 
-S = EngagementStatus
 HOST, LENDER, EMPLOYEE = (frozenset({p}) for p in (Party.HOST, Party.LENDER, Party.EMPLOYEE))
 ALL_PAPERS = tuple(sorted(required_papers(lender_has_cse=True, host_has_cse=True)))
 
@@ -40,7 +39,7 @@ LOAN = Engagement(
     place="",
     remote=True,
     tasks="t",
-    status=S.PROPOSED,
+    status=EngagementStatus.PROPOSED,
     reservation_id=None,
     reserved_minutes=0,
     reservation_number=0,
@@ -55,9 +54,9 @@ def at(status: EngagementStatus) -> Engagement:
 
 def test_each_step_of_the_happy_path_is_the_turn_of_one_party_only() -> None:
     expected = {
-        S.PROPOSED: (Step.ACCEPT, HOST),
-        S.ACCEPTED_BY_HOST: (Step.APPROVE, LENDER),
-        S.APPROVED_BY_LENDER: (Step.CONSENT, EMPLOYEE),
+        EngagementStatus.PROPOSED: (Step.ACCEPT, HOST),
+        EngagementStatus.ACCEPTED_BY_HOST: (Step.APPROVE, LENDER),
+        EngagementStatus.APPROVED_BY_LENDER: (Step.CONSENT, EMPLOYEE),
     }
     for status, (step, holder) in expected.items():
         for parties in (HOST, LENDER, EMPLOYEE):
@@ -67,14 +66,17 @@ def test_each_step_of_the_happy_path_is_the_turn_of_one_party_only() -> None:
 
 
 def test_activation_waits_for_the_whole_paperwork() -> None:
-    assert Step.ACTIVATE not in turn_of(at(S.CONSENTED), HOST, missing=[Paper.CSE_LENDER]).steps
-    assert Step.ACTIVATE in turn_of(at(S.CONSENTED), HOST, missing=[]).steps
-    assert Step.ACTIVATE in turn_of(at(S.CONSENTED), LENDER, missing=[]).steps
-    assert Step.ACTIVATE not in turn_of(at(S.CONSENTED), EMPLOYEE, missing=[]).steps
+    assert (
+        Step.ACTIVATE
+        not in turn_of(at(EngagementStatus.CONSENTED), HOST, missing=[Paper.CSE_LENDER]).steps
+    )
+    assert Step.ACTIVATE in turn_of(at(EngagementStatus.CONSENTED), HOST, missing=[]).steps
+    assert Step.ACTIVATE in turn_of(at(EngagementStatus.CONSENTED), LENDER, missing=[]).steps
+    assert Step.ACTIVATE not in turn_of(at(EngagementStatus.CONSENTED), EMPLOYEE, missing=[]).steps
 
 
 def test_a_finished_loan_offers_nothing_to_anyone() -> None:
-    for status in (S.COMPLETED, S.CANCELLED):
+    for status in (EngagementStatus.COMPLETED, EngagementStatus.CANCELLED):
         for parties in (HOST, LENDER, EMPLOYEE, HOST | LENDER | EMPLOYEE):
             turn = turn_of(at(status), parties, operator=True, missing=ALL_PAPERS)
             assert turn.steps == () and turn.papers == ()
@@ -82,23 +84,25 @@ def test_a_finished_loan_offers_nothing_to_anyone() -> None:
 
 
 def test_each_party_gives_its_own_missing_papers_before_the_start_only() -> None:
-    turn = turn_of(at(S.ACCEPTED_BY_HOST), LENDER, missing=ALL_PAPERS)
+    turn = turn_of(at(EngagementStatus.ACCEPTED_BY_HOST), LENDER, missing=ALL_PAPERS)
     assert set(turn.papers) == {Paper.AGREEMENT_LENDER, Paper.AMENDMENT_LENDER, Paper.CSE_LENDER}
-    turn = turn_of(at(S.APPROVED_BY_LENDER), EMPLOYEE, missing=ALL_PAPERS)
+    turn = turn_of(at(EngagementStatus.APPROVED_BY_LENDER), EMPLOYEE, missing=ALL_PAPERS)
     assert turn.papers == (Paper.AMENDMENT_EMPLOYEE,)  # Consent is the consent step.
-    assert turn_of(at(S.PROPOSED), HOST, missing=[Paper.AGREEMENT_LENDER]).papers == ()
-    assert turn_of(at(S.ACTIVE), HOST, missing=ALL_PAPERS).papers == ()
+    assert (
+        turn_of(at(EngagementStatus.PROPOSED), HOST, missing=[Paper.AGREEMENT_LENDER]).papers == ()
+    )
+    assert turn_of(at(EngagementStatus.ACTIVE), HOST, missing=ALL_PAPERS).papers == ()
 
 
 def test_only_the_host_asks_for_an_extension_of_a_running_loan() -> None:
-    assert turn_of(at(S.ACTIVE), HOST, missing=[]).may_request_extension
-    assert not turn_of(at(S.CONSENTED), HOST, missing=[]).may_request_extension
-    assert not turn_of(at(S.ACTIVE), LENDER, missing=[]).may_request_extension
-    assert turn_of(at(S.ACTIVE), LENDER, missing=[]).may_decide_extensions
-    assert not turn_of(at(S.ACTIVE), EMPLOYEE, missing=[]).may_decide_extensions
+    assert turn_of(at(EngagementStatus.ACTIVE), HOST, missing=[]).may_request_extension
+    assert not turn_of(at(EngagementStatus.CONSENTED), HOST, missing=[]).may_request_extension
+    assert not turn_of(at(EngagementStatus.ACTIVE), LENDER, missing=[]).may_request_extension
+    assert turn_of(at(EngagementStatus.ACTIVE), LENDER, missing=[]).may_decide_extensions
+    assert not turn_of(at(EngagementStatus.ACTIVE), EMPLOYEE, missing=[]).may_decide_extensions
 
 
-@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("status", list(EngagementStatus))
 @pytest.mark.parametrize("parties", [HOST, LENDER, EMPLOYEE, frozenset()])
 def test_every_step_offered_is_one_the_status_and_the_step_check_allow(
     status: EngagementStatus, parties: frozenset[Party]

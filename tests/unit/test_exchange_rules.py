@@ -29,19 +29,19 @@ from timebank.engagements.model import (
 from timebank.errors import Conflict, InvalidInput
 from timebank.settlements.model import Totals
 
-S = EngagementStatus
-
 
 def test_the_happy_path_of_a_loan() -> None:
-    status = S.PROPOSED
+    status = EngagementStatus.PROPOSED
     for step in (Step.ACCEPT, Step.APPROVE, Step.CONSENT, Step.ACTIVATE, Step.COMPLETE):
         status = next_status(status, step)
-    assert status is S.COMPLETED
+    assert status is EngagementStatus.COMPLETED
 
 
-@pytest.mark.parametrize("status", list(S))
+@pytest.mark.parametrize("status", list(EngagementStatus))
 @pytest.mark.parametrize("step", list(Step))
-def test_every_transition_outside_the_table_is_refused(status: S, step: Step) -> None:
+def test_every_transition_outside_the_table_is_refused(
+    status: EngagementStatus, step: Step
+) -> None:
     allowed_from, target = TRANSITIONS[step]
     if status in allowed_from:
         assert next_status(status, step) is target
@@ -77,7 +77,7 @@ def test_cse_papers_are_required_only_where_there_is_a_cse() -> None:
         place="",
         remote=True,
         tasks="t",
-        status=S.CONSENTED,
+        status=EngagementStatus.CONSENTED,
         reservation_id=None,
         reserved_minutes=0,
         reservation_number=0,
@@ -111,7 +111,7 @@ def test_a_signature_counts_only_on_the_documents_current_text() -> None:
         place="",
         remote=True,
         tasks="t",
-        status=S.CONSENTED,
+        status=EngagementStatus.CONSENTED,
         reservation_id=None,
         reserved_minutes=0,
         reservation_number=0,
@@ -219,7 +219,7 @@ def _running_loan(**values: object) -> Engagement:
         "place": "",
         "remote": True,
         "tasks": "t",
-        "status": S.ACTIVE,
+        "status": EngagementStatus.ACTIVE,
         "reservation_id": "r",
         "reserved_minutes": 600,
         "reservation_number": 1,
@@ -273,14 +273,14 @@ def test_activation_refuses_a_cse_consulted_on_or_after_the_first_day() -> None:
         (date(2027, 1, 1), "cse_not_before_start"),  # On the first day: too late.
     ):
         cse = PaperRecord(Paper.CSE_LENDER, 6, signed_at, None, None, consulted_on)
-        loan = _running_loan(status=S.CONSENTED, papers=(*papers, cse))
+        loan = _running_loan(status=EngagementStatus.CONSENTED, papers=(*papers, cse))
         if refusal is None:
             check_paperwork(loan, **flags)  # type: ignore[arg-type]
             continue
         with pytest.raises(Conflict) as caught:
             check_paperwork(loan, **flags)  # type: ignore[arg-type]
         assert (caught.value.code, caught.value.field) == (refusal, "paperwork")
-    unsigned = _running_loan(status=S.CONSENTED, papers=tuple(papers[:-1]))
+    unsigned = _running_loan(status=EngagementStatus.CONSENTED, papers=tuple(papers[:-1]))
     with pytest.raises(Conflict) as missing:
         check_paperwork(unsigned, lender_has_cse=False, host_has_cse=False, current_hashes=current)
     assert missing.value.code == "paperwork_incomplete"

@@ -64,8 +64,6 @@ ENTRY_COLUMNS: Final = (
     "credits_pending_after",
     "created_at",
 )
-A = LedgerAccountTable
-T = LedgerTransferTable
 # Companies' accounts, balances and histories are read for every position and statement:
 # fixed SQL.
 ACCOUNTS_OF_COMPANIES_SQL = Sql(
@@ -91,7 +89,7 @@ class SnapshotMoved(Exception):
 
 
 def _is_postgres() -> bool:
-    return bool(A._meta.db.engine_type == "postgres")
+    return bool(LedgerAccountTable._meta.db.engine_type == "postgres")
 
 
 def account_from_row(row: Row) -> Account:
@@ -162,13 +160,19 @@ class BookRepository:
     async def find_account(
         self, *, kind: AccountKind, unit: Unit, company_id: int | None
     ) -> Account | None:
-        condition = (A.kind == kind.value) & (A.unit == unit.value)
-        condition &= A.company.is_null() if company_id is None else A.company == company_id
-        row = await A.select().where(condition).first()
+        condition = (LedgerAccountTable.kind == kind.value) & (
+            LedgerAccountTable.unit == unit.value
+        )
+        condition &= (
+            LedgerAccountTable.company.is_null()
+            if company_id is None
+            else LedgerAccountTable.company == company_id
+        )
+        row = await LedgerAccountTable.select().where(condition).first()
         return None if row is None else account_from_row(row)
 
     async def get_account(self, account_id: int, *, lock: bool = False) -> Account | None:
-        query = A.select().where(A.id == account_id)
+        query = LedgerAccountTable.select().where(LedgerAccountTable.id == account_id)
         if lock and _is_postgres():
             query = query.lock_rows("UPDATE")
         rows = await query
@@ -176,14 +180,19 @@ class BookRepository:
 
     async def accounts(self, *, company_ids: list[int] | None) -> list[Account]:
         if company_ids is None:
-            return [account_from_row(row) for row in await A.select().order_by(A.id)]
+            return [
+                account_from_row(row)
+                for row in await LedgerAccountTable.select().order_by(LedgerAccountTable.id)
+            ]
         if not company_ids:
             return []
         rows = await fetch(ACCOUNTS_OF_COMPANIES_SQL, company_ids)
         return [account_from_row(row) for row in rows]
 
     async def set_limits(self, account_id: int, low: int | None, high: int | None) -> None:
-        await A.update({A.balance_min: low, A.balance_max: high}).where(A.id == account_id)
+        await LedgerAccountTable.update(
+            {LedgerAccountTable.balance_min: low, LedgerAccountTable.balance_max: high}
+        ).where(LedgerAccountTable.id == account_id)
 
     async def _transfers(self, ids: set[str]) -> dict[str, Transfer]:
         if not ids:
@@ -492,27 +501,33 @@ class BookRepository:
     async def accounts_by_id(self, account_ids: list[int]) -> dict[int, Account]:
         if not account_ids:
             return {}
-        rows = await A.select().where(A.id.is_in(account_ids))
+        rows = await LedgerAccountTable.select().where(LedgerAccountTable.id.is_in(account_ids))
         return {row["id"]: account_from_row(row) for row in rows}
 
     async def expired_pending_ids(self, now: datetime, limit: int) -> list[tuple[str, Unit]]:
         """Unresolved pending transfers whose expiry has passed, oldest expiry first."""
-        resolved = T.select(T.pending_id).where(T.pending_id.is_not_null())
+        resolved = LedgerTransferTable.select(LedgerTransferTable.pending_id).where(
+            LedgerTransferTable.pending_id.is_not_null()
+        )
         rows = await (
-            T.select(T.id, T.unit)
+            LedgerTransferTable.select(LedgerTransferTable.id, LedgerTransferTable.unit)
             .where(
-                (T.kind == TransferKind.PENDING.value)
-                & (T.expires_at <= now)
-                & T.id.not_in(resolved)
+                (LedgerTransferTable.kind == TransferKind.PENDING.value)
+                & (LedgerTransferTable.expires_at <= now)
+                & LedgerTransferTable.id.not_in(resolved)
             )
-            .order_by(T.expires_at)
-            .order_by(T.sequence)
+            .order_by(LedgerTransferTable.expires_at)
+            .order_by(LedgerTransferTable.sequence)
             .limit(limit)
         )
         return [(row["id"], Unit(row["unit"])) for row in rows]
 
     async def transfers_by_external_ref(self, external_ref: str) -> list[Transfer]:
-        rows = await T.select().where(T.external_ref == external_ref).order_by(T.sequence)
+        rows = (
+            await LedgerTransferTable.select()
+            .where(LedgerTransferTable.external_ref == external_ref)
+            .order_by(LedgerTransferTable.sequence)
+        )
         return [transfer_from_row(row) for row in rows]
 
     async def transfer(self, transfer_id: str) -> Transfer | None:
@@ -520,7 +535,10 @@ class BookRepository:
 
     async def chain_page(self, after_sequence: int, limit: int) -> list[dict[str, Any]]:
         return list(
-            await T.select().where(T.sequence > after_sequence).order_by(T.sequence).limit(limit)
+            await LedgerTransferTable.select()
+            .where(LedgerTransferTable.sequence > after_sequence)
+            .order_by(LedgerTransferTable.sequence)
+            .limit(limit)
         )
 
     async def head(self) -> dict[str, Any]:
@@ -570,14 +588,14 @@ class _Sql:
 
     @classmethod
     def current_or_engine(cls) -> _Sql | _EngineSql:
-        db = A._meta.db
+        db = LedgerAccountTable._meta.db
         if db.current_transaction.get() is None:
             return _EngineSql(db)
         return cls.current()
 
     @classmethod
     def current(cls) -> _Sql:
-        db = A._meta.db
+        db = LedgerAccountTable._meta.db
         transaction = db.current_transaction.get()
         assert transaction is not None, "ledger writes run inside a unit of work"
         return cls(transaction.connection, postgres=db.engine_type == "postgres")
@@ -673,7 +691,7 @@ class _EngineSql:
 
     async def execute(self, statement: str, *args: Any) -> None:
         marks = ["{}"] * len(args)
-        await A.raw(statement.format(*marks), *args)
+        await LedgerAccountTable.raw(statement.format(*marks), *args)
 
 
 def _fields(transfer: Transfer) -> dict[str, Any]:

@@ -46,20 +46,32 @@ class Step(StrEnum):
     CANCEL = "cancel"  # Either admin, or the employee withdrawing consent.
 
 
-S = EngagementStatus
 TRANSITIONS: Final[dict[Step, tuple[frozenset[EngagementStatus], EngagementStatus]]] = {
-    Step.ACCEPT: (frozenset({S.PROPOSED}), S.ACCEPTED_BY_HOST),
-    Step.APPROVE: (frozenset({S.ACCEPTED_BY_HOST}), S.APPROVED_BY_LENDER),
-    Step.CONSENT: (frozenset({S.APPROVED_BY_LENDER}), S.CONSENTED),
-    Step.ACTIVATE: (frozenset({S.CONSENTED}), S.ACTIVE),
-    Step.COMPLETE: (frozenset({S.ACTIVE}), S.COMPLETED),
+    Step.ACCEPT: (frozenset({EngagementStatus.PROPOSED}), EngagementStatus.ACCEPTED_BY_HOST),
+    Step.APPROVE: (
+        frozenset({EngagementStatus.ACCEPTED_BY_HOST}),
+        EngagementStatus.APPROVED_BY_LENDER,
+    ),
+    Step.CONSENT: (frozenset({EngagementStatus.APPROVED_BY_LENDER}), EngagementStatus.CONSENTED),
+    Step.ACTIVATE: (frozenset({EngagementStatus.CONSENTED}), EngagementStatus.ACTIVE),
+    Step.COMPLETE: (frozenset({EngagementStatus.ACTIVE}), EngagementStatus.COMPLETED),
     Step.CANCEL: (
-        frozenset({S.PROPOSED, S.ACCEPTED_BY_HOST, S.APPROVED_BY_LENDER, S.CONSENTED, S.ACTIVE}),
-        S.CANCELLED,
+        frozenset(
+            {
+                EngagementStatus.PROPOSED,
+                EngagementStatus.ACCEPTED_BY_HOST,
+                EngagementStatus.APPROVED_BY_LENDER,
+                EngagementStatus.CONSENTED,
+                EngagementStatus.ACTIVE,
+            }
+        ),
+        EngagementStatus.CANCELLED,
     ),
 }
 # Engagements that use the employee's hour budget and the host's credit line.
-COMMITTED_STATUSES: Final = frozenset({S.APPROVED_BY_LENDER, S.CONSENTED, S.ACTIVE})
+COMMITTED_STATUSES: Final = frozenset(
+    {EngagementStatus.APPROVED_BY_LENDER, EngagementStatus.CONSENTED, EngagementStatus.ACTIVE}
+)
 
 
 class Paper(StrEnum):
@@ -77,6 +89,88 @@ class Paper(StrEnum):
 class Document(StrEnum):
     LOAN_AGREEMENT = "loan_agreement"
     EMPLOYEE_AMENDMENT = "employee_amendment"
+
+
+class EntryStatus(StrEnum):
+    """Where a timesheet entry stands: waiting for review, reviewed, or withdrawn."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # By the employee, before its review.
+
+
+class ExtensionStatus(StrEnum):
+    """A request for more hours: waiting for the lender, then decided."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class TimesheetEntry:
+    """Time the lent employee logged for one day of a loan, and its review."""
+
+    id: int
+    client_id: str
+    request_hash: str
+    engagement_id: int
+    employee_id: int
+    work_date: date
+    minutes: int
+    description: str
+    status: EntryStatus
+    cost_cents: int | None
+    reviewed_by: int | None
+    reviewed_at: datetime | None
+    rejection_reason: str | None
+    statement_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A request for more hours on a running loan, and its decision."""
+
+    id: int
+    engagement_id: int
+    extra_minutes: int
+    reason: str
+    status: ExtensionStatus
+    requested_by: int
+    decided_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanNames:
+    """What people call a loan's parties: the two companies, the employee and the need."""
+
+    host: str
+    lender: str
+    employee: str
+    need: str
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementEvent:
+    """One step of a loan's history: who moved it, from which status to which."""
+
+    step: Step
+    from_status: EngagementStatus
+    to_status: EngagementStatus
+    actor_id: int
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EntryToReview:
+    """A submitted entry as the host's reviewer sees it: who worked, for which lender."""
+
+    entry: TimesheetEntry
+    employee_name: str
+    lender_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +398,12 @@ PAPER_GIVERS: Final[dict[Paper, Party]] = {
 }
 # Papers are signed and recorded before the loan starts.
 PAPERWORK_STATUSES: Final = frozenset(
-    {S.PROPOSED, S.ACCEPTED_BY_HOST, S.APPROVED_BY_LENDER, S.CONSENTED}
+    {
+        EngagementStatus.PROPOSED,
+        EngagementStatus.ACCEPTED_BY_HOST,
+        EngagementStatus.APPROVED_BY_LENDER,
+        EngagementStatus.CONSENTED,
+    }
 )
 
 
@@ -358,7 +457,7 @@ def turn_of(
         and paper is not Paper.EMPLOYEE_CONSENT  # Given by the consent step.
         and PAPER_GIVERS[paper] in parties
     )
-    active = engagement.status is S.ACTIVE
+    active = engagement.status is EngagementStatus.ACTIVE
     return Turn(
         steps=steps,
         papers=papers,

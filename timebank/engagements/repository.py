@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
@@ -18,64 +17,19 @@ from timebank.db.tables import (
 )
 from timebank.engagements.model import (
     Engagement,
+    EngagementEvent,
     EngagementStatus,
+    EntryStatus,
+    EntryToReview,
+    Extension,
+    ExtensionStatus,
+    LoanNames,
     Paper,
     PaperRecord,
     Step,
+    TimesheetEntry,
 )
 from timebank.errors import Conflict
-
-E = EngagementTable
-TS = TimesheetEntryTable
-X = EngagementExtensionTable
-
-
-@dataclass(frozen=True, slots=True)
-class TimesheetEntry:
-    id: int
-    client_id: str
-    request_hash: str
-    engagement_id: int
-    employee_id: int
-    work_date: date
-    minutes: int
-    description: str
-    status: str  # submitted, approved, rejected
-    cost_cents: int | None
-    reviewed_by: int | None
-    reviewed_at: datetime | None
-    rejection_reason: str | None
-    statement_id: int | None
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Extension:
-    id: int
-    engagement_id: int
-    extra_minutes: int
-    reason: str
-    status: str  # requested, approved, refused
-    requested_by: int
-    decided_by: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class LoanNames:
-    host: str
-    lender: str
-    employee: str
-    need: str
-
-
-@dataclass(frozen=True, slots=True)
-class EngagementEvent:
-    step: str
-    from_status: str
-    to_status: str
-    actor_id: int
-    note: str
-    created_at: datetime
 
 
 def _entry(row: dict[str, Any]) -> TimesheetEntry:
@@ -88,7 +42,7 @@ def _entry(row: dict[str, Any]) -> TimesheetEntry:
         work_date=row["work_date"],
         minutes=row["minutes"],
         description=row["description"],
-        status=row["status"],
+        status=EntryStatus(row["status"]),
         cost_cents=row["cost_cents"],
         reviewed_by=row["reviewed_by"],
         reviewed_at=row["reviewed_at"],
@@ -210,6 +164,18 @@ def engagement_from_row(row: Row) -> Engagement:
     )
 
 
+def _extension(row: dict[str, Any]) -> Extension:
+    return Extension(
+        id=row["id"],
+        engagement_id=row["engagement"],
+        extra_minutes=row["extra_minutes"],
+        reason=row["reason"],
+        status=ExtensionStatus(row["status"]),
+        requested_by=row["requested_by"],
+        decided_by=row["decided_by"],
+    )
+
+
 class EngagementRepository:
     async def add(
         self,
@@ -230,8 +196,8 @@ class EngagementRepository:
         working_hours: str = "",
         post_characteristics: str = "",
     ) -> int:
-        rows = await E.insert(
-            E(
+        rows = await EngagementTable.insert(
+            EngagementTable(
                 need=need_id,
                 host_company=host_company_id,
                 lender_company=lender_company_id,
@@ -250,7 +216,7 @@ class EngagementRepository:
                 created_at=now,
                 updated_at=now,
             )
-        ).returning(E.id)
+        ).returning(EngagementTable.id)
         engagement_id: int = rows[0]["id"]
         return engagement_id
 
@@ -264,15 +230,15 @@ class EngagementRepository:
         post_characteristics: str,
         now: datetime,
     ) -> None:
-        await E.update(
+        await EngagementTable.update(
             {
-                E.place: place,
-                E.probation_days: probation_days,
-                E.working_hours: working_hours,
-                E.post_characteristics: post_characteristics,
-                E.updated_at: now,
+                EngagementTable.place: place,
+                EngagementTable.probation_days: probation_days,
+                EngagementTable.working_hours: working_hours,
+                EngagementTable.post_characteristics: post_characteristics,
+                EngagementTable.updated_at: now,
             }
-        ).where(E.id == engagement_id)
+        ).where(EngagementTable.id == engagement_id)
 
     async def get(self, engagement_id: int, *, lock: bool = False) -> Engagement | None:
         found = await self.get_many([engagement_id], lock=lock)
@@ -282,7 +248,7 @@ class EngagementRepository:
         if not ids:
             return {}
         wanted = sorted(set(ids))
-        if lock and E._meta.db.engine_type == "postgres":
+        if lock and EngagementTable._meta.db.engine_type == "postgres":
             await fetch(LOCK_SQL, wanted)
         rows = await fetch(ENGAGEMENTS_SQL, wanted, Step.ACTIVATE.value)
         return {e.id: e for e in _engagements_of(rows)}
@@ -360,13 +326,13 @@ class EngagementRepository:
         """The words a person reads about loans: companies, employee and need, one query."""
         if not ids:
             return {}
-        rows = await E.select(
-            E.id,
-            E.host_company.name.as_alias("host_name"),
-            E.lender_company.name.as_alias("lender_name"),
-            E.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
-            E.need.title.as_alias("need_title"),
-        ).where(E.id.is_in(sorted(set(ids))))
+        rows = await EngagementTable.select(
+            EngagementTable.id,
+            EngagementTable.host_company.name.as_alias("host_name"),
+            EngagementTable.lender_company.name.as_alias("lender_name"),
+            EngagementTable.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            EngagementTable.need.title.as_alias("need_title"),
+        ).where(EngagementTable.id.is_in(sorted(set(ids))))
         return {
             row["id"]: LoanNames(
                 host=row["host_name"],
@@ -378,19 +344,12 @@ class EngagementRepository:
         }
 
     async def extensions_of(self, engagement_id: int) -> list[Extension]:
-        rows = await X.select().where(X.engagement == engagement_id).order_by(X.id)
-        return [
-            Extension(
-                id=row["id"],
-                engagement_id=row["engagement"],
-                extra_minutes=row["extra_minutes"],
-                reason=row["reason"],
-                status=row["status"],
-                requested_by=row["requested_by"],
-                decided_by=row["decided_by"],
-            )
-            for row in rows
-        ]
+        rows = (
+            await EngagementExtensionTable.select()
+            .where(EngagementExtensionTable.engagement == engagement_id)
+            .order_by(EngagementExtensionTable.id)
+        )
+        return [_extension(row) for row in rows]
 
     async def move(
         self,
@@ -403,9 +362,14 @@ class EngagementRepository:
         now: datetime,
     ) -> None:
         updated = (
-            await E.update({E.status: to_status.value, E.updated_at: now})
-            .where((E.id == engagement.id) & (E.status == engagement.status.value))
-            .returning(E.id)
+            await EngagementTable.update(
+                {EngagementTable.status: to_status.value, EngagementTable.updated_at: now}
+            )
+            .where(
+                (EngagementTable.id == engagement.id)
+                & (EngagementTable.status == engagement.status.value)
+            )
+            .returning(EngagementTable.id)
         )
         if not updated:
             raise Conflict(
@@ -437,9 +401,9 @@ class EngagementRepository:
         engagement = engagement_from_row(row)
         events = [
             EngagementEvent(
-                step=step,
-                from_status=from_status,
-                to_status=to_status,
+                step=Step(step),
+                from_status=EngagementStatus(from_status),
+                to_status=EngagementStatus(to_status),
                 actor_id=actor_id,
                 note=note,
                 created_at=_utc_instant(created_at),
@@ -453,13 +417,13 @@ class EngagementRepository:
     async def set_reservation(
         self, engagement_id: int, *, reservation_id: str | None, reserved_minutes: int, number: int
     ) -> None:
-        await E.update(
+        await EngagementTable.update(
             {
-                E.reservation_id: reservation_id,
-                E.reserved_minutes: reserved_minutes,
-                E.reservation_number: number,
+                EngagementTable.reservation_id: reservation_id,
+                EngagementTable.reserved_minutes: reserved_minutes,
+                EngagementTable.reservation_number: number,
             }
-        ).where(E.id == engagement_id)
+        ).where(EngagementTable.id == engagement_id)
 
     async def add_paper(
         self,
@@ -541,46 +505,47 @@ class EngagementRepository:
         requested_by: int,
         now: datetime,
     ) -> int:
-        rows = await X.insert(
-            X(
+        rows = await EngagementExtensionTable.insert(
+            EngagementExtensionTable(
                 engagement=engagement_id,
                 extra_minutes=extra_minutes,
                 reason=reason,
-                status="requested",
+                status=ExtensionStatus.REQUESTED.value,
                 requested_by=requested_by,
                 requested_at=now,
             )
-        ).returning(X.id)
+        ).returning(EngagementExtensionTable.id)
         extension_id: int = rows[0]["id"]
         return extension_id
 
     async def extension(self, extension_id: int) -> Extension | None:
-        row = await X.select().where(X.id == extension_id).first()
+        row = (
+            await EngagementExtensionTable.select()
+            .where(EngagementExtensionTable.id == extension_id)
+            .first()
+        )
         if row is None:
             return None
-        return Extension(
-            id=row["id"],
-            engagement_id=row["engagement"],
-            extra_minutes=row["extra_minutes"],
-            reason=row["reason"],
-            status=row["status"],
-            requested_by=row["requested_by"],
-            decided_by=row["decided_by"],
-        )
+        return _extension(row)
 
     async def decide_extension(
         self, extension_id: int, *, approved: bool, decided_by: int, now: datetime
     ) -> None:
         updated = (
-            await X.update(
+            await EngagementExtensionTable.update(
                 {
-                    X.status: "approved" if approved else "refused",
-                    X.decided_by: decided_by,
-                    X.decided_at: now,
+                    EngagementExtensionTable.status: (
+                        ExtensionStatus.APPROVED if approved else ExtensionStatus.REFUSED
+                    ).value,
+                    EngagementExtensionTable.decided_by: decided_by,
+                    EngagementExtensionTable.decided_at: now,
                 }
             )
-            .where((X.id == extension_id) & (X.status == "requested"))
-            .returning(X.id)
+            .where(
+                (EngagementExtensionTable.id == extension_id)
+                & (EngagementExtensionTable.status == ExtensionStatus.REQUESTED.value)
+            )
+            .returning(EngagementExtensionTable.id)
         )
         if not updated:
             raise Conflict(
@@ -591,12 +556,19 @@ class EngagementRepository:
             )
 
     async def extend(self, engagement_id: int, extra_minutes: int, now: datetime) -> None:
-        await E.update(
-            {E.planned_minutes: E.planned_minutes + extra_minutes, E.updated_at: now}
-        ).where(E.id == engagement_id)
+        await EngagementTable.update(
+            {
+                EngagementTable.planned_minutes: EngagementTable.planned_minutes + extra_minutes,
+                EngagementTable.updated_at: now,
+            }
+        ).where(EngagementTable.id == engagement_id)
 
     async def entry_by_client_id(self, client_id: str) -> TimesheetEntry | None:
-        row = await TS.select().where(TS.client_id == client_id).first()
+        row = (
+            await TimesheetEntryTable.select()
+            .where(TimesheetEntryTable.client_id == client_id)
+            .first()
+        )
         return None if row is None else _entry(row)
 
     async def add_entry(
@@ -611,8 +583,8 @@ class EngagementRepository:
         description: str,
         now: datetime,
     ) -> TimesheetEntry:
-        rows = await TS.insert(
-            TS(
+        rows = await TimesheetEntryTable.insert(
+            TimesheetEntryTable(
                 client_id=client_id,
                 request_hash=request_hash,
                 engagement=engagement_id,
@@ -620,67 +592,82 @@ class EngagementRepository:
                 work_date=work_date,
                 minutes=minutes,
                 description=description,
-                status="submitted",
+                status=EntryStatus.SUBMITTED.value,
                 created_at=now,
             )
-        ).returning(*TS.all_columns())
+        ).returning(*TimesheetEntryTable.all_columns())
         return _entry(rows[0])
 
     async def declared_minutes(self, employee_id: int, start: date, end: date) -> int:
         """Submitted and approved minutes of an employee between two dates, inclusive."""
-        rows = await TS.select(TS.minutes).where(
-            (TS.employee == employee_id)
-            & (TS.work_date >= start)
-            & (TS.work_date <= end)
-            & TS.status.is_in(["submitted", "approved"])
+        rows = await TimesheetEntryTable.select(TimesheetEntryTable.minutes).where(
+            (TimesheetEntryTable.employee == employee_id)
+            & (TimesheetEntryTable.work_date >= start)
+            & (TimesheetEntryTable.work_date <= end)
+            & TimesheetEntryTable.status.is_in(
+                [EntryStatus.SUBMITTED.value, EntryStatus.APPROVED.value]
+            )
         )
         return sum(int(row["minutes"]) for row in rows)
 
     async def engagement_minutes(self, engagement_id: int) -> int:
-        rows = await TS.select(TS.minutes).where(
-            (TS.engagement == engagement_id) & TS.status.is_in(["submitted", "approved"])
+        rows = await TimesheetEntryTable.select(TimesheetEntryTable.minutes).where(
+            (TimesheetEntryTable.engagement == engagement_id)
+            & TimesheetEntryTable.status.is_in(
+                [EntryStatus.SUBMITTED.value, EntryStatus.APPROVED.value]
+            )
         )
         return sum(int(row["minutes"]) for row in rows)
 
     async def entries(self, entry_ids: list[int]) -> dict[int, TimesheetEntry]:
         if not entry_ids:
             return {}
-        rows = await TS.select().where(TS.id.is_in(sorted(set(entry_ids))))
+        rows = await TimesheetEntryTable.select().where(
+            TimesheetEntryTable.id.is_in(sorted(set(entry_ids)))
+        )
         return {row["id"]: _entry(row) for row in rows}
 
     async def entries_of(
         self, engagement_id: int, *, limit: int, offset: int
     ) -> tuple[list[TimesheetEntry], int]:
-        condition = TS.engagement == engagement_id
+        condition = TimesheetEntryTable.engagement == engagement_id
         rows = (
-            await TS.select()
+            await TimesheetEntryTable.select()
             .where(condition)
-            .order_by(TS.work_date)
-            .order_by(TS.id)
+            .order_by(TimesheetEntryTable.work_date)
+            .order_by(TimesheetEntryTable.id)
             .limit(limit)
             .offset(offset)
         )
-        return [_entry(row) for row in rows], int(await TS.count().where(condition))
+        return [_entry(row) for row in rows], int(
+            await TimesheetEntryTable.count().where(condition)
+        )
 
     async def awaiting_review(self, engagement_id: int) -> int:
         return int(
-            await TS.count().where((TS.engagement == engagement_id) & (TS.status == "submitted"))
+            await TimesheetEntryTable.count().where(
+                (TimesheetEntryTable.engagement == engagement_id)
+                & (TimesheetEntryTable.status == EntryStatus.SUBMITTED.value)
+            )
         )
 
     async def approve_entry(
         self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
     ) -> None:
         updated = (
-            await TS.update(
+            await TimesheetEntryTable.update(
                 {
-                    TS.status: "approved",
-                    TS.cost_cents: cost_cents,
-                    TS.reviewed_by: reviewer,
-                    TS.reviewed_at: now,
+                    TimesheetEntryTable.status: EntryStatus.APPROVED.value,
+                    TimesheetEntryTable.cost_cents: cost_cents,
+                    TimesheetEntryTable.reviewed_by: reviewer,
+                    TimesheetEntryTable.reviewed_at: now,
                 }
             )
-            .where((TS.id == entry_id) & (TS.status == "submitted"))
-            .returning(TS.id)
+            .where(
+                (TimesheetEntryTable.id == entry_id)
+                & (TimesheetEntryTable.status == EntryStatus.SUBMITTED.value)
+            )
+            .returning(TimesheetEntryTable.id)
         )
         if not updated:
             raise Conflict(
@@ -694,16 +681,19 @@ class EngagementRepository:
         self, entry_id: int, *, reason: str, reviewer: int, now: datetime
     ) -> None:
         updated = (
-            await TS.update(
+            await TimesheetEntryTable.update(
                 {
-                    TS.status: "rejected",
-                    TS.rejection_reason: reason,
-                    TS.reviewed_by: reviewer,
-                    TS.reviewed_at: now,
+                    TimesheetEntryTable.status: EntryStatus.REJECTED.value,
+                    TimesheetEntryTable.rejection_reason: reason,
+                    TimesheetEntryTable.reviewed_by: reviewer,
+                    TimesheetEntryTable.reviewed_at: now,
                 }
             )
-            .where((TS.id == entry_id) & (TS.status == "submitted"))
-            .returning(TS.id)
+            .where(
+                (TimesheetEntryTable.id == entry_id)
+                & (TimesheetEntryTable.status == EntryStatus.SUBMITTED.value)
+            )
+            .returning(TimesheetEntryTable.id)
         )
         if not updated:
             raise Conflict(
@@ -715,39 +705,57 @@ class EngagementRepository:
 
     async def approved_unsettled(self, before: date) -> list[dict[str, Any]]:
         """Approved entries not yet in a statement, worked before `before`, with their pair."""
-        rows = await TS.select(
-            TS.id,
-            TS.minutes,
-            TS.cost_cents,
-            TS.work_date,
-            TS.engagement.host_company.as_alias("host"),
-            TS.engagement.lender_company.as_alias("lender"),
-        ).where((TS.status == "approved") & TS.statement.is_null() & (TS.work_date < before))
+        rows = await TimesheetEntryTable.select(
+            TimesheetEntryTable.id,
+            TimesheetEntryTable.minutes,
+            TimesheetEntryTable.cost_cents,
+            TimesheetEntryTable.work_date,
+            TimesheetEntryTable.engagement.host_company.as_alias("host"),
+            TimesheetEntryTable.engagement.lender_company.as_alias("lender"),
+        ).where(
+            (TimesheetEntryTable.status == EntryStatus.APPROVED.value)
+            & TimesheetEntryTable.statement.is_null()
+            & (TimesheetEntryTable.work_date < before)
+        )
         return list(rows)
 
     async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> None:
         if entry_ids:
-            await TS.update({TS.statement: statement_id}).where(TS.id.is_in(entry_ids))
+            await TimesheetEntryTable.update({TimesheetEntryTable.statement: statement_id}).where(
+                TimesheetEntryTable.id.is_in(entry_ids)
+            )
 
     async def change_entry(
         self, entry_id: int, *, work_date: date, minutes: int, description: str
     ) -> bool:
         """Correct an entry still awaiting review; False when it was reviewed meanwhile."""
         updated = (
-            await TS.update(
-                {TS.work_date: work_date, TS.minutes: minutes, TS.description: description}
+            await TimesheetEntryTable.update(
+                {
+                    TimesheetEntryTable.work_date: work_date,
+                    TimesheetEntryTable.minutes: minutes,
+                    TimesheetEntryTable.description: description,
+                }
             )
-            .where((TS.id == entry_id) & (TS.status == "submitted"))
-            .returning(TS.id)
+            .where(
+                (TimesheetEntryTable.id == entry_id)
+                & (TimesheetEntryTable.status == EntryStatus.SUBMITTED.value)
+            )
+            .returning(TimesheetEntryTable.id)
         )
         return bool(updated)
 
     async def withdraw_entry(self, entry_id: int) -> bool:
         """Withdrawn entries stay as a trace but count nowhere and can never be reviewed."""
         updated = (
-            await TS.update({TS.status: "withdrawn"})
-            .where((TS.id == entry_id) & (TS.status == "submitted"))
-            .returning(TS.id)
+            await TimesheetEntryTable.update(
+                {TimesheetEntryTable.status: EntryStatus.WITHDRAWN.value}
+            )
+            .where(
+                (TimesheetEntryTable.id == entry_id)
+                & (TimesheetEntryTable.status == EntryStatus.SUBMITTED.value)
+            )
+            .returning(TimesheetEntryTable.id)
         )
         return bool(updated)
 
@@ -756,15 +764,15 @@ class EngagementRepository:
     ) -> list[TimesheetEntry]:
         """An engagement's entries worked between two dates (inclusive), withdrawn ones left out."""
         rows = (
-            await TS.select()
+            await TimesheetEntryTable.select()
             .where(
-                (TS.engagement == engagement_id)
-                & (TS.work_date >= start)
-                & (TS.work_date <= end)
-                & (TS.status != "withdrawn")
+                (TimesheetEntryTable.engagement == engagement_id)
+                & (TimesheetEntryTable.work_date >= start)
+                & (TimesheetEntryTable.work_date <= end)
+                & (TimesheetEntryTable.status != EntryStatus.WITHDRAWN.value)
             )
-            .order_by(TS.work_date)
-            .order_by(TS.id)
+            .order_by(TimesheetEntryTable.work_date)
+            .order_by(TimesheetEntryTable.id)
         )
         return [_entry(row) for row in rows]
 
@@ -772,29 +780,22 @@ class EngagementRepository:
         self, company_id: int, *, limit: int, offset: int
     ) -> tuple[list[EntryToReview], int]:
         """Submitted entries of the loans a company hosts, oldest work first."""
-        condition = (TS.engagement.host_company == company_id) & (TS.status == "submitted")
+        condition = (TimesheetEntryTable.engagement.host_company == company_id) & (
+            TimesheetEntryTable.status == EntryStatus.SUBMITTED.value
+        )
         rows = (
-            await TS.select(
-                *TS.all_columns(),
-                TS.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
-                TS.engagement.lender_company.name.as_alias("lender_name"),  # type: ignore[union-attr]
+            await TimesheetEntryTable.select(
+                *TimesheetEntryTable.all_columns(),
+                TimesheetEntryTable.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+                TimesheetEntryTable.engagement.lender_company.name.as_alias("lender_name"),  # type: ignore[union-attr]
             )
             .where(condition)
-            .order_by(TS.work_date)
-            .order_by(TS.id)
+            .order_by(TimesheetEntryTable.work_date)
+            .order_by(TimesheetEntryTable.id)
             .limit(limit)
             .offset(offset)
         )
         items = [
             EntryToReview(_entry(row), row["employee_name"], row["lender_name"]) for row in rows
         ]
-        return items, int(await TS.count().where(condition))
-
-
-@dataclass(frozen=True, slots=True)
-class EntryToReview:
-    """A submitted entry as the host's reviewer sees it: who worked, for which lender."""
-
-    entry: TimesheetEntry
-    employee_name: str
-    lender_name: str
+        return items, int(await TimesheetEntryTable.count().where(condition))

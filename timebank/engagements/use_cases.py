@@ -36,10 +36,17 @@ from timebank.engagements.model import (
     DeclaredTime,
     Document,
     Engagement,
+    EngagementEvent,
     EngagementStatus,
+    EntryStatus,
+    EntryToReview,
+    Extension,
+    ExtensionStatus,
+    LoanNames,
     Paper,
     Party,
     Step,
+    TimesheetEntry,
     Turn,
     at_cost_cents,
     check_cse_consultation,
@@ -55,13 +62,6 @@ from timebank.engagements.model import (
     reservation_expiry,
     turn_of,
 )
-from timebank.engagements.repository import (
-    EngagementEvent,
-    EntryToReview,
-    Extension,
-    LoanNames,
-    TimesheetEntry,
-)
 from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
@@ -72,7 +72,6 @@ from timebank.people.salary_figures import reads_salary_figures
 
 LEDGER_NAMESPACE: Final = uuid.UUID("2d0e3c1a-8b5f-4c7e-9f3a-6a1b2c3d4e5f")
 REVIEW_BATCH_MAX: Final = 200
-S = EngagementStatus
 
 
 def _expires_at(engagement: Engagement, now: datetime) -> datetime:
@@ -624,10 +623,10 @@ async def sign(
             engagement = await _load(repos, engagement_id, lock=True)
             paper = _party_paper(actor, engagement, kind)
             if engagement.status not in (
-                S.PROPOSED,
-                S.ACCEPTED_BY_HOST,
-                S.APPROVED_BY_LENDER,
-                S.CONSENTED,
+                EngagementStatus.PROPOSED,
+                EngagementStatus.ACCEPTED_BY_HOST,
+                EngagementStatus.APPROVED_BY_LENDER,
+                EngagementStatus.CONSENTED,
             ):
                 raise Conflict(
                     "On signe avant le début du prêt.",
@@ -1089,14 +1088,14 @@ async def _approval_requests(
                 "Nobody approves their own hours.",
                 code="self_approval",
             )
-        if entry.status != "submitted":
+        if entry.status is not EntryStatus.SUBMITTED:
             raise Conflict(
                 "Saisie déjà traitée.",
                 "Entry already reviewed.",
                 field="entry_ids",
                 code="already_reviewed",
             )
-        if engagement.status is not S.ACTIVE or engagement.reservation_id is None:
+        if engagement.status is not EngagementStatus.ACTIVE or engagement.reservation_id is None:
             raise Conflict(
                 "La mise à disposition n'est plus active.",
                 "The loan is no longer active.",
@@ -1229,7 +1228,7 @@ async def my_running_loans(uow: UnitOfWork, actor: Actor) -> list[RunningLoan]:
         items, _ = await repos.engagements.search(
             company_ids=[],
             employee_user_id=actor.user_id,
-            status=S.ACTIVE,
+            status=EngagementStatus.ACTIVE,
             limit=RUNNING_LOANS_MAX,
             offset=0,
         )
@@ -1292,13 +1291,13 @@ async def _own_entry_awaiting_review(
             "Only the employee who logged these hours may change them.",
             code="not_the_employee",
         )
-    if entry.status != "submitted":
+    if entry.status is not EntryStatus.SUBMITTED:
         raise _entry_settled(entry.status)
     return entry, engagement
 
 
-def _entry_settled(status: str) -> Conflict:
-    if status == "withdrawn":
+def _entry_settled(status: EntryStatus) -> Conflict:
+    if status is EntryStatus.WITHDRAWN:
         return Conflict(
             "Cette saisie a été supprimée.",
             "This entry was withdrawn.",
@@ -1352,7 +1351,7 @@ async def edit_entry(
             if not await repos.engagements.change_entry(
                 entry_id, work_date=work_date, minutes=minutes, description=text
             ):
-                raise _entry_settled("approved")
+                raise _entry_settled(EntryStatus.APPROVED)
             return (await repos.engagements.entries([entry_id]))[entry_id]
 
     return await retrying(work)
@@ -1366,7 +1365,7 @@ async def withdraw_entry(uow: UnitOfWork, actor: Actor, entry_id: int) -> Timesh
         async with uow() as repos:
             await _own_entry_awaiting_review(repos, actor, entry_id)
             if not await repos.engagements.withdraw_entry(entry_id):
-                raise _entry_settled("approved")
+                raise _entry_settled(EntryStatus.APPROVED)
             return (await repos.engagements.entries([entry_id]))[entry_id]
 
     return await retrying(work)
@@ -1440,7 +1439,7 @@ async def request_extension(
         async with uow() as repos:
             engagement = await _load(repos, engagement_id, lock=True)
             require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
-            if engagement.status is not S.ACTIVE:
+            if engagement.status is not EngagementStatus.ACTIVE:
                 raise Conflict(
                     "Seule une mise à disposition active s'étend.",
                     "Only an active loan can be extended.",
@@ -1491,7 +1490,7 @@ async def decide_extension(
             if extension is None or extension.engagement_id != engagement_id:
                 raise not_found("Demande d'extension", "Extension request", extension_id)
             require_company_role(actor, engagement.lender_company_id, Role.COMPANY_ADMIN)
-            if extension.status != "requested":
+            if extension.status is not ExtensionStatus.REQUESTED:
                 raise Conflict(
                     "Demande déjà tranchée.",
                     "Request already decided.",
@@ -1499,7 +1498,10 @@ async def decide_extension(
                     code="already_decided",
                 )
             if approve:
-                if engagement.status is not S.ACTIVE or engagement.reservation_id is None:
+                if (
+                    engagement.status is not EngagementStatus.ACTIVE
+                    or engagement.reservation_id is None
+                ):
                     raise Conflict(
                         "La mise à disposition n'est plus active.",
                         "The loan is no longer active.",

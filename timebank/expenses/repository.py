@@ -16,30 +16,27 @@ from timebank.expenses.model import (
     Receipt,
 )
 
-X = ExpenseTable
-E = EngagementTable
-
 # Every column but the receipt's bytes.
 _COLUMNS = (
-    X.id,
-    X.client_id,
-    X.engagement,
-    X.employee,
-    X.spent_on,
-    X.kind,
-    X.description,
-    X.amount_cents,
-    X.vat_cents,
-    X.receipt_name,
-    X.receipt_media_type,
-    X.receipt_sha256,
-    X.status,
-    X.reviewed_by,
-    X.reviewed_at,
-    X.rejection_reason,
-    X.invoice,
-    X.created_by,
-    X.created_at,
+    ExpenseTable.id,
+    ExpenseTable.client_id,
+    ExpenseTable.engagement,
+    ExpenseTable.employee,
+    ExpenseTable.spent_on,
+    ExpenseTable.kind,
+    ExpenseTable.description,
+    ExpenseTable.amount_cents,
+    ExpenseTable.vat_cents,
+    ExpenseTable.receipt_name,
+    ExpenseTable.receipt_media_type,
+    ExpenseTable.receipt_sha256,
+    ExpenseTable.status,
+    ExpenseTable.reviewed_by,
+    ExpenseTable.reviewed_at,
+    ExpenseTable.rejection_reason,
+    ExpenseTable.invoice,
+    ExpenseTable.created_by,
+    ExpenseTable.created_at,
 )
 
 
@@ -80,8 +77,8 @@ class ExpenseRepository:
         user_id: int,
         now: datetime,
     ) -> int:
-        rows = await X.insert(
-            X(
+        rows = await ExpenseTable.insert(
+            ExpenseTable(
                 client_id=client_id,
                 engagement=engagement_id,
                 employee=employee_id,
@@ -98,22 +95,29 @@ class ExpenseRepository:
                 created_by=user_id,
                 created_at=now,
             )
-        ).returning(X.id)
+        ).returning(ExpenseTable.id)
         expense_id: int = rows[0]["id"]
         return expense_id
 
     async def get(self, expense_id: int) -> Expense | None:
-        row = await X.select(*_COLUMNS).where(X.id == expense_id).first()
+        row = await ExpenseTable.select(*_COLUMNS).where(ExpenseTable.id == expense_id).first()
         return None if row is None else _expense(row)
 
     async def by_client_id(self, client_id: str) -> Expense | None:
-        row = await X.select(*_COLUMNS).where(X.client_id == client_id).first()
+        row = (
+            await ExpenseTable.select(*_COLUMNS).where(ExpenseTable.client_id == client_id).first()
+        )
         return None if row is None else _expense(row)
 
     async def receipt(self, expense_id: int) -> Receipt | None:
         row = await (
-            X.select(X.receipt_name, X.receipt_media_type, X.receipt_sha256, X.receipt)
-            .where(X.id == expense_id)
+            ExpenseTable.select(
+                ExpenseTable.receipt_name,
+                ExpenseTable.receipt_media_type,
+                ExpenseTable.receipt_sha256,
+                ExpenseTable.receipt,
+            )
+            .where(ExpenseTable.id == expense_id)
             .first()
         )
         if row is None:
@@ -128,10 +132,10 @@ class ExpenseRepository:
     async def of_engagement(self, engagement_id: int, *, limit: int) -> list[Expense]:
         """The loan's expenses, the newest spent first; at most `limit`."""
         rows = await (
-            X.select(*_COLUMNS)
-            .where(X.engagement == engagement_id)
-            .order_by(X.spent_on, ascending=False)
-            .order_by(X.id, ascending=False)
+            ExpenseTable.select(*_COLUMNS)
+            .where(ExpenseTable.engagement == engagement_id)
+            .order_by(ExpenseTable.spent_on, ascending=False)
+            .order_by(ExpenseTable.id, ascending=False)
             .limit(limit)
         )
         return [_expense(row) for row in rows]
@@ -141,10 +145,10 @@ class ExpenseRepository:
         if not employee_ids:
             return []
         rows = await (
-            X.select(*_COLUMNS)
-            .where(X.employee.is_in(list(employee_ids)))
-            .order_by(X.spent_on, ascending=False)
-            .order_by(X.id, ascending=False)
+            ExpenseTable.select(*_COLUMNS)
+            .where(ExpenseTable.employee.is_in(list(employee_ids)))
+            .order_by(ExpenseTable.spent_on, ascending=False)
+            .order_by(ExpenseTable.id, ascending=False)
             .limit(limit)
         )
         return [_expense(row) for row in rows]
@@ -152,12 +156,16 @@ class ExpenseRepository:
     async def of_company(self, company_id: int, *, lender: bool, limit: int) -> list[Expense]:
         """The expenses of the loans the company lends (`lender`) or hosts, awaiting review
         first, then the newest spent."""
-        side = X.engagement.lender_company if lender else X.engagement.host_company
+        side = (
+            ExpenseTable.engagement.lender_company
+            if lender
+            else ExpenseTable.engagement.host_company
+        )
         rows = await (
-            X.select(*_COLUMNS)
+            ExpenseTable.select(*_COLUMNS)
             .where(side == company_id)
-            .order_by(X.spent_on, ascending=False)
-            .order_by(X.id, ascending=False)
+            .order_by(ExpenseTable.spent_on, ascending=False)
+            .order_by(ExpenseTable.id, ascending=False)
             .limit(limit)
         )
         found = [_expense(row) for row in rows]
@@ -177,21 +185,25 @@ class ExpenseRepository:
         """Move an expense on from `expected` while it is not billed; False when it had
         already moved (a concurrent review)."""
         rows = await (
-            X.update(
+            ExpenseTable.update(
                 {
-                    X.status: status.value,
-                    X.reviewed_by: user_id,
-                    X.reviewed_at: now,
-                    X.rejection_reason: rejection_reason,
+                    ExpenseTable.status: status.value,
+                    ExpenseTable.reviewed_by: user_id,
+                    ExpenseTable.reviewed_at: now,
+                    ExpenseTable.rejection_reason: rejection_reason,
                 }
             )
-            .where((X.id == expense_id) & (X.status == expected.value) & X.invoice.is_null())
-            .returning(X.id)
+            .where(
+                (ExpenseTable.id == expense_id)
+                & (ExpenseTable.status == expected.value)
+                & ExpenseTable.invoice.is_null()
+            )
+            .returning(ExpenseTable.id)
         )
         return len(rows) == 1
 
     async def count(self) -> int:
-        return int(await X.count())
+        return int(await ExpenseTable.count())
 
     # The invoicing area's side: what a month's invoice bills, and marking it billed.
 
@@ -200,22 +212,23 @@ class ExpenseRepository:
     ) -> list[Expense]:
         """Approved expenses not billed yet, spent up to `last_day`, on loans from the lender
         to the host; by day spent, then id; at most `limit`."""
-        engagement_ids = await E.select(E.id).where(
-            (E.lender_company == lender_company_id) & (E.host_company == host_company_id)
+        engagement_ids = await EngagementTable.select(EngagementTable.id).where(
+            (EngagementTable.lender_company == lender_company_id)
+            & (EngagementTable.host_company == host_company_id)
         )
         ids = [row["id"] for row in engagement_ids]
         if not ids:
             return []
         rows = await (
-            X.select(*_COLUMNS)
+            ExpenseTable.select(*_COLUMNS)
             .where(
-                X.engagement.is_in(ids)
-                & (X.status == ExpenseStatus.APPROVED.value)
-                & X.invoice.is_null()
-                & (X.spent_on <= last_day)
+                ExpenseTable.engagement.is_in(ids)
+                & (ExpenseTable.status == ExpenseStatus.APPROVED.value)
+                & ExpenseTable.invoice.is_null()
+                & (ExpenseTable.spent_on <= last_day)
             )
-            .order_by(X.spent_on)
-            .order_by(X.id)
+            .order_by(ExpenseTable.spent_on)
+            .order_by(ExpenseTable.id)
             .limit(limit)
         )
         return [_expense(row) for row in rows]
@@ -225,12 +238,14 @@ class ExpenseRepository:
         if not expense_ids:
             return 0
         rows = await (
-            X.update({X.invoice: invoice_id})
-            .where(X.id.is_in(list(expense_ids)) & X.invoice.is_null())
-            .returning(X.id)
+            ExpenseTable.update({ExpenseTable.invoice: invoice_id})
+            .where(ExpenseTable.id.is_in(list(expense_ids)) & ExpenseTable.invoice.is_null())
+            .returning(ExpenseTable.id)
         )
         return len(rows)
 
     async def unbill(self, invoice_id: int) -> None:
         """Free the expenses of a cancelled invoice (credited) so they are billed again."""
-        await X.update({X.invoice: None}).where(X.invoice == invoice_id)
+        await ExpenseTable.update({ExpenseTable.invoice: None}).where(
+            ExpenseTable.invoice == invoice_id
+        )

@@ -12,8 +12,7 @@ from enum import StrEnum
 
 from timebank.book.use_cases import retrying
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.engagements.model import Engagement, EngagementStatus
-from timebank.engagements.repository import LoanNames
+from timebank.engagements.model import Engagement, EngagementStatus, LoanNames
 from timebank.errors import Conflict, Forbidden, not_found
 from timebank.expenses.model import (
     EXPENSES_LISTED_MAX,

@@ -21,7 +21,6 @@ from timebank.groups.model import (
 )
 from timebank.pagination import PageRequest
 
-JR = GroupJoinRequestTable
 GROUPS_LISTED_MAX: Final = 1000
 
 
@@ -149,8 +148,8 @@ class GroupRepository:
         user_id: int,
         now: datetime,
     ) -> int:
-        rows = await JR.insert(
-            JR(
+        rows = await GroupJoinRequestTable.insert(
+            GroupJoinRequestTable(
                 group=group_id,
                 company=company_id,
                 half_days_per_month=half_days_per_month,
@@ -160,21 +159,33 @@ class GroupRepository:
                 requested_by=user_id,
                 created_at=now,
             )
-        ).returning(JR.id)
+        ).returning(GroupJoinRequestTable.id)
         request_id: int = rows[0]["id"]
         return request_id
 
     async def get_join_request(self, request_id: int) -> JoinRequest | None:
-        row = await JR.select().where(JR.id == request_id).first()
+        row = (
+            await GroupJoinRequestTable.select()
+            .where(GroupJoinRequestTable.id == request_id)
+            .first()
+        )
         return None if row is None else _join_request(row)
 
     async def join_requests_of_group(self, group_id: int) -> builtins.list[JoinRequest]:
-        rows = await JR.select().where(JR.group == group_id).order_by(JR.created_at).order_by(JR.id)
+        rows = (
+            await GroupJoinRequestTable.select()
+            .where(GroupJoinRequestTable.group == group_id)
+            .order_by(GroupJoinRequestTable.created_at)
+            .order_by(GroupJoinRequestTable.id)
+        )
         return [_join_request(row) for row in rows]
 
     async def join_requests_of_company(self, company_id: int) -> builtins.list[JoinRequest]:
         rows = await (
-            JR.select().where(JR.company == company_id).order_by(JR.created_at).order_by(JR.id)
+            GroupJoinRequestTable.select()
+            .where(GroupJoinRequestTable.company == company_id)
+            .order_by(GroupJoinRequestTable.created_at)
+            .order_by(GroupJoinRequestTable.id)
         )
         return [_join_request(row) for row in rows]
 
@@ -183,15 +194,18 @@ class GroupRepository:
     ) -> bool:
         """Answer a pending request; False when it was answered meanwhile."""
         rows = await (
-            JR.update(
+            GroupJoinRequestTable.update(
                 {
-                    JR.status: status.value,
-                    JR.reason: reason,
-                    JR.decided_by: user_id,
-                    JR.decided_at: now,
+                    GroupJoinRequestTable.status: status.value,
+                    GroupJoinRequestTable.reason: reason,
+                    GroupJoinRequestTable.decided_by: user_id,
+                    GroupJoinRequestTable.decided_at: now,
                 }
             )
-            .where((JR.id == request_id) & (JR.status == JoinStatus.PENDING.value))
-            .returning(JR.id)
+            .where(
+                (GroupJoinRequestTable.id == request_id)
+                & (GroupJoinRequestTable.status == JoinStatus.PENDING.value)
+            )
+            .returning(GroupJoinRequestTable.id)
         )
         return bool(rows)

@@ -30,8 +30,6 @@ from timebank.invoicing.model import (
 from timebank.vat.model import VatExigibility
 
 I = InvoiceTable  # noqa: E741 - the table's initial, as the other repositories do.
-L = InvoiceLineTable
-TS = TimesheetEntryTable
 STATEMENT_ENTRIES_MAX: Final = 100_000  # Timesheet entries read to bill one statement.
 # One upsert: the counter row is locked (PostgreSQL) or the database is (SQLite's
 # BEGIN IMMEDIATE) until the issuing transaction ends, so a rollback gives the number back.
@@ -225,18 +223,18 @@ class InvoiceRepository:
             )
         ).returning(I.id)
         invoice_id = int(rows[0]["id"])
-        await L.insert(
+        await InvoiceLineTable.insert(
             *[
-                L(
+                InvoiceLineTable(
                     {
-                        L.invoice: invoice_id,
-                        L.position: position,
-                        L.kind: line.kind.value,
-                        L.label: line.label,
-                        L.minutes: line.minutes,
-                        L.amount_cents: line.amount_cents,
-                        L.engagement: line.engagement_id,
-                        L.expense: line.expense_id,
+                        InvoiceLineTable.invoice: invoice_id,
+                        InvoiceLineTable.position: position,
+                        InvoiceLineTable.kind: line.kind.value,
+                        InvoiceLineTable.label: line.label,
+                        InvoiceLineTable.minutes: line.minutes,
+                        InvoiceLineTable.amount_cents: line.amount_cents,
+                        InvoiceLineTable.engagement: line.engagement_id,
+                        InvoiceLineTable.expense: line.expense_id,
                     }
                 )
                 for position, line in enumerate(invoice.lines, start=1)
@@ -320,16 +318,16 @@ class InvoiceRepository:
     async def statement_hours(self, statement_id: int) -> builtins.list[LoanHours]:
         """Each loan's hours and exact cost in a statement, summed from its timesheet entries."""
         rows = (
-            await TS.select(
-                TS.engagement.as_alias("engagement_id"),
-                TS.minutes,
-                TS.cost_cents,
-                TS.engagement.lender_company.as_alias("lender"),
-                TS.engagement.host_company.as_alias("host"),
-                TS.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            await TimesheetEntryTable.select(
+                TimesheetEntryTable.engagement.as_alias("engagement_id"),
+                TimesheetEntryTable.minutes,
+                TimesheetEntryTable.cost_cents,
+                TimesheetEntryTable.engagement.lender_company.as_alias("lender"),
+                TimesheetEntryTable.engagement.host_company.as_alias("host"),
+                TimesheetEntryTable.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
             )
-            .where(TS.statement == statement_id)
-            .order_by(TS.engagement)
+            .where(TimesheetEntryTable.statement == statement_id)
+            .order_by(TimesheetEntryTable.engagement)
             .limit(STATEMENT_ENTRIES_MAX)
         )
         assert len(rows) < STATEMENT_ENTRIES_MAX

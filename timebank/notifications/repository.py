@@ -15,7 +15,6 @@ from timebank.notifications.model import (
     without_secret,
 )
 
-OB = OutboxTable
 NOTIFICATION_COLUMNS = (
     'o.id, o."user", o.kind, o.subject, o.body, o.link, o.created_at, o.read_at, o.sent_at'
 )
@@ -40,9 +39,11 @@ class NotificationRepository:
     async def add(self, rows: list[tuple[int, str, str, str, str]], *, now: datetime) -> None:
         """(user id, kind, subject, body, link) rows."""
         if rows:
-            await OB.insert(
+            await OutboxTable.insert(
                 *[
-                    OB(user=user, kind=kind, subject=subject, body=body, link=link, created_at=now)
+                    OutboxTable(
+                        user=user, kind=kind, subject=subject, body=body, link=link, created_at=now
+                    )
                     for user, kind, subject, body, link in rows
                 ]
             )
@@ -71,16 +72,18 @@ class NotificationRepository:
         self, notification_id: int, user_id: int, now: datetime
     ) -> Notification | None:
         """Mark read (keeping the first reading time); None if not this user's notification."""
-        mine = (OB.id == notification_id) & (OB.user == user_id)
-        await OB.update({OB.read_at: now}).where(mine & OB.read_at.is_null())
-        row = await OB.select().where(mine).first()
+        mine = (OutboxTable.id == notification_id) & (OutboxTable.user == user_id)
+        await OutboxTable.update({OutboxTable.read_at: now}).where(
+            mine & OutboxTable.read_at.is_null()
+        )
+        row = await OutboxTable.select().where(mine).first()
         return None if row is None else _from_row(row)
 
     async def mark_all_read(self, user_id: int, now: datetime) -> int:
         rows = (
-            await OB.update({OB.read_at: now})
-            .where((OB.user == user_id) & OB.read_at.is_null())
-            .returning(OB.id)
+            await OutboxTable.update({OutboxTable.read_at: now})
+            .where((OutboxTable.user == user_id) & OutboxTable.read_at.is_null())
+            .returning(OutboxTable.id)
         )
         return len(rows)
 
@@ -95,45 +98,66 @@ class NotificationRepository:
         holds the write lock from its start. Either way a row goes to one claimant only.
         """
         free = (
-            OB.sent_at.is_null()
-            & (OB.attempts < SEND_ATTEMPTS_MAX)
-            & (OB.claimed_at.is_null() | (OB.claimed_at < stale_before))
+            OutboxTable.sent_at.is_null()
+            & (OutboxTable.attempts < SEND_ATTEMPTS_MAX)
+            & (OutboxTable.claimed_at.is_null() | (OutboxTable.claimed_at < stale_before))
         )
-        candidates = await OB.select(OB.id).where(free).order_by(OB.id).limit(limit)
+        candidates = (
+            await OutboxTable.select(OutboxTable.id)
+            .where(free)
+            .order_by(OutboxTable.id)
+            .limit(limit)
+        )
         if not candidates:
             return []
         claimed = await (
-            OB.update({OB.claimed_by: claimant, OB.claimed_at: now, OB.attempts: OB.attempts + 1})
-            .where(OB.id.is_in([row["id"] for row in candidates]) & free)
-            .returning(OB.id)
+            OutboxTable.update(
+                {
+                    OutboxTable.claimed_by: claimant,
+                    OutboxTable.claimed_at: now,
+                    OutboxTable.attempts: OutboxTable.attempts + 1,
+                }
+            )
+            .where(OutboxTable.id.is_in([row["id"] for row in candidates]) & free)
+            .returning(OutboxTable.id)
         )
         if not claimed:
             return []
         rows = await (
-            OB.select(*OB.all_columns(), OB.user.email.as_alias("email"))
-            .where(OB.id.is_in([row["id"] for row in claimed]))
-            .order_by(OB.id)
+            OutboxTable.select(*OutboxTable.all_columns(), OutboxTable.user.email.as_alias("email"))
+            .where(OutboxTable.id.is_in([row["id"] for row in claimed]))
+            .order_by(OutboxTable.id)
         )
         return [(_from_row(row), row["email"]) for row in rows]
 
     async def mark_sent(self, notification: Notification, now: datetime) -> None:
-        values: dict[Any, Any] = {OB.sent_at: now}
+        values: dict[Any, Any] = {OutboxTable.sent_at: now}
         if notification.kind in SECRET_LINK_KINDS:
             # The e-mail carries the one-time link; the outbox keeps no usable copy of it.
-            values[OB.link] = without_secret(notification.link)
-        await OB.update(values).where((OB.id == notification.id) & OB.sent_at.is_null())
+            values[OutboxTable.link] = without_secret(notification.link)
+        await OutboxTable.update(values).where(
+            (OutboxTable.id == notification.id) & OutboxTable.sent_at.is_null()
+        )
 
     async def mark_failed(self, notification_id: int, error: str, *, claimant: str) -> None:
         """Keep the error and give the claim back: the next round tries again."""
-        await OB.update(
-            {OB.last_error: error[:500], OB.claimed_by: None, OB.claimed_at: None}
-        ).where((OB.id == notification_id) & (OB.claimed_by == claimant))
+        await OutboxTable.update(
+            {
+                OutboxTable.last_error: error[:500],
+                OutboxTable.claimed_by: None,
+                OutboxTable.claimed_at: None,
+            }
+        ).where((OutboxTable.id == notification_id) & (OutboxTable.claimed_by == claimant))
 
     async def release_claims(self, notification_ids: list[int], *, claimant: str) -> None:
         """Give back claims this sender will not use (its round ran out of time)."""
         if notification_ids:
-            await OB.update({OB.claimed_by: None, OB.claimed_at: None}).where(
-                OB.id.is_in(notification_ids) & (OB.claimed_by == claimant) & OB.sent_at.is_null()
+            await OutboxTable.update(
+                {OutboxTable.claimed_by: None, OutboxTable.claimed_at: None}
+            ).where(
+                OutboxTable.id.is_in(notification_ids)
+                & (OutboxTable.claimed_by == claimant)
+                & OutboxTable.sent_at.is_null()
             )
 
     async def admins_of(self, company_id: int) -> list[int]:

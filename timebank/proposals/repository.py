@@ -9,8 +9,6 @@ from timebank.db.tables import MatchProposalTable
 from timebank.errors import Conflict
 from timebank.proposals.model import Proposal
 
-P = MatchProposalTable
-
 
 def _proposal(row: dict[str, Any]) -> Proposal:
     return Proposal(
@@ -30,18 +28,22 @@ def _proposal(row: dict[str, Any]) -> Proposal:
 
 class ProposalRepository:
     async def declined_pairs(self) -> set[tuple[int, int]]:
-        rows = await P.select(P.employee, P.need).where(P.status == "declined")
+        rows = await MatchProposalTable.select(
+            MatchProposalTable.employee, MatchProposalTable.need
+        ).where(MatchProposalTable.status == "declined")
         return {(row["employee"], row["need"]) for row in rows}
 
     async def supersede_open(self, now: datetime) -> None:
-        await P.update({P.status: "superseded", P.decided_at: now}).where(P.status == "proposed")
+        await MatchProposalTable.update(
+            {MatchProposalTable.status: "superseded", MatchProposalTable.decided_at: now}
+        ).where(MatchProposalTable.status == "proposed")
 
     async def add(self, rows: list[tuple[str, int, int, int, int, str]], now: datetime) -> None:
         """(run id, need, employee, hours, score per hour, explanation JSON) rows."""
         if rows:
-            await P.insert(
+            await MatchProposalTable.insert(
                 *[
-                    P(
+                    MatchProposalTable(
                         run_id=r,
                         need=n,
                         employee=e,
@@ -56,7 +58,7 @@ class ProposalRepository:
             )
 
     async def get(self, proposal_id: int) -> Proposal | None:
-        row = await P.select().where(P.id == proposal_id).first()
+        row = await MatchProposalTable.select().where(MatchProposalTable.id == proposal_id).first()
         return None if row is None else _proposal(row)
 
     async def decide(
@@ -70,17 +72,19 @@ class ProposalRepository:
         engagement_id: int | None = None,
     ) -> None:
         updated = (
-            await P.update(
+            await MatchProposalTable.update(
                 {
-                    P.status: status,
-                    P.decided_by: user_id,
-                    P.decided_at: now,
-                    P.decline_reason: reason,
-                    P.engagement: engagement_id,
+                    MatchProposalTable.status: status,
+                    MatchProposalTable.decided_by: user_id,
+                    MatchProposalTable.decided_at: now,
+                    MatchProposalTable.decline_reason: reason,
+                    MatchProposalTable.engagement: engagement_id,
                 }
             )
-            .where((P.id == proposal_id) & (P.status == "proposed"))
-            .returning(P.id)
+            .where(
+                (MatchProposalTable.id == proposal_id) & (MatchProposalTable.status == "proposed")
+            )
+            .returning(MatchProposalTable.id)
         )
         if not updated:
             raise Conflict(
@@ -99,10 +103,18 @@ class ProposalRepository:
         limit: int,
         offset: int,
     ) -> tuple[list[Proposal], int]:
-        condition: Any = P.need.is_in(need_ids or [0]) | P.employee.is_in(employee_ids or [0])
+        condition: Any = MatchProposalTable.need.is_in(
+            need_ids or [0]
+        ) | MatchProposalTable.employee.is_in(employee_ids or [0])
         if status is not None:
-            condition &= P.status == status
+            condition &= MatchProposalTable.status == status
         rows = await (
-            P.select().where(condition).order_by(P.id, ascending=False).limit(limit).offset(offset)
+            MatchProposalTable.select()
+            .where(condition)
+            .order_by(MatchProposalTable.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
         )
-        return [_proposal(row) for row in rows], int(await P.count().where(condition))
+        return [_proposal(row) for row in rows], int(
+            await MatchProposalTable.count().where(condition)
+        )

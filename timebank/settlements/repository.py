@@ -16,8 +16,6 @@ from timebank.settlements.model import (
     Totals,
 )
 
-ST = SettlementStatementTable
-TS = TimesheetEntryTable
 # One statement by id is read on every step of its life: fixed SQL (locked on PostgreSQL
 # before a change; SQLite's write transaction already holds the lock).
 STATEMENT_COLUMNS = (
@@ -53,14 +51,18 @@ def _statement(row: Row) -> Statement:
 class SettlementRepository:
     async def find(self, month: date, company_a: int, company_b: int) -> Statement | None:
         row = (
-            await ST.select()
-            .where((ST.month == month) & (ST.company_a == company_a) & (ST.company_b == company_b))
+            await SettlementStatementTable.select()
+            .where(
+                (SettlementStatementTable.month == month)
+                & (SettlementStatementTable.company_a == company_a)
+                & (SettlementStatementTable.company_b == company_b)
+            )
             .first()
         )
         return None if row is None else _statement(row)
 
     async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None:
-        locked = lock and ST._meta.db.engine_type == "postgres"
+        locked = lock and SettlementStatementTable._meta.db.engine_type == "postgres"
         rows = await fetch(GET_LOCKED_SQL if locked else GET_SQL, statement_id)
         return _statement(rows[0]) if rows else None
 
@@ -70,28 +72,28 @@ class SettlementRepository:
         """Create the draft, or add to an existing draft or disputed one; returns its id."""
         existing = await self.find(month, company_a, company_b)
         values: dict[Any, Any] = {
-            ST.minutes_a_to_b: totals.minutes_a_to_b,
-            ST.minutes_b_to_a: totals.minutes_b_to_a,
-            ST.cents_a_to_b: totals.cents_a_to_b,
-            ST.cents_b_to_a: totals.cents_b_to_a,
-            ST.set_off_cents: totals.set_off_cents,
-            ST.net_cents: totals.net_cents,
-            ST.debtor: totals.debtor(company_a, company_b),
-            ST.updated_at: now,
+            SettlementStatementTable.minutes_a_to_b: totals.minutes_a_to_b,
+            SettlementStatementTable.minutes_b_to_a: totals.minutes_b_to_a,
+            SettlementStatementTable.cents_a_to_b: totals.cents_a_to_b,
+            SettlementStatementTable.cents_b_to_a: totals.cents_b_to_a,
+            SettlementStatementTable.set_off_cents: totals.set_off_cents,
+            SettlementStatementTable.net_cents: totals.net_cents,
+            SettlementStatementTable.debtor: totals.debtor(company_a, company_b),
+            SettlementStatementTable.updated_at: now,
         }
         if existing is None:
-            rows = await ST.insert(
-                ST(
+            rows = await SettlementStatementTable.insert(
+                SettlementStatementTable(
                     {
                         **values,
-                        ST.month: month,
-                        ST.company_a: company_a,
-                        ST.company_b: company_b,
-                        ST.status: StatementStatus.DRAFT.value,
-                        ST.created_at: now,
+                        SettlementStatementTable.month: month,
+                        SettlementStatementTable.company_a: company_a,
+                        SettlementStatementTable.company_b: company_b,
+                        SettlementStatementTable.status: StatementStatus.DRAFT.value,
+                        SettlementStatementTable.created_at: now,
                     }
                 )
-            ).returning(ST.id)
+            ).returning(SettlementStatementTable.id)
             statement_id: int = rows[0]["id"]
             return statement_id
         if existing.status is StatementStatus.AGREED:
@@ -102,59 +104,72 @@ class SettlementRepository:
                 code="statement_frozen",
             )
         # New approvals reopen the discussion: agreements given on older totals are withdrawn.
-        await ST.update(
+        await SettlementStatementTable.update(
             {
                 **values,
-                ST.status: StatementStatus.DRAFT.value,
-                ST.agreed_by_a: None,
-                ST.agreed_at_a: None,
-                ST.agreed_by_b: None,
-                ST.agreed_at_b: None,
+                SettlementStatementTable.status: StatementStatus.DRAFT.value,
+                SettlementStatementTable.agreed_by_a: None,
+                SettlementStatementTable.agreed_at_a: None,
+                SettlementStatementTable.agreed_by_b: None,
+                SettlementStatementTable.agreed_at_b: None,
             }
-        ).where(ST.id == existing.id)
+        ).where(SettlementStatementTable.id == existing.id)
         return existing.id
 
     async def record_agreement(
         self, statement: Statement, *, side_a: bool, user_id: int, now: datetime
     ) -> None:
         if side_a:
-            await ST.update(
-                {ST.agreed_by_a: user_id, ST.agreed_at_a: now, ST.updated_at: now}
-            ).where(ST.id == statement.id)
+            await SettlementStatementTable.update(
+                {
+                    SettlementStatementTable.agreed_by_a: user_id,
+                    SettlementStatementTable.agreed_at_a: now,
+                    SettlementStatementTable.updated_at: now,
+                }
+            ).where(SettlementStatementTable.id == statement.id)
         else:
-            await ST.update(
-                {ST.agreed_by_b: user_id, ST.agreed_at_b: now, ST.updated_at: now}
-            ).where(ST.id == statement.id)
+            await SettlementStatementTable.update(
+                {
+                    SettlementStatementTable.agreed_by_b: user_id,
+                    SettlementStatementTable.agreed_at_b: now,
+                    SettlementStatementTable.updated_at: now,
+                }
+            ).where(SettlementStatementTable.id == statement.id)
 
     async def freeze(self, statement_id: int, *, transfer_id: str | None, now: datetime) -> None:
-        await ST.update(
+        await SettlementStatementTable.update(
             {
-                ST.status: StatementStatus.AGREED.value,
-                ST.settlement_transfer_id: transfer_id,
-                ST.updated_at: now,
+                SettlementStatementTable.status: StatementStatus.AGREED.value,
+                SettlementStatementTable.settlement_transfer_id: transfer_id,
+                SettlementStatementTable.updated_at: now,
             }
-        ).where(ST.id == statement_id)
+        ).where(SettlementStatementTable.id == statement_id)
 
     async def dispute(self, statement_id: int, *, user_id: int, reason: str, now: datetime) -> None:
-        await ST.update(
+        await SettlementStatementTable.update(
             {
-                ST.status: StatementStatus.DISPUTED.value,
-                ST.disputed_by: user_id,
-                ST.dispute_reason: reason,
-                ST.agreed_by_a: None,
-                ST.agreed_at_a: None,
-                ST.agreed_by_b: None,
-                ST.agreed_at_b: None,
-                ST.updated_at: now,
+                SettlementStatementTable.status: StatementStatus.DISPUTED.value,
+                SettlementStatementTable.disputed_by: user_id,
+                SettlementStatementTable.dispute_reason: reason,
+                SettlementStatementTable.agreed_by_a: None,
+                SettlementStatementTable.agreed_at_a: None,
+                SettlementStatementTable.agreed_by_b: None,
+                SettlementStatementTable.agreed_at_b: None,
+                SettlementStatementTable.updated_at: now,
             }
-        ).where(ST.id == statement_id)
+        ).where(SettlementStatementTable.id == statement_id)
 
     async def of_company(self, company_id: int, month: date | None) -> list[Statement]:
-        condition: Any = (ST.company_a == company_id) | (ST.company_b == company_id)
+        condition: Any = (SettlementStatementTable.company_a == company_id) | (
+            SettlementStatementTable.company_b == company_id
+        )
         if month is not None:
-            condition &= ST.month == month
+            condition &= SettlementStatementTable.month == month
         rows = (
-            await ST.select().where(condition).order_by(ST.month, ascending=False).order_by(ST.id)
+            await SettlementStatementTable.select()
+            .where(condition)
+            .order_by(SettlementStatementTable.month, ascending=False)
+            .order_by(SettlementStatementTable.id)
         )
         return [_statement(row) for row in rows]
 
@@ -179,19 +194,19 @@ class SettlementRepository:
     async def lines(self, statement_id: int) -> list[StatementLine]:
         """The approved timesheet entries the statement counts, by day worked."""
         rows = (
-            await TS.select(
-                TS.id,
-                TS.work_date,
-                TS.minutes,
-                TS.cost_cents,
-                TS.description,
-                TS.engagement.lender_company.as_alias("lender"),
-                TS.engagement.host_company.as_alias("host"),
-                TS.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            await TimesheetEntryTable.select(
+                TimesheetEntryTable.id,
+                TimesheetEntryTable.work_date,
+                TimesheetEntryTable.minutes,
+                TimesheetEntryTable.cost_cents,
+                TimesheetEntryTable.description,
+                TimesheetEntryTable.engagement.lender_company.as_alias("lender"),
+                TimesheetEntryTable.engagement.host_company.as_alias("host"),
+                TimesheetEntryTable.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
             )
-            .where(TS.statement == statement_id)
-            .order_by(TS.work_date)
-            .order_by(TS.id)
+            .where(TimesheetEntryTable.statement == statement_id)
+            .order_by(TimesheetEntryTable.work_date)
+            .order_by(TimesheetEntryTable.id)
             .limit(STATEMENT_LINES_MAX)
         )
         return [

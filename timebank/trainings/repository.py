@@ -8,8 +8,6 @@ from typing import Any
 from timebank.db.tables import TrainingTable
 from timebank.trainings.model import Rating, Training
 
-TR = TrainingTable
-
 
 def _training(row: dict[str, Any]) -> Training:
     return Training(
@@ -46,8 +44,8 @@ class TrainingRepository:
         plan_link: str | None = None,
         now: datetime,
     ) -> int:
-        rows = await TR.insert(
-            TR(
+        rows = await TrainingTable.insert(
+            TrainingTable(
                 employee=employee_id,
                 company=company_id,
                 title=title,
@@ -60,46 +58,60 @@ class TrainingRepository:
                 plan_link=plan_link,
                 created_at=now,
             )
-        ).returning(TR.id)
+        ).returning(TrainingTable.id)
         training_id: int = rows[0]["id"]
         return training_id
 
     async def get(self, training_id: int) -> Training | None:
-        row = await TR.select().where(TR.id == training_id).first()
+        row = await TrainingTable.select().where(TrainingTable.id == training_id).first()
         return None if row is None else _training(row)
 
     async def of_employee(self, employee_id: int) -> list[Training]:
-        rows = await TR.select().where(TR.employee == employee_id).order_by(TR.starts_on)
+        rows = (
+            await TrainingTable.select()
+            .where(TrainingTable.employee == employee_id)
+            .order_by(TrainingTable.starts_on)
+        )
         return [_training(row) for row in rows]
 
     async def review(
         self, training_id: int, *, status: str, cost_cents: int | None, user_id: int, now: datetime
     ) -> None:
-        await TR.update(
+        await TrainingTable.update(
             {
-                TR.status: status,
-                TR.cost_cents: cost_cents,
-                TR.reviewed_by: user_id,
-                TR.reviewed_at: now,
+                TrainingTable.status: status,
+                TrainingTable.cost_cents: cost_cents,
+                TrainingTable.reviewed_by: user_id,
+                TrainingTable.reviewed_at: now,
             }
-        ).where(TR.id == training_id)
+        ).where(TrainingTable.id == training_id)
 
     async def rate(self, training_id: int, *, stars: int, comment: str, now: datetime) -> None:
-        await TR.update(
-            {TR.rating: stars, TR.rating_comment: comment or None, TR.rated_at: now}
-        ).where(TR.id == training_id)
+        await TrainingTable.update(
+            {
+                TrainingTable.rating: stars,
+                TrainingTable.rating_comment: comment or None,
+                TrainingTable.rated_at: now,
+            }
+        ).where(TrainingTable.id == training_id)
 
     async def ratings(self, *, domain: str | None = None) -> list[Rating]:
         """Every rating given (of the skill domain asked), the newest first (titles, providers,
         stars, comments and skill domains only: never a name, a company or the plan)."""
-        condition: Any = TR.rating.is_not_null()
+        condition: Any = TrainingTable.rating.is_not_null()
         if domain is not None:
-            condition &= TR.domain_code == domain
+            condition &= TrainingTable.domain_code == domain
         rows = await (
-            TR.select(TR.title, TR.provider, TR.rating, TR.rating_comment, TR.domain_code)
+            TrainingTable.select(
+                TrainingTable.title,
+                TrainingTable.provider,
+                TrainingTable.rating,
+                TrainingTable.rating_comment,
+                TrainingTable.domain_code,
+            )
             .where(condition)
-            .order_by(TR.rated_at, ascending=False)
-            .order_by(TR.id, ascending=False)
+            .order_by(TrainingTable.rated_at, ascending=False)
+            .order_by(TrainingTable.id, ascending=False)
         )
         return [
             Rating(
@@ -116,13 +128,13 @@ class TrainingRepository:
         """The company's trainings with the employee's name: awaiting review first, then the
         newest; at most `limit`."""
         rows = await (
-            TR.select(
-                *TR.all_columns(),
-                TR.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
+            TrainingTable.select(
+                *TrainingTable.all_columns(),
+                TrainingTable.employee.user.full_name.as_alias("employee_name"),  # type: ignore[union-attr]
             )
-            .where(TR.company == company_id)
-            .order_by(TR.created_at, ascending=False)
-            .order_by(TR.id, ascending=False)
+            .where(TrainingTable.company == company_id)
+            .order_by(TrainingTable.created_at, ascending=False)
+            .order_by(TrainingTable.id, ascending=False)
             .limit(limit)
         )
         found = [(_training(row), str(row["employee_name"])) for row in rows]
@@ -131,14 +143,14 @@ class TrainingRepository:
 
     async def approved_of_company(self, company_id: int, first: date, last: date) -> list[Training]:
         rows = await (
-            TR.select()
+            TrainingTable.select()
             .where(
-                (TR.company == company_id)
-                & (TR.status == "approved")
-                & (TR.ends_on >= first)
-                & (TR.ends_on <= last)
+                (TrainingTable.company == company_id)
+                & (TrainingTable.status == "approved")
+                & (TrainingTable.ends_on >= first)
+                & (TrainingTable.ends_on <= last)
             )
-            .order_by(TR.ends_on)
-            .order_by(TR.id)
+            .order_by(TrainingTable.ends_on)
+            .order_by(TrainingTable.id)
         )
         return [_training(row) for row in rows]

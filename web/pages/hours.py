@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from timebank.engagements import use_cases as engagements
-from timebank.engagements.repository import TimesheetEntry
+from timebank.engagements.model import TimesheetEntry
 from timebank.engagements.use_cases import RunningLoan
 from timebank.errors import InvalidInput, NotFound, TimebankError
 from timebank.formatting import parse_duration_minutes

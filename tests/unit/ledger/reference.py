@@ -12,27 +12,26 @@ from datetime import datetime
 from ledger.model import TransferKind, TransferRequest, TransferResult, Unit
 from ledger.state_machine import TRANSFER_AMOUNT_MAX, check_shape
 
-R = TransferResult
 REMEMBERED = {
-    R.DEBIT_ACCOUNT_NOT_FOUND,
-    R.CREDIT_ACCOUNT_NOT_FOUND,
-    R.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT,
-    R.UNIT_MUST_MATCH_ACCOUNTS,
-    R.PENDING_TRANSFER_NOT_FOUND,
-    R.PENDING_TRANSFER_NOT_PENDING,
-    R.PENDING_TRANSFER_ALREADY_RESOLVED,
-    R.PENDING_TRANSFER_EXPIRED,
-    R.PENDING_TRANSFER_NOT_EXPIRED,
-    R.PENDING_TRANSFER_HAS_DIFFERENT_ACCOUNTS,
-    R.EXCEEDS_PENDING_AMOUNT,
-    R.EXCEEDS_DEBIT_LIMIT,
-    R.EXCEEDS_CREDIT_LIMIT,
-    R.REVERSED_TRANSFER_NOT_FOUND,
-    R.REVERSED_TRANSFER_NOT_POSTED,
-    R.REVERSAL_MUST_SWAP_ACCOUNTS,
-    R.REVERSAL_EXCEEDS_ORIGINAL,
-    R.TRANSFER_ALREADY_REVERSED,
-    R.OVERFLOWS_COUNTER,
+    TransferResult.DEBIT_ACCOUNT_NOT_FOUND,
+    TransferResult.CREDIT_ACCOUNT_NOT_FOUND,
+    TransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT,
+    TransferResult.UNIT_MUST_MATCH_ACCOUNTS,
+    TransferResult.PENDING_TRANSFER_NOT_FOUND,
+    TransferResult.PENDING_TRANSFER_NOT_PENDING,
+    TransferResult.PENDING_TRANSFER_ALREADY_RESOLVED,
+    TransferResult.PENDING_TRANSFER_EXPIRED,
+    TransferResult.PENDING_TRANSFER_NOT_EXPIRED,
+    TransferResult.PENDING_TRANSFER_HAS_DIFFERENT_ACCOUNTS,
+    TransferResult.EXCEEDS_PENDING_AMOUNT,
+    TransferResult.EXCEEDS_DEBIT_LIMIT,
+    TransferResult.EXCEEDS_CREDIT_LIMIT,
+    TransferResult.REVERSED_TRANSFER_NOT_FOUND,
+    TransferResult.REVERSED_TRANSFER_NOT_POSTED,
+    TransferResult.REVERSAL_MUST_SWAP_ACCOUNTS,
+    TransferResult.REVERSAL_EXCEEDS_ORIGINAL,
+    TransferResult.TRANSFER_ALREADY_REVERSED,
+    TransferResult.OVERFLOWS_COUNTER,
 }
 
 
@@ -72,12 +71,14 @@ class RefModel:
         digest = request.fingerprint()
         if request.id in self.transfers:
             same = self.transfers[request.id]["hash"] == digest
-            return R.EXISTS if same else R.EXISTS_WITH_DIFFERENT_REQUEST
+            return TransferResult.EXISTS if same else TransferResult.EXISTS_WITH_DIFFERENT_REQUEST
         if request.id in self.failures:
             previous_hash, result = self.failures[request.id]
-            return result if previous_hash == digest else R.EXISTS_WITH_DIFFERENT_REQUEST
+            return (
+                result if previous_hash == digest else TransferResult.EXISTS_WITH_DIFFERENT_REQUEST
+            )
         if request.expires_at is not None and request.expires_at <= now:
-            return R.EXPIRES_AT_MUST_BE_IN_THE_FUTURE
+            return TransferResult.EXPIRES_AT_MUST_BE_IN_THE_FUTURE
         return self._fresh(request, now, digest)
 
     def _fresh(self, request: TransferRequest, now: datetime, digest: str) -> TransferResult:
@@ -92,28 +93,28 @@ class RefModel:
         ):
             pending = self.transfers.get(request.pending_id or "")
             if pending is None:
-                return R.PENDING_TRANSFER_NOT_FOUND
+                return TransferResult.PENDING_TRANSFER_NOT_FOUND
             if pending["kind"] is not TransferKind.PENDING:
-                return R.PENDING_TRANSFER_NOT_PENDING
+                return TransferResult.PENDING_TRANSFER_NOT_PENDING
             if request.pending_id in self.resolved:
-                return R.PENDING_TRANSFER_ALREADY_RESOLVED
+                return TransferResult.PENDING_TRANSFER_ALREADY_RESOLVED
             expires = pending["expires_at"]
             expired = expires is not None and now >= expires  # type: ignore[operator]
             if kind is TransferKind.POST_PENDING and expired:
-                return R.PENDING_TRANSFER_EXPIRED
+                return TransferResult.PENDING_TRANSFER_EXPIRED
             if kind is TransferKind.EXPIRE_PENDING and not expired:
-                return R.PENDING_TRANSFER_NOT_EXPIRED
+                return TransferResult.PENDING_TRANSFER_NOT_EXPIRED
             if debit_id not in (None, pending["debit"]) or credit_id not in (
                 None,
                 pending["credit"],
             ):
-                return R.PENDING_TRANSFER_HAS_DIFFERENT_ACCOUNTS
+                return TransferResult.PENDING_TRANSFER_HAS_DIFFERENT_ACCOUNTS
             if request.unit is not pending["unit"]:
-                return R.UNIT_MUST_MATCH_ACCOUNTS
+                return TransferResult.UNIT_MUST_MATCH_ACCOUNTS
             full = int(pending["amount"])  # type: ignore[call-overload]
             if kind is TransferKind.POST_PENDING and request.amount is not None:
                 if request.amount > full:
-                    return R.EXCEEDS_PENDING_AMOUNT
+                    return TransferResult.EXCEEDS_PENDING_AMOUNT
                 amount = request.amount
             elif kind is TransferKind.POST_PENDING:
                 amount = full
@@ -121,25 +122,25 @@ class RefModel:
         debit = self.accounts.get(debit_id)  # type: ignore[arg-type]
         credit = self.accounts.get(credit_id)  # type: ignore[arg-type]
         if debit is None:
-            return R.DEBIT_ACCOUNT_NOT_FOUND
+            return TransferResult.DEBIT_ACCOUNT_NOT_FOUND
         if credit is None:
-            return R.CREDIT_ACCOUNT_NOT_FOUND
+            return TransferResult.CREDIT_ACCOUNT_NOT_FOUND
         if debit.unit is not credit.unit:
-            return R.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT
+            return TransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT
         if debit.unit is not request.unit:
-            return R.UNIT_MUST_MATCH_ACCOUNTS
+            return TransferResult.UNIT_MUST_MATCH_ACCOUNTS
         if request.reverses_id is not None:
             original = self.transfers.get(request.reverses_id)
             if original is None:
-                return R.REVERSED_TRANSFER_NOT_FOUND
+                return TransferResult.REVERSED_TRANSFER_NOT_FOUND
             if original["kind"] not in (TransferKind.SINGLE, TransferKind.POST_PENDING):
-                return R.REVERSED_TRANSFER_NOT_POSTED
+                return TransferResult.REVERSED_TRANSFER_NOT_POSTED
             if (debit_id, credit_id) != (original["credit"], original["debit"]):
-                return R.REVERSAL_MUST_SWAP_ACCOUNTS
+                return TransferResult.REVERSAL_MUST_SWAP_ACCOUNTS
             if amount > int(original["amount"]):  # type: ignore[call-overload]
-                return R.REVERSAL_EXCEEDS_ORIGINAL
+                return TransferResult.REVERSAL_EXCEEDS_ORIGINAL
             if request.reverses_id in self.reversed:
-                return R.TRANSFER_ALREADY_REVERSED
+                return TransferResult.TRANSFER_ALREADY_REVERSED
         # Deltas on (pending, posted) for both sides.
         if kind is TransferKind.SINGLE:
             pending_delta, posted_delta = 0, amount
@@ -156,7 +157,7 @@ class RefModel:
             and available_after < available_before
             and available_after < debit.low
         ):
-            return R.EXCEEDS_DEBIT_LIMIT
+            return TransferResult.EXCEEDS_DEBIT_LIMIT
         projected_before = credit.credits_posted + credit.credits_pending - credit.debits_posted
         projected_after = projected_before + posted_delta + pending_delta
         if (
@@ -164,7 +165,7 @@ class RefModel:
             and projected_after > projected_before
             and projected_after > credit.high
         ):
-            return R.EXCEEDS_CREDIT_LIMIT
+            return TransferResult.EXCEEDS_CREDIT_LIMIT
         debit.debits_pending += pending_delta
         debit.debits_posted += posted_delta
         credit.credits_pending += pending_delta
@@ -187,7 +188,7 @@ class RefModel:
             self.resolved.add(request.pending_id)
         if request.reverses_id is not None:
             self.reversed.add(request.reverses_id)
-        return R.CREATED
+        return TransferResult.CREATED
 
     def batch(self, requests: list[TransferRequest], now: datetime) -> list[TransferResult]:
         """Chains: all or nothing; the failing event keeps its code, the others are marked."""
@@ -198,16 +199,18 @@ class RefModel:
             while end < len(requests) and requests[end].linked:
                 end += 1
             if end == len(requests):  # The last chain never closes.
-                results += [R.LINKED_EVENT_FAILED] * (end - index - 1) + [R.LINKED_EVENT_CHAIN_OPEN]
+                results += [TransferResult.LINKED_EVENT_FAILED] * (end - index - 1) + [
+                    TransferResult.LINKED_EVENT_CHAIN_OPEN
+                ]
                 break
             chain = requests[index : end + 1]
             trial = self.copy()
             chain_results = []
             for request in chain:
                 chain_results.append(trial.one(request, now))
-                if chain_results[-1] not in (R.CREATED, R.EXISTS):
+                if chain_results[-1] not in (TransferResult.CREATED, TransferResult.EXISTS):
                     break
-            if chain_results[-1] in (R.CREATED, R.EXISTS):
+            if chain_results[-1] in (TransferResult.CREATED, TransferResult.EXISTS):
                 self.__dict__.update(trial.__dict__)
                 results += chain_results
             elif len(chain) == 1:
@@ -217,7 +220,7 @@ class RefModel:
             else:
                 failing = len(chain_results) - 1
                 results += [
-                    chain_results[failing] if i == failing else R.LINKED_EVENT_FAILED
+                    chain_results[failing] if i == failing else TransferResult.LINKED_EVENT_FAILED
                     for i in range(len(chain))
                 ]
             index = end + 1

@@ -22,7 +22,6 @@ from ledger.model import (
 from ledger.state_machine import BATCH_EVENTS_MAX, Snapshot, apply_batch
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-R = TransferResult
 
 
 def snapshot() -> Snapshot:
@@ -51,42 +50,44 @@ def request(kind: TransferKind = TransferKind.SINGLE, **values: object) -> Trans
     return TransferRequest(**fields)  # type: ignore[arg-type]
 
 
-def results(state: Snapshot, *requests: TransferRequest, now: datetime = NOW) -> list[R]:
+def results(
+    state: Snapshot, *requests: TransferRequest, now: datetime = NOW
+) -> list[TransferResult]:
     return [o.result for o in apply_batch(state, list(requests), now=now).outcomes]
 
 
 def test_host_is_debited_and_lender_credited() -> None:
     state = snapshot()
-    assert results(state, request(amount=90)) == [R.CREATED]
+    assert results(state, request(amount=90)) == [TransferResult.CREATED]
     assert (state.accounts[1].balance, state.accounts[2].balance) == (-90, 90)
 
 
 def test_credit_line_of_forty_hours_is_enforced_counting_reservations() -> None:
     state = snapshot()
-    assert results(state, request(TransferKind.PENDING, amount=2000)) == [R.CREATED]
-    assert results(state, request(amount=401)) == [R.EXCEEDS_DEBIT_LIMIT]
-    assert results(state, request(amount=400)) == [R.CREATED]
+    assert results(state, request(TransferKind.PENDING, amount=2000)) == [TransferResult.CREATED]
+    assert results(state, request(amount=401)) == [TransferResult.EXCEEDS_DEBIT_LIMIT]
+    assert results(state, request(amount=400)) == [TransferResult.CREATED]
     assert state.accounts[1].available == -2400
 
 
 def test_retry_with_same_id_never_posts_twice_and_a_changed_body_is_refused() -> None:
     state = snapshot()
     first = request(amount=30)
-    assert results(state, first, first) == [R.CREATED, R.EXISTS]
-    assert results(state, first) == [R.EXISTS]
+    assert results(state, first, first) == [TransferResult.CREATED, TransferResult.EXISTS]
+    assert results(state, first) == [TransferResult.EXISTS]
     changed = replace(first, amount=31)
-    assert results(state, changed) == [R.EXISTS_WITH_DIFFERENT_REQUEST]
+    assert results(state, changed) == [TransferResult.EXISTS_WITH_DIFFERENT_REQUEST]
     assert state.accounts[2].balance == 30
 
 
 def test_a_remembered_refusal_stays_refused_after_funding() -> None:
     state = snapshot()
     too_much = request(amount=2401)
-    assert results(state, too_much) == [R.EXCEEDS_DEBIT_LIMIT]
+    assert results(state, too_much) == [TransferResult.EXCEEDS_DEBIT_LIMIT]
     assert results(state, request(debit_account_id=2, credit_account_id=1, amount=600)) == [
-        R.CREATED
+        TransferResult.CREATED
     ]
-    assert results(state, too_much) == [R.EXCEEDS_DEBIT_LIMIT]
+    assert results(state, too_much) == [TransferResult.EXCEEDS_DEBIT_LIMIT]
 
 
 def test_linked_chain_is_all_or_nothing() -> None:
@@ -95,33 +96,36 @@ def test_linked_chain_is_all_or_nothing() -> None:
     bad = request(amount=10_000)
     after = request(amount=5)
     assert results(state, ok, bad, after) == [
-        R.LINKED_EVENT_FAILED,
-        R.EXCEEDS_DEBIT_LIMIT,
-        R.CREATED,
+        TransferResult.LINKED_EVENT_FAILED,
+        TransferResult.EXCEEDS_DEBIT_LIMIT,
+        TransferResult.CREATED,
     ]
     assert state.accounts[2].balance == 5
     open_chain = request(amount=1, linked=True)
-    assert results(state, request(amount=1), open_chain) == [R.CREATED, R.LINKED_EVENT_CHAIN_OPEN]
+    assert results(state, request(amount=1), open_chain) == [
+        TransferResult.CREATED,
+        TransferResult.LINKED_EVENT_CHAIN_OPEN,
+    ]
 
 
 def test_pending_post_partial_void_and_expire() -> None:
     state = snapshot()
     pending = request(TransferKind.PENDING, amount=600, expires_at=NOW + timedelta(days=30))
-    assert results(state, pending) == [R.CREATED]
+    assert results(state, pending) == [TransferResult.CREATED]
     post = request(TransferKind.POST_PENDING, pending_id=pending.id, amount=240)
-    assert results(state, post) == [R.CREATED]
+    assert results(state, post) == [TransferResult.CREATED]
     assert (state.accounts[1].balance, state.accounts[1].debits_pending) == (-240, 0)
     again = request(TransferKind.VOID_PENDING, pending_id=pending.id)
-    assert results(state, again) == [R.PENDING_TRANSFER_ALREADY_RESOLVED]
+    assert results(state, again) == [TransferResult.PENDING_TRANSFER_ALREADY_RESOLVED]
     second = request(TransferKind.PENDING, amount=60, expires_at=NOW + timedelta(hours=1))
-    assert results(state, second) == [R.CREATED]
+    assert results(state, second) == [TransferResult.CREATED]
     early = request(TransferKind.EXPIRE_PENDING, pending_id=second.id)
-    assert results(state, early) == [R.PENDING_TRANSFER_NOT_EXPIRED]
+    assert results(state, early) == [TransferResult.PENDING_TRANSFER_NOT_EXPIRED]
     later = NOW + timedelta(hours=2)
     late_post = request(TransferKind.POST_PENDING, pending_id=second.id)
-    assert results(state, late_post, now=later) == [R.PENDING_TRANSFER_EXPIRED]
+    assert results(state, late_post, now=later) == [TransferResult.PENDING_TRANSFER_EXPIRED]
     expire = request(TransferKind.EXPIRE_PENDING, pending_id=second.id)
-    assert results(state, expire, now=later) == [R.CREATED]
+    assert results(state, expire, now=later) == [TransferResult.CREATED]
     assert state.accounts[1].debits_pending == 0
 
 
@@ -130,7 +134,7 @@ def test_post_above_the_reservation_is_refused() -> None:
     pending = request(TransferKind.PENDING, amount=60)
     results(state, pending)
     too_much = request(TransferKind.POST_PENDING, pending_id=pending.id, amount=61)
-    assert results(state, too_much) == [R.EXCEEDS_PENDING_AMOUNT]
+    assert results(state, too_much) == [TransferResult.EXCEEDS_PENDING_AMOUNT]
 
 
 def test_correction_reverses_once_with_swapped_accounts() -> None:
@@ -138,7 +142,7 @@ def test_correction_reverses_once_with_swapped_accounts() -> None:
     original = request(amount=120)
     results(state, original)
     wrong_way = request(amount=120, reverses_id=original.id, code=TransferCode.CORRECTION)
-    assert results(state, wrong_way) == [R.REVERSAL_MUST_SWAP_ACCOUNTS]
+    assert results(state, wrong_way) == [TransferResult.REVERSAL_MUST_SWAP_ACCOUNTS]
     reversal = request(
         debit_account_id=2,
         credit_account_id=1,
@@ -146,7 +150,7 @@ def test_correction_reverses_once_with_swapped_accounts() -> None:
         reverses_id=original.id,
         code=TransferCode.CORRECTION,
     )
-    assert results(state, reversal) == [R.CREATED]
+    assert results(state, reversal) == [TransferResult.CREATED]
     twice = request(
         debit_account_id=2,
         credit_account_id=1,
@@ -154,33 +158,33 @@ def test_correction_reverses_once_with_swapped_accounts() -> None:
         reverses_id=original.id,
         code=TransferCode.CORRECTION,
     )
-    assert results(state, twice) == [R.TRANSFER_ALREADY_REVERSED]
+    assert results(state, twice) == [TransferResult.TRANSFER_ALREADY_REVERSED]
     assert state.accounts[1].balance == state.accounts[2].balance == 0
 
 
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ({"id": "not-a-uuid"}, R.ID_INVALID),
-        ({"amount": 0}, R.AMOUNT_MUST_BE_POSITIVE),
-        ({"amount": 1607 * 60 + 1}, R.AMOUNT_EXCEEDS_MAXIMUM),
-        ({"credit_account_id": 1}, R.ACCOUNTS_MUST_BE_DIFFERENT),
-        ({"credit_account_id": 3}, R.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT),
-        ({"debit_account_id": 42}, R.DEBIT_ACCOUNT_NOT_FOUND),
-        ({"external_ref": "x" * 101}, R.EXTERNAL_REF_TOO_LONG),
-        ({"expires_at": NOW + timedelta(days=1)}, R.EXPIRES_AT_RESERVED_FOR_PENDING),
-        ({"pending_id": str(uuid.uuid4())}, R.PENDING_ID_MUST_BE_EMPTY),
-        ({"unit": Unit.CENTS}, R.UNIT_MUST_MATCH_ACCOUNTS),
+        ({"id": "not-a-uuid"}, TransferResult.ID_INVALID),
+        ({"amount": 0}, TransferResult.AMOUNT_MUST_BE_POSITIVE),
+        ({"amount": 1607 * 60 + 1}, TransferResult.AMOUNT_EXCEEDS_MAXIMUM),
+        ({"credit_account_id": 1}, TransferResult.ACCOUNTS_MUST_BE_DIFFERENT),
+        ({"credit_account_id": 3}, TransferResult.ACCOUNTS_MUST_HAVE_THE_SAME_UNIT),
+        ({"debit_account_id": 42}, TransferResult.DEBIT_ACCOUNT_NOT_FOUND),
+        ({"external_ref": "x" * 101}, TransferResult.EXTERNAL_REF_TOO_LONG),
+        ({"expires_at": NOW + timedelta(days=1)}, TransferResult.EXPIRES_AT_RESERVED_FOR_PENDING),
+        ({"pending_id": str(uuid.uuid4())}, TransferResult.PENDING_ID_MUST_BE_EMPTY),
+        ({"unit": Unit.CENTS}, TransferResult.UNIT_MUST_MATCH_ACCOUNTS),
     ],
 )
-def test_each_rejection_has_its_code(values: dict[str, object], expected: R) -> None:
+def test_each_rejection_has_its_code(values: dict[str, object], expected: TransferResult) -> None:
     assert results(snapshot(), request(**values)) == [expected]
 
 
 def test_precedence_shape_before_state() -> None:
     # Both an unknown account and a zero amount: the amount (shape) is reported first.
     assert results(snapshot(), request(debit_account_id=42, amount=0)) == [
-        R.AMOUNT_MUST_BE_POSITIVE
+        TransferResult.AMOUNT_MUST_BE_POSITIVE
     ]
 
 
