@@ -69,6 +69,7 @@ async def _wait_for_plan(page: Any) -> None:
     await page.wait_for_url(re.compile(r".*/periodes/\d+\?plan=\d+"))
 
 
+@pytest.mark.slow
 async def test_a_pme_joins_and_the_coordinator_plans_publishes_and_allocates(
     page: Any, client: Client, live_server: str
 ) -> None:
@@ -379,6 +380,7 @@ async def test_documents_are_drawn_up_read_and_signed_by_both_sides(
     assert len(stored["signatures"]) == 2
 
 
+@pytest.mark.slow
 async def test_the_server_answers_while_a_large_plan_is_solving(
     page: Any, client: Client, live_server: str
 ) -> None:

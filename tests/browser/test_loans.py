@@ -63,6 +63,7 @@ async def forged_post(page: Any, path: str, **fields: str) -> Any:
     )
 
 
+@pytest.mark.slow
 async def test_the_parties_take_their_steps_and_sign_until_the_loan_starts(
     page: Any, client: httpx.AsyncClient
 ) -> None:

@@ -31,6 +31,7 @@ async def _stored(
     return list(listed.json())
 
 
+@pytest.mark.slow
 async def test_a_training_is_logged_approved_rated_and_published_without_names(
     page: Any, client: httpx.AsyncClient
 ) -> None:

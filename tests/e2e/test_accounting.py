@@ -432,6 +432,7 @@ async def test_year_end_exports_are_prepared_once_for_the_accountants(client: Cl
     assert refused.status_code == 403
 
 
+@pytest.mark.slow
 def test_the_export_command_names_the_fec_file_legally_in_a_folder(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}

@@ -93,6 +93,7 @@ def test_migrate_and_create_operator_on_the_configured_database() -> None:
     assert too_short.returncode == 1 and "mot de passe" in too_short.stderr.lower()
 
 
+@pytest.mark.slow
 def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
     """`timebank serve --demo` in an empty folder: health, OpenAPI, demo logins all work."""
     port = free_port()

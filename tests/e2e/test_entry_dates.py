@@ -194,6 +194,7 @@ def _fresh_database(tmp_path: Path) -> tuple[str, list[str] | None]:
     return f"{base}/{fresh}", [sys.executable, script, admin, fresh, "drop"]
 
 
+@pytest.mark.slow
 def test_no_line_of_any_demo_company_is_validated_before_its_date(tmp_path: Path) -> None:
     url, drop = _fresh_database(tmp_path)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TIMEBANK_DATABASE_URL": url}

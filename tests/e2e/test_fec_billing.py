@@ -333,6 +333,7 @@ asyncio.run(main())
 """
 
 
+@pytest.mark.slow
 def test_every_demo_companys_file_carries_its_invoices_and_their_vat(tmp_path: Path) -> None:
     from tests.e2e.test_entry_dates import DEMO_SECONDS_MAX, ROOT, _fresh_database
 

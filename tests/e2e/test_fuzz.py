@@ -131,6 +131,7 @@ async def _admin_with_an_employee(client: Client) -> tuple[dict[str, str], dict[
     return admin.headers, own
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["operator", "admin", "anonymous"])
 async def test_no_input_gives_a_server_error(client: Client, role: str) -> None:
     own: dict[str, int] = {}

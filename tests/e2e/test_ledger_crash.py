@@ -59,6 +59,7 @@ async def wait_until_up(base: str) -> None:
             await asyncio.sleep(0.2)
 
 
+@pytest.mark.slow
 async def test_acknowledged_transfers_survive_a_sigkill() -> None:
     first, second = await company_minutes_account(), await company_minutes_account()
     email, password = new_email("operator"), "operator-password"

@@ -20,6 +20,7 @@ BENCH_SECONDS_MAX: Final = 600
 READS: Final = 9
 
 
+@pytest.mark.slow
 async def test_quick_bench_reports_every_figure_without_errors() -> None:
     database = get_settings().database
     engine = "postgresql" if database.kind is DatabaseKind.POSTGRESQL else "sqlite"

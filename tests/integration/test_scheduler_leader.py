@@ -148,6 +148,7 @@ async def two_servers(serve: Callable[..., Served]) -> tuple[Served, Served]:
     return first, second
 
 
+@pytest.mark.slow
 async def test_two_processes_elect_one_leader_and_a_killed_leader_is_replaced(
     serve: Callable[..., Served],
 ) -> None:
@@ -223,6 +224,7 @@ async def test_a_terminated_lock_session_leaves_exactly_one_leader(
         await connection.close()
 
 
+@pytest.mark.slow
 async def test_serve_with_two_workers_answers_and_one_worker_leads(
     serve: Callable[..., Served],
 ) -> None:

@@ -156,6 +156,7 @@ def _random_problem(rng: random.Random, half_days: bool) -> tuple[RotationProble
     return RotationProblem(first, last, half_days, cdos, members), flags
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(30))
 def test_random_plans_respect_every_hard_rule(seed: int) -> None:
     rng = random.Random(seed)
