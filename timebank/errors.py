@@ -5,6 +5,10 @@ Use cases raise these; `web/errors.py` maps the categories to HTTP status codes 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import EllipsisType
+from typing import Generic, TypeVar
+
 
 class TimebankError(Exception):
     """Base of every refusal: `code` for machines, `message_fr`/`message_en` for people."""
@@ -69,20 +73,27 @@ class ServiceUnavailable(TimebankError):
     code = "service_unavailable"
 
 
-def not_found(
-    entity_fr: str, entity_en: str, entity_id: object, *, field: str | None = None
-) -> NotFound:
-    """A NotFound naming what was looked for."""
-    return NotFound(
-        f"{entity_fr} introuvable : {entity_id}.",
-        f"{entity_en} not found: {entity_id}.",
-        field=field,
-        code=f"{entity_en.lower().replace(' ', '_')}_not_found",
-    )
+E = TypeVar("E", bound=TimebankError)
 
 
-def forbidden() -> Forbidden:
-    return Forbidden(
-        "Vous n'avez pas le droit de faire cela pour cette entreprise.",
-        "You are not allowed to do this for this company.",
-    )
+@dataclass(frozen=True, slots=True)
+class Refusal(Generic[E]):
+    """One refusal of an area's catalogue (its `refusals.py`), defined once: its machine code,
+    the kind of error (which `web/errors.py` maps to a status), its French and English messages
+    (templates: `{name}` is filled by `error`) and the field it names by default."""
+
+    code: str
+    kind: type[E]
+    fr: str
+    en: str
+    field: str | None = None
+
+    def error(self, *, field: str | EllipsisType | None = ..., **values: object) -> E:
+        """The error to raise, its messages filled with `values`; `field` names another field
+        than the refusal's own (one row of a list, say), or none."""
+        return self.kind(
+            self.fr.format(**values),
+            self.en.format(**values),
+            field=self.field if isinstance(field, EllipsisType) else field,
+            code=self.code,
+        )

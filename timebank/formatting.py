@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from timebank.errors import InvalidInput
+from timebank import refusals
 
 THOUSANDS_SEPARATOR: Final = "\u202f"  # Narrow no-break space, as French typography wants.
 UNIT_SEPARATOR: Final = "\u00a0"  # No-break space before the unit.
@@ -95,11 +95,4 @@ def parse_duration_minutes(text: str, *, field: str = "duration_minutes") -> int
                 return int(parts["only_minutes"])
             elif int(parts["clock_minutes"]) < 60:
                 return int(parts["clock_hours"]) * 60 + int(parts["clock_minutes"])
-    raise InvalidInput(
-        f"Durée « {text[:DURATION_TEXT_LENGTH_MAX]} » illisible : écrivez par exemple 1h30, "
-        "1,5 h ou 45 min.",
-        f"Unreadable duration '{text[:DURATION_TEXT_LENGTH_MAX]}': write e.g. 1h30, 1.5 h "
-        "or 45 min.",
-        field=field,
-        code="unreadable_duration",
-    )
+    raise refusals.UNREADABLE_DURATION.error(text=text[:DURATION_TEXT_LENGTH_MAX], field=field)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Final
 
 from matching.geo import haversine_km
-from timebank.errors import InvalidInput
+from timebank import refusals
 
 _REGION_DEPARTEMENTS: Final[dict[str, tuple[str, ...]]] = {
     "Auvergne-Rhône-Alpes": (
@@ -78,12 +78,7 @@ def departement_of(postal_code: str) -> str:
     else:
         departement = postal_code[:2]
     if departement not in REGION_OF_DEPARTEMENT:
-        raise InvalidInput(
-            f"Le code postal {postal_code} ne correspond à aucun département français.",
-            f"Postal code {postal_code} matches no French département.",
-            field="postal_code",
-            code="unknown_departement",
-        )
+        raise refusals.UNKNOWN_DEPARTEMENT.error(postal_code=postal_code)
     return departement
 
 

@@ -10,7 +10,8 @@ import re
 from datetime import date
 from typing import Final
 
-from timebank.errors import InvalidInput
+from timebank import refusals
+from timebank.errors import InvalidInput, Refusal
 
 NAME_LENGTH_MAX: Final = 200
 TITLE_LENGTH_MAX: Final = 200
@@ -83,19 +84,9 @@ def text(value: str, *, field: str, length_max: int, required: bool = True) -> s
     """Strip a text and check its length; an empty required text is refused."""
     stripped = value.strip()
     if required and not stripped:
-        raise InvalidInput(
-            f"Le champ « {field} » est obligatoire.",
-            f"The field '{field}' is required.",
-            field=field,
-            code="required",
-        )
+        raise refusals.REQUIRED.error(field_value=field, field=field)
     if len(stripped) > length_max:
-        raise InvalidInput(
-            f"Le champ « {field} » dépasse {length_max} caractères.",
-            f"The field '{field}' is longer than {length_max} characters.",
-            field=field,
-            code="text_too_long",
-        )
+        raise refusals.TEXT_TOO_LONG.error(field_value=field, length_max=length_max, field=field)
     return stripped
 
 
@@ -103,63 +94,50 @@ def email(value: str, *, field: str = "email") -> str:
     """Normalise an e-mail address (lower case) and check its shape."""
     normalised = value.strip().lower()
     if len(normalised) > EMAIL_LENGTH_MAX or not _EMAIL_RE.match(normalised):
-        raise InvalidInput(
-            f"Adresse e-mail invalide : « {value.strip()[:80]} ».",
-            f"Invalid e-mail address: '{value.strip()[:80]}'.",
-            field=field,
-            code="invalid_email",
-        )
+        raise refusals.INVALID_EMAIL.error(value=value.strip()[:80], field=field)
     return normalised
 
 
 def password(value: str, *, field: str = "password") -> str:
     if not PASSWORD_LENGTH_MIN <= len(value) <= PASSWORD_LENGTH_MAX:
-        raise InvalidInput(
-            f"Le mot de passe doit compter entre {PASSWORD_LENGTH_MIN} et "
-            f"{PASSWORD_LENGTH_MAX} caractères.",
-            f"The password must be {PASSWORD_LENGTH_MIN} to {PASSWORD_LENGTH_MAX} characters long.",
+        raise refusals.INVALID_PASSWORD.error(
+            password_length_min=PASSWORD_LENGTH_MIN,
+            password_length_max=PASSWORD_LENGTH_MAX,
             field=field,
-            code="invalid_password",
         )
     return value
 
 
 def integer_range(
-    value: int, *, field: str, low: int, high: int, code: str = "out_of_range"
+    value: int,
+    *,
+    field: str,
+    low: int,
+    high: int,
+    refusal: Refusal[InvalidInput] = refusals.OUT_OF_RANGE,
 ) -> int:
     """Refuse an integer outside [low, high] (bool is not an integer here)."""
     if isinstance(value, bool) or not low <= value <= high:
-        raise InvalidInput(
-            f"Le champ « {field} » doit être compris entre {low} et {high} (reçu : {value}).",
-            f"The field '{field}' must be between {low} and {high} (got {value}).",
-            field=field,
-            code=code,
-        )
+        raise refusal.error(field_value=field, low=low, high=high, value=value, field=field)
     return value
 
 
 def minutes(value: int, *, field: str, high: int) -> int:
     """A non-negative number of minutes, at most `high` (say, a month of work)."""
     if isinstance(value, bool) or value < 0:
-        raise InvalidInput(
-            f"Le champ « {field} » ne peut pas être négatif.",
-            f"The field '{field}' cannot be negative.",
-            field=field,
-            code="negative_hours",
-        )
+        raise refusals.NEGATIVE_HOURS.error(field_value=field, field=field)
     if value > high:
-        raise InvalidInput(
-            f"Le champ « {field} » dépasse le maximum de {high // 60} h.",
-            f"The field '{field}' exceeds the maximum of {high // 60} h.",
-            field=field,
-            code="absurd_hours",
-        )
+        raise refusals.ABSURD_HOURS.error(field_value=field, high=high // 60, field=field)
     return value
 
 
 def skill_level(value: int, *, field: str = "level") -> int:
     return integer_range(
-        value, field=field, low=SKILL_LEVEL_MIN, high=SKILL_LEVEL_MAX, code="invalid_skill_level"
+        value,
+        field=field,
+        low=SKILL_LEVEL_MIN,
+        high=SKILL_LEVEL_MAX,
+        refusal=refusals.SKILL_LEVEL_OUT_OF_RANGE,
     )
 
 
@@ -168,55 +146,30 @@ def naf_code(value: str | None, *, field: str = "naf_code") -> str | None:
         return None
     normalised = value.strip().upper()
     if not _NAF_RE.match(normalised):
-        raise InvalidInput(
-            f"Code NAF invalide : « {value[:20]} » (forme attendue : 62.01Z).",
-            f"Invalid NAF code: '{value[:20]}' (expected form: 62.01Z).",
-            field=field,
-            code="invalid_naf_code",
-        )
+        raise refusals.INVALID_NAF_CODE.error(value=value[:20], field=field)
     return normalised
 
 
 def postal_code(value: str, *, field: str = "postal_code") -> str:
     normalised = value.strip()
     if not _POSTAL_CODE_RE.match(normalised):
-        raise InvalidInput(
-            f"Code postal invalide : « {value[:20]} » (5 chiffres).",
-            f"Invalid postal code: '{value[:20]}' (5 digits).",
-            field=field,
-            code="invalid_postal_code",
-        )
+        raise refusals.INVALID_POSTAL_CODE.error(value=value[:20], field=field)
     return normalised
 
 
 def language(value: str, *, field: str = "language") -> str:
     normalised = value.strip().lower()
     if normalised not in LANGUAGE_CODES:
-        raise InvalidInput(
-            f"Langue inconnue : « {value[:10]} » (code ISO 639-1 attendu, ex. fr).",
-            f"Unknown language: '{value[:10]}' (ISO 639-1 code expected, e.g. fr).",
-            field=field,
-            code="unknown_language",
-        )
+        raise refusals.UNKNOWN_LANGUAGE.error(value=value[:10], field=field)
     return normalised
 
 
 def languages(values: list[str], *, field: str = "languages") -> tuple[str, ...]:
     """A non-empty list of distinct language codes, in the given order."""
     if not values:
-        raise InvalidInput(
-            "Indiquez au moins une langue de travail.",
-            "Give at least one working language.",
-            field=field,
-            code="required",
-        )
+        raise refusals.LANGUAGE_REQUIRED.error(field=field)
     if len(values) > LANGUAGES_MAX:
-        raise InvalidInput(
-            f"Au plus {LANGUAGES_MAX} langues.",
-            f"At most {LANGUAGES_MAX} languages.",
-            field=field,
-            code="too_many_items",
-        )
+        raise refusals.TOO_MANY_ITEMS.error(languages_max=LANGUAGES_MAX, field=field)
     result: list[str] = []
     for value in values:
         code = language(value, field=field)
@@ -228,21 +181,13 @@ def languages(values: list[str], *, field: str = "languages") -> tuple[str, ...]
 def date_order(start: date, end: date, *, field: str = "end") -> None:
     """Refuse an end date before the start date."""
     if end < start:
-        raise InvalidInput(
-            f"La date de fin ({end:%d/%m/%Y}) précède la date de début ({start:%d/%m/%Y}).",
-            f"The end date ({end.isoformat()}) is before the start date ({start.isoformat()}).",
-            field=field,
-            code="end_before_start",
+        raise refusals.END_BEFORE_START.error(
+            end=end, start=start, end_iso=end.isoformat(), start_iso=start.isoformat(), field=field
         )
 
 
 def sha256_digest(value: str, *, field: str) -> str:
     """A document's SHA-256 as its signer sends it: 64 lowercase hexadecimal characters."""
     if not _SHA256_RE.match(value):
-        raise InvalidInput(
-            "Empreinte SHA-256 attendue (64 caractères hexadécimaux).",
-            "A SHA-256 digest is expected (64 hexadecimal characters).",
-            field=field,
-            code="invalid_document_hash",
-        )
+        raise refusals.INVALID_DOCUMENT_HASH.error(field=field)
     return value

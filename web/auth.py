@@ -22,9 +22,10 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from timebank.config import get_settings
 from timebank.db.unit_of_work import piccolo_unit_of_work
-from timebank.errors import Forbidden, InvalidInput, NotAuthenticated
+from timebank.errors import Forbidden
 from timebank.people.model import Actor
 from timebank.people.use_cases import actor_for_token
+from web import refusals
 
 SESSION_COOKIE: Final = "tb_session"
 DOOR_CSRF_COOKIE: Final = "tb_door_csrf"
@@ -79,9 +80,7 @@ async def _read_body(receive: Receive, *, limit: int = FORM_BYTES_MAX) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise InvalidInput(
-                "Formulaire trop volumineux.", "Form too large.", code="form_too_large"
-            )
+            raise refusals.FORM_TOO_LARGE.error()
         chunks.append(chunk)
         if not message.get("more_body", False):
             break
@@ -103,12 +102,7 @@ def _replay(body: bytes) -> Receive:
 
 
 def _csrf_refused() -> Forbidden:
-    return Forbidden(
-        "Jeton anti-CSRF absent ou invalide : rechargez la page.",
-        "Missing or invalid CSRF token: reload the page.",
-        field=CSRF_FORM_FIELD,
-        code="csrf_failed",
-    )
+    return refusals.CSRF_FAILED.error(field=CSRF_FORM_FIELD)
 
 
 def auth_middleware(app: ASGIApp) -> ASGIApp:
@@ -138,9 +132,7 @@ def auth_middleware(app: ASGIApp) -> ASGIApp:
             token=token if actor else None, via_cookie=via_cookie, csrf_token=csrf_token
         )
         if actor is None and not public:
-            raise NotAuthenticated(
-                "Connexion requise.", "Login required.", code="not_authenticated"
-            )
+            raise refusals.NOT_AUTHENTICATED.error()
         # Public routes (login, sign-up, invitations) never act on the session: no CSRF there.
         method = str(scope.get("method", "GET"))
         if actor is not None and via_cookie and not public and method in UNSAFE_METHODS:
@@ -217,7 +209,7 @@ def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     """The authenticated actor; public handlers that need one get a clean 401."""
     actor = request.scope.get("user")
     if not isinstance(actor, Actor):
-        raise NotAuthenticated("Connexion requise.", "Login required.", code="not_authenticated")
+        raise refusals.NOT_AUTHENTICATED.error()
     return actor
 
 

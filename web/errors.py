@@ -56,11 +56,16 @@ _STATUS_OF: dict[type[TimebankError], int] = {
 }
 
 
-def status_of(exc: TimebankError) -> int:
-    for kind, status in _STATUS_OF.items():
-        if isinstance(exc, kind):
+def status_of_kind(kind: type[TimebankError]) -> int:
+    """The status of a kind of refusal (the catalogue lists it beside each refusal)."""
+    for base, status in _STATUS_OF.items():
+        if issubclass(kind, base):
             return status
     return HTTP_422_UNPROCESSABLE_ENTITY
+
+
+def status_of(exc: TimebankError) -> int:
+    return status_of_kind(type(exc))
 
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:

@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.typing import FieldDefinition
 
 from timebank.errors import InvalidInput
+from web import refusals
 
 # Ids (`Serial`), minutes, counts: PostgreSQL `integer`.
 INT32_MIN: Final = -(2**31)
@@ -27,12 +28,7 @@ _INTEGER: Final = re.compile(r"[+-]?[0-9]+")
 
 
 def out_of_range(field: str) -> InvalidInput:
-    return InvalidInput(
-        f"Nombre hors limites : entre {INT32_MIN} et {INT32_MAX}.",
-        f"Number out of range: between {INT32_MIN} and {INT32_MAX}.",
-        field=field,
-        code="out_of_range",
-    )
+    return refusals.OUT_OF_RANGE.error(int32_min=INT32_MIN, int32_max=INT32_MAX, field=field)
 
 
 def _is_int(field: FieldDefinition) -> bool:

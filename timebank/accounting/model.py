@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from contracts.fec import LABELS, AccountPlan, Entry, Line, OneAmount, Shape, ShapeLine
-from timebank.errors import InvalidInput
+from timebank.accounting import refusals
 from timebank.vat.model import VatExigibility
 
 ASSET_ACCOUNTS: Final = frozenset({"203", "205"})
@@ -499,23 +499,13 @@ def amortisation_entry(
 
 def fiscal_year(value: int, *, field: str = "year") -> int:
     if isinstance(value, bool) or not 2000 <= value <= 2100:
-        raise InvalidInput(
-            "Exercice attendu : une année entre 2000 et 2100.",
-            "Fiscal year expected: a year from 2000 to 2100.",
-            field=field,
-            code="invalid_year",
-        )
+        raise refusals.INVALID_YEAR.error(field=field)
     return value
 
 
 def asset_account(value: str) -> str:
     if value not in ASSET_ACCOUNTS:
-        raise InvalidInput(
-            "Compte d'immobilisation attendu : 203 (frais de développement) ou 205 (logiciels).",
-            "Asset account expected: 203 (development costs) or 205 (software).",
-            field="account",
-            code="invalid_asset_account",
-        )
+        raise refusals.INVALID_ASSET_ACCOUNT.error()
     return value
 
 

@@ -20,6 +20,7 @@ from contracts.amortisation import DayCount, ScheduleLine, schedule
 from contracts.fec import AccountPlan, Entry, OneAmount
 from contracts.render import in_pdf_process
 from contracts.statements import StatementLine, amortisation_markdown, amortisation_pdf
+from timebank.accounting import refusals
 from timebank.accounting.model import (
     ApprovedExpense,
     AssetProject,
@@ -48,7 +49,6 @@ from timebank.accounting.model import (
 )
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import not_found
 from timebank.formatting import PARIS, french_day
 from timebank.invoicing.model import InvoiceKind, expense_base_cents
 from timebank.people.model import Actor, Role, require_company_role
@@ -93,10 +93,10 @@ async def _company(uow: UnitOfWork, actor: Actor, siren_or_id: int | str) -> Com
             else await repos.companies.get(siren_or_id)
         )
     if company is None:
-        raise not_found("Entreprise", "Company", siren_or_id)
+        raise refusals.COMPANY_NOT_FOUND.error(id=siren_or_id)
     require_company_role(actor, company.id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
     if actor.is_operator and not actor.has_role(company.id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
-        raise not_found("Entreprise", "Company", siren_or_id)  # The operator sees no salary.
+        raise refusals.COMPANY_NOT_FOUND.error(id=siren_or_id)  # The operator sees no salary.
     return company
 
 
@@ -879,7 +879,7 @@ async def mark_asset_project(
     async with uow() as repos:
         company_id = await repos.accounting.need_company(need_id)
         if company_id is None:
-            raise not_found("Besoin", "Need", need_id)
+            raise refusals.NEED_NOT_FOUND.error(id=need_id)
         require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         await repos.accounting.put_asset_project(
             need_id=need_id,
@@ -897,7 +897,7 @@ async def unmark_asset_project(uow: UnitOfWork, actor: Actor, need_id: int) -> N
     async with uow() as repos:
         company_id = await repos.accounting.need_company(need_id)
         if company_id is None:
-            raise not_found("Besoin", "Need", need_id)
+            raise refusals.NEED_NOT_FOUND.error(id=need_id)
         require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         await repos.accounting.delete_asset_project(need_id)
 
@@ -1041,5 +1041,5 @@ async def prepared_export(
     async with uow(write=False) as repos:
         found = await repos.accounting.export(company.id, export_id)
     if found is None:
-        raise not_found("Export", "Export", export_id)
+        raise refusals.EXPORT_NOT_FOUND.error(id=export_id)
     return found

@@ -36,6 +36,7 @@ from ledger.model import (
 )
 from ledger.state_machine import BATCH_EVENTS_MAX, apply_batch
 from timebank import rules
+from timebank.book import refusals
 from timebank.book.model import (
     CREDIT_LINE_MINUTES_DEFAULT,
     EXPIRE_BATCH_MAX,
@@ -54,7 +55,6 @@ from timebank.book.model import (
 )
 from timebank.book.repository import SnapshotMoved, transfer_from_row
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import InvalidInput, ServiceUnavailable, not_found
 from timebank.pagination import OFFSET_MAX, Page, page_request
 from timebank.people.model import Actor, Role, require_operator
 from timebank.people.salary_figures import reads_salary_figures
@@ -123,12 +123,7 @@ async def ensure_company_accounts(
 
 def _check_batch_size(requests: list[TransferRequest]) -> None:
     if len(requests) > BATCH_EVENTS_MAX:
-        raise InvalidInput(
-            f"Au plus {BATCH_EVENTS_MAX} virements par lot.",
-            f"At most {BATCH_EVENTS_MAX} transfers per batch.",
-            field="transfers",
-            code="batch_too_large",
-        )
+        raise refusals.BATCH_TOO_LARGE.error(batch_events_max=BATCH_EVENTS_MAX)
 
 
 T = TypeVar("T")
@@ -144,11 +139,7 @@ async def retrying(work: Callable[[], Awaitable[T]]) -> T:
             if not _retryable(exc):
                 raise
         await asyncio.sleep(random.uniform(0, RETRY_DELAY_SECONDS_MAX * (attempt + 1)))
-    raise ServiceUnavailable(
-        "Le grand livre est très sollicité : réessayez avec les mêmes identifiants.",
-        "The ledger is busy: retry with the same transfer ids.",
-        code="ledger_busy",
-    )
+    raise refusals.LEDGER_BUSY.error()
 
 
 async def submit_in(
@@ -238,9 +229,7 @@ class _GroupWriter:
                         _fail(future, exc)
         except BaseException:
             # Cancelled (shutdown): nothing waiting may hang; callers retry with the same ids.
-            stopped = ServiceUnavailable(
-                "Service en cours d'arrêt.", "Service shutting down.", code="ledger_busy"
-            )
+            stopped = refusals.SHUTTING_DOWN.error()
             for _, future in group:
                 _fail(future, stopped)
             while not self.queue.empty():
@@ -327,7 +316,7 @@ async def _readable_account(repos: Repositories, actor: Actor, account_id: int) 
     account = await repos.book.get_account(account_id)
     if account is None or not _may_read(actor, account):
         # Same answer for "absent" and "not yours": account ids are not to be probed.
-        raise not_found("Compte", "Account", account_id)
+        raise refusals.ACCOUNT_NOT_FOUND.error(id=account_id)
     return account
 
 
@@ -406,21 +395,11 @@ async def company_statement(
 ) -> Statement:
     """Opening balance, movements and closing balance of a company, in minutes and cents."""
     if end <= start:
-        raise InvalidInput(
-            "La fin de période doit suivre le début.",
-            "The period's end must follow its start.",
-            field="end",
-            code="end_before_start",
-        )
+        raise refusals.END_BEFORE_START.error()
     if (end - start).days > 366:
-        raise InvalidInput(
-            "Un relevé couvre au plus un an.",
-            "A statement covers at most one year.",
-            field="end",
-            code="period_too_long",
-        )
+        raise refusals.PERIOD_TOO_LONG.error()
     if not actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
-        raise not_found("Entreprise", "Company", company_id)  # In cents: not the operator's.
+        raise refusals.COMPANY_NOT_FOUND.error(id=company_id)  # In cents: not the operator's.
     first, last = _midnight(start), _midnight(end)
     # A read takes no write lock: a company's accounts are opened with it, and only one that
     # predates them has its accounts opened here.
@@ -435,7 +414,7 @@ async def company_statement(
     if len(accounts) < len(Unit):
         async with uow() as repos:
             if await repos.companies.get(company_id) is None:
-                raise not_found("Entreprise", "Company", company_id)
+                raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
             accounts = await ensure_company_accounts(repos, company_id, now=now)
             parts = await _statement_parts(repos, accounts, first, last)
     return Statement(
@@ -450,12 +429,7 @@ async def company_statement(
 def _period(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
     """Both days included, as the half-open interval of moments the entries are stamped in."""
     if start is not None and end is not None and end < start:
-        raise InvalidInput(
-            "La fin de période doit suivre le début.",
-            "The period's end must follow its start.",
-            field="end",
-            code="end_before_start",
-        )
+        raise refusals.END_BEFORE_START.error()
     return (
         None if start is None else _midnight(start),
         None if end is None else _midnight(end + timedelta(days=1)),
@@ -486,7 +460,7 @@ async def company_ledger(
     low, high = _period(start, end)
     async with uow(write=False) as repos:
         if not actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT):
-            raise not_found("Entreprise", "Company", company_id)  # In cents: not the operator's.
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id)  # In cents: not the operator's.
         minutes_account = await repos.book.find_account(
             kind=AccountKind.COMPANY, unit=Unit.MINUTES, company_id=company_id
         )
@@ -548,21 +522,11 @@ async def set_limits(
     async with uow() as repos:
         account = await repos.book.get_account(account_id, lock=True)
         if account is None:
-            raise not_found("Compte", "Account", account_id)
+            raise refusals.ACCOUNT_NOT_FOUND.error(id=account_id)
         if balance_min is not None and account.available < balance_min:
-            raise InvalidInput(
-                "Ce plancher est déjà dépassé par le solde disponible du compte.",
-                "The account's available balance is already below this floor.",
-                field="balance_min",
-                code="limit_already_breached",
-            )
+            raise refusals.LIMIT_ALREADY_BREACHED_BALANCE_MIN.error()
         if balance_max is not None and account.projected > balance_max:
-            raise InvalidInput(
-                "Ce plafond est déjà dépassé par le solde du compte.",
-                "The account's balance is already above this ceiling.",
-                field="balance_max",
-                code="limit_already_breached",
-            )
+            raise refusals.LIMIT_ALREADY_BREACHED_BALANCE_MAX.error()
         await repos.book.set_limits(account_id, balance_min, balance_max)
         updated = await repos.book.get_account(account_id)
     assert updated is not None

@@ -11,7 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siren as stdnum_siren
 
 from timebank import geography, rules
-from timebank.errors import InvalidInput
+from timebank.companies import refusals
 from timebank.vat.model import VatRegime, vat_status
 
 
@@ -87,12 +87,7 @@ def validate_siren(value: str, *, field: str = "siren") -> str:
             why = "il compte 9 chiffres"
         else:
             why = "il ne contient que des chiffres"
-        raise InvalidInput(
-            f"SIREN invalide : « {value[:20]} » ({why}).",
-            f"Invalid SIREN: '{value[:20]}' ({exc}).",
-            field=field,
-            code="invalid_siren",
-        ) from exc
+        raise refusals.INVALID_SIREN.error(value=value[:20], why=why, exc=exc, field=field) from exc
 
 
 def headcount_band(value: str, *, field: str = "headcount_band") -> HeadcountBand:
@@ -100,11 +95,8 @@ def headcount_band(value: str, *, field: str = "headcount_band") -> HeadcountBan
         return HeadcountBand(value)
     except ValueError as exc:
         allowed = ", ".join(band.value for band in HeadcountBand)
-        raise InvalidInput(
-            f"Tranche d'effectif inconnue : « {value[:20]} » (valeurs : {allowed}).",
-            f"Unknown headcount band: '{value[:20]}' (values: {allowed}).",
-            field=field,
-            code="invalid_headcount_band",
+        raise refusals.INVALID_HEADCOUNT_BAND.error(
+            value=value[:20], allowed=allowed, field=field
         ) from exc
 
 
@@ -115,26 +107,13 @@ def coordinates(
     if latitude is None and longitude is None:
         return None, None
     if latitude is None or longitude is None:
-        raise InvalidInput(
-            "Indiquez la latitude et la longitude, ou aucune des deux.",
-            "Give both latitude and longitude, or neither.",
-            field="latitude" if latitude is None else "longitude",
-            code="incomplete_coordinates",
+        raise refusals.INCOMPLETE_COORDINATES.error(
+            field="latitude" if latitude is None else "longitude"
         )
     if not -90.0 <= latitude <= 90.0:
-        raise InvalidInput(
-            "Latitude hors limites.",
-            "Latitude out of range.",
-            field="latitude",
-            code="out_of_range",
-        )
+        raise refusals.OUT_OF_RANGE_LATITUDE.error()
     if not -180.0 <= longitude <= 180.0:
-        raise InvalidInput(
-            "Longitude hors limites.",
-            "Longitude out of range.",
-            field="longitude",
-            code="out_of_range",
-        )
+        raise refusals.OUT_OF_RANGE_LONGITUDE.error()
     return latitude, longitude
 
 

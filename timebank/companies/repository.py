@@ -7,6 +7,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
+from timebank.companies import refusals
 from timebank.companies.model import Company, CompanyDraft, HeadcountBand, RepresentedCompany
 from timebank.db.errors import is_unique_violation
 from timebank.db.sql import Row, Sql, fetch
@@ -17,12 +18,7 @@ from timebank.vat.model import VatRegime
 
 
 def duplicate_siren(siren: str) -> Conflict:
-    return Conflict(
-        f"Une entreprise avec le SIREN {siren} est déjà inscrite.",
-        f"A company with SIREN {siren} is already registered.",
-        field="siren",
-        code="duplicate_siren",
-    )
+    return refusals.DUPLICATE_SIREN.error(siren=siren)
 
 
 COMPANY_COLUMNS = (

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from timebank import rules
 from timebank.book.use_cases import ensure_company_accounts
+from timebank.companies import refusals
 from timebank.companies.model import Company, CompanyDraft, draft_company
 from timebank.companies.repository import duplicate_siren
 from timebank.db.unit_of_work import UnitOfWork
-from timebank.errors import InvalidInput, not_found
 from timebank.geography import REGIONS
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role, require_operator
@@ -70,12 +70,7 @@ def company_draft(data: CompanyInput, *, existing: Company | None = None) -> Com
 def check_region(region: str | None) -> str | None:
     if region is None or region in REGIONS:
         return region
-    raise InvalidInput(
-        f"Région inconnue : « {region[:60]} ».",
-        f"Unknown region: '{region[:60]}'.",
-        field="region",
-        code="unknown_region",
-    )
+    raise refusals.UNKNOWN_REGION.error(region=region[:60])
 
 
 async def create_company(
@@ -98,7 +93,7 @@ async def get_company(uow: UnitOfWork, actor: Actor, company_id: int) -> Company
     async with uow(write=False) as repos:
         company = await repos.companies.get(company_id)
     if company is None:
-        raise not_found("Entreprise", "Company", company_id)
+        raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
     return company
 
 
@@ -132,6 +127,6 @@ async def update_company(
     async with uow() as repos:
         existing = await repos.companies.get(company_id)
         if existing is None:
-            raise not_found("Entreprise", "Company", company_id)
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
         draft = company_draft(data, existing=existing)
         return await repos.companies.update(company_id, draft)

@@ -14,8 +14,9 @@ from typing import Any, Final
 
 from timebank import formatting
 from timebank.companies.model import Company
+from timebank.documents import refusals
 from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs, Employee
-from timebank.errors import Conflict, Forbidden, InvalidInput
+from timebank.errors import Conflict, Forbidden
 from timebank.rotations.model import days_label
 
 
@@ -130,12 +131,7 @@ def loan_data(
     """The variables of the loan agreement and of the employee's amendment; the terms the
     admins agree (place, hours, post, probation) are the loan's own, never a default."""
     if employee.cost is None:
-        raise Conflict(
-            "Le coût du salarié n'est pas renseigné : la convention ne peut pas le chiffrer.",
-            "The employee's cost is not filled in: the agreement cannot state it.",
-            field="employee_id",
-            code="cost_missing",
-        )
+        raise refusals.EMPLOYEE_COST_MISSING.error()
     numerator, denominator = hourly_cost_fraction(employee.cost)
     return {
         "lender": company_record(lender, lender_representative),
@@ -180,11 +176,8 @@ class CdoTerms:
 def _required(value: str, field: str, fr: str, en: str) -> str:
     stripped = value.strip()
     if not stripped or len(stripped) > CDO_TERMS_LENGTH_MAX:
-        raise InvalidInput(
-            f"{fr} : à renseigner (au plus {CDO_TERMS_LENGTH_MAX} caractères).",
-            f"{en}: required (at most {CDO_TERMS_LENGTH_MAX} characters).",
-            field=field,
-            code="required",
+        raise refusals.REQUIRED.error(
+            fr=fr, cdo_terms_length_max=CDO_TERMS_LENGTH_MAX, en=en, field=field
         )
     return stripped
 
@@ -192,12 +185,7 @@ def _required(value: str, field: str, fr: str, en: str) -> str:
 def check_cdo_terms(terms: CdoTerms) -> CdoTerms:
     """The contract's terms, checked: each is required (a CDD's term and reason too)."""
     if not 60 <= terms.weekly_minutes <= WEEKLY_MINUTES_MAX:
-        raise InvalidInput(
-            "La durée hebdomadaire va de 1 h à 48 h.",
-            "The weekly hours go from 1 h to 48 h.",
-            field="weekly_minutes",
-            code="out_of_range",
-        )
+        raise refusals.OUT_OF_RANGE.error()
     return CdoTerms(
         hired_on=terms.hired_on,
         weekly_minutes=terms.weekly_minutes,
@@ -228,19 +216,9 @@ def cdo_contract_data(
     members: list[tuple[Company, str]],
 ) -> dict[str, Any]:
     if employee.cost is None:
-        raise Conflict(
-            "Le salaire du CDO n'est pas renseigné.",
-            "The CDO's pay is not filled in.",
-            field="employee_id",
-            code="cost_missing",
-        )
+        raise refusals.CDO_PAY_MISSING.error()
     if not members:
-        raise Conflict(
-            "Le groupement n'a encore aucun membre.",
-            "The group has no member yet.",
-            field="members",
-            code="no_member",
-        )
+        raise refusals.NO_MEMBER.error()
     return {
         "group": company_record(group, group_representative),
         "employee": {"full_name": employee.full_name, "job_title": employee.job_title},
@@ -283,18 +261,9 @@ def member_agreement_data(
 
 
 def not_a_signatory() -> Forbidden:
-    return Forbidden(
-        "Vous n'êtes pas signataire de ce document.",
-        "You are not a signatory of this document.",
-        code="not_a_signatory",
-    )
+    return refusals.NOT_A_SIGNATORY.error()
 
 
 def document_changed(*, field: str) -> Conflict:
     """The text signed is not the one the signer read (its SHA-256 differs)."""
-    return Conflict(
-        "Le document a changé depuis votre lecture : relisez-le avant de signer.",
-        "The document changed since you read it: read it again before signing.",
-        field=field,
-        code="document_changed",
-    )
+    return refusals.DOCUMENT_CHANGED.error(field=field)

@@ -27,6 +27,7 @@ from contracts.render import (
 from timebank import rules
 from timebank.companies.model import RepresentedCompany
 from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.documents import refusals
 from timebank.documents.model import (
     SIGNERS,
     TEMPLATE_OF,
@@ -53,7 +54,6 @@ from timebank.engagements.model import (
     terms_missing,
     turn_of,
 )
-from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
 from timebank.people.model import Actor, Role
@@ -252,7 +252,7 @@ async def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> Store
     async with uow(write=False) as repos:
         document = await repos.documents.get(document_id)
         if document is None or not await _may_see(repos, actor, document):
-            raise not_found("Document", "Document", document_id)
+            raise refusals.DOCUMENT_NOT_FOUND.error(id=document_id)
         return document
 
 
@@ -265,12 +265,7 @@ async def document_file(
     rendered = from_markdown(document.template_id, document.markdown)
     assert rendered.sha256 == document.sha256, "stored text and hash must agree"
     if file_format not in MEDIA_TYPES:
-        raise InvalidInput(
-            "Format attendu : pdf, html ou md.",
-            "Format expected: pdf, html or md.",
-            field="format",
-            code="unknown_format",
-        )
+        raise refusals.UNKNOWN_FORMAT.error()
     if file_format != "pdf":
         return document, render_as(rendered, file_format)
     # The stored text never changes: its PDF is made once, off the event loop, then cached.
@@ -286,7 +281,7 @@ async def engagement_documents(
     async with uow() as repos:
         engagement = await repos.engagements.get(engagement_id)
         if engagement is None or not _loan_party(actor, engagement):
-            raise not_found("Mise à disposition", "Engagement", engagement_id)
+            raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
         return [
             await store(repos, Subject(kind, engagement_id=engagement_id), rendered, now=now)
             for kind, rendered in (await loan_documents(repos, engagement)).items()
@@ -306,7 +301,7 @@ class LoanDocument:
 def loan_kind(kind: str) -> DocumentKind:
     """One of the two loan documents, by its kind; anything else is not found."""
     if kind not in {k.value for k in LOAN_KINDS}:
-        raise not_found("Document", "Document", kind[:40])
+        raise refusals.DOCUMENT_NOT_FOUND.error(id=kind[:40])
     return DocumentKind(kind)
 
 
@@ -319,7 +314,7 @@ async def loan_document(
     async with uow() as repos:
         engagement = await repos.engagements.get(engagement_id)
         if engagement is None or not _loan_party(actor, engagement):
-            raise not_found("Mise à disposition", "Engagement", engagement_id)
+            raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
         rendered = await loan_documents(repos, engagement)
         stored = await store(
             repos, Subject(chosen, engagement_id=engagement_id), rendered[chosen], now=now
@@ -360,20 +355,11 @@ async def make_group_document(
     try:
         chosen = DocumentKind(kind)
     except ValueError as exc:
-        raise InvalidInput(
-            "Type attendu : cdo_contract ou member_agreement.",
-            "Kind expected: cdo_contract or member_agreement.",
-            field="kind",
-            code="unknown_document",
-        ) from exc
+        raise refusals.UNKNOWN_DOCUMENT.error() from exc
     async with uow() as repos:
         group = await load_group(repos, group_id)
         if not actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
-            raise Forbidden(
-                "Réservé au coordinateur du groupement.",
-                "Only the group's coordinator may do this.",
-                code="coordinator_only",
-            )
+            raise refusals.COORDINATOR_ONLY.error()
         found = (await _represented(repos, [group.company_id])).get(group.company_id)
         assert found is not None
         entity = found.company
@@ -381,21 +367,9 @@ async def make_group_document(
         if chosen is DocumentKind.CDO_CONTRACT:
             employee = await repos.employees.get(employee_id or 0)
             if employee is None or employee.company_id != group.company_id:
-                raise InvalidInput(
-                    "Le CDO doit être salarié du groupement.",
-                    "The CDO must be an employee of the group.",
-                    field="employee_id",
-                    code="cdo_not_group_employee",
-                )
+                raise refusals.CDO_NOT_GROUP_EMPLOYEE.error()
             if cdo_terms is None:
-                raise InvalidInput(
-                    "Renseignez la date d'embauche, la durée hebdomadaire et sa répartition, "
-                    "la nature du contrat et la convention collective.",
-                    "Give the hire date, weekly hours and their spread, the kind of contract "
-                    "and the collective agreement.",
-                    field="hired_on",
-                    code="cdo_terms_missing",
-                )
+                raise refusals.CDO_TERMS_MISSING.error()
             checked = check_cdo_terms(cdo_terms)
             active = [mm.company_id for mm in group.members if mm.left_on is None]
             members = await _represented(repos, active)
@@ -413,7 +387,7 @@ async def make_group_document(
         elif chosen is DocumentKind.MEMBER_AGREEMENT:
             period = await repos.rotations.get_period(period_id or 0)
             if period is None or period.group_id != group_id:
-                raise not_found("Période", "Period", period_id, field="period_id")
+                raise refusals.PERIOD_NOT_FOUND.error(id=period_id)
             request = next(
                 (
                     r
@@ -423,20 +397,10 @@ async def make_group_document(
                 None,
             )
             if request is None or company_id is None:
-                raise InvalidInput(
-                    "Ce membre n'a pas de demande sur cette période.",
-                    "This member has no request in this period.",
-                    field="company_id",
-                    code="no_request",
-                )
+                raise refusals.NO_REQUEST.error()
             cdos = await repos.rotations.cdos(period.id)
             if not cdos:
-                raise Conflict(
-                    "Aucun CDO n'est déclaré pour cette période.",
-                    "No CDO is declared for this period.",
-                    field="period_id",
-                    code="no_cdo",
-                )
+                raise refusals.NO_CDO.error()
             cdo = await repos.employees.get(cdos[0].employee_id)
             member = (await _represented(repos, [company_id])).get(company_id)
             assert cdo is not None
@@ -457,12 +421,7 @@ async def make_group_document(
             )
             subject = Subject(chosen, group_id=group_id, company_id=company_id, period_id=period.id)
         else:
-            raise InvalidInput(
-                "Les documents d'un prêt se font depuis la mise à disposition.",
-                "A loan's documents are made from the engagement.",
-                field="kind",
-                code="not_a_group_document",
-            )
+            raise refusals.NOT_A_GROUP_DOCUMENT.error()
         return await store(repos, subject, rendered, now=now)
 
 
@@ -484,14 +443,9 @@ async def sign_group_document(
     async with uow() as repos:
         document = await repos.documents.get(document_id)
         if document is None or not await _may_see(repos, actor, document):
-            raise not_found("Document", "Document", document_id)
+            raise refusals.DOCUMENT_NOT_FOUND.error(id=document_id)
         if document.subject.group_id is None:
-            raise Conflict(
-                "Les documents d'un prêt se signent depuis la mise à disposition.",
-                "A loan's documents are signed from the engagement.",
-                field="document_id",
-                code="sign_through_engagement",
-            )
+            raise refusals.SIGN_THROUGH_ENGAGEMENT.error()
         if sha256 != document.sha256:
             raise document_changed(field="sha256")
         group = await load_group(repos, document.subject.group_id)
@@ -524,7 +478,7 @@ async def group_document(uow: UnitOfWork, actor: Actor, document_id: int) -> Gro
             or document.subject.group_id is None
             or not await _may_see(repos, actor, document)
         ):
-            raise not_found("Document", "Document", document_id)
+            raise refusals.DOCUMENT_NOT_FOUND.error(id=document_id)
         group = await load_group(repos, document.subject.group_id)
         subject = document.subject
         role: SignerRole | None = None

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from timebank import rules
-from timebank.errors import InvalidInput
-from timebank.formatting import euros, hours
+from timebank.employees import refusals
+from timebank.errors import InvalidInput, Refusal
+from timebank.formatting import hours
 
 BASIS_POINTS_PER_UNIT = 10_000
 
@@ -70,10 +71,10 @@ def hourly_cost_cents(cost: CostInputs) -> int:
     return quotient + 1 if 2 * remainder >= denominator else quotient
 
 
-def _within(value: int, *, field: str, low: int, high: int, fr: str, en: str) -> int:
-    """Refuse an integer outside [low, high] with a sentence in business words."""
+def _within(value: int, *, low: int, high: int, refusal: Refusal[InvalidInput]) -> int:
+    """Refuse an integer outside [low, high] with its refusal's sentence in business words."""
     if isinstance(value, bool) or not low <= value <= high:
-        raise InvalidInput(fr, en, field=field, code="out_of_range")
+        raise refusal.error()
     return value
 
 
@@ -85,33 +86,21 @@ def check_cost_inputs(
 ) -> CostInputs:
     _within(
         annual_gross_salary_cents,
-        field="annual_gross_salary_cents",
         low=1,
         high=rules.SALARY_CENTS_MAX,
-        fr=f"Le salaire brut annuel doit être compris entre {euros(1)} et "
-        f"{euros(rules.SALARY_CENTS_MAX)}.",
-        en=f"The annual gross salary must be between 0.01 and "
-        f"{rules.SALARY_CENTS_MAX // 100} euros.",
+        refusal=refusals.SALARY_OUT_OF_RANGE,
     )
     _within(
         employer_charge_rate_basis_points,
-        field="employer_charge_rate_basis_points",
         low=0,
         high=rules.CHARGE_RATE_BASIS_POINTS_MAX,
-        fr="Le taux de charges patronales doit être compris entre 0 % et "
-        f"{rules.CHARGE_RATE_BASIS_POINTS_MAX // 100} % du salaire brut.",
-        en="The employer's charge rate must be between 0 % and "
-        f"{rules.CHARGE_RATE_BASIS_POINTS_MAX // 100} % of the gross salary.",
+        refusal=refusals.CHARGE_RATE_OUT_OF_RANGE,
     )
     _within(
         annual_work_hours,
-        field="annual_work_hours",
         low=1,
         high=rules.ANNUAL_WORK_HOURS_MAX,
-        fr=f"La durée annuelle de travail doit être comprise entre 1 h et "
-        f"{rules.ANNUAL_WORK_HOURS_MAX} h (1 607 h pour un temps plein).",
-        en=f"The annual working time must be between 1 and {rules.ANNUAL_WORK_HOURS_MAX} hours "
-        "(1607 hours full time).",
+        refusal=refusals.ANNUAL_WORK_HOURS_OUT_OF_RANGE,
     )
     return CostInputs(
         annual_gross_salary_cents=annual_gross_salary_cents,
@@ -123,20 +112,14 @@ def check_cost_inputs(
 def check_month_minutes(value: int, *, field: str, what_fr: str, what_en: str) -> int:
     """Hours a month (offered or approved): not negative, at most a month of full-time work."""
     if isinstance(value, bool) or value < 0:
-        raise InvalidInput(
-            f"{what_fr} ne peuvent pas être négatives.",
-            f"{what_en} cannot be negative.",
-            field=field,
-            code="negative_hours",
-        )
+        raise refusals.NEGATIVE_HOURS.error(what_fr=what_fr, what_en=what_en, field=field)
     if value > rules.MONTH_WORK_MINUTES_MAX:
-        raise InvalidInput(
-            f"{what_fr} ne peuvent pas dépasser {hours(rules.MONTH_WORK_MINUTES_MAX)} "
-            "(un mois de travail à temps plein).",
-            f"{what_en} cannot exceed {rules.MONTH_WORK_MINUTES_MAX // 60} hours "
-            "(a month of full-time work).",
+        raise refusals.ABSURD_HOURS.error(
+            what_fr=what_fr,
+            month_work_minutes_max=hours(rules.MONTH_WORK_MINUTES_MAX),
+            what_en=what_en,
+            month_work_hours_max=rules.MONTH_WORK_MINUTES_MAX // 60,
             field=field,
-            code="absurd_hours",
         )
     return value
 
@@ -144,11 +127,9 @@ def check_month_minutes(value: int, *, field: str, what_fr: str, what_en: str) -
 def check_travel_radius(travel_radius_km: int) -> int:
     return _within(
         travel_radius_km,
-        field="travel_radius_km",
         low=0,
         high=rules.TRAVEL_RADIUS_KM_MAX,
-        fr=f"Le rayon de déplacement doit être compris entre 0 et {rules.TRAVEL_RADIUS_KM_MAX} km.",
-        en=f"The travel radius must be between 0 and {rules.TRAVEL_RADIUS_KM_MAX} km.",
+        refusal=refusals.TRAVEL_RADIUS_OUT_OF_RANGE,
     )
 
 
@@ -173,23 +154,15 @@ def check_approval(
 def check_skill_levels(items: list[tuple[str, int]], *, field: str = "skills") -> list[SkillLevel]:
     """Levels 1–4, each skill once, at most SKILLS_PER_PROFILE_MAX."""
     if len(items) > rules.SKILLS_PER_PROFILE_MAX:
-        raise InvalidInput(
-            f"Au plus {rules.SKILLS_PER_PROFILE_MAX} compétences par profil.",
-            f"At most {rules.SKILLS_PER_PROFILE_MAX} skills per profile.",
-            field=field,
-            code="too_many_items",
+        raise refusals.TOO_MANY_ITEMS.error(
+            skills_per_profile_max=rules.SKILLS_PER_PROFILE_MAX, field=field
         )
     seen: set[str] = set()
     result = []
     for index, (code, level) in enumerate(items):
         rules.skill_level(level, field=f"{field}[{index}].level")
         if code in seen:
-            raise InvalidInput(
-                f"La compétence « {code[:60]} » apparaît deux fois.",
-                f"Skill '{code[:60]}' appears twice.",
-                field=f"{field}[{index}].skill",
-                code="duplicate_skill",
-            )
+            raise refusals.DUPLICATE_SKILL.error(code=code[:60], field=f"{field}[{index}].skill")
         seen.add(code)
         result.append(SkillLevel(skill_code=code, level=level))
     return result

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from timebank import rules
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.employees import refusals
 from timebank.employees.model import (
     Employee,
     check_approval,
@@ -16,7 +17,6 @@ from timebank.employees.model import (
     check_skill_levels,
     check_travel_radius,
 )
-from timebank.errors import Conflict, not_found
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role
 from timebank.people.use_cases import create_invitation
@@ -55,7 +55,7 @@ def _require_profile_editor(actor: Actor, employee: Employee) -> None:
 async def _load(repos: Repositories, employee_id: int) -> Employee:
     employee = await repos.employees.get(employee_id)
     if employee is None:
-        raise not_found("Salarié", "Employee", employee_id)
+        raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)
     return employee
 
 
@@ -84,7 +84,7 @@ async def invite_employee(
     )
     async with uow() as repos:
         if await repos.companies.get(company_id) is None:
-            raise not_found("Entreprise", "Company", company_id)
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
         user = await repos.people.get_user_by_email(checked_email)
         token = None
         if user is None:
@@ -99,12 +99,7 @@ async def invite_employee(
                 repos, user_id=user.id, company_id=company_id, created_by=actor.user_id, now=now
             )
         elif await repos.employees.exists_for(user.id, company_id):
-            raise Conflict(
-                f"{checked_email} est déjà salarié·e de cette entreprise.",
-                f"{checked_email} is already an employee of this company.",
-                field="email",
-                code="duplicate_employee",
-            )
+            raise refusals.DUPLICATE_EMPLOYEE.error(checked_email=checked_email)
         await repos.people.add_membership(
             user_id=user.id,
             company_id=company_id,
@@ -136,7 +131,7 @@ async def get_staff_member(
     async with uow(write=False) as repos:
         employee = await repos.employees.get(employee_id)
     if employee is None or employee.company_id != company_id:
-        raise not_found("Salarié", "Employee", employee_id)
+        raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)
     return _visible(actor, employee)
 
 
@@ -146,7 +141,7 @@ async def company_for_staff_admin(uow: UnitOfWork, actor: Actor, company_id: int
     async with uow(write=False) as repos:
         company = await repos.companies.get(company_id)
     if company is None:
-        raise not_found("Entreprise", "Company", company_id)
+        raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
     return company
 
 

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-from timebank.errors import Conflict, InvalidInput
+from timebank.engagements import refusals
+from timebank.errors import Conflict
 from timebank.people.model import Actor, Role
 
 DAY_MINUTES_MAX: Final = 10 * 60  # Code du travail: 10 hours of work a day at most.
@@ -215,13 +216,7 @@ def next_status(current: EngagementStatus, step: Step) -> EngagementStatus:
     """The status after `step`, or a Conflict naming the illegal transition."""
     allowed_from, target = TRANSITIONS[step]
     if current not in allowed_from:
-        raise Conflict(
-            # People read French words, never codes: the English message keeps the values.
-            "Cette action n'est pas possible à ce stade de la mise à disposition.",
-            f"Step '{step.value}' is not allowed from status '{current.value}'.",
-            field="status",
-            code="illegal_transition",
-        )
+        raise refusals.STEP_NOT_ALLOWED.error(step=step.value, current=current.value)
     return target
 
 
@@ -279,11 +274,8 @@ def missing_terms(engagement: Engagement) -> tuple[str, ...]:
 def terms_missing(missing: tuple[str, ...]) -> Conflict:
     """The loan's documents cannot be drawn up yet: what the admins still have to fill."""
     labels = ", ".join(TERM_LABELS[name] for name in missing)
-    return Conflict(
-        f"Les documents du prêt ne peuvent pas être établis : renseignez {labels}.",
-        f"The loan's documents cannot be drawn up: fill in {', '.join(missing)}.",
-        field=missing[0],
-        code="loan_terms_missing",
+    return refusals.LOAN_TERMS_MISSING.error(
+        labels=labels, missing=", ".join(missing), field=missing[0]
     )
 
 
@@ -309,31 +301,24 @@ def missing_papers(
 CSE_PAPERS: Final = frozenset({Paper.CSE_LENDER, Paper.CSE_HOST})
 
 
-def _cse_late(period_start: date) -> tuple[str, str]:
-    """The refusal's French and English words when a CSE is not consulted before the start."""
+def _cse_late(period_start: date) -> dict[str, str]:
+    """The values of the refusal when a CSE is not consulted before the start."""
     eve = period_start - timedelta(days=1)
-    return (
-        f"Le CSE est consulté avant le début du prêt ({period_start:%d/%m/%Y}) : au plus tard "
-        f"le {eve:%d/%m/%Y}.",
-        f"The works council is consulted before the loan starts ({period_start.isoformat()}): "
-        f"on {eve.isoformat()} at the latest.",
-    )
+    return {
+        "start": f"{period_start:%d/%m/%Y}",
+        "eve": f"{eve:%d/%m/%Y}",
+        "start_iso": period_start.isoformat(),
+        "eve_iso": eve.isoformat(),
+    }
 
 
 def check_cse_consultation(consulted_on: date, *, period_start: date, today: date) -> None:
     """A CSE consultation is dated no later than today and strictly before the loan's first day
     (L8241-2: consulted "préalablement" to the loan; a consultation on the first day is late)."""
     if consulted_on > today:
-        raise InvalidInput(
-            "La consultation ne peut pas être datée du futur.",
-            "The consultation cannot be dated in the future.",
-            field="consulted_on",
-            code="future_date",
-        )
+        raise refusals.FUTURE_DATE.error()
     if consulted_on >= period_start:
-        raise InvalidInput(
-            *_cse_late(period_start), field="consulted_on", code="cse_not_before_start"
-        )
+        raise refusals.CSE_NOT_BEFORE_START.error(**_cse_late(period_start))
 
 
 def check_paperwork(
@@ -349,9 +334,7 @@ def check_paperwork(
         if record.paper in CSE_PAPERS and (
             record.effective_on is None or record.effective_on >= engagement.period_start
         ):
-            raise Conflict(
-                *_cse_late(engagement.period_start), field="paperwork", code="cse_not_before_start"
-            )
+            raise refusals.CSE_CONSULTED_TOO_LATE.error(**_cse_late(engagement.period_start))
     missing = missing_papers(
         engagement,
         lender_has_cse=lender_has_cse,
@@ -360,12 +343,7 @@ def check_paperwork(
     )
     if missing:
         names = ", ".join(paper.value for paper in missing)
-        raise Conflict(
-            f"Le prêt ne peut commencer : pièces manquantes ({names}).",
-            f"The loan cannot start: missing paperwork ({names}).",
-            field="paperwork",
-            code="paperwork_incomplete",
-        )
+        raise refusals.PAPERWORK_INCOMPLETE.error(names=names)
 
 
 class Party(StrEnum):
@@ -468,19 +446,11 @@ def turn_of(
 
 def check_period(start: date, end: date) -> None:
     if end < start:
-        raise InvalidInput(
-            f"La fin ({end:%d/%m/%Y}) précède le début ({start:%d/%m/%Y}).",
-            f"The end ({end.isoformat()}) is before the start ({start.isoformat()}).",
-            field="period_end",
-            code="end_before_start",
+        raise refusals.END_BEFORE_START.error(
+            end=end, start=start, end_iso=end.isoformat(), start_iso=start.isoformat()
         )
     if (end - start).days + 1 > ENGAGEMENT_DAYS_MAX:
-        raise InvalidInput(
-            "Une mise à disposition dure au plus un an.",
-            "A loan lasts at most one year.",
-            field="period_end",
-            code="period_too_long",
-        )
+        raise refusals.PERIOD_TOO_LONG.error()
 
 
 def months_of(start: date, end: date) -> list[date]:
@@ -549,80 +519,36 @@ def check_timesheet_entry(
     """Apply every guardrail to a new entry; return the cleaned description."""
     text = description.strip()
     if not text:
-        raise InvalidInput(
-            "Décrivez le travail effectué.",
-            "Describe the work done.",
-            field="description",
-            code="required",
-        )
+        raise refusals.REQUIRED_DESCRIPTION.error()
     if len(text) > DESCRIPTION_LENGTH_MAX:
-        raise InvalidInput(
-            f"Description limitée à {DESCRIPTION_LENGTH_MAX} caractères.",
-            f"Description limited to {DESCRIPTION_LENGTH_MAX} characters.",
-            field="description",
-            code="text_too_long",
-        )
+        raise refusals.TEXT_TOO_LONG.error(description_length_max=DESCRIPTION_LENGTH_MAX)
     if isinstance(duration_minutes, bool) or duration_minutes <= 0:
-        raise InvalidInput(
-            "La durée doit être positive.",
-            "The duration must be positive.",
-            field="minutes",
-            code="amount_must_be_positive",
-        )
+        raise refusals.AMOUNT_MUST_BE_POSITIVE.error()
     if engagement.status is not EngagementStatus.ACTIVE:
-        raise Conflict(
-            "On ne saisit des heures que sur une mise à disposition active.",
-            "Hours can only be logged on an active loan.",
-            field="engagement_id",
-            code="engagement_not_active",
-        )
+        raise refusals.HOURS_ON_INACTIVE_LOAN.error()
     if work_date > today:
-        raise InvalidInput(
-            "Pas de saisie pour une date future.",
-            "No entry for a future date.",
-            field="work_date",
-            code="future_entry",
-        )
+        raise refusals.FUTURE_ENTRY.error()
     if not engagement.period_start <= work_date <= engagement.period_end:
-        raise InvalidInput(
-            f"Date hors de la période ({engagement.period_start:%d/%m/%Y} – "
-            f"{engagement.period_end:%d/%m/%Y}).",
-            f"Date outside the loan's period ({engagement.period_start.isoformat()} to "
-            f"{engagement.period_end.isoformat()}).",
-            field="work_date",
-            code="outside_period",
+        raise refusals.OUTSIDE_PERIOD.error(
+            period_start=engagement.period_start,
+            period_end=engagement.period_end,
+            period_start_iso=engagement.period_start.isoformat(),
+            period_end_iso=engagement.period_end.isoformat(),
         )
     if engagement.activated_on is not None and work_date < engagement.activated_on:
-        raise InvalidInput(
-            f"Pas d'heures avant le début effectif du prêt, le {engagement.activated_on:%d/%m/%Y} "
-            "(le CSE consulté et les documents signés d'abord).",
-            f"No hours before the loan started, on {engagement.activated_on.isoformat()} (the "
-            "works council consulted and the documents signed first).",
-            field="work_date",
-            code="before_activation",
+        raise refusals.BEFORE_ACTIVATION.error(
+            activated_on=engagement.activated_on,
+            activated_on_iso=engagement.activated_on.isoformat(),
         )
     if declared.day_minutes + duration_minutes > DAY_MINUTES_MAX:
-        raise InvalidInput(
-            "Plus de 10 h de travail déclarées ce jour-là.",
-            "More than 10 hours of work declared that day.",
-            field="minutes",
-            code="exceeds_daily_limit",
-        )
+        raise refusals.EXCEEDS_DAILY_LIMIT.error()
     if declared.week_minutes + duration_minutes > WEEK_MINUTES_MAX:
-        raise InvalidInput(
-            "Plus de 48 h de travail déclarées cette semaine.",
-            "More than 48 hours of work declared that week.",
-            field="minutes",
-            code="exceeds_weekly_limit",
-        )
+        raise refusals.EXCEEDS_WEEKLY_LIMIT.error()
     if declared.engagement_minutes + duration_minutes > engagement.planned_minutes:
         remaining = engagement.planned_minutes - declared.engagement_minutes
-        raise InvalidInput(
-            f"Dépasse les heures prévues (reste {remaining // 60} h {remaining % 60:02d}) : "
-            "demandez d'abord une extension de la mise à disposition.",
-            f"Exceeds the planned hours ({remaining} minutes left): ask for an extension of "
-            "the loan first.",
-            field="minutes",
-            code="exceeds_planned_hours",
+        raise refusals.EXCEEDS_PLANNED_HOURS.error(
+            remaining=remaining // 60,
+            remaining_minutes_part=remaining % 60,
+            remaining_minutes=remaining,
         )
     return text

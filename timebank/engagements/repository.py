@@ -15,6 +15,7 @@ from timebank.db.tables import (
     EngagementTable,
     TimesheetEntryTable,
 )
+from timebank.engagements import refusals
 from timebank.engagements.model import (
     Engagement,
     EngagementEvent,
@@ -29,7 +30,6 @@ from timebank.engagements.model import (
     Step,
     TimesheetEntry,
 )
-from timebank.errors import Conflict
 
 
 def _entry(row: dict[str, Any]) -> TimesheetEntry:
@@ -372,12 +372,7 @@ class EngagementRepository:
             .returning(EngagementTable.id)
         )
         if not updated:
-            raise Conflict(
-                "L'engagement vient d'être modifié : rechargez.",
-                "The engagement has just changed: reload it.",
-                field="status",
-                code="concurrent_change",
-            )
+            raise refusals.CONCURRENT_CHANGE.error()
         await EngagementEventTable.insert(
             EngagementEventTable(
                 engagement=engagement.id,
@@ -450,12 +445,7 @@ class EngagementRepository:
             )
         except Exception as exc:
             if is_unique_violation(exc):
-                raise Conflict(
-                    "Cette pièce est déjà enregistrée.",
-                    "This paperwork item is already recorded.",
-                    field="document",
-                    code="already_recorded",
-                ) from exc
+                raise refusals.ALREADY_RECORDED.error() from exc
             raise
 
     async def replace_signature(
@@ -548,12 +538,7 @@ class EngagementRepository:
             .returning(EngagementExtensionTable.id)
         )
         if not updated:
-            raise Conflict(
-                "Demande déjà tranchée.",
-                "Request already decided.",
-                field="extension_id",
-                code="already_decided",
-            )
+            raise refusals.ALREADY_DECIDED.error()
 
     async def extend(self, engagement_id: int, extra_minutes: int, now: datetime) -> None:
         await EngagementTable.update(
@@ -670,12 +655,7 @@ class EngagementRepository:
             .returning(TimesheetEntryTable.id)
         )
         if not updated:
-            raise Conflict(
-                "Saisie déjà traitée.",
-                "Entry already reviewed.",
-                field="entry_ids",
-                code="already_reviewed",
-            )
+            raise refusals.ENTRY_ALREADY_REVIEWED.error(field="entry_ids")
 
     async def reject_entry(
         self, entry_id: int, *, reason: str, reviewer: int, now: datetime
@@ -696,12 +676,7 @@ class EngagementRepository:
             .returning(TimesheetEntryTable.id)
         )
         if not updated:
-            raise Conflict(
-                "Saisie déjà traitée.",
-                "Entry already reviewed.",
-                field="entry_id",
-                code="already_reviewed",
-            )
+            raise refusals.ENTRY_ALREADY_REVIEWED.error()
 
     async def approved_unsettled(self, before: date) -> list[dict[str, Any]]:
         """Approved entries not yet in a statement, worked before `before`, with their pair."""

@@ -29,6 +29,7 @@ from timebank.companies.model import RepresentedCompany
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents.model import document_changed, not_a_signatory
 from timebank.employees.model import Employee
+from timebank.engagements import refusals
 from timebank.engagements.model import (
     PAPERWORK_STATUSES,
     PROBATION_DAYS_MAX,
@@ -62,7 +63,7 @@ from timebank.engagements.model import (
     reservation_expiry,
     turn_of,
 )
-from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
+from timebank.errors import Conflict
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
@@ -95,7 +96,7 @@ class EngagementView:
 async def _load(repos: Repositories, engagement_id: int, *, lock: bool = False) -> Engagement:
     engagement = await repos.engagements.get(engagement_id, lock=lock)
     if engagement is None:
-        raise not_found("Mise à disposition", "Engagement", engagement_id)
+        raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
     return engagement
 
 
@@ -144,12 +145,7 @@ async def propose(
     check_period(period_start, period_end)
     rules.minutes(planned_minutes, field="planned_minutes", high=rules.YEAR_WORK_MINUTES_MAX)
     if planned_minutes == 0:
-        raise InvalidInput(
-            "Indiquez les heures prévues.",
-            "Give the planned hours.",
-            field="planned_minutes",
-            code="required",
-        )
+        raise refusals.PLANNED_HOURS_REQUIRED.error()
     checked_tasks = rules.text(tasks, field="tasks", length_max=rules.DESCRIPTION_LENGTH_MAX)
     checked_place = rules.text(place, field="place", length_max=200, required=not remote)
     checked_probation = _check_probation(probation_days)
@@ -160,18 +156,13 @@ async def propose(
         async with uow() as repos:
             employee = await repos.employees.get(employee_id)
             if employee is None:
-                raise not_found("Salarié", "Employee", employee_id, field="employee_id")
+                raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)
             require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
             need = await repos.needs.get(need_id)
             if need is None or need.status not in (NeedStatus.OPEN, NeedStatus.MATCHED):
-                raise not_found("Besoin ouvert", "Open need", need_id, field="need_id")
+                raise refusals.OPEN_NEED_NOT_FOUND.error(id=need_id)
             if need.company_id == employee.company_id:
-                raise InvalidInput(
-                    "On ne se prête pas à soi-même.",
-                    "A company cannot lend to itself.",
-                    field="employee_id",
-                    code="same_company",
-                )
+                raise refusals.SAME_COMPANY.error()
             engagement_id = await repos.engagements.add(
                 need_id=need_id,
                 host_company_id=need.company_id,
@@ -205,12 +196,7 @@ async def propose(
 
 def _check_probation(probation_days: int | None) -> int | None:
     if probation_days is not None and not 0 <= probation_days <= PROBATION_DAYS_MAX:
-        raise InvalidInput(
-            f"La période probatoire compte de 0 à {PROBATION_DAYS_MAX} jours ouvrés.",
-            f"The probation period is 0 to {PROBATION_DAYS_MAX} working days.",
-            field="probation_days",
-            code="out_of_range",
-        )
+        raise refusals.OUT_OF_RANGE.error(probation_days_max=PROBATION_DAYS_MAX)
     return probation_days
 
 
@@ -247,22 +233,13 @@ async def set_terms(
         async with uow() as repos:
             engagement = await _load(repos, engagement_id, lock=True)
             if not _may_read(actor, engagement):
-                raise not_found("Mise à disposition", "Engagement", engagement_id)
+                raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
             if not actor.has_role(
                 engagement.lender_company_id, Role.COMPANY_ADMIN
             ) and not actor.has_role(engagement.host_company_id, Role.COMPANY_ADMIN):
-                raise Forbidden(
-                    "Réservé aux administrateurs des deux entreprises.",
-                    "Only the two companies' admins may do this.",
-                    code="admins_only",
-                )
+                raise refusals.ADMINS_ONLY.error()
             if engagement.status not in PAPERWORK_STATUSES:
-                raise Conflict(
-                    "Les conditions du prêt se fixent avant son début.",
-                    "The loan's terms are set before it starts.",
-                    field="status",
-                    code="illegal_transition",
-                )
+                raise refusals.TERMS_AFTER_START.error()
             checked_place = (
                 engagement.place
                 if place is None
@@ -294,12 +271,7 @@ async def _check_budget(repos: Repositories, engagement: Engagement, employee: E
         approval.valid_from <= engagement.period_start
         and engagement.period_end <= approval.valid_until
     ):
-        raise Conflict(
-            "L'accord de prêt du salarié ne couvre pas cette période.",
-            "The employee's lending approval does not cover this period.",
-            field="employee_id",
-            code="approval_does_not_cover_period",
-        )
+        raise refusals.APPROVAL_DOES_NOT_COVER_PERIOD.error()
     load = minutes_per_month(
         engagement.planned_minutes, engagement.period_start, engagement.period_end
     )
@@ -313,14 +285,12 @@ async def _check_budget(repos: Repositories, engagement: Engagement, employee: E
                 load[month] += minutes
     for month, minutes in sorted(load.items()):
         if minutes > approval.approved_minutes_per_month:
-            raise Conflict(
-                f"Dépasse les heures prêtables approuvées en {month:%m/%Y} "
-                f"({formatting.hours(minutes)} pour "
-                f"{formatting.hours(approval.approved_minutes_per_month)}).",
-                f"Exceeds the approved lendable hours in {month:%Y-%m} ({minutes} minutes for "
-                f"{approval.approved_minutes_per_month}).",
-                field="planned_minutes",
-                code="over_budget",
+            raise refusals.OVER_BUDGET.error(
+                month=month,
+                minutes=formatting.hours(minutes),
+                approved_minutes_per_month=formatting.hours(approval.approved_minutes_per_month),
+                minutes_in_month=minutes,
+                approved_minutes=approval.approved_minutes_per_month,
             )
 
 
@@ -332,12 +302,7 @@ async def _check_credit_line(repos: Repositories, engagement: Engagement, now: d
     if account.balance_min is not None and (
         account.available - engagement.planned_minutes < account.balance_min
     ):
-        raise Conflict(
-            "L'entreprise d'accueil dépasserait sa ligne de crédit en heures.",
-            "The host company would go beyond its credit line in hours.",
-            field="planned_minutes",
-            code="beyond_credit_line",
-        )
+        raise refusals.BEYOND_HOST_CREDIT_LINE.error(field="planned_minutes")
 
 
 async def _reserve(repos: Repositories, engagement: Engagement, now: datetime) -> None:
@@ -357,12 +322,7 @@ async def _reserve(repos: Repositories, engagement: Engagement, now: datetime) -
     )
     outcome = (await submit_in(repos, [reservation], now=now))[0]
     if outcome.result is TransferResult.EXCEEDS_DEBIT_LIMIT:
-        raise Conflict(
-            "L'entreprise d'accueil dépasserait sa ligne de crédit en heures.",
-            "The host company would go beyond its credit line in hours.",
-            field="planned_minutes",
-            code="beyond_credit_line",
-        )
+        raise refusals.BEYOND_HOST_CREDIT_LINE.error(field="planned_minutes")
     _require_ledger_ok([outcome])
     await repos.engagements.set_reservation(
         engagement.id,
@@ -425,12 +385,7 @@ async def _release(repos: Repositories, engagement: Engagement, now: datetime) -
 def _require_ledger_ok(outcomes: list[EventOutcome]) -> None:
     for outcome in outcomes:
         if outcome.result not in (TransferResult.CREATED, TransferResult.EXISTS):
-            raise Conflict(
-                f"Le grand livre a refusé l'écriture : {outcome.result.value}.",
-                f"The ledger refused the entry: {outcome.result.value}.",
-                field="ledger",
-                code=f"ledger_{outcome.result.value}",
-            )
+            raise refusals.LEDGER_REFUSED[outcome.result].error()
 
 
 def _require_step_actor(actor: Actor, engagement: Engagement, step: Step) -> None:
@@ -438,22 +393,10 @@ def _require_step_actor(actor: Actor, engagement: Engagement, step: Step) -> Non
     if may_take_step(step, parties_of(actor, engagement), operator=actor.is_operator):
         return
     if step is Step.CONSENT:
-        raise Forbidden(
-            "Seul·e le·la salarié·e concerné·e peut donner son accord.",
-            "Only the employee concerned can consent.",
-            code="not_the_employee",
-        )
+        raise refusals.ONLY_THE_EMPLOYEE_CONSENTS.error()
     if step in (Step.ACTIVATE, Step.CANCEL):
-        raise Forbidden(
-            "Réservé aux administrateurs des deux entreprises.",
-            "Only the two companies' admins may do this.",
-            code="forbidden_for_company",
-        )
-    raise Forbidden(
-        "Vous n'avez pas le droit de faire cela pour cette entreprise.",
-        "You are not allowed to do this for this company.",
-        code="forbidden_for_company",
-    )
+        raise refusals.ONLY_THE_TWO_ADMINS.error()
+    raise refusals.FORBIDDEN_FOR_COMPANY.error()
 
 
 async def take_step(
@@ -507,12 +450,7 @@ async def _before_step(
         await _reserve(repos, engagement, now)
     elif step in (Step.COMPLETE, Step.CANCEL):
         if await repos.engagements.awaiting_review(engagement.id):
-            raise Conflict(
-                "Des heures attendent encore validation : traitez-les d'abord.",
-                "Hours still await review: approve or reject them first.",
-                field="status",
-                code="entries_awaiting_review",
-            )
+            raise refusals.ENTRIES_AWAITING_REVIEW.error()
         await _release(repos, engagement, now)
 
 
@@ -610,12 +548,7 @@ async def sign(
     try:
         kind = Document(document)
     except ValueError as exc:
-        raise InvalidInput(
-            f"Document inconnu : « {document[:40]} ».",
-            f"Unknown document: '{document[:40]}'.",
-            field="document",
-            code="unknown_document",
-        ) from exc
+        raise refusals.UNKNOWN_DOCUMENT.error(document=document[:40]) from exc
     rules.sha256_digest(document_hash, field="document_hash")
 
     async def work() -> Engagement:
@@ -628,12 +561,7 @@ async def sign(
                 EngagementStatus.APPROVED_BY_LENDER,
                 EngagementStatus.CONSENTED,
             ):
-                raise Conflict(
-                    "On signe avant le début du prêt.",
-                    "Documents are signed before the loan starts.",
-                    field="status",
-                    code="illegal_transition",
-                )
+                raise refusals.SIGNING_AFTER_START.error()
             chosen = DocumentKind(kind.value)
             rendered = await documents.render_for_engagement(repos, engagement, chosen)
             if rendered.sha256 != document_hash:
@@ -697,12 +625,7 @@ async def record_cse(
             engagement = await _load(repos, engagement_id, lock=True)
             require_company_role(actor, company_id, Role.COMPANY_ADMIN)
             if engagement.status not in PAPERWORK_STATUSES:
-                raise Conflict(
-                    "Le CSE se consulte avant le début du prêt.",
-                    "The works council is consulted before the loan starts.",
-                    field="status",
-                    code="illegal_transition",
-                )
+                raise refusals.CSE_AFTER_START.error()
             check_cse_consultation(
                 consulted_on, period_start=engagement.period_start, today=now.date()
             )
@@ -711,21 +634,11 @@ async def record_cse(
             elif company_id == engagement.host_company_id:
                 paper = Paper.CSE_HOST
             else:
-                raise InvalidInput(
-                    "Entreprise étrangère à ce prêt.",
-                    "This company is not party to the loan.",
-                    field="company_id",
-                    code="not_a_party",
-                )
+                raise refusals.NOT_A_PARTY.error()
             company = await repos.companies.get(company_id)
             assert company is not None
             if not company.has_cse:
-                raise InvalidInput(
-                    "Cette entreprise n'a pas de CSE.",
-                    "This company has no works council.",
-                    field="company_id",
-                    code="no_cse",
-                )
+                raise refusals.NO_CSE.error()
             await repos.engagements.add_paper(
                 engagement.id, paper, signed_by=actor.user_id, now=now, effective_on=consulted_on
             )
@@ -738,7 +651,7 @@ async def get_engagement(uow: UnitOfWork, actor: Actor, engagement_id: int) -> E
     async with uow(write=False) as repos:
         found = await repos.engagements.with_events(engagement_id)
         if found is None or not _may_read(actor, found[0]):
-            raise not_found("Mise à disposition", "Engagement", engagement_id)
+            raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
         engagement, events = found
         companies = await _loan_companies(repos, engagement)
         hashes = await _current_hashes(repos, engagement, companies)
@@ -762,12 +675,7 @@ async def list_engagements(
         try:
             wanted = EngagementStatus(status)
         except ValueError as exc:
-            raise InvalidInput(
-                f"Statut inconnu : « {status[:30]} ».",
-                f"Unknown status: '{status[:30]}'.",
-                field="status",
-                code="invalid_status",
-            ) from exc
+            raise refusals.UNKNOWN_STATUS.error(status=status[:30]) from exc
     companies = (
         None
         if actor.is_operator
@@ -813,21 +721,11 @@ async def company_engagements(
     """A company's loans, as lender (`side="lender"`), as host (`"host"`) or both."""
     require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
     if side is not None and side not in LOAN_SIDES:
-        raise InvalidInput(
-            "Côté attendu : prêteuse ou d'accueil.",
-            "Side expected: lender or host.",
-            field="side",
-            code="invalid_side",
-        )
+        raise refusals.INVALID_SIDE.error()
     try:
         wanted = None if status is None else EngagementStatus(status)
     except ValueError as exc:
-        raise InvalidInput(
-            f"Statut inconnu : « {status[:30] if status else ''} ».",
-            f"Unknown status: '{status[:30] if status else ''}'.",
-            field="status",
-            code="invalid_status",
-        ) from exc
+        raise refusals.UNKNOWN_STATUS.error(status=status[:30] if status else "") from exc
     page = page_request(limit, offset)
     async with uow(write=False) as repos:
         items, total = await repos.engagements.of_company(
@@ -874,7 +772,7 @@ async def loan_sheet(uow: UnitOfWork, actor: Actor, engagement_id: int) -> LoanS
     async with uow(write=False) as repos:
         found = await repos.engagements.with_events(engagement_id)
         if found is None or not _may_read(actor, found[0]):
-            raise not_found("Mise à disposition", "Engagement", engagement_id)
+            raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
         engagement, events = found
         companies = await _loan_companies(repos, engagement)
         hashes = await _current_hashes(repos, engagement, companies)
@@ -934,32 +832,18 @@ async def log_time(
     existing entry, another body under the same id is refused.
     """
     if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", client_id):
-        raise InvalidInput(
-            "Identifiant de saisie attendu (UUID).",
-            "An entry id (UUID) is expected.",
-            field="client_id",
-            code="id_invalid",
-        )
+        raise refusals.ID_INVALID.error()
 
     async def work() -> tuple[TimesheetEntry, bool]:
         async with uow() as repos:
             engagement = await _load(repos, engagement_id, lock=True)
             if actor.user_id != engagement.employee_user_id:
-                raise Forbidden(
-                    "Seul·e le·la salarié·e prêté·e saisit ses heures.",
-                    "Only the lent employee logs their hours.",
-                    code="not_the_employee",
-                )
+                raise refusals.ONLY_THE_EMPLOYEE_LOGS_HOURS.error()
             digest = _entry_fingerprint(engagement_id, work_date, minutes, description.strip())
             existing = await repos.engagements.entry_by_client_id(client_id)
             if existing is not None:
                 if existing.request_hash != digest:
-                    raise Conflict(
-                        "Cet identifiant de saisie a déjà servi pour autre chose.",
-                        "This entry id was already used for something else.",
-                        field="client_id",
-                        code="duplicate_submission",
-                    )
+                    raise refusals.DUPLICATE_SUBMISSION.error()
                 return existing, False
             monday = work_date - timedelta(days=work_date.weekday())
             declared = DeclaredTime(
@@ -1014,7 +898,7 @@ async def list_entries(
     async with uow(write=False) as repos:
         engagement = await _load(repos, engagement_id)
         if not _may_read(actor, engagement):
-            raise not_found("Mise à disposition", "Engagement", engagement_id)
+            raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
         items, total = await repos.engagements.entries_of(
             engagement_id, limit=page.limit, offset=page.offset
         )
@@ -1029,23 +913,16 @@ async def approve_entries(
     """The host approves entries (one or many): each posts its minutes from the reservation
     and its at-cost value in cents, in the same transaction as the approval."""
     if not entry_ids:
-        raise InvalidInput(
-            "Aucune saisie à valider.", "No entry to approve.", field="entry_ids", code="required"
-        )
+        raise refusals.NO_ENTRY_TO_APPROVE.error()
     if len(entry_ids) > REVIEW_BATCH_MAX:
-        raise InvalidInput(
-            f"Au plus {REVIEW_BATCH_MAX} saisies à la fois.",
-            f"At most {REVIEW_BATCH_MAX} entries at once.",
-            field="entry_ids",
-            code="too_many_items",
-        )
+        raise refusals.TOO_MANY_ITEMS.error(review_batch_max=REVIEW_BATCH_MAX)
 
     async def work() -> list[TimesheetEntry]:
         async with uow() as repos:
             entries = await repos.engagements.entries(entry_ids)
             for entry_id in entry_ids:
                 if entry_id not in entries:
-                    raise not_found("Saisie", "Entry", entry_id, field="entry_ids")
+                    raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_ids")
             engagements = await repos.engagements.get_many(
                 [e.engagement_id for e in entries.values()], lock=True
             )
@@ -1083,25 +960,11 @@ async def _approval_requests(
         engagement = engagements[entry.engagement_id]
         require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
         if actor.user_id == engagement.employee_user_id:
-            raise Forbidden(
-                "Personne ne valide ses propres heures.",
-                "Nobody approves their own hours.",
-                code="self_approval",
-            )
+            raise refusals.SELF_APPROVAL.error()
         if entry.status is not EntryStatus.SUBMITTED:
-            raise Conflict(
-                "Saisie déjà traitée.",
-                "Entry already reviewed.",
-                field="entry_ids",
-                code="already_reviewed",
-            )
+            raise refusals.ENTRY_ALREADY_REVIEWED.error(field="entry_ids")
         if engagement.status is not EngagementStatus.ACTIVE or engagement.reservation_id is None:
-            raise Conflict(
-                "La mise à disposition n'est plus active.",
-                "The loan is no longer active.",
-                field="entry_ids",
-                code="engagement_not_active",
-            )
+            raise refusals.LOAN_NO_LONGER_ACTIVE.error()
         employee = await repos.employees.get(engagement.employee_id)
         assert employee is not None
         assert employee.cost is not None
@@ -1169,27 +1032,18 @@ async def reject_entry(
     uow: UnitOfWork, actor: Actor, entry_id: int, *, reason: str, now: datetime
 ) -> TimesheetEntry:
     if not reason.strip():
-        raise InvalidInput(
-            "Indiquez le motif du refus : le salarié le lira.",
-            "Give the reason for the rejection: the employee will read it.",
-            field="reason",
-            code="required",
-        )
+        raise refusals.REQUIRED_REASON.error()
     checked = rules.text(reason, field="reason", length_max=500)
 
     async def work() -> TimesheetEntry:
         async with uow() as repos:
             entry = (await repos.engagements.entries([entry_id])).get(entry_id)
             if entry is None:
-                raise not_found("Saisie", "Entry", entry_id)
+                raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
             engagement = await _load(repos, entry.engagement_id, lock=True)
             require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
             if actor.user_id == engagement.employee_user_id:
-                raise Forbidden(
-                    "Personne ne traite ses propres heures.",
-                    "Nobody reviews their own hours.",
-                    code="self_approval",
-                )
+                raise refusals.SELF_REVIEW.error()
             await repos.engagements.reject_entry(
                 entry_id, reason=checked, reviewer=actor.user_id, now=now
             )
@@ -1244,7 +1098,7 @@ async def get_entry(uow: UnitOfWork, actor: Actor, entry_id: int) -> TimesheetEn
     async with uow(write=False) as repos:
         entry = (await repos.engagements.entries([entry_id])).get(entry_id)
         if entry is None or not _may_read(actor, await _load(repos, entry.engagement_id)):
-            raise not_found("Saisie", "Entry", entry_id)
+            raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
     return entry
 
 
@@ -1256,7 +1110,7 @@ async def week_entries(
     async with uow(write=False) as repos:
         engagement = await _load(repos, engagement_id)
         if not _may_read(actor, engagement):
-            raise not_found("Mise à disposition", "Engagement", engagement_id)
+            raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
         return await repos.engagements.entries_between(
             engagement_id, monday, monday + timedelta(days=6)
         )
@@ -1281,16 +1135,12 @@ async def _own_entry_awaiting_review(
     """The entry, if the caller logged it and nobody reviewed it yet (its loan locked)."""
     entry = (await repos.engagements.entries([entry_id])).get(entry_id)
     if entry is None:
-        raise not_found("Saisie", "Entry", entry_id, field="entry_id")
+        raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
     engagement = await _load(repos, entry.engagement_id, lock=True)
     if actor.user_id != engagement.employee_user_id:
         if not _may_read(actor, engagement):
-            raise not_found("Saisie", "Entry", entry_id, field="entry_id")
-        raise Forbidden(
-            "Seul·e le·la salarié·e qui a saisi ces heures peut les corriger.",
-            "Only the employee who logged these hours may change them.",
-            code="not_the_employee",
-        )
+            raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
+        raise refusals.ONLY_THE_AUTHOR_CHANGES_HOURS.error()
     if entry.status is not EntryStatus.SUBMITTED:
         raise _entry_settled(entry.status)
     return entry, engagement
@@ -1298,18 +1148,8 @@ async def _own_entry_awaiting_review(
 
 def _entry_settled(status: EntryStatus) -> Conflict:
     if status is EntryStatus.WITHDRAWN:
-        return Conflict(
-            "Cette saisie a été supprimée.",
-            "This entry was withdrawn.",
-            field="entry_id",
-            code="entry_withdrawn",
-        )
-    return Conflict(
-        "Saisie déjà approuvée ou refusée : elle ne peut plus être modifiée ni supprimée.",
-        "Entry already approved or rejected: it can no longer be changed or withdrawn.",
-        field="entry_id",
-        code="already_reviewed",
-    )
+        return refusals.ENTRY_WITHDRAWN.error()
+    return refusals.ENTRY_SETTLED.error()
 
 
 async def edit_entry(
@@ -1400,7 +1240,7 @@ async def company_position(
     if len(accounts) < len(Unit):
         async with uow() as repos:
             if await repos.companies.get(company_id) is None:
-                raise not_found("Entreprise", "Company", company_id)
+                raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
             accounts = await ensure_company_accounts(repos, company_id, now=now)
     minutes, cents = accounts[Unit.MINUTES], accounts[Unit.CENTS]
     return Position(
@@ -1427,12 +1267,7 @@ async def request_extension(
     """The host's admin asks for more hours on a running loan (a change request)."""
     rules.minutes(extra_minutes, field="extra_minutes", high=rules.YEAR_WORK_MINUTES_MAX)
     if extra_minutes == 0:
-        raise InvalidInput(
-            "Indiquez les heures supplémentaires.",
-            "Give the extra hours.",
-            field="extra_minutes",
-            code="required",
-        )
+        raise refusals.EXTRA_HOURS_REQUIRED.error()
     checked = rules.text(reason, field="reason", length_max=500)
 
     async def work() -> Extension:
@@ -1440,12 +1275,7 @@ async def request_extension(
             engagement = await _load(repos, engagement_id, lock=True)
             require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
             if engagement.status is not EngagementStatus.ACTIVE:
-                raise Conflict(
-                    "Seule une mise à disposition active s'étend.",
-                    "Only an active loan can be extended.",
-                    field="status",
-                    code="engagement_not_active",
-                )
+                raise refusals.EXTENSION_OF_INACTIVE_LOAN.error()
             extension_id = await repos.engagements.add_extension(
                 engagement_id,
                 extra_minutes=extra_minutes,
@@ -1488,26 +1318,16 @@ async def decide_extension(
             engagement = await _load(repos, engagement_id, lock=True)
             extension = await repos.engagements.extension(extension_id)
             if extension is None or extension.engagement_id != engagement_id:
-                raise not_found("Demande d'extension", "Extension request", extension_id)
+                raise refusals.EXTENSION_REQUEST_NOT_FOUND.error(id=extension_id)
             require_company_role(actor, engagement.lender_company_id, Role.COMPANY_ADMIN)
             if extension.status is not ExtensionStatus.REQUESTED:
-                raise Conflict(
-                    "Demande déjà tranchée.",
-                    "Request already decided.",
-                    field="extension_id",
-                    code="already_decided",
-                )
+                raise refusals.ALREADY_DECIDED.error()
             if approve:
                 if (
                     engagement.status is not EngagementStatus.ACTIVE
                     or engagement.reservation_id is None
                 ):
-                    raise Conflict(
-                        "La mise à disposition n'est plus active.",
-                        "The loan is no longer active.",
-                        field="status",
-                        code="engagement_not_active",
-                    )
+                    raise refusals.LOAN_NO_LONGER_ACTIVE.error(field="status")
                 grown = replace(
                     engagement, planned_minutes=engagement.planned_minutes + extension.extra_minutes
                 )
@@ -1540,12 +1360,7 @@ async def _grow_reservation(
         repos, [_release_request(engagement, linked=True), reservation], now=now
     )
     if TransferResult.EXCEEDS_DEBIT_LIMIT in {o.result for o in outcomes}:
-        raise Conflict(
-            "L'entreprise d'accueil dépasserait sa ligne de crédit en heures.",
-            "The host company would go beyond its credit line in hours.",
-            field="extra_minutes",
-            code="beyond_credit_line",
-        )
+        raise refusals.BEYOND_HOST_CREDIT_LINE.error()
     _require_ledger_ok(outcomes)
     await repos.engagements.set_reservation(
         engagement.id, reservation_id=reservation.id, reserved_minutes=total, number=number

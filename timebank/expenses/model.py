@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Final
 
 from timebank import rules
-from timebank.errors import InvalidInput
+from timebank.expenses import refusals
 
 AMOUNT_CENTS_MAX: Final = 1_000_000  # 10 000,00 € paid on one receipt.
 RECEIPT_BYTES_MAX: Final = 5 * 1024 * 1024  # 5 MB.
@@ -93,38 +93,18 @@ def kind_input(value: str) -> ExpenseKind:
     try:
         return ExpenseKind(value.strip())
     except ValueError:
-        raise InvalidInput(
-            "Nature de frais inconnue : transport, hébergement, repas ou autre.",
-            f"Unknown expense kind '{value.strip()[:40]}': transport, lodging, meals or other.",
-            field="kind",
-            code="unknown_expense_kind",
-        ) from None
+        raise refusals.UNKNOWN_EXPENSE_KIND.error(value=value.strip()[:40]) from None
 
 
 def amount_input(amount_cents: int, vat_cents: int) -> tuple[int, int]:
     """The amount paid (VAT included, 0,01 € to 10 000,00 €) and the VAT the receipt shows
     (0 to the amount)."""
     if not 1 <= amount_cents <= AMOUNT_CENTS_MAX:
-        raise InvalidInput(
-            "Le montant payé va de 0,01 € à 10 000,00 €.",
-            "The amount paid is between 0.01 € and 10,000.00 €.",
-            field="amount_cents",
-            code="amount_out_of_range",
-        )
+        raise refusals.AMOUNT_OUT_OF_RANGE.error()
     if vat_cents < 0:
-        raise InvalidInput(
-            "La TVA ne peut pas être négative (0 si le justificatif n'en montre pas).",
-            "The VAT cannot be negative (0 if the receipt shows none).",
-            field="vat_cents",
-            code="vat_negative",
-        )
+        raise refusals.VAT_NEGATIVE.error()
     if vat_cents > amount_cents:
-        raise InvalidInput(
-            "La TVA ne peut pas dépasser le montant payé.",
-            "The VAT cannot exceed the amount paid.",
-            field="vat_cents",
-            code="vat_above_amount",
-        )
+        raise refusals.VAT_ABOVE_AMOUNT.error()
     return amount_cents, vat_cents
 
 
@@ -134,26 +114,11 @@ def day_input(
     """The day the money was spent: within the loan's period, not before its activation, not
     in the future."""
     if spent_on > today:
-        raise InvalidInput(
-            "On déclare une dépense une fois faite : la date est dans le futur.",
-            "An expense is recorded once made: the date is in the future.",
-            field="spent_on",
-            code="expense_in_future",
-        )
+        raise refusals.EXPENSE_IN_FUTURE.error()
     if not period_start <= spent_on <= period_end:
-        raise InvalidInput(
-            "La dépense doit être faite pendant la mise à disposition.",
-            "The expense must be made within the loan's period.",
-            field="spent_on",
-            code="outside_loan_period",
-        )
+        raise refusals.OUTSIDE_LOAN_PERIOD.error()
     if activated_on is None or spent_on < activated_on:
-        raise InvalidInput(
-            "Pas de frais avant le début effectif de la mise à disposition.",
-            "No expense before the loan was activated.",
-            field="spent_on",
-            code="before_activation",
-        )
+        raise refusals.BEFORE_ACTIVATION.error()
     return spent_on
 
 
@@ -168,27 +133,12 @@ def media_type_of(content: bytes) -> str | None:
 def receipt_input(name: str, content: bytes) -> Receipt:
     """The receipt file: PDF, JPEG or PNG by its first bytes (never its name), 5 MB at most."""
     if not content:
-        raise InvalidInput(
-            "Le justificatif est obligatoire.",
-            "The receipt is required.",
-            field="receipt",
-            code="receipt_missing",
-        )
+        raise refusals.RECEIPT_MISSING.error()
     if len(content) > RECEIPT_BYTES_MAX:
-        raise InvalidInput(
-            "Justificatif trop lourd : 5 Mo au plus.",
-            "Receipt too large: 5 MB at most.",
-            field="receipt",
-            code="receipt_too_large",
-        )
+        raise refusals.RECEIPT_TOO_LARGE.error()
     media_type = media_type_of(content)
     if media_type is None:
-        raise InvalidInput(
-            "Justificatif illisible : un PDF, un JPEG ou un PNG.",
-            "Unreadable receipt: a PDF, JPEG or PNG file.",
-            field="receipt",
-            code="receipt_type",
-        )
+        raise refusals.RECEIPT_TYPE.error()
     cleaned = " ".join(name.replace("/", " ").replace("\\", " ").split())
     cleaned = cleaned[-RECEIPT_NAME_LENGTH_MAX:] or "justificatif"
     return Receipt(cleaned, media_type, hashlib.sha256(content).hexdigest(), content)
@@ -226,30 +176,17 @@ def client_id_input(value: str | None) -> str | None:
     if not cleaned:
         return None
     if len(cleaned) > CLIENT_ID_LENGTH_MAX:
-        raise InvalidInput(
-            f"Clé de requête trop longue : {CLIENT_ID_LENGTH_MAX} caractères au plus.",
-            f"Client id too long: at most {CLIENT_ID_LENGTH_MAX} characters.",
-            field="client_id",
-            code="client_id_too_long",
-        )
+        raise refusals.CLIENT_ID_TOO_LONG.error(client_id_length_max=CLIENT_ID_LENGTH_MAX)
     return cleaned
 
 
 def rejection_reason_input(value: str | None) -> str:
     cleaned = " ".join((value or "").split())
     if not cleaned:
-        raise InvalidInput(
-            "Donnez la raison du refus.",
-            "Give the reason for the rejection.",
-            field="reason",
-            code="reason_required",
-        )
+        raise refusals.REASON_REQUIRED.error()
     if len(cleaned) > REJECTION_REASON_LENGTH_MAX:
-        raise InvalidInput(
-            f"Raison trop longue : {REJECTION_REASON_LENGTH_MAX} caractères au plus.",
-            f"Reason too long: at most {REJECTION_REASON_LENGTH_MAX} characters.",
-            field="reason",
-            code="reason_too_long",
+        raise refusals.REASON_TOO_LONG.error(
+            rejection_reason_length_max=REJECTION_REASON_LENGTH_MAX
         )
     return cleaned
 

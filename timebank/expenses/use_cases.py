@@ -13,7 +13,8 @@ from enum import StrEnum
 from timebank.book.use_cases import retrying
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.engagements.model import Engagement, EngagementStatus, LoanNames
-from timebank.errors import Conflict, Forbidden, not_found
+from timebank.errors import Conflict, Forbidden
+from timebank.expenses import refusals
 from timebank.expenses.model import (
     EXPENSES_LISTED_MAX,
     Expense,
@@ -65,24 +66,20 @@ def _invoice_company(actor: Actor, engagement: Engagement, side: Side) -> int | 
 
 
 def _no_access() -> Forbidden:
-    return Forbidden(
-        "Vous n'avez pas accès aux frais de cette mise à disposition.",
-        "You have no access to this loan's expenses.",
-        code="expenses_forbidden",
-    )
+    return refusals.EXPENSES_FORBIDDEN.error()
 
 
 async def _engagement(repos: Repositories, engagement_id: int) -> Engagement:
     engagement = await repos.engagements.get(engagement_id)
     if engagement is None:
-        raise not_found("Mise à disposition", "Engagement", engagement_id)
+        raise refusals.ENGAGEMENT_NOT_FOUND.error(id=engagement_id)
     return engagement
 
 
 async def _readable(repos: Repositories, actor: Actor, expense_id: int) -> tuple[Expense, Side]:
     expense = await repos.expenses.get(expense_id)
     if expense is None:
-        raise not_found("Frais", "Expense", expense_id)
+        raise refusals.EXPENSE_NOT_FOUND.error(id=expense_id)
     engagement = await _engagement(repos, expense.engagement_id)
     side = side_of(actor, engagement)
     if side is None:
@@ -91,21 +88,11 @@ async def _readable(repos: Repositories, actor: Actor, expense_id: int) -> tuple
 
 
 def _billed(expense: Expense) -> Conflict:
-    return Conflict(
-        "Ces frais sont facturés : ils ne changent plus.",
-        "This expense is billed: it can no longer change.",
-        field="status",
-        code="expense_billed",
-    )
+    return refusals.EXPENSE_BILLED.error()
 
 
 def _settled() -> Conflict:
-    return Conflict(
-        "Ces frais ont déjà été traités.",
-        "This expense was already reviewed or withdrawn.",
-        field="status",
-        code="expense_settled",
-    )
+    return refusals.EXPENSE_SETTLED.error()
 
 
 async def record_expense(
@@ -144,31 +131,17 @@ async def record_expense(
             if side is None:
                 raise _no_access()
             if side is not Side.EMPLOYEE:
-                raise Forbidden(
-                    "Seul·e le·la salarié·e prêté·e déclare ses frais.",
-                    "Only the lent employee records their expenses.",
-                    code="not_the_employee",
-                )
+                raise refusals.ONLY_THE_EMPLOYEE_RECORDS_EXPENSES.error()
             if key is not None:
                 existing = await repos.expenses.by_client_id(key)
                 if existing is not None:
                     if existing.created_by != actor.user_id or not same_expense(
                         existing, wanted, engagement_id
                     ):
-                        raise Conflict(
-                            "Cet identifiant de saisie a déjà servi pour d'autres frais.",
-                            "This client id was already used for another expense.",
-                            field="client_id",
-                            code="duplicate_submission",
-                        )
+                        raise refusals.DUPLICATE_SUBMISSION.error()
                     return existing, False
             if engagement.status not in _RECORDABLE:
-                raise Conflict(
-                    "On déclare des frais sur une mise à disposition commencée.",
-                    "Expenses are recorded on a loan that has started.",
-                    field="status",
-                    code="engagement_not_active",
-                )
+                raise refusals.ENGAGEMENT_NOT_ACTIVE.error()
             day_input(
                 wanted.spent_on,
                 period_start=engagement.period_start,
@@ -200,11 +173,7 @@ async def withdraw_expense(
         async with uow() as repos:
             expense, side = await _readable(repos, actor, expense_id)
             if side is not Side.EMPLOYEE:
-                raise Forbidden(
-                    "Seul·e le·la salarié·e retire ses frais.",
-                    "Only the employee withdraws their expenses.",
-                    code="not_the_employee",
-                )
+                raise refusals.ONLY_THE_EMPLOYEE_WITHDRAWS_EXPENSES.error()
             if expense.invoice_id is not None:
                 raise _billed(expense)
             moved = await repos.expenses.set_status(
@@ -239,17 +208,9 @@ async def review_expense(
         async with uow() as repos:
             expense, side = await _readable(repos, actor, expense_id)
             if side is Side.EMPLOYEE and await _is_lender_admin(repos, actor, expense):
-                raise Forbidden(
-                    "Personne ne valide ses propres frais.",
-                    "Nobody approves their own expenses.",
-                    code="self_approval",
-                )
+                raise refusals.SELF_APPROVAL.error()
             if side is not Side.LENDER:
-                raise Forbidden(
-                    "Seul l'administrateur de l'entreprise prêteuse valide les frais.",
-                    "Only the lender's admin reviews expenses.",
-                    code="not_the_lender",
-                )
+                raise refusals.NOT_THE_LENDER.error()
             if expense.invoice_id is not None:
                 raise _billed(expense)
             moved = await repos.expenses.set_status(
@@ -413,7 +374,7 @@ async def company_expenses(uow: UnitOfWork, actor: Actor, company_id: int) -> Co
     async with uow(write=False) as repos:
         company = await repos.companies.get(company_id)
         if company is None:
-            raise not_found("Entreprise", "Company", company_id)
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
         lent = await repos.expenses.of_company(company_id, lender=True, limit=EXPENSES_LISTED_MAX)
         hosted = await repos.expenses.of_company(
             company_id, lender=False, limit=EXPENSES_LISTED_MAX

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
-from timebank.errors import InvalidInput
+from timebank.groups import refusals
 
 
 class LegalForm(StrEnum):
@@ -43,12 +43,7 @@ def legal_form(value: str, *, field: str = "legal_form") -> LegalForm:
     try:
         return LegalForm(value)
     except ValueError as exc:
-        raise InvalidInput(
-            f"Forme juridique inconnue : « {value[:30]} » (association ou cooperative).",
-            f"Unknown legal form: '{value[:30]}' (association or cooperative).",
-            field=field,
-            code="invalid_legal_form",
-        ) from exc
+        raise refusals.INVALID_LEGAL_FORM.error(value=value[:30], field=field) from exc
 
 
 # -- Companies asking to join ------------------------------------------------------------------
@@ -91,12 +86,8 @@ def half_days_per_month(days: float, *, field: str = "days_per_month") -> int:
     """Days wanted each month (halves count 0.5) as half-days: from 0.5 to 23 days."""
     units = days * 2
     if abs(units - round(units)) > 1e-9 or not 1 <= round(units) <= 2 * DAYS_PER_MONTH_MAX:
-        raise InvalidInput(
-            f"Jours par mois : de 0,5 à {DAYS_PER_MONTH_MAX}, par demi-journée (par exemple 2 ou "
-            "2,5).",
-            f"Days a month: from 0.5 to {DAYS_PER_MONTH_MAX}, in half-days (e.g. 2 or 2.5).",
-            field=field,
-            code="invalid_days_per_month",
+        raise refusals.INVALID_DAYS_PER_MONTH.error(
+            days_per_month_max=DAYS_PER_MONTH_MAX, field=field
         )
     return round(units)
 
@@ -104,12 +95,7 @@ def half_days_per_month(days: float, *, field: str = "days_per_month") -> int:
 def join_weekdays(values: list[int], *, field: str = "preferred_weekdays") -> frozenset[int]:
     """Preferred weekdays, 0 = Monday to 4 = Friday."""
     if len(values) > 5 or any(isinstance(v, bool) or not 0 <= v <= 4 for v in values):
-        raise InvalidInput(
-            "Jours préférés : du lundi au vendredi.",
-            "Preferred weekdays: Monday to Friday.",
-            field=field,
-            code="invalid_weekdays",
-        )
+        raise refusals.INVALID_WEEKDAYS.error(field=field)
     return frozenset(values)
 
 

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from timebank.db.errors import is_unique_violation
 from timebank.db.tables import EmployerGroupTable, GroupJoinRequestTable, GroupMemberTable
-from timebank.errors import Conflict
+from timebank.groups import refusals
 from timebank.groups.model import (
     EmployerGroup,
     GroupMember,
@@ -78,12 +78,7 @@ class GroupRepository:
             ).returning(EmployerGroupTable.id)
         except Exception as exc:
             if is_unique_violation(exc):
-                raise Conflict(
-                    "Cette entreprise porte déjà un groupement.",
-                    "This company already carries an employer group.",
-                    field="company_id",
-                    code="duplicate_group",
-                ) from exc
+                raise refusals.DUPLICATE_GROUP.error() from exc
             raise
         group_id: int = rows[0]["id"]
         return group_id

@@ -10,9 +10,9 @@ from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.employees.model import Employee, hourly_cost_cents
 from timebank.employees.use_cases import list_employees
-from timebank.errors import Conflict, InvalidInput, not_found
 from timebank.geography import distance_km
 from timebank.groups import model as gm
+from timebank.groups import refusals
 from timebank.groups.model import EmployerGroup, JoinRequest, JoinStatus, legal_form
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
@@ -24,7 +24,7 @@ async def load_group(repos: Repositories, group_id: int) -> EmployerGroup:
     """The group, or not found (`group_id`)."""
     group = await repos.groups.get(group_id)
     if group is None:
-        raise not_found("Groupement", "Employer group", group_id)
+        raise refusals.EMPLOYER_GROUP_NOT_FOUND.error(id=group_id)
     return group
 
 
@@ -43,7 +43,7 @@ async def create_group(
     form = legal_form(legal_form_value)
     async with uow() as repos:
         if await repos.companies.get(company_id) is None:
-            raise not_found("Entreprise", "Company", company_id, field="company_id")
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id, field="company_id")
         group_id = await repos.groups.add(
             company_id=company_id, name=checked_name, legal_form=form, now=now
         )
@@ -77,21 +77,11 @@ async def _add_member(
     repos: Repositories, group: EmployerGroup, *, company_id: int, joined_on: date
 ) -> None:
     if company_id == group.company_id:
-        raise InvalidInput(
-            "Le groupement ne peut pas être membre de lui-même.",
-            "The group cannot be a member of itself.",
-            field="company_id",
-            code="group_self_member",
-        )
+        raise refusals.GROUP_SELF_MEMBER.error()
     if await repos.companies.get(company_id) is None:
-        raise not_found("Entreprise", "Company", company_id, field="company_id")
+        raise refusals.COMPANY_NOT_FOUND.error(id=company_id, field="company_id")
     if any(m.company_id == company_id and m.left_on is None for m in group.members):
-        raise Conflict(
-            "Cette entreprise est déjà membre du groupement.",
-            "This company is already a member of the group.",
-            field="company_id",
-            code="duplicate_member",
-        )
+        raise refusals.ALREADY_A_MEMBER.error()
     await repos.groups.add_member(group.id, company_id, joined_on)
 
 
@@ -115,7 +105,7 @@ async def end_membership(
             (m for m in group.members if m.company_id == company_id and m.left_on is None), None
         )
         if member is None:
-            raise not_found("Membre", "Member", company_id, field="company_id")
+            raise refusals.MEMBER_NOT_FOUND.error(id=company_id)
         rules.date_order(member.joined_on, left_on, field="left_on")
         await repos.groups.end_member(group_id, company_id, left_on)
         return await load_group(repos, group_id)
@@ -251,7 +241,7 @@ async def groups_near(
     async with uow(write=False) as repos:
         company = await repos.companies.get(company_id)
         if company is None:
-            raise not_found("Entreprise", "Company", company_id)
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id, field="company_id")
         skills = {s.code: s.label_fr for s in await repos.skills.all()}
         others = [g for g in await repos.groups.all() if g.company_id != company_id]
         entities = await repos.companies.get_many([g.company_id for g in others])
@@ -291,29 +281,14 @@ async def request_to_join(
     async with uow() as repos:
         group = await load_group(repos, group_id)
         if company_id == group.company_id:
-            raise InvalidInput(
-                "Le groupement ne peut pas être membre de lui-même.",
-                "The group cannot be a member of itself.",
-                field="company_id",
-                code="group_self_member",
-            )
+            raise refusals.GROUP_SELF_MEMBER.error()
         if any(m.company_id == company_id and m.left_on is None for m in group.members):
-            raise Conflict(
-                "Votre entreprise est déjà membre de ce groupement.",
-                "Your company is already a member of this group.",
-                field="company_id",
-                code="duplicate_member",
-            )
+            raise refusals.YOUR_COMPANY_ALREADY_A_MEMBER.error()
         if any(
             r.group_id == group_id and r.status is JoinStatus.PENDING
             for r in await repos.groups.join_requests_of_company(company_id)
         ):
-            raise Conflict(
-                "Une demande d'adhésion à ce groupement attend déjà la réponse du coordinateur.",
-                "A request to join this group already awaits the coordinator's answer.",
-                field="company_id",
-                code="join_request_pending",
-            )
+            raise refusals.JOIN_REQUEST_PENDING.error()
         request_id = await repos.groups.add_join_request(
             group_id=group_id,
             company_id=company_id,
@@ -368,28 +343,18 @@ async def decide_join_request(
     async with uow() as repos:
         request = await repos.groups.get_join_request(request_id)
         if request is None:
-            raise not_found("Demande d'adhésion", "Join request", request_id)
+            raise refusals.JOIN_REQUEST_NOT_FOUND.error(id=request_id)
         group = await load_group(repos, request.group_id)
         require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
         if request.status is not JoinStatus.PENDING:
-            raise Conflict(
-                "Cette demande a déjà reçu une réponse.",
-                "This request has already been answered.",
-                field="request_id",
-                code="join_request_answered",
-            )
+            raise refusals.JOIN_REQUEST_ANSWERED.error()
         if accept:
             cause = ""
             await _add_member(repos, group, company_id=request.company_id, joined_on=now.date())
         else:
             cause = reason.strip()
             if not cause:
-                raise InvalidInput(
-                    "Indiquez le motif du refus : l'entreprise le lira.",
-                    "Give the reason for the refusal: the company will read it.",
-                    field="reason",
-                    code="reason_required",
-                )
+                raise refusals.REASON_REQUIRED.error()
             cause = rules.text(cause, field="reason", length_max=gm.REASON_LENGTH_MAX)
         answered = await repos.groups.decide_join_request(
             request_id,
@@ -399,12 +364,7 @@ async def decide_join_request(
             now=now,
         )
         if not answered:
-            raise Conflict(
-                "Cette demande a déjà reçu une réponse.",
-                "This request has already been answered.",
-                field="request_id",
-                code="join_request_answered",
-            )
+            raise refusals.JOIN_REQUEST_ANSWERED.error()
         found = await repos.groups.get_join_request(request_id)
         assert found is not None
         company = await repos.companies.get(request.company_id)

@@ -24,10 +24,10 @@ from timebank.accounting.model import month_end
 from timebank.book.use_cases import retrying
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import Conflict, Forbidden, not_found
 from timebank.expenses.model import Expense
 from timebank.formatting import french_day
 from timebank.groups.model import EmployerGroup
+from timebank.invoicing import refusals
 from timebank.invoicing.document import document_of
 from timebank.invoicing.model import (
     CREDIT_NOTE_REASON_LENGTH_MAX,
@@ -81,15 +81,7 @@ def require_vat_number(company: Company) -> None:
     """A company liable to VAT issues no invoice without its VAT number (CGI ann. II
     art. 242 nonies A, 2°): the agreement or allocation that would issue it is refused."""
     if company.vat_regime is VatRegime.REEL and not company.vat_number:
-        raise Conflict(
-            f"{company.name} est redevable de la TVA mais n'a pas de numéro de TVA "
-            "intracommunautaire : son administrateur doit le saisir dans les paramètres de "
-            "l'entreprise (bloc TVA) avant que la facture puisse être émise.",
-            f"{company.name} is liable to VAT but has no intra-community VAT number: its admin "
-            "must enter it in the company settings (VAT block) before the invoice can be issued.",
-            field="vat_number",
-            code="vat_number_missing",
-        )
+        raise refusals.VAT_NUMBER_MISSING.error(name=company.name)
 
 
 def _expense_line(expense: Expense, *, lender_liable: bool) -> InvoiceLine:
@@ -256,7 +248,7 @@ def _readable(actor: Actor, invoice: Invoice | None, invoice_id: int) -> Invoice
     if invoice is None or not (
         _reads(actor, invoice.issuer.company_id) or _reads(actor, invoice.customer.company_id)
     ):
-        raise not_found("Facture", "Invoice", invoice_id)
+        raise refusals.INVOICE_NOT_FOUND.error(id=invoice_id)
     return invoice
 
 
@@ -266,11 +258,7 @@ async def list_invoices(
     """The invoices a company issued or received, newest first; `page` counts from 1 and is
     clamped to the last page."""
     if not _reads(actor, company_id):
-        raise Forbidden(
-            "Seuls les administrateurs et l'expert-comptable de l'entreprise voient ses factures.",
-            "Only the company's admins and accountants see its invoices.",
-            code="forbidden_for_company",
-        )
+        raise refusals.INVOICES_NOT_YOURS.error()
     rules.integer_range(size, field="size", low=1, high=INVOICES_PAGE_MAX)
     rules.integer_range(page, field="page", low=1, high=OFFSET_MAX // size)
     async with uow(write=False) as repos:
@@ -387,29 +375,14 @@ async def issue_credit_note(
         async with uow() as repos:
             invoice = _readable(actor, await repos.invoices.get(invoice_id), invoice_id)
             if not actor.has_role(invoice.issuer.company_id, Role.COMPANY_ADMIN):
-                raise Forbidden(
-                    "Seul un administrateur de l'entreprise qui a émis la facture peut "
-                    "l'annuler par un avoir.",
-                    "Only an admin of the issuing company may cancel the invoice by a credit note.",
-                    code="forbidden_for_company",
-                )
+                raise refusals.ONLY_THE_ISSUER_CANCELS.error()
             if invoice.kind is not InvoiceKind.INVOICE:
-                raise Conflict(
-                    "Un avoir ne s'annule pas : seule une facture peut l'être.",
-                    "A credit note is not cancelled: only an invoice is.",
-                    field="invoice_id",
-                    code="not_an_invoice",
-                )
+                raise refusals.NOT_AN_INVOICE.error()
             # The number is taken first: it locks the issuer's counter, so two credit notes
             # of one invoice wait for each other and the second sees the first.
             sequence = await repos.invoices.next_sequence(invoice.issuer.company_id)
             if await repos.invoices.credit_note_of(invoice.id) is not None:
-                raise Conflict(
-                    f"La facture N° {invoice.number} est déjà annulée par un avoir.",
-                    f"Invoice {invoice.number} is already cancelled by a credit note.",
-                    field="invoice_id",
-                    code="invoice_already_cancelled",
-                )
+                raise refusals.INVOICE_ALREADY_CANCELLED.error(number=invoice.number)
             note = credit_note(
                 invoice, sequence=sequence, issued_on=french_day(now), reason=checked
             )

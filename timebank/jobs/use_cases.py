@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 
 from timebank.db.unit_of_work import UnitOfWork
-from timebank.errors import TimebankError, not_found
+from timebank.errors import TimebankError
+from timebank.jobs import refusals
 from timebank.jobs.model import (
     JOB_RESULT_BYTES_MAX,
     JOBS_LISTED_MAX,
@@ -139,7 +140,7 @@ async def get_job(uow: UnitOfWork, actor: Actor, job_id: int) -> Job:
     async with uow(write=False) as repos:
         job = await repos.jobs.get(job_id)
     if job is None or not _may_follow(actor, job):
-        raise not_found("Tâche", "Job", job_id)
+        raise refusals.JOB_NOT_FOUND.error(id=job_id)
     return job
 
 

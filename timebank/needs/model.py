@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Final
 
 from timebank import rules
-from timebank.errors import Conflict, InvalidInput
+from timebank.needs import refusals
 
 
 class NeedStatus(StrEnum):
@@ -85,22 +85,16 @@ def need_status(value: str, *, field: str = "status") -> NeedStatus:
         return NeedStatus(value)
     except ValueError as exc:
         allowed = ", ".join(status.value for status in NeedStatus)
-        raise InvalidInput(
-            f"Statut inconnu : « {value[:20]} » (valeurs : {allowed}).",
-            f"Unknown status: '{value[:20]}' (values: {allowed}).",
-            field=field,
-            code="invalid_status",
-        ) from exc
+        raise refusals.UNKNOWN_STATUS.error(value=value[:20], allowed=allowed, field=field) from exc
 
 
 def check_status_change(current: NeedStatus, wanted: NeedStatus) -> None:
     if wanted != current and wanted not in NEXT_STATUSES[current]:
-        raise Conflict(
-            f"Un besoin {STATUS_WORDS_FR[current]} ne peut pas devenir {STATUS_WORDS_FR[wanted]} "
-            "(la page a peut-être changé entre-temps : rechargez-la).",
-            f"A need in status '{current.value}' cannot move to '{wanted.value}'.",
-            field="status",
-            code="illegal_status_change",
+        raise refusals.STATUS_CHANGE_NOT_ALLOWED.error(
+            status_words_fr=STATUS_WORDS_FR[current],
+            wanted_words_fr=STATUS_WORDS_FR[wanted],
+            current=current.value,
+            wanted=wanted.value,
         )
 
 
@@ -121,63 +115,26 @@ def draft_need(
     rules.date_order(window_start, window_end, field="window_end")
     window_days = (window_end - window_start).days + 1
     if window_days > rules.NEED_WINDOW_DAYS_MAX:
-        raise InvalidInput(
-            f"La fenêtre d'un besoin ne peut dépasser {rules.NEED_WINDOW_DAYS_MAX} jours.",
-            f"A need's window cannot exceed {rules.NEED_WINDOW_DAYS_MAX} days.",
-            field="window_end",
-            code="window_too_long",
-        )
+        raise refusals.WINDOW_TOO_LONG.error(need_window_days_max=rules.NEED_WINDOW_DAYS_MAX)
     # Whole months in the window, rounded to the nearest (a 31-day window is one month).
     months = max(1, (window_days * 12 + 182) // 365)
     minutes_max = min(rules.YEAR_WORK_MINUTES_MAX, months * rules.MONTH_WORK_MINUTES_MAX)
     if estimated_minutes < 0:
-        raise InvalidInput(
-            "Heures estimées : une durée ne peut pas être négative.",
-            "Estimated hours cannot be negative.",
-            field="estimated_minutes",
-            code="negative_hours",
-        )
+        raise refusals.NEGATIVE_HOURS.error()
     if estimated_minutes > minutes_max:
-        raise InvalidInput(
-            f"Heures estimées : au plus {minutes_max // 60} h sur cette période "
-            "(un temps plein par mois).",
-            f"Estimated hours: at most {minutes_max // 60} h over this window "
-            "(full time each month).",
-            field="estimated_minutes",
-            code="absurd_hours",
-        )
+        raise refusals.ABSURD_HOURS.error(minutes_max=minutes_max // 60)
     if estimated_minutes == 0:
-        raise InvalidInput(
-            "Indiquez le nombre d'heures estimé (par exemple 20 h).",
-            "Give the estimated number of hours.",
-            field="estimated_minutes",
-            code="required",
-        )
+        raise refusals.ESTIMATED_HOURS_REQUIRED.error()
     if not skills:
-        raise InvalidInput(
-            "Un besoin demande au moins une compétence.",
-            "A need requires at least one skill.",
-            field="skills",
-            code="required",
-        )
+        raise refusals.REQUIRED_SKILLS.error()
     if len(skills) > rules.SKILLS_PER_NEED_MAX:
-        raise InvalidInput(
-            f"Au plus {rules.SKILLS_PER_NEED_MAX} compétences par besoin.",
-            f"At most {rules.SKILLS_PER_NEED_MAX} skills per need.",
-            field="skills",
-            code="too_many_items",
-        )
+        raise refusals.TOO_MANY_ITEMS.error(skills_per_need_max=rules.SKILLS_PER_NEED_MAX)
     required: list[RequiredSkill] = []
     for index, (code, min_level, weight) in enumerate(skills):
         _check_level(min_level, field=f"skills[{index}].min_level")
         _check_weight(weight, field=f"skills[{index}].weight")
         if any(item.skill_code == code for item in required):
-            raise InvalidInput(
-                f"La compétence « {code[:60]} » apparaît deux fois.",
-                f"Skill '{code[:60]}' appears twice.",
-                field=f"skills[{index}].skill",
-                code="duplicate_skill",
-            )
+            raise refusals.DUPLICATE_SKILL.error(code=code[:60], field=f"skills[{index}].skill")
         required.append(RequiredSkill(skill_code=code, min_level=min_level, weight=weight))
     postal = place_postal_code.strip()
     return NeedDraft(
@@ -211,23 +168,18 @@ def _check_level(min_level: int, *, field: str) -> None:
     if isinstance(min_level, bool) or not (
         rules.SKILL_LEVEL_MIN <= min_level <= rules.SKILL_LEVEL_MAX
     ):
-        raise InvalidInput(
-            f"Niveau minimum : choisissez entre {rules.SKILL_LEVEL_MIN} et "
-            f"{rules.SKILL_LEVEL_MAX} (reçu : {min_level}).",
-            f"Minimum level: choose between {rules.SKILL_LEVEL_MIN} and "
-            f"{rules.SKILL_LEVEL_MAX} (got {min_level}).",
+        raise refusals.INVALID_SKILL_LEVEL.error(
+            skill_level_min=rules.SKILL_LEVEL_MIN,
+            skill_level_max=rules.SKILL_LEVEL_MAX,
+            min_level=min_level,
             field=field,
-            code="invalid_skill_level",
         )
 
 
 def _check_weight(weight: int, *, field: str) -> None:
     if isinstance(weight, bool) or not 1 <= weight <= rules.SKILL_WEIGHT_MAX:
-        raise InvalidInput(
-            f"Importance : un nombre entre 1 et {rules.SKILL_WEIGHT_MAX} (reçu : {weight}).",
-            f"Weight: a number between 1 and {rules.SKILL_WEIGHT_MAX} (got {weight}).",
-            field=field,
-            code="out_of_range",
+        raise refusals.OUT_OF_RANGE.error(
+            skill_weight_max=rules.SKILL_WEIGHT_MAX, weight=weight, field=field
         )
 
 
@@ -235,17 +187,9 @@ def _named_text(value: str, *, field: str, name_fr: str, name_en: str, length_ma
     """A required text, refused with the field's French name rather than its code."""
     stripped = value.strip()
     if not stripped:
-        raise InvalidInput(
-            f"{name_fr} : champ obligatoire.",
-            f"{name_en}: required field.",
-            field=field,
-            code="required",
-        )
+        raise refusals.FIELD_REQUIRED.error(name_fr=name_fr, name_en=name_en, field=field)
     if len(stripped) > length_max:
-        raise InvalidInput(
-            f"{name_fr} : {length_max} caractères au plus.",
-            f"{name_en}: at most {length_max} characters.",
-            field=field,
-            code="text_too_long",
+        raise refusals.TEXT_TOO_LONG.error(
+            name_fr=name_fr, length_max=length_max, name_en=name_en, field=field
         )
     return stripped

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from timebank.companies.use_cases import check_region
 from timebank.db.unit_of_work import UnitOfWork
-from timebank.errors import Conflict, not_found
+from timebank.needs import refusals
 from timebank.needs.model import (
     Need,
     NeedDraft,
@@ -59,15 +59,10 @@ async def create_need(
     draft = _draft(data)
     status = need_status(data.status)
     if status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
-        raise Conflict(
-            "Un nouveau besoin est en brouillon ou ouvert.",
-            "A new need is either a draft or open.",
-            field="status",
-            code="illegal_status_change",
-        )
+        raise refusals.NEW_NEED_STATUS.error()
     async with uow() as repos:
         if await repos.companies.get(company_id) is None:
-            raise not_found("Entreprise", "Company", company_id)
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
         skills = await resolve_skill_codes(
             repos, [item.skill_code for item in draft.skills], field="skills"
         )
@@ -92,7 +87,7 @@ async def get_need(uow: UnitOfWork, actor: Actor, need_id: int) -> Need:
     async with uow(write=False) as repos:
         need = await repos.needs.get(need_id)
     if need is None or (need.status is NeedStatus.DRAFT and not _may_see_draft(actor, need)):
-        raise not_found("Besoin", "Need", need_id)
+        raise refusals.NEED_NOT_FOUND.error(id=need_id)
     return need
 
 
@@ -161,7 +156,7 @@ async def get_company_need(uow: UnitOfWork, actor: Actor, company_id: int, need_
     async with uow(write=False) as repos:
         need = await repos.needs.get(need_id)
     if need is None or need.company_id != company_id:
-        raise not_found("Besoin", "Need", need_id)
+        raise refusals.NEED_NOT_FOUND.error(id=need_id)
     return need
 
 
@@ -183,16 +178,11 @@ async def update_need(
     async with uow() as repos:
         need = await repos.needs.get(need_id)
         if need is None or (company_id is not None and need.company_id != company_id):
-            raise not_found("Besoin", "Need", need_id)
+            raise refusals.NEED_NOT_FOUND.error(id=need_id)
         require_company_role(actor, need.company_id, Role.COMPANY_ADMIN)
         check_status_change(need.status, wanted)
         if need.status in (NeedStatus.CLOSED, NeedStatus.CANCELLED):
-            raise Conflict(
-                "Un besoin clos ou annulé ne se modifie plus.",
-                "A closed or cancelled need can no longer be edited.",
-                field="status",
-                code="need_frozen",
-            )
+            raise refusals.NEED_FROZEN.error()
         skills = await resolve_skill_codes(
             repos, [item.skill_code for item in draft.skills], field="skills"
         )

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 from timebank.config import Settings
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import not_found
+from timebank.notifications import refusals
 from timebank.notifications.model import (
     CLAIM_EXPIRY_SECONDS,
     SEND_BATCH_MAX,
@@ -61,7 +61,7 @@ async def mark_read(
     async with uow() as repos:
         notification = await repos.notifications.mark_read(notification_id, actor.user_id, now)
     if notification is None:
-        raise not_found("Notification", "Notification", notification_id)
+        raise refusals.NOTIFICATION_NOT_FOUND.error(id=notification_id)
     return notification
 
 

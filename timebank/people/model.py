@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from timebank.errors import Forbidden, InvalidInput
+from timebank.people import refusals
 
 
 class Role(StrEnum):
@@ -65,22 +65,14 @@ class Actor:
 
 def require_operator(actor: Actor) -> None:
     if not actor.is_operator:
-        raise Forbidden(
-            "Réservé à l'opérateur du programme.",
-            "Only the programme operator may do this.",
-            code="operator_only",
-        )
+        raise refusals.OPERATOR_ONLY.error()
 
 
 def require_company_role(actor: Actor, company_id: int, *roles: Role) -> None:
     """Refuse unless the actor holds one of `roles` for the company (operators always may)."""
     if actor.is_operator or actor.has_role(company_id, *roles):
         return
-    raise Forbidden(
-        "Vous n'avez pas le droit de faire cela pour cette entreprise.",
-        "You are not allowed to do this for this company.",
-        code="forbidden_for_company",
-    )
+    raise refusals.FORBIDDEN_FOR_COMPANY.error()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +97,5 @@ class InvitationView:
 def confirmed_password(password: str, confirmation: str | None) -> str:
     """The password typed twice must be typed the same (None: asked once, as in the API)."""
     if confirmation is not None and confirmation != password:
-        raise InvalidInput(
-            "Les deux mots de passe saisis ne sont pas identiques.",
-            "The two passwords typed differ.",
-            field="password_confirmation",
-            code="password_mismatch",
-        )
+        raise refusals.PASSWORD_MISMATCH.error()
     return password

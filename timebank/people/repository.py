@@ -14,6 +14,7 @@ from timebank.db.tables import (
     UserTable,
 )
 from timebank.errors import Conflict
+from timebank.people import refusals
 from timebank.people.model import InvitationView, Membership, Role, User
 
 # Asked by every request: fixed SQL, rendered once.
@@ -30,12 +31,7 @@ FULL_NAMES_SQL = Sql("SELECT id, full_name FROM app_user WHERE id {0:in}")
 
 
 def duplicate_email(email: str) -> Conflict:
-    return Conflict(
-        f"Un compte existe déjà pour {email}.",
-        f"An account already exists for {email}.",
-        field="email",
-        code="duplicate_email",
-    )
+    return refusals.DUPLICATE_EMAIL.error(email=email)
 
 
 def _user_from_row(row: Row) -> User:

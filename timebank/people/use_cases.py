@@ -13,9 +13,10 @@ from timebank.book.use_cases import ensure_company_accounts
 from timebank.companies.model import Company, validate_siren
 from timebank.companies.use_cases import CompanyInput, company_draft
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import Conflict, InvalidInput, NotAuthenticated, not_found
+from timebank.errors import Conflict, InvalidInput, NotAuthenticated
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
+from timebank.people import refusals
 from timebank.people.model import (
     Actor,
     InvitationView,
@@ -61,40 +62,19 @@ class SirenLookup:
 
 
 def company_has_admin(siren: str) -> Conflict:
-    return Conflict(
-        f"L'entreprise au SIREN {siren} est déjà inscrite et a déjà un administrateur : "
-        "demandez-lui de vous inviter depuis la page de l'entreprise.",
-        f"The company with SIREN {siren} is already registered and has an admin: "
-        "ask them to invite you.",
-        field="siren",
-        code="duplicate_siren",
-    )
+    return refusals.DUPLICATE_SIREN.error(siren=siren)
 
 
 def _invalid_reset_token() -> InvalidInput:
-    return InvalidInput(
-        "Lien de réinitialisation inconnu, expiré ou déjà utilisé : demandez-en un nouveau.",
-        "Unknown, expired or already used reset link: ask for a new one.",
-        field="token",
-        code="invalid_reset_token",
-    )
+    return refusals.INVALID_RESET_TOKEN.error()
 
 
 def _invalid_invitation() -> InvalidInput:
-    return InvalidInput(
-        "Invitation inconnue, expirée ou déjà utilisée.",
-        "Unknown, expired or already used invitation.",
-        field="token",
-        code="invalid_invitation",
-    )
+    return refusals.INVALID_INVITATION.error()
 
 
 def _bad_credentials() -> NotAuthenticated:
-    return NotAuthenticated(
-        "Adresse e-mail ou mot de passe incorrect.",
-        "Wrong e-mail address or password.",
-        code="invalid_credentials",
-    )
+    return refusals.INVALID_CREDENTIALS.error()
 
 
 async def sign_up_company_admin(
@@ -325,12 +305,7 @@ async def accept_invitation(
             raise _invalid_invitation()
         invitation_id, user_id = invitation
         if not await repos.people.accept_invitation(invitation_id, now):
-            raise Conflict(
-                "Cette invitation vient d'être utilisée.",
-                "This invitation has just been used.",
-                field="token",
-                code="invitation_already_used",
-            )
+            raise refusals.INVITATION_ALREADY_USED.error()
         await repos.people.set_password_hash(user_id, password_hash)
         user = await repos.people.get_user(user_id)
         assert user is not None
@@ -414,7 +389,7 @@ async def grant_accountant(
     checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
     async with uow() as repos:
         if await repos.companies.get(company_id) is None:
-            raise not_found("Entreprise", "Company", company_id)
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
         user = await repos.people.get_user_by_email(checked_email)
         token = None
         if user is None:
@@ -475,5 +450,5 @@ async def current_user(uow: UnitOfWork, actor: Actor) -> User:
     async with uow(write=False) as repos:
         user = await repos.people.get_user(actor.user_id)
     if user is None:
-        raise not_found("Utilisateur", "User", actor.user_id)
+        raise refusals.USER_NOT_FOUND.error(id=actor.user_id)
     return user

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from timebank.engagements.model import EngagementStatus
-from timebank.errors import InvalidInput
+from timebank.proposals import refusals
 
 PRIORITY_BASE: Final = 5
 MINUTES_PER_HOUR: Final = 60
@@ -102,24 +102,14 @@ def proposal_status(value: str, *, field: str = "status") -> ProposalStatus:
         return ProposalStatus(value)
     except ValueError as exc:
         allowed = ", ".join(status.value for status in ProposalStatus)
-        raise InvalidInput(
-            f"Statut de proposition inconnu : « {value[:20]} » (valeurs : {allowed}).",
-            f"Unknown proposal status: '{value[:20]}' (values: {allowed}).",
-            field=field,
-            code="invalid_status",
-        ) from exc
+        raise refusals.UNKNOWN_STATUS.error(value=value[:20], allowed=allowed, field=field) from exc
 
 
 def proposal_side(value: str, *, field: str = "side") -> Side:
     try:
         return Side(value)
     except ValueError as exc:
-        raise InvalidInput(
-            f"Côté inconnu : « {value[:20]} » (valeurs : host, lender).",
-            f"Unknown side: '{value[:20]}' (values: host, lender).",
-            field=field,
-            code="invalid_side",
-        ) from exc
+        raise refusals.INVALID_SIDE.error(value=value[:20], field=field) from exc
 
 
 def reasons_of(explanation: str, skill_labels: dict[str, str]) -> Reasons:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from timebank.db.tables import MatchProposalTable
-from timebank.errors import Conflict
+from timebank.proposals import refusals
 from timebank.proposals.model import Proposal
 
 
@@ -87,12 +87,7 @@ class ProposalRepository:
             .returning(MatchProposalTable.id)
         )
         if not updated:
-            raise Conflict(
-                "Proposition déjà traitée ou remplacée.",
-                "Proposal already decided or superseded.",
-                field="proposal_id",
-                code="proposal_closed",
-            )
+            raise refusals.PROPOSAL_CLOSED.error()
 
     async def visible(
         self,

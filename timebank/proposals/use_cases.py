@@ -15,7 +15,6 @@ from timebank.book.use_cases import retrying
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Engagement, EngagementStatus, Step, minutes_per_month
-from timebank.errors import Conflict, Forbidden, InvalidInput, not_found
 from timebank.jobs.model import Job, JobKind
 from timebank.jobs.use_cases import Report, off_loop
 from timebank.jobs.use_cases import start as start_job
@@ -23,6 +22,7 @@ from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
 from timebank.people.model import Actor, Role, require_company_role, require_operator
+from timebank.proposals import refusals
 from timebank.proposals.model import (
     Proposal,
     ProposalStatus,
@@ -278,7 +278,7 @@ async def accept(uow: UnitOfWork, actor: Actor, proposal_id: int, *, now: dateti
         async with uow() as repos:
             proposal = await repos.proposals.get(proposal_id)
             if proposal is None:
-                raise not_found("Proposition", "Proposal", proposal_id)
+                raise refusals.PROPOSAL_NOT_FOUND.error(id=proposal_id)
             employee = await repos.employees.get(proposal.employee_id)
             need = await repos.needs.get(proposal.need_id)
             assert employee is not None
@@ -335,37 +335,28 @@ async def _decline(
     own_only: bool,
 ) -> Proposal:
     if not reason.strip():
-        raise InvalidInput(
-            "Indiquez le motif du refus : il aide les entreprises et le prochain appariement.",
-            "Give the reason for declining.",
-            field="reason",
-            code="required",
-        )
+        raise refusals.REQUIRED.error()
     checked = rules.text(reason, field="reason", length_max=DECLINE_REASON_LENGTH_MAX)
 
     async def work() -> Proposal:
         async with uow() as repos:
             proposal = await repos.proposals.get(proposal_id)
             if proposal is None:
-                raise not_found("Proposition", "Proposal", proposal_id)
+                raise refusals.PROPOSAL_NOT_FOUND.error(id=proposal_id)
             employee = await repos.employees.get(proposal.employee_id)
             need = await repos.needs.get(proposal.need_id)
             assert employee is not None
             assert need is not None
             mine = actor.user_id == employee.user_id
             if own_only and not mine:
-                raise not_found("Proposition", "Proposal", proposal_id)
+                raise refusals.PROPOSAL_NOT_FOUND.error(id=proposal_id)
             if not (
                 mine
                 or actor.is_operator
                 or actor.has_role(employee.company_id, Role.COMPANY_ADMIN)
                 or actor.has_role(need.company_id, Role.COMPANY_ADMIN)
             ):
-                raise Forbidden(
-                    "Vous n'êtes pas concerné·e par cette proposition.",
-                    "You are not party to this proposal.",
-                    code="forbidden_for_company",
-                )
+                raise refusals.FORBIDDEN_FOR_COMPANY.error()
             await repos.proposals.decide(
                 proposal_id, status="declined", user_id=actor.user_id, now=now, reason=checked
             )
@@ -499,15 +490,10 @@ async def accept_as_host(
     async with uow(write=False) as repos:
         proposal = await repos.proposals.get(proposal_id)
         if proposal is None:
-            raise not_found("Proposition", "Proposal", proposal_id)
+            raise refusals.PROPOSAL_NOT_FOUND.error(id=proposal_id)
         need = await repos.needs.get(proposal.need_id)
     assert need is not None
     require_company_role(actor, need.company_id, Role.COMPANY_ADMIN)
     if proposal.status != ProposalStatus.ACCEPTED or proposal.engagement_id is None:
-        raise Conflict(
-            "L'employeur du salarié doit d'abord accepter la proposition.",
-            "The employee's employer must accept the proposal first.",
-            field="proposal_id",
-            code="awaiting_lender",
-        )
+        raise refusals.AWAITING_LENDER.error()
     return await engagements.take_step(uow, actor, proposal.engagement_id, Step.ACCEPT, now=now)

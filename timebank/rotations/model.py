@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from timebank import formatting, rules
 from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs
-from timebank.errors import InvalidInput
+from timebank.rotations import refusals
 
 PERIOD_DAYS_MAX: Final = 366
 TRAVEL_KM_MAX: Final = 1000
@@ -161,12 +161,7 @@ class Allocation:
 def period_dates(starts_on: date, ends_on: date) -> None:
     rules.date_order(starts_on, ends_on, field="ends_on")
     if (ends_on - starts_on).days + 1 > PERIOD_DAYS_MAX:
-        raise InvalidInput(
-            "Une période dure au plus un an.",
-            "A period lasts at most one year.",
-            field="ends_on",
-            code="period_too_long",
-        )
+        raise refusals.PERIOD_TOO_LONG.error()
 
 
 def half_days_of(days: float, *, half_days: bool, field: str = "days") -> int:
@@ -175,23 +170,13 @@ def half_days_of(days: float, *, half_days: bool, field: str = "days") -> int:
     step = 0.5 if half_days else 1.0
     units = days / step
     if days < 0 or abs(units - round(units)) > 1e-9 or days > PERIOD_DAYS_MAX:
-        raise InvalidInput(
-            f"Nombre de jours invalide : {days} (multiple de {step} jour, positif).",
-            f"Invalid number of days: {days} (a non-negative multiple of {step} day).",
-            field=field,
-            code="invalid_days",
-        )
+        raise refusals.INVALID_DAYS.error(days=days, step=step, field=field)
     return round(days * 2)
 
 
 def weekdays(values: list[int], *, field: str = "preferred_weekdays") -> frozenset[int]:
     if len(values) > 5 or any(isinstance(v, bool) or not 0 <= v <= 4 for v in values):
-        raise InvalidInput(
-            "Jours préférés : de 0 (lundi) à 4 (vendredi).",
-            "Preferred weekdays: from 0 (Monday) to 4 (Friday).",
-            field=field,
-            code="invalid_weekdays",
-        )
+        raise refusals.INVALID_WEEKDAYS.error(field=field)
     return frozenset(values)
 
 
@@ -199,19 +184,13 @@ def dates_within(
     values: list[date], starts_on: date, ends_on: date, *, field: str = "unavailable"
 ) -> frozenset[date]:
     if len(values) > UNAVAILABLE_DATES_MAX:
-        raise InvalidInput(
-            f"Au plus {UNAVAILABLE_DATES_MAX} dates.",
-            f"At most {UNAVAILABLE_DATES_MAX} dates.",
-            field=field,
-            code="too_many_dates",
+        raise refusals.TOO_MANY_DATES.error(
+            unavailable_dates_max=UNAVAILABLE_DATES_MAX, field=field
         )
     for position, day in enumerate(values):
         if not starts_on <= day <= ends_on:
-            raise InvalidInput(
-                f"Date hors de la période : {formatting.day(day)}.",
-                f"Date outside the period: {day.isoformat()}.",
-                field=f"{field}[{position}]",
-                code="date_outside_period",
+            raise refusals.DATE_OUTSIDE_PERIOD.error(
+                day=formatting.day(day), day_iso=day.isoformat(), field=f"{field}[{position}]"
             )
     return frozenset(values)
 
@@ -219,12 +198,7 @@ def dates_within(
 def max_half_days_per_week(days: float, *, half_days: bool) -> int:
     units = half_days_of(days, half_days=half_days, field="max_days_per_week")
     if not 1 <= units <= HALF_DAYS_PER_WEEK_MAX:
-        raise InvalidInput(
-            "Maximum hebdomadaire : de 0,5 à 5 jours.",
-            "Weekly maximum: from 0.5 to 5 days.",
-            field="max_days_per_week",
-            code="invalid_weekly_maximum",
-        )
+        raise refusals.INVALID_WEEKLY_MAXIMUM.error()
     return units
 
 

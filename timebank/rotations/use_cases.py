@@ -34,7 +34,7 @@ from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.companies.model import Company
 from timebank.config import get_settings
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import Conflict, InvalidInput, NotFound, not_found
+from timebank.errors import Conflict, InvalidInput, NotFound
 from timebank.geography import ALSACE_MOSELLE_DEPARTEMENTS, public_holidays
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
@@ -47,6 +47,7 @@ from timebank.people.model import Actor, Role, require_company_role
 from timebank.people.passwords import new_token, token_digest
 from timebank.people.salary_figures import reads_salary_figures
 from timebank.rotations import model as m
+from timebank.rotations import refusals
 from timebank.rotations.model import (
     Allocation,
     MemberOutcomeRecord,
@@ -79,7 +80,7 @@ async def _period(
 ) -> tuple[RotationPeriod, EmployerGroup]:
     period = await repos.rotations.get_period(period_id, lock=lock)
     if period is None:
-        raise not_found("Période", "Period", period_id)
+        raise refusals.PERIOD_NOT_FOUND.error(id=period_id)
     return period, await load_group(repos, period.group_id)
 
 
@@ -129,7 +130,7 @@ async def _viewer(
     cdo_ids = {c.employee_id for c in cdos}
     mine = await _own_cdo_ids(repos, actor, group) & cdo_ids
     if not companies and not mine:
-        raise not_found("Période", "Period", period.id)
+        raise refusals.PERIOD_NOT_FOUND.error(id=period.id)
     return False, companies, mine
 
 
@@ -235,12 +236,7 @@ async def set_cdo(
         _require_coordinator(actor, group)
         employee = await repos.employees.get(employee_id)
         if employee is None or employee.company_id != group.company_id:
-            raise InvalidInput(
-                "Le CDO doit être salarié du groupement.",
-                "The CDO must be an employee of the group.",
-                field="employee_id",
-                code="cdo_not_group_employee",
-            )
+            raise refusals.CDO_NOT_GROUP_EMPLOYEE.error()
         await repos.rotations.put_cdo(
             period_id,
             employee_id,
@@ -269,12 +265,7 @@ async def set_request(
     async with uow() as repos:
         period, group = await _period(repos, period_id)
         if company_id not in _member_ids(group, period):
-            raise InvalidInput(
-                "Cette entreprise n'est pas membre du groupement sur la période.",
-                "This company is not a member of the group during the period.",
-                field="company_id",
-                code="not_a_member",
-            )
+            raise refusals.NOT_A_MEMBER_IN_PERIOD.error()
         if not _coordinates(actor, group):
             require_company_role(actor, company_id, Role.COMPANY_ADMIN)
         units = m.half_days_of(days, half_days=period.half_days)
@@ -284,13 +275,8 @@ async def set_request(
         possible = _possible_units(period, company, days_off)
         wanted = units if period.half_days else units // 2  # In the period's slots.
         if wanted > possible:
-            raise InvalidInput(
-                f"{days} jours demandés : le calendrier de la période n'en permet que "
-                f"{possible / period.units_per_day}.",
-                f"{days} days requested: the period's calendar allows only "
-                f"{possible / period.units_per_day}.",
-                field="days",
-                code="days_beyond_calendar",
+            raise refusals.DAYS_BEYOND_CALENDAR.error(
+                days=days, possible=possible / period.units_per_day
             )
         await repos.rotations.put_request(
             period_id,
@@ -362,19 +348,9 @@ async def prepare_plan(
         latest = plans[-1] if plans else None
         latest_slots = await repos.rotations.slots(latest.id) if latest else []
     if not base.cdos:
-        raise Conflict(
-            "Aucun CDO n'est déclaré pour cette période.",
-            "No CDO is declared for this period.",
-            field="cdos",
-            code="no_cdo",
-        )
+        raise refusals.NO_CDO.error()
     if not base.members:
-        raise Conflict(
-            "Aucun membre n'a encore demandé de jours sur cette période.",
-            "No member has requested days in this period yet.",
-            field="requests",
-            code="no_request",
-        )
+        raise refusals.NO_REQUEST_REQUESTS.error()
     today = now.date()
     problem = replace(
         base,
@@ -390,14 +366,7 @@ async def prepare_plan(
     )
     wrong = cdo_rotation.fixed_slot_problems(problem, params)
     if wrong:
-        raise Conflict(
-            f"Des créneaux fixés à la main ou passés ne tiennent plus : {wrong[0]}. "
-            "Retirez-les ou corrigez les indisponibilités.",
-            f"Slots set by hand or already past no longer fit: {wrong[0]}. "
-            "Remove them or correct the unavailable days.",
-            field="slots",
-            code="fixed_slots_conflict",
-        )
+        raise refusals.FIXED_SLOTS_CONFLICT.error(wrong=wrong[0])
     return PlanInput(period, group, problem, params, latest, tuple(latest_slots), today)
 
 
@@ -444,12 +413,7 @@ async def store_plan(
             await repos.rotations.get_period(period_id, lock=True)
             now_plans = await repos.rotations.plans(period_id)
             if (now_plans[-1].id if now_plans else None) != (latest.id if latest else None):
-                raise Conflict(
-                    "Le planning a changé pendant le calcul : relancez la génération.",
-                    "The plan changed while it was computed: generate it again.",
-                    field="plan",
-                    code="plan_changed",
-                )
+                raise refusals.PLAN_CHANGED.error()
             for older in now_plans:
                 if older.status is PlanStatus.DRAFT:
                     await repos.rotations.set_plan_status(older.id, PlanStatus.SUPERSEDED)
@@ -559,16 +523,11 @@ async def _draft(
 ) -> tuple[PlanVersion, RotationPeriod, EmployerGroup]:
     plan = await repos.rotations.get_plan(plan_id)
     if plan is None:
-        raise not_found("Planning", "Plan", plan_id)
+        raise refusals.PLAN_NOT_FOUND.error(id=plan_id, field="plan_id")
     period, group = await _period(repos, plan.period_id, lock=True)
     _require_coordinator(actor, group)
     if plan.status is not PlanStatus.DRAFT:
-        raise Conflict(
-            "Seul un projet de planning se modifie ; générez une nouvelle version.",
-            "Only a draft plan can be changed; generate a new version.",
-            field="plan",
-            code="plan_not_draft",
-        )
+        raise refusals.PLAN_NOT_DRAFT.error()
     return plan, period, group
 
 
@@ -647,45 +606,18 @@ async def add_slot_by_hand(
     async with uow() as repos:
         _, period, group = await _draft(repos, actor, plan_id)
         if (half is None) == period.half_days or half not in (None, "am", "pm"):
-            raise InvalidInput(
-                "Demi-journée attendue (am ou pm)."
-                if period.half_days
-                else "Journée entière attendue.",
-                "A half-day (am or pm) is expected."
-                if period.half_days
-                else "A whole day is expected.",
-                field="half",
-                code="wrong_slot_kind",
-            )
+            raise (
+                refusals.HALF_DAY_EXPECTED if period.half_days else refusals.WHOLE_DAY_EXPECTED
+            ).error()
         if not period.covers(day) or day.weekday() >= 5:
-            raise InvalidInput(
-                "Le créneau doit être un jour ouvré de la période.",
-                "The slot must be a working day of the period.",
-                field="day",
-                code="day_outside_period",
-            )
+            raise refusals.DAY_OUTSIDE_PERIOD.error()
         if day < now.date():
-            raise InvalidInput(
-                "Un créneau passé ne se modifie pas.",
-                "A past slot cannot be changed.",
-                field="day",
-                code="slot_in_past",
-            )
+            raise refusals.SLOT_IN_PAST.error()
         problem = await _period_problem(repos, period, group)
         if str(employee_id) not in {c.id for c in problem.cdos}:
-            raise InvalidInput(
-                "Ce salarié n'est pas CDO sur cette période.",
-                "This employee is not a CDO in this period.",
-                field="employee_id",
-                code="not_a_cdo",
-            )
+            raise refusals.NOT_A_CDO_IN_PERIOD.error()
         if str(company_id) not in {x.id for x in problem.members}:
-            raise InvalidInput(
-                "Ce membre n'a pas de demande sur cette période.",
-                "This member has no request in this period.",
-                field="company_id",
-                code="no_request",
-            )
+            raise refusals.NO_REQUEST_OF_MEMBER.error()
         slots = await repos.rotations.slots(plan_id)
         displaced = [
             s
@@ -702,12 +634,7 @@ async def add_slot_by_hand(
         params = RotationParams(travel_km_max=float(period.travel_km_max))
         wrong = cdo_rotation.check_plan(problem, params, candidate)
         if wrong:
-            raise InvalidInput(
-                f"Ce créneau enfreint une règle du planning : {wrong[0]}.",
-                f"This slot breaks a rule of the plan: {wrong[0]}.",
-                field="day",
-                code="slot_breaks_rule",
-            )
+            raise refusals.SLOT_BREAKS_RULE.error(wrong=wrong[0])
         await repos.rotations.remove_slots([s.id for s in displaced])
         await repos.rotations.add_slot(plan_id, employee_id, company_id, day, half)
         return await repos.rotations.slots(plan_id)
@@ -717,15 +644,10 @@ async def remove_slot(uow: UnitOfWork, actor: Actor, slot_id: int, *, now: datet
     async with uow() as repos:
         slot = await repos.rotations.get_slot(slot_id)
         if slot is None:
-            raise not_found("Créneau", "Slot", slot_id)
+            raise refusals.SLOT_NOT_FOUND.error(id=slot_id)
         await _draft(repos, actor, slot.plan_id)
         if slot.day < now.date():
-            raise InvalidInput(
-                "Un créneau passé ne se modifie pas.",
-                "A past slot cannot be changed.",
-                field="slot_id",
-                code="slot_in_past",
-            )
+            raise refusals.SLOT_IN_PAST.error(field="slot_id")
         await repos.rotations.remove_slots([slot_id])
 
 
@@ -747,12 +669,7 @@ async def publish(uow: UnitOfWork, actor: Actor, plan_id: int, *, now: datetime)
                 past_old = {_key(s) for s in old if s.day < today}
                 past_new = {_key(s) for s in new_slots if s.day < today}
                 if past_old != past_new:
-                    raise Conflict(
-                        "Ce projet change des jours déjà passés : générez une nouvelle version.",
-                        "This draft changes days already past: generate a new version.",
-                        field="plan",
-                        code="plan_outdated",
-                    )
+                    raise refusals.PLAN_OUTDATED.error()
                 await repos.rotations.set_plan_status(
                     period.published_plan_id, PlanStatus.SUPERSEDED
                 )
@@ -799,7 +716,7 @@ async def list_slots(
             or plan.period_id != period_id
             or (not viewer[0] and plan.status is not PlanStatus.PUBLISHED)
         ):
-            raise not_found("Planning", "Plan", chosen, field="plan_id")
+            raise refusals.PLAN_NOT_FOUND.error(id=chosen, field="plan_id")
         return plan, _visible(await repos.rotations.slots(chosen), viewer)
 
 
@@ -811,35 +728,20 @@ async def set_worked(
     async with uow() as repos:
         slot = await repos.rotations.get_slot(slot_id)
         if slot is None:
-            raise not_found("Créneau", "Slot", slot_id)
+            raise refusals.SLOT_NOT_FOUND.error(id=slot_id)
         plan = await repos.rotations.get_plan(slot.plan_id)
         assert plan is not None
         _, group = await _period(repos, plan.period_id, lock=True)  # See `allocate_month`.
         if not _coordinates(actor, group) and slot.employee_id not in await _own_cdo_ids(
             repos, actor, group
         ):
-            raise not_found("Créneau", "Slot", slot_id)
+            raise refusals.SLOT_NOT_FOUND.error(id=slot_id)
         if plan.status is not PlanStatus.PUBLISHED:
-            raise Conflict(
-                "Seuls les créneaux du planning publié se déclarent travaillés.",
-                "Only slots of the published plan are recorded as worked.",
-                field="slot_id",
-                code="plan_not_published",
-            )
+            raise refusals.PLAN_NOT_PUBLISHED.error()
         if slot.day > now.date():
-            raise InvalidInput(
-                "Ce créneau n'a pas encore eu lieu.",
-                "This slot has not happened yet.",
-                field="slot_id",
-                code="slot_in_future",
-            )
+            raise refusals.SLOT_IN_FUTURE.error()
         if first_of_month(slot.day) in await repos.rotations.allocated_months(group.id):
-            raise Conflict(
-                "Le mois de ce créneau est déjà imputé aux membres.",
-                "This slot's month is already allocated to the members.",
-                field="slot_id",
-                code="month_allocated",
-            )
+            raise refusals.MONTH_ALLOCATED.error()
         await repos.rotations.set_worked(slot_id, worked)
         updated = await repos.rotations.get_slot(slot_id)
         assert updated is not None
@@ -861,34 +763,19 @@ async def create_feed(
     """A secret subscription token for one CDO's or one member's calendar (any earlier token of
     the same calendar stops working)."""
     if (employee_id is None) == (company_id is None):
-        raise InvalidInput(
-            "Indiquez soit un CDO (employee_id), soit un membre (company_id).",
-            "Give either a CDO (employee_id) or a member (company_id).",
-            field="employee_id",
-            code="one_calendar",
-        )
+        raise refusals.ONE_CALENDAR.error()
     async with uow() as repos:
         group = await load_group(repos, group_id)
         if employee_id is not None:
             employee = await repos.employees.get(employee_id)
             if employee is None or employee.company_id != group.company_id:
-                raise InvalidInput(
-                    "Ce salarié n'est pas CDO du groupement.",
-                    "This employee is not a CDO of the group.",
-                    field="employee_id",
-                    code="not_a_cdo",
-                )
+                raise refusals.NOT_A_CDO_OF_THE_GROUP.error()
             if not _coordinates(actor, group) and employee.user_id != actor.user_id:
-                raise not_found("Calendrier", "Calendar", employee_id, field="employee_id")
+                raise refusals.CALENDAR_NOT_FOUND.error(id=employee_id, field="employee_id")
         else:
             assert company_id is not None
             if company_id not in {mm.company_id for mm in group.members}:
-                raise InvalidInput(
-                    "Cette entreprise n'est pas membre du groupement.",
-                    "This company is not a member of the group.",
-                    field="company_id",
-                    code="not_a_member",
-                )
+                raise refusals.NOT_A_MEMBER_OF_THE_GROUP.error()
             if not _coordinates(actor, group):
                 require_company_role(actor, company_id, Role.COMPANY_ADMIN)
         token, digest = new_token()
@@ -913,18 +800,13 @@ async def _feed_owner(
 ) -> None:
     """Refuse unless the actor may manage this CDO's or member's calendar feed."""
     if (employee_id is None) == (company_id is None):
-        raise InvalidInput(
-            "Indiquez soit un CDO (employee_id), soit un membre (company_id).",
-            "Give either a CDO (employee_id) or a member (company_id).",
-            field="employee_id",
-            code="one_calendar",
-        )
+        raise refusals.ONE_CALENDAR.error()
     if _coordinates(actor, group):
         return
     if employee_id is not None:
         employee = await repos.employees.get(employee_id)
         if employee is None or employee.user_id != actor.user_id:
-            raise not_found("Calendrier", "Calendar", employee_id, field="employee_id")
+            raise refusals.CALENDAR_NOT_FOUND.error(id=employee_id, field="employee_id")
     else:
         assert company_id is not None
         require_company_role(actor, company_id, Role.COMPANY_ADMIN)
@@ -1024,7 +906,7 @@ async def feed_calendar(uow: UnitOfWork, token: str) -> bytes:
     async with uow(write=False) as repos:
         found = await repos.rotations.feed(token_digest(token))
         if found is None:
-            raise not_found("Calendrier", "Calendar", "?")
+            raise refusals.CALENDAR_NOT_FOUND.error(id="?", field="employee_id")
         group_id, employee_id, company_id = found
         group = await load_group(repos, group_id)
         return await _calendar(repos, group, employee_id=employee_id, company_id=company_id)
@@ -1034,19 +916,14 @@ async def download_calendar(
     uow: UnitOfWork, actor: Actor, group_id: int, *, employee_id: int | None, company_id: int | None
 ) -> bytes:
     if (employee_id is None) == (company_id is None):
-        raise InvalidInput(
-            "Indiquez soit un CDO (employee_id), soit un membre (company_id).",
-            "Give either a CDO (employee_id) or a member (company_id).",
-            field="employee_id",
-            code="one_calendar",
-        )
+        raise refusals.ONE_CALENDAR.error()
     async with uow(write=False) as repos:
         group = await load_group(repos, group_id)
         if not _coordinates(actor, group):
             if employee_id is not None and employee_id not in await _own_cdo_ids(
                 repos, actor, group
             ):
-                raise not_found("Calendrier", "Calendar", employee_id, field="employee_id")
+                raise refusals.CALENDAR_NOT_FOUND.error(id=employee_id, field="employee_id")
             if company_id is not None:
                 require_company_role(actor, company_id, Role.COMPANY_ADMIN)
         return await _calendar(repos, group, employee_id=employee_id, company_id=company_id)
@@ -1069,12 +946,7 @@ async def allocate_month(
     shared-CDO accounts. Once per month; `actor` None: the scheduler."""
     month = first_of_month(month)
     if month >= first_of_month(now.date()):
-        raise InvalidInput(
-            "On n'impute qu'un mois terminé.",
-            "Only a finished month is allocated.",
-            field="month",
-            code="month_not_finished",
-        )
+        raise refusals.MONTH_NOT_FINISHED.error()
     last = next_month(month) - timedelta(days=1)
 
     async def work() -> list[Allocation]:
@@ -1090,11 +962,8 @@ async def allocate_month(
                 assert found is not None
                 locked.append(found)
             if month in await repos.rotations.allocated_months(group_id):
-                raise Conflict(
-                    f"{month_label(month).capitalize()} est déjà imputé aux membres.",
-                    f"{month.strftime('%Y-%m')} is already allocated to the members.",
-                    field="month",
-                    code="already_allocated",
+                raise refusals.ALREADY_ALLOCATED.error(
+                    month=month_label(month).capitalize(), value=month.strftime("%Y-%m")
                 )
             periods = [
                 p
@@ -1119,12 +988,7 @@ async def allocate_month(
             for employee_id in sorted({e for e, _ in counts}):
                 employee = cdos.get(employee_id)
                 if employee is None or employee.cost is None:
-                    raise Conflict(
-                        "Le coût du CDO n'est pas renseigné (salaire brut, charges).",
-                        "The CDO's cost is not filled in (gross salary, charges).",
-                        field="employee_id",
-                        code="cdo_cost_missing",
-                    )
+                    raise refusals.CDO_COST_MISSING.error()
                 cdo_cents[employee_id] = m.monthly_cost_cents(employee.cost)
             management = sum(p.monthly_management_costs_cents for p in periods)
             lines = m.allocate_month(cdo_cents, management, dict(counts), dict(minutes))
@@ -1182,12 +1046,7 @@ async def allocate_month(
                 if o.result not in (TransferResult.CREATED, TransferResult.EXISTS)
             ]
             if refused:
-                raise Conflict(
-                    f"Le grand livre a refusé l'imputation : {refused[0].result.value}.",
-                    f"The ledger refused the allocation: {refused[0].result.value}.",
-                    field="month",
-                    code="allocation_refused",
-                )
+                raise refusals.ALLOCATION_REFUSED.error(result=refused[0].result.value)
             for line in lines:
                 minutes_id, cents_id = ids[line.employee_id, line.company_id]
                 await repos.rotations.add_allocation(
@@ -1257,7 +1116,7 @@ async def list_allocations(
     if actor.is_operator and not any(mm.company_id in mine for mm in group.members):
         return False, []  # A share is the CDO's salary at cost: never the operator's to read.
     if not any(mm.company_id in mine for mm in group.members):
-        raise not_found("Groupement", "Employer group", group_id)
+        raise refusals.EMPLOYER_GROUP_NOT_FOUND.error(id=group_id)
     return False, [a for a in found if a.line.company_id in mine]
 
 

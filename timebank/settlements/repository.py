@@ -7,7 +7,7 @@ from typing import Any
 
 from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
 from timebank.db.tables import SettlementStatementTable, TimesheetEntryTable
-from timebank.errors import Conflict
+from timebank.settlements import refusals
 from timebank.settlements.model import (
     STATEMENT_LINES_MAX,
     Statement,
@@ -97,12 +97,7 @@ class SettlementRepository:
             statement_id: int = rows[0]["id"]
             return statement_id
         if existing.status is StatementStatus.AGREED:
-            raise Conflict(
-                "Relevé déjà validé : il est figé.",
-                "Statement agreed: it is frozen.",
-                field="month",
-                code="statement_frozen",
-            )
+            raise refusals.STATEMENT_FROZEN_MONTH.error()
         # New approvals reopen the discussion: agreements given on older totals are withdrawn.
         await SettlementStatementTable.update(
             {

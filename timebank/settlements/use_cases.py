@@ -16,13 +16,13 @@ from ledger.model import TransferCode, TransferKind, TransferRequest, TransferRe
 from timebank import formatting, rules
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import Conflict, InvalidInput, forbidden, not_found
 from timebank.invoicing.use_cases import issue_statement_invoices
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import OFFSET_MAX, Page
 from timebank.people.model import Actor, Role, require_company_role, require_operator
 from timebank.people.salary_figures import reads_salary_figures
+from timebank.settlements import refusals
 from timebank.settlements.model import (
     Statement,
     StatementDetail,
@@ -143,7 +143,7 @@ def _require_salary_reader(actor: Actor, company_id: int) -> None:
     """A statement's side is in cents at cost: its company's, never the operator's as such."""
     require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
     if not reads_salary_figures(actor, company_id):
-        raise forbidden()
+        raise refusals.FORBIDDEN.error()
 
 
 async def list_statements(
@@ -164,7 +164,7 @@ async def get_statement(uow: UnitOfWork, actor: Actor, statement_id: int) -> Sta
         or actor.has_role(statement.company_a, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         or actor.has_role(statement.company_b, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
     ):
-        raise not_found("Relevé", "Statement", statement_id)
+        raise refusals.STATEMENT_NOT_FOUND.error(id=statement_id)
     return statement
 
 
@@ -206,7 +206,7 @@ async def statement_detail(
     async with uow(write=False) as repos:
         statement = await repos.settlements.get(statement_id)
         if statement is None or company_id not in (statement.company_a, statement.company_b):
-            raise not_found("Relevé", "Statement", statement_id)
+            raise refusals.STATEMENT_NOT_FOUND.error(id=statement_id)
         other = statement.company_b if statement.company_a == company_id else statement.company_a
         others = await repos.companies.get_many([other])
         lines = await repos.settlements.lines(statement_id)
@@ -224,15 +224,10 @@ async def agree(uow: UnitOfWork, actor: Actor, statement_id: int, *, now: dateti
         async with uow() as repos:
             statement = await repos.settlements.get(statement_id, lock=True)
             if statement is None:
-                raise not_found("Relevé", "Statement", statement_id)
+                raise refusals.STATEMENT_NOT_FOUND.error(id=statement_id)
             side_a = _require_party(actor, statement)
             if statement.status is StatementStatus.AGREED:
-                raise Conflict(
-                    "Relevé déjà validé par les deux entreprises.",
-                    "Statement already agreed by both companies.",
-                    field="status",
-                    code="statement_frozen",
-                )
+                raise refusals.STATEMENT_ALREADY_AGREED.error()
             await repos.settlements.record_agreement(
                 statement, side_a=side_a, user_id=actor.user_id, now=now
             )
@@ -278,12 +273,7 @@ async def _settle(repos: Repositories, statement: Statement, now: datetime) -> s
         )
     )[0]
     if outcome.result not in (TransferResult.CREATED, TransferResult.EXISTS):
-        raise Conflict(
-            f"Le grand livre a refusé le règlement : {outcome.result.value}.",
-            f"The ledger refused the settlement: {outcome.result.value}.",
-            field="status",
-            code="settlement_refused",
-        )
+        raise refusals.SETTLEMENT_REFUSED.error(result=outcome.result.value)
     return transfer_id
 
 
@@ -291,27 +281,17 @@ async def dispute(
     uow: UnitOfWork, actor: Actor, statement_id: int, *, reason: str, now: datetime
 ) -> Statement:
     if not reason.strip():
-        raise InvalidInput(
-            "Indiquez le motif de la contestation.",
-            "Give the reason for the dispute.",
-            field="reason",
-            code="required",
-        )
+        raise refusals.REQUIRED.error()
     checked = rules.text(reason, field="reason", length_max=500)
 
     async def work() -> Statement:
         async with uow() as repos:
             statement = await repos.settlements.get(statement_id, lock=True)
             if statement is None:
-                raise not_found("Relevé", "Statement", statement_id)
+                raise refusals.STATEMENT_NOT_FOUND.error(id=statement_id)
             _require_party(actor, statement)
             if statement.status is StatementStatus.AGREED:
-                raise Conflict(
-                    "Relevé figé : les corrections passent sur le mois suivant.",
-                    "Statement frozen: corrections go into next month.",
-                    field="status",
-                    code="statement_frozen",
-                )
+                raise refusals.STATEMENT_FROZEN.error()
             await repos.settlements.dispute(
                 statement.id, user_id=actor.user_id, reason=checked, now=now
             )
@@ -327,10 +307,5 @@ async def prepare_as_operator(
 ) -> list[int]:
     require_operator(actor)
     if first_of_month(month) >= first_of_month(now.date()):
-        raise InvalidInput(
-            "On ne clôt qu'un mois terminé.",
-            "Only a finished month is closed.",
-            field="month",
-            code="month_not_finished",
-        )
+        raise refusals.MONTH_NOT_FINISHED.error()
     return await prepare_statements(uow, month=month, now=now)

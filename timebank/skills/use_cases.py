@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from timebank import rules
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.errors import Conflict, InvalidInput, not_found
 from timebank.people.model import Actor, require_operator
+from timebank.skills import refusals
 from timebank.skills.model import (
     SKILL_CODE_RE,
     Skill,
@@ -39,12 +39,7 @@ async def resolve_skill_codes(
     found = await repos.skills.by_codes(sorted(set(codes)))
     for index, code in enumerate(codes):
         if code not in found:
-            raise InvalidInput(
-                f"Compétence inconnue : « {code[:60]} ».",
-                f"Unknown skill: '{code[:60]}'.",
-                field=f"{field}[{index}].skill",
-                code="unknown_skill",
-            )
+            raise refusals.UNKNOWN_SKILL.error(code=code[:60], field=f"{field}[{index}].skill")
     return found
 
 
@@ -55,19 +50,9 @@ def _checked_skill(
     *, code: str, domain: str, label_fr: str, label_en: str, esco_uri: str | None
 ) -> TaxonomySkill:
     if not SKILL_CODE_RE.match(code) or len(code) > 60:
-        raise InvalidInput(
-            f"Code de compétence invalide : « {code[:60]} » (minuscules, chiffres et tirets).",
-            f"Invalid skill code: '{code[:60]}' (lower case, digits and hyphens).",
-            field="code",
-            code="invalid_skill_code",
-        )
+        raise refusals.INVALID_SKILL_CODE.error(code=code[:60])
     if esco_uri is not None and not esco_uri.startswith(ESCO_URI_PREFIX):
-        raise InvalidInput(
-            f"URI ESCO invalide (elle commence par {ESCO_URI_PREFIX}).",
-            f"Invalid ESCO URI (it starts with {ESCO_URI_PREFIX}).",
-            field="esco_uri",
-            code="invalid_esco_uri",
-        )
+        raise refusals.INVALID_ESCO_URI.error(esco_uri_prefix=ESCO_URI_PREFIX)
     return TaxonomySkill(
         code=code,
         domain_code=domain,
@@ -96,19 +81,9 @@ async def save_skill(
     async with uow() as repos:
         exists = bool(await repos.skills.by_codes([code]))
         if create and exists:
-            raise Conflict(
-                f"La compétence « {code} » existe déjà.",
-                f"Skill '{code}' already exists.",
-                field="code",
-                code="duplicate_skill",
-            )
+            raise refusals.DUPLICATE_SKILL.error(code=code)
         if not create and not exists:
-            raise not_found("Compétence", "Skill", code)
+            raise refusals.SKILL_NOT_FOUND.error(id=code)
         if not await repos.skills.save_skill(skill, create=create):
-            raise InvalidInput(
-                f"Domaine inconnu : « {domain[:40]} ».",
-                f"Unknown domain: '{domain[:40]}'.",
-                field="domain",
-                code="unknown_domain",
-            )
+            raise refusals.UNKNOWN_DOMAIN.error(domain=domain[:40])
         return (await repos.skills.by_codes([code]))[code]

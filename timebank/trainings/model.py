@@ -11,7 +11,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from timebank import rules
-from timebank.errors import InvalidInput
+from timebank.trainings import refusals
 
 TRAINING_MINUTES_MAX: Final = 400 * 60  # A long certification course.
 TRAINING_DAYS_MAX: Final = 366
@@ -124,12 +124,7 @@ def search_text(value: str | None, *, field: str) -> str:
     """A search word typed on the public page (at most SEARCH_LENGTH_MAX characters)."""
     cleaned = _plain(value or "")
     if len(cleaned) > SEARCH_LENGTH_MAX:
-        raise InvalidInput(
-            f"Recherche trop longue : {SEARCH_LENGTH_MAX} caractères au plus.",
-            f"Search too long: at most {SEARCH_LENGTH_MAX} characters.",
-            field=field,
-            code="search_too_long",
-        )
+        raise refusals.SEARCH_TOO_LONG.error(search_length_max=SEARCH_LENGTH_MAX, field=field)
     return cleaned
 
 
@@ -140,23 +135,11 @@ def plan_link_input(value: str | None) -> str | None:
     if not cleaned:
         return None
     if len(cleaned) > PLAN_LINK_LENGTH_MAX:
-        raise InvalidInput(
-            f"Lien vers le plan trop long : {PLAN_LINK_LENGTH_MAX} caractères au plus.",
-            f"Plan link too long: at most {PLAN_LINK_LENGTH_MAX} characters.",
-            field="plan_link",
-            code="plan_link_too_long",
-        )
+        raise refusals.PLAN_LINK_TOO_LONG.error(plan_link_length_max=PLAN_LINK_LENGTH_MAX)
     if _LOOKS_LIKE_URL.search(cleaned):
         parts = urlsplit(cleaned)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in cleaned:
-            raise InvalidInput(
-                "Adresse du plan invalide : elle commence par https:// (ou http://) suivi du "
-                "site ; sinon, donnez une référence comme « Plan 2026, axe 2 ».",
-                "Invalid plan address: it starts with https:// (or http://) and the site; "
-                "otherwise give a reference such as 'Plan 2026, section 2'.",
-                field="plan_link",
-                code="invalid_plan_link",
-            )
+            raise refusals.INVALID_PLAN_LINK.error()
     return cleaned
 
 
@@ -166,12 +149,7 @@ def domain_input(value: str | None, known: Sequence[str], *, field: str) -> str 
     if not cleaned:
         return None
     if cleaned not in known:
-        raise InvalidInput(
-            "Domaine de compétences inconnu : choisissez-en un dans la liste.",
-            f"Unknown skill domain '{cleaned[:40]}': choose one from the list.",
-            field=field,
-            code="unknown_domain",
-        )
+        raise refusals.UNKNOWN_DOMAIN.error(cleaned=cleaned[:40], field=field)
     return cleaned
 
 
@@ -190,19 +168,9 @@ def training_input(
     checked_provider = rules.text(provider, field="provider", length_max=rules.NAME_LENGTH_MAX)
     rules.date_order(starts_on, ends_on, field="ends_on")
     if (ends_on - starts_on).days + 1 > TRAINING_DAYS_MAX:
-        raise InvalidInput(
-            "Une formation dure au plus un an.",
-            "A training lasts at most a year.",
-            field="ends_on",
-            code="training_too_long",
-        )
+        raise refusals.TRAINING_TOO_LONG.error()
     if ends_on > today:
-        raise InvalidInput(
-            "On déclare une formation une fois suivie.",
-            "A training is logged once taken.",
-            field="ends_on",
-            code="training_in_future",
-        )
+        raise refusals.TRAINING_IN_FUTURE.error()
     checked_minutes = rules.minutes(minutes, field="minutes", high=TRAINING_MINUTES_MAX)
     return checked_title, checked_provider, checked_minutes, plan_link_input(plan_link)
 

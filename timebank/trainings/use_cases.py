@@ -12,10 +12,10 @@ from timebank.companies.model import Company
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.employees.model import Employee
 from timebank.engagements.model import at_cost_cents
-from timebank.errors import Conflict, Forbidden, not_found
 from timebank.pagination import page_request
 from timebank.people.model import Actor, Role, require_company_role
 from timebank.skills.model import SkillDomain
+from timebank.trainings import refusals
 from timebank.trainings.model import (
     PublicTraining,
     Training,
@@ -58,7 +58,7 @@ async def log_training(
     async with uow() as repos:
         employee = await repos.employees.get(employee_id)
         if employee is None or employee.user_id != actor.user_id:
-            raise not_found("Salarié", "Employee", employee_id)  # Only for oneself.
+            raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)  # Only for oneself.
         known = [domain.code for domain in await repos.skills.domains()]
         checked_domain = domain_input(domain_code, known, field="domain_code")
         training_id = await repos.trainings.add(
@@ -82,7 +82,7 @@ async def list_trainings(uow: UnitOfWork, actor: Actor, employee_id: int) -> lis
     async with uow(write=False) as repos:
         employee = await repos.employees.get(employee_id)
         if employee is None:
-            raise not_found("Salarié", "Employee", employee_id)
+            raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)
         if employee.user_id != actor.user_id:
             require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         return await repos.trainings.of_employee(employee_id)
@@ -119,7 +119,7 @@ async def company_trainings(
     async with uow(write=False) as repos:
         company = await repos.companies.get(company_id)
         if company is None:
-            raise not_found("Entreprise", "Company", company_id)
+            raise refusals.COMPANY_NOT_FOUND.error(id=company_id)
         rows = await repos.trainings.of_company(company_id, limit=COMPANY_TRAININGS_MAX)
     return company, [StaffTraining(training, name) for training, name in rows]
 
@@ -131,23 +131,14 @@ async def review_training(
     async with uow() as repos:
         training = await repos.trainings.get(training_id)
         if training is None:
-            raise not_found("Formation", "Training", training_id)
+            raise refusals.TRAINING_NOT_FOUND.error(id=training_id)
         require_company_role(actor, training.company_id, Role.COMPANY_ADMIN)
         employee = await repos.employees.get(training.employee_id)
         assert employee is not None
         if employee.user_id == actor.user_id:
-            raise Forbidden(
-                "Personne ne valide sa propre formation.",
-                "Nobody approves their own training.",
-                code="self_approval",
-            )
+            raise refusals.SELF_APPROVAL.error()
         if training.status != "submitted":
-            raise Conflict(
-                "Formation déjà traitée.",
-                "Training already reviewed.",
-                field="status",
-                code="already_reviewed",
-            )
+            raise refusals.ALREADY_REVIEWED.error()
         cost = None
         if approve and employee.cost is not None:
             cost = at_cost_cents(
@@ -177,14 +168,9 @@ async def rate_training(
         training = await repos.trainings.get(training_id)
         employee = None if training is None else await repos.employees.get(training.employee_id)
         if training is None or employee is None or employee.user_id != actor.user_id:
-            raise not_found("Formation", "Training", training_id)
+            raise refusals.TRAINING_NOT_FOUND.error(id=training_id)
         if training.status != "approved":
-            raise Conflict(
-                "On évalue une formation validée par l'employeur.",
-                "Only a training approved by the employer is rated.",
-                field="status",
-                code="training_not_approved",
-            )
+            raise refusals.TRAINING_NOT_APPROVED.error()
         await repos.trainings.rate(
             training_id, stars=checked_stars, comment=checked_comment, now=now
         )

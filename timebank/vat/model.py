@@ -16,7 +16,7 @@ from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import tva as stdnum_tva
 
-from timebank.errors import InvalidInput
+from timebank.vat import refusals
 
 
 class VatRegime(StrEnum):
@@ -155,13 +155,7 @@ def validate_vat_number(value: str, *, siren: str, field: str = "vat_number") ->
     """A French VAT number (spaces allowed) whose SIREN part is `siren`, as FR + 11 characters."""
     cleaned = "".join(value.split()).replace(".", "").replace("-", "").upper()
     if len(cleaned) >= 2 and cleaned[:2].isalpha() and cleaned[:2] != "FR":
-        raise InvalidInput(
-            f"Numéro de TVA intracommunautaire invalide : « {value[:20]} » "
-            "(un numéro français commence par FR).",
-            f"Invalid intra-community VAT number: '{value[:20]}' (a French one starts with FR).",
-            field=field,
-            code="invalid_vat_number",
-        )
+        raise refusals.VAT_NUMBER_NOT_RECOGNISED.error(value=value[:20], field=field)
     try:
         number = str(stdnum_tva.validate(cleaned))
     except StdnumValidationError as exc:
@@ -170,20 +164,11 @@ def validate_vat_number(value: str, *, siren: str, field: str = "vat_number") ->
             if isinstance(exc, InvalidChecksum)
             else "FR, une clé de 2 caractères et les 9 chiffres du SIREN"
         )
-        raise InvalidInput(
-            f"Numéro de TVA intracommunautaire invalide : « {value[:20]} » ({why_fr}).",
-            f"Invalid intra-community VAT number: '{value[:20]}' ({exc}).",
-            field=field,
-            code="invalid_vat_number",
+        raise refusals.VAT_NUMBER_INVALID.error(
+            value=value[:20], why_fr=why_fr, exc=exc, field=field
         ) from exc
     if number[2:] != siren:
-        raise InvalidInput(
-            f"Ce numéro de TVA est celui du SIREN {number[2:]}, pas de celui de l'entreprise "
-            f"({siren}).",
-            f"This VAT number belongs to SIREN {number[2:]}, not to the company's ({siren}).",
-            field=field,
-            code="vat_number_other_siren",
-        )
+        raise refusals.VAT_NUMBER_OTHER_SIREN.error(number=number[2:], siren=siren, field=field)
     return f"FR{number}"
 
 
@@ -192,11 +177,8 @@ def vat_regime(value: str, *, field: str = "vat_regime") -> VatRegime:
         return VatRegime(value)
     except ValueError as exc:
         allowed = ", ".join(regime.value for regime in VatRegime)
-        raise InvalidInput(
-            f"Régime de TVA inconnu : « {value[:20]} » (valeurs : {allowed}).",
-            f"Unknown VAT regime: '{value[:20]}' (values: {allowed}).",
-            field=field,
-            code="invalid_vat_regime",
+        raise refusals.INVALID_VAT_REGIME.error(
+            value=value[:20], allowed=allowed, field=field
         ) from exc
 
 
@@ -206,21 +188,12 @@ def vat_status(
     """Validate a company's VAT settings; raise InvalidInput on the first bad one."""
     regime = vat_regime(regime_value)
     if on_debits and regime is not VatRegime.REEL:
-        raise InvalidInput(
-            "L'option pour les débits n'existe que pour une entreprise redevable de la TVA "
-            "(régime réel).",
-            "The option for VAT on debits exists only for a VAT-liable company (réel regime).",
-            field="vat_on_debits",
-            code="vat_debits_not_liable",
-        )
+        raise refusals.VAT_DEBITS_NOT_LIABLE.error()
     number = None
     if vat_number is not None and vat_number.strip():
         if len(vat_number) > VAT_NUMBER_LENGTH_MAX:
-            raise InvalidInput(
-                f"Numéro de TVA trop long (au plus {VAT_NUMBER_LENGTH_MAX} caractères).",
-                f"VAT number too long (at most {VAT_NUMBER_LENGTH_MAX} characters).",
-                field="vat_number",
-                code="invalid_vat_number",
+            raise refusals.INVALID_VAT_NUMBER_VAT_NUMBER.error(
+                vat_number_length_max=VAT_NUMBER_LENGTH_MAX
             )
         number = validate_vat_number(vat_number, siren=siren)
     return VatStatus(regime=regime, on_debits=on_debits, vat_number=number)

@@ -22,9 +22,10 @@ from litestar.status_codes import (
 )
 
 from timebank.companies.use_cases import CompanyInput
-from timebank.errors import InvalidInput, NotAuthenticated, TimebankError
+from timebank.errors import NotAuthenticated, TimebankError
 from timebank.people import use_cases
 from timebank.people.model import LoginResult
+from web import refusals
 from web.auth import SESSION_COOKIE, auth_info
 from web.dependencies import AppSettings, CurrentActor, Now, Uow
 from web.schemas import (
@@ -60,11 +61,7 @@ class SignupAcceptedOut(In):
 def require_json(request: Request[Any, Any, Any]) -> None:
     """Refuse a body that a cross-site HTML form could have sent."""
     if request.content_type[0] != RequestEncodingType.JSON:
-        raise InvalidInput(
-            "Corps attendu en JSON (Content-Type: application/json).",
-            "A JSON body is expected (Content-Type: application/json).",
-            code="json_required",
-        )
+        raise refusals.JSON_REQUIRED.error()
 
 
 class PasswordResetIn(In):

@@ -11,7 +11,7 @@ from contracts.catalogue import TEMPLATES
 from contracts.render import MEDIA_TYPES, document_pdf, sample_document, source_text
 from timebank.documents import use_cases
 from timebank.documents.model import SIGNERS, StoredDocument
-from timebank.errors import not_found
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
 from web.schemas import (
@@ -81,7 +81,7 @@ def template_out(template_id: str) -> TemplateOut:
 
 def _template_id(template_id: str) -> str:
     if template_id not in TEMPLATES:
-        raise not_found("Modèle", "Template", template_id[:60])
+        raise refusals.TEMPLATE_NOT_FOUND.error(id=template_id[:60])
     return template_id
 
 

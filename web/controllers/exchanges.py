@@ -11,10 +11,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Step
-from timebank.errors import not_found
 from timebank.notifications import use_cases as notifications
 from timebank.people.salary_figures import reads_salary_figures
 from timebank.settlements import use_cases as settlements
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.schemas import (
     ApproveIn,
@@ -137,7 +137,7 @@ class EngagementController(Controller):
         try:
             chosen = Step(step)
         except ValueError:
-            raise not_found("Action", "Step", step, field="step") from None
+            raise refusals.STEP_NOT_FOUND.error(id=step, field="step") from None
         return EngagementOut.of(
             await engagements.take_step(uow, actor, engagement_id, chosen, note=data.note, now=now)
         )
@@ -177,7 +177,7 @@ class EngagementController(Controller):
     ) -> EngagementOut:
         """The lender approves (`approve`) or refuses (`refuse`) the extra hours."""
         if decision not in ("approve", "refuse"):
-            raise not_found("Décision", "Decision", decision, field="decision")
+            raise refusals.DECISION_NOT_FOUND.error(id=decision, field="decision")
         return EngagementOut.of(
             await engagements.decide_extension(
                 uow, actor, engagement_id, extension_id, approve=decision == "approve", now=now

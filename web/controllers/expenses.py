@@ -13,10 +13,10 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel
 
-from timebank.errors import InvalidInput
 from timebank.expenses import use_cases
 from timebank.expenses.model import RECEIPT_BYTES_MAX, Expense
 from timebank.expenses.use_cases import CompanyExpenses, ExpenseView
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
 from web.schemas import In, Int64
@@ -120,12 +120,7 @@ def _decoded(value: str) -> bytes:
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput(
-            "Justificatif illisible : le fichier doit être encodé en base64.",
-            "Unreadable receipt: the file must be base64-encoded.",
-            field="receipt_base64",
-            code="receipt_encoding",
-        ) from None
+        raise refusals.RECEIPT_ENCODING.error() from None
 
 
 class ExpenseController(Controller):

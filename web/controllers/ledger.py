@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from ledger.model import TransferCode, TransferKind, TransferRequest, Unit
 from timebank.book import use_cases
-from timebank.errors import InvalidInput
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.schemas import (
     AccountOut,
@@ -34,12 +34,7 @@ def _choice(
         return enum(value)
     except ValueError as exc:
         allowed = ", ".join(member.value for member in enum)
-        raise InvalidInput(
-            f"Valeur inconnue « {value[:30]} » (valeurs : {allowed}).",
-            f"Unknown value '{value[:30]}' (values: {allowed}).",
-            field=field,
-            code="invalid_choice",
-        ) from exc
+        raise refusals.INVALID_CHOICE.error(value=value[:30], allowed=allowed, field=field) from exc
 
 
 def transfer_request(data: TransferIn, index: int) -> TransferRequest:

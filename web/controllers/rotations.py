@@ -10,13 +10,13 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from timebank import formatting
-from timebank.errors import InvalidInput
 from timebank.groups import use_cases as group_use_cases
 from timebank.people.model import Actor
 from timebank.people.salary_figures import reads_salary_figures
 from timebank.rotations import use_cases
 from timebank.rotations.model import Allocation, PlannedSlot, PlanVersion, RotationPeriod
 from timebank.rotations.use_cases import PeriodView
+from web import refusals
 from web.controllers.groups import JoinRefusalIn, JoinRequestOut
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
@@ -147,12 +147,7 @@ def _reads(actor: Actor, allocation: Allocation) -> bool:
 
 def _slot_kind(value: str) -> bool:
     if value not in SLOT_KINDS:
-        raise InvalidInput(
-            "Découpage attendu : « day » (journées) ou « half_day » (demi-journées).",
-            'Slots expected: "day" (whole days) or "half_day" (half-days).',
-            field="slot",
-            code="invalid_slot_kind",
-        )
+        raise refusals.INVALID_SLOT_KIND.error()
     return SLOT_KINDS[value]
 
 

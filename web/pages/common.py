@@ -20,9 +20,9 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from timebank import formatting
-from timebank.errors import InvalidInput, TimebankError
+from timebank.errors import TimebankError
 from timebank.people.model import Actor, Role
-from web import vocabulary
+from web import refusals, vocabulary
 from web.auth import auth_info, optional_actor
 from web.errors import status_of
 
@@ -177,19 +177,9 @@ def whole_number(
     if not raw:
         if not required and default is not None:
             return default
-        raise InvalidInput(
-            f"{label_fr} : champ obligatoire.",
-            f"{label_en}: required field.",
-            field=name,
-            code="required_field",
-        )
+        raise refusals.REQUIRED_FIELD.error(label_fr=label_fr, label_en=label_en, field=name)
     if len(raw) > INT_TEXT_LENGTH_MAX or not raw.lstrip("-").isdigit():
-        raise InvalidInput(
-            f"{label_fr} : nombre entier attendu.",
-            f"{label_en}: a whole number is expected.",
-            field=name,
-            code="not_a_number",
-        )
+        raise refusals.NOT_A_WHOLE_NUMBER.error(label_fr=label_fr, label_en=label_en, field=name)
     return int(raw)
 
 
@@ -199,12 +189,7 @@ def euros_to_cents(form: FormMultiDict, name: str, *, label_fr: str, label_en: s
     cleaned = _without_spaces(raw).replace("€", "")
     found = hundredths(cleaned)
     if found is None or len(cleaned.replace(",", ".").partition(".")[0]) > INT_TEXT_LENGTH_MAX:
-        raise InvalidInput(
-            f"{label_fr} : montant en euros attendu (par exemple 42 000 ou 42 000,50).",
-            f"{label_en}: an amount in euros is expected (e.g. 42000 or 42000.50).",
-            field=name,
-            code="not_an_amount",
-        )
+        raise refusals.NOT_AN_AMOUNT.error(label_fr=label_fr, label_en=label_en, field=name)
     return found
 
 
@@ -244,11 +229,8 @@ def parse_day(
     except ValueError:
         typed_fr = f" : « {raw[:20]} »" if quote_input else ""
         typed_en = f": '{raw[:20]}'" if quote_input else ""
-        raise InvalidInput(
-            f"{label_fr} : date attendue (JJ/MM/AAAA){typed_fr}.",
-            f"{label_en}: a date is expected (DD/MM/YYYY){typed_en}.",
-            field=field,
-            code="not_a_date",
+        raise refusals.NOT_A_DATE.error(
+            label_fr=label_fr, typed_fr=typed_fr, label_en=label_en, typed_en=typed_en, field=field
         ) from None
 
 

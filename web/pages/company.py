@@ -19,12 +19,12 @@ from timebank.companies.model import Company, HeadcountBand
 from timebank.companies.use_cases import CompanyInput
 from timebank.employees import use_cases as employee_use_cases
 from timebank.employees.model import Employee, hourly_cost_cents
-from timebank.errors import Forbidden, InvalidInput, NotFound, TimebankError
+from timebank.errors import Forbidden, NotFound, TimebankError
 from timebank.formatting import hours, parse_duration_minutes
 from timebank.people.model import Actor, Role
 from timebank.skills import use_cases as skill_use_cases
 from timebank.vat.model import VAT_NUMBER_LENGTH_MAX, VatRegime
-from web import vocabulary
+from web import refusals, vocabulary
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
@@ -77,12 +77,7 @@ def percent_to_basis_points(form: FormMultiDict, name: str, *, label_fr: str, la
     cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").rstrip("%")
     found = hundredths(cleaned)
     if found is None or len(cleaned) > PERCENT_TEXT_LENGTH_MAX:
-        raise InvalidInput(
-            f"{label_fr} : pourcentage attendu (par exemple 42 ou 42,5).",
-            f"{label_en}: a percentage is expected (e.g. 42 or 42.5).",
-            field=name,
-            code="not_a_percentage",
-        )
+        raise refusals.NOT_A_PERCENTAGE.error(label_fr=label_fr, label_en=label_en, field=name)
     return found
 
 
@@ -98,12 +93,7 @@ def coordinate(form: FormMultiDict, name: str, *, label_fr: str, label_en: str) 
         or not units.isdigit()
         or not (fraction == "" or fraction.isdigit())
     ):
-        raise InvalidInput(
-            f"{label_fr} : nombre décimal attendu (par exemple 48,11).",
-            f"{label_en}: a decimal number is expected (e.g. 48.11).",
-            field=name,
-            code="not_a_number",
-        )
+        raise refusals.NOT_A_DECIMAL_NUMBER.error(label_fr=label_fr, label_en=label_en, field=name)
     return float(raw)
 
 

@@ -13,9 +13,10 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from timebank.errors import InvalidInput, TimebankError
+from timebank.errors import TimebankError
 from timebank.expenses import use_cases as expenses
 from timebank.expenses.model import ExpenseKind
+from web import refusals
 from web.auth import MULTIPART_BYTES_MAX
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
@@ -128,12 +129,7 @@ class ExpensePages(Controller):
                 else 0
             )
             if not isinstance(upload, UploadFile):
-                raise InvalidInput(
-                    "Joignez le justificatif (PDF, JPEG ou PNG).",
-                    "Attach the receipt (PDF, JPEG or PNG).",
-                    field="receipt",
-                    code="receipt_missing",
-                )
+                raise refusals.RECEIPT_MISSING.error()
             content = await upload.read()
             await expenses.record_expense(
                 uow,

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from timebank import formatting
 from timebank.documents import use_cases as documents
 from timebank.documents.model import SIGNERS, CdoTerms, DocumentKind
-from timebank.errors import InvalidInput, NotFound, TimebankError
+from timebank.errors import TimebankError
 from timebank.geography import public_holidays
 from timebank.groups import use_cases as groups
 from timebank.groups.model import JoinStatus
@@ -32,6 +32,7 @@ from timebank.rotations.model import (
     days_label,
 )
 from timebank.settlements.use_cases import first_of_month, month_label, next_month
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
@@ -113,19 +114,11 @@ def _days(form: FormMultiDict, name: str, *, label_fr: str, label_en: str) -> fl
     try:
         value = float(raw)
     except ValueError:
-        raise InvalidInput(
-            f"{label_fr} : nombre de jours attendu (par exemple 2 ou 2,5).",
-            f"{label_en}: a number of days is expected (e.g. 2 or 2.5).",
-            field=name,
-            code="not_a_number",
+        raise refusals.NOT_A_NUMBER_OF_DAYS_OR_HALVES.error(
+            label_fr=label_fr, label_en=label_en, field=name
         ) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise InvalidInput(
-            f"{label_fr} : nombre de jours attendu.",
-            f"{label_en}: a number of days is expected.",
-            field=name,
-            code="not_a_number",
-        )
+        raise refusals.NOT_A_NUMBER_OF_DAYS.error(label_fr=label_fr, label_en=label_en, field=name)
     return value
 
 
@@ -134,12 +127,7 @@ def _weekdays(form: FormMultiDict, name: str = "preferred_weekdays") -> list[int
     found = []
     for value in values[:7]:
         if not value.isdigit() or len(value) > 1:
-            raise InvalidInput(
-                "Jours préférés : du lundi au vendredi.",
-                "Preferred weekdays: Monday to Friday.",
-                field=name,
-                code="invalid_weekdays",
-            )
+            raise refusals.INVALID_WEEKDAYS.error(field=name)
         found.append(int(value))
     return found
 
@@ -174,12 +162,7 @@ def _month(raw: str | None) -> date | None:
 def _month_of_form(form: FormMultiDict, name: str) -> date:
     found = _month(text(form, name, length_max=20))
     if found is None:
-        raise InvalidInput(
-            "Mois attendu (AAAA-MM, par exemple 2026-11).",
-            "A month is expected (YYYY-MM, e.g. 2026-11).",
-            field=name,
-            code="not_a_month",
-        )
+        raise refusals.NOT_A_MONTH.error(field=name)
     return found
 
 
@@ -476,7 +459,7 @@ class GroupPages(Controller):
         company, offers = await groups.groups_near(uow, actor, company_id, now=now)
         offer = next((o for o in offers if o.group.id == group_id), None)
         if offer is None:
-            raise NotFound("Groupement introuvable.", "Employer group not found.", code="not_found")
+            raise refusals.GROUP_PAGE_NOT_FOUND.error()
         typed = (form or {}).get("days_per_month", "2")
         try:
             estimate_days = float(str(typed).replace(",", "."))
@@ -562,11 +545,7 @@ class GroupPages(Controller):
         mine = await groups.member_groups(uow, actor, company_id)
         group = next((g for g in mine if g.id == group_id), None)
         if group is None:
-            raise NotFound(
-                "Votre entreprise n'est pas membre de ce groupement.",
-                "Your company is not a member of this group.",
-                code="not_found",
-            )
+            raise refusals.NOT_A_MEMBER_OF_THIS_GROUP.error()
         periods = await rotations.list_periods(uow, actor, group_id)
         today = now.date()
         period = None
@@ -1008,7 +987,7 @@ class GroupPages(Controller):
     ) -> Template:
         view = await rotations.get_period(uow, actor, period_id)
         if view.group.id != group_id:
-            raise NotFound("Période introuvable.", "Period not found.", code="not_found")
+            raise refusals.PERIOD_PAGE_NOT_FOUND.error()
         staff = await groups.list_shared_staff(uow, actor, group_id, limit=100, offset=0)
         companies = await groups.group_companies(uow, actor, group_id)
         cdo_names = {e.id: e.full_name for e in staff.items}

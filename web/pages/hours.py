@@ -21,9 +21,10 @@ from litestar.response import Template
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import TimesheetEntry
 from timebank.engagements.use_cases import RunningLoan
-from timebank.errors import InvalidInput, NotFound, TimebankError
+from timebank.errors import TimebankError
 from timebank.formatting import parse_duration_minutes
 from timebank.people.model import Actor
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.errors import status_of
 from web.pages.common import (
@@ -89,12 +90,7 @@ def day_field(form: FormMultiDict) -> date:
 def entry_ids_of(form: FormMultiDict) -> list[int]:
     raw = [value for value in form.getall("entry_ids", []) if isinstance(value, str)]
     if len(raw) > ENTRY_IDS_MAX or not all(value.isdigit() and len(value) < 10 for value in raw):
-        raise InvalidInput(
-            "Sélection illisible : rechargez la page.",
-            "Unreadable selection: reload the page.",
-            field="entry_ids",
-            code="invalid_selection",
-        )
+        raise refusals.INVALID_SELECTION.error()
     return [int(value) for value in raw]
 
 
@@ -133,11 +129,7 @@ class HourPages(Controller):
         if mission:
             chosen = next((loan for loan in loans if str(loan.engagement.id) == mission), None)
             if chosen is None:
-                raise NotFound(
-                    "Mise à disposition introuvable parmi vos missions en cours.",
-                    "Loan not found among your running loans.",
-                    code="not_found",
-                )
+                raise refusals.LOAN_NOT_RUNNING.error()
         monday = monday_of(week, today)
         days: list[Day] = []
         if chosen is not None:
@@ -191,12 +183,7 @@ class HourPages(Controller):
         mission = text(form, "mission", length_max=12)
         try:
             if not mission.isdigit() or len(mission) > 9:  # Ids are int32.
-                raise InvalidInput(
-                    "Choisissez la mise à disposition.",
-                    "Choose the loan.",
-                    field="engagement_id",
-                    code="required",
-                )
+                raise refusals.REQUIRED.error()
             work_date = day_field(form)
             entry, _ = await engagements.log_time(
                 uow,

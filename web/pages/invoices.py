@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from timebank import formatting
-from timebank.errors import TimebankError, not_found
+from timebank.errors import TimebankError
 from timebank.invoicing import use_cases as invoicing
 from timebank.invoicing.model import (
     CREDIT_NOTE_REASON_LENGTH_MAX,
@@ -21,6 +21,7 @@ from timebank.invoicing.model import (
     month_label,
 )
 from timebank.people.model import Actor, Role
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
@@ -123,7 +124,7 @@ class InvoicePages(Controller):
     ) -> Template:
         invoice, cancelled = await invoicing.invoice_status(uow, actor, invoice_id)
         if company_id not in (invoice.issuer.company_id, invoice.customer.company_id):
-            raise not_found("Facture", "Invoice", invoice_id)
+            raise refusals.INVOICE_NOT_FOUND.error(id=invoice_id)
         row = row_of(invoice, company_id, cancelled=cancelled)
         values: dict[str, Any] = {
             "company_id": company_id,

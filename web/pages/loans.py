@@ -26,8 +26,9 @@ from timebank.engagements.model import (
     Step,
     missing_terms,
 )
-from timebank.errors import TimebankError, not_found
+from timebank.errors import TimebankError
 from timebank.formatting import parse_duration_minutes
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
@@ -220,7 +221,7 @@ class LoanPages(Controller):
     ) -> Template | Redirect:
         step = STEP_SLUGS.get(slug)
         if step is None:
-            raise not_found("Action", "Step", slug[:40])
+            raise refusals.STEP_NOT_FOUND.error(id=slug[:40], field="step")
         form = await read_form(request)
         try:
             await engagement_use_cases.take_step(
@@ -365,7 +366,7 @@ class LoanPages(Controller):
     ) -> Template | Redirect:
         approve = EXTENSION_DECISIONS.get(decision)
         if approve is None:
-            raise not_found("Décision", "Decision", decision[:40])
+            raise refusals.DECISION_NOT_FOUND.error(id=decision[:40], field="decision")
         form = await read_form(request)
         try:
             await engagement_use_cases.decide_extension(
@@ -395,7 +396,7 @@ class LoanPages(Controller):
     ) -> Template:
         kind = DOCUMENT_SLUGS.get(slug)
         if kind is None:
-            raise not_found("Document", "Document", slug[:40])
+            raise refusals.DOCUMENT_NOT_FOUND.error(id=slug[:40])
         shown = await document_use_cases.loan_document(
             uow, actor, engagement_id, kind=kind, now=now
         )
@@ -436,7 +437,7 @@ class LoanPages(Controller):
         since is refused (409) by the use case."""
         kind = DOCUMENT_SLUGS.get(slug)
         if kind is None:
-            raise not_found("Document", "Document", slug[:40])
+            raise refusals.DOCUMENT_NOT_FOUND.error(id=slug[:40])
         form = await read_form(request)
         try:
             await engagement_use_cases.sign(

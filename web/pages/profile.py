@@ -17,9 +17,10 @@ from litestar.response import Redirect, Template
 from timebank import rules
 from timebank.employees import use_cases as employee_use_cases
 from timebank.employees.model import Employee
-from timebank.errors import Forbidden, InvalidInput, NotFound, TimebankError, not_found
+from timebank.errors import Forbidden, NotFound, TimebankError
 from timebank.formatting import hours, parse_duration_minutes
 from timebank.skills import use_cases as skill_use_cases
+from web import refusals
 from web.dependencies import CurrentActor, Uow
 from web.pages.common import (
     checked,
@@ -69,12 +70,7 @@ def skill_levels(rows: list[SkillRow]) -> list[tuple[str, int]]:
     levels = []
     for index, row in enumerate(rows):
         if not row.level.isdigit():
-            raise InvalidInput(
-                "Choisissez le niveau de cette compétence.",
-                "Choose the level of this skill.",
-                field=f"skills[{index}].level",
-                code="required_field",
-            )
+            raise refusals.SKILL_LEVEL_REQUIRED.error(field=f"skills[{index}].level")
         levels.append((row.skill, int(row.level)))
     return levels
 
@@ -162,7 +158,7 @@ class ProfilePages(Controller):
         employee = next((r for r in records if r.id == employee_id), None)
         if employee is None:
             # This page edits one's own records only (an admin uses the staff pages).
-            raise not_found("Salarié", "Employee", employee_id)
+            raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)
         values = values_of(form)
         values.setdefault("languages", [])
         try:

@@ -10,13 +10,14 @@ from litestar.response import Redirect, Template
 
 from contracts.catalogue import TEMPLATES
 from timebank.demo.load import demo_logins
-from timebank.errors import NotAuthenticated, NotFound, TooManyAttempts
+from timebank.errors import NotAuthenticated, TooManyAttempts
 from timebank.figures import network_figures
 from timebank.geography import REGIONS
 from timebank.indicators.use_cases import public_summary
 from timebank.needs import use_cases as need_use_cases
 from timebank.people import use_cases as people_use_cases
 from timebank.skills import use_cases as skill_use_cases
+from web import refusals
 from web.auth import (
     SESSION_COOKIE,
     auth_info,
@@ -132,11 +133,7 @@ class PublicPages(Controller):
     @get("/{rest:path}", opt=PUBLIC)
     async def not_found(self, rest: FromPath[str]) -> None:
         """Any other address: the 404 page, with the menu of whoever is logged in."""
-        raise NotFound(
-            "Page ou ressource introuvable.",
-            "Page or resource not found.",
-            code="not_found",
-        )
+        raise refusals.PAGE_NOT_FOUND.error()
 
     @get("/templates", opt=PUBLIC)
     async def templates(self, request: Request[Any, Any, Any]) -> Template:

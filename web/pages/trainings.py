@@ -14,11 +14,12 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from timebank.errors import Conflict, NotFound, TimebankError, not_found
+from timebank.errors import Conflict, NotFound, TimebankError
 from timebank.formatting import parse_duration_minutes
 from timebank.skills.model import SkillDomain
 from timebank.trainings import use_cases as trainings
 from timebank.trainings.use_cases import MyTrainings
+from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
@@ -166,7 +167,7 @@ class TrainingPages(Controller):
         mine = await trainings.my_trainings(uow, actor)
         found = next((t for record in mine for t in record.trainings if t.id == training_id), None)
         if found is None:
-            raise not_found("Formation", "Training", training_id)
+            raise refusals.TRAINING_NOT_FOUND.error(id=training_id)
         values: dict[str, Any] = {"training": found, "ratings": RATINGS}
         shown = form or {
             "rating": str(found.rating or ""),
