@@ -25,6 +25,7 @@ from timebank.jobs.use_cases import fail_stale_jobs
 from timebank.jobs.use_cases import shut_down as shut_down_solvers
 from timebank.scheduler import SchedulerLeader
 from web.auth import ANONYMOUS, auth_middleware
+from web.catalogue import document_refusals
 from web.controllers.accounting import AccountingController
 from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
@@ -118,7 +119,7 @@ def create_app(
                 await close_database(engine(), settings.database)
 
     logging.basicConfig(level=logging.INFO)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             AuthController,
@@ -182,3 +183,5 @@ def create_app(
         request_max_body_size=REQUEST_BODY_BYTES_MAX,
         debug=False,
     )
+    document_refusals(app)
+    return app

@@ -4,14 +4,21 @@ test keeps the page current); the OpenAPI schema lists each operation's codes fr
 
 from __future__ import annotations
 
+import ast
 import importlib
+import json
 import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+
 import timebank
 from timebank.errors import Refusal
+from web.auth import ANONYMOUS
 from web.errors import status_of_kind
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -76,6 +83,259 @@ def catalogue() -> list[Listed]:
     return listed
 
 
+# ---- which refusals each operation can answer ------------------------------------------
+#
+# Found in the code itself: from each route handler, every function it calls (in `timebank/`
+# and `web/`, through imports, `self.` and the repositories of a unit of work), and every
+# catalogue entry those functions name. An over-approximation (a branch never taken still
+# counts), never an under one for the code it can follow.
+
+Key = tuple[str, str]  # (module, qualified name of a function or method)
+_PACKAGES: Final = ("timebank", "web")
+_PACKAGES_DOTTED: Final = tuple(f"{package}." for package in _PACKAGES)
+# Every request passes through these (who asks, the form's CSRF token, integers in range).
+_EVERY_REQUEST: Final = (("web.limits", "refuse_out_of_range_integers"),)
+_SIGNED_IN: Final = (("web.auth", "auth_middleware"),)
+
+
+@dataclass
+class _Function:
+    refusals: set[Key]
+    calls: set[Key]
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _imports(tree: ast.Module, module: str) -> dict[str, tuple[str, str | None]]:
+    """Each imported name: (module, None) for a module, (module, name) for a name in one."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                target = f"{node.module}.{alias.name}"
+                found[alias.asname or alias.name] = (
+                    (target, None) if _is_module(target) else (node.module, alias.name)
+                )
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    found[alias.asname] = (alias.name, None)
+    del module
+    return found
+
+
+def _repositories() -> dict[str, Key]:
+    """The unit of work's repositories: attribute name → (module, class)."""
+    path = ROOT / "timebank" / "db" / "unit_of_work.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imported = _imports(tree, "timebank.db.unit_of_work")
+    found: dict[str, Key] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == "Repositories":
+            for item in node.body:
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    source = imported.get(ast.unparse(item.annotation))
+                    if source is not None and source[1] is not None:
+                        found[item.target.id] = (source[0], source[1])
+    return found
+
+
+def _index() -> dict[Key, _Function]:
+    repositories = _repositories()
+    index: dict[Key, _Function] = {}
+    for package in _PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            module = _module_of(path)
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            imported = _imports(tree, module)
+            local = {
+                node.name
+                for node in tree.body
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            }
+            for owner, function in _functions(tree):
+                index[(module, f"{owner}{function.name}")] = _read_function(
+                    function, module, owner, imported, local, repositories
+                )
+    return index
+
+
+def _functions(
+    tree: ast.Module,
+) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    found: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.append(("", node))
+        elif isinstance(node, ast.ClassDef):
+            found.extend(
+                (f"{node.name}.", item)
+                for item in node.body
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            )
+    return found
+
+
+def _read_function(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    module: str,
+    owner: str,
+    imported: dict[str, tuple[str, str | None]],
+    local: set[str],
+    repositories: dict[str, Key],
+) -> _Function:
+    read = _Function(set(), set())
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name):
+            if node.id in local:
+                read.calls.add((module, node.id))
+            elif node.id in imported and imported[node.id][1] is not None:
+                source, name = imported[node.id]
+                read.calls.add((source, str(name)))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            base = node.value.id
+            if base in imported and imported[base][1] is None:
+                source = imported[base][0]
+                if source.endswith("refusals"):
+                    read.refusals.add((source, node.attr))
+                else:
+                    read.calls.add((source, node.attr))
+            elif base == "self" and owner:
+                read.calls.add((module, f"{owner}{node.attr}"))
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr in repositories
+        ):
+            repository_module, repository_class = repositories[node.value.attr]
+            read.calls.add((repository_module, f"{repository_class}.{node.attr}"))
+    return read
+
+
+def _reached(start: Key, index: dict[Key, _Function], memo: dict[Key, set[Key]]) -> set[Key]:
+    """The catalogue entries named by `start` and everything it calls."""
+    found: set[Key] = set()
+    seen: set[Key] = set()
+    stack = [start]
+    while stack:
+        key = stack.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in memo:
+            found |= memo[key]
+            continue
+        function = index.get(key)
+        if function is None:
+            continue
+        found |= function.refusals
+        stack.extend(function.calls)
+    memo[start] = found
+    return found
+
+
+def _refusals_named(keys: set[Key]) -> list[Refusal[Any]]:
+    found: list[Refusal[Any]] = []
+    for module_name, name in sorted(keys):
+        value = getattr(importlib.import_module(module_name), name, None)
+        if isinstance(value, Refusal):
+            found.append(value)
+        elif isinstance(value, dict):
+            found.extend(item for item in value.values() if isinstance(item, Refusal))
+    return found
+
+
+def operation_codes(handlers: list[tuple[str, str, bool]]) -> dict[str, dict[str, list[str]]]:
+    """For each handler (module, qualified name, anonymous): its codes by HTTP status."""
+    index = _index()
+    memo: dict[Key, set[Key]] = {}
+    codes: dict[str, dict[str, list[str]]] = {}
+    for module, qualname, anonymous in handlers:
+        starts = [(module, qualname), *_EVERY_REQUEST, *(() if anonymous else _SIGNED_IN)]
+        keys: set[Key] = set()
+        for start in starts:
+            keys |= _reached(start, index, memo)
+        by_status: dict[str, set[str]] = {}
+        for refusal in _refusals_named(keys):
+            by_status.setdefault(str(status_of_kind(refusal.kind)), set()).add(refusal.code)
+        codes[f"{module}.{qualname}"] = {
+            status: sorted(values) for status, values in sorted(by_status.items())
+        }
+    return codes
+
+
+CODES_FILE: Final = Path(__file__).resolve().parent / "refusal_codes.json"
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalBody:
+    """What a refused request answers (`web/errors.py`), as the OpenAPI schema shows it."""
+
+    code: str
+    message: str
+    message_en: str
+    field: str | None
+
+
+def handlers_of(app: Litestar) -> list[tuple[HTTPRouteHandler, str]]:
+    """The app's HTTP handlers, each with its key (module and qualified name)."""
+    return [
+        (handler, f"{handler.fn.__module__}.{handler.fn.__qualname__}")
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if isinstance(handler, HTTPRouteHandler)
+        and handler.fn.__module__.startswith(_PACKAGES_DOTTED)
+    ]
+
+
+def _anonymous(handler: HTTPRouteHandler) -> bool:
+    return bool(handler.opt.get("public") and handler.opt.get(ANONYMOUS))
+
+
+def codes_by_operation(app: Litestar) -> dict[str, dict[str, list[str]]]:
+    """Each operation's codes by status, found in the code (what `refusal_codes.json` holds)."""
+    handlers = {
+        (handler.fn.__module__, handler.fn.__qualname__, _anonymous(handler))
+        for handler, _ in handlers_of(app)
+        if handler.include_in_schema
+    }
+    return operation_codes(sorted(handlers))
+
+
+def document_refusals(app: Litestar) -> None:
+    """Each API operation's refusals in its OpenAPI responses: the codes it can answer, by
+    status, read from `refusal_codes.json` (written by `python -m web.catalogue`)."""
+    if not CODES_FILE.exists():
+        return
+    codes: dict[str, dict[str, list[str]]] = json.loads(CODES_FILE.read_text(encoding="utf-8"))
+    for handler, key in handlers_of(app):
+        by_status = codes.get(key)
+        if not by_status or not handler.include_in_schema:
+            continue
+        handler.responses = {
+            **(handler.responses or {}),
+            **{
+                int(status): ResponseSpec(
+                    data_container=RefusalBody,
+                    generate_examples=False,
+                    description="Refus possibles / refusals (docs/refusals.md): "
+                    + ", ".join(f"`{code}`" for code in found),
+                )
+                for status, found in by_status.items()
+            },
+        }
+
+
 def _cell(text: str | None) -> str:
     return "" if text is None else text.replace("|", "\\|").replace("\n", " ")
 
@@ -114,9 +374,17 @@ def markdown(listed: list[Listed]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def codes_json(codes: dict[str, dict[str, list[str]]]) -> str:
+    return json.dumps(codes, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def main() -> None:
+    from web.app import create_app
+
     PAGE.write_text(markdown(catalogue()), encoding="utf-8")
-    print(f"{PAGE.relative_to(ROOT)} written")
+    codes = codes_by_operation(create_app(manage_database=False))
+    CODES_FILE.write_text(codes_json(codes), encoding="utf-8")
+    print(f"{PAGE.relative_to(ROOT)} and {CODES_FILE.relative_to(ROOT)} written")
 
 
 if __name__ == "__main__":

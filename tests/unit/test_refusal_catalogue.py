@@ -105,3 +105,39 @@ def test_the_ledgers_refusals_keep_their_codes() -> None:
     error = LEDGER_REFUSED[TransferResult.EXCEEDS_CREDIT_LIMIT].error()
     assert isinstance(error, Conflict) and error.code == "ledger_exceeds_credit_limit"
     assert TransferResult.CREATED not in LEDGER_REFUSED
+
+
+def test_each_operations_codes_are_current_and_in_its_openapi_responses() -> None:
+    from web.app import create_app
+    from web.catalogue import CODES_FILE, codes_by_operation, codes_json
+
+    app = create_app(manage_database=False)
+    codes = codes_by_operation(app)
+    assert CODES_FILE.read_text(encoding="utf-8") == codes_json(codes), (
+        "web/refusal_codes.json is out of date: run python -m web.catalogue"
+    )
+    approve = codes["web.controllers.exchanges.TimesheetController.approve"]
+    # Named by the use case, by the model it calls, by the repository, by the middleware.
+    assert "self_approval" in approve["403"] and "csrf_failed" in approve["403"]
+    assert "already_reviewed" in approve["409"]
+    assert "not_authenticated" in approve["401"]
+    schema = app.openapi_schema.to_schema()
+    operations = [
+        operation
+        for path, item in schema["paths"].items()
+        if "/timesheets" in path
+        for method, operation in item.items()
+        if method == "post" and operation.get("operationId", "").lower().endswith("approve")
+    ]
+    assert operations, "the approve operation is in the schema"
+    responses = operations[0]["responses"]
+    assert "`self_approval`" in responses["403"]["description"]
+    assert "`already_reviewed`" in responses["409"]["description"]
+    body = responses["409"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/RefusalBody"}
+    assert schema["components"]["schemas"]["RefusalBody"]["required"] == [
+        "code",
+        "field",
+        "message",
+        "message_en",
+    ]
