@@ -163,6 +163,11 @@ def _index() -> dict[Key, _Function]:
                 for node in tree.body
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
             }
+            for alias, (source, name) in imported.items():
+                # A name a module imports (a package re-exporting its modules' names, say)
+                # leads where it comes from.
+                if name is not None:
+                    index[(module, alias)] = _Function(set(), {(source, name)})
             for owner, function in _functions(tree):
                 index[(module, f"{owner}{function.name}")] = _read_function(
                     function, module, owner, imported, local, repositories
