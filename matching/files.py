@@ -12,9 +12,11 @@ from typing import Any, Final
 
 import orjson
 
+from matching.side_constraints import SIDE_GAP_DEFAULT
 from matching.skill_match import (
     LEVEL_MAX,
     LEVEL_MIN,
+    PAIRS_KEPT_MAX,
     PRIORITY_MAX,
     PRIORITY_MIN,
     MatchParams,
@@ -273,6 +275,23 @@ def _params(raw: Any) -> MatchParams:
             "écart relatif hors de [0, 1[",
             "relative gap outside [0, 1)",
         )
+    side_gap = raw.get("side_gap", SIDE_GAP_DEFAULT)
+    if isinstance(side_gap, bool) or not isinstance(side_gap, int | float) or not 0 <= side_gap < 1:
+        raise ProblemError(
+            "params", "side_gap", "écart relatif hors de [0, 1[", "relative gap outside [0, 1)"
+        )
+    side_pairs = raw.get("side_pairs_max", PAIRS_KEPT_MAX)
+    if (
+        isinstance(side_pairs, bool)
+        or not isinstance(side_pairs, int)
+        or not (0 <= side_pairs <= PAIRS_KEPT_MAX)
+    ):
+        raise ProblemError(
+            "params",
+            "side_pairs_max",
+            f"entier de 0 à {PAIRS_KEPT_MAX} attendu",
+            f"integer from 0 to {PAIRS_KEPT_MAX} expected",
+        )
     return MatchParams(
         max_team_size=team,
         min_assignment_hours=minimum,
@@ -280,6 +299,8 @@ def _params(raw: Any) -> MatchParams:
         time_limit_s=float(limit),
         seed=seed,
         relative_gap_limit=float(gap),
+        side_gap=float(side_gap),
+        side_pairs_max=side_pairs,
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Final
 
@@ -30,6 +30,7 @@ from matching.entropic import EPSILON_SHARES, best_response, entropic_duals
 from matching.geo import haversine_km
 from matching.greedy import GreedyPairs, greedy_pairs
 from matching.remote_groups import RemoteGroups, is_grouped
+from matching.side_constraints import SIDE_GAP_DEFAULT, SideRules, minimum_hours, solve_side
 
 LEVEL_MIN: Final = 1
 LEVEL_MAX: Final = 4
@@ -111,6 +112,12 @@ class MatchParams:
     seed: int = 0
     # Stop pricing once the bound is this close (0: prove the optimum over every eligible pair).
     relative_gap_limit: float = 0.0
+    # With side constraints: stop once the answer is this close to the relaxation's bound.
+    side_gap: float = SIDE_GAP_DEFAULT
+    # With side constraints and at most this many eligible pairs: the relaxation over all of
+    # them bounds the answer (`matching.side_constraints`); above, CP-SAT on the flow's columns
+    # under the flow's bound.
+    side_pairs_max: int = PAIRS_KEPT_MAX
 
     @property
     def has_side_constraints(self) -> bool:
@@ -734,11 +741,14 @@ def _core_objective(problem: _Problem, columns: _Columns, hours: Any) -> int:
     return int((hours * columns.value).sum())
 
 
-def _side_ok(columns: _Columns, hours: Any, params: MatchParams) -> bool:
+def _side_ok(problem: _Problem, columns: _Columns, hours: Any, params: MatchParams) -> bool:
     chosen = hours > 0
     if (
         params.min_assignment_hours is not None
-        and (hours[chosen] < params.min_assignment_hours).any()
+        and (
+            hours[chosen]
+            < minimum_hours(problem.demand[columns.need[chosen]], params.min_assignment_hours)
+        ).any()
     ):
         return False
     if (
@@ -767,7 +777,8 @@ def _cp_sat(
         by_need[n].append(i)
         model.add(x[i] <= int(capacity[i]) * y[i])
         if params.min_assignment_hours is not None:
-            model.add(x[i] >= params.min_assignment_hours * y[i])
+            least = min(params.min_assignment_hours, int(problem.demand[n]))
+            model.add(x[i] >= least * y[i])
     for v, rows in by_volunteer.items():
         model.add(sum(x[i] for i in rows) <= int(problem.supply[v]))
         if params.one_need_per_volunteer:
@@ -824,6 +835,8 @@ def _solve(
     columns = _Columns(*first)  # No duplicates: one row per (need, volunteer) by construction.
     if not len(columns):
         return MatchSolution("empty", 0, 0, (), {"pairs": 0.0})
+    if complete and params.has_side_constraints and len(columns) <= params.side_pairs_max:
+        return _solve_side(problem, columns, params, started)
     rounds, flow_seconds, pricing_seconds = 0, 0.0, time.perf_counter() - started
     bound, entropic_seconds = np.iinfo(np.int64).max, 0.0
     if not complete and _hours_scarce(problem, columns):
@@ -887,27 +900,19 @@ def _solve(
             break
         columns = trimmed
     status = "optimal" if bound == objective else "feasible"
-    if params.has_side_constraints and not _side_ok(columns, hours, params):
+    if params.has_side_constraints and not _side_ok(problem, columns, hours, params):
         remaining = max(1.0, params.time_limit_s - (time.perf_counter() - started))
-        side = MatchParams(
-            params.max_team_size,
-            params.min_assignment_hours,
-            params.one_need_per_volunteer,
-            remaining,
-            params.seed,
-            params.relative_gap_limit,
-        )
+        side = replace(params, time_limit_s=remaining)
         hours, claimed, cp_bound = _cp_sat(problem, columns, side, hours)
         if claimed == "infeasible":
             # Every side constraint is met by assigning nothing, so this is a time-out.
             hours, claimed = np.zeros(len(columns), dtype=np.int64), "feasible"
         objective = _core_objective(problem, columns, hours)
-        if not _side_ok(columns, hours, params):
+        if not _side_ok(problem, columns, hours, params):
             raise SolverFault("CP-SAT answer breaks a side constraint")
-        if complete and claimed == "optimal" and cp_bound == objective:
-            bound = objective  # Certified on every eligible pair, not only the columns.
-        elif complete:
-            bound = min(bound, max(cp_bound, objective))
+        # Columns, not every eligible pair: CP-SAT's bound holds for them only, so the bound
+        # stays the flow's (valid for every pair, side constraints or not).
+        del cp_bound
         status = "optimal" if bound == objective else "feasible"
     assignments = (
         draft if draft is not None else _chosen_assignments(volunteers, needs, columns, hours)
@@ -925,6 +930,40 @@ def _solve(
             "flow_seconds": flow_seconds,
             "entropic_seconds": entropic_seconds,
             "split_first_flow": float(split_first),
+            "seconds": time.perf_counter() - started,
+        },
+    )
+
+
+def _solve_side(
+    problem: _Problem, columns: _Columns, params: MatchParams, started: float
+) -> MatchSolution:
+    """Side constraints over every eligible pair: `matching.side_constraints` (the linear
+    relaxation's bound, CP-SAT on its support and each need's best pairs)."""
+    rules = SideRules(
+        params.max_team_size,
+        params.min_assignment_hours,
+        params.one_need_per_volunteer,
+        max(0.1, params.time_limit_s - (time.perf_counter() - started)),
+        params.seed,
+        params.side_gap,
+    )
+    answer = solve_side(
+        problem.supply, problem.demand, columns.volunteer, columns.need, columns.value, rules
+    )
+    if _core_objective(problem, columns, answer.hours) != answer.objective:
+        raise SolverFault("side-constrained objective does not match its hours")
+    status = "optimal" if answer.bound == answer.objective else "feasible"
+    assignments = _chosen_assignments(problem.volunteers, problem.needs, columns, answer.hours)
+    return MatchSolution(
+        status,
+        answer.objective,
+        answer.bound,
+        assignments,
+        {
+            **answer.stats,
+            "complete": 1.0,
+            "bound_kind_relaxation": 1.0,
             "seconds": time.perf_counter() - started,
         },
     )

@@ -31,6 +31,11 @@ THROTTLE_ADDRESS_ATTEMPTS_MAX_DEFAULT: Final = 30
 THROTTLE_ATTEMPTS_MAX: Final = 1_000_000
 
 
+# Proposals: at most two volunteers on a need, for at least four hours a month each.
+MATCH_TEAM_SIZE_MAX_DEFAULT: Final = 2
+MATCH_ASSIGNMENT_HOURS_MIN_DEFAULT: Final = 4
+
+
 class SettingsError(Exception):
     """A `TIMEBANK_*` variable has a value the service cannot use."""
 
@@ -79,6 +84,10 @@ class Settings:
     rotation_plan_day: int = 20
     # CP-SAT's (deterministic) time limit for one rotation plan, in seconds (1–600).
     rotation_time_limit_seconds: int = 20
+    # Proposals people can staff: at most this many volunteers on one need (1–20), each for at
+    # least this many hours a month, or the whole need when it asks for fewer (1–160).
+    match_team_size_max: int = MATCH_TEAM_SIZE_MAX_DEFAULT
+    match_assignment_hours_min: int = MATCH_ASSIGNMENT_HOURS_MIN_DEFAULT
     # Every process tries for the scheduler's leadership, and the leader checks its lock, this
     # often (1–300 seconds): the bound on how long the jobs wait for a new leader.
     leadership_retry_seconds: int = 10
@@ -241,6 +250,16 @@ def settings_from_environ(environ: dict[str, str]) -> Settings:
         ),
         leadership_retry_seconds=_int_from_env(
             environ, "TIMEBANK_LEADERSHIP_RETRY_SECONDS", 10, 1, 300
+        ),
+        match_team_size_max=_int_from_env(
+            environ, "TIMEBANK_MATCH_TEAM_SIZE_MAX", MATCH_TEAM_SIZE_MAX_DEFAULT, 1, 20
+        ),
+        match_assignment_hours_min=_int_from_env(
+            environ,
+            "TIMEBANK_MATCH_ASSIGNMENT_HOURS_MIN",
+            MATCH_ASSIGNMENT_HOURS_MIN_DEFAULT,
+            1,
+            160,
         ),
         fiscal_year_end=_fiscal_year_end(environ.get("TIMEBANK_FISCAL_YEAR_END", "12-31")),
         amortisation_years=_int_from_env(environ, "TIMEBANK_AMORTISATION_YEARS", 3, 1, 5),

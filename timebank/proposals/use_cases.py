@@ -12,6 +12,7 @@ from matching.files import write_solution
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, solve
 from timebank import rules
 from timebank.book.use_cases import retrying
+from timebank.config import get_settings
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Engagement, EngagementStatus, Step, minutes_per_month
@@ -145,14 +146,33 @@ class SolvedMatching:
     assignments: tuple[tuple[int, int, int, int, str], ...]  # need, employee, h, score, why
 
 
+@dataclass(frozen=True, slots=True)
+class StaffingRules:
+    """What makes a proposal one people can staff (the settings `TIMEBANK_MATCH_*`)."""
+
+    team_size_max: int
+    assignment_hours_min: int
+
+
+def staffing_rules() -> StaffingRules:
+    settings = get_settings()
+    return StaffingRules(settings.match_team_size_max, settings.match_assignment_hours_min)
+
+
 def solve_matching(
     volunteers: list[Volunteer],
     needs: list[Need],
     excluded: frozenset[tuple[str, str]],
     time_limit_s: float,
+    staffing: StaffingRules,
 ) -> SolvedMatching:
     """The CPU-bound part, pure and picklable: it runs in a solver process, off the loop."""
-    solution = solve(volunteers, needs, MatchParams(time_limit_s=time_limit_s), excluded=excluded)
+    params = MatchParams(
+        max_team_size=staffing.team_size_max,
+        min_assignment_hours=staffing.assignment_hours_min,
+        time_limit_s=time_limit_s,
+    )
+    solution = solve(volunteers, needs, params, excluded=excluded)
     explained = write_solution(solution)["assignments"]
     return SolvedMatching(
         status=solution.status,
@@ -177,6 +197,7 @@ async def run_matching(
     now: datetime,
     time_limit_s: float = MATCH_TIME_LIMIT_SECONDS,
     report: Report | None = None,
+    staffing: StaffingRules | None = None,
 ) -> RunSummary:
     """Solve for every open need (in a solver process: the event loop keeps serving) and
     replace the undecided proposals of earlier runs."""
@@ -195,6 +216,7 @@ async def run_matching(
         needs,
         frozenset((str(e), str(n)) for e, n in declined),
         time_limit_s,
+        staffing or staffing_rules(),
     )
     if report is not None:
         await report(90, "Enregistrement des propositions")

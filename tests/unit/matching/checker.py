@@ -54,8 +54,8 @@ def check(
         assert value is not None, f"ineligible pair {a.volunteer} → {a.need}"
         assert a.hours > 0
         assert a.score_per_hour * n.priority == value
-        if params.min_assignment_hours is not None:
-            assert a.hours >= params.min_assignment_hours
+        if params.min_assignment_hours is not None:  # Or the whole need when it is smaller.
+            assert a.hours >= min(params.min_assignment_hours, n.hours)
         used_v[v.id] += a.hours
         used_n[n.id] += a.hours
         team[n.id] += 1
@@ -87,7 +87,8 @@ def brute_force(volunteers: list[Volunteer], needs: list[Need], params: MatchPar
             return
         i, j, value = pairs[k]
         for hours in range(0, min(left_v[i], left_n[j]) + 1):
-            if hours and params.min_assignment_hours and hours < params.min_assignment_hours:
+            minimum = min(params.min_assignment_hours or 0, needs[j].hours)
+            if hours and hours < minimum:
                 continue
             used.append(hours)
             if _side_ok(pairs[: k + 1], used, params):
