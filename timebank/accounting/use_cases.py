@@ -52,6 +52,7 @@ from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.formatting import PARIS, french_day
 from timebank.invoicing.model import InvoiceKind, expense_base_cents
 from timebank.people.model import Actor, Role, require_company_role
+from timebank.trainings.model import Training
 from timebank.vat.model import VatExigibility, VatRegime
 
 HISTORY_START: Final = date(2000, 1, 1)
@@ -552,6 +553,20 @@ async def amortisation_lines(
             ]
         )
     )
+    return [
+        *_project_lines(capitalised, project_of_need, year, settings),
+        *_lent_time_lines(lent, year, settings),
+        *_training_lines(trainings, year, settings),
+    ]
+
+
+def _project_lines(
+    capitalised: dict[int, int],
+    project_of_need: dict[int, dict[str, Any]],
+    year: FiscalYear,
+    settings: AccountingSettings,
+) -> list[AmortisationLine]:
+    """Asset projects in service by the year's end: their borrowed time, capitalised (law)."""
     lines = []
     for need, base in sorted(capitalised.items()):
         project = project_of_need[need]
@@ -572,6 +587,14 @@ async def amortisation_lines(
                     put_into_service_cents=base if year.start <= in_service <= year.end else 0,
                 )
             )
+    return lines
+
+
+def _lent_time_lines(
+    lent: dict[int, tuple[int, date, str]], year: FiscalYear, settings: AccountingSettings
+) -> list[AmortisationLine]:
+    """Time lent to other PMEs and not reimbursed at cost yet, per loan (simulation)."""
+    lines = []
     for loan, (base, first_day, host_name) in sorted(lent.items()):
         found = year_line(base, first_day, year, settings, simulated=True)
         if found is not None:
@@ -586,6 +609,14 @@ async def amortisation_lines(
                     put_into_service_cents=0,
                 )
             )
+    return lines
+
+
+def _training_lines(
+    trainings: list[Training], year: FiscalYear, settings: AccountingSettings
+) -> list[AmortisationLine]:
+    """The employees' approved trainings with a cost (simulation)."""
+    lines = []
     for training in trainings:
         if not training.cost_cents:
             continue
