@@ -241,8 +241,7 @@ def _solve_whole(problem: RotationProblem, params: RotationParams) -> RotationPl
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = params.seed
-    # Probing at presolve costs more than it saves on these models: a 12-month calendar of one
-    # CDO and 8 members is proven optimal in about 1 s without it, 4–6 s with it.
+    # Probing at presolve costs more than it saves on these models (docs/rotation.md).
     solver.parameters.cp_model_probing_level = 0
     # The limit is deterministic time, so that the same input gives the same plan whatever the
     # machine's load; the wall clock only guards against a runaway (twice the limit, plus 5 s).

@@ -6,9 +6,9 @@ every volunteer's dual, then every need's, each in closed form (Sinkhorn's itera
 scaling domain, with the nonnegativity of the duals kept). ε falls step by step, each step starting
 from the last one's duals. What comes back are integer duals of the unsmoothed problem: the
 needs' values rounded and each volunteer's best response to them over its pairs, so they are
-exactly feasible on those pairs. On the benchmark's large instances they come within 0.1 % of
-the columns' optimum in a fifth of a min-cost flow's time; the solver prices every eligible pair
-against them before its first flow (`matching.skill_match`).
+exactly feasible on those pairs, close to the columns' optimum for a fraction of a min-cost
+flow's time (figures in docs/matching.md); the solver prices every eligible pair against them
+before its first flow (`matching.skill_match`).
 """
 
 from __future__ import annotations

@@ -44,9 +44,8 @@ PAIRS_KEPT_MAX: Final = 500_000
 # (`matching.beside`) while this process builds the remote groups and finds the others'.
 NEEDS_SPLIT_MIN: Final = 4_000
 NEEDS_SHARE_BESIDE: Final = 0.6
-# Wide first columns: on the benchmark's 100 000 × 20 000 instances the first flow's duals
-# then bound within 1 % when volunteers have hours to spare (one flow instead of two) and the
-# second flow's when they are scarce (two instead of three); see docs/benchmarks.md.
+# Wide first columns save a whole flow on large instances (docs/matching.md, "Why these
+# settings").
 COLUMNS_PER_NEED_FIRST: Final = 30
 COLUMNS_PER_VOLUNTEER_FIRST: Final = 4
 COLUMNS_PER_NEED_PRICED: Final = 20
@@ -366,8 +365,8 @@ class _Problem:
         """Every eligible pair while they surely fit in PAIRS_KEPT_MAX (then the columns are
         complete); otherwise each need's best COLUMNS_PER_NEED_FIRST, each volunteer's best
         COLUMNS_PER_VOLUNTEER_FIRST and the greedy matching's pairs. Best values alone give most
-        needs the same few volunteers (a first flow at about 70 % of the optimum on the
-        benchmark); the greedy pairs spread them as capacities require (98 %)."""
+        needs the same few volunteers; the greedy pairs spread them as capacities require
+        (docs/matching.md)."""
         # The pairs found by distance first: the groups are built while the copy finds some.
         if len(self.local[0]) + self.groups.pairs_at_most() > PAIRS_KEPT_MAX:
             # The greedy beside (`matching.beside`) while this process prices.
@@ -636,8 +635,7 @@ def _bound(problem: _Problem, duals: tuple[Any, Any], priced: _Pricing) -> int:
 def _hours_scarce(problem: _Problem, columns: _Columns) -> bool:
     """Whether the volunteers with a column offer fewer hours than their needs ask. Then the
     best pairs by value cannot hold the optimum (the needs compete for the same volunteers)
-    and a flow on them gives duals too far off to bound within 1 %: on the benchmark's
-    scarce 100 000 × 20 000 instance, two flows were needed where one now is."""
+    and a flow on them gives duals too far off to bound within the gap (docs/matching.md)."""
     volunteers, _ = _numbered(columns.volunteer, len(problem.supply))
     needs, _ = _numbered(columns.need, len(problem.demand))
     return int(problem.supply[volunteers].sum()) < int(problem.demand[needs].sum())
@@ -675,10 +673,10 @@ def _entropic_rounds(problem: _Problem, columns: _Columns) -> tuple[_Columns, in
 
 def _split_flow(problem: _Problem, columns: _Columns) -> tuple[Any, int, tuple[Any, Any]]:
     """The first flow in two independent halves, side by side (`matching.beside`): a flow's
-    time grows faster than its size (on the benchmark's 100 000 × 20 000 instances, each half
-    takes a third of the whole). The needs are split at their median longitude (distance-bound
-    pairs stay within a half); each volunteer's hours are shared between the halves as the
-    columns' smoothed plan shares them (`matching.entropic`, exp(reduced value / ε) per column).
+    time grows faster than its size (docs/matching.md). The needs are split at their median
+    longitude (distance-bound pairs stay within a half); each volunteer's hours are shared
+    between the halves as the columns' smoothed plan shares them (`matching.entropic`,
+    exp(reduced value / ε) per column).
     Returns hours per column, the objective and duals to price with, from the halves' (the
     pricing makes any duals a valid bound; these are close because the halves share the
     hours as the smoothed duals do)."""
