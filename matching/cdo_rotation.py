@@ -88,6 +88,8 @@ class RotationParams:
     weight_continuity: int = 20
     weight_regularity: int = 2
     weight_stability: int = 100
+    # Above this many variables of the whole model, plans go in two steps (tests set it to 0).
+    whole_model_variables_max: int = WHOLE_MODEL_VARIABLES_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,7 @@ def solve(problem: RotationProblem, params: RotationParams) -> RotationPlan:
     asking = sum(1 for m in problem.members if requested_units(problem, m))
     if (
         len(problem.cdos) > 1
-        and len(problem.cdos) * asking * slot_count > WHOLE_MODEL_VARIABLES_MAX
+        and len(problem.cdos) * asking * slot_count > params.whole_model_variables_max
     ):
         return _solve_in_two_steps(problem, params)
     return _solve_whole(problem, params)

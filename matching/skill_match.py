@@ -117,6 +117,16 @@ class MatchParams:
     # them bounds the answer (`matching.side_constraints`); above, CP-SAT on the flow's columns
     # under the flow's bound.
     side_pairs_max: int = PAIRS_KEPT_MAX
+    # The large-instance thresholds (their reasons beside the constants above); tests set them
+    # low to force column generation on small instances.
+    pairs_kept_max: int = PAIRS_KEPT_MAX
+    needs_split_min: int = NEEDS_SPLIT_MIN
+    columns_per_need_first: int = COLUMNS_PER_NEED_FIRST
+    columns_per_volunteer_first: int = COLUMNS_PER_VOLUNTEER_FIRST
+    columns_per_need_priced: int = COLUMNS_PER_NEED_PRICED
+    columns_per_volunteer_priced: int = COLUMNS_PER_VOLUNTEER_PRICED
+    pricing_rounds_max: int = PRICING_ROUNDS_MAX
+    split_columns_min: int = SPLIT_COLUMNS_MIN
 
     @property
     def has_side_constraints(self) -> bool:
@@ -246,8 +256,11 @@ class _Problem:
         volunteers: list[Volunteer],
         needs: list[Need],
         excluded: frozenset[tuple[str, str]],
+        *,
+        needs_split_min: int = NEEDS_SPLIT_MIN,
     ) -> None:
         self.volunteers, self.needs = volunteers, needs
+        self.needs_split_min = needs_split_min
         self.index = VolunteerIndex(
             companies=[v.company for v in volunteers],
             skills=[v.skills for v in volunteers],
@@ -334,7 +347,7 @@ class _Problem:
         (`matching.beside`) while this process does `meanwhile` and finds the others': each
         need's pairs depend on it alone, so the parts joined are the pairs found at once, in
         the same (need, volunteer) order."""
-        if len(windowed) < NEEDS_SPLIT_MIN:
+        if len(windowed) < self.needs_split_min:
             return [self.index.nearby_pairs(windowed, skip_remote_lists_of=grouped)]
         split = int(len(windowed) * NEEDS_SHARE_BESIDE)
         with Beside(
@@ -361,18 +374,18 @@ class _Problem:
         found = self.greedy()
         return found.volunteer, found.need, found.value, found.hours
 
-    def first_columns(self) -> tuple[tuple[Any, Any, Any], bool]:
-        """Every eligible pair while they surely fit in PAIRS_KEPT_MAX (then the columns are
-        complete); otherwise each need's best COLUMNS_PER_NEED_FIRST, each volunteer's best
-        COLUMNS_PER_VOLUNTEER_FIRST and the greedy matching's pairs. Best values alone give most
+    def first_columns(self, params: MatchParams) -> tuple[tuple[Any, Any, Any], bool]:
+        """Every eligible pair while they surely fit in `pairs_kept_max` (then the columns are
+        complete); otherwise each need's best `columns_per_need_first`, each volunteer's best
+        `columns_per_volunteer_first` and the greedy matching's pairs. Best values alone give most
         needs the same few volunteers; the greedy pairs spread them as capacities require
         (docs/matching.md)."""
         # The pairs found by distance first: the groups are built while the copy finds some.
-        if len(self.local[0]) + self.groups.pairs_at_most() > PAIRS_KEPT_MAX:
+        if len(self.local[0]) + self.groups.pairs_at_most() > params.pairs_kept_max:
             # The greedy beside (`matching.beside`) while this process prices.
             with Beside(self._greedy_arrays) as greedy:
                 priced = self.price(
-                    None, COLUMNS_PER_NEED_FIRST, COLUMNS_PER_VOLUNTEER_FIRST
+                    None, params.columns_per_need_first, params.columns_per_volunteer_first
                 ).columns
                 seed = GreedyPairs(*greedy.result())
             return _distinct(
@@ -641,7 +654,9 @@ def _hours_scarce(problem: _Problem, columns: _Columns) -> bool:
     return int(problem.supply[volunteers].sum()) < int(problem.demand[needs].sum())
 
 
-def _entropic_rounds(problem: _Problem, columns: _Columns) -> tuple[_Columns, int]:
+def _entropic_rounds(
+    problem: _Problem, columns: _Columns, params: MatchParams
+) -> tuple[_Columns, int]:
     """Column generation before the first flow, on approximate duals (`matching.entropic`):
     each round prices every eligible pair against the columns' smoothed duals and adds the
     best pairs above them, a fraction of a flow's time. The first round drops the columns
@@ -660,7 +675,9 @@ def _entropic_rounds(problem: _Problem, columns: _Columns) -> tuple[_Columns, in
             steps=None if duals is None else ENTROPIC_WARM_STEPS,
         )
         u, w = duals
-        priced = problem.price(duals, COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
+        priced = problem.price(
+            duals, params.columns_per_need_priced, params.columns_per_volunteer_priced
+        )
         bound = min(bound, _bound(problem, duals, priced))
         if priced.violations == 0:
             break  # The duals hold on every eligible pair: no pair to add.
@@ -828,8 +845,10 @@ def _solve(
     excluded: frozenset[tuple[str, str]],
 ) -> MatchSolution:
     started = time.perf_counter()
-    problem = _Problem(volunteers, needs, excluded)
-    first, complete = problem.first_columns()  # Complete: the columns hold every eligible pair.
+    problem = _Problem(volunteers, needs, excluded, needs_split_min=params.needs_split_min)
+    first, complete = problem.first_columns(
+        params
+    )  # Complete: the columns hold every eligible pair.
     columns = _Columns(*first)  # No duplicates: one row per (need, volunteer) by construction.
     if not len(columns):
         return MatchSolution("empty", 0, 0, (), {"pairs": 0.0})
@@ -839,7 +858,7 @@ def _solve(
     bound, entropic_seconds = np.iinfo(np.int64).max, 0.0
     if not complete and _hours_scarce(problem, columns):
         tick = time.perf_counter()
-        columns, bound = _entropic_rounds(problem, columns)
+        columns, bound = _entropic_rounds(problem, columns, params)
         entropic_seconds = time.perf_counter() - tick
     capacities = (problem.supply, problem.demand)
     split_first = False
@@ -853,7 +872,7 @@ def _solve(
             not complete
             and rounds == 1
             and params.relative_gap_limit > 0
-            and len(columns) >= SPLIT_COLUMNS_MIN
+            and len(columns) >= params.split_columns_min
         )
         if split:
             hours, objective, (u, w) = _split_flow(problem, columns)
@@ -872,18 +891,20 @@ def _solve(
         if split and not params.has_side_constraints:
             # The halves' bound is usually within the gap allowed: the assignments are
             # explained here while the copy prices (work lost only if whole flows follow).
-            with Beside(partial(_priced_arrays, problem, (u, w))) as beside:
+            with Beside(partial(_priced_arrays, problem, (u, w), params)) as beside:
                 draft = _chosen_assignments(volunteers, needs, columns, hours)
                 priced = _pricing_of(beside.result())
         else:
-            priced = problem.price((u, w), COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
+            priced = problem.price(
+                (u, w), params.columns_per_need_priced, params.columns_per_volunteer_priced
+            )
         pricing_seconds += time.perf_counter() - tick
         bound = min(bound, _bound(problem, (u, w), priced))  # Every round's: the lowest.
         if bound < objective:
             raise SolverFault("dual bound below a feasible objective")
         out_of_time = time.perf_counter() - started > params.time_limit_s
         gap = (bound - objective) / max(1, objective)
-        if gap <= params.relative_gap_limit or out_of_time or rounds >= PRICING_ROUNDS_MAX:
+        if gap <= params.relative_gap_limit or out_of_time or rounds >= params.pricing_rounds_max:
             break
         # Nothing priced above the duals proves a whole flow optimal; halves may still be
         # improved by a whole flow on the same columns.
@@ -967,9 +988,13 @@ def _solve_side(
     )
 
 
-def _priced_arrays(problem: _Problem, duals: tuple[Any, Any]) -> tuple[Any, ...]:
+def _priced_arrays(
+    problem: _Problem, duals: tuple[Any, Any], params: MatchParams
+) -> tuple[Any, ...]:
     """A round's pricing as flat arrays, to come back from a forked copy (`matching.beside`)."""
-    priced = problem.price(duals, COLUMNS_PER_NEED_PRICED, COLUMNS_PER_VOLUNTEER_PRICED)
+    priced = problem.price(
+        duals, params.columns_per_need_priced, params.columns_per_volunteer_priced
+    )
     return (
         *priced.columns,
         priced.volunteer_excess,

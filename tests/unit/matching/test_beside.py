@@ -142,8 +142,7 @@ def test_solving_with_work_beside_gives_the_same_answer() -> None:
     out = _solved_both_ways(
         """
         volunteers, needs = bm.instance(3000, 600, seed=4, scarce=True)
-        sm.NEEDS_SPLIT_MIN, sm.PAIRS_KEPT_MAX = 10, 1000
-        params = sm.MatchParams(relative_gap_limit=0.0)
+        params = sm.MatchParams(relative_gap_limit=0.0, pairs_kept_max=1000, needs_split_min=10)
         """,
         forks=2,
         checks='assert split.stats["complete"] == 0.0 and split.stats["rounds"] >= 1',
@@ -158,8 +157,9 @@ def test_a_first_flow_in_halves_beside_gives_the_same_answer() -> None:
     out = _solved_both_ways(
         """
         volunteers, needs = bm.instance(3000, 600, seed=5, scarce=False)
-        sm.PAIRS_KEPT_MAX, sm.SPLIT_COLUMNS_MIN = 1000, 1000
-        params = sm.MatchParams(relative_gap_limit=0.05)
+        params = sm.MatchParams(
+            relative_gap_limit=0.05, pairs_kept_max=1000, split_columns_min=1000
+        )
         """,
         forks=3,
         checks='assert split.stats["split_first_flow"] == 1.0',

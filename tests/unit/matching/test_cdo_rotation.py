@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from matching import cdo_rotation
-from matching.cdo_rotation import Cdo, Member, RotationParams, RotationProblem, solve
+from matching.cdo_rotation import (
+    WHOLE_MODEL_VARIABLES_MAX,
+    Cdo,
+    Member,
+    RotationParams,
+    RotationProblem,
+    solve,
+)
 from matching.files import ProblemError
 from matching.rotation_files import read_rotation_problem, write_plan
 from tests.unit.matching.rotation_checker import violations
@@ -172,16 +179,17 @@ def test_random_plans_respect_every_hard_rule(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_two_step_plans_respect_every_hard_rule(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_step_plans_respect_every_hard_rule(seed: int) -> None:
     """Large groups are planned CDO by CDO after an allocation: forced here on small ones."""
-    monkeypatch.setattr(cdo_rotation, "WHOLE_MODEL_VARIABLES_MAX", 0)
     rng = random.Random(1000 + seed)
     problem, flags = _random_problem(rng, half_days=seed % 2 == 0)
     extra = Cdo("extra", frozenset(), 2, *COLMAR)
     problem = RotationProblem(
         problem.start, problem.end, problem.half_days, (*problem.cdos, extra), problem.members
     )
-    params = RotationParams(travel_km_max=rng.choice([20, 80, 200]), time_limit_s=4)
+    params = RotationParams(
+        whole_model_variables_max=0, travel_km_max=rng.choice([20, 80, 200]), time_limit_s=4
+    )
     plan = solve(problem, params)
     assert plan.stats["two_steps"] == 1.0
     assert violations(problem, params, plan.slots, alsace_moselle=flags) == []
@@ -213,15 +221,15 @@ def test_replanning_after_an_absence_moves_only_the_slots_it_must() -> None:
 
 @pytest.mark.parametrize("two_steps", [False, True])
 def test_slots_set_by_hand_are_kept_and_the_rest_replanned_stably(
-    two_steps: bool, monkeypatch: pytest.MonkeyPatch
+    two_steps: bool,
 ) -> None:
-    if two_steps:
-        monkeypatch.setattr(cdo_rotation, "WHOLE_MODEL_VARIABLES_MAX", 0)
     first, last = date(2027, 1, 4), date(2027, 1, 29)
     members = (member("a", 5, preferred=(0,)), member("b", 5, preferred=(3,)), member("c", 3))
     cdos = (cdo("x", 3), cdo("y", 2))
     problem = RotationProblem(first, last, False, cdos, members)
-    params = RotationParams(time_limit_s=10)
+    params = RotationParams(
+        whole_model_variables_max=0 if two_steps else WHOLE_MODEL_VARIABLES_MAX, time_limit_s=10
+    )
     before = solve(problem, params)
     # The coordinator moves "c" onto a Friday the plan had not given it, with CDO "y".
     taken = {(s.cdo, s.date) for s in before.slots} | {(s.member, s.date) for s in before.slots}

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
 
-from matching import skill_match
 from matching.entropic import entropic_duals
 from matching.skill_match import MatchParams, solve
 from tests.unit.matching.checker import check, lp_optimum
@@ -97,17 +96,13 @@ def test_a_warm_start_keeps_what_the_duals_reached() -> None:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_scarce_hours_take_the_smoothed_rounds_and_stay_exact(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_scarce_hours_take_the_smoothed_rounds_and_stay_exact(seed: int) -> None:
     """Pruning forced: when volunteers offer fewer hours than the needs ask, the solver prices
     on smoothed duals before its first flow, and still proves the optimum over every pair;
     when they offer more, it does not."""
     volunteers, needs = _medium_instance(seed)
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
-    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 1)
     scarce = sum(v.hours for v in volunteers) < sum(n.hours for n in needs)
-    solution = solve(volunteers, needs, MatchParams())
+    solution = solve(volunteers, needs, MatchParams(pairs_kept_max=0, columns_per_need_first=1))
     optimum = round(lp_optimum(volunteers, needs))
     assert (solution.stats["entropic_seconds"] > 0) == scarce
     assert solution.objective == solution.bound == optimum
@@ -117,16 +112,15 @@ def test_scarce_hours_take_the_smoothed_rounds_and_stay_exact(
 @pytest.mark.parametrize("seed", range(10))
 @pytest.mark.parametrize("gap", [0.5, 1e-9])
 def test_a_first_flow_in_halves_keeps_every_constraint_and_a_valid_bound(
-    seed: int, gap: float, monkeypatch: pytest.MonkeyPatch
+    seed: int, gap: float
 ) -> None:
     """Forced on medium problems: the halves' joined hours respect every capacity (checked
     independently), never beat the optimum over every pair, and the bound never falls below
     it; with a gap of almost nothing, the whole flows that follow still reach the optimum."""
     volunteers, needs = _medium_instance(seed)
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
-    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 2)
-    monkeypatch.setattr(skill_match, "SPLIT_COLUMNS_MIN", 0)
-    params = MatchParams(relative_gap_limit=gap)
+    params = MatchParams(
+        pairs_kept_max=0, columns_per_need_first=2, split_columns_min=0, relative_gap_limit=gap
+    )
     solution = solve(volunteers, needs, params)
     optimum = lp_optimum(volunteers, needs)
     assert solution.stats["split_first_flow"] == 1.0
@@ -139,8 +133,11 @@ def test_a_first_flow_in_halves_keeps_every_constraint_and_a_valid_bound(
         assert solution.objective == solution.bound == round(optimum)
 
 
-def test_no_split_without_a_gap_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_split_without_a_gap_allowed() -> None:
     volunteers, needs = _medium_instance(1)
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
-    monkeypatch.setattr(skill_match, "SPLIT_COLUMNS_MIN", 0)
-    assert solve(volunteers, needs, MatchParams()).stats["split_first_flow"] == 0.0
+    assert (
+        solve(volunteers, needs, MatchParams(pairs_kept_max=0, split_columns_min=0)).stats[
+            "split_first_flow"
+        ]
+        == 0.0
+    )

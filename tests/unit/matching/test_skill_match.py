@@ -337,19 +337,18 @@ def _medium_instance(seed: int) -> tuple[list[Volunteer], list[Need]]:
 
 
 @pytest.mark.parametrize("seed", range(25))
-def test_column_generation_proves_the_lp_optimum(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_column_generation_proves_the_lp_optimum(seed: int) -> None:
     """With pruning forced (one column per need to start with), pricing against every eligible
     pair still reaches the optimum that a simplex code finds over all pairs."""
     volunteers, needs = _medium_instance(seed)
     optimum = round(lp_optimum(volunteers, needs))
     complete = solve(volunteers, needs, MatchParams())
     assert complete.stats["complete"] == 1.0
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
-    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 1)
-    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_PRICED", 1)
-    pruned = solve(volunteers, needs, MatchParams())
+    pruned = solve(
+        volunteers,
+        needs,
+        MatchParams(pairs_kept_max=0, columns_per_need_first=1, columns_per_need_priced=1),
+    )
     for solution in (complete, pruned):
         assert solution.objective == optimum
         assert solution.status == "optimal" if optimum else solution.status in ("optimal", "empty")
@@ -358,15 +357,14 @@ def test_column_generation_proves_the_lp_optimum(
 
 
 @pytest.mark.parametrize("seed", range(25))
-def test_bound_stays_valid_when_pricing_stops_early(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_bound_stays_valid_when_pricing_stops_early(seed: int) -> None:
     volunteers, needs = _medium_instance(seed)
     optimum = lp_optimum(volunteers, needs)
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
-    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 1)
-    monkeypatch.setattr(skill_match, "PRICING_ROUNDS_MAX", 1)
-    solution = solve(volunteers, needs, MatchParams())
+    solution = solve(
+        volunteers,
+        needs,
+        MatchParams(pairs_kept_max=0, columns_per_need_first=1, pricing_rounds_max=1),
+    )
     assert solution.bound >= optimum - 1e-6
     assert solution.objective <= optimum + 1e-6
     assert check(volunteers, needs, MatchParams(), solution.assignments) == solution.objective
@@ -374,14 +372,16 @@ def test_bound_stays_valid_when_pricing_stops_early(
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_side_constraints_on_pruned_columns_stay_valid(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_side_constraints_on_pruned_columns_stay_valid(seed: int) -> None:
     volunteers, needs = _medium_instance(seed)
     optimum = lp_optimum(volunteers, needs)
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
-    monkeypatch.setattr(skill_match, "COLUMNS_PER_NEED_FIRST", 2)
-    params = MatchParams(max_team_size=2, min_assignment_hours=3, one_need_per_volunteer=True)
+    params = MatchParams(
+        pairs_kept_max=0,
+        columns_per_need_first=2,
+        max_team_size=2,
+        min_assignment_hours=3,
+        one_need_per_volunteer=True,
+    )
     solution = solve(volunteers, needs, params)
     assert check(volunteers, needs, params, solution.assignments) == solution.objective
     assert solution.objective <= solution.bound
@@ -427,9 +427,7 @@ def _places_near_a_hard_spot(rng: random.Random) -> Callable[[], tuple[float, fl
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(seed: int) -> None:
     """Poles, the antimeridian and large radii: the latitude rows and longitude windows of the
     index never drop a pair the haversine accepts (compared with the checker over all pairs)."""
     rng = random.Random(seed)
@@ -452,7 +450,6 @@ def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
         for j in range(15)
     ]
     expected = {(v.id, n.id) for v in volunteers for n in needs if value_per_hour(v, n) is not None}
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
     problem = skill_match._Problem(volunteers, needs, frozenset())
     local_v, local_n, _ = problem.local
     found = {(volunteers[v].id, needs[n].id) for v, n in zip(local_v, local_n, strict=True)}
@@ -460,9 +457,7 @@ def test_spatial_index_finds_every_nearby_pair_anywhere_on_earth(
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_needs_asking_many_skills_find_every_pair_anywhere_on_earth(
-    seed: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_needs_asking_many_skills_find_every_pair_anywhere_on_earth(seed: int) -> None:
     """Needs asking more skills than the remote groups hold are enumerated one by one
     (`VolunteerIndex.candidates`): every eligible pair with its value, remote or within the
     radius, near the poles and the antimeridian too (compared with the checker)."""
@@ -501,7 +496,6 @@ def test_needs_asking_many_skills_find_every_pair_anywhere_on_earth(
         for n in needs
         if (value := value_per_hour(v, n)) is not None
     }
-    monkeypatch.setattr(skill_match, "PAIRS_KEPT_MAX", 0)
     problem = skill_match._Problem(volunteers, needs, frozenset())
     local_v, local_n, local_value = problem.local
     found = {
