@@ -135,18 +135,24 @@ def _imports(tree: ast.Module, module: str) -> dict[str, tuple[str, str | None]]
 
 
 def _repositories() -> dict[str, Key]:
-    """The unit of work's repositories: attribute name → (module, class)."""
+    """The unit of work's repositories: attribute name → (module, class), the class the
+    service builds them with (`Repositories(...)`), not the protocol a field may be typed by."""
     path = ROOT / "timebank" / "db" / "unit_of_work.py"
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imported = _imports(tree, "timebank.db.unit_of_work")
     found: dict[str, Key] = {}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name == "Repositories":
-            for item in node.body:
-                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                    source = imported.get(ast.unparse(item.annotation))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "Repositories"
+        ):
+            for keyword in node.keywords:
+                built = keyword.value
+                if keyword.arg and isinstance(built, ast.Call) and isinstance(built.func, ast.Name):
+                    source = imported.get(built.func.id)
                     if source is not None and source[1] is not None:
-                        found[item.target.id] = (source[0], source[1])
+                        found[keyword.arg] = (source[0], source[1])
     return found
 
 

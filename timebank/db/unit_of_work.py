@@ -59,7 +59,7 @@ from timebank.notifications.repository import NotificationRepository
 from timebank.people.repository import PeopleRepository
 from timebank.proposals.repository import ProposalRepository
 from timebank.rotations.repository import RotationRepository
-from timebank.settlements.repository import SettlementRepository
+from timebank.settlements.repository import SettlementRepository, SettlementStore
 from timebank.skills.repository import SkillRepository
 from timebank.todo.repository import TodoRepository
 from timebank.trainings.repository import TrainingRepository
@@ -76,7 +76,7 @@ class Repositories:
     book: BookRepository
     notifications: NotificationRepository
     engagements: EngagementRepository
-    settlements: SettlementRepository
+    settlements: SettlementStore
     proposals: ProposalRepository
     rotations: RotationRepository
     documents: DocumentRepository

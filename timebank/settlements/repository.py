@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
 from timebank.db.tables import SettlementStatementTable, TimesheetEntryTable
@@ -46,6 +46,42 @@ def _statement(row: Row) -> Statement:
         settlement_transfer_id=row["settlement_transfer_id"],
         created_at=row["created_at"],
     )
+
+
+class SettlementStore(Protocol):
+    """What the use cases ask of the statements' storage: `SettlementRepository` on the
+    database, an in-memory fake in the unit tests (`tests/fakes.py`)."""
+
+    async def find(self, month: date, company_a: int, company_b: int) -> Statement | None: ...
+
+    async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None: ...
+
+    async def save_totals(
+        self, month: date, company_a: int, company_b: int, totals: Totals, *, now: datetime
+    ) -> int:
+        """Create the draft, or replace the totals of a draft or disputed one (agreements given
+        on older totals withdrawn); refuse an agreed one. Returns its id."""
+        ...
+
+    async def record_agreement(
+        self, statement: Statement, *, side_a: bool, user_id: int, now: datetime
+    ) -> None: ...
+
+    async def freeze(self, statement_id: int, *, transfer_id: str | None, now: datetime) -> None:
+        """Agreed by both: frozen, with the settlement's transfer (None: nothing to pay)."""
+        ...
+
+    async def dispute(self, statement_id: int, *, user_id: int, reason: str, now: datetime) -> None:
+        """Disputed, with its reason; agreements withdrawn."""
+        ...
+
+    async def of_company(self, company_id: int, month: date | None) -> list[Statement]: ...
+
+    async def page_of_company(
+        self, company_id: int, *, limit: int, offset: int
+    ) -> tuple[list[Statement], int]: ...
+
+    async def lines(self, statement_id: int) -> list[StatementLine]: ...
 
 
 class SettlementRepository:

@@ -1,0 +1,218 @@
+"""In-memory stand-ins for the repositories, so that use cases run in unit tests without a
+database. `InMemorySettlements` keeps the `SettlementStore` protocol in full (an integration
+test holds it to the database's repository); the other fakes hold only what the statements' use
+cases call, and a repository nobody set refuses to be used."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+from timebank.companies.model import Company, HeadcountBand
+from timebank.db.unit_of_work import Repositories
+from timebank.settlements import refusals
+from timebank.settlements.model import Statement, StatementLine, StatementStatus, Totals
+
+
+class InMemorySettlements:
+    """The statements in a dictionary, with the database repository's rules."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, Statement] = {}
+
+    async def find(self, month: date, company_a: int, company_b: int) -> Statement | None:
+        return next(
+            (
+                s
+                for s in self.rows.values()
+                if (s.month, s.company_a, s.company_b) == (month, company_a, company_b)
+            ),
+            None,
+        )
+
+    async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None:
+        del lock  # One task at a time here.
+        return self.rows.get(statement_id)
+
+    async def save_totals(
+        self, month: date, company_a: int, company_b: int, totals: Totals, *, now: datetime
+    ) -> int:
+        existing = await self.find(month, company_a, company_b)
+        debtor = totals.debtor(company_a, company_b)
+        if existing is None:
+            statement_id = len(self.rows) + 1
+            self.rows[statement_id] = Statement(
+                id=statement_id,
+                month=month,
+                company_a=company_a,
+                company_b=company_b,
+                totals=totals,
+                status=StatementStatus.DRAFT,
+                debtor=debtor,
+                agreed_by_a=None,
+                agreed_by_b=None,
+                disputed_by=None,
+                dispute_reason=None,
+                settlement_transfer_id=None,
+                created_at=now,
+            )
+            return statement_id
+        if existing.status is StatementStatus.AGREED:
+            raise refusals.STATEMENT_FROZEN_MONTH.error()
+        self.rows[existing.id] = dataclasses.replace(
+            existing,
+            totals=totals,
+            debtor=debtor,
+            status=StatementStatus.DRAFT,
+            agreed_by_a=None,
+            agreed_by_b=None,
+        )
+        return existing.id
+
+    async def record_agreement(
+        self, statement: Statement, *, side_a: bool, user_id: int, now: datetime
+    ) -> None:
+        del now
+        current = self.rows[statement.id]
+        self.rows[statement.id] = (
+            dataclasses.replace(current, agreed_by_a=user_id)
+            if side_a
+            else dataclasses.replace(current, agreed_by_b=user_id)
+        )
+
+    async def freeze(self, statement_id: int, *, transfer_id: str | None, now: datetime) -> None:
+        del now
+        self.rows[statement_id] = dataclasses.replace(
+            self.rows[statement_id],
+            status=StatementStatus.AGREED,
+            settlement_transfer_id=transfer_id,
+        )
+
+    async def dispute(self, statement_id: int, *, user_id: int, reason: str, now: datetime) -> None:
+        del now
+        self.rows[statement_id] = dataclasses.replace(
+            self.rows[statement_id],
+            status=StatementStatus.DISPUTED,
+            disputed_by=user_id,
+            dispute_reason=reason,
+            agreed_by_a=None,
+            agreed_by_b=None,
+        )
+
+    async def of_company(self, company_id: int, month: date | None) -> list[Statement]:
+        found = [
+            s
+            for s in self.rows.values()
+            if company_id in (s.company_a, s.company_b) and month in (None, s.month)
+        ]
+        found.sort(key=lambda s: s.id)
+        found.sort(key=lambda s: s.month, reverse=True)
+        return found
+
+    async def page_of_company(
+        self, company_id: int, *, limit: int, offset: int
+    ) -> tuple[list[Statement], int]:
+        found = [s for s in self.rows.values() if company_id in (s.company_a, s.company_b)]
+        found.sort(key=lambda s: (s.month, s.id), reverse=True)
+        return found[offset : offset + limit], len(found)
+
+    async def lines(self, statement_id: int) -> list[StatementLine]:
+        del statement_id
+        return []  # The entries live with the loans: see FakeEngagements.attached.
+
+
+class FakeEngagements:
+    """The approved hours not yet in a statement, and which statement each entry joined."""
+
+    def __init__(self, approved: list[dict[str, Any]]) -> None:
+        self.approved = approved
+        self.attached: dict[int, int] = {}
+
+    async def approved_unsettled(self, before: date) -> list[dict[str, Any]]:
+        return [
+            row
+            for row in self.approved
+            if row["id"] not in self.attached and row["work_date"] < before
+        ]
+
+    async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> None:
+        for entry_id in entry_ids:
+            self.attached[entry_id] = statement_id
+
+
+class FakeCompanies:
+    def __init__(self, names: dict[int, str]) -> None:
+        self.names = names
+
+    async def get_many(self, company_ids: list[int]) -> dict[int, Company]:
+        return {company_id: self.company(company_id) for company_id in company_ids}
+
+    def company(self, company_id: int) -> Company:
+        return Company(
+            id=company_id,
+            siren=f"{company_id:09d}",
+            name=self.names[company_id],
+            address="1 rue de la Paix",
+            postal_code="75002",
+            city="Paris",
+            departement="75",
+            region="Île-de-France",
+            headcount_band=next(iter(HeadcountBand)),
+            naf_code=None,
+            has_cse=False,
+            latitude=48.87,
+            longitude=2.33,
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+
+
+class FakeNotifications:
+    """Each company's admins, and the notifications queued for them."""
+
+    def __init__(self, admins: dict[int, list[int]]) -> None:
+        self.admins = admins
+        self.queued: list[tuple[int, str, str, str, str]] = []
+
+    async def admins_of(self, company_id: int) -> list[int]:
+        return self.admins.get(company_id, [])
+
+    async def add(self, rows: list[tuple[int, str, str, str, str]], *, now: datetime) -> None:
+        del now
+        self.queued.extend(rows)
+
+
+class Unset:
+    """A repository the test did not set: any use of it fails the test, naming it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        raise AssertionError(f"the use case reached repos.{self.name}.{attribute}: set a fake")
+
+
+def repositories(**fakes: Any) -> Repositories:
+    """Repositories with these fakes, every other one Unset."""
+    names = [field.name for field in dataclasses.fields(Repositories)]
+    unknown = set(fakes) - set(names)
+    assert not unknown, unknown
+    return Repositories(**{name: fakes.get(name, Unset(name)) for name in names})
+
+
+class InMemoryUnitOfWork:
+    """`UnitOfWork` over fixed repositories: each unit yields them; nothing to commit."""
+
+    def __init__(self, repos: Repositories) -> None:
+        self.repos = repos
+        self.units = 0
+
+    @asynccontextmanager
+    async def __call__(
+        self, *, write: bool = True, snapshot: bool = False
+    ) -> AsyncIterator[Repositories]:
+        del write, snapshot
+        self.units += 1
+        yield self.repos
