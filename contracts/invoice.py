@@ -16,7 +16,7 @@ from typing import Any, Final
 import facturx  # type: ignore[import-untyped]
 import jinja2
 
-from contracts.render import date_fr, euros
+from contracts.render import date_fr, euros, refusing_fetcher
 
 TEMPLATE_FOLDER: Final = Path(__file__).parent / "templates"
 INVOICE_TEMPLATE: Final = "invoice.html"
@@ -540,18 +540,6 @@ def _payment_terms(document: InvoiceDocument, figures: _Figures) -> str:
 # ---- The Factur-X PDF ------------------------------------------------------------------------
 
 
-def _refusing_fetcher() -> Any:
-    """A WeasyPrint URL fetcher that fetches nothing: the page's style is inline and its fonts
-    are the system's, so any URL (a user's value, a stray link) stops the rendering."""
-    from weasyprint.urls import URLFetcher
-
-    class RefusingFetcher(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise PermissionError(f"invoice pages fetch nothing, refused: {url[:100]}")
-
-    return RefusingFetcher(fail_on_errors=True)
-
-
 def page_pdf_a3(page: str) -> bytes:
     """An HTML page as PDF/A-3b (the container Factur-X requires), fetching no URL."""
     import weasyprint
@@ -561,9 +549,9 @@ def page_pdf_a3(page: str) -> bytes:
     with warnings.catch_warnings():
         # WeasyPrint opens its sRGB profile for the PDF/A output intent and never closes it.
         warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
-        pdf: bytes = weasyprint.HTML(string=page, url_fetcher=_refusing_fetcher()).write_pdf(
-            pdf_variant="pdf/a-3b"
-        )
+        pdf: bytes = weasyprint.HTML(
+            string=page, url_fetcher=refusing_fetcher(stop_rendering=True)
+        ).write_pdf(pdf_variant="pdf/a-3b")
     return pdf
 
 

@@ -223,19 +223,20 @@ def page_html(title: str, text: str, footer: str) -> str:
     )
 
 
-def _refusing_fetcher() -> Any:
-    """A WeasyPrint URL fetcher that fetches nothing: the page's style is inline and its fonts
-    are the system's, so the package has no asset to serve, and a URL in a document (a stray
-    link, an image in an old text) is never requested, internal hosts included. The refusal
-    only leaves that resource out: the document still renders."""
+def refusing_fetcher(*, stop_rendering: bool) -> Any:
+    """A WeasyPrint URL fetcher that fetches nothing: the pages' style is inline and their fonts
+    are the system's, so the package has no asset to serve, and a URL in a page (a user's value,
+    a stray link, an image in an old text) is never requested, internal hosts included. With
+    `stop_rendering` the refusal stops the rendering (invoices: nothing may go missing from
+    them); otherwise it only leaves that resource out, and a document still renders."""
     from weasyprint.urls import URLFetcher
 
     class RefusingFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             del headers
-            raise PermissionError(f"document pages fetch nothing, refused: {url[:100]}")
+            raise PermissionError(f"pages fetch nothing, refused: {url[:100]}")
 
-    return RefusingFetcher()
+    return RefusingFetcher(fail_on_errors=stop_rendering)
 
 
 def html_pdf(page: str) -> bytes:
@@ -244,7 +245,9 @@ def html_pdf(page: str) -> bytes:
     # The embedded font subsets carry a "modified" date, taken from SOURCE_DATE_EPOCH when it is
     # set (reproducible builds): fixed here, so that the same document gives the same bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    pdf: bytes = weasyprint.HTML(string=page, url_fetcher=_refusing_fetcher()).write_pdf()
+    pdf: bytes = weasyprint.HTML(
+        string=page, url_fetcher=refusing_fetcher(stop_rendering=False)
+    ).write_pdf()
     return pdf
 
 

@@ -3,6 +3,7 @@ and HTTP helpers that act as each party."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -407,3 +408,112 @@ async def close_last_month(
     (statement,) = listed.json()  # The world's one pair, one month.
     assert w.host.company_id in (statement["company_a"], statement["company_b"]), statement
     return dict(statement)
+
+
+# ---- the invoices' and FEC's worlds (tests/e2e/test_invoices.py, test_fec_billing.py) ----
+
+RECEIPT = b"%PDF-1.4\n% receipt\n%%EOF\n"
+
+
+async def lent_back(client: httpx.AsyncClient, w: World, *, salary_cents: int = 3_600_000) -> World:
+    """The host lends one of its own employees to the lender: the same pair, the other way."""
+    email = new_email("employee")
+    invited = await client.post(
+        f"/api/v1/companies/{w.host.company_id}/employees",
+        headers=w.host.headers,
+        json={
+            "email": email,
+            "full_name": "Hugo Laurent",
+            "job_title": "Développeur",
+            "annual_gross_salary_cents": salary_cents,
+            "employer_charge_rate_basis_points": CHARGES_BASIS_POINTS,
+        },
+    )
+    assert invited.status_code == 201, invited.text
+    accepted = await client.post(
+        "/api/v1/auth/invitations/accept",
+        json={"token": invited.json()["invitation_token"], "password": "employee-password"},
+    )
+    client.cookies.clear()
+    employee = Party(email, {"Authorization": f"Bearer {accepted.json()['token']}"})
+    employee_id = invited.json()["employee"]["id"]
+    today = now().date()
+    approval = await client.put(
+        f"/api/v1/employees/{employee_id}/approval",
+        headers=w.host.headers,
+        json={
+            "approved_minutes_per_month": 40 * 60,
+            "valid_from": (today - timedelta(days=70)).isoformat(),
+            "valid_until": (today + timedelta(days=300)).isoformat(),
+        },
+    )
+    assert approval.status_code == 200, approval.text
+    need = await client.post(
+        f"/api/v1/companies/{w.lender.company_id}/needs",
+        headers=w.lender.headers,
+        json=need_json(
+            window_start=(today - timedelta(days=60)).isoformat(),
+            window_end=(today + timedelta(days=90)).isoformat(),
+        ),
+    )
+    assert need.status_code == 201, need.text
+    return World(w.host, w.lender, employee, employee_id, need.json()["id"])
+
+
+async def approved_hours_cents(
+    client: httpx.AsyncClient, w: World, engagement_id: int, days_minutes: list[tuple[int, int]]
+) -> int:
+    """Log and approve hours last month; returns their exact cost in cents."""
+    ids = []
+    for day, minutes in days_minutes:
+        logged = await log(client, w, engagement_id, previous_month_day(day), minutes)
+        assert logged.status_code == 201, logged.text
+        ids.append(logged.json()["id"])
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": ids}
+    )
+    assert approved.status_code == 200, approved.text
+    return sum(int(e["cost_cents"]) for e in approved.json())
+
+
+async def approved_expense(
+    client: httpx.AsyncClient, w: World, engagement_id: int, *, amount: int, vat: int
+) -> int:
+    recorded = await client.post(
+        f"/api/v1/engagements/{engagement_id}/expenses",
+        headers=w.employee.headers,
+        json={
+            "client_id": str(uuid.uuid4()),
+            "spent_on": previous_month_day(6).isoformat(),
+            "kind": "transport",
+            "description": "Train Rennes – Lyon",
+            "amount_cents": amount,
+            "vat_cents": vat,
+            "receipt_name": "billet.pdf",
+            "receipt_base64": base64.b64encode(RECEIPT).decode(),
+        },
+    )
+    assert recorded.status_code == 201, recorded.text
+    expense_id = int(recorded.json()["id"])
+    approved = await client.post(f"/api/v1/expenses/{expense_id}/approve", headers=w.lender.headers)
+    assert approved.status_code == 200, approved.text
+    return expense_id
+
+
+async def last_month_statement(client: httpx.AsyncClient, w: World) -> int:
+    await prepare_last_month(client)
+    listed = await client.get(
+        f"/api/v1/companies/{w.host.company_id}/settlements",
+        headers=w.host.headers,
+        params={"month": previous_month_day(1).isoformat()},
+    )
+    (statement,) = listed.json()
+    return int(statement["id"])
+
+
+async def invoices_of(client: httpx.AsyncClient, party: Party) -> list[dict[str, object]]:
+    listed = await client.get(
+        f"/api/v1/companies/{party.company_id}/invoices", headers=party.headers
+    )
+    assert listed.status_code == 200, listed.text
+    return list(listed.json()["items"])

@@ -23,8 +23,16 @@ import pytest
 from fec_parser.parser import FECParser
 
 from contracts import fec
-from tests.e2e.test_invoices import _expense, _hours, _invoices, _lent_back, _statement
-from tests.exchange_helpers import Party, active_engagement, world
+from tests.exchange_helpers import (
+    Party,
+    active_engagement,
+    approved_expense,
+    approved_hours_cents,
+    invoices_of,
+    last_month_statement,
+    lent_back,
+    world,
+)
 from tests.helpers import company_json, now
 
 pytestmark = pytest.mark.anyio
@@ -155,24 +163,24 @@ async def _on_debits(client: Client, party: Party) -> None:
 async def test_invoices_vat_and_set_off_in_both_companies_files(client: Client) -> None:
     w = await world(client)
     await _on_debits(client, w.lender)
-    back = await _lent_back(client, w)
+    back = await lent_back(client, w)
     loan = await active_engagement(client, w)
     loan_back = await active_engagement(client, back)
-    lent = await _hours(client, w, loan, [(3, 180), (10, 150)])
-    lent_back = await _hours(client, back, loan_back, [(4, 120)])
-    await _expense(client, w, loan, amount=12_000, vat=2_000)  # 100,00 € billed.
-    statement_id = await _statement(client, w)
+    lent = await approved_hours_cents(client, w, loan, [(3, 180), (10, 150)])
+    lent_back_cents = await approved_hours_cents(client, back, loan_back, [(4, 120)])
+    await approved_expense(client, w, loan, amount=12_000, vat=2_000)  # 100,00 € billed.
+    statement_id = await last_month_statement(client, w)
     for party in (w.host, w.lender):
         agreed = await client.post(
             f"/api/v1/settlements/{statement_id}/agree", headers=party.headers
         )
         assert agreed.status_code == 200, agreed.text
     assert w.lender.company_id is not None and w.host.company_id is not None
-    by_issuer = {i["issuer"]["company_id"]: i for i in await _invoices(client, w.lender)}
+    by_issuer = {i["issuer"]["company_id"]: i for i in await invoices_of(client, w.lender)}
     mine, theirs = by_issuer[w.lender.company_id], by_issuer[w.host.company_id]
     assert (mine["vat_exigibility"], theirs["vat_exigibility"]) == ("debits", "payment")
     assert mine["total_excl_vat_cents"] == lent + 10_000
-    assert theirs["total_excl_vat_cents"] == lent_back
+    assert theirs["total_excl_vat_cents"] == lent_back_cents
     assert mine["vat_cents"] > 0 and theirs["vat_cents"] > 0
     settled = min(mine["total_cents"], theirs["total_cents"])
     sirens = {
@@ -205,11 +213,11 @@ async def test_invoices_vat_and_set_off_in_both_companies_files(client: Client) 
     # The host's invoice, taxed on payment: its VAT waits on both sides...
     assert _entry(host, theirs["number"], "client") == [
         ("411", theirs["total_cents"], 0, lender_siren),
-        ("4181", 0, lent_back, ""),
+        ("4181", 0, lent_back_cents, ""),
         ("44574", 0, theirs["vat_cents"], ""),
     ]
     assert _entry(lender, theirs["number"], "fournisseur") == [
-        ("4081", lent_back, 0, ""),
+        ("4081", lent_back_cents, 0, ""),
         ("44564", theirs["vat_cents"], 0, ""),
         ("401", 0, theirs["total_cents"], host_siren),
     ]
@@ -242,7 +250,7 @@ async def test_invoices_vat_and_set_off_in_both_companies_files(client: Client) 
     for company_id in (w.lender.company_id, w.host.company_id):
         rows = await _hours_csv(company_id, year, year_end)
         assert rows[-1]["Frais refacturés au coût (€)"] == "100,00"
-        assert _cents(rows[-1]["Montant au coût (€)"]) == lent + lent_back
+        assert _cents(rows[-1]["Montant au coût (€)"]) == lent + lent_back_cents
 
     # A credit note reverses its invoice: the work is to invoice again.
     note = await client.post(

@@ -6,10 +6,8 @@ month invoiced to each member."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
-import uuid
 from datetime import timedelta
 
 import facturx
@@ -17,18 +15,20 @@ import httpx
 import pytest
 
 from tests.exchange_helpers import (
-    CHARGES_BASIS_POINTS,
     Party,
     World,
     active_engagement,
-    log,
+    approved_expense,
+    approved_hours_cents,
+    invoices_of,
+    last_month_statement,
+    lent_back,
     operator,
-    prepare_last_month,
     previous_month_day,
     signup,
     world,
 )
-from tests.helpers import PASSWORD, company_json, door_token, need_json, new_email, now
+from tests.helpers import PASSWORD, company_json, door_token, now
 from timebank.db import tables
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.errors import Conflict
@@ -39,109 +39,6 @@ from timebank.vat.model import FRANCHISE_MENTION, GROUP_EXEMPTION_MENTION
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
-RECEIPT = b"%PDF-1.4\n% receipt\n%%EOF\n"
-
-
-async def _lent_back(client: Client, w: World, *, salary_cents: int = 3_600_000) -> World:
-    """The host lends one of its own employees to the lender: the same pair, the other way."""
-    email = new_email("employee")
-    invited = await client.post(
-        f"/api/v1/companies/{w.host.company_id}/employees",
-        headers=w.host.headers,
-        json={
-            "email": email,
-            "full_name": "Hugo Laurent",
-            "job_title": "Développeur",
-            "annual_gross_salary_cents": salary_cents,
-            "employer_charge_rate_basis_points": CHARGES_BASIS_POINTS,
-        },
-    )
-    assert invited.status_code == 201, invited.text
-    accepted = await client.post(
-        "/api/v1/auth/invitations/accept",
-        json={"token": invited.json()["invitation_token"], "password": "employee-password"},
-    )
-    client.cookies.clear()
-    employee = Party(email, {"Authorization": f"Bearer {accepted.json()['token']}"})
-    employee_id = invited.json()["employee"]["id"]
-    today = now().date()
-    approval = await client.put(
-        f"/api/v1/employees/{employee_id}/approval",
-        headers=w.host.headers,
-        json={
-            "approved_minutes_per_month": 40 * 60,
-            "valid_from": (today - timedelta(days=70)).isoformat(),
-            "valid_until": (today + timedelta(days=300)).isoformat(),
-        },
-    )
-    assert approval.status_code == 200, approval.text
-    need = await client.post(
-        f"/api/v1/companies/{w.lender.company_id}/needs",
-        headers=w.lender.headers,
-        json=need_json(
-            window_start=(today - timedelta(days=60)).isoformat(),
-            window_end=(today + timedelta(days=90)).isoformat(),
-        ),
-    )
-    assert need.status_code == 201, need.text
-    return World(w.host, w.lender, employee, employee_id, need.json()["id"])
-
-
-async def _hours(
-    client: Client, w: World, engagement_id: int, days_minutes: list[tuple[int, int]]
-) -> int:
-    """Log and approve hours last month; returns their exact cost in cents."""
-    ids = []
-    for day, minutes in days_minutes:
-        logged = await log(client, w, engagement_id, previous_month_day(day), minutes)
-        assert logged.status_code == 201, logged.text
-        ids.append(logged.json()["id"])
-    approved = await client.post(
-        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": ids}
-    )
-    assert approved.status_code == 200, approved.text
-    return sum(int(e["cost_cents"]) for e in approved.json())
-
-
-async def _expense(client: Client, w: World, engagement_id: int, *, amount: int, vat: int) -> int:
-    recorded = await client.post(
-        f"/api/v1/engagements/{engagement_id}/expenses",
-        headers=w.employee.headers,
-        json={
-            "client_id": str(uuid.uuid4()),
-            "spent_on": previous_month_day(6).isoformat(),
-            "kind": "transport",
-            "description": "Train Rennes – Lyon",
-            "amount_cents": amount,
-            "vat_cents": vat,
-            "receipt_name": "billet.pdf",
-            "receipt_base64": base64.b64encode(RECEIPT).decode(),
-        },
-    )
-    assert recorded.status_code == 201, recorded.text
-    expense_id = int(recorded.json()["id"])
-    approved = await client.post(f"/api/v1/expenses/{expense_id}/approve", headers=w.lender.headers)
-    assert approved.status_code == 200, approved.text
-    return expense_id
-
-
-async def _statement(client: Client, w: World) -> int:
-    await prepare_last_month(client)
-    listed = await client.get(
-        f"/api/v1/companies/{w.host.company_id}/settlements",
-        headers=w.host.headers,
-        params={"month": previous_month_day(1).isoformat()},
-    )
-    (statement,) = listed.json()
-    return int(statement["id"])
-
-
-async def _invoices(client: Client, party: Party) -> list[dict[str, object]]:
-    listed = await client.get(
-        f"/api/v1/companies/{party.company_id}/invoices", headers=party.headers
-    )
-    assert listed.status_code == 200, listed.text
-    return list(listed.json()["items"])
 
 
 async def _remove_vat_number(client: Client, party: Party) -> None:
@@ -162,13 +59,13 @@ async def _two_way_month(client: Client) -> tuple[World, World, int, int, int, i
     and the expense."""
     w = await world(client)
     await _franchise(client, w.host)
-    back = await _lent_back(client, w)
+    back = await lent_back(client, w)
     loan = await active_engagement(client, w)
     loan_back = await active_engagement(client, back)
-    lent_cents = await _hours(client, w, loan, [(3, 180), (10, 150)])
-    lent_back_cents = await _hours(client, back, loan_back, [(4, 120)])
-    expense_id = await _expense(client, w, loan, amount=12_000, vat=2_000)
-    return w, back, await _statement(client, w), lent_cents, lent_back_cents, expense_id
+    lent_cents = await approved_hours_cents(client, w, loan, [(3, 180), (10, 150)])
+    lent_back_cents = await approved_hours_cents(client, back, loan_back, [(4, 120)])
+    expense_id = await approved_expense(client, w, loan, amount=12_000, vat=2_000)
+    return w, back, await last_month_statement(client, w), lent_cents, lent_back_cents, expense_id
 
 
 async def _franchise(client: Client, party: Party) -> None:
@@ -190,13 +87,13 @@ async def test_both_agree_and_each_lender_invoices_the_other_with_set_off(client
     assert lent > 0 and lent_back > 0
     first = await client.post(f"/api/v1/settlements/{statement_id}/agree", headers=w.host.headers)
     assert first.status_code == 200 and first.json()["status"] == "draft"
-    assert await _invoices(client, w.lender) == []
+    assert await invoices_of(client, w.lender) == []
     both = await client.post(f"/api/v1/settlements/{statement_id}/agree", headers=w.lender.headers)
     assert both.status_code == 200, both.text
     assert both.json()["status"] == "agreed"
 
-    mine = await _invoices(client, w.lender)
-    theirs = await _invoices(client, w.host)
+    mine = await invoices_of(client, w.lender)
+    theirs = await invoices_of(client, w.host)
     assert sorted(i["id"] for i in mine) == sorted(i["id"] for i in theirs)
     by_issuer = {i["issuer"]["company_id"]: i for i in mine}
     liable, franchise = by_issuer[w.lender.company_id], by_issuer[w.host.company_id]
@@ -309,7 +206,7 @@ async def test_both_agree_and_each_lender_invoices_the_other_with_set_off(client
     assert released[0]["invoice"] is None  # Billed again with the pair's next statement.
     assert [
         i["number"]
-        for i in await _invoices(client, w.lender)
+        for i in await invoices_of(client, w.lender)
         if i["issuer"]["company_id"] == w.lender.company_id
     ] == ["BT-000002", "BT-000001"]
 
@@ -339,7 +236,7 @@ async def test_the_pdf_is_a_factur_x_whose_xml_passes_the_schema(client: Client)
         assert agreed.status_code == 200, agreed.text
     invoice = next(
         i
-        for i in await _invoices(client, w.host)
+        for i in await invoices_of(client, w.host)
         if i["issuer"]["company_id"] == w.lender.company_id
     )
     first = await client.get(f"/api/v1/invoices/{invoice['id']}/pdf", headers=w.host.headers)
@@ -362,9 +259,9 @@ async def test_a_liable_lender_without_vat_number_cannot_agree_and_nothing_is_wr
 ) -> None:
     w = await world(client)
     loan = await active_engagement(client, w)
-    await _hours(client, w, loan, [(3, 60)])
-    expense_id = await _expense(client, w, loan, amount=5_000, vat=0)
-    statement_id = await _statement(client, w)
+    await approved_hours_cents(client, w, loan, [(3, 60)])
+    expense_id = await approved_expense(client, w, loan, amount=5_000, vat=0)
+    statement_id = await last_month_statement(client, w)
     await _remove_vat_number(client, w.lender)
     agreed = await client.post(f"/api/v1/settlements/{statement_id}/agree", headers=w.host.headers)
     assert agreed.status_code == 200
@@ -475,7 +372,7 @@ async def test_the_pages_list_show_and_cancel_an_invoice(client: Client) -> None
         assert agreed.status_code == 200, agreed.text
     mine = next(
         i
-        for i in await _invoices(client, w.lender)
+        for i in await invoices_of(client, w.lender)
         if i["issuer"]["company_id"] == w.lender.company_id
     )
     await _page_login(client, w.lender.email)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from timebank import formatting, rules
 from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs
@@ -29,7 +28,6 @@ HALF_DAYS_PER_WEEK_MAX: Final = 10
 DAY_MINUTES: Final = 420
 HALF_DAY_MINUTES: Final = 210
 MONTHS_PER_YEAR: Final = 12
-PARIS: Final = ZoneInfo("Europe/Paris")
 # Hours of a slot in the calendar feeds (local time in Paris).
 SLOT_HOURS: Final[dict[str | None, tuple[time, time]]] = {
     None: (time(9, 0), time(17, 30)),
@@ -304,7 +302,9 @@ class CalendarEvent:
 
 def slot_times(day: date, half: str | None) -> tuple[datetime, datetime]:
     start, end = SLOT_HOURS[half]
-    return datetime.combine(day, start, PARIS), datetime.combine(day, end, PARIS)
+    return datetime.combine(day, start, formatting.PARIS), datetime.combine(
+        day, end, formatting.PARIS
+    )
 
 
 def calendar_ics(name: str, events: list[CalendarEvent], *, stamp: datetime) -> bytes:
