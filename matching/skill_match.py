@@ -846,14 +846,48 @@ def _solve(
 ) -> MatchSolution:
     started = time.perf_counter()
     problem = _Problem(volunteers, needs, excluded, needs_split_min=params.needs_split_min)
-    first, complete = problem.first_columns(
-        params
-    )  # Complete: the columns hold every eligible pair.
+    # Complete: the columns hold every eligible pair.
+    first, complete = problem.first_columns(params)
     columns = _Columns(*first)  # No duplicates: one row per (need, volunteer) by construction.
     if not len(columns):
         return MatchSolution("empty", 0, 0, (), {"pairs": 0.0})
     if complete and params.has_side_constraints and len(columns) <= params.side_pairs_max:
         return _solve_side(problem, columns, params, started)
+    found = _column_generation(problem, columns, complete, params, started)
+    hours, objective, draft = found.hours, found.objective, found.draft
+    if params.has_side_constraints and not _side_ok(problem, found.columns, hours, params):
+        hours, objective = _side_on_columns(problem, found.columns, params, hours, started)
+        draft = None
+    assignments = (
+        draft if draft is not None else _chosen_assignments(volunteers, needs, found.columns, hours)
+    )
+    return MatchSolution(
+        "optimal" if found.bound == objective else "feasible",
+        objective,
+        found.bound,
+        assignments,
+        {**found.stats, "seconds": time.perf_counter() - started},
+    )
+
+
+@dataclass
+class _Generated:
+    """Where column generation stopped: its columns, the flow's hours on them and objective,
+    the lowest bound of its rounds, assignments explained on the way (or None) and figures."""
+
+    columns: _Columns
+    hours: Any
+    objective: int
+    bound: int
+    draft: tuple[Assignment, ...] | None
+    stats: dict[str, float]
+
+
+def _column_generation(
+    problem: _Problem, columns: _Columns, complete: bool, params: MatchParams, started: float
+) -> _Generated:
+    """Flows on the columns, each round's duals pricing every eligible pair, until the bound is
+    within the gap allowed, nothing prices above the duals, or the time or rounds run out."""
     rounds, flow_seconds, pricing_seconds = 0, 0.0, time.perf_counter() - started
     bound, entropic_seconds = np.iinfo(np.int64).max, 0.0
     if not complete and _hours_scarce(problem, columns):
@@ -892,7 +926,7 @@ def _solve(
             # The halves' bound is usually within the gap allowed: the assignments are
             # explained here while the copy prices (work lost only if whole flows follow).
             with Beside(partial(_priced_arrays, problem, (u, w), params)) as beside:
-                draft = _chosen_assignments(volunteers, needs, columns, hours)
+                draft = _chosen_assignments(problem.volunteers, problem.needs, columns, hours)
                 priced = _pricing_of(beside.result())
         else:
             priced = problem.price(
@@ -915,32 +949,15 @@ def _solve(
         draft = None  # Other hours will come.
         reduced = columns.value - u[columns.volunteer] - w[columns.need]
         trimmed = columns.subset((hours > 0) | (reduced >= -(columns.value // KEEP_SLACK_DIVISOR)))
-        if not trimmed.extend(*priced.columns, len(needs)) and not split:
+        if not trimmed.extend(*priced.columns, len(problem.needs)) and not split:
             break
         columns = trimmed
-    status = "optimal" if bound == objective else "feasible"
-    if params.has_side_constraints and not _side_ok(problem, columns, hours, params):
-        remaining = max(1.0, params.time_limit_s - (time.perf_counter() - started))
-        side = replace(params, time_limit_s=remaining)
-        hours, claimed, cp_bound = _cp_sat(problem, columns, side, hours)
-        if claimed == "infeasible":
-            # Every side constraint is met by assigning nothing, so this is a time-out.
-            hours, claimed = np.zeros(len(columns), dtype=np.int64), "feasible"
-        objective = _core_objective(problem, columns, hours)
-        if not _side_ok(problem, columns, hours, params):
-            raise SolverFault("CP-SAT answer breaks a side constraint")
-        # Columns, not every eligible pair: CP-SAT's bound holds for them only, so the bound
-        # stays the flow's (valid for every pair, side constraints or not).
-        del cp_bound
-        status = "optimal" if bound == objective else "feasible"
-    assignments = (
-        draft if draft is not None else _chosen_assignments(volunteers, needs, columns, hours)
-    )
-    return MatchSolution(
-        status,
+    return _Generated(
+        columns,
+        hours,
         objective,
-        bound,
-        assignments,
+        int(bound),
+        draft,
         {
             "pairs": float(len(columns)),
             "complete": float(complete),
@@ -949,9 +966,25 @@ def _solve(
             "flow_seconds": flow_seconds,
             "entropic_seconds": entropic_seconds,
             "split_first_flow": float(split_first),
-            "seconds": time.perf_counter() - started,
         },
     )
+
+
+def _side_on_columns(
+    problem: _Problem, columns: _Columns, params: MatchParams, hint: Any, started: float
+) -> tuple[Any, int]:
+    """Side constraints on the flow's columns (instances above `side_pairs_max`): CP-SAT hinted
+    with the flow's hours, in the time left; its bound holds for the columns only, so the
+    caller keeps the flow's (valid for every pair, side constraints or not)."""
+    remaining = max(1.0, params.time_limit_s - (time.perf_counter() - started))
+    hours, claimed, _ = _cp_sat(problem, columns, replace(params, time_limit_s=remaining), hint)
+    if claimed == "infeasible":
+        # Every side constraint is met by assigning nothing, so this is a time-out.
+        hours = np.zeros(len(columns), dtype=np.int64)
+    objective = _core_objective(problem, columns, hours)
+    if not _side_ok(problem, columns, hours, params):
+        raise SolverFault("CP-SAT answer breaks a side constraint")
+    return hours, objective
 
 
 def _solve_side(
