@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Final
 
@@ -635,8 +636,61 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
         for s, (day, _) in enumerate(slots)
         if cdo_can(cdo, day) and member_can(member, day)
     }
-    greedy_plan = _slots_of(problem, _greedy(problem, params, slots, allowed))
+    greedy_plan = _by_time(_slots_of(problem, _greedy(problem, params, slots, allowed)))
     first_solution = time.perf_counter() - started
+    first_limit = min(ALLOCATION_SECONDS_MAX, max(1.0, params.time_limit_s * ALLOCATION_TIME_SHARE))
+    allocation, variables = _allocation(problem, params, wanted, capacity, first_limit)
+    per_cdo_limit = max(1.0, (params.time_limit_s - first_limit) / len(problem.cdos))
+    ordered = _by_time(_calendars(problem, params, allocation, per_cdo_limit))
+    if plan_objective(problem, params, greedy_plan) > plan_objective(problem, params, ordered):
+        ordered = greedy_plan
+    problems = check_plan(problem, params, ordered)
+    if problems:
+        raise RotationFault("; ".join(problems[:5]))
+    value = plan_objective(problem, params, ordered)
+    units_max = min(sum(wanted), sum(capacity))
+    bound = (
+        SERVED_UNIT_WEIGHT * units_max
+        + params.weight_fairness * RATIO_SCALE
+        + params.weight_preferred_weekdays * units_max
+        + params.weight_stability * len(problem.previous_plan)
+    )
+    return RotationPlan(
+        "optimal" if value >= bound else "feasible",
+        value,
+        max(bound, value),
+        ordered,
+        _outcomes(problem, ordered),
+        {
+            "seconds": time.perf_counter() - started,
+            "first_solution_seconds": first_solution,
+            "variables": float(variables),
+            "two_steps": 1.0,
+            "greedy_objective": float(plan_objective(problem, params, greedy_plan)),
+        },
+    )
+
+
+def _by_time(slots: Iterable[Slot]) -> tuple[Slot, ...]:
+    """Slots by day, half-day and CDO."""
+    return tuple(
+        sorted(
+            slots,
+            key=lambda slot: (slot.date, HALVES.index(slot.half) if slot.half else 0, slot.cdo),
+        )
+    )
+
+
+def _allocation(
+    problem: RotationProblem,
+    params: RotationParams,
+    wanted: list[int],
+    capacity: list[int],
+    seconds: float,
+) -> tuple[dict[tuple[int, int], int], int]:
+    """The first step: how many slots each CDO gives each member (CDO, member → slots), and
+    how many pairs the model weighed."""
+    slots = working_slots(problem)
     model = cp_model.CpModel()
     share: dict[tuple[int, int], cp_model.IntVar] = {}
     uses: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -685,42 +739,46 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = params.seed
-    first_limit = min(ALLOCATION_SECONDS_MAX, max(1.0, params.time_limit_s * ALLOCATION_TIME_SHARE))
-    solver.parameters.max_deterministic_time = first_limit
-    solver.parameters.max_time_in_seconds = 2 * first_limit + 5
+    solver.parameters.max_deterministic_time = seconds
+    solver.parameters.max_time_in_seconds = 2 * seconds + 5
     status = solver.solve(model)
     allocation = (
         {key: int(solver.value(var)) for key, var in share.items() if solver.value(var) > 0}
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         else {}
     )
+    return allocation, len(share)
+
+
+def _calendars(
+    problem: RotationProblem,
+    params: RotationParams,
+    allocation: dict[tuple[int, int], int],
+    seconds_per_cdo: float,
+) -> list[Slot]:
+    """The second step: each CDO's calendar with the whole model on its members' shares, CDO
+    after CDO; a member's days taken by an earlier CDO, or set by hand with another, are closed
+    to it."""
     unit = units_per_day(problem)
     member_index = {member.id: m for m, member in enumerate(problem.members)}
     closed: dict[int, set[date]] = defaultdict(set)
-    # A member's days set by hand with one CDO are closed to the others.
     closed_elsewhere: dict[tuple[int, int], set[date]] = defaultdict(set)
     for slot in problem.fixed:
         for c, cdo in enumerate(problem.cdos):
             if cdo.id != slot.cdo:
                 closed_elsewhere[c, member_index[slot.member]].add(slot.date)
     plan: list[Slot] = []
-    per_cdo_limit = max(1.0, (params.time_limit_s - first_limit) / len(problem.cdos))
     for c, cdo in enumerate(problem.cdos):
         mine = [(m, units) for (cc, m), units in sorted(allocation.items()) if cc == c]
         if not mine:
             continue
         members = tuple(
-            Member(
-                problem.members[m].id,
-                units / unit,
-                problem.members[m].preferred_weekdays,
-                problem.members[m].unavailable
+            replace(
+                problem.members[m],
+                days=units / unit,
+                unavailable=problem.members[m].unavailable
                 | frozenset(closed[m])
                 | frozenset(closed_elsewhere[c, m]),
-                problem.members[m].lat,
-                problem.members[m].lon,
-                problem.members[m].holidays,
-                problem.members[m].same_cdo_as_before,
             )
             for m, units in mine
         )
@@ -734,59 +792,9 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
                 tuple(s for s in problem.previous_plan if s.cdo == cdo.id),
                 tuple(s for s in problem.fixed if s.cdo == cdo.id),
             ),
-            RotationParams(
-                params.travel_km_max,
-                per_cdo_limit,
-                params.seed,
-                params.weight_fairness,
-                params.weight_preferred_weekdays,
-                params.weight_continuity,
-                params.weight_regularity,
-                params.weight_stability,
-            ),
+            replace(params, time_limit_s=seconds_per_cdo),
         )
         plan.extend(part.slots)
         for slot in part.slots:
             closed[member_index[slot.member]].add(slot.date)
-    ordered = tuple(
-        sorted(
-            plan,
-            key=lambda slot: (slot.date, HALVES.index(slot.half) if slot.half else 0, slot.cdo),
-        )
-    )
-    if plan_objective(problem, params, greedy_plan) > plan_objective(problem, params, ordered):
-        ordered = tuple(
-            sorted(
-                greedy_plan,
-                key=lambda slot: (
-                    slot.date,
-                    HALVES.index(slot.half) if slot.half else 0,
-                    slot.cdo,
-                ),
-            )
-        )
-    problems = check_plan(problem, params, ordered)
-    if problems:
-        raise RotationFault("; ".join(problems[:5]))
-    value = plan_objective(problem, params, ordered)
-    units_max = min(sum(wanted), sum(capacity))
-    bound = (
-        SERVED_UNIT_WEIGHT * units_max
-        + params.weight_fairness * RATIO_SCALE
-        + params.weight_preferred_weekdays * units_max
-        + params.weight_stability * len(problem.previous_plan)
-    )
-    return RotationPlan(
-        "optimal" if value >= bound else "feasible",
-        value,
-        max(bound, value),
-        ordered,
-        _outcomes(problem, ordered),
-        {
-            "seconds": time.perf_counter() - started,
-            "first_solution_seconds": first_solution,
-            "variables": float(len(share)),
-            "two_steps": 1.0,
-            "greedy_objective": float(plan_objective(problem, params, greedy_plan)),
-        },
-    )
+    return plan
