@@ -111,15 +111,38 @@ async def world(
         postal_code="69002",
         city="Lyon",
     )
+    return await staffed(
+        client,
+        lender,
+        host,
+        full_name="Inès Moreau",
+        job_title="Webmarketeuse",
+        salary_cents=SALARY_CENTS,
+        approved_minutes=approved_minutes,
+    )
+
+
+async def staffed(
+    client: httpx.AsyncClient,
+    lender: Party,
+    host: Party,
+    *,
+    full_name: str,
+    job_title: str,
+    salary_cents: int,
+    approved_minutes: int,
+) -> World:
+    """The lender invites an employee (who accepts) and approves lending their hours; the host
+    posts a need: a world ready for a loan between the two."""
     email = new_email("employee")
     invited = await client.post(
         f"/api/v1/companies/{lender.company_id}/employees",
         headers=lender.headers,
         json={
             "email": email,
-            "full_name": "Inès Moreau",
-            "job_title": "Webmarketeuse",
-            "annual_gross_salary_cents": SALARY_CENTS,
+            "full_name": full_name,
+            "job_title": job_title,
+            "annual_gross_salary_cents": salary_cents,
             "employer_charge_rate_basis_points": CHARGES_BASIS_POINTS,
         },
     )
@@ -417,47 +440,15 @@ RECEIPT = b"%PDF-1.4\n% receipt\n%%EOF\n"
 
 async def lent_back(client: httpx.AsyncClient, w: World, *, salary_cents: int = 3_600_000) -> World:
     """The host lends one of its own employees to the lender: the same pair, the other way."""
-    email = new_email("employee")
-    invited = await client.post(
-        f"/api/v1/companies/{w.host.company_id}/employees",
-        headers=w.host.headers,
-        json={
-            "email": email,
-            "full_name": "Hugo Laurent",
-            "job_title": "Développeur",
-            "annual_gross_salary_cents": salary_cents,
-            "employer_charge_rate_basis_points": CHARGES_BASIS_POINTS,
-        },
+    return await staffed(
+        client,
+        w.host,
+        w.lender,
+        full_name="Hugo Laurent",
+        job_title="Développeur",
+        salary_cents=salary_cents,
+        approved_minutes=40 * 60,
     )
-    assert invited.status_code == 201, invited.text
-    accepted = await client.post(
-        "/api/v1/auth/invitations/accept",
-        json={"token": invited.json()["invitation_token"], "password": "employee-password"},
-    )
-    client.cookies.clear()
-    employee = Party(email, {"Authorization": f"Bearer {accepted.json()['token']}"})
-    employee_id = invited.json()["employee"]["id"]
-    today = now().date()
-    approval = await client.put(
-        f"/api/v1/employees/{employee_id}/approval",
-        headers=w.host.headers,
-        json={
-            "approved_minutes_per_month": 40 * 60,
-            "valid_from": (today - timedelta(days=70)).isoformat(),
-            "valid_until": (today + timedelta(days=300)).isoformat(),
-        },
-    )
-    assert approval.status_code == 200, approval.text
-    need = await client.post(
-        f"/api/v1/companies/{w.lender.company_id}/needs",
-        headers=w.lender.headers,
-        json=need_json(
-            window_start=(today - timedelta(days=60)).isoformat(),
-            window_end=(today + timedelta(days=90)).isoformat(),
-        ),
-    )
-    assert need.status_code == 201, need.text
-    return World(w.host, w.lender, employee, employee_id, need.json()["id"])
 
 
 async def approved_hours_cents(
