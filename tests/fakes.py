@@ -1,7 +1,8 @@
 """In-memory stand-ins for the repositories, so that use cases run in unit tests without a
 database. `InMemorySettlements` keeps the `SettlementStore` protocol in full (an integration
-test holds it to the database's repository); the other fakes hold only what the statements' use
-cases call, and a repository nobody set refuses to be used."""
+test holds it to the database's repository); `InMemoryHours` keeps the loans' entries as the
+hours' use cases use them; the other fakes hold only what those use cases call, and a
+repository nobody set refuses to be used."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from timebank.companies.model import Company, HeadcountBand
 from timebank.db.unit_of_work import Repositories
+from timebank.engagements.model import Engagement, EntryStatus, TimesheetEntry
 from timebank.settlements import refusals
 from timebank.settlements.model import Statement, StatementLine, StatementStatus, Totals
 
@@ -216,3 +218,107 @@ class InMemoryUnitOfWork:
         del write, snapshot
         self.units += 1
         yield self.repos
+
+
+class InMemoryHours:
+    """The loans' side the hours' use cases read and write (`repos.engagements`): loans by id,
+    their timesheet entries, with the database repository's rules for entries (submitted and
+    approved ones count, a reviewed or withdrawn one is never changed)."""
+
+    def __init__(self, *loans: Engagement) -> None:
+        self.loans = {loan.id: loan for loan in loans}
+        self.entries_by_id: dict[int, TimesheetEntry] = {}
+
+    async def get(self, engagement_id: int, *, lock: bool = False) -> Engagement | None:
+        del lock
+        return self.loans.get(engagement_id)
+
+    async def entry_by_client_id(self, client_id: str) -> TimesheetEntry | None:
+        return next((e for e in self.entries_by_id.values() if e.client_id == client_id), None)
+
+    def _counted(self) -> list[TimesheetEntry]:
+        return [
+            e
+            for e in self.entries_by_id.values()
+            if e.status in (EntryStatus.SUBMITTED, EntryStatus.APPROVED)
+        ]
+
+    async def declared_minutes(self, employee_id: int, start: date, end: date) -> int:
+        return sum(
+            e.minutes
+            for e in self._counted()
+            if e.employee_id == employee_id and start <= e.work_date <= end
+        )
+
+    async def engagement_minutes(self, engagement_id: int) -> int:
+        return sum(e.minutes for e in self._counted() if e.engagement_id == engagement_id)
+
+    async def add_entry(
+        self,
+        *,
+        client_id: str,
+        request_hash: str,
+        engagement_id: int,
+        employee_id: int,
+        work_date: date,
+        minutes: int,
+        description: str,
+        now: datetime,
+    ) -> TimesheetEntry:
+        entry = TimesheetEntry(
+            id=len(self.entries_by_id) + 1,
+            client_id=client_id,
+            request_hash=request_hash,
+            engagement_id=engagement_id,
+            employee_id=employee_id,
+            work_date=work_date,
+            minutes=minutes,
+            description=description,
+            status=EntryStatus.SUBMITTED,
+            cost_cents=None,
+            reviewed_by=None,
+            reviewed_at=None,
+            rejection_reason=None,
+            statement_id=None,
+            created_at=now,
+        )
+        self.entries_by_id[entry.id] = entry
+        return entry
+
+    async def entries(self, entry_ids: list[int]) -> dict[int, TimesheetEntry]:
+        return {i: self.entries_by_id[i] for i in entry_ids if i in self.entries_by_id}
+
+    async def change_entry(
+        self, entry_id: int, *, work_date: date, minutes: int, description: str
+    ) -> bool:
+        entry = self.entries_by_id[entry_id]
+        if entry.status is not EntryStatus.SUBMITTED:
+            return False
+        self.entries_by_id[entry_id] = dataclasses.replace(
+            entry, work_date=work_date, minutes=minutes, description=description
+        )
+        return True
+
+    async def withdraw_entry(self, entry_id: int) -> bool:
+        entry = self.entries_by_id[entry_id]
+        if entry.status is not EntryStatus.SUBMITTED:
+            return False
+        self.entries_by_id[entry_id] = dataclasses.replace(entry, status=EntryStatus.WITHDRAWN)
+        return True
+
+
+class Named:
+    """A record the notifications' words read a name from (an employee, a need)."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+
+class FakeByIdReads:
+    """`get(id)` over fixed records (employees, needs)."""
+
+    def __init__(self, records: dict[int, Any]) -> None:
+        self.records = records
+
+    async def get(self, record_id: int) -> Any:
+        return self.records.get(record_id)
