@@ -187,3 +187,15 @@ def csv_rows(indicators: Indicators) -> list[tuple[str, str, str, str]]:
     if indicators.average_rating is not None:
         rows.append(("note_moyenne_formations", "", f"{indicators.average_rating:.2f}", "sur 5"))
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFigures:
+    """The public summary's raw figures, aggregated by the database."""
+
+    minutes: int
+    companies: int
+    needs_staffed: int
+    cdo_half_days_planned: int
+    trainings_rated: int
+    rating_sum: int

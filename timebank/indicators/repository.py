@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
@@ -21,25 +20,13 @@ from timebank.db.tables import (
     TimesheetEntryTable,
     TrainingTable,
 )
-from timebank.indicators.model import WorkRow
+from timebank.indicators.model import SummaryFigures, WorkRow
 
 INDICATOR_ROWS_MAX: Final = 500_000
 UNKNOWN_DOMAIN: Final = "Domaine non renseigné"
 STAFFED_STATUSES: Final = ("active", "completed")
 APPROVED: Final = "approved"
 PUBLISHED: Final = "published"
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryFigures:
-    """The public summary's raw figures, aggregated by the database."""
-
-    minutes: int
-    companies: int
-    needs_staffed: int
-    cdo_half_days_planned: int
-    trainings_rated: int
-    rating_sum: int
 
 
 class IndicatorRepository:

@@ -277,3 +277,15 @@ def label_text(text: str) -> str:
     """A line's label on one line, cut to the column's length."""
     flat = " ".join(text.split())
     return flat if len(flat) <= LABEL_LENGTH_MAX else flat[: LABEL_LENGTH_MAX - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class LoanHours:
+    """A loan's approved hours counted in one statement."""
+
+    engagement_id: int
+    lender_company_id: int
+    host_company_id: int
+    employee_name: str
+    minutes: int
+    cost_cents: int

@@ -8,7 +8,6 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ from timebank.invoicing.model import (
     InvoiceLine,
     InvoiceOrigin,
     LineKind,
+    LoanHours,
     Party,
 )
 from timebank.vat.model import VatExigibility
@@ -45,18 +45,6 @@ _COUNTER_ROW_SQL: Final = (
 )
 # SQLite needs no row lock: its write transactions already hold the whole database.
 _LOCK_COUNTER_SQL: Final = "SELECT last_sequence FROM invoice_counter WHERE issuer = {} FOR UPDATE"
-
-
-@dataclass(frozen=True, slots=True)
-class LoanHours:
-    """A loan's approved hours counted in one statement."""
-
-    engagement_id: int
-    lender_company_id: int
-    host_company_id: int
-    employee_name: str
-    minutes: int
-    cost_cents: int
 
 
 def _party(values: dict[str, Any]) -> Party:
