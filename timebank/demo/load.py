@@ -22,6 +22,8 @@ from timebank.demo.plan import (
     DemoPlan,
     PlannedCompany,
     PlannedEmployee,
+    PlannedGroup,
+    PlannedNeed,
     demo_employee_index,
     plan_demo,
 )
@@ -136,32 +138,12 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
     """Store the plan; demo logins share one password (printed by `timebank serve --demo`)."""
     password_hash = await hash_password(DEMO_PASSWORD)
     async with uow() as repos:
-        all_codes = sorted(
-            {code for c in plan.companies for e in c.employees for code, _ in e.skills}
-            | {code for g in plan.groups for code, _ in g.cdo.skills}
-            | {s[0] for c in plan.companies for n in c.needs for s in n.skills}
-        )
-        skills = await resolve_skill_codes(repos, all_codes, field="demo")
-        skill_ids = {code: skill.id for code, skill in skills.items()}
+        skill_ids = await _skill_ids(repos, plan)
         stored: dict[str, Company] = {}
         employees = needs_open = needs_draft = 0
         for index, planned in enumerate(plan.companies):
-            company = await _add_company(repos, planned, now)
+            company, admin_id = await _add_company_and_admin(repos, planned, password_hash, now)
             stored[planned.key] = company
-            admin = await repos.people.add_user(
-                email=planned.admin.email,
-                full_name=planned.admin.full_name,
-                password_hash=password_hash,
-                is_operator=False,
-                now=now,
-            )
-            await repos.people.add_membership(
-                user_id=admin.id,
-                company_id=company.id,
-                role=Role.COMPANY_ADMIN,
-                granted_by=None,
-                now=now,
-            )
             for number, planned_employee in enumerate(planned.employees):
                 # One employee of the first company is the demo employee log-in.
                 login = index == 0 and number == demo_employee_index(planned)
@@ -169,7 +151,7 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
                     repos,
                     planned_employee,
                     company,
-                    admin_id=admin.id,
+                    admin_id=admin_id,
                     password_hash=password_hash if login else None,
                     plan=plan,
                     skill_ids=skill_ids,
@@ -177,94 +159,21 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
                 )
                 employees += 1
             for planned_need in planned.needs:
-                draft = draft_need(
-                    title=planned_need.title,
-                    description=planned_need.description,
-                    estimated_minutes=planned_need.estimated_minutes,
-                    window_start=planned_need.window_start,
-                    window_end=planned_need.window_end,
-                    remote_allowed=planned_need.remote_allowed,
-                    place_city=company.city,
-                    place_postal_code=company.postal_code,
-                    language=planned_need.language,
-                    skills=list(planned_need.skills),
-                )
-                await repos.needs.add(
-                    company_id=company.id,
-                    draft=draft,
-                    skill_ids=skill_ids,
-                    status=NeedStatus(planned_need.status),
-                    created_by=admin.id,
-                    now=now,
-                )
+                await _add_need(repos, planned_need, company, admin_id, skill_ids, now)
                 if planned_need.status == NeedStatus.OPEN.value:
                     needs_open += 1
                 else:
                     needs_draft += 1
-        coordinator_email = ""
-        for group in plan.groups:
-            entity = await _add_company(repos, group.entity, now)
-            coordinator = await repos.people.add_user(
-                email=group.coordinator.email,
-                full_name=group.coordinator.full_name,
-                password_hash=password_hash,
-                is_operator=False,
-                now=now,
-            )
-            coordinator_email = coordinator_email or coordinator.email
-            for role in (Role.COMPANY_ADMIN, Role.GROUP_COORDINATOR):
-                await repos.people.add_membership(
-                    user_id=coordinator.id,
-                    company_id=entity.id,
-                    role=role,
-                    granted_by=None,
-                    now=now,
-                )
-            await _add_employee(
-                repos,
-                group.cdo,
-                entity,
-                admin_id=coordinator.id,
-                password_hash=None,
-                plan=plan,
-                skill_ids=skill_ids,
-                now=now,
-            )
-            group_id = await repos.groups.add(
-                company_id=entity.id,
-                name=group.name,
-                legal_form=legal_form(group.legal_form),
-                now=now,
-            )
-            for key in group.member_keys:
-                await repos.groups.add_member(group_id, stored[key].id, date(now.year, 1, 1))
-        operator = await repos.people.add_user(
-            email=plan.operator.email,
-            full_name=plan.operator.full_name,
-            password_hash=password_hash,
-            is_operator=True,
-            now=now,
+        coordinators = [
+            await _add_group(repos, group, stored, plan, skill_ids, password_hash, now)
+            for group in plan.groups
+        ]
+        operator_email, accountant_email = await _add_operator_and_accountant(
+            repos, plan, stored, password_hash, now
         )
-        accountant = await repos.people.add_user(
-            email=plan.accountant.email,
-            full_name=plan.accountant.full_name,
-            password_hash=password_hash,
-            is_operator=False,
-            now=now,
-        )
-        for key in plan.accountant_client_keys:
-            company = stored[key]
-            admins = await repos.people.members_of(company.id, Role.COMPANY_ADMIN)
-            await repos.people.add_membership(
-                user_id=accountant.id,
-                company_id=company.id,
-                role=Role.ACCOUNTANT,
-                granted_by=admins[0].id,
-                now=now,
-            )
-    assert operator.email == plan.operator.email
-    assert accountant.email == plan.accountant.email
-    assert coordinator_email == plan.groups[0].coordinator.email
+    assert operator_email == plan.operator.email
+    assert accountant_email == plan.accountant.email
+    assert coordinators[0] == plan.groups[0].coordinator.email
     return DemoSummary(
         companies=len(plan.companies) + len(plan.groups),
         employees=employees,
@@ -273,6 +182,153 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
         groups=len(plan.groups),
         logins=logins_of(plan),
     )
+
+
+async def _skill_ids(repos: Repositories, plan: DemoPlan) -> dict[str, int]:
+    """The ids of every skill the plan's employees, CDOs and needs name."""
+    all_codes = sorted(
+        {code for c in plan.companies for e in c.employees for code, _ in e.skills}
+        | {code for g in plan.groups for code, _ in g.cdo.skills}
+        | {s[0] for c in plan.companies for n in c.needs for s in n.skills}
+    )
+    skills = await resolve_skill_codes(repos, all_codes, field="demo")
+    return {code: skill.id for code, skill in skills.items()}
+
+
+async def _add_company_and_admin(
+    repos: Repositories, planned: PlannedCompany, password_hash: str, now: datetime
+) -> tuple[Company, int]:
+    """A planned company and its admin's log-in; the company and the admin's user id."""
+    company = await _add_company(repos, planned, now)
+    admin = await repos.people.add_user(
+        email=planned.admin.email,
+        full_name=planned.admin.full_name,
+        password_hash=password_hash,
+        is_operator=False,
+        now=now,
+    )
+    await repos.people.add_membership(
+        user_id=admin.id,
+        company_id=company.id,
+        role=Role.COMPANY_ADMIN,
+        granted_by=None,
+        now=now,
+    )
+    return company, admin.id
+
+
+async def _add_need(
+    repos: Repositories,
+    planned: PlannedNeed,
+    company: Company,
+    admin_id: int,
+    skill_ids: dict[str, int],
+    now: datetime,
+) -> None:
+    draft = draft_need(
+        title=planned.title,
+        description=planned.description,
+        estimated_minutes=planned.estimated_minutes,
+        window_start=planned.window_start,
+        window_end=planned.window_end,
+        remote_allowed=planned.remote_allowed,
+        place_city=company.city,
+        place_postal_code=company.postal_code,
+        language=planned.language,
+        skills=list(planned.skills),
+    )
+    await repos.needs.add(
+        company_id=company.id,
+        draft=draft,
+        skill_ids=skill_ids,
+        status=NeedStatus(planned.status),
+        created_by=admin_id,
+        now=now,
+    )
+
+
+async def _add_group(
+    repos: Repositories,
+    group: PlannedGroup,
+    stored: dict[str, Company],
+    plan: DemoPlan,
+    skill_ids: dict[str, int],
+    password_hash: str,
+    now: datetime,
+) -> str:
+    """An employer group: its own company, its coordinator, its CDO and its members since the
+    year's start. Returns the coordinator's e-mail."""
+    entity = await _add_company(repos, group.entity, now)
+    coordinator = await repos.people.add_user(
+        email=group.coordinator.email,
+        full_name=group.coordinator.full_name,
+        password_hash=password_hash,
+        is_operator=False,
+        now=now,
+    )
+    for role in (Role.COMPANY_ADMIN, Role.GROUP_COORDINATOR):
+        await repos.people.add_membership(
+            user_id=coordinator.id,
+            company_id=entity.id,
+            role=role,
+            granted_by=None,
+            now=now,
+        )
+    await _add_employee(
+        repos,
+        group.cdo,
+        entity,
+        admin_id=coordinator.id,
+        password_hash=None,
+        plan=plan,
+        skill_ids=skill_ids,
+        now=now,
+    )
+    group_id = await repos.groups.add(
+        company_id=entity.id,
+        name=group.name,
+        legal_form=legal_form(group.legal_form),
+        now=now,
+    )
+    for key in group.member_keys:
+        await repos.groups.add_member(group_id, stored[key].id, date(now.year, 1, 1))
+    return str(coordinator.email)
+
+
+async def _add_operator_and_accountant(
+    repos: Repositories,
+    plan: DemoPlan,
+    stored: dict[str, Company],
+    password_hash: str,
+    now: datetime,
+) -> tuple[str, str]:
+    """The programme's operator, and the accountant with access to its client companies
+    (granted by each one's admin). Returns their e-mails."""
+    operator = await repos.people.add_user(
+        email=plan.operator.email,
+        full_name=plan.operator.full_name,
+        password_hash=password_hash,
+        is_operator=True,
+        now=now,
+    )
+    accountant = await repos.people.add_user(
+        email=plan.accountant.email,
+        full_name=plan.accountant.full_name,
+        password_hash=password_hash,
+        is_operator=False,
+        now=now,
+    )
+    for key in plan.accountant_client_keys:
+        company = stored[key]
+        admins = await repos.people.members_of(company.id, Role.COMPANY_ADMIN)
+        await repos.people.add_membership(
+            user_id=accountant.id,
+            company_id=company.id,
+            role=Role.ACCOUNTANT,
+            granted_by=admins[0].id,
+            now=now,
+        )
+    return str(operator.email), str(accountant.email)
 
 
 def logins_of(plan: DemoPlan) -> tuple[DemoLogin, ...]:
