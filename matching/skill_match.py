@@ -37,6 +37,9 @@ LEVEL_MAX: Final = 4
 PRIORITY_MIN: Final = 1
 PRIORITY_MAX: Final = 10
 TIME_LIMIT_SECONDS_DEFAULT: Final = 60.0
+# Below this many volunteer × need pairs, checking each pair in Python costs less than a second
+# (docs/matching.md): the reference solver serves them.
+PLAIN_PAIRS_MAX: Final = 100_000
 # Column generation: each need's best candidates first, then the best pairs the duals price.
 # Below this many eligible pairs one flow over all of them is quicker than pricing rounds.
 PAIRS_KEPT_MAX: Final = 500_000
@@ -117,6 +120,8 @@ class MatchParams:
     # them bounds the answer (`matching.side_constraints`); above, CP-SAT on the flow's columns
     # under the flow's bound.
     side_pairs_max: int = PAIRS_KEPT_MAX
+    # Up to this many volunteer × need pairs, the reference solver (`matching.plain`).
+    plain_pairs_max: int = PLAIN_PAIRS_MAX
     # The large-instance thresholds (their reasons beside the constants above); tests set them
     # low to force column generation on small instances.
     pairs_kept_max: int = PAIRS_KEPT_MAX
@@ -829,11 +834,17 @@ def solve(
 ) -> MatchSolution:
     """The optimal matching (or the best found in the time limit), with a valid upper bound.
 
-    Column generation: the flow runs on each need's best candidates and each volunteer's best
-    needs; its duals then price every eligible pair, and pairs worth more join the columns
-    until none is left (proven optimum) or the time limit. `excluded` (volunteer id, need id)
+    Up to `plain_pairs_max` volunteer × need pairs, the reference solver (`matching.plain`:
+    every pair checked, one min-cost flow). Above, column generation: the flow runs on each
+    need's best candidates and each volunteer's best needs; its duals then price every
+    eligible pair, and pairs worth more join the columns until none is left (proven optimum)
+    or the time limit. `excluded` (volunteer id, need id)
     pairs are never used (declined proposals, say).
     """
+    if len(volunteers) * len(needs) <= params.plain_pairs_max:
+        from matching.plain import solve_plain  # It builds on this module's records.
+
+        return solve_plain(volunteers, needs, params, excluded=excluded)
     with cycle_collection_paused():
         return _solve(volunteers, needs, params, excluded)
 
@@ -1050,12 +1061,12 @@ def _chosen_assignments(
 ) -> tuple[Assignment, ...]:
     """The explained assignments of the columns given hours."""
     chosen = np.flatnonzero(hours > 0)
-    return _assignments(
+    return explain_assignments(
         volunteers, needs, columns.volunteer[chosen], columns.need[chosen], hours[chosen]
     )
 
 
-def _assignments(
+def explain_assignments(
     volunteers: list[Volunteer], needs: list[Need], volunteer_rows: Any, need_rows: Any, hours: Any
 ) -> tuple[Assignment, ...]:
     """The explained assignments of the pairs given hours, sorted by need then volunteer id.

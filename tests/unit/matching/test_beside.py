@@ -158,7 +158,7 @@ def test_a_first_flow_in_halves_beside_gives_the_same_answer() -> None:
         """
         volunteers, needs = bm.instance(3000, 600, seed=5, scarce=False)
         params = sm.MatchParams(
-            relative_gap_limit=0.05, pairs_kept_max=1000, split_columns_min=1000
+            relative_gap_limit=0.05, plain_pairs_max=0, pairs_kept_max=1000, split_columns_min=1000
         )
         """,
         forks=3,

@@ -9,7 +9,7 @@ import pytest
 
 from matching.collector import cycle_collection_paused
 from matching.skill_match import MatchParams, solve
-from tests.unit.matching.test_skill_match import need, volunteer
+from tests.unit.matching.instances import need, volunteer
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from ortools.linear_solver import pywraplp
 from matching.entropic import entropic_duals
 from matching.skill_match import MatchParams, solve
 from tests.unit.matching.checker import check, lp_optimum
-from tests.unit.matching.test_skill_match import _medium_instance
+from tests.unit.matching.instances import medium_instance
 
 
 def _columns(
@@ -100,9 +100,13 @@ def test_scarce_hours_take_the_smoothed_rounds_and_stay_exact(seed: int) -> None
     """Pruning forced: when volunteers offer fewer hours than the needs ask, the solver prices
     on smoothed duals before its first flow, and still proves the optimum over every pair;
     when they offer more, it does not."""
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     scarce = sum(v.hours for v in volunteers) < sum(n.hours for n in needs)
-    solution = solve(volunteers, needs, MatchParams(pairs_kept_max=0, columns_per_need_first=1))
+    solution = solve(
+        volunteers,
+        needs,
+        MatchParams(plain_pairs_max=0, pairs_kept_max=0, columns_per_need_first=1),
+    )
     optimum = round(lp_optimum(volunteers, needs))
     assert (solution.stats["entropic_seconds"] > 0) == scarce
     assert solution.objective == solution.bound == optimum
@@ -117,9 +121,13 @@ def test_a_first_flow_in_halves_keeps_every_constraint_and_a_valid_bound(
     """Forced on medium problems: the halves' joined hours respect every capacity (checked
     independently), never beat the optimum over every pair, and the bound never falls below
     it; with a gap of almost nothing, the whole flows that follow still reach the optimum."""
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     params = MatchParams(
-        pairs_kept_max=0, columns_per_need_first=2, split_columns_min=0, relative_gap_limit=gap
+        plain_pairs_max=0,
+        pairs_kept_max=0,
+        columns_per_need_first=2,
+        split_columns_min=0,
+        relative_gap_limit=gap,
     )
     solution = solve(volunteers, needs, params)
     optimum = lp_optimum(volunteers, needs)
@@ -134,10 +142,10 @@ def test_a_first_flow_in_halves_keeps_every_constraint_and_a_valid_bound(
 
 
 def test_no_split_without_a_gap_allowed() -> None:
-    volunteers, needs = _medium_instance(1)
+    volunteers, needs = medium_instance(1)
     assert (
-        solve(volunteers, needs, MatchParams(pairs_kept_max=0, split_columns_min=0)).stats[
-            "split_first_flow"
-        ]
+        solve(
+            volunteers, needs, MatchParams(plain_pairs_max=0, pairs_kept_max=0, split_columns_min=0)
+        ).stats["split_first_flow"]
         == 0.0
     )

@@ -11,14 +11,14 @@ import pytest
 from matching.side_constraints import SideRules, best_per, relaxation, solve_side
 from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, solve
 from tests.unit.matching.checker import brute_force, check, lp_optimum
-from tests.unit.matching.test_skill_match import _medium_instance, _random_instance
+from tests.unit.matching.instances import medium_instance, random_instance
 
 STAFFABLE = MatchParams(max_team_size=2, min_assignment_hours=3)
 
 
 @pytest.mark.parametrize("seed", range(8))
 def test_answers_keep_the_rules_under_a_bound_no_higher_than_the_flows(seed: int) -> None:
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     solution = solve(volunteers, needs, STAFFABLE)
     assert check(volunteers, needs, STAFFABLE, solution.assignments) == solution.objective
     assert solution.objective <= solution.bound
@@ -29,7 +29,7 @@ def test_answers_keep_the_rules_under_a_bound_no_higher_than_the_flows(seed: int
 
 @pytest.mark.parametrize("seed", range(30))
 def test_small_instances_reach_the_brute_force_optimum(seed: int) -> None:
-    volunteers, needs = _random_instance(random.Random(1000 + seed))
+    volunteers, needs = random_instance(random.Random(1000 + seed))
     params = MatchParams(max_team_size=1, min_assignment_hours=2, side_gap=0.0)
     solution = solve(volunteers, needs, params)
     assert solution.objective == brute_force(volunteers, needs, params)
@@ -38,7 +38,7 @@ def test_small_instances_reach_the_brute_force_optimum(seed: int) -> None:
 
 def test_a_search_cut_short_never_claims_the_optimum() -> None:
     """Before, CP-SAT out of time made the answer empty with a bound of 0, called optimal."""
-    volunteers, needs = _medium_instance(3)
+    volunteers, needs = medium_instance(3)
     solution = solve(volunteers, needs, MatchParams(max_team_size=2, time_limit_s=0.001))
     relaxed = solve(volunteers, needs, MatchParams(max_team_size=2, side_gap=0.0))
     assert solution.bound == relaxed.bound > 0  # The bound does not depend on the search.

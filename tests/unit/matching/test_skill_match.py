@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from matching import candidates, files, skill_match
 from matching.files import ProblemError, read_problem, write_solution
-from matching.skill_match import MatchParams, Need, RequiredSkill, Volunteer, greedy, solve
+from matching.skill_match import MatchParams, greedy, solve
 from tests.unit.matching.checker import (
     brute_force,
     check,
@@ -26,49 +26,13 @@ from tests.unit.matching.checker import (
     lp_optimum,
     value_per_hour,
 )
-
-PARIS = (48.8566, 2.3522)
-LYON = (45.764, 4.8357)
-
-
-def volunteer(
-    vid: str,
-    company: str,
-    skills: dict[str, int],
-    hours: int,
-    *,
-    remote: bool = True,
-    at: tuple[float, float] = PARIS,
-    radius_km: float = 30,
-    languages: tuple[str, ...] = ("fr",),
-) -> Volunteer:
-    return Volunteer(
-        vid, company, skills, hours, remote, at[0], at[1], radius_km, frozenset(languages)
-    )
-
-
-def need(
-    nid: str,
-    company: str,
-    skills: list[tuple[str, int, int]],
-    hours: int,
-    *,
-    remote: bool = True,
-    at: tuple[float, float] = PARIS,
-    language: str = "fr",
-    priority: int = 5,
-) -> Need:
-    return Need(
-        nid,
-        company,
-        tuple(RequiredSkill(*s) for s in skills),
-        hours,
-        remote,
-        at[0],
-        at[1],
-        language,
-        priority,
-    )
+from tests.unit.matching.instances import (
+    LYON,
+    medium_instance,
+    need,
+    random_instance,
+    volunteer,
+)
 
 
 def test_known_optimum_on_a_hand_made_instance() -> None:
@@ -114,41 +78,10 @@ def test_eligibility_rules() -> None:
     assert solve([], [], MatchParams()).status == "empty"
 
 
-def _random_instance(rng: random.Random) -> tuple[list[Volunteer], list[Need]]:
-    skills = ["seo", "web-dev", "crm"]
-    volunteers = [
-        volunteer(
-            f"v{i}",
-            f"c{rng.randint(0, 3)}",
-            {s: rng.randint(1, 4) for s in rng.sample(skills, rng.randint(1, 2))},
-            rng.randint(0, 3),
-            remote=rng.random() < 0.6,
-            at=(48 + rng.random(), 2 + rng.random()),
-            radius_km=rng.choice([20, 80]),
-            languages=tuple(rng.sample(["fr", "en"], rng.randint(1, 2))),
-        )
-        for i in range(rng.randint(1, 3))
-    ]
-    needs = [
-        need(
-            f"n{j}",
-            f"c{rng.randint(0, 3)}",
-            [(s, rng.randint(1, 3), rng.randint(1, 3)) for s in rng.sample(skills, 1)],
-            rng.randint(1, 3),
-            remote=rng.random() < 0.5,
-            at=(48 + rng.random(), 2 + rng.random()),
-            language=rng.choice(["fr", "en"]),
-            priority=rng.randint(1, 10),
-        )
-        for j in range(rng.randint(1, 3))
-    ]
-    return volunteers, needs
-
-
 @pytest.mark.parametrize("seed", range(60))
 def test_random_instances_are_optimal_and_valid(seed: int) -> None:
     rng = random.Random(seed)
-    volunteers, needs = _random_instance(rng)
+    volunteers, needs = random_instance(rng)
     params = rng.choice(
         [
             MatchParams(),
@@ -168,7 +101,7 @@ def test_random_instances_are_optimal_and_valid(seed: int) -> None:
 
 
 def test_same_input_same_solution() -> None:
-    volunteers, needs = _random_instance(random.Random(7))
+    volunteers, needs = random_instance(random.Random(7))
     first = solve(volunteers, needs, MatchParams(one_need_per_volunteer=True))
     again = solve(volunteers, needs, MatchParams(one_need_per_volunteer=True))
     assert write_solution(first) == write_solution(again)
@@ -301,53 +234,20 @@ def test_command_line_solves_a_file(tmp_path: Path) -> None:
     assert "line 1" in broken.stderr
 
 
-def _medium_instance(seed: int) -> tuple[list[Volunteer], list[Need]]:
-    rng = random.Random(seed)
-    skills = ["seo", "web-dev", "crm", "data", "cyber"]
-    volunteers = [
-        volunteer(
-            f"v{i}",
-            f"c{rng.randint(0, 9)}",
-            {s: rng.randint(1, 4) for s in rng.sample(skills, rng.randint(1, 3))},
-            rng.randint(0, 12),
-            remote=rng.random() < 0.6,
-            at=(43 + 6 * rng.random(), 6 * rng.random()),
-            radius_km=rng.choice([20, 80, 200]),
-            languages=("fr", "en") if rng.random() < 0.3 else ("fr",),
-        )
-        for i in range(rng.randint(20, 60))
-    ]
-    needs = [
-        need(
-            f"n{j}",
-            f"c{rng.randint(0, 9)}",
-            [
-                (s, rng.randint(1, 3), rng.randint(1, 4))
-                for s in rng.sample(skills, rng.randint(1, 3))
-            ],
-            rng.randint(0, 30),
-            remote=rng.random() < 0.5,
-            at=(43 + 6 * rng.random(), 6 * rng.random()),
-            language="en" if rng.random() < 0.15 else "fr",
-            priority=rng.randint(1, 10),
-        )
-        for j in range(rng.randint(5, 25))
-    ]
-    return volunteers, needs
-
-
 @pytest.mark.parametrize("seed", range(25))
 def test_column_generation_proves_the_lp_optimum(seed: int) -> None:
     """With pruning forced (one column per need to start with), pricing against every eligible
     pair still reaches the optimum that a simplex code finds over all pairs."""
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     optimum = round(lp_optimum(volunteers, needs))
     complete = solve(volunteers, needs, MatchParams())
     assert complete.stats["complete"] == 1.0
     pruned = solve(
         volunteers,
         needs,
-        MatchParams(pairs_kept_max=0, columns_per_need_first=1, columns_per_need_priced=1),
+        MatchParams(
+            plain_pairs_max=0, pairs_kept_max=0, columns_per_need_first=1, columns_per_need_priced=1
+        ),
     )
     for solution in (complete, pruned):
         assert solution.objective == optimum
@@ -358,12 +258,14 @@ def test_column_generation_proves_the_lp_optimum(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(25))
 def test_bound_stays_valid_when_pricing_stops_early(seed: int) -> None:
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     optimum = lp_optimum(volunteers, needs)
     solution = solve(
         volunteers,
         needs,
-        MatchParams(pairs_kept_max=0, columns_per_need_first=1, pricing_rounds_max=1),
+        MatchParams(
+            plain_pairs_max=0, pairs_kept_max=0, columns_per_need_first=1, pricing_rounds_max=1
+        ),
     )
     assert solution.bound >= optimum - 1e-6
     assert solution.objective <= optimum + 1e-6
@@ -373,9 +275,10 @@ def test_bound_stays_valid_when_pricing_stops_early(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(10))
 def test_side_constraints_on_pruned_columns_stay_valid(seed: int) -> None:
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     optimum = lp_optimum(volunteers, needs)
     params = MatchParams(
+        plain_pairs_max=0,
         pairs_kept_max=0,
         columns_per_need_first=2,
         max_team_size=2,
@@ -393,7 +296,7 @@ def test_greedy_takes_the_pairs_its_definition_takes(seed: int) -> None:
     """Remote pairs through the groups, the others as arrays: the same pairs, in the same
     order, with the same hours as the definition over every eligible pair (declined pairs
     left out, volunteers of the need's own company never taken)."""
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     rng = random.Random(seed)
     excluded = frozenset(
         (rng.choice(volunteers).id, rng.choice(needs).id) for _ in range(rng.randint(0, 6))
@@ -693,7 +596,7 @@ def test_windows_of_many_needs_are_each_needs_window(seed: int) -> None:
 def test_solution_file_bytes_are_the_documents(seed: int) -> None:
     """The file written straight from the solver's records is the solution document encoded
     as compact UTF-8 JSON, byte for byte (so a renamed field cannot change the file alone)."""
-    volunteers, needs = _medium_instance(seed)
+    volunteers, needs = medium_instance(seed)
     solution = solve(volunteers, needs, MatchParams())
     assert solution.assignments
     expected = json.dumps(write_solution(solution), ensure_ascii=False, separators=(",", ":"))
