@@ -25,7 +25,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from matching.geo import haversine_km
-from matching.side_constraints import SideRules, solve_side
+from matching.side_constraints import solve_side
 from matching.skill_match import (
     MatchParams,
     MatchSolution,
@@ -33,6 +33,7 @@ from matching.skill_match import (
     SolverFault,
     Volunteer,
     explain_assignments,
+    side_rules,
 )
 
 
@@ -116,14 +117,7 @@ def solve_plain(
     supply = np.array([v.hours for v in volunteers], dtype=np.int64)
     demand = np.array([n.hours for n in needs], dtype=np.int64)
     if params.has_side_constraints:
-        rules = SideRules(
-            params.max_team_size,
-            params.min_assignment_hours,
-            params.one_need_per_volunteer,
-            params.time_limit_s,
-            params.seed,
-            params.side_gap,
-        )
+        rules = side_rules(params, params.time_limit_s)
         answer = solve_side(supply, demand, volunteer, need, value, rules)
         hours, objective, bound = answer.hours, answer.objective, answer.bound
     else:

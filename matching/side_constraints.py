@@ -177,27 +177,37 @@ def _cp_sat(
     return np.array([solver.value(var) for var in x], dtype=np.int64)
 
 
-def check(
+def side_violation(
     supply: Any, demand: Any, volunteer: Any, need: Any, hours: Any, rules: SideRules
-) -> None:
-    """Raise SideSolverFault unless `hours` keeps every capacity and side constraint."""
+) -> str | None:
+    """The first capacity or side constraint `hours` breaks, in words; None when it keeps all."""
     chosen = hours > 0
     if (hours < 0).any():
-        raise SideSolverFault("negative hours")
+        return "negative hours"
     if (np.bincount(volunteer, hours, len(supply)) > supply).any():
-        raise SideSolverFault("a volunteer gives more hours than offered")
+        return "a volunteer gives more hours than offered"
     if (np.bincount(need, hours, len(demand)) > demand).any():
-        raise SideSolverFault("a need gets more hours than asked")
+        return "a need gets more hours than asked"
     if (hours[chosen] < minimum_hours(demand[need[chosen]], rules.min_assignment_hours)).any():
-        raise SideSolverFault("an assignment below the minimum hours")
+        return "an assignment below the minimum hours"
     if (
         rules.max_team_size is not None
         and chosen.any()
         and np.bincount(need[chosen]).max() > rules.max_team_size
     ):
-        raise SideSolverFault("a team above its size")
+        return "a team above its size"
     if rules.one_need_per_volunteer and chosen.any() and np.bincount(volunteer[chosen]).max() > 1:
-        raise SideSolverFault("a volunteer on two needs")
+        return "a volunteer on two needs"
+    return None
+
+
+def check(
+    supply: Any, demand: Any, volunteer: Any, need: Any, hours: Any, rules: SideRules
+) -> None:
+    """Raise SideSolverFault unless `hours` keeps every capacity and side constraint."""
+    broken = side_violation(supply, demand, volunteer, need, hours, rules)
+    if broken is not None:
+        raise SideSolverFault(broken)
 
 
 def solve_side(

@@ -30,7 +30,12 @@ from matching.entropic import EPSILON_SHARES, best_response, entropic_duals
 from matching.geo import haversine_km
 from matching.greedy import GreedyPairs, greedy_pairs
 from matching.remote_groups import RemoteGroups, is_grouped
-from matching.side_constraints import SIDE_GAP_DEFAULT, SideRules, minimum_hours, solve_side
+from matching.side_constraints import (
+    SIDE_GAP_DEFAULT,
+    SideRules,
+    side_violation,
+    solve_side,
+)
 
 LEVEL_MIN: Final = 1
 LEVEL_MAX: Final = 4
@@ -761,25 +766,24 @@ def _core_objective(problem: _Problem, columns: _Columns, hours: Any) -> int:
     return int((hours * columns.value).sum())
 
 
+def side_rules(params: MatchParams, time_limit_s: float) -> SideRules:
+    """The side constraints of `params`, to search for `time_limit_s` seconds."""
+    return SideRules(
+        params.max_team_size,
+        params.min_assignment_hours,
+        params.one_need_per_volunteer,
+        time_limit_s,
+        params.seed,
+        params.side_gap,
+    )
+
+
 def _side_ok(problem: _Problem, columns: _Columns, hours: Any, params: MatchParams) -> bool:
-    chosen = hours > 0
-    if (
-        params.min_assignment_hours is not None
-        and (
-            hours[chosen]
-            < minimum_hours(problem.demand[columns.need[chosen]], params.min_assignment_hours)
-        ).any()
-    ):
-        return False
-    if (
-        params.max_team_size is not None
-        and chosen.any()
-        and np.bincount(columns.need[chosen]).max() > params.max_team_size
-    ):
-        return False
-    if params.one_need_per_volunteer and chosen.any():
-        return bool(np.bincount(columns.volunteer[chosen]).max() <= 1)
-    return True
+    rules = side_rules(params, params.time_limit_s)
+    broken = side_violation(
+        problem.supply, problem.demand, columns.volunteer, columns.need, hours, rules
+    )
+    return broken is None
 
 
 def _cp_sat(
@@ -1003,14 +1007,7 @@ def _solve_side(
 ) -> MatchSolution:
     """Side constraints over every eligible pair: `matching.side_constraints` (the linear
     relaxation's bound, CP-SAT on its support and each need's best pairs)."""
-    rules = SideRules(
-        params.max_team_size,
-        params.min_assignment_hours,
-        params.one_need_per_volunteer,
-        max(0.1, params.time_limit_s - (time.perf_counter() - started)),
-        params.seed,
-        params.side_gap,
-    )
+    rules = side_rules(params, max(0.1, params.time_limit_s - (time.perf_counter() - started)))
     answer = solve_side(
         problem.supply, problem.demand, columns.volunteer, columns.need, columns.value, rules
     )
