@@ -116,7 +116,7 @@ def _is_module(name: str) -> bool:
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
 
 
-def _imports(tree: ast.Module, module: str) -> dict[str, tuple[str, str | None]]:
+def _imports(tree: ast.Module) -> dict[str, tuple[str, str | None]]:
     """Each imported name: (module, None) for a module, (module, name) for a name in one."""
     found: dict[str, tuple[str, str | None]] = {}
     for node in ast.walk(tree):
@@ -130,7 +130,6 @@ def _imports(tree: ast.Module, module: str) -> dict[str, tuple[str, str | None]]
             for alias in node.names:
                 if alias.asname:
                     found[alias.asname] = (alias.name, None)
-    del module
     return found
 
 
@@ -139,7 +138,7 @@ def _repositories() -> dict[str, Key]:
     service builds them with (`Repositories(...)`), not the protocol a field may be typed by."""
     path = ROOT / "timebank" / "db" / "unit_of_work.py"
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    imported = _imports(tree, "timebank.db.unit_of_work")
+    imported = _imports(tree)
     found: dict[str, Key] = {}
     for node in ast.walk(tree):
         if (
@@ -163,7 +162,7 @@ def _index() -> dict[Key, _Function]:
         for path in sorted((ROOT / package).rglob("*.py")):
             module = _module_of(path)
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            imported = _imports(tree, module)
+            imported = _imports(tree)
             local = {
                 node.name
                 for node in tree.body

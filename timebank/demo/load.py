@@ -24,6 +24,7 @@ from timebank.demo.plan import (
     PlannedEmployee,
     PlannedGroup,
     PlannedNeed,
+    PlannedPerson,
     demo_employee_index,
     plan_demo,
 )
@@ -32,7 +33,7 @@ from timebank.demo.trainings import load_demo_trainings
 from timebank.employees.model import check_approval, check_cost_inputs, check_skill_levels
 from timebank.groups.model import legal_form
 from timebank.needs.model import NeedStatus, draft_need
-from timebank.people.model import Role
+from timebank.people.model import Role, User
 from timebank.people.passwords import hash_password
 from timebank.skills.use_cases import resolve_skill_codes
 
@@ -94,13 +95,7 @@ async def _add_employee(
         employer_charge_rate_basis_points=planned.employer_charge_rate_basis_points,
         annual_work_hours=planned.annual_work_hours,
     )
-    user = await repos.people.add_user(
-        email=planned.person.email,
-        full_name=planned.person.full_name,
-        password_hash=password_hash,
-        is_operator=False,
-        now=now,
-    )
+    user = await _add_person(repos, planned.person, password_hash, now=now)
     await repos.people.add_membership(
         user_id=user.id, company_id=company.id, role=Role.EMPLOYEE, granted_by=admin_id, now=now
     )
@@ -184,6 +179,24 @@ async def load_demo(uow: UnitOfWork, plan: DemoPlan, *, now: datetime) -> DemoSu
     )
 
 
+async def _add_person(
+    repos: Repositories,
+    person: PlannedPerson,
+    password_hash: str | None,
+    *,
+    is_operator: bool = False,
+    now: datetime,
+) -> User:
+    """A planned person's user (a log-in when `password_hash` is given)."""
+    return await repos.people.add_user(
+        email=person.email,
+        full_name=person.full_name,
+        password_hash=password_hash,
+        is_operator=is_operator,
+        now=now,
+    )
+
+
 async def _skill_ids(repos: Repositories, plan: DemoPlan) -> dict[str, int]:
     """The ids of every skill the plan's employees, CDOs and needs name."""
     all_codes = sorted(
@@ -200,13 +213,7 @@ async def _add_company_and_admin(
 ) -> tuple[Company, int]:
     """A planned company and its admin's log-in; the company and the admin's user id."""
     company = await _add_company(repos, planned, now)
-    admin = await repos.people.add_user(
-        email=planned.admin.email,
-        full_name=planned.admin.full_name,
-        password_hash=password_hash,
-        is_operator=False,
-        now=now,
-    )
+    admin = await _add_person(repos, planned.admin, password_hash, now=now)
     await repos.people.add_membership(
         user_id=admin.id,
         company_id=company.id,
@@ -259,13 +266,7 @@ async def _add_group(
     """An employer group: its own company, its coordinator, its CDO and its members since the
     year's start. Returns the coordinator's e-mail."""
     entity = await _add_company(repos, group.entity, now)
-    coordinator = await repos.people.add_user(
-        email=group.coordinator.email,
-        full_name=group.coordinator.full_name,
-        password_hash=password_hash,
-        is_operator=False,
-        now=now,
-    )
+    coordinator = await _add_person(repos, group.coordinator, password_hash, now=now)
     for role in (Role.COMPANY_ADMIN, Role.GROUP_COORDINATOR):
         await repos.people.add_membership(
             user_id=coordinator.id,
@@ -304,20 +305,8 @@ async def _add_operator_and_accountant(
 ) -> tuple[str, str]:
     """The programme's operator, and the accountant with access to its client companies
     (granted by each one's admin). Returns their e-mails."""
-    operator = await repos.people.add_user(
-        email=plan.operator.email,
-        full_name=plan.operator.full_name,
-        password_hash=password_hash,
-        is_operator=True,
-        now=now,
-    )
-    accountant = await repos.people.add_user(
-        email=plan.accountant.email,
-        full_name=plan.accountant.full_name,
-        password_hash=password_hash,
-        is_operator=False,
-        now=now,
-    )
+    operator = await _add_person(repos, plan.operator, password_hash, is_operator=True, now=now)
+    accountant = await _add_person(repos, plan.accountant, password_hash, now=now)
     for key in plan.accountant_client_keys:
         company = stored[key]
         admins = await repos.people.members_of(company.id, Role.COMPANY_ADMIN)
