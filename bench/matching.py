@@ -153,7 +153,7 @@ def run(
         assert code == 0, code
         solution = json.loads(target.read_text(encoding="utf-8"))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The solver's forked copies (`matching.beside`) are this run's children: the largest of
+    # The solver's forked copies (`matching.large.beside`) are this run's children: the largest of
     # them, counted whole although it shares most of its pages with this process.
     beside_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     objective, bound = solution["objective"], solution["bound"]

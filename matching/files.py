@@ -12,8 +12,7 @@ from typing import Any, Final
 
 import orjson
 
-from matching.side_constraints import SIDE_GAP_DEFAULT
-from matching.skill_match import (
+from matching.model import (
     LEVEL_MAX,
     LEVEL_MIN,
     PAIRS_KEPT_MAX,
@@ -25,6 +24,7 @@ from matching.skill_match import (
     RequiredSkill,
     Volunteer,
 )
+from matching.side_constraints import SIDE_GAP_DEFAULT
 
 RECORDS_MAX: Final = 1_000_000
 HOURS_MAX: Final = 10_000

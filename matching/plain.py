@@ -1,7 +1,7 @@
 """The reference solver, to read first: every pair checked, one min-cost flow.
 
 It serves every instance up to `plain_pairs_max` volunteer × need pairs (the service's own
-instances: hundreds of needs), and is what the large-instance path (`matching.skill_match`:
+instances: hundreds of needs), and is what the large-instance path (`matching.large`:
 candidates without scanning every pair, column generation) must agree with; the tests compare
 the two through `solve`.
 
@@ -24,17 +24,10 @@ from typing import Any
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from matching.explain import explain_assignments
 from matching.geo import haversine_km
+from matching.model import MatchParams, MatchSolution, Need, SolverFault, Volunteer
 from matching.side_constraints import solve_side
-from matching.skill_match import (
-    MatchParams,
-    MatchSolution,
-    Need,
-    SolverFault,
-    Volunteer,
-    explain_assignments,
-    side_rules,
-)
 
 
 def value_per_hour(volunteer: Volunteer, need: Need) -> int | None:
@@ -117,7 +110,7 @@ def solve_plain(
     supply = np.array([v.hours for v in volunteers], dtype=np.int64)
     demand = np.array([n.hours for n in needs], dtype=np.int64)
     if params.has_side_constraints:
-        rules = side_rules(params, params.time_limit_s)
+        rules = params.side_rules(params.time_limit_s)
         answer = solve_side(supply, demand, volunteer, need, value, rules)
         hours, objective, bound = answer.hours, answer.objective, answer.bound
     else:

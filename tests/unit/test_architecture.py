@@ -137,3 +137,48 @@ def test_an_import_outside_the_list_is_reported(tmp_path: Path) -> None:
     )
     assert offences("ledger", tmp_path) == ["ledger/x.py imports piccolo.table"]
     assert offences("web", tmp_path) == ["web/y.py imports timebank.db.tables"]
+
+
+# The large-instance path is reached through its package's entry point alone; only its own
+# modules and the tests of its parts look inside it.
+LARGE_PATH_INSIDE = (
+    "matching/large/",
+    "tests/unit/matching/test_large.py",
+    "tests/unit/matching/test_beside.py",
+    "tests/unit/matching/test_entropic.py",
+)
+
+
+def reaches_inside(imported: set[str], names: dict[str, set[str]]) -> bool:
+    """Whether a module's imports go past `matching.large`'s entry point."""
+    return any(m.startswith("matching.large.") for m in imported) or bool(
+        names.get("matching.large", set()) - {"greedy_objective", "solve_large"}
+    )
+
+
+def imported_names(path: Path) -> dict[str, set[str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.setdefault(node.module, set()).update(alias.name for alias in node.names)
+    return names
+
+
+def test_the_large_matching_path_is_reached_through_its_entry_point_alone() -> None:
+    outside = [
+        path
+        for folder in ("bench", "matching", "tests", "timebank", "web")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if not str(path.relative_to(ROOT)).startswith(LARGE_PATH_INSIDE)
+    ]
+    assert len(outside) > 100
+    reaching = [
+        str(path.relative_to(ROOT))
+        for path in outside
+        if reaches_inside(imported_modules(path), imported_names(path))
+    ]
+    assert reaching == []
+    assert reaches_inside({"matching.large.problem"}, {})
+    assert reaches_inside({"matching.large"}, {"matching.large": {"problem"}})
+    assert not reaches_inside({"matching.large"}, {"matching.large": {"solve_large"}})

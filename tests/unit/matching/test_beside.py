@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from matching import beside
+from matching.large import beside
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -34,7 +34,7 @@ def test_the_copy_delivers_the_arrays_it_computed() -> None:
         """
         import os
         import numpy as np
-        from matching.beside import Beside, can_fork
+        from matching.large.beside import Beside, can_fork
         here = os.getpid()
         work = lambda: (np.arange(2_000_000, dtype=np.int64), np.array([os.getpid()]),
                         np.linspace(0, 1, 7), np.zeros(0, dtype=np.int32))
@@ -54,7 +54,7 @@ def test_a_failing_copy_means_the_work_is_done_here() -> None:
         """
         import os
         import numpy as np
-        from matching.beside import Beside
+        from matching.large.beside import Beside
         here = os.getpid()
         def work():
             if os.getpid() != here:
@@ -86,7 +86,7 @@ def test_a_cancelled_copy_is_reaped() -> None:
         """
         import os, time
         import numpy as np
-        from matching.beside import Beside
+        from matching.large.beside import Beside
         slow = Beside(lambda: (time.sleep(30), np.array([1]))[1:])
         slow.cancel()
         try:
@@ -109,7 +109,8 @@ sys.path.insert(0, "bench")
 import importlib.util as u
 spec = u.spec_from_file_location("bm", "bench/matching.py")
 bm = u.module_from_spec(spec); spec.loader.exec_module(bm)
-from matching import beside, skill_match as sm
+from matching import skill_match as sm
+from matching.large import beside
 {setup}
 forks, fork = [], beside.os.fork
 beside.os.fork = lambda: forks.append(1) or fork()

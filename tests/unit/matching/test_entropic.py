@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
 
-from matching.entropic import entropic_duals
+from matching.large.entropic import entropic_duals
 from matching.skill_match import MatchParams, solve
 from tests.unit.matching.checker import check, lp_optimum
 from tests.unit.matching.instances import medium_instance

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from matching.candidates import NeedView
+from matching.large.candidates import NeedView
 
 GROUP_SKILLS_MAX: Final = 3  # Needs asking for more skills are priced by enumeration.
 LEVEL_TOP: Final = 4

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.remote_groups import RemoteGroups
+from matching.large.remote_groups import RemoteGroups
 
 
 @dataclass(frozen=True, slots=True)
