@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from timebank.companies.model import Company
-from web.schemas.common import In
+from web.schemas.common import In, Out
 
 
 class CompanyIn(In):
@@ -31,7 +30,7 @@ class CompanyIn(In):
     )
 
 
-class CompanyOut(BaseModel):
+class CompanyOut(Out):
     id: int
     siren: str
     name: str
@@ -48,24 +47,3 @@ class CompanyOut(BaseModel):
     vat_regime: str
     vat_on_debits: bool
     vat_number: str | None
-
-    @classmethod
-    def of(cls, company: Company) -> CompanyOut:
-        return cls(
-            id=company.id,
-            siren=company.siren,
-            name=company.name,
-            address=company.address,
-            postal_code=company.postal_code,
-            city=company.city,
-            departement=company.departement,
-            region=company.region,
-            headcount_band=company.headcount_band.value,
-            naf_code=company.naf_code,
-            has_cse=company.has_cse,
-            latitude=company.latitude,
-            longitude=company.longitude,
-            vat_regime=company.vat_regime.value,
-            vat_on_debits=company.vat_on_debits,
-            vat_number=company.vat_number,
-        )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from timebank.employees.model import Employee, hourly_cost_cents
 from timebank.pagination import Page
-from web.schemas.common import In, Int32, Int64, PageOut
+from web.schemas.common import In, Int32, Int64, Out, PageOut
 
 
 class EmployeeInviteIn(In):
@@ -55,14 +55,14 @@ class CostOut(BaseModel):
     hourly_cost_cents: int
 
 
-class ApprovalOut(BaseModel):
+class ApprovalOut(Out):
     approved_minutes_per_month: int
     valid_from: date
     valid_until: date
 
 
-class SkillLevelOut(BaseModel):
-    skill: str
+class SkillLevelOut(Out):
+    skill: str = Field(validation_alias="skill_code")
     level: int
 
 
@@ -92,13 +92,6 @@ class EmployeeOut(BaseModel):
                 annual_work_hours=employee.cost.annual_work_hours,
                 hourly_cost_cents=hourly_cost_cents(employee.cost),
             )
-        approval = None
-        if employee.approval is not None:
-            approval = ApprovalOut(
-                approved_minutes_per_month=employee.approval.approved_minutes_per_month,
-                valid_from=employee.approval.valid_from,
-                valid_until=employee.approval.valid_until,
-            )
         return cls(
             id=employee.id,
             user_id=employee.user_id,
@@ -111,8 +104,8 @@ class EmployeeOut(BaseModel):
             remote_ok=employee.remote_ok,
             travel_radius_km=employee.travel_radius_km,
             languages=list(employee.languages),
-            approval=approval,
-            skills=[SkillLevelOut(skill=s.skill_code, level=s.level) for s in employee.skills],
+            approval=None if employee.approval is None else ApprovalOut.of(employee.approval),
+            skills=[SkillLevelOut.of(s) for s in employee.skills],
             active=employee.active,
         )
 

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from timebank.engagements.model import Engagement, TimesheetEntry, missing_terms
+from timebank.engagements.model import Engagement, missing_terms
 from timebank.engagements.use_cases import EngagementView
-from web.schemas.common import In, Int32
+from web.schemas.common import In, Int32, Out
 
 
 class EngagementIn(In):
@@ -50,7 +50,7 @@ class CseIn(In):
     consulted_on: date
 
 
-class PaperOut(BaseModel):
+class PaperOut(Out):
     paper: str
     signed_by: int
     signed_at: datetime
@@ -59,7 +59,7 @@ class PaperOut(BaseModel):
     effective_on: date | None
 
 
-class EngagementEventOut(BaseModel):
+class EngagementEventOut(Out):
     step: str
     from_status: str
     to_status: str
@@ -110,31 +110,9 @@ class EngagementOut(BaseModel):
             missing_terms=list(missing_terms(engagement)),
             status=engagement.status.value,
             reserved_minutes=engagement.reserved_minutes,
-            papers=[
-                PaperOut(
-                    paper=p.paper.value,
-                    signed_by=p.signed_by,
-                    signed_at=p.signed_at,
-                    document_id=p.document_id,
-                    document_hash=p.document_hash,
-                    effective_on=p.effective_on,
-                )
-                for p in engagement.papers
-            ],
+            papers=[PaperOut.of(p) for p in engagement.papers],
             missing_papers=None if view is None else [p.value for p in view.missing_papers],
-            events=None
-            if view is None
-            else [
-                EngagementEventOut(
-                    step=e.step,
-                    from_status=e.from_status,
-                    to_status=e.to_status,
-                    actor_id=e.actor_id,
-                    note=e.note,
-                    created_at=e.created_at,
-                )
-                for e in view.events
-            ],
+            events=None if view is None else [EngagementEventOut.of(e) for e in view.events],
         )
 
 
@@ -145,7 +123,7 @@ class TimesheetIn(In):
     description: str
 
 
-class TimesheetOut(BaseModel):
+class TimesheetOut(Out):
     id: int
     client_id: str
     engagement_id: int
@@ -156,21 +134,6 @@ class TimesheetOut(BaseModel):
     cost_cents: int | None
     rejection_reason: str | None
     statement_id: int | None
-
-    @classmethod
-    def of(cls, entry: TimesheetEntry) -> TimesheetOut:
-        return cls(
-            id=entry.id,
-            client_id=entry.client_id,
-            engagement_id=entry.engagement_id,
-            work_date=entry.work_date,
-            minutes=entry.minutes,
-            description=entry.description,
-            status=entry.status,
-            cost_cents=entry.cost_cents,
-            rejection_reason=entry.rejection_reason,
-            statement_id=entry.statement_id,
-        )
 
 
 class ApproveIn(In):

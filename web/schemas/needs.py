@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
-from pydantic import BaseModel
+from pydantic import Field
 
 from timebank.needs.model import Need
 from timebank.pagination import Page
-from web.schemas.common import In, Int32, PageOut
+from web.schemas.common import In, Int32, Out, PageOut
 
 
 class RequiredSkillIn(In):
@@ -32,13 +32,13 @@ class NeedIn(In):
     status: str = "open"
 
 
-class RequiredSkillOut(BaseModel):
-    skill: str
+class RequiredSkillOut(Out):
+    skill: str = Field(validation_alias="skill_code")
     min_level: int
     weight: int
 
 
-class NeedOut(BaseModel):
+class NeedOut(Out):
     id: int
     company_id: int
     title: str
@@ -54,29 +54,6 @@ class NeedOut(BaseModel):
     skills: list[RequiredSkillOut]
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def of(cls, need: Need) -> NeedOut:
-        return cls(
-            id=need.id,
-            company_id=need.company_id,
-            title=need.title,
-            description=need.description,
-            estimated_minutes=need.estimated_minutes,
-            window_start=need.window_start,
-            window_end=need.window_end,
-            remote_allowed=need.remote_allowed,
-            place_city=need.place_city,
-            place_postal_code=need.place_postal_code,
-            language=need.language,
-            status=need.status.value,
-            skills=[
-                RequiredSkillOut(skill=s.skill_code, min_level=s.min_level, weight=s.weight)
-                for s in need.skills
-            ],
-            created_at=need.created_at,
-            updated_at=need.updated_at,
-        )
 
 
 def need_json(need: Need) -> dict[str, Any]:

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BeforeValidator, Field
 
-from timebank.notifications.model import Notification
+from web.schemas.common import Out
 
 
-class NotificationOut(BaseModel):
+def _is_set(value: object) -> bool:
+    return value is not None
+
+
+class NotificationOut(Out):
     id: int
     kind: str
     subject: str
     body: str
     link: str
     created_at: datetime
-    read: bool
-
-    @classmethod
-    def of(cls, notification: Notification) -> NotificationOut:
-        return cls(
-            id=notification.id,
-            kind=notification.kind,
-            subject=notification.subject,
-            body=notification.body,
-            link=notification.link,
-            created_at=notification.created_at,
-            read=notification.read_at is not None,
-        )
+    read: Annotated[bool, BeforeValidator(_is_set)] = Field(validation_alias="read_at")

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from timebank.people.model import Actor, User
-from web.schemas.common import In
+from timebank.people.model import Actor
+from web.schemas.common import In, Out
 from web.schemas.companies import CompanyIn, CompanyOut
 
 
@@ -67,14 +67,10 @@ class SignupOut(BaseModel):
     company: CompanyOut
 
 
-class UserOut(BaseModel):
+class UserOut(Out):
     id: int
     email: str
     full_name: str
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(id=user.id, email=user.email, full_name=user.full_name)
 
 
 class AccountantGrantIn(In):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import Field
 
-from timebank.skills.model import Skill, SkillDomain
-from web.schemas.common import In
+from web.schemas.common import In, Out
 
 
 class SkillUpdateIn(In):
@@ -19,29 +18,15 @@ class SkillIn(SkillUpdateIn):
     code: str
 
 
-class SkillOut(BaseModel):
+class SkillOut(Out):
     code: str
-    domain: str
+    domain: str = Field(validation_alias="domain_code")
     label_fr: str
     label_en: str
     esco_uri: str | None
 
-    @classmethod
-    def of(cls, skill: Skill) -> SkillOut:
-        return cls(
-            code=skill.code,
-            domain=skill.domain_code,
-            label_fr=skill.label_fr,
-            label_en=skill.label_en,
-            esco_uri=skill.esco_uri,
-        )
 
-
-class DomainOut(BaseModel):
+class DomainOut(Out):
     code: str
     label_fr: str
     label_en: str
-
-    @classmethod
-    def of(cls, domain: SkillDomain) -> DomainOut:
-        return cls(code=domain.code, label_fr=domain.label_fr, label_en=domain.label_en)
