@@ -165,82 +165,21 @@ def _solve_whole(problem: RotationProblem, params: RotationParams) -> RotationPl
     """One CP-SAT model of every (CDO, member, slot): CP-SAT's own bound."""
     started = time.perf_counter()
     slots = working_slots(problem)
-    unit = units_per_day(problem)
     wanted = {m.id: requested_units(problem, m) for m in problem.members}
     if not problem.cdos or not any(wanted.values()) or not slots:
         return RotationPlan("empty", 0, 0, (), _outcomes(problem, ()), {})
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
-    for c, cdo in enumerate(problem.cdos):
-        for m, member in enumerate(problem.members):
-            if not wanted[member.id]:
-                continue
-            for s, (day, _) in enumerate(slots):
-                if cdo_can(cdo, day) and member_can(member, day):
-                    x[c, m, s] = model.new_bool_var(f"x{c}_{m}_{s}")
-    by_cdo_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-    by_member_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-    by_cdo_week: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
-    by_member: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    by_member_week: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
-    by_cdo_member: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
-    for (c, m, s), var in x.items():
-        by_cdo_slot[c, s].append(var)
-        by_member_slot[m, s].append(var)
-        by_cdo_week[c, week_of(slots[s][0])].append(var)
-        by_member[m].append(var)
-        by_member_week[m, week_of(slots[s][0])].append(var)
-        by_cdo_member[c, m].append(var)
-    for group in (*by_cdo_slot.values(), *by_member_slot.values()):
-        if len(group) > 1:
-            model.add_at_most_one(group)
-    for (c, _), group in by_cdo_week.items():
-        limit = math.floor(problem.cdos[c].max_days_per_week * unit + 1e-9)
-        if len(group) > limit:
-            model.add(sum(group) <= limit)
-    served = {}
-    for m, member in enumerate(problem.members):
-        if not wanted[member.id]:
-            continue
-        served[m] = model.new_int_var(0, wanted[member.id], f"served{m}")
-        model.add(served[m] == sum(by_member[m]))
-    if problem.half_days:
-        _travel_limit(model, problem, params, slots, x)
-    objective = [SERVED_UNIT_WEIGHT * var for var in served.values()]
-    # Fairness: the worst-served member's satisfaction, in per mille.
-    worst = model.new_int_var(0, RATIO_SCALE, "worst")
-    for m, var in served.items():
-        model.add(worst * wanted[problem.members[m].id] <= RATIO_SCALE * var)
-    objective.append(params.weight_fairness * worst)
-    for (_, m, s), var in x.items():
-        if slots[s][0].weekday() in problem.members[m].preferred_weekdays:
-            objective.append(params.weight_preferred_weekdays * var)
-    previous_cdos = _previous_cdos(problem)
-    for (c, m), group in by_cdo_member.items():
-        uses = model.new_bool_var(f"uses{c}_{m}")
-        for var in group:
-            model.add_implication(var, uses)
-        objective.append(-params.weight_continuity * uses)
-        member = problem.members[m]
-        if member.same_cdo_as_before and problem.cdos[c].id in previous_cdos[member.id]:
-            objective.append(params.weight_continuity * uses)
-    objective.extend(
-        -params.weight_regularity * dev
-        for dev in _regularity(model, problem, slots, by_member_week, wanted)
-    )
-    kept = _previous_keys(problem, slots)
-    for (c, m, s), var in x.items():
-        if (c, m, s) in kept:
-            objective.append(params.weight_stability * var)
+    whole = _WholeModel.of(problem, slots, wanted)
+    served = whole.add_rules(problem, params)
+    objective = whole.objective_terms(problem, params, served)
     for key in _fixed_keys(problem, slots):
-        if key not in x:
+        if key not in whole.x:
             raise RotationFault(f"fixed slot {key} is not a possible slot")
-        model.add(x[key] == 1)
-    model.maximize(sum(objective))
-    hint = _greedy(problem, params, slots, set(x))
+        whole.model.add(whole.x[key] == 1)
+    whole.model.maximize(sum(objective))
+    hint = _greedy(problem, params, slots, set(whole.x))
     hint_ready = time.perf_counter()  # The greedy hint is already a complete, valid plan.
-    for key, var in x.items():
-        model.add_hint(var, 1 if key in hint else 0)
+    for key, var in whole.x.items():
+        whole.model.add_hint(var, 1 if key in hint else 0)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = params.seed
@@ -251,26 +190,19 @@ def _solve_whole(problem: RotationProblem, params: RotationParams) -> RotationPl
     solver.parameters.max_deterministic_time = params.time_limit_s
     solver.parameters.max_time_in_seconds = 2 * params.time_limit_s + 5
     first_solution = _FirstSolution()
-    status = solver.solve(model, first_solution)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        chosen = {key for key, var in x.items() if solver.value(var)}
+    status = solver.solve(whole.model, first_solution)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if found:
+        chosen = {key for key, var in whole.x.items() if solver.value(var)}
         claimed = "optimal" if status == cp_model.OPTIMAL else "feasible"
     else:
         chosen, claimed = hint, "feasible"  # Nothing better within the time limit.
-    plan = tuple(
-        sorted(
-            _slots_of(problem, chosen),
-            key=lambda slot: (slot.date, HALVES.index(slot.half) if slot.half else 0, slot.cdo),
-        )
-    )
-    problems = check_plan(problem, params, plan)
-    if problems:
-        raise RotationFault("; ".join(problems[:5]))
+    plan = _checked_plan(problem, params, chosen)
     value = plan_objective(problem, params, plan)
     if claimed == "optimal" and value != round(solver.objective_value):
         raise RotationFault(f"objective {solver.objective_value} but the plan is worth {value}")
     bound = solver.best_objective_bound
-    if not math.isfinite(bound) or status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if not math.isfinite(bound) or not found:
         bound = _trivial_bound(problem, params)
     return RotationPlan(
         claimed,
@@ -281,10 +213,140 @@ def _solve_whole(problem: RotationProblem, params: RotationParams) -> RotationPl
         {
             "seconds": time.perf_counter() - started,
             "first_solution_seconds": min(hint_ready, first_solution.at or hint_ready) - started,
-            "variables": float(len(x)),
+            "variables": float(len(whole.x)),
             "greedy_objective": float(plan_objective(problem, params, _slots_of(problem, hint))),
         },
     )
+
+
+Key = tuple[int, int, int]  # (CDO, member, slot) by their places in the problem's lists.
+
+
+@dataclass
+class _WholeModel:
+    """The whole model's variables: x[c, m, s] when CDO c serves member m in slot s (only where
+    both can), and the same variables grouped as the rules read them."""
+
+    model: cp_model.CpModel
+    slots: list[tuple[date, str | None]]
+    wanted: dict[str, int]
+    x: dict[Key, cp_model.IntVar]
+    by_cdo_slot: dict[tuple[int, int], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    by_member_slot: dict[tuple[int, int], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    by_cdo_week: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    by_member: dict[int, list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+    by_member_week: dict[tuple[int, tuple[int, int]], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    by_cdo_member: dict[tuple[int, int], list[cp_model.IntVar]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    @classmethod
+    def of(
+        cls, problem: RotationProblem, slots: list[tuple[date, str | None]], wanted: dict[str, int]
+    ) -> _WholeModel:
+        model = cp_model.CpModel()
+        x: dict[Key, cp_model.IntVar] = {}
+        for c, cdo in enumerate(problem.cdos):
+            for m, member in enumerate(problem.members):
+                if not wanted[member.id]:
+                    continue
+                for s, (day, _) in enumerate(slots):
+                    if cdo_can(cdo, day) and member_can(member, day):
+                        x[c, m, s] = model.new_bool_var(f"x{c}_{m}_{s}")
+        whole = cls(model, slots, wanted, x)
+        for (c, m, s), var in x.items():
+            week = week_of(slots[s][0])
+            whole.by_cdo_slot[c, s].append(var)
+            whole.by_member_slot[m, s].append(var)
+            whole.by_cdo_week[c, week].append(var)
+            whole.by_member[m].append(var)
+            whole.by_member_week[m, week].append(var)
+            whole.by_cdo_member[c, m].append(var)
+        return whole
+
+    def add_rules(
+        self, problem: RotationProblem, params: RotationParams
+    ) -> dict[int, cp_model.IntVar]:
+        """The hard rules: one member per CDO and one CDO per member in a slot, each CDO's days
+        per week, travel between half-days. Returns the units each member is served."""
+        model, unit = self.model, units_per_day(problem)
+        for group in (*self.by_cdo_slot.values(), *self.by_member_slot.values()):
+            if len(group) > 1:
+                model.add_at_most_one(group)
+        for (c, _), group in self.by_cdo_week.items():
+            limit = math.floor(problem.cdos[c].max_days_per_week * unit + 1e-9)
+            if len(group) > limit:
+                model.add(sum(group) <= limit)
+        served = {}
+        for m, member in enumerate(problem.members):
+            if not self.wanted[member.id]:
+                continue
+            served[m] = model.new_int_var(0, self.wanted[member.id], f"served{m}")
+            model.add(served[m] == sum(self.by_member[m]))
+        if problem.half_days:
+            _travel_limit(model, problem, params, self.slots, self.x)
+        return served
+
+    def objective_terms(
+        self, problem: RotationProblem, params: RotationParams, served: dict[int, cp_model.IntVar]
+    ) -> list[cp_model.LinearExprT]:
+        """What the plan is worth (`plan_objective` computes the same of a plan): units served,
+        the worst-served member's share, preferred weekdays, continuity, regularity, stability."""
+        model, x, slots = self.model, self.x, self.slots
+        objective: list[cp_model.LinearExprT] = [
+            SERVED_UNIT_WEIGHT * var for var in served.values()
+        ]
+        # Fairness: the worst-served member's satisfaction, in per mille.
+        worst = model.new_int_var(0, RATIO_SCALE, "worst")
+        for m, var in served.items():
+            model.add(worst * self.wanted[problem.members[m].id] <= RATIO_SCALE * var)
+        objective.append(params.weight_fairness * worst)
+        for (_, m, s), var in x.items():
+            if slots[s][0].weekday() in problem.members[m].preferred_weekdays:
+                objective.append(params.weight_preferred_weekdays * var)
+        previous_cdos = _previous_cdos(problem)
+        for (c, m), group in self.by_cdo_member.items():
+            uses = model.new_bool_var(f"uses{c}_{m}")
+            for var in group:
+                model.add_implication(var, uses)
+            objective.append(-params.weight_continuity * uses)
+            member = problem.members[m]
+            if member.same_cdo_as_before and problem.cdos[c].id in previous_cdos[member.id]:
+                objective.append(params.weight_continuity * uses)
+        objective.extend(
+            -params.weight_regularity * dev
+            for dev in _regularity(model, problem, slots, self.by_member_week, self.wanted)
+        )
+        kept = _previous_keys(problem, slots)
+        for (c, m, s), var in x.items():
+            if (c, m, s) in kept:
+                objective.append(params.weight_stability * var)
+        return objective
+
+
+def _checked_plan(
+    problem: RotationProblem, params: RotationParams, chosen: set[Key]
+) -> tuple[Slot, ...]:
+    """The chosen (CDO, member, slot) keys as the plan's slots in date order, checked against
+    every rule again (`check_plan`)."""
+    plan = tuple(
+        sorted(
+            _slots_of(problem, chosen),
+            key=lambda slot: (slot.date, HALVES.index(slot.half) if slot.half else 0, slot.cdo),
+        )
+    )
+    problems = check_plan(problem, params, plan)
+    if problems:
+        raise RotationFault("; ".join(problems[:5]))
+    return plan
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):

@@ -25,7 +25,7 @@ from contracts.render import (
     render_markdown,
 )
 from timebank import rules
-from timebank.companies.model import RepresentedCompany
+from timebank.companies.model import Company, RepresentedCompany
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.documents import refusals
 from timebank.documents.model import (
@@ -365,64 +365,88 @@ async def make_group_document(
         entity = found.company
         representative = actor.full_name or _signatory(found)
         if chosen is DocumentKind.CDO_CONTRACT:
-            employee = await repos.employees.get(employee_id or 0)
-            if employee is None or employee.company_id != group.company_id:
-                raise refusals.CDO_NOT_GROUP_EMPLOYEE.error()
-            if cdo_terms is None:
-                raise refusals.CDO_TERMS_MISSING.error()
-            checked = check_cdo_terms(cdo_terms)
-            active = [mm.company_id for mm in group.members if mm.left_on is None]
-            members = await _represented(repos, active)
-            rendered = _render(
-                chosen,
-                cdo_contract_data(
-                    group=entity,
-                    group_representative=representative,
-                    employee=employee,
-                    terms=checked,
-                    members=[(members[c].company, _signatory(members[c])) for c in sorted(members)],
-                ),
+            subject, rendered = await _cdo_contract(
+                repos, group, (entity, representative), employee_id, cdo_terms
             )
-            subject = Subject(chosen, group_id=group_id, employee_id=employee.id)
         elif chosen is DocumentKind.MEMBER_AGREEMENT:
-            period = await repos.rotations.get_period(period_id or 0)
-            if period is None or period.group_id != group_id:
-                raise refusals.PERIOD_NOT_FOUND.error(id=period_id)
-            request = next(
-                (
-                    r
-                    for r in await repos.rotations.requests(period.id)
-                    if r.company_id == company_id
-                ),
-                None,
+            subject, rendered = await _member_agreement(
+                repos, group, (entity, representative), company_id, period_id
             )
-            if request is None or company_id is None:
-                raise refusals.NO_REQUEST.error()
-            cdos = await repos.rotations.cdos(period.id)
-            if not cdos:
-                raise refusals.NO_CDO.error()
-            cdo = await repos.employees.get(cdos[0].employee_id)
-            member = (await _represented(repos, [company_id])).get(company_id)
-            assert cdo is not None
-            assert member is not None
-            rendered = _render(
-                chosen,
-                member_agreement_data(
-                    group=entity,
-                    group_representative=representative,
-                    member=member.company,
-                    member_representative=_signatory(member),
-                    cdo=cdo,
-                    start=period.starts_on,
-                    end=period.ends_on,
-                    days=request.days_requested,
-                    management_costs_cents=period.monthly_management_costs_cents,
-                ),
-            )
-            subject = Subject(chosen, group_id=group_id, company_id=company_id, period_id=period.id)
         else:
             raise refusals.NOT_A_GROUP_DOCUMENT.error()
         return await store(repos, subject, rendered, now=now)
+
+
+async def _cdo_contract(
+    repos: Repositories,
+    group: EmployerGroup,
+    signing: tuple[Company, str],
+    employee_id: int | None,
+    cdo_terms: CdoTerms | None,
+) -> tuple[Subject, RenderedDocument]:
+    """The CDO's employment contract with the group (`signing`: the group and who signs for it),
+    listing the members the CDO will serve."""
+    employee = await repos.employees.get(employee_id or 0)
+    if employee is None or employee.company_id != group.company_id:
+        raise refusals.CDO_NOT_GROUP_EMPLOYEE.error()
+    if cdo_terms is None:
+        raise refusals.CDO_TERMS_MISSING.error()
+    checked = check_cdo_terms(cdo_terms)
+    active = [member.company_id for member in group.members if member.left_on is None]
+    members = await _represented(repos, active)
+    rendered = _render(
+        DocumentKind.CDO_CONTRACT,
+        cdo_contract_data(
+            group=signing[0],
+            group_representative=signing[1],
+            employee=employee,
+            terms=checked,
+            members=[(members[c].company, _signatory(members[c])) for c in sorted(members)],
+        ),
+    )
+    return Subject(DocumentKind.CDO_CONTRACT, group_id=group.id, employee_id=employee.id), rendered
+
+
+async def _member_agreement(
+    repos: Repositories,
+    group: EmployerGroup,
+    signing: tuple[Company, str],
+    company_id: int | None,
+    period_id: int | None,
+) -> tuple[Subject, RenderedDocument]:
+    """A member's agreement for a period: the days it asked for, the CDO, the costs."""
+    period = await repos.rotations.get_period(period_id or 0)
+    if period is None or period.group_id != group.id:
+        raise refusals.PERIOD_NOT_FOUND.error(id=period_id)
+    requests = await repos.rotations.requests(period.id)
+    request = next((r for r in requests if r.company_id == company_id), None)
+    if request is None or company_id is None:
+        raise refusals.NO_REQUEST.error()
+    cdos = await repos.rotations.cdos(period.id)
+    if not cdos:
+        raise refusals.NO_CDO.error()
+    cdo = await repos.employees.get(cdos[0].employee_id)
+    member = (await _represented(repos, [company_id])).get(company_id)
+    assert cdo is not None
+    assert member is not None
+    rendered = _render(
+        DocumentKind.MEMBER_AGREEMENT,
+        member_agreement_data(
+            group=signing[0],
+            group_representative=signing[1],
+            member=member.company,
+            member_representative=_signatory(member),
+            cdo=cdo,
+            start=period.starts_on,
+            end=period.ends_on,
+            days=request.days_requested,
+            management_costs_cents=period.monthly_management_costs_cents,
+        ),
+    )
+    subject = Subject(
+        DocumentKind.MEMBER_AGREEMENT, group_id=group.id, company_id=company_id, period_id=period.id
+    )
+    return subject, rendered
 
 
 async def group_documents(uow: UnitOfWork, actor: Actor, group_id: int) -> list[StoredDocument]:

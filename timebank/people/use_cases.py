@@ -139,34 +139,37 @@ async def sign_up_company_admin(
             granted_by=None,
             now=now,
         )
-        await notify(
-            repos,
-            [user.id],
-            Kind.SIGNUP_WELCOME,
-            {"company": stored_company.name},
-            link=LOGIN_PATH,
-            now=now,
-        )
-        if existing is not None:
-            await notify(
-                repos,
-                await repos.notifications.operators(),
-                Kind.COMPANY_CLAIMED,
-                {
-                    "person": user.full_name,
-                    "email": user.email,
-                    "company": stored_company.name,
-                    "siren": stored_company.siren,
-                },
-                link=f"/api/v1/companies/{stored_company.id}",
-                now=now,
-            )
+        await _welcome(repos, user, stored_company, claimed=existing is not None, now=now)
         login = None
         if session_hours is not None:
             login = await _open_session(repos, user, now=now, hours=session_hours)
     return SignupResult(
         user=user, company=stored_company, claimed=existing is not None, login=login
     )
+
+
+async def _welcome(
+    repos: Repositories, user: User, company: Company, *, claimed: bool, now: datetime
+) -> None:
+    """The new admin is welcomed; when they claimed a company the operator had registered,
+    the operators are told who did."""
+    await notify(
+        repos, [user.id], Kind.SIGNUP_WELCOME, {"company": company.name}, link=LOGIN_PATH, now=now
+    )
+    if claimed:
+        await notify(
+            repos,
+            await repos.notifications.operators(),
+            Kind.COMPANY_CLAIMED,
+            {
+                "person": user.full_name,
+                "email": user.email,
+                "company": company.name,
+                "siren": company.siren,
+            },
+            link=f"/api/v1/companies/{company.id}",
+            now=now,
+        )
 
 
 async def look_up_siren(uow: UnitOfWork, *, siren: str) -> SirenLookup:

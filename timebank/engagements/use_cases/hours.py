@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from ledger.model import (
+    Account,
     TransferCode,
     TransferKind,
     TransferRequest,
@@ -81,16 +82,7 @@ async def log_time(
                 if existing.request_hash != digest:
                     raise refusals.DUPLICATE_SUBMISSION.error()
                 return existing, False
-            monday = work_date - timedelta(days=work_date.weekday())
-            declared = DeclaredTime(
-                day_minutes=await repos.engagements.declared_minutes(
-                    engagement.employee_id, work_date, work_date
-                ),
-                week_minutes=await repos.engagements.declared_minutes(
-                    engagement.employee_id, monday, monday + timedelta(days=6)
-                ),
-                engagement_minutes=await repos.engagements.engagement_minutes(engagement_id),
-            )
+            declared = await _declared_time(repos, engagement, work_date)
             text = check_timesheet_entry(
                 engagement,
                 work_date=work_date,
@@ -109,22 +101,46 @@ async def log_time(
                 description=text,
                 now=now,
             )
-            values = {
-                **await _texts(repos, engagement),
-                "hours": formatting.hours(minutes),
-                "day": formatting.day(work_date),
-            }
-            await notify(
-                repos,
-                await repos.notifications.admins_of(engagement.host_company_id),
-                Kind.TIMESHEET_TO_APPROVE,
-                values,
-                link=f"/api/v1/engagements/{engagement_id}/timesheets",
-                now=now,
-            )
+            await _ask_host_to_review(repos, engagement, entry, now=now)
             return entry, True
 
     return await retrying(work)
+
+
+async def _declared_time(
+    repos: Repositories, engagement: Engagement, work_date: date
+) -> DeclaredTime:
+    """What the employee has declared already: that day, that week (on every loan), and on
+    this loan."""
+    monday = work_date - timedelta(days=work_date.weekday())
+    return DeclaredTime(
+        day_minutes=await repos.engagements.declared_minutes(
+            engagement.employee_id, work_date, work_date
+        ),
+        week_minutes=await repos.engagements.declared_minutes(
+            engagement.employee_id, monday, monday + timedelta(days=6)
+        ),
+        engagement_minutes=await repos.engagements.engagement_minutes(engagement.id),
+    )
+
+
+async def _ask_host_to_review(
+    repos: Repositories, engagement: Engagement, entry: TimesheetEntry, *, now: datetime
+) -> None:
+    """The host's admins are told there are hours to approve."""
+    values = {
+        **await _texts(repos, engagement),
+        "hours": formatting.hours(entry.minutes),
+        "day": formatting.day(entry.work_date),
+    }
+    await notify(
+        repos,
+        await repos.notifications.admins_of(engagement.host_company_id),
+        Kind.TIMESHEET_TO_APPROVE,
+        values,
+        link=f"/api/v1/engagements/{engagement.id}/timesheets",
+        now=now,
+    )
 
 
 async def list_entries(
@@ -188,80 +204,103 @@ async def _approval_requests(
     engagements: dict[int, Engagement],
     now: datetime,
 ) -> tuple[list[TransferRequest], dict[int, int]]:
-    """Per entry, a linked chain: post its minutes from the reservation, reserve what remains,
-    book its at-cost value in cents. `engagements` is updated with the new reservations."""
+    """Per entry, a linked chain (`_approval_chain`). `engagements` is updated with the new
+    reservations; the costs in cents are returned per entry."""
     requests: list[TransferRequest] = []
     costs: dict[int, int] = {}
     for entry in sorted(entries.values(), key=lambda e: e.id):
         engagement = engagements[entry.engagement_id]
-        require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
-        if actor.user_id == engagement.employee_user_id:
-            raise refusals.SELF_APPROVAL.error()
-        if entry.status is not EntryStatus.SUBMITTED:
-            raise refusals.ENTRY_ALREADY_REVIEWED.error(field="entry_ids")
-        if engagement.status is not EngagementStatus.ACTIVE or engagement.reservation_id is None:
-            raise refusals.LOAN_NO_LONGER_ACTIVE.error()
+        _check_reviewable(actor, entry, engagement)
         employee = await repos.employees.get(engagement.employee_id)
         assert employee is not None
         assert employee.cost is not None
-        cost = at_cost_cents(
+        costs[entry.id] = at_cost_cents(
             entry.minutes,
             annual_gross_salary_cents=employee.cost.annual_gross_salary_cents,
             employer_charge_rate_basis_points=(employee.cost.employer_charge_rate_basis_points),
             annual_work_hours=employee.cost.annual_work_hours,
         )
-        costs[entry.id] = cost
         host = await ensure_company_accounts(repos, engagement.host_company_id, now=now)
         lender = await ensure_company_accounts(repos, engagement.lender_company_id, now=now)
-        remaining = engagement.reserved_minutes - entry.minutes
-        assert remaining >= 0, "guardrails keep logged time within the reservation"
-        ref = f"timesheet:{entry.id}"
-        chain = [
+        chain, engagements[engagement.id] = _approval_chain(
+            entry, engagement, costs[entry.id], (host, lender), now=now
+        )
+        requests += chain
+    return requests, costs
+
+
+def _check_reviewable(actor: Actor, entry: TimesheetEntry, engagement: Engagement) -> None:
+    """The host's admin reviews submitted hours of an active loan, never their own."""
+    require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
+    if actor.user_id == engagement.employee_user_id:
+        raise refusals.SELF_APPROVAL.error()
+    if entry.status is not EntryStatus.SUBMITTED:
+        raise refusals.ENTRY_ALREADY_REVIEWED.error(field="entry_ids")
+    if engagement.status is not EngagementStatus.ACTIVE or engagement.reservation_id is None:
+        raise refusals.LOAN_NO_LONGER_ACTIVE.error()
+
+
+def _approval_chain(
+    entry: TimesheetEntry,
+    engagement: Engagement,
+    cost_cents: int,
+    accounts: tuple[dict[Unit, Account], dict[Unit, Account]],
+    *,
+    now: datetime,
+) -> tuple[list[TransferRequest], Engagement]:
+    """The linked transfers approving one entry: post its minutes from the loan's reservation,
+    reserve what remains (a new reservation), book its at-cost value from the host to the
+    lender (`accounts`: the host's, the lender's). Also the loan with its new reservation."""
+    host, lender = accounts
+    remaining = engagement.reserved_minutes - entry.minutes
+    assert remaining >= 0, "guardrails keep logged time within the reservation"
+    ref = f"timesheet:{entry.id}"
+    chain = [
+        TransferRequest(
+            id=_ledger_id("timesheet", entry.id, "post"),
+            kind=TransferKind.POST_PENDING,
+            unit=Unit.MINUTES,
+            code=TransferCode.EXCHANGE,
+            pending_id=engagement.reservation_id,
+            amount=entry.minutes,
+            external_ref=ref,
+        )
+    ]
+    number = engagement.reservation_number
+    new_reservation = None
+    if remaining > 0:
+        number += 1
+        reservation = _reservation_request(
+            engagement,
+            number,
+            remaining,
+            host_id=host[Unit.MINUTES].id,
+            lender_id=lender[Unit.MINUTES].id,
+            now=now,
+        )
+        new_reservation = reservation.id
+        chain.append(reservation)
+    if cost_cents > 0:
+        chain.append(
             TransferRequest(
-                id=_ledger_id("timesheet", entry.id, "post"),
-                kind=TransferKind.POST_PENDING,
-                unit=Unit.MINUTES,
+                id=_ledger_id("timesheet", entry.id, "cents"),
+                kind=TransferKind.SINGLE,
+                unit=Unit.CENTS,
                 code=TransferCode.EXCHANGE,
-                pending_id=engagement.reservation_id,
-                amount=entry.minutes,
+                debit_account_id=host[Unit.CENTS].id,
+                credit_account_id=lender[Unit.CENTS].id,
+                amount=cost_cents,
                 external_ref=ref,
             )
-        ]
-        number = engagement.reservation_number
-        new_reservation = None
-        if remaining > 0:
-            number += 1
-            reservation = _reservation_request(
-                engagement,
-                number,
-                remaining,
-                host_id=host[Unit.MINUTES].id,
-                lender_id=lender[Unit.MINUTES].id,
-                now=now,
-            )
-            new_reservation = reservation.id
-            chain.append(reservation)
-        if cost > 0:
-            chain.append(
-                TransferRequest(
-                    id=_ledger_id("timesheet", entry.id, "cents"),
-                    kind=TransferKind.SINGLE,
-                    unit=Unit.CENTS,
-                    code=TransferCode.EXCHANGE,
-                    debit_account_id=host[Unit.CENTS].id,
-                    credit_account_id=lender[Unit.CENTS].id,
-                    amount=cost,
-                    external_ref=ref,
-                )
-            )
-        requests += [replace(r, linked=index < len(chain) - 1) for index, r in enumerate(chain)]
-        engagements[engagement.id] = replace(
-            engagement,
-            reservation_id=new_reservation,
-            reserved_minutes=remaining,
-            reservation_number=number,
         )
-    return requests, costs
+    linked = [replace(r, linked=index < len(chain) - 1) for index, r in enumerate(chain)]
+    updated = replace(
+        engagement,
+        reservation_id=new_reservation,
+        reserved_minutes=remaining,
+        reservation_number=number,
+    )
+    return linked, updated
 
 
 async def reject_entry(

@@ -9,7 +9,7 @@ from timebank import rules
 from timebank.book.use_cases import retrying
 from timebank.companies.model import RepresentedCompany
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.documents.model import document_changed, not_a_signatory
+from timebank.documents.model import StoredDocument, document_changed, not_a_signatory
 from timebank.engagements import refusals
 from timebank.engagements.model import (
     PAPERWORK_STATUSES,
@@ -375,30 +375,36 @@ async def sign(
             await documents.record_signature(
                 repos, actor, stored, role, company_id=company, now=now
             )
-            earlier = next((p for p in engagement.papers if p.paper is paper), None)
-            if earlier is None:
-                await repos.engagements.add_paper(
-                    engagement.id,
-                    paper,
-                    signed_by=actor.user_id,
-                    now=now,
-                    document_id=str(stored.id),
-                    document_hash=stored.sha256,
-                )
-            elif earlier.document_hash != stored.sha256:
-                # The text changed since the earlier signature: this one replaces it for the
-                # gate (the earlier stays in the document's own signature record).
-                await repos.engagements.replace_signature(
-                    engagement.id,
-                    paper,
-                    signed_by=actor.user_id,
-                    now=now,
-                    document_id=str(stored.id),
-                    document_hash=stored.sha256,
-                )
+            await _keep_paper(repos, actor, engagement, paper, stored, now=now)
             return await _load(repos, engagement_id)
 
     return await retrying(work)
+
+
+async def _keep_paper(
+    repos: Repositories,
+    actor: Actor,
+    engagement: Engagement,
+    paper: Paper,
+    stored: StoredDocument,
+    *,
+    now: datetime,
+) -> None:
+    """The loan's paper signed: the first signature is kept; a later one over a changed text
+    replaces it for the gate (the earlier stays in the document's own signature record); the
+    same text signed again changes nothing."""
+    earlier = next((p for p in engagement.papers if p.paper is paper), None)
+    if earlier is not None and earlier.document_hash == stored.sha256:
+        return
+    keep = repos.engagements.add_paper if earlier is None else repos.engagements.replace_signature
+    await keep(
+        engagement.id,
+        paper,
+        signed_by=actor.user_id,
+        now=now,
+        document_id=str(stored.id),
+        document_hash=stored.sha256,
+    )
 
 
 async def record_cse(
