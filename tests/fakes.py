@@ -1,8 +1,9 @@
 """In-memory stand-ins for the repositories, so that use cases run in unit tests without a
-database. `InMemorySettlements` keeps the `SettlementStore` protocol in full (an integration
-test holds it to the database's repository); `InMemoryHours` keeps the loans' entries as the
-hours' use cases use them; the other fakes hold only what those use cases call, and a
-repository nobody set refuses to be used."""
+database. `InMemorySettlements` keeps the `SettlementStore` protocol, `InMemoryHours` the
+`HoursStore` protocol (the loans and their entries) and `InMemoryLedger` the `LedgerStore`
+protocol (accounts and transfers, decided by the ledger's own state machine), each in full;
+integration tests hold each to the database's repository with one script. The other fakes hold
+only what the use cases under test call, and a repository nobody set refuses to be used."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ledger.model import Account, AccountKind, Transfer, TransferRequest, Unit
+from ledger.state_machine import BatchResult, Snapshot
 from timebank.companies.model import Company, HeadcountBand
 from timebank.db.unit_of_work import Repositories
+from timebank.engagements import refusals as engagement_refusals
 from timebank.engagements.model import Engagement, EntryStatus, TimesheetEntry
 from timebank.settlements import refusals
 from timebank.settlements.model import Statement, StatementLine, StatementStatus, Totals
@@ -233,6 +237,20 @@ class InMemoryHours:
         del lock
         return self.loans.get(engagement_id)
 
+    async def get_many(self, ids: list[int], *, lock: bool = False) -> dict[int, Engagement]:
+        del lock
+        return {i: self.loans[i] for i in sorted(set(ids)) if i in self.loans}
+
+    async def set_reservation(
+        self, engagement_id: int, *, reservation_id: str | None, reserved_minutes: int, number: int
+    ) -> None:
+        self.loans[engagement_id] = dataclasses.replace(
+            self.loans[engagement_id],
+            reservation_id=reservation_id,
+            reserved_minutes=reserved_minutes,
+            reservation_number=number,
+        )
+
     async def entry_by_client_id(self, client_id: str) -> TimesheetEntry | None:
         return next((e for e in self.entries_by_id.values() if e.client_id == client_id), None)
 
@@ -305,6 +323,97 @@ class InMemoryHours:
             return False
         self.entries_by_id[entry_id] = dataclasses.replace(entry, status=EntryStatus.WITHDRAWN)
         return True
+
+    def _review(self, entry_id: int, field: str | None, **changes: Any) -> None:
+        entry = self.entries_by_id.get(entry_id)
+        if entry is None or entry.status is not EntryStatus.SUBMITTED:
+            refusal = engagement_refusals.ENTRY_ALREADY_REVIEWED
+            raise refusal.error() if field is None else refusal.error(field=field)
+        self.entries_by_id[entry_id] = dataclasses.replace(entry, **changes)
+
+    async def approve_entry(
+        self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
+    ) -> None:
+        self._review(
+            entry_id,
+            "entry_ids",
+            status=EntryStatus.APPROVED,
+            cost_cents=cost_cents,
+            reviewed_by=reviewer,
+            reviewed_at=now,
+        )
+
+    async def reject_entry(
+        self, entry_id: int, *, reason: str, reviewer: int, now: datetime
+    ) -> None:
+        self._review(
+            entry_id,
+            None,
+            status=EntryStatus.REJECTED,
+            rejection_reason=reason,
+            reviewed_by=reviewer,
+            reviewed_at=now,
+        )
+
+
+class InMemoryLedger:
+    """Accounts and transfers in dictionaries; the batches are decided by the ledger's state
+    machine, as on the database (`timebank.book.use_cases.submit_in`)."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[int, Account] = {}
+        self.transfers: dict[str, Transfer] = {}
+        self.snapshot = Snapshot(accounts={})
+
+    async def ensure_account(
+        self,
+        *,
+        kind: AccountKind,
+        unit: Unit,
+        company_id: int | None,
+        balance_min: int | None,
+        balance_max: int | None,
+        now: datetime,
+    ) -> Account:
+        del now
+        for account in self.accounts.values():
+            if (account.kind, account.unit, account.company_id) == (kind, unit, company_id):
+                return account
+        account = Account(len(self.accounts) + 1, unit, kind, company_id, balance_min, balance_max)
+        self.accounts[account.id] = account
+        return account
+
+    async def load_snapshot(self, requests: list[TransferRequest]) -> Snapshot:
+        """Everything the ledger holds: the state machine reads only what the batch names."""
+        del requests
+        return Snapshot(
+            accounts=dict(self.accounts),
+            transfers=dict(self.snapshot.transfers),
+            rejections=dict(self.snapshot.rejections),
+            resolutions=dict(self.snapshot.resolutions),
+            reversals=dict(self.snapshot.reversals),
+        )
+
+    async def write(self, result: BatchResult, *, now: datetime) -> dict[str, Transfer]:
+        del now
+        self.accounts.update(result.accounts)
+        for transfer in result.transfers:
+            self.transfers[transfer.id] = transfer
+            self.snapshot.transfers[transfer.id] = transfer
+            if transfer.pending_id is not None:
+                self.snapshot.resolutions[transfer.pending_id] = transfer.id
+            if transfer.reverses_id is not None:
+                self.snapshot.reversals[transfer.reverses_id] = transfer.id
+        for rejection in result.rejections:
+            self.snapshot.rejections[rejection.id] = rejection
+        return {transfer.id: transfer for transfer in result.transfers}
+
+    def balance(self, company_id: int, unit: Unit) -> int:
+        return next(
+            a.balance
+            for a in self.accounts.values()
+            if (a.kind, a.unit, a.company_id) == (AccountKind.COMPANY, unit, company_id)
+        )
 
 
 class Named:

@@ -1,7 +1,7 @@
 """The lent employee's hours on in-memory repositories (`tests/fakes.py`): logging, the limits
 of a day and of the plan, idempotent submissions, corrections and withdrawals, each rule shown
-without a database. Approval (which posts to the ledger) is covered end to end in
-tests/e2e/test_exchange_scenario.py."""
+without a database. Their review, which posts to the ledger, is in
+`test_approval_use_cases.py`."""
 
 from __future__ import annotations
 

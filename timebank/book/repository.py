@@ -9,7 +9,7 @@ decide, then lock the chain head, stamp and hash the new transfers and write eve
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from ledger.hashing import chain_hash
 from ledger.model import (
@@ -124,6 +124,34 @@ def transfer_from_row(row: dict[str, Any]) -> Transfer:
         request_hash=row["request_hash"],
         created_at=row["created_at"],
     )
+
+
+class LedgerStore(Protocol):
+    """What a batch of transfers asks of the ledger's storage (`timebank.book.use_cases.
+    submit_in`, and the companies' accounts it moves): `BookRepository` on the database,
+    `InMemoryLedger` in the unit tests (`tests/fakes.py`; `tests/integration/
+    test_ledger_store.py` holds the two to the same answers)."""
+
+    async def ensure_account(
+        self,
+        *,
+        kind: AccountKind,
+        unit: Unit,
+        company_id: int | None,
+        balance_min: int | None,
+        balance_max: int | None,
+        now: datetime,
+    ) -> Account:
+        """The account of this kind and unit (for this company), created if missing."""
+        ...
+
+    async def load_snapshot(self, requests: list[TransferRequest]) -> Snapshot:
+        """Everything the batch may read (its accounts locked until the unit ends)."""
+        ...
+
+    async def write(self, result: BatchResult, *, now: datetime) -> dict[str, Transfer]:
+        """Append the decided batch; returns the stored transfers by id."""
+        ...
 
 
 class BookRepository:
@@ -696,3 +724,7 @@ class _EngineSql:
 
 def _fields(transfer: Transfer) -> dict[str, Any]:
     return {name: getattr(transfer, name) for name in Transfer.__dataclass_fields__}
+
+
+def _keeps_the_protocol(repository: BookRepository) -> LedgerStore:
+    return repository  # The type checker holds the database repository to `LedgerStore`.

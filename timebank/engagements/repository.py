@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from timebank.db.errors import is_unique_violation
 from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
@@ -174,6 +174,73 @@ def _extension(row: dict[str, Any]) -> Extension:
         requested_by=row["requested_by"],
         decided_by=row["decided_by"],
     )
+
+
+class HoursStore(Protocol):
+    """What the hours' use cases (log, correct, withdraw, approve, reject) ask of the loans'
+    storage: `EngagementRepository` on the database, `InMemoryHours` in the unit tests
+    (`tests/fakes.py`; `tests/integration/test_hours_store.py` holds the two to the same
+    answers)."""
+
+    async def get(self, engagement_id: int, *, lock: bool = False) -> Engagement | None: ...
+
+    async def get_many(self, ids: list[int], *, lock: bool = False) -> dict[int, Engagement]: ...
+
+    async def set_reservation(
+        self, engagement_id: int, *, reservation_id: str | None, reserved_minutes: int, number: int
+    ) -> None:
+        """The loan's current reservation of minutes in the ledger, and how many it had."""
+        ...
+
+    async def entry_by_client_id(self, client_id: str) -> TimesheetEntry | None: ...
+
+    async def add_entry(
+        self,
+        *,
+        client_id: str,
+        request_hash: str,
+        engagement_id: int,
+        employee_id: int,
+        work_date: date,
+        minutes: int,
+        description: str,
+        now: datetime,
+    ) -> TimesheetEntry:
+        """A submitted entry."""
+        ...
+
+    async def declared_minutes(self, employee_id: int, start: date, end: date) -> int:
+        """Submitted and approved minutes of an employee between two dates, inclusive."""
+        ...
+
+    async def engagement_minutes(self, engagement_id: int) -> int:
+        """Submitted and approved minutes of a loan."""
+        ...
+
+    async def entries(self, entry_ids: list[int]) -> dict[int, TimesheetEntry]: ...
+
+    async def approve_entry(
+        self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
+    ) -> None:
+        """Approved at this cost; refused (`entry_already_reviewed`) unless still submitted."""
+        ...
+
+    async def reject_entry(
+        self, entry_id: int, *, reason: str, reviewer: int, now: datetime
+    ) -> None:
+        """Rejected with its reason; refused (`entry_already_reviewed`) unless still
+        submitted."""
+        ...
+
+    async def change_entry(
+        self, entry_id: int, *, work_date: date, minutes: int, description: str
+    ) -> bool:
+        """Correct an entry still awaiting review; False when it was reviewed meanwhile."""
+        ...
+
+    async def withdraw_entry(self, entry_id: int) -> bool:
+        """Withdraw an entry still awaiting review; False when it was reviewed meanwhile."""
+        ...
 
 
 class EngagementRepository:
@@ -774,3 +841,7 @@ class EngagementRepository:
             EntryToReview(_entry(row), row["employee_name"], row["lender_name"]) for row in rows
         ]
         return items, int(await TimesheetEntryTable.count().where(condition))
+
+
+def _keeps_the_protocol(repository: EngagementRepository) -> HoursStore:
+    return repository  # The type checker holds the database repository to `HoursStore`.
