@@ -15,16 +15,19 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from timebank import formatting
+from timebank.db.unit_of_work import UnitOfWork
 from timebank.documents import use_cases as documents
 from timebank.documents.model import SIGNERS, CdoTerms, DocumentKind
 from timebank.errors import TimebankError
 from timebank.geography import public_holidays
 from timebank.groups import use_cases as groups
 from timebank.groups.model import JoinStatus
+from timebank.people.model import Actor
 from timebank.rotations import use_cases as rotations
 from timebank.rotations.model import (
     CdoAvailability,
     MemberOutcomeRecord,
+    MemberRequest,
     PlannedSlot,
     PlanStatus,
     PlanVersion,
@@ -402,6 +405,80 @@ def _feed_url(request: Request[Any, Any, Any], token: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/feeds/rotations/{token}.ics"
 
 
+async def _add_member_period(
+    values: dict[str, Any],
+    uow: UnitOfWork,
+    actor: Actor,
+    company_id: int,
+    period: RotationPeriod,
+    month_raw: str | None,
+    today: date,
+) -> MemberRequest | None:
+    """What a member's page shows of a period: its request, its slots in the current plan by
+    week of the month shown, its CDOs' names and what the plan gave it. Returns its request."""
+    view = await rotations.get_period(uow, actor, period.id)
+    own = next((r for r in view.requests if r.company_id == company_id), None)
+    plan, slots = await rotations.list_slots(uow, actor, period.id, plan_id=None)
+    slots = [s for s in slots if s.company_id == company_id]
+    month = _chosen_month(period, month_raw, today)
+    values.update(
+        request_of=own,
+        plan=plan,
+        slots=slots,
+        month=month,
+        months=_months_of(period),
+        weeks=_month_weeks(period, month, slots),
+        cdo_names=await rotations.cdo_names(uow, actor, period.id),
+        outcome=next(
+            (o for o in (plan.outcomes if plan else ()) if o.company_id == company_id),
+            None,
+        ),
+    )
+    return own
+
+
+def _request_form(own: MemberRequest) -> dict[str, Any]:
+    """A member's request as its form shows it."""
+    return {
+        "days": f"{own.days_requested:g}".replace(".", ","),
+        "preferred_weekdays": [str(d) for d in sorted(own.preferred_weekdays)],
+        "unavailable": _dates_text(own.unavailable),
+        "same_cdo_as_before": "on" if own.same_cdo_as_before else "",
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanShown:
+    """The plan a period's page shows (the one asked for, else the latest), its slots, and
+    what changed from the version before."""
+
+    plan: PlanVersion | None = None
+    previous: PlanVersion | None = None
+    slots: list[PlannedSlot] = field(default_factory=list)
+    added: list[PlannedSlot] = field(default_factory=list)
+    removed: list[PlannedSlot] = field(default_factory=list)
+
+
+async def _plan_shown(
+    uow: UnitOfWork, actor: Actor, view: rotations.PeriodView, plan_raw: str | None
+) -> _PlanShown:
+    if not view.plans:
+        return _PlanShown()
+    asked = int(plan_raw) if plan_raw and plan_raw.isdigit() else None
+    plan = next((p for p in view.plans if p.id == asked), None) or view.plans[-1]
+    period_id = view.period.id
+    _, slots = await rotations.list_slots(uow, actor, period_id, plan_id=plan.id)
+    previous = next((p for p in view.plans if p.version == plan.version - 1), None)
+    if previous is None:
+        return _PlanShown(plan, None, slots)
+    _, before = await rotations.list_slots(uow, actor, period_id, plan_id=previous.id)
+    before_keys = {_slot_key(s) for s in before}
+    now_keys = {_slot_key(s) for s in slots}
+    added = [s for s in slots if _slot_key(s) not in before_keys]
+    removed = [s for s in before if _slot_key(s) not in now_keys]
+    return _PlanShown(plan, previous, slots, added, removed)
+
+
 class GroupPages(Controller):
     include_in_schema = False
 
@@ -569,32 +646,9 @@ class GroupPages(Controller):
             "month_label": month_label,
         }
         if period is not None:
-            view = await rotations.get_period(uow, actor, period.id)
-            own = next((r for r in view.requests if r.company_id == company_id), None)
-            plan, slots = await rotations.list_slots(uow, actor, period.id, plan_id=None)
-            slots = [s for s in slots if s.company_id == company_id]
-            month = _chosen_month(period, month_raw, today)
-            months = _months_of(period)
-            values.update(
-                request_of=own,
-                plan=plan,
-                slots=slots,
-                month=month,
-                months=months,
-                weeks=_month_weeks(period, month, slots),
-                cdo_names=await rotations.cdo_names(uow, actor, period.id),
-                outcome=next(
-                    (o for o in (plan.outcomes if plan else ()) if o.company_id == company_id),
-                    None,
-                ),
-            )
+            own = await _add_member_period(values, uow, actor, company_id, period, month_raw, today)
             if form is None and own is not None:
-                form = {
-                    "days": f"{own.days_requested:g}".replace(".", ","),
-                    "preferred_weekdays": [str(d) for d in sorted(own.preferred_weekdays)],
-                    "unavailable": _dates_text(own.unavailable),
-                    "same_cdo_as_before": "on" if own.same_cdo_as_before else "",
-                }
+                form = _request_form(own)
         allocations = [
             a
             for a in await rotations.allocations_of_company(uow, actor, company_id)
@@ -997,23 +1051,8 @@ class GroupPages(Controller):
         )
         colours = {c: index % MEMBER_COLOURS for index, c in enumerate(members)}
         period = view.period
-        plan: PlanVersion | None = None
-        if view.plans:
-            asked = int(plan_raw) if plan_raw and plan_raw.isdigit() else None
-            plan = next((p for p in view.plans if p.id == asked), None) or view.plans[-1]
-        slots: list[PlannedSlot] = []
-        previous: PlanVersion | None = None
-        added: list[PlannedSlot] = []
-        removed: list[PlannedSlot] = []
-        if plan is not None:
-            _, slots = await rotations.list_slots(uow, actor, period_id, plan_id=plan.id)
-            previous = next((p for p in view.plans if p.version == plan.version - 1), None)
-            if previous is not None:
-                _, before = await rotations.list_slots(uow, actor, period_id, plan_id=previous.id)
-                before_keys = {_slot_key(s) for s in before}
-                now_keys = {_slot_key(s) for s in slots}
-                added = [s for s in slots if _slot_key(s) not in before_keys]
-                removed = [s for s in before if _slot_key(s) not in now_keys]
+        shown = await _plan_shown(uow, actor, view, plan_raw)
+        plan = shown.plan
         month = _chosen_month(period, month_raw, now.date())
         days, rows = _plan_grid(
             period,
@@ -1022,18 +1061,18 @@ class GroupPages(Controller):
             cdo_names,
             member_names,
             colours,
-            slots,
-            {s.id for s in added},
+            shown.slots,
+            {s.id for s in shown.added},
         )
         values: dict[str, Any] = {
             "group": view.group,
             "period": period,
             "view": view,
             "plan": plan,
-            "previous": previous,
-            "added": added,
-            "removed": removed,
-            "slots": slots,
+            "previous": shown.previous,
+            "added": shown.added,
+            "removed": shown.removed,
+            "slots": shown.slots,
             "month": month,
             "months": _months_of(period),
             "days": days,

@@ -5,7 +5,7 @@ worked."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -138,15 +138,9 @@ async def store_plan(
 ) -> PlanVersion:
     """Store the solved plan as a new draft (the last step of `generate_plan`); refused when
     another version was stored while it was solved."""
-    period, group, latest = prepared.period, prepared.group, prepared.latest
+    period, latest = prepared.period, prepared.latest
     period_id, today = period.id, prepared.today
-    kept = {(s.employee_id, s.company_id, s.day, s.half): s for s in prepared.latest_slots}
-    rows = []
-    for slot in plan.slots:
-        key = (int(slot.cdo), int(slot.member), slot.date, slot.half)
-        before = kept.get(key)
-        by_hand = before is not None and (before.by_hand or before.day < today)
-        rows.append((*key, by_hand, before.worked if before is not None else True))
+    rows = _slot_rows(plan, prepared.latest_slots, today)
     outcomes = tuple(
         MemberOutcomeRecord(
             company_id=int(o.id),
@@ -184,26 +178,49 @@ async def store_plan(
             stored = await repos.rotations.get_plan(plan_id)
             assert stored is not None
             if actor is None:  # Prepared by the scheduler: the coordinators are told.
-                await notify(
-                    repos,
-                    [
-                        u.id
-                        for u in await repos.people.members_of(
-                            group.company_id, Role.GROUP_COORDINATOR
-                        )
-                    ],
-                    Kind.ROTATION_DRAFT_READY,
-                    {
-                        "period": _period_label(period),
-                        "version": str(stored.version),
-                        "summary": _summary(outcomes),
-                    },
-                    link=f"/api/v1/rotation-periods/{period_id}",
-                    now=now,
-                )
+                await _draft_ready(repos, prepared, stored, outcomes, now=now)
             return stored
 
     return await retrying(store)
+
+
+def _slot_rows(
+    plan: RotationPlan, latest_slots: Sequence[PlannedSlot], today: date
+) -> list[tuple[int, int, date, str | None, bool, bool]]:
+    """The plan's slots as rows (CDO, member, day, half, by hand, worked): a slot the latest
+    version had keeps whether it was placed by hand (a past day counts as such) and worked."""
+    kept = {(s.employee_id, s.company_id, s.day, s.half): s for s in latest_slots}
+    rows = []
+    for slot in plan.slots:
+        key = (int(slot.cdo), int(slot.member), slot.date, slot.half)
+        before = kept.get(key)
+        by_hand = before is not None and (before.by_hand or before.day < today)
+        rows.append((*key, by_hand, before.worked if before is not None else True))
+    return rows
+
+
+async def _draft_ready(
+    repos: Repositories,
+    prepared: PlanInput,
+    stored: PlanVersion,
+    outcomes: tuple[MemberOutcomeRecord, ...],
+    *,
+    now: datetime,
+) -> None:
+    """The group's coordinators are told a draft awaits them, with what it gives each member."""
+    coordinators = await repos.people.members_of(prepared.group.company_id, Role.GROUP_COORDINATOR)
+    await notify(
+        repos,
+        [u.id for u in coordinators],
+        Kind.ROTATION_DRAFT_READY,
+        {
+            "period": _period_label(prepared.period),
+            "version": str(stored.version),
+            "summary": _summary(outcomes),
+        },
+        link=f"/api/v1/rotation-periods/{prepared.period.id}",
+        now=now,
+    )
 
 
 async def generate_plan(
