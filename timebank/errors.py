@@ -61,10 +61,7 @@ class TooManyAttempts(TimebankError):
     """Too many logins or door requests in a short time; the caller may retry after a while."""
 
     code = "too_many_attempts"
-
-    def __init__(self, message_fr: str, message_en: str, *, retry_after_seconds: int) -> None:
-        super().__init__(message_fr, message_en)
-        self.retry_after_seconds = retry_after_seconds
+    retry_after_seconds = 60  # Set by whoever raises it: when a new attempt will be counted.
 
 
 class ServiceUnavailable(TimebankError):

@@ -157,27 +157,80 @@ def _repositories() -> dict[str, Key]:
 
 def _index() -> dict[Key, _Function]:
     repositories = _repositories()
+    trees = {
+        _module_of(path): ast.parse(path.read_text(encoding="utf-8"))
+        for package in _PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+    }
+    returns = _returned_classes(trees)
     index: dict[Key, _Function] = {}
-    for package in _PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            module = _module_of(path)
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            imported = _imports(tree)
-            local = {
-                node.name
-                for node in tree.body
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            }
-            for alias, (source, name) in imported.items():
-                # A name a module imports (a package re-exporting its modules' names, say)
-                # leads where it comes from.
-                if name is not None:
-                    index[(module, alias)] = _Function(set(), {(source, name)})
-            for owner, function in _functions(tree):
-                index[(module, f"{owner}{function.name}")] = _read_function(
-                    function, module, owner, imported, local, repositories
-                )
+    for module, tree in trees.items():
+        imported = _imports(tree)
+        local = {
+            node.name
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        for alias, (source, name) in imported.items():
+            # A name a module imports (a package re-exporting its modules' names, say)
+            # leads where it comes from.
+            if name is not None:
+                index[(module, alias)] = _Function(set(), {(source, name)})
+        for owner, function in _functions(tree):
+            read = _read_function(function, module, owner, imported, local, repositories)
+            read.calls |= _methods_of_returned(function, module, imported, returns)
+            index[(module, f"{owner}{function.name}")] = read
     return index
+
+
+def _returned_classes(trees: dict[str, ast.Module]) -> dict[Key, Key]:
+    """Each top-level function that returns a class of its own module: (module, function) →
+    (module, class), so that a method called on what it returned can be followed."""
+    found: dict[Key, Key] = {}
+    for module, tree in trees.items():
+        classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+        for node in tree.body:
+            if (
+                isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                and isinstance(node.returns, ast.Name)
+                and node.returns.id in classes
+            ):
+                found[(module, node.name)] = (module, node.returns.id)
+    return found
+
+
+def _methods_of_returned(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    module: str,
+    imported: dict[str, tuple[str, str | None]],
+    returns: dict[Key, Key],
+) -> set[Key]:
+    """The methods called on what an imported function returned, directly
+    (`throttle_of(request).admit(...)`) or through a name it was given
+    (`throttle = throttle_of(request)`, then `throttle.login_attempt(...)`)."""
+
+    def returned(value: ast.expr) -> Key | None:
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            source = imported.get(value.func.id)
+            if source is not None and source[1] is not None:
+                return returns.get((source[0], source[1]))
+            return returns.get((module, value.func.id))
+        return None
+
+    named: dict[str, Key] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, cls = node.targets[0], returned(node.value)
+            if isinstance(target, ast.Name) and cls is not None:
+                named[target.id] = cls
+    calls: set[Key] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Attribute):
+            value = node.value
+            cls = named.get(value.id) if isinstance(value, ast.Name) else returned(value)
+            if cls is not None:
+                calls.add((cls[0], f"{cls[1]}.{node.attr}"))
+    return calls
 
 
 def _functions(

@@ -4,13 +4,28 @@ once, raised by name (`raise NAME.error()`)."""
 from __future__ import annotations
 
 from timebank import refusals as shared
-from timebank.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, Refusal
+from timebank.errors import (
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    Refusal,
+    TooManyAttempts,
+)
 
 CSRF_FAILED = Refusal(
     "csrf_failed",
     Forbidden,
     fr="Jeton anti-CSRF absent ou invalide : rechargez la page.",
     en="Missing or invalid CSRF token: reload the page.",
+)
+
+
+TOO_MANY_ATTEMPTS = Refusal(
+    "too_many_attempts",
+    TooManyAttempts,
+    fr="Trop de tentatives : réessayez dans {minutes} min.",
+    en="Too many attempts: try again in {minutes} min.",
 )
 
 

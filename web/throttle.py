@@ -34,6 +34,7 @@ from litestar import Request
 from timebank import rules
 from timebank.config import Settings, get_settings
 from timebank.errors import TooManyAttempts
+from web import refusals
 
 STATE_KEY: Final = "door_throttle"
 # Set by `timebank serve --workers N` for its workers (web/cli.py).
@@ -68,12 +69,10 @@ class ThrottleLimits:
 
 
 def too_many_attempts(retry_after_seconds: int) -> TooManyAttempts:
-    minutes = max(1, math.ceil(retry_after_seconds / 60))
-    return TooManyAttempts(
-        f"Trop de tentatives : réessayez dans {minutes} min.",
-        f"Too many attempts: try again in {minutes} min.",
-        retry_after_seconds=retry_after_seconds,
-    )
+    """The refusal, in whole minutes, with the seconds for the Retry-After header."""
+    refused = refusals.TOO_MANY_ATTEMPTS.error(minutes=max(1, math.ceil(retry_after_seconds / 60)))
+    refused.retry_after_seconds = retry_after_seconds
+    return refused
 
 
 class Throttle:
