@@ -25,7 +25,6 @@ from timebank.jobs.use_cases import fail_stale_jobs
 from timebank.jobs.use_cases import shut_down as shut_down_solvers
 from timebank.scheduler import SchedulerLeader
 from web.auth import ANONYMOUS, auth_middleware
-from web.catalogue import document_refusals
 from web.controllers.accounting import AccountingController
 from web.controllers.auth import AuthController
 from web.controllers.companies import AccountantController, CompanyController
@@ -50,6 +49,7 @@ from web.controllers.trainings import TrainingController
 from web.dependencies import DEPENDENCIES
 from web.errors import EXCEPTION_HANDLERS
 from web.limits import refuse_out_of_range_integers
+from web.openapi_refusals import document_refusals
 from web.openapi_ui import StaticSwaggerRenderPlugin
 from web.pages import PAGE_CONTROLLERS
 from web.schemas import HealthOut

@@ -14,12 +14,12 @@ from typing import Any, Final
 
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.datastructures import ResponseSpec
 
 import timebank
 from timebank.errors import Refusal
 from web.auth import ANONYMOUS
-from web.errors import status_of_kind
+from web.openapi_refusals import CODES_FILE, handlers_of
+from web.statuses import status_of_kind
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 PAGE: Final = ROOT / "docs" / "refusals.md"
@@ -92,7 +92,6 @@ def catalogue() -> list[Listed]:
 
 Key = tuple[str, str]  # (module, qualified name of a function or method)
 _PACKAGES: Final = ("timebank", "web")
-_PACKAGES_DOTTED: Final = tuple(f"{package}." for package in _PACKAGES)
 # Every request passes through these (who asks, the form's CSRF token, integers in range).
 _EVERY_REQUEST: Final = (("web.limits", "refuse_out_of_range_integers"),)
 _SIGNED_IN: Final = (("web.auth", "auth_middleware"),)
@@ -337,30 +336,6 @@ def operation_codes(handlers: list[tuple[str, str, bool]]) -> dict[str, dict[str
     return codes
 
 
-CODES_FILE: Final = Path(__file__).resolve().parent / "refusal_codes.json"
-
-
-@dataclass(frozen=True, slots=True)
-class RefusalBody:
-    """What a refused request answers (`web/errors.py`), as the OpenAPI schema shows it."""
-
-    code: str
-    message: str
-    message_en: str
-    field: str | None
-
-
-def handlers_of(app: Litestar) -> list[tuple[HTTPRouteHandler, str]]:
-    """The app's HTTP handlers, each with its key (module and qualified name)."""
-    return [
-        (handler, f"{handler.fn.__module__}.{handler.fn.__qualname__}")
-        for route in app.routes
-        for handler in getattr(route, "route_handlers", ())
-        if isinstance(handler, HTTPRouteHandler)
-        and handler.fn.__module__.startswith(_PACKAGES_DOTTED)
-    ]
-
-
 def _anonymous(handler: HTTPRouteHandler) -> bool:
     return bool(handler.opt.get("public") and handler.opt.get(ANONYMOUS))
 
@@ -373,30 +348,6 @@ def codes_by_operation(app: Litestar) -> dict[str, dict[str, list[str]]]:
         if handler.include_in_schema
     }
     return operation_codes(sorted(handlers))
-
-
-def document_refusals(app: Litestar) -> None:
-    """Each API operation's refusals in its OpenAPI responses: the codes it can answer, by
-    status, read from `refusal_codes.json` (written by `python -m web.catalogue`)."""
-    if not CODES_FILE.exists():
-        return
-    codes: dict[str, dict[str, list[str]]] = json.loads(CODES_FILE.read_text(encoding="utf-8"))
-    for handler, key in handlers_of(app):
-        by_status = codes.get(key)
-        if not by_status or not handler.include_in_schema:
-            continue
-        handler.responses = {
-            **(handler.responses or {}),
-            **{
-                int(status): ResponseSpec(
-                    data_container=RefusalBody,
-                    generate_examples=False,
-                    description="Refus possibles / refusals (docs/refusals.md): "
-                    + ", ".join(f"`{code}`" for code in found),
-                )
-                for status, found in by_status.items()
-            },
-        }
 
 
 def _cell(text: str | None) -> str:

@@ -25,47 +25,18 @@ from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
-    HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
-    HTTP_429_TOO_MANY_REQUESTS,
     HTTP_500_INTERNAL_SERVER_ERROR,
-    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
 from timebank.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotAuthenticated,
-    NotFound,
-    ServiceUnavailable,
     TimebankError,
     TooManyAttempts,
 )
+from web.pages.common import login_redirect, page_context
+from web.statuses import status_of
 
 LOGGER = logging.getLogger("timebank.web")
-
-_STATUS_OF: dict[type[TimebankError], int] = {
-    InvalidInput: HTTP_422_UNPROCESSABLE_ENTITY,
-    NotFound: HTTP_404_NOT_FOUND,
-    Conflict: HTTP_409_CONFLICT,
-    NotAuthenticated: HTTP_401_UNAUTHORIZED,
-    Forbidden: HTTP_403_FORBIDDEN,
-    ServiceUnavailable: HTTP_503_SERVICE_UNAVAILABLE,
-    TooManyAttempts: HTTP_429_TOO_MANY_REQUESTS,
-}
-
-
-def status_of_kind(kind: type[TimebankError]) -> int:
-    """The status of a kind of refusal (the catalogue lists it beside each refusal)."""
-    for base, status in _STATUS_OF.items():
-        if issubclass(kind, base):
-            return status
-    return HTTP_422_UNPROCESSABLE_ENTITY
-
-
-def status_of(exc: TimebankError) -> int:
-    return status_of_kind(type(exc))
 
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:
@@ -85,9 +56,6 @@ def problem(
     field: str | None,
 ) -> Response[Any]:
     if wants_html(request):
-        # Imported here: the page helpers themselves map refusals with `status_of` above.
-        from web.pages.common import login_redirect, page_context
-
         if status_code == HTTP_401_UNAUTHORIZED:
             return login_redirect(request)
         return Template(

@@ -24,7 +24,7 @@ from timebank.errors import TimebankError
 from timebank.people.model import Actor, Role
 from web import refusals, vocabulary
 from web.auth import auth_info, optional_actor
-from web.errors import status_of
+from web.statuses import status_of
 
 PUBLIC: Final = {"public": True}
 PAGE_SIZE: Final = 20

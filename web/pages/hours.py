@@ -26,7 +26,6 @@ from timebank.formatting import parse_duration_minutes
 from timebank.people.model import Actor
 from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
-from web.errors import status_of
 from web.pages.common import (
     PAGE_SIZE,
     day_of,
@@ -39,6 +38,7 @@ from web.pages.common import (
     text,
     values_of,
 )
+from web.statuses import status_of
 
 WEEK_PAGE: Final = "hours/week.html"
 EDIT_PAGE: Final = "hours/edit.html"
