@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.invoice import InvoiceDocument
-from timebank.invoicing.document import document_of
 from timebank.invoicing.model import (
     LABEL_LENGTH_MAX,
     Invoice,
@@ -21,6 +20,7 @@ from timebank.invoicing.model import (
     LineKind,
     Party,
     credit_note,
+    document_of,
     due_on,
     invoice_number,
     label_text,

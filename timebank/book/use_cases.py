@@ -56,8 +56,7 @@ from timebank.book.model import (
 from timebank.book.repository import SnapshotMoved, transfer_from_row
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.pagination import OFFSET_MAX, Page, page_request
-from timebank.people.model import Actor, Role, require_operator
-from timebank.people.salary_figures import reads_salary_figures
+from timebank.people.model import Actor, Role, reads_salary_figures, require_operator
 
 Clock = Callable[[], datetime]
 SYSTEM_KINDS = (AccountKind.ISSUANCE, AccountKind.CORRECTIONS, AccountKind.EXPIRY)

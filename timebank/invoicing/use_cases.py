@@ -28,7 +28,6 @@ from timebank.expenses.model import Expense
 from timebank.formatting import french_day
 from timebank.groups.model import EmployerGroup
 from timebank.invoicing import refusals
-from timebank.invoicing.document import document_of
 from timebank.invoicing.model import (
     CREDIT_NOTE_REASON_LENGTH_MAX,
     LINES_MAX,
@@ -39,6 +38,7 @@ from timebank.invoicing.model import (
     LineKind,
     Party,
     credit_note,
+    document_of,
     expense_base_cents,
     label_text,
     month_label,

@@ -99,3 +99,16 @@ def confirmed_password(password: str, confirmation: str | None) -> str:
     if confirmation is not None and confirmation != password:
         raise refusals.PASSWORD_MISMATCH.error()
     return password
+
+
+# Who reads salary-derived figures (an hourly cost, hours at cost, statements and ledger in
+# cents): the companies they concern (their admins and accountants) and the employee; the
+# programme operator, as such, never does (aggregated indicators are protected on their own).
+def reads_salary_figures(actor: Actor, *company_ids: int | None) -> bool:
+    """False for the operator unless it also speaks for one of the companies concerned."""
+    if not actor.is_operator:
+        return True
+    return any(
+        company_id is not None and actor.has_role(company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        for company_id in company_ids
+    )

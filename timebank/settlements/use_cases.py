@@ -20,8 +20,13 @@ from timebank.invoicing.use_cases import issue_statement_invoices
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import OFFSET_MAX, Page
-from timebank.people.model import Actor, Role, require_company_role, require_operator
-from timebank.people.salary_figures import reads_salary_figures
+from timebank.people.model import (
+    Actor,
+    Role,
+    reads_salary_figures,
+    require_company_role,
+    require_operator,
+)
 from timebank.settlements import refusals
 from timebank.settlements.model import (
     Statement,

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from timebank.engagements import use_cases as engagements
 from timebank.engagements.model import Step
 from timebank.notifications import use_cases as notifications
-from timebank.people.salary_figures import reads_salary_figures
+from timebank.people.model import reads_salary_figures
 from timebank.settlements import use_cases as settlements
 from web import refusals
 from web.dependencies import CurrentActor, Now, Uow

@@ -11,8 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from timebank import formatting
 from timebank.groups import use_cases as group_use_cases
-from timebank.people.model import Actor
-from timebank.people.salary_figures import reads_salary_figures
+from timebank.people.model import Actor, reads_salary_figures
 from timebank.rotations import use_cases
 from timebank.rotations.model import Allocation, PlannedSlot, PlanVersion, RotationPeriod
 from timebank.rotations.use_cases import PeriodView

@@ -40,8 +40,7 @@ from timebank.errors import Conflict
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, require_company_role
-from timebank.people.salary_figures import reads_salary_figures
+from timebank.people.model import Actor, Role, reads_salary_figures, require_company_role
 
 REVIEW_BATCH_MAX: Final = 200
 

@@ -31,8 +31,7 @@ from timebank.engagements.model import (
 from timebank.engagements.use_cases.common import _may_read
 from timebank.engagements.use_cases.lifecycle import _current_hashes, _loan_companies
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, require_company_role
-from timebank.people.salary_figures import reads_salary_figures
+from timebank.people.model import Actor, Role, reads_salary_figures, require_company_role
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,7 @@ from timebank.groups.use_cases import load_group
 from timebank.invoicing.use_cases import issue_cdo_invoices
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
-from timebank.people.model import Actor, Role, require_company_role
-from timebank.people.salary_figures import reads_salary_figures
+from timebank.people.model import Actor, Role, reads_salary_figures, require_company_role
 from timebank.rotations import model as m
 from timebank.rotations import refusals
 from timebank.rotations.model import (
