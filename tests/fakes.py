@@ -1,7 +1,7 @@
 """In-memory stand-ins for the repositories, so that use cases run in unit tests without a
-database. `InMemorySettlements` keeps the `SettlementStore` protocol, `InMemoryHours` the
-`HoursStore` protocol (the loans and their entries) and `InMemoryLedger` the `LedgerStore`
-protocol (accounts and transfers, decided by the ledger's own state machine), each in full;
+database. `InMemorySettlements` keeps the `SettlementStore` protocol, `InMemoryLoans` the
+`LoanStore` protocol (the loans, their steps and their entries) and `InMemoryLedger` the
+`LedgerStore` protocol (accounts and transfers, decided by the ledger's own state machine);
 integration tests hold each to the database's repository with one script. The other fakes hold
 only what the use cases under test call, and a repository nobody set refuses to be used."""
 
@@ -18,7 +18,16 @@ from ledger.state_machine import BatchResult, Snapshot
 from timebank.companies.model import Company, HeadcountBand
 from timebank.db.unit_of_work import Repositories
 from timebank.engagements import refusals as engagement_refusals
-from timebank.engagements.model import Engagement, EntryStatus, TimesheetEntry
+from timebank.engagements.model import (
+    COMMITTED_STATUSES,
+    Engagement,
+    EngagementStatus,
+    EntryStatus,
+    Paper,
+    PaperRecord,
+    Step,
+    TimesheetEntry,
+)
 from timebank.settlements import refusals
 from timebank.settlements.model import Statement, StatementLine, StatementStatus, Totals
 
@@ -224,14 +233,69 @@ class InMemoryUnitOfWork:
         yield self.repos
 
 
-class InMemoryHours:
-    """The loans' side the hours' use cases read and write (`repos.engagements`): loans by id,
-    their timesheet entries, with the database repository's rules for entries (submitted and
-    approved ones count, a reviewed or withdrawn one is never changed)."""
+class InMemoryLoans:
+    """The loans (`repos.engagements`) as their steps and hours use them: loans by id, their
+    steps and papers, their timesheet entries, with the database repository's rules (a step
+    moves only from the status it was read in; a paper is recorded once; submitted and
+    approved entries count; a reviewed or withdrawn entry is never changed)."""
 
     def __init__(self, *loans: Engagement) -> None:
         self.loans = {loan.id: loan for loan in loans}
         self.entries_by_id: dict[int, TimesheetEntry] = {}
+        self.events: list[tuple[int, str, EngagementStatus, EngagementStatus, int]] = []
+
+    async def move(
+        self,
+        engagement: Engagement,
+        *,
+        step: str,
+        to_status: EngagementStatus,
+        actor_id: int,
+        note: str,
+        now: datetime,
+    ) -> None:
+        del note
+        current = self.loans[engagement.id]
+        if current.status is not engagement.status:
+            raise engagement_refusals.CONCURRENT_CHANGE.error()
+        activated = now.date() if step == Step.ACTIVATE.value else current.activated_on
+        self.loans[engagement.id] = dataclasses.replace(
+            current, status=to_status, activated_on=activated
+        )
+        self.events.append((engagement.id, step, engagement.status, to_status, actor_id))
+
+    async def add_paper(
+        self,
+        engagement_id: int,
+        paper: Paper,
+        *,
+        signed_by: int,
+        now: datetime,
+        document_id: str | None = None,
+        document_hash: str | None = None,
+        effective_on: date | None = None,
+    ) -> None:
+        loan = self.loans[engagement_id]
+        if any(record.paper is paper for record in loan.papers):
+            raise engagement_refusals.ALREADY_RECORDED.error()
+        record = PaperRecord(paper, signed_by, now, document_id, document_hash, effective_on)
+        self.loans[engagement_id] = dataclasses.replace(loan, papers=(*loan.papers, record))
+
+    async def committed_of_employee(self, employee_id: int, exclude_id: int) -> list[Engagement]:
+        return [
+            loan
+            for loan in self.loans.values()
+            if loan.employee_id == employee_id
+            and loan.id != exclude_id
+            and loan.status in COMMITTED_STATUSES
+        ]
+
+    async def awaiting_review(self, engagement_id: int) -> int:
+        return sum(
+            1
+            for e in self.entries_by_id.values()
+            if e.engagement_id == engagement_id and e.status is EntryStatus.SUBMITTED
+        )
 
     async def get(self, engagement_id: int, *, lock: bool = False) -> Engagement | None:
         del lock

@@ -1,6 +1,7 @@
-"""The in-memory loans' hours and ledger (`tests/fakes.py`) keep the database repositories'
-rules: one script run on each, the same answers. The unit tests of the hours and their review
-(`tests/unit/test_hours_use_cases.py`, `tests/unit/test_approval_use_cases.py`) stand on them."""
+"""The in-memory loans and ledger (`tests/fakes.py`) keep the database repositories' rules: one
+script run on each, the same answers. The unit tests of a loan's steps, its hours and their
+review (`tests/unit/test_loan_steps.py`, `test_hours_use_cases.py`,
+`test_approval_use_cases.py`) stand on them."""
 
 from __future__ import annotations
 
@@ -16,27 +17,27 @@ import pytest
 from ledger.model import AccountKind, TransferCode, TransferKind, TransferRequest, Unit
 from ledger.state_machine import apply_batch
 from tests.exchange_helpers import active_engagement, actor_of, previous_month_day, world
-from tests.fakes import InMemoryHours, InMemoryLedger
+from tests.fakes import InMemoryLedger, InMemoryLoans
 from tests.helpers import now
 from timebank.book.model import CREDIT_LINE_MINUTES_DEFAULT
 from timebank.book.repository import LedgerStore
 from timebank.db.unit_of_work import piccolo_unit_of_work
-from timebank.engagements.model import EntryStatus, TimesheetEntry
-from timebank.engagements.repository import HoursStore
+from timebank.engagements.model import EngagementStatus, EntryStatus, Paper, Step, TimesheetEntry
+from timebank.engagements.repository import HoursStore, LoanStore
 from timebank.errors import Conflict
 
 pytestmark = pytest.mark.anyio
 
 
 @asynccontextmanager
-async def hours_store(kind: str, engagement_id: int) -> AsyncIterator[HoursStore]:
+async def hours_store(kind: str, engagement_id: int) -> AsyncIterator[LoanStore]:
     async with piccolo_unit_of_work() as repos:
         if kind == "database":
             yield repos.engagements
             return
         loan = await repos.engagements.get(engagement_id)
     assert loan is not None
-    yield InMemoryHours(loan)
+    yield InMemoryLoans(loan)
 
 
 async def entry(
@@ -55,7 +56,7 @@ async def entry(
 
 
 @pytest.mark.parametrize("kind", ["in_memory", "database"])
-async def test_the_hours_fake_and_the_database_answer_alike(
+async def test_the_loans_fake_and_the_database_answer_alike(
     client: httpx.AsyncClient, kind: str
 ) -> None:
     w = await world(client)
@@ -103,11 +104,43 @@ async def test_the_hours_fake_and_the_database_answer_alike(
             (EntryStatus.WITHDRAWN, 30, None, None),
         ]
         assert await store.engagement_minutes(engagement_id) == 120
+        assert await store.awaiting_review(engagement_id) == 0
+        assert [e.id for e in await store.committed_of_employee(employee, 0)] == [engagement_id]
+        assert await store.committed_of_employee(employee, engagement_id) == []
+        recorded = {record.paper for record in loan.papers}
+        paper = next(p for p in Paper if p not in recorded)
+        await store.add_paper(engagement_id, paper, signed_by=user, now=now())
+        papered = await store.get(engagement_id)
+        assert papered is not None and paper in {record.paper for record in papered.papers}
+        await store.move(
+            loan,
+            step=Step.COMPLETE.value,
+            to_status=EngagementStatus.COMPLETED,
+            actor_id=user,
+            note="",
+            now=now(),
+        )
+        with pytest.raises(Conflict) as stale:
+            await store.move(
+                loan,
+                step=Step.CANCEL.value,
+                to_status=EngagementStatus.CANCELLED,
+                actor_id=user,
+                note="",
+                now=now(),
+            )
+        assert stale.value.code == "concurrent_change"
+        assert await store.committed_of_employee(employee, 0) == []
         await store.set_reservation(
             engagement_id, reservation_id=None, reserved_minutes=0, number=loan.reservation_number
         )
         after = await store.get(engagement_id)
-        assert after is not None and (after.reservation_id, after.reserved_minutes) == (None, 0)
+        assert after is not None
+        assert (after.status, after.reservation_id, after.reserved_minutes) == (
+            EngagementStatus.COMPLETED,
+            None,
+            0,
+        )
 
 
 @asynccontextmanager

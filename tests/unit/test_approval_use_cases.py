@@ -17,8 +17,8 @@ from tests.fakes import (
     FakeByIdReads,
     FakeCompanies,
     FakeNotifications,
-    InMemoryHours,
     InMemoryLedger,
+    InMemoryLoans,
     InMemoryUnitOfWork,
     Named,
     repositories,
@@ -50,7 +50,7 @@ COST = CostInputs(
 @dataclasses.dataclass
 class World:
     uow: InMemoryUnitOfWork
-    hours: InMemoryHours
+    hours: InMemoryLoans
     ledger: InMemoryLedger
     notifications: FakeNotifications
 
@@ -64,7 +64,7 @@ class World:
 async def running_loan() -> World:
     """The loan of `test_hours_use_cases` once active: its whole plan reserved in the ledger."""
     ledger = InMemoryLedger()
-    hours = InMemoryHours(LOAN)
+    hours = InMemoryLoans(LOAN)
     notifications = FakeNotifications({HOST: [HOST_ADMIN.user_id]})
     repos = repositories(
         engagements=hours,

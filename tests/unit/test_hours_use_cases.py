@@ -14,7 +14,7 @@ from tests.fakes import (
     FakeByIdReads,
     FakeCompanies,
     FakeNotifications,
-    InMemoryHours,
+    InMemoryLoans,
     InMemoryUnitOfWork,
     Named,
     repositories,
@@ -51,8 +51,8 @@ LOAN = Engagement(
 )
 
 
-def hours_world() -> tuple[InMemoryUnitOfWork, InMemoryHours, FakeNotifications]:
-    hours, notifications = InMemoryHours(LOAN), FakeNotifications({2: [22]})
+def hours_world() -> tuple[InMemoryUnitOfWork, InMemoryLoans, FakeNotifications]:
+    hours, notifications = InMemoryLoans(LOAN), FakeNotifications({2: [22]})
     repos = repositories(
         engagements=hours,
         notifications=notifications,

@@ -178,7 +178,7 @@ def _extension(row: dict[str, Any]) -> Extension:
 
 class HoursStore(Protocol):
     """What the hours' use cases (log, correct, withdraw, approve, reject) ask of the loans'
-    storage: `EngagementRepository` on the database, `InMemoryHours` in the unit tests
+    storage: `EngagementRepository` on the database, `InMemoryLoans` in the unit tests
     (`tests/fakes.py`; `tests/integration/test_hours_store.py` holds the two to the same
     answers)."""
 
@@ -240,6 +240,48 @@ class HoursStore(Protocol):
 
     async def withdraw_entry(self, entry_id: int) -> bool:
         """Withdraw an entry still awaiting review; False when it was reviewed meanwhile."""
+        ...
+
+
+class LoanStore(HoursStore, Protocol):
+    """What a loan's steps add to its hours' needs (`take_step`: accept, approve, consent,
+    complete, cancel): `EngagementRepository` on the database, `InMemoryLoans` in the unit
+    tests, held to the same answers by the same integration test."""
+
+    async def move(
+        self,
+        engagement: Engagement,
+        *,
+        step: str,
+        to_status: EngagementStatus,
+        actor_id: int,
+        note: str,
+        now: datetime,
+    ) -> None:
+        """The loan moves from the status it was read in (`concurrent_change` if it moved
+        meanwhile), and the step is recorded."""
+        ...
+
+    async def add_paper(
+        self,
+        engagement_id: int,
+        paper: Paper,
+        *,
+        signed_by: int,
+        now: datetime,
+        document_id: str | None = None,
+        document_hash: str | None = None,
+        effective_on: date | None = None,
+    ) -> None:
+        """A paper of the loan recorded once (`already_recorded` the second time)."""
+        ...
+
+    async def committed_of_employee(self, employee_id: int, exclude_id: int) -> list[Engagement]:
+        """The employee's other loans that hold their hours (approved, consented, active)."""
+        ...
+
+    async def awaiting_review(self, engagement_id: int) -> int:
+        """How many of the loan's entries wait for review."""
         ...
 
 
@@ -843,5 +885,5 @@ class EngagementRepository:
         return items, int(await TimesheetEntryTable.count().where(condition))
 
 
-def _keeps_the_protocol(repository: EngagementRepository) -> HoursStore:
-    return repository  # The type checker holds the database repository to `HoursStore`.
+def _keeps_the_protocol(repository: EngagementRepository) -> LoanStore:
+    return repository  # The type checker holds the database repository to `LoanStore`.
