@@ -1,11 +1,12 @@
 """Schemathesis fuzzes every operation of /schema/openapi.json, in-process, as the operator, as a
-company admin and anonymously: no input may give a 5xx.
+company admin and anonymously: no input may give a 5xx, and every refusal is the service's
+own (a machine code, a French and an English message, the field or null).
 
 The cases are drawn once (derandomized, a few per operation in positive and negative mode),
 then sent through the app in the test's own event loop (the database pool lives there) for
 each role; the admin's positive cases aim at its own company and employee, so that they get
-past the access checks. The one check is `not_a_server_error`: whether every refusal conforms
-to the schema is not asserted here.
+past the access checks. Whether each refusal's code is among those its operation documents is
+not asserted here (`tests/unit/test_refusal_catalogue.py` reads them from the code).
 """
 
 from __future__ import annotations
@@ -131,9 +132,34 @@ async def _admin_with_an_employee(client: Client) -> tuple[dict[str, str], dict[
     return admin.headers, own
 
 
+REFUSAL_KEYS: Final = {"code", "message", "message_en", "field"}
+
+
+def _not_a_refusal(response: httpx.Response) -> str | None:
+    """What is wrong with a 4xx answer, None when it is one of the service's refusals."""
+    if not 400 <= response.status_code < 500:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return f"{response.status_code} without a JSON body: {response.text[:200]}"
+    if not isinstance(body, dict) or not set(body) >= REFUSAL_KEYS:
+        return f"{response.status_code} not a refusal: {str(body)[:200]}"
+    code, fr, en, field = (body[key] for key in ("code", "message", "message_en", "field"))
+    if not (isinstance(code, str) and code and code.replace("_", "").isalnum()):
+        return f"{response.status_code} code {code!r}"
+    if not (isinstance(fr, str) and isinstance(en, str) and fr.strip() and en.strip()):
+        return f"{response.status_code} {code}: a message is missing"
+    if field is not None and not isinstance(field, str):
+        return f"{response.status_code} {code}: field {field!r}"
+    return None
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ["operator", "admin", "anonymous"])
-async def test_no_input_gives_a_server_error(client: Client, role: str) -> None:
+async def test_no_input_gives_a_server_error_and_each_refusal_is_ours(
+    client: Client, role: str
+) -> None:
     own: dict[str, int] = {}
     if role == "operator":
         headers = (await operator(client)).headers
@@ -148,6 +174,9 @@ async def test_no_input_gives_a_server_error(client: Client, role: str) -> None:
         aimed = own if drawn.mode is GenerationMode.POSITIVE else {}
         response = await _send(client, drawn.case, headers, aimed)
         statuses[response.status_code] += 1
+        refused = _not_a_refusal(response)
+        if refused:
+            errors.append(f"{drawn.case.method} {drawn.case.formatted_path}: {refused}")
         if response.status_code >= 500:
             errors.append(
                 f"{response.status_code} {drawn.case.method} {drawn.case.formatted_path} "
