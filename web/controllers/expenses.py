@@ -14,12 +14,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel
 
 from timebank.expenses import use_cases
-from timebank.expenses.model import RECEIPT_BYTES_MAX, Expense
+from timebank.expenses.model import RECEIPT_BYTES_MAX
 from timebank.expenses.use_cases import CompanyExpenses, ExpenseView
 from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
-from web.schemas import In, Int64
+from web.schemas import In, Int64, Out
 
 # A 5 MB receipt in base64 (4/3) with the other fields.
 EXPENSE_BODY_BYTES_MAX: Final = RECEIPT_BYTES_MAX * 4 // 3 + 64 * 1024
@@ -43,7 +43,7 @@ class RejectionIn(In):
     reason: str
 
 
-class ExpenseOut(BaseModel):
+class ExpenseOut(Out):
     id: int
     client_id: str | None
     engagement_id: int
@@ -61,28 +61,6 @@ class ExpenseOut(BaseModel):
     reviewed_at: datetime | None
     invoice_id: int | None
     created_at: datetime
-
-    @classmethod
-    def of(cls, expense: Expense) -> ExpenseOut:
-        return cls(
-            id=expense.id,
-            client_id=expense.client_id,
-            engagement_id=expense.engagement_id,
-            employee_id=expense.employee_id,
-            spent_on=expense.spent_on,
-            kind=expense.kind.value,
-            description=expense.description,
-            amount_cents=expense.amount_cents,
-            vat_cents=expense.vat_cents,
-            receipt_name=expense.receipt_name,
-            receipt_media_type=expense.receipt_media_type,
-            receipt_sha256=expense.receipt_sha256,
-            status=expense.status.value,
-            rejection_reason=expense.rejection_reason,
-            reviewed_at=expense.reviewed_at,
-            invoice_id=expense.invoice_id,
-            created_at=expense.created_at,
-        )
 
 
 class ExpenseLineOut(ExpenseOut):

@@ -4,14 +4,14 @@ to join and the coordinator's answer."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
-from pydantic import BaseModel
+from pydantic import BeforeValidator
 
 from timebank.groups import use_cases
-from timebank.groups.model import JoinRequest
 from web.dependencies import CurrentActor, Now, Uow
 from web.schemas import (
     EmployeeOut,
@@ -21,6 +21,7 @@ from web.schemas import (
     GroupOut,
     In,
     Int32,
+    Out,
     PageOut,
     employee_page_out,
     page_out,
@@ -38,32 +39,17 @@ class JoinRefusalIn(In):
     reason: str
 
 
-class JoinRequestOut(BaseModel):
+class JoinRequestOut(Out):
     id: int
     group_id: int
     company_id: int
     days_per_month: float
-    preferred_weekdays: list[int]
+    preferred_weekdays: Annotated[list[int], BeforeValidator(sorted)]
     message: str
     status: str
     reason: str
     created_at: datetime
     decided_at: datetime | None
-
-    @classmethod
-    def of(cls, request: JoinRequest) -> JoinRequestOut:
-        return cls(
-            id=request.id,
-            group_id=request.group_id,
-            company_id=request.company_id,
-            days_per_month=request.days_per_month,
-            preferred_weekdays=sorted(request.preferred_weekdays),
-            message=request.message,
-            status=request.status.value,
-            reason=request.reason,
-            created_at=request.created_at,
-            decided_at=request.decided_at,
-        )
 
 
 class GroupController(Controller):

@@ -8,13 +8,12 @@ from datetime import date
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
-from pydantic import BaseModel
+from pydantic import computed_field
 
 from timebank.invoicing import use_cases
-from timebank.invoicing.model import Invoice, InvoiceLine, Party
 from web.dependencies import CurrentActor, Now, Uow
 from web.downloads import disposition
-from web.schemas import In, PageOut, page_out
+from web.schemas import In, Out, PageOut, page_out
 
 INVOICES_PAGE_SIZE_DEFAULT = 20
 
@@ -23,7 +22,7 @@ class CreditNoteIn(In):
     reason: str
 
 
-class InvoicePartyOut(BaseModel):
+class InvoicePartyOut(Out):
     company_id: int
     name: str
     siren: str
@@ -32,20 +31,8 @@ class InvoicePartyOut(BaseModel):
     city: str
     vat_number: str | None
 
-    @classmethod
-    def of(cls, party: Party) -> InvoicePartyOut:
-        return cls(
-            company_id=party.company_id,
-            name=party.name,
-            siren=party.siren,
-            address=party.address,
-            postal_code=party.postal_code,
-            city=party.city,
-            vat_number=party.vat_number,
-        )
 
-
-class InvoiceLineOut(BaseModel):
+class InvoiceLineOut(Out):
     kind: str
     label: str
     minutes: int | None
@@ -53,19 +40,8 @@ class InvoiceLineOut(BaseModel):
     engagement_id: int | None
     expense_id: int | None
 
-    @classmethod
-    def of(cls, line: InvoiceLine) -> InvoiceLineOut:
-        return cls(
-            kind=line.kind.value,
-            label=line.label,
-            minutes=line.minutes,
-            amount_cents=line.amount_cents,
-            engagement_id=line.engagement_id,
-            expense_id=line.expense_id,
-        )
 
-
-class InvoiceOut(BaseModel):
+class InvoiceOut(Out):
     id: int
     number: str
     sequence: int
@@ -92,39 +68,11 @@ class InvoiceOut(BaseModel):
     set_off_on: date | None
     mentions: list[str]
     lines: list[InvoiceLineOut]
-    pdf_url: str
 
-    @classmethod
-    def of(cls, invoice: Invoice) -> InvoiceOut:
-        return cls(
-            id=invoice.id,
-            number=invoice.number,
-            sequence=invoice.sequence,
-            kind=invoice.kind.value,
-            origin=invoice.origin.value,
-            issuer=InvoicePartyOut.of(invoice.issuer),
-            customer=InvoicePartyOut.of(invoice.customer),
-            statement_id=invoice.statement_id,
-            group_id=invoice.group_id,
-            corrects_id=invoice.corrects_id,
-            corrects_number=invoice.corrects_number,
-            period_start=invoice.period_start,
-            period_end=invoice.period_end,
-            issued_on=invoice.issued_on,
-            due_on=invoice.due_on,
-            hours_cents=invoice.hours_cents,
-            expenses_cents=invoice.expenses_cents,
-            total_excl_vat_cents=invoice.total_excl_vat_cents,
-            vat_rate_basis_points=invoice.vat_rate_basis_points,
-            vat_cents=invoice.vat_cents,
-            total_cents=invoice.total_cents,
-            vat_exigibility=invoice.vat_exigibility.value,
-            set_off_cents=invoice.set_off_cents,
-            set_off_on=invoice.set_off_on,
-            mentions=list(invoice.mentions),
-            lines=[InvoiceLineOut.of(line) for line in invoice.lines],
-            pdf_url=f"/api/v1/invoices/{invoice.id}/pdf",
-        )
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pdf_url(self) -> str:
+        return f"/api/v1/invoices/{self.id}/pdf"
 
 
 class InvoiceController(Controller):

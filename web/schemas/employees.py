@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
-from timebank.employees.model import Employee, hourly_cost_cents
+from timebank.employees.model import CostInputs, Employee, hourly_cost_cents
 from timebank.pagination import Page
 from web.schemas.common import In, Int32, Int64, Out, PageOut
 
@@ -48,11 +48,22 @@ class ApprovalIn(In):
     valid_until: date
 
 
-class CostOut(BaseModel):
+class CostOut(Out):
     annual_gross_salary_cents: int
     employer_charge_rate_basis_points: int
     annual_work_hours: int
-    hourly_cost_cents: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def hourly_cost_cents(self) -> int:
+        """Coût horaire exact / hourly cost at exact cost: brut × (1 + charges) / heures."""
+        return hourly_cost_cents(
+            CostInputs(
+                self.annual_gross_salary_cents,
+                self.employer_charge_rate_basis_points,
+                self.annual_work_hours,
+            )
+        )
 
 
 class ApprovalOut(Out):
@@ -66,7 +77,7 @@ class SkillLevelOut(Out):
     level: int
 
 
-class EmployeeOut(BaseModel):
+class EmployeeOut(Out):
     id: int
     user_id: int
     company_id: int
@@ -81,33 +92,6 @@ class EmployeeOut(BaseModel):
     approval: ApprovalOut | None
     skills: list[SkillLevelOut]
     active: bool
-
-    @classmethod
-    def of(cls, employee: Employee) -> EmployeeOut:
-        cost = None
-        if employee.cost is not None:
-            cost = CostOut(
-                annual_gross_salary_cents=employee.cost.annual_gross_salary_cents,
-                employer_charge_rate_basis_points=employee.cost.employer_charge_rate_basis_points,
-                annual_work_hours=employee.cost.annual_work_hours,
-                hourly_cost_cents=hourly_cost_cents(employee.cost),
-            )
-        return cls(
-            id=employee.id,
-            user_id=employee.user_id,
-            company_id=employee.company_id,
-            full_name=employee.full_name,
-            email=employee.email,
-            job_title=employee.job_title,
-            cost=cost,
-            offered_minutes_per_month=employee.offered_minutes_per_month,
-            remote_ok=employee.remote_ok,
-            travel_radius_km=employee.travel_radius_km,
-            languages=list(employee.languages),
-            approval=None if employee.approval is None else ApprovalOut.of(employee.approval),
-            skills=[SkillLevelOut.of(s) for s in employee.skills],
-            active=employee.active,
-        )
 
 
 def employee_json(employee: Employee) -> dict[str, Any]:
