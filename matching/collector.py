@@ -2,8 +2,8 @@
 
 The solver builds and drops millions of small objects that never form cycles (records, tuples,
 arrays) while it holds hundreds of thousands of long-lived ones (the problem's records): each
-full collection walks all of them for nothing — 2–5 s of a 30 s solve of 100 000 volunteers ×
-20 000 needs. Objects that do form cycles meanwhile are collected once it resumes.
+full collection walks all of them for nothing (what that cost on the largest instances:
+docs/matching.md). Objects that do form cycles meanwhile are collected once it resumes.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""The large-instance path (100 000 volunteers × 20 000 needs in under a minute), behind one
-entry point, `solve_large`: `matching.skill_match.solve` sends it every instance above
-`MatchParams.plain_pairs_max` pairs, and the tests hold it to the reference solver's
-(`matching.plain`) optimum and bound through `solve`.
+"""The large-instance path (instances far above the service's own; goals and figures in
+docs/benchmarks.md), behind one entry point, `solve_large`: `matching.skill_match.solve` sends
+it every instance above `MatchParams.plain_pairs_max` pairs, and the tests hold it to the
+reference solver's (`matching.plain`) optimum and bound through `solve`.
 
 - `candidates` and `remote_groups`: each need's eligible volunteers found through a spatial
   index and skill tables, remote ones priced by groups, never every pair;
