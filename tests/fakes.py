@@ -2,8 +2,9 @@
 database. `InMemorySettlements` keeps the `SettlementStore` protocol, `InMemoryLoans` the
 `LoanStore` protocol (the loans, their steps and their entries) and `InMemoryLedger` the
 `LedgerStore` protocol (accounts and transfers, decided by the ledger's own state machine);
-integration tests hold each to the database's repository with one script. The other fakes hold
-only what the use cases under test call, and a repository nobody set refuses to be used."""
+one script run on each and on the database's repository holds them to its answers
+(`tests/e2e/test_store_fakes.py`, `tests/integration/test_settlement_store.py`). The other
+fakes hold only what the use cases under test call; a repository nobody set refuses to be used."""
 
 from __future__ import annotations
 
@@ -255,10 +256,12 @@ class InMemoryLoans:
         now: datetime,
     ) -> None:
         del note
-        current = self.loans[engagement.id]
-        if current.status is not engagement.status:
+        current = self.loans.get(engagement.id)
+        if current is None or current.status is not engagement.status:
             raise engagement_refusals.CONCURRENT_CHANGE.error()
-        activated = now.date() if step == Step.ACTIVATE.value else current.activated_on
+        activated = current.activated_on  # The day of the first activation, in UTC.
+        if step == Step.ACTIVATE.value and activated is None:
+            activated = now.astimezone(UTC).date()
         self.loans[engagement.id] = dataclasses.replace(
             current, status=to_status, activated_on=activated
         )
@@ -284,7 +287,7 @@ class InMemoryLoans:
     async def committed_of_employee(self, employee_id: int, exclude_id: int) -> list[Engagement]:
         return [
             loan
-            for loan in self.loans.values()
+            for _, loan in sorted(self.loans.items())
             if loan.employee_id == employee_id
             and loan.id != exclude_id
             and loan.status in COMMITTED_STATUSES
@@ -373,8 +376,8 @@ class InMemoryLoans:
     async def change_entry(
         self, entry_id: int, *, work_date: date, minutes: int, description: str
     ) -> bool:
-        entry = self.entries_by_id[entry_id]
-        if entry.status is not EntryStatus.SUBMITTED:
+        entry = self.entries_by_id.get(entry_id)
+        if entry is None or entry.status is not EntryStatus.SUBMITTED:
             return False
         self.entries_by_id[entry_id] = dataclasses.replace(
             entry, work_date=work_date, minutes=minutes, description=description
@@ -382,8 +385,8 @@ class InMemoryLoans:
         return True
 
     async def withdraw_entry(self, entry_id: int) -> bool:
-        entry = self.entries_by_id[entry_id]
-        if entry.status is not EntryStatus.SUBMITTED:
+        entry = self.entries_by_id.get(entry_id)
+        if entry is None or entry.status is not EntryStatus.SUBMITTED:
             return False
         self.entries_by_id[entry_id] = dataclasses.replace(entry, status=EntryStatus.WITHDRAWN)
         return True

@@ -20,13 +20,13 @@ from timebank.invoicing.model import (
     LineKind,
     Party,
     credit_note,
-    document_of,
     due_on,
     invoice_number,
     label_text,
     month_label,
     new_invoice,
 )
+from timebank.invoicing.use_cases import document_of
 from timebank.vat.model import (
     FRANCHISE_MENTION,
     VatExigibility,

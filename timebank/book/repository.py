@@ -129,8 +129,8 @@ def transfer_from_row(row: dict[str, Any]) -> Transfer:
 class LedgerStore(Protocol):
     """What a batch of transfers asks of the ledger's storage (`timebank.book.use_cases.
     submit_in`, and the companies' accounts it moves): `BookRepository` on the database,
-    `InMemoryLedger` in the unit tests (`tests/fakes.py`; `tests/integration/
-    test_ledger_store.py` holds the two to the same answers)."""
+    `InMemoryLedger` in the unit tests (`tests/fakes.py`; `tests/e2e/test_store_fakes.py` holds
+    the two to the same answers)."""
 
     async def ensure_account(
         self,

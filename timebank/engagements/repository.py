@@ -179,7 +179,7 @@ def _extension(row: dict[str, Any]) -> Extension:
 class HoursStore(Protocol):
     """What the hours' use cases (log, correct, withdraw, approve, reject) ask of the loans'
     storage: `EngagementRepository` on the database, `InMemoryLoans` in the unit tests
-    (`tests/fakes.py`; `tests/integration/test_hours_store.py` holds the two to the same
+    (`tests/fakes.py`; `tests/e2e/test_store_fakes.py` holds the two to the same
     answers)."""
 
     async def get(self, engagement_id: int, *, lock: bool = False) -> Engagement | None: ...
@@ -222,13 +222,13 @@ class HoursStore(Protocol):
     async def approve_entry(
         self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
     ) -> None:
-        """Approved at this cost; refused (`entry_already_reviewed`) unless still submitted."""
+        """Approved at this cost; refused (`already_reviewed`) unless still submitted."""
         ...
 
     async def reject_entry(
         self, entry_id: int, *, reason: str, reviewer: int, now: datetime
     ) -> None:
-        """Rejected with its reason; refused (`entry_already_reviewed`) unless still
+        """Rejected with its reason; refused (`already_reviewed`) unless still
         submitted."""
         ...
 
@@ -246,7 +246,7 @@ class HoursStore(Protocol):
 class LoanStore(HoursStore, Protocol):
     """What a loan's steps add to its hours' needs (`take_step`: accept, approve, consent,
     complete, cancel): `EngagementRepository` on the database, `InMemoryLoans` in the unit
-    tests, held to the same answers by the same integration test."""
+    tests, held to the same answers by the same test (`tests/e2e/test_store_fakes.py`)."""
 
     async def move(
         self,
