@@ -8,6 +8,7 @@ fakes hold only what the use cases under test call; a repository nobody set refu
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -219,11 +220,17 @@ def repositories(**fakes: Any) -> Repositories:
 
 
 class InMemoryUnitOfWork:
-    """`UnitOfWork` over fixed repositories: each unit yields them; nothing to commit."""
+    """`UnitOfWork` over fixed repositories: each unit yields them; a unit left by an error
+    puts every fake back as it was when the outermost unit began (the database's rollback)."""
 
     def __init__(self, repos: Repositories) -> None:
         self.repos = repos
         self.units = 0
+        self._open = 0
+
+    def _fakes(self) -> list[Any]:
+        values = (getattr(self.repos, f.name) for f in dataclasses.fields(Repositories))
+        return [value for value in values if not isinstance(value, Unset)]
 
     @asynccontextmanager
     async def __call__(
@@ -231,7 +238,18 @@ class InMemoryUnitOfWork:
     ) -> AsyncIterator[Repositories]:
         del write, snapshot
         self.units += 1
-        yield self.repos
+        saved = None if self._open else [copy.deepcopy(vars(f)) for f in self._fakes()]
+        self._open += 1
+        try:
+            yield self.repos
+        except BaseException:
+            if saved is not None:
+                for fake, state in zip(self._fakes(), saved, strict=True):
+                    vars(fake).clear()
+                    vars(fake).update(state)
+            raise
+        finally:
+            self._open -= 1
 
 
 class InMemoryLoans:

@@ -224,3 +224,23 @@ async def test_hours_of_a_loan_no_longer_running_are_not_approved() -> None:
     with pytest.raises(Conflict) as refused:
         await engagements.approve_entries(world.uow, HOST_ADMIN, [entry.id], now=NOW)
     assert refused.value.code == "engagement_not_active"
+
+
+async def test_a_unit_left_by_an_error_leaves_the_fakes_as_they_were() -> None:
+    """The fakes' unit of work rolls back as the database does, so that a use case that wrote
+    before it refused would show here too as having moved nothing."""
+    world = await running_loan()
+    entries, accounts = dict(world.hours.entries_by_id), dict(world.ledger.accounts)
+
+    async def write_then_fail() -> None:
+        async with world.uow() as repos:
+            await logged(world, MONDAY, 60)  # A unit of its own, inside this one: joins it.
+            await ensure_company_accounts(repos, 99, now=NOW)
+            raise RuntimeError("refused after writing")
+
+    with pytest.raises(RuntimeError):
+        await write_then_fail()
+    assert world.hours.entries_by_id == entries
+    assert world.ledger.accounts == accounts
+    entry = await logged(world, MONDAY, 60)  # Outside any unit that fails: kept.
+    assert entry.id in world.hours.entries_by_id
