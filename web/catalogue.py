@@ -18,7 +18,7 @@ from litestar.handlers import HTTPRouteHandler
 import timebank
 from timebank.errors import Refusal
 from web.auth import ANONYMOUS
-from web.openapi_refusals import CODES_FILE, handlers_of
+from web.openapi_refusals import CODES_FILE, PACKAGES, handlers_of
 from web.statuses import status_of_kind
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -91,7 +91,6 @@ def catalogue() -> list[Listed]:
 # counts), never an under one for the code it can follow.
 
 Key = tuple[str, str]  # (module, qualified name of a function or method)
-_PACKAGES: Final = ("timebank", "web")
 # Every request passes through these (who asks, the form's CSRF token, integers in range).
 _EVERY_REQUEST: Final = (("web.limits", "refuse_out_of_range_integers"),)
 _SIGNED_IN: Final = (("web.auth", "auth_middleware"),)
@@ -158,7 +157,7 @@ def _index() -> dict[Key, _Function]:
     repositories = _repositories()
     trees = {
         _module_of(path): ast.parse(path.read_text(encoding="utf-8"))
-        for package in _PACKAGES
+        for package in PACKAGES
         for path in sorted((ROOT / package).rglob("*.py"))
     }
     returns = _returned_classes(trees)

@@ -14,6 +14,8 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 
 CODES_FILE: Final = Path(__file__).resolve().parent / "refusal_codes.json"
+# The packages whose handlers and functions the catalogue reads.
+PACKAGES: Final = ("timebank", "web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ def handlers_of(app: Litestar) -> list[tuple[HTTPRouteHandler, str]]:
         for route in app.routes
         for handler in getattr(route, "route_handlers", ())
         if isinstance(handler, HTTPRouteHandler)
-        and handler.fn.__module__.startswith(("timebank.", "web."))
+        and handler.fn.__module__.startswith(tuple(f"{p}." for p in PACKAGES))
     ]
 
 

@@ -9,16 +9,16 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 
-from ledger.model import AccountKind, TransferCode, TransferKind, TransferRequest, Unit
+from ledger.model import AccountKind, TransferKind, Unit
 from ledger.state_machine import apply_batch
 from tests.exchange_helpers import active_engagement, actor_of, previous_month_day, world
 from tests.fakes import InMemoryLedger, InMemoryLoans
 from tests.helpers import now
+from tests.unit.ledger.test_state_machine import request
 from timebank.book.model import CREDIT_LINE_MINUTES_DEFAULT
 from timebank.book.repository import LedgerStore
 from timebank.db.unit_of_work import piccolo_unit_of_work
@@ -150,16 +150,6 @@ async def ledger_store(kind: str) -> AsyncIterator[LedgerStore]:
         return
     async with piccolo_unit_of_work() as repos:
         yield repos.book
-
-
-def request(**values: Any) -> TransferRequest:
-    fields: dict[str, Any] = {
-        "id": str(uuid.uuid4()),
-        "kind": TransferKind.SINGLE,
-        "unit": Unit.MINUTES,
-        "code": TransferCode.EXCHANGE,
-    }
-    return TransferRequest(**(fields | values))
 
 
 @pytest.mark.parametrize("kind", ["in_memory", "database"])
