@@ -14,8 +14,11 @@ For each request: req/s, p50/p99 latency, errors and the ratio to hello world (m
 before and after the requests, same run). The mixed load is an open-loop schedule at a
 target rate over journeys with about 90 % reads (log in, browse needs, log hours as the lent
 employee, approve them as the host's admin, read a statement, download a document); then
-`timebank ledger verify` runs. Peak memory: VmHWM of each server process. Prints one JSON
-document. Loopback only; connections, durations and rates are bounded.
+`timebank ledger verify` runs. Peak memory: VmHWM of each server process. Beside each read,
+the CPU time per request of the server's processes, of PostgreSQL's (all of the machine's) and
+of the client (from /proc): on a machine where the three share the cores, the busiest one
+bounds the rate. Prints one JSON document. Loopback only; connections, durations and rates are
+bounded.
 """
 
 from __future__ import annotations
@@ -287,6 +290,93 @@ async def measure(
     return await hammer(port, raw, connections=connections, seconds=seconds)
 
 
+# ---- CPU time per request, by process -------------------------------------------------
+
+CLOCK_TICKS_PER_SECOND: Final = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (0 when it is gone or /proc is absent)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS_PER_SECOND
+
+
+def postgres_pids() -> list[int]:
+    """The processes of the PostgreSQL server on this machine (its backends included)."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            if (folder / "comm").read_text().strip() == "postgres":
+                found.append(int(folder.name))
+        except OSError:
+            continue
+    return found
+
+
+def client_cpu_seconds() -> float:
+    """This process's CPU time and its finished children's (wrk)."""
+    own = os.times()
+    return own.user + own.system + own.children_user + own.children_system
+
+
+@dataclass
+class CpuSplit:
+    """CPU time used during one measure by the server's processes, PostgreSQL's and the
+    client's, divided by the requests answered: where each request's time goes on a machine
+    where all three share the cores."""
+
+    server_pids: list[int]
+    database: bool
+    start: dict[str, float] = field(default_factory=dict)
+    end: dict[str, float] = field(default_factory=dict)
+
+    def _now(self) -> dict[str, float]:
+        now = {
+            "server": sum(cpu_seconds(pid) for pid in self.server_pids),
+            "client": client_cpu_seconds(),
+        }
+        if self.database:
+            now["postgresql"] = sum(cpu_seconds(pid) for pid in postgres_pids())
+        return now
+
+    def __enter__(self) -> CpuSplit:
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.end = self._now()
+
+    def per_request_ms(self, requests: int) -> dict[str, float] | None:
+        if not requests:
+            return None
+        return {
+            name: round((self.end[name] - start) / requests * 1000, 3)
+            for name, start in self.start.items()
+        }
+
+
+async def measure_with_cpu(
+    server: Server,
+    path: str,
+    headers: dict[str, str],
+    *,
+    database: bool,
+    connections: int,
+    seconds: float,
+) -> dict[str, Any]:
+    """`measure`, with the CPU time per request of the server, PostgreSQL and the client."""
+    with CpuSplit(process_tree(server.process.pid), database) as split:
+        result = await measure(
+            server.port, path, headers, connections=connections, seconds=seconds
+        )
+    answered = result.get("requests") or round(rate_of(result) * seconds)
+    result["cpu_ms_per_request"] = split.per_request_ms(answered)
+    return result
+
+
 # ---- the servers ------------------------------------------------------------------------
 
 
@@ -323,6 +413,7 @@ class Server:
         self.port = free_port()
         self.log = folder / f"{name}-{self.port}.log"
         self.seen: dict[int, float] = {}
+        self.env = env
         with self.log.open("wb") as output:
             self.process = subprocess.Popen(
                 [*command, "--port", str(self.port)],
@@ -789,9 +880,16 @@ def rate_of(result: dict[str, Any]) -> float:
 async def drive_reads(
     served: Server, hello: Server, demo: Demo, args: argparse.Namespace
 ) -> dict[str, Any]:
+    database = served.env["TIMEBANK_DATABASE_URL"].startswith("postgresql")
+
     async def baseline() -> dict[str, Any]:
-        result = await measure(
-            hello.port, "/", {}, connections=args.connections, seconds=args.seconds
+        result = await measure_with_cpu(
+            hello,
+            "/",
+            {},
+            database=database,
+            connections=args.connections,
+            seconds=args.seconds,
         )
         hello.sample_memory()
         return result
@@ -799,8 +897,13 @@ async def drive_reads(
     before = await baseline()
     requests: dict[str, Any] = {}
     for name, path, headers in read_requests(demo):
-        requests[name] = await measure(
-            served.port, path, headers, connections=args.connections, seconds=args.seconds
+        requests[name] = await measure_with_cpu(
+            served,
+            path,
+            headers,
+            database=database,
+            connections=args.connections,
+            seconds=args.seconds,
         )
         served.sample_memory()
     after = await baseline()
