@@ -369,9 +369,7 @@ async def measure_with_cpu(
 ) -> dict[str, Any]:
     """`measure`, with the CPU time per request of the server, PostgreSQL and the client."""
     with CpuSplit(process_tree(server.process.pid), database) as split:
-        result = await measure(
-            server.port, path, headers, connections=connections, seconds=seconds
-        )
+        result = await measure(server.port, path, headers, connections=connections, seconds=seconds)
     answered = result.get("requests") or round(rate_of(result) * seconds)
     result["cpu_ms_per_request"] = split.per_request_ms(answered)
     return result

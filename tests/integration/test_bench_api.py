@@ -50,6 +50,10 @@ async def test_quick_bench_reports_every_figure_without_errors() -> None:
         assert figures["req_per_second"] > 0, name
         assert figures["p50_ms"] <= figures["p99_ms"], name
         assert figures["ratio_to_hello_world"] > 0, name
+        cpu = figures["cpu_ms_per_request"]
+        assert cpu["server"] > 0 and cpu["client"] > 0, (name, cpu)
+        assert (engine == "postgresql") == ("postgresql" in cpu), (name, cpu)
+        assert cpu.get("postgresql", 0) >= 0, (name, cpu)
     assert all(mib > 0 for mib in reads["peak_memory_mib"]["timebank"].values())
     mixed = report[engine]["mixed"]
     assert mixed["errors"] == 0, mixed["first_errors"]
