@@ -25,6 +25,9 @@ from tests.exchange_helpers import (
     step,
     world,
 )
+from tests.helpers import now
+from timebank.db.unit_of_work import piccolo_unit_of_work
+from timebank.people.model import Role
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
@@ -225,6 +228,30 @@ async def test_group_documents_are_signed_by_the_group_the_member_and_the_cdo(
         json={"sha256": agreement.json()["sha256"]},
     )
     assert other_member.status_code == 404
+    # An admin of the group's own company reads every group document but signs none of them:
+    # neither the member's part nor the CDO's.
+    stranger = w["stranger"]
+    assert isinstance(stranger, Party)
+    async with piccolo_unit_of_work() as repos:
+        user = await repos.people.get_user_by_email(stranger.email)
+        assert user is not None
+        await repos.people.add_membership(
+            user_id=user.id,
+            company_id=w["entity_id"],
+            role=Role.COMPANY_ADMIN,
+            granted_by=None,
+            now=now(),
+        )
+    for document in (agreement.json(), contract.json()):
+        seen = await client.get(f"/api/v1/documents/{document['id']}", headers=stranger.headers)
+        assert seen.status_code == 200, seen.text
+        in_their_place = await client.post(
+            f"/api/v1/documents/{document['id']}/signatures",
+            headers=stranger.headers,
+            json={"sha256": document["sha256"]},
+        )
+        assert in_their_place.status_code == 403, in_their_place.text
+        assert in_their_place.json()["code"] == "not_a_signatory"
     for party, document in (
         (coordinator, agreement.json()),
         (paris, agreement.json()),

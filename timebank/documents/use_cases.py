@@ -473,14 +473,32 @@ async def sign_group_document(
         if sha256 != document.sha256:
             raise document_changed(field="sha256")
         group = await load_group(repos, document.subject.group_id)
-        company: int | None
-        if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
-            role, company = SignerRole.GROUP, group.company_id
-        elif document.subject.kind is DocumentKind.MEMBER_AGREEMENT:
-            role, company = SignerRole.MEMBER, document.subject.company_id
-        else:
-            role, company = SignerRole.EMPLOYEE, None
+        role = await _signer_role(repos, actor, group, document.subject)
+        if role is None:
+            raise not_a_signatory()
+        company = {
+            SignerRole.GROUP: group.company_id,
+            SignerRole.MEMBER: document.subject.company_id,
+        }.get(role)
         return await record_signature(repos, actor, document, role, company_id=company, now=now)
+
+
+async def _signer_role(
+    repos: Repositories, actor: Actor, group: EmployerGroup, subject: Subject
+) -> SignerRole | None:
+    """The party `actor` signs a group's document as: the coordinator for the group, the
+    member's admin for the member (its agreement), the CDO for themself (their contract);
+    None for anyone else who may read it (the group's entity's other admins)."""
+    if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
+        return SignerRole.GROUP
+    if subject.kind is DocumentKind.MEMBER_AGREEMENT:
+        member_admin = subject.company_id is not None and actor.has_role(
+            subject.company_id, Role.COMPANY_ADMIN
+        )
+        return SignerRole.MEMBER if member_admin else None
+    employee = await repos.employees.get(subject.employee_id or 0)
+    the_cdo = employee is not None and employee.user_id == actor.user_id
+    return SignerRole.EMPLOYEE if the_cdo else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,18 +523,7 @@ async def group_document(uow: UnitOfWork, actor: Actor, document_id: int) -> Gro
             raise refusals.DOCUMENT_NOT_FOUND.error(id=document_id)
         group = await load_group(repos, document.subject.group_id)
         subject = document.subject
-        role: SignerRole | None = None
-        if actor.has_role(group.company_id, Role.GROUP_COORDINATOR):
-            role = SignerRole.GROUP
-        elif subject.kind is DocumentKind.MEMBER_AGREEMENT:
-            if subject.company_id is not None and actor.has_role(
-                subject.company_id, Role.COMPANY_ADMIN
-            ):
-                role = SignerRole.MEMBER
-        else:
-            employee = await repos.employees.get(subject.employee_id or 0)
-            if employee is not None and employee.user_id == actor.user_id:
-                role = SignerRole.EMPLOYEE
+        role = await _signer_role(repos, actor, group, subject)
     signed = {s.role for s in document.signatures if s.sha256 == document.sha256}
     due = role if role in SIGNERS[subject.kind] and role not in signed else None
     shown = render_html(from_markdown(document.template_id, document.markdown))
