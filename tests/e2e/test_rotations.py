@@ -122,6 +122,9 @@ async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> 
             json={"days": days, "preferred_weekdays": preferred},
         )
         assert put.status_code == 200, put.text
+        # A member's admin reads back its own request: not the others', nor the CDO's dates.
+        assert {r["company_id"] for r in put.json()["requests"]} == {party.company_id}
+        assert put.json()["cdos"] == []
     # Strangers neither see the period nor speak for a member.
     assert (
         await client.get(f"/api/v1/rotation-periods/{period_id}", headers=stranger.headers)

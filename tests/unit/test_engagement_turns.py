@@ -112,10 +112,11 @@ def test_every_step_offered_is_one_the_status_and_the_step_check_allow(
         assert may_take_step(step, parties)
 
 
-def test_the_operator_takes_every_step_but_the_employees_consent() -> None:
-    assert not may_take_step(Step.CONSENT, frozenset(), operator=True)
-    for step in set(Step) - {Step.CONSENT}:
-        assert may_take_step(step, frozenset(), operator=True)
+def test_the_operator_may_only_stop_a_loan() -> None:
+    """Accepting, approving, starting or completing is a company's act; the operator stops."""
+    assert may_take_step(Step.CANCEL, frozenset(), operator=True)
+    for step in set(Step) - {Step.CANCEL}:
+        assert not may_take_step(step, frozenset(), operator=True)
 
 
 def test_parties_come_from_the_persons_roles_in_the_two_companies() -> None:

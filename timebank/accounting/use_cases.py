@@ -51,7 +51,7 @@ from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.formatting import PARIS, french_day
 from timebank.invoicing.model import InvoiceKind, expense_base_cents
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for, require_company_role
 from timebank.trainings.model import Training
 from timebank.vat.model import VatExigibility, VatRegime
 
@@ -911,7 +911,7 @@ async def mark_asset_project(
         company_id = await repos.accounting.need_company(need_id)
         if company_id is None:
             raise refusals.NEED_NOT_FOUND.error(id=need_id)
-        require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        require_acting_for(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         await repos.accounting.put_asset_project(
             need_id=need_id,
             company_id=company_id,
@@ -929,7 +929,7 @@ async def unmark_asset_project(uow: UnitOfWork, actor: Actor, need_id: int) -> N
         company_id = await repos.accounting.need_company(need_id)
         if company_id is None:
             raise refusals.NEED_NOT_FOUND.error(id=need_id)
-        require_company_role(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+        require_acting_for(actor, company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         await repos.accounting.delete_asset_project(need_id)
 
 

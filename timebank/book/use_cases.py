@@ -516,11 +516,13 @@ async def set_limits(
     balance_min: int | None,
     balance_max: int | None,
 ) -> Account:
-    """The operator sets an account's credit line and ceiling; never below what is used."""
+    """The operator sets an account's credit line and ceiling; never below what is used. An
+    account in cents is a company's salary-derived figure, which the operator does not read
+    (`_may_read`): not found for it, as when it asks for its balance."""
     require_operator(actor)
     async with uow() as repos:
         account = await repos.book.get_account(account_id, lock=True)
-        if account is None:
+        if account is None or not _may_read(actor, account):
             raise refusals.ACCOUNT_NOT_FOUND.error(id=account_id)
         if balance_min is not None and account.available < balance_min:
             raise refusals.LIMIT_ALREADY_BREACHED_BALANCE_MIN.error()

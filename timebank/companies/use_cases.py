@@ -13,7 +13,7 @@ from timebank.companies.repository import duplicate_siren
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.geography import REGIONS
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, require_company_role, require_operator
+from timebank.people.model import Actor, Role, require_acting_for, require_operator
 from timebank.vat.model import VatRegime
 
 
@@ -123,7 +123,7 @@ async def update_company(
     uow: UnitOfWork, actor: Actor, company_id: int, data: CompanyInput
 ) -> Company:
     """The company's admins (or the operator) edit its record; the SIREN cannot change."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     async with uow() as repos:
         existing = await repos.companies.get(company_id)
         if existing is None:

@@ -18,7 +18,7 @@ from timebank.employees.model import (
     check_travel_radius,
 )
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for, require_company_role
 from timebank.people.use_cases import create_invitation
 from timebank.skills.use_cases import resolve_skill_codes
 
@@ -49,7 +49,7 @@ def _require_reader(actor: Actor, employee: Employee) -> None:
 def _require_profile_editor(actor: Actor, employee: Employee) -> None:
     if actor.user_id == employee.user_id:
         return
-    require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, employee.company_id, Role.COMPANY_ADMIN)
 
 
 async def _load(repos: Repositories, employee_id: int) -> Employee:
@@ -73,7 +73,7 @@ async def invite_employee(
     now: datetime,
 ) -> InvitedEmployee:
     """The admin adds an employee; a new person gets an invitation token to set a password."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     checked_email = rules.email(email)
     checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
     checked_title = rules.text(job_title, field="job_title", length_max=rules.TITLE_LENGTH_MAX)
@@ -202,7 +202,7 @@ async def update_employment(
     )
     async with uow() as repos:
         employee = await _load(repos, employee_id)
-        require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
+        require_acting_for(actor, employee.company_id, Role.COMPANY_ADMIN)
         await repos.employees.update(
             employee_id,
             {
@@ -280,7 +280,7 @@ async def approve_lending(
     async with uow() as repos:
         employee = await _load(repos, employee_id)
         # An admin may approve their own lending: in a one-person PME nobody else can.
-        require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
+        require_acting_for(actor, employee.company_id, Role.COMPANY_ADMIN)
         await repos.employees.update(
             employee_id,
             {

@@ -354,7 +354,8 @@ class Party(StrEnum):
     EMPLOYEE = "employee"  # The employee lent.
 
 
-# Who may take each step. The programme's operator may take every step but the employee's.
+# Who may take each step. The programme's operator may only stop a loan (its moderation): it
+# accepts, approves, starts or completes none in a company's name (`require_acting_for`).
 STEP_TAKERS: Final[dict[Step, frozenset[Party]]] = {
     Step.ACCEPT: frozenset({Party.HOST}),
     Step.APPROVE: frozenset({Party.LENDER}),
@@ -363,7 +364,7 @@ STEP_TAKERS: Final[dict[Step, frozenset[Party]]] = {
     Step.COMPLETE: frozenset({Party.HOST}),
     Step.CANCEL: frozenset({Party.HOST, Party.LENDER, Party.EMPLOYEE}),
 }
-OPERATOR_STEPS: Final = frozenset(set(Step) - {Step.CONSENT})
+OPERATOR_STEPS: Final = frozenset({Step.CANCEL})
 # Who gives each paperwork item (the employee's consent is given by the consent step).
 PAPER_GIVERS: Final[dict[Paper, Party]] = {
     Paper.EMPLOYEE_CONSENT: Party.EMPLOYEE,

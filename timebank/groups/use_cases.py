@@ -17,7 +17,7 @@ from timebank.groups.model import EmployerGroup, JoinRequest, JoinStatus, legal_
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for, require_company_role
 
 
 async def load_group(repos: Repositories, group_id: int) -> EmployerGroup:
@@ -38,7 +38,7 @@ async def create_group(
     now: datetime,
 ) -> EmployerGroup:
     """The admin of the group's own legal entity declares it; they become its coordinator."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     checked_name = rules.text(name, field="name", length_max=rules.NAME_LENGTH_MAX)
     form = legal_form(legal_form_value)
     async with uow() as repos:
@@ -90,7 +90,7 @@ async def add_member(
 ) -> EmployerGroup:
     async with uow() as repos:
         group = await load_group(repos, group_id)
-        require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
+        require_acting_for(actor, group.company_id, Role.GROUP_COORDINATOR)
         await _add_member(repos, group, company_id=company_id, joined_on=joined_on)
         return await load_group(repos, group_id)
 
@@ -100,7 +100,7 @@ async def end_membership(
 ) -> EmployerGroup:
     async with uow() as repos:
         group = await load_group(repos, group_id)
-        require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
+        require_acting_for(actor, group.company_id, Role.GROUP_COORDINATOR)
         member = next(
             (m for m in group.members if m.company_id == company_id and m.left_on is None), None
         )
@@ -274,7 +274,7 @@ async def request_to_join(
     now: datetime,
 ) -> JoinRequest:
     """A company's admin asks the group's coordinator to take the company in as a member."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     halves = gm.half_days_per_month(days_per_month)
     weekdays = gm.join_weekdays(preferred_weekdays)
     note = rules.text(message, field="message", length_max=gm.MESSAGE_LENGTH_MAX, required=False)
@@ -345,7 +345,7 @@ async def decide_join_request(
         if request is None:
             raise refusals.JOIN_REQUEST_NOT_FOUND.error(id=request_id)
         group = await load_group(repos, request.group_id)
-        require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
+        require_acting_for(actor, group.company_id, Role.GROUP_COORDINATOR)
         if request.status is not JoinStatus.PENDING:
             raise refusals.JOIN_REQUEST_ANSWERED.error()
         if accept:

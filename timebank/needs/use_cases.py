@@ -17,7 +17,7 @@ from timebank.needs.model import (
     need_status,
 )
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for, require_company_role
 from timebank.skills.model import Skill, SkillDomain
 from timebank.skills.use_cases import resolve_skill_codes
 
@@ -55,7 +55,7 @@ def _draft(data: NeedInput) -> NeedDraft:
 async def create_need(
     uow: UnitOfWork, actor: Actor, company_id: int, data: NeedInput, *, now: datetime
 ) -> Need:
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     draft = _draft(data)
     status = need_status(data.status)
     if status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
@@ -179,7 +179,7 @@ async def update_need(
         need = await repos.needs.get(need_id)
         if need is None or (company_id is not None and need.company_id != company_id):
             raise refusals.NEED_NOT_FOUND.error(id=need_id)
-        require_company_role(actor, need.company_id, Role.COMPANY_ADMIN)
+        require_acting_for(actor, need.company_id, Role.COMPANY_ADMIN)
         check_status_change(need.status, wanted)
         if need.status in (NeedStatus.CLOSED, NeedStatus.CANCELLED):
             raise refusals.NEED_FROZEN.error()

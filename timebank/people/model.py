@@ -69,8 +69,20 @@ def require_operator(actor: Actor) -> None:
 
 
 def require_company_role(actor: Actor, company_id: int, *roles: Role) -> None:
-    """Refuse unless the actor holds one of `roles` for the company (operators always may)."""
+    """Refuse unless the actor holds one of `roles` for the company, or is the operator: to
+    read what the company shows (salary-derived figures are held back on their own, see
+    `reads_salary_figures`). An act in the company's name is `require_acting_for`."""
     if actor.is_operator or actor.has_role(company_id, *roles):
+        return
+    raise refusals.FORBIDDEN_FOR_COMPANY.error()
+
+
+def require_acting_for(actor: Actor, company_id: int, *roles: Role) -> None:
+    """Refuse unless the actor holds one of `roles` for the company: for what the company
+    decides, agrees or signs (its staff and their costs, its needs and loans, hours approved,
+    statements agreed, its group's members and CDO, who its accountant is). The operator runs
+    the programme and watches it; it acts in no company's name unless it also holds the role."""
+    if actor.has_role(company_id, *roles):
         return
     raise refusals.FORBIDDEN_FOR_COMPANY.error()
 

@@ -25,7 +25,7 @@ from timebank.people.model import (
     Role,
     User,
     confirmed_password,
-    require_company_role,
+    require_acting_for,
 )
 from timebank.people.passwords import hash_password, new_token, token_digest, verify_password
 
@@ -387,7 +387,7 @@ async def grant_accountant(
 
     Returns the accountant and, when the accountant had no account yet, an invitation token.
     """
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     checked_email = rules.email(email)
     checked_name = rules.text(full_name, field="full_name", length_max=rules.NAME_LENGTH_MAX)
     async with uow() as repos:

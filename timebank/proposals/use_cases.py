@@ -22,7 +22,13 @@ from timebank.jobs.use_cases import start as start_job
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, require_company_role, require_operator
+from timebank.people.model import (
+    Actor,
+    Role,
+    require_acting_for,
+    require_company_role,
+    require_operator,
+)
 from timebank.proposals import refusals
 from timebank.proposals.model import (
     Proposal,
@@ -305,7 +311,7 @@ async def accept(uow: UnitOfWork, actor: Actor, proposal_id: int, *, now: dateti
             need = await repos.needs.get(proposal.need_id)
             assert employee is not None
             assert need is not None
-            require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
+            require_acting_for(actor, employee.company_id, Role.COMPANY_ADMIN)
             start = max(now.date(), need.window_start)
             end = max(start, need.window_end)
             engagement = await engagements.propose(
@@ -374,7 +380,6 @@ async def _decline(
                 raise refusals.PROPOSAL_NOT_FOUND.error(id=proposal_id)
             if not (
                 mine
-                or actor.is_operator
                 or actor.has_role(employee.company_id, Role.COMPANY_ADMIN)
                 or actor.has_role(need.company_id, Role.COMPANY_ADMIN)
             ):
@@ -416,8 +421,8 @@ async def _views(
         host, lender = need.company_id, employee.company_id
         loan = loans.get(proposal.engagement_id) if proposal.engagement_id is not None else None
         undecided = proposal.status == ProposalStatus.PROPOSED
-        host_admin = actor.is_operator or actor.has_role(host, Role.COMPANY_ADMIN)
-        lender_admin = actor.is_operator or actor.has_role(lender, Role.COMPANY_ADMIN)
+        host_admin = actor.has_role(host, Role.COMPANY_ADMIN)
+        lender_admin = actor.has_role(lender, Role.COMPANY_ADMIN)
         views.append(
             ProposalView(
                 proposal=proposal,
@@ -515,7 +520,7 @@ async def accept_as_host(
             raise refusals.PROPOSAL_NOT_FOUND.error(id=proposal_id)
         need = await repos.needs.get(proposal.need_id)
     assert need is not None
-    require_company_role(actor, need.company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, need.company_id, Role.COMPANY_ADMIN)
     if proposal.status != ProposalStatus.ACCEPTED or proposal.engagement_id is None:
         raise refusals.AWAITING_LENDER.error()
     return await engagements.take_step(uow, actor, proposal.engagement_id, Step.ACCEPT, now=now)

@@ -24,6 +24,7 @@ from timebank.people.model import (
     Actor,
     Role,
     reads_salary_figures,
+    require_acting_for,
     require_company_role,
     require_operator,
 )
@@ -140,7 +141,7 @@ def _require_party(actor: Actor, statement: Statement) -> bool:
     """True when the actor speaks for company a, False for b; refuses anyone else."""
     if actor.has_role(statement.company_a, Role.COMPANY_ADMIN):
         return True
-    require_company_role(actor, statement.company_b, Role.COMPANY_ADMIN)
+    require_acting_for(actor, statement.company_b, Role.COMPANY_ADMIN)
     return False
 
 

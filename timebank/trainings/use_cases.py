@@ -13,7 +13,7 @@ from timebank.db.unit_of_work import UnitOfWork
 from timebank.employees.model import Employee
 from timebank.engagements.model import at_cost_cents
 from timebank.pagination import page_request
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for
 from timebank.skills.model import SkillDomain
 from timebank.trainings import refusals
 from timebank.trainings.model import (
@@ -84,7 +84,7 @@ async def list_trainings(uow: UnitOfWork, actor: Actor, employee_id: int) -> lis
         if employee is None:
             raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)
         if employee.user_id != actor.user_id:
-            require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
+            require_acting_for(actor, employee.company_id, Role.COMPANY_ADMIN, Role.ACCOUNTANT)
         return await repos.trainings.of_employee(employee_id)
 
 
@@ -115,7 +115,7 @@ async def company_trainings(
     uow: UnitOfWork, actor: Actor, company_id: int
 ) -> tuple[Company, list[StaffTraining]]:
     """The trainings of the company's staff, awaiting review first; its admins only."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     async with uow(write=False) as repos:
         company = await repos.companies.get(company_id)
         if company is None:
@@ -132,7 +132,7 @@ async def review_training(
         training = await repos.trainings.get(training_id)
         if training is None:
             raise refusals.TRAINING_NOT_FOUND.error(id=training_id)
-        require_company_role(actor, training.company_id, Role.COMPANY_ADMIN)
+        require_acting_for(actor, training.company_id, Role.COMPANY_ADMIN)
         employee = await repos.employees.get(training.employee_id)
         assert employee is not None
         if employee.user_id == actor.user_id:

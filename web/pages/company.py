@@ -195,8 +195,9 @@ def annual_hours(form: FormMultiDict) -> int:
 
 
 def may_edit_company(actor: Actor, company_id: int) -> bool:
-    """Whether to show the forms (the use cases decide; accountants only read)."""
-    return actor.is_operator or actor.has_role(company_id, Role.COMPANY_ADMIN)
+    """Whether to show the forms (the use cases decide): its admins'; accountants and the
+    operator only read (`require_acting_for`)."""
+    return actor.has_role(company_id, Role.COMPANY_ADMIN)
 
 
 class CompanyPages(Controller):

@@ -29,7 +29,7 @@ from timebank.engagements.use_cases.ledger_moves import (
 )
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for
 
 
 async def request_extension(
@@ -50,7 +50,7 @@ async def request_extension(
     async def work() -> Extension:
         async with uow() as repos:
             engagement = await _load(repos, engagement_id, lock=True)
-            require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
+            require_acting_for(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
             if engagement.status is not EngagementStatus.ACTIVE:
                 raise refusals.EXTENSION_OF_INACTIVE_LOAN.error()
             extension_id = await repos.engagements.add_extension(
@@ -96,7 +96,7 @@ async def decide_extension(
             extension = await repos.engagements.extension(extension_id)
             if extension is None or extension.engagement_id != engagement_id:
                 raise refusals.EXTENSION_REQUEST_NOT_FOUND.error(id=extension_id)
-            require_company_role(actor, engagement.lender_company_id, Role.COMPANY_ADMIN)
+            require_acting_for(actor, engagement.lender_company_id, Role.COMPANY_ADMIN)
             if extension.status is not ExtensionStatus.REQUESTED:
                 raise refusals.ALREADY_DECIDED.error()
             if approve:

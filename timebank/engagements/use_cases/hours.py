@@ -40,7 +40,7 @@ from timebank.errors import Conflict
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.pagination import Page, page_request
-from timebank.people.model import Actor, Role, reads_salary_figures, require_company_role
+from timebank.people.model import Actor, Role, reads_salary_figures, require_acting_for
 
 REVIEW_BATCH_MAX: Final = 200
 
@@ -230,7 +230,7 @@ async def _approval_requests(
 
 def _check_reviewable(actor: Actor, entry: TimesheetEntry, engagement: Engagement) -> None:
     """The host's admin reviews submitted hours of an active loan, never their own."""
-    require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
     if actor.user_id == engagement.employee_user_id:
         raise refusals.SELF_APPROVAL.error()
     if entry.status is not EntryStatus.SUBMITTED:
@@ -315,7 +315,7 @@ async def reject_entry(
             if entry is None:
                 raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
             engagement = await _load(repos, entry.engagement_id, lock=True)
-            require_company_role(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
+            require_acting_for(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
             if actor.user_id == engagement.employee_user_id:
                 raise refusals.SELF_REVIEW.error()
             await repos.engagements.reject_entry(
@@ -394,7 +394,7 @@ async def entries_to_review(
     uow: UnitOfWork, actor: Actor, company_id: int, *, limit: int, offset: int
 ) -> Page[EntryToReview]:
     """The host's queue: submitted entries of the loans it hosts."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     page = page_request(limit, offset)
     async with uow(write=False) as repos:
         items, total = await repos.engagements.awaiting_review_of_host(

@@ -37,7 +37,7 @@ from timebank.engagements.use_cases.ledger_moves import (
 from timebank.needs.model import NeedStatus
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for
 
 
 async def propose(
@@ -74,7 +74,7 @@ async def propose(
             employee = await repos.employees.get(employee_id)
             if employee is None:
                 raise refusals.EMPLOYEE_NOT_FOUND.error(id=employee_id)
-            require_company_role(actor, employee.company_id, Role.COMPANY_ADMIN)
+            require_acting_for(actor, employee.company_id, Role.COMPANY_ADMIN)
             need = await repos.needs.get(need_id)
             if need is None or need.status not in (NeedStatus.OPEN, NeedStatus.MATCHED):
                 raise refusals.OPEN_NEED_NOT_FOUND.error(id=need_id)
@@ -422,7 +422,7 @@ async def record_cse(
     async def work() -> Engagement:
         async with uow() as repos:
             engagement = await _load(repos, engagement_id, lock=True)
-            require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+            require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
             if engagement.status not in PAPERWORK_STATUSES:
                 raise refusals.CSE_AFTER_START.error()
             check_cse_consultation(

@@ -8,7 +8,7 @@ from datetime import datetime
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for, require_company_role
 from timebank.people.passwords import new_token, token_digest
 from timebank.rotations import model as m
 from timebank.rotations import refusals
@@ -16,6 +16,7 @@ from timebank.rotations.model import (
     PlannedSlot,
 )
 from timebank.rotations.use_cases.common import (
+    _acts_for_group,
     _cdo_names,
     _coordinates,
     _own_cdo_ids,
@@ -44,14 +45,14 @@ async def create_feed(
             employee = await repos.employees.get(employee_id)
             if employee is None or employee.company_id != group.company_id:
                 raise refusals.NOT_A_CDO_OF_THE_GROUP.error()
-            if not _coordinates(actor, group) and employee.user_id != actor.user_id:
+            if not _acts_for_group(actor, group) and employee.user_id != actor.user_id:
                 raise refusals.CALENDAR_NOT_FOUND.error(id=employee_id, field="employee_id")
         else:
             assert company_id is not None
             if company_id not in {mm.company_id for mm in group.members}:
                 raise refusals.NOT_A_MEMBER_OF_THE_GROUP.error()
-            if not _coordinates(actor, group):
-                require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+            if not _acts_for_group(actor, group):
+                require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
         token, digest = new_token()
         await repos.rotations.add_feed(
             token_hash=digest,
@@ -75,7 +76,7 @@ async def _feed_owner(
     """Refuse unless the actor may manage this CDO's or member's calendar feed."""
     if (employee_id is None) == (company_id is None):
         raise refusals.ONE_CALENDAR.error()
-    if _coordinates(actor, group):
+    if _acts_for_group(actor, group):
         return
     if employee_id is not None:
         employee = await repos.employees.get(employee_id)
@@ -83,7 +84,7 @@ async def _feed_owner(
             raise refusals.CALENDAR_NOT_FOUND.error(id=employee_id, field="employee_id")
     else:
         assert company_id is not None
-        require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
 
 
 async def revoke_feed(

@@ -11,7 +11,7 @@ from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for
 from timebank.rotations import model as m
 from timebank.rotations import refusals
 from timebank.rotations.model import (
@@ -44,11 +44,17 @@ async def _period(
 
 
 def _coordinates(actor: Actor, group: EmployerGroup) -> bool:
-    return actor.is_operator or actor.has_role(group.company_id, Role.GROUP_COORDINATOR)
+    """Sees the group's periods as its coordinators do (the operator too: it reads)."""
+    return actor.is_operator or _acts_for_group(actor, group)
+
+
+def _acts_for_group(actor: Actor, group: EmployerGroup) -> bool:
+    """Decides for the group (its coordinators; not the operator, see `require_acting_for`)."""
+    return actor.has_role(group.company_id, Role.GROUP_COORDINATOR)
 
 
 def _require_coordinator(actor: Actor, group: EmployerGroup) -> None:
-    require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
+    require_acting_for(actor, group.company_id, Role.GROUP_COORDINATOR)
 
 
 def _member_ids(group: EmployerGroup, period: RotationPeriod) -> set[int]:

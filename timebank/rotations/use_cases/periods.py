@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from timebank.db.unit_of_work import UnitOfWork
+from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.errors import NotFound
 from timebank.groups.use_cases import load_group
-from timebank.people.model import Actor, Role, require_company_role
+from timebank.people.model import Actor, Role, require_acting_for
 from timebank.rotations import model as m
 from timebank.rotations import refusals
 from timebank.rotations.model import (
@@ -18,7 +18,7 @@ from timebank.rotations.model import (
 )
 from timebank.rotations.use_cases.common import (
     PeriodView,
-    _coordinates,
+    _acts_for_group,
     _member_ids,
     _period,
     _require_coordinator,
@@ -63,10 +63,14 @@ async def get_period(uow: UnitOfWork, actor: Actor, period_id: int) -> PeriodVie
     """The coordinator sees everything; a member's admin its own request and the published
     plan; a CDO its availability and the published plan."""
     async with uow(write=False) as repos:
-        view = await _view(repos, period_id)
-        everything, companies, cdo_ids = await _viewer(
-            repos, actor, view.period, view.group, cdos=view.cdos
-        )
+        return await _seen_by(repos, actor, await _view(repos, period_id))
+
+
+async def _seen_by(repos: Repositories, actor: Actor, view: PeriodView) -> PeriodView:
+    """What of the period `actor` may see (see `get_period`)."""
+    everything, companies, cdo_ids = await _viewer(
+        repos, actor, view.period, view.group, cdos=view.cdos
+    )
     if everything:
         return view
     return replace(
@@ -137,8 +141,8 @@ async def set_request(
         period, group = await _period(repos, period_id)
         if company_id not in _member_ids(group, period):
             raise refusals.NOT_A_MEMBER_IN_PERIOD.error()
-        if not _coordinates(actor, group):
-            require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+        if not _acts_for_group(actor, group):
+            require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
         units = m.half_days_of(days, half_days=period.half_days)
         days_off = m.dates_within(unavailable, period.starts_on, period.ends_on)
         company = await repos.companies.get(company_id)
@@ -159,4 +163,4 @@ async def set_request(
             user_id=actor.user_id,
             now=now,
         )
-        return await _view(repos, period_id)
+        return await _seen_by(repos, actor, await _view(repos, period_id))
