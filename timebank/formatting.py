@@ -39,7 +39,10 @@ def hours(duration_minutes: int) -> str:
 
 
 def day(value: date) -> str:
-    """`date(2026, 11, 23)` → `23/11/2026`."""
+    """`date(2026, 11, 23)` → `23/11/2026`; an instant (a `datetime` with its zone) is shown by
+    its day in French time, as `moment` shows it (23:30 UTC is already the next day in Paris)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(PARIS)
     return value.strftime("%d/%m/%Y")
 
 

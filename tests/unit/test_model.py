@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -119,3 +119,8 @@ def test_french_formats() -> None:
     assert formatting.hours(750) == "12\u00a0h\u00a030"
     assert formatting.hours(720) == "12\u00a0h"
     assert formatting.day(date(2026, 11, 23)) == "23/11/2026"
+    # An instant is shown by its day in French time, as `moment` shows it.
+    late = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
+    assert formatting.day(late) == "24/11/2026"
+    assert formatting.moment(late).startswith(formatting.day(late))
+    assert formatting.day(datetime(2026, 7, 1, 21, 59, tzinfo=UTC)) == "01/07/2026"  # CEST
