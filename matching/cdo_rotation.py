@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Final
 
 from ortools.sat.python import cp_model
@@ -36,6 +37,104 @@ HALVES: Final = ("am", "pm")
 
 class RotationFault(RuntimeError):
     """CP-SAT returned a plan our own checks refute (a bug outside this module)."""
+
+
+class Rule(StrEnum):
+    """A hard rule of a plan (`check_plan`)."""
+
+    UNKNOWN = "unknown"  # A CDO or member the problem does not hold.
+    NOT_WORKING_DAY = "not_working_day"  # Outside the period, a weekend or not a slot.
+    UNAVAILABLE = "unavailable"  # The CDO's or the member's day off, or a public holiday.
+    SLOT_KIND = "slot_kind"  # A whole day in a half-day period, or the other way round.
+    TWICE = "twice"  # A CDO or a member in two places at once.
+    WEEKLY_MAXIMUM = "weekly_maximum"  # A CDO beyond its days a week.
+    BEYOND_REQUEST = "beyond_request"  # A member served more than it asked for.
+    TOO_FAR = "too_far"  # A CDO's morning and afternoon beyond the travel limit.
+    FIXED_MISSING = "fixed_missing"  # A slot set by hand left out.
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """One hard rule a plan breaks, with who and when: the caller words it for people."""
+
+    rule: Rule
+    cdo: str | None = None
+    member: str | None = None
+    day: date | None = None
+    half: str | None = None
+
+    @classmethod
+    def at(cls, rule: Rule, slot: Slot) -> Breach:
+        return cls(rule, cdo=slot.cdo, member=slot.member, day=slot.date, half=slot.half)
+
+    def words(self, names: dict[str, str] | None = None) -> tuple[str, str]:
+        """The breach in French and in English, each CDO and member by its name in `names`
+        (else its id), the day as `24/12/2026` (matin / après-midi)."""
+        named = names or {}
+        cdo = named.get(self.cdo or "", self.cdo or "")
+        member = named.get(self.member or "", self.member or "")
+        day_fr = day_en = ""
+        if self.day is not None:
+            half_fr = {"am": " (matin)", "pm": " (après-midi)"}.get(self.half or "", "")
+            half_en = {"am": " (morning)", "pm": " (afternoon)"}.get(self.half or "", "")
+            day_fr = f"{self.day:%d/%m/%Y}{half_fr}"
+            day_en = f"{self.day.isoformat()}{half_en}"
+        who_fr = " chez ".join(x for x in (cdo, member) if x)
+        who_en = " at ".join(x for x in (cdo, member) if x)
+        match self.rule:
+            case Rule.UNKNOWN:
+                return (
+                    f"{who_fr} le {day_fr} : CDO ou membre inconnu de la période",
+                    f"{who_en} on {day_en}: a CDO or member the period does not know",
+                )
+            case Rule.NOT_WORKING_DAY:
+                return (
+                    f"le {day_fr} n'est pas un jour ouvré de la période ({who_fr})",
+                    f"{day_en} is not a working day of the period ({who_en})",
+                )
+            case Rule.UNAVAILABLE:
+                return (
+                    f"{who_fr} le {day_fr} : jour d'indisponibilité ou férié",
+                    f"{who_en} on {day_en}: a day off or a public holiday",
+                )
+            case Rule.SLOT_KIND:
+                return (
+                    f"{who_fr} le {day_fr} : la période se planifie par "
+                    + ("demi-journées" if self.half is None else "journées entières"),
+                    f"{who_en} on {day_en}: the period is planned in "
+                    + ("half-days" if self.half is None else "whole days"),
+                )
+            case Rule.TWICE:
+                return (
+                    f"{who_fr} a deux créneaux le {day_fr}",
+                    f"{who_en} has two slots on {day_en}",
+                )
+            case Rule.WEEKLY_MAXIMUM:
+                return (
+                    f"{who_fr} dépasse son maximum de jours la semaine du {day_fr}",
+                    f"{who_en} exceeds its days a week in the week of {day_en}",
+                )
+            case Rule.BEYOND_REQUEST:
+                return (
+                    f"{who_fr} aurait plus de jours qu'il n'en a demandé",
+                    f"{who_en} would get more days than it asked for",
+                )
+            case Rule.TOO_FAR:
+                return (
+                    f"{who_fr} irait trop loin entre le matin et l'après-midi du {day_fr}",
+                    f"{who_en} would travel too far between morning and afternoon on {day_en}",
+                )
+            case Rule.FIXED_MISSING:
+                return (
+                    f"le créneau fixé à la main de {who_fr} le {day_fr} manque",
+                    f"the slot set by hand for {who_en} on {day_en} is missing",
+                )
+
+    def __str__(self) -> str:
+        """In English, ids as they are: for faults and logs."""
+        who = " ".join(f"{k}={v}" for k, v in (("cdo", self.cdo), ("member", self.member)) if v)
+        when = f"{self.day}{' ' + self.half if self.half else ''}" if self.day else ""
+        return f"{self.rule.value}: {' '.join(x for x in (who, when) if x)}".rstrip(": ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,7 +444,7 @@ def _checked_plan(
     )
     problems = check_plan(problem, params, plan)
     if problems:
-        raise RotationFault("; ".join(problems[:5]))
+        raise RotationFault("; ".join(str(p) for p in problems[:5]))
     return plan
 
 
@@ -470,7 +569,7 @@ def _fixed_keys(
     return _keys_of(problem, slots, problem.fixed)
 
 
-def fixed_slot_problems(problem: RotationProblem, params: RotationParams) -> list[str]:
+def fixed_slot_problems(problem: RotationProblem, params: RotationParams) -> list[Breach]:
     """What is wrong with the slots set by hand (empty when a plan can contain them all):
     unknown CDO or member, a slot outside the working slots, and every hard rule."""
     known_cdos = {c.id for c in problem.cdos}
@@ -479,9 +578,10 @@ def fixed_slot_problems(problem: RotationProblem, params: RotationParams) -> lis
     found = []
     for slot in problem.fixed:
         if slot.cdo not in known_cdos or slot.member not in known_members:
-            found.append(f"unknown CDO or member in {slot}")
+            found.append(Breach.at(Rule.UNKNOWN, slot))
         elif (slot.date, slot.half) not in possible:
-            found.append(f"{slot.date} {slot.half or ''} is not a working slot of the period")
+            working = problem.start <= slot.date <= problem.end and slot.date.weekday() < 5
+            found.append(Breach.at(Rule.SLOT_KIND if working else Rule.NOT_WORKING_DAY, slot))
     return found or check_plan(problem, params, problem.fixed)
 
 
@@ -552,48 +652,52 @@ def _greedy(
 
 def check_plan(
     problem: RotationProblem, params: RotationParams, plan: tuple[Slot, ...]
-) -> list[str]:
+) -> list[Breach]:
     """Every hard rule the plan breaks (empty when it is valid)."""
     cdos = {c.id: c for c in problem.cdos}
     members = {m.id: m for m in problem.members}
     unit = units_per_day(problem)
-    problems: list[str] = []
+    problems: list[Breach] = []
     seen_cdo: set[tuple[str, date, str | None]] = set()
     seen_member: set[tuple[str, date, str | None]] = set()
     week_load: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    week_day: dict[tuple[str, tuple[int, int]], date] = {}
     served: dict[str, int] = defaultdict(int)
     place: dict[tuple[str, date, str | None], str] = {}
     for slot in plan:
         cdo, member = cdos.get(slot.cdo), members.get(slot.member)
         if cdo is None or member is None:
-            problems.append(f"unknown CDO or member in {slot}")
+            problems.append(Breach.at(Rule.UNKNOWN, slot))
             continue
         if not problem.start <= slot.date <= problem.end or slot.date.weekday() >= 5:
-            problems.append(f"{slot.date} is outside the period's working days")
+            problems.append(Breach.at(Rule.NOT_WORKING_DAY, slot))
         if not cdo_can(cdo, slot.date) or not member_can(member, slot.date):
-            problems.append(f"{slot} on an unavailable day or public holiday")
+            problems.append(Breach.at(Rule.UNAVAILABLE, slot))
         if (slot.half is None) == problem.half_days:
-            problems.append(f"{slot} has the wrong slot kind")
-        for seen, key in ((seen_cdo, slot.cdo), (seen_member, slot.member)):
-            if (key, slot.date, slot.half) in seen:
-                problems.append(f"{key} twice in slot {slot.date} {slot.half}")
-            seen.add((key, slot.date, slot.half))
+            problems.append(Breach.at(Rule.SLOT_KIND, slot))
+        if (slot.cdo, slot.date, slot.half) in seen_cdo:
+            problems.append(Breach(Rule.TWICE, cdo=slot.cdo, day=slot.date, half=slot.half))
+        if (slot.member, slot.date, slot.half) in seen_member:
+            problems.append(Breach(Rule.TWICE, member=slot.member, day=slot.date, half=slot.half))
+        seen_cdo.add((slot.cdo, slot.date, slot.half))
+        seen_member.add((slot.member, slot.date, slot.half))
         week_load[slot.cdo, week_of(slot.date)] += 1
+        week_day.setdefault((slot.cdo, week_of(slot.date)), slot.date)
         served[slot.member] += 1
         place[slot.cdo, slot.date, slot.half] = slot.member
     for (cdo_id, week), load in week_load.items():
         if load > math.floor(cdos[cdo_id].max_days_per_week * unit + 1e-9):
-            problems.append(f"{cdo_id} over its weekly maximum in week {week}")
+            problems.append(Breach(Rule.WEEKLY_MAXIMUM, cdo=cdo_id, day=week_day[cdo_id, week]))
     for member_id, units in served.items():
         if units > requested_units(problem, members[member_id]):
-            problems.append(f"{member_id} served more than requested")
+            problems.append(Breach(Rule.BEYOND_REQUEST, member=member_id))
     for (cdo_id, day, half), member_id in place.items():
         if half == "am" and (other := place.get((cdo_id, day, "pm"))) is not None:
             a, b = members[member_id], members[other]
             if haversine_km(a.lat, a.lon, b.lat, b.lon) > params.travel_km_max:
-                problems.append(f"{cdo_id} travels too far on {day}")
+                problems.append(Breach(Rule.TOO_FAR, cdo=cdo_id, day=day))
     present = set(plan)
-    problems.extend(f"slot set by hand missing: {s}" for s in problem.fixed if s not in present)
+    problems.extend(Breach.at(Rule.FIXED_MISSING, s) for s in problem.fixed if s not in present)
     return problems
 
 
@@ -708,7 +812,7 @@ def _solve_in_two_steps(problem: RotationProblem, params: RotationParams) -> Rot
         ordered = greedy_plan
     problems = check_plan(problem, params, ordered)
     if problems:
-        raise RotationFault("; ".join(problems[:5]))
+        raise RotationFault("; ".join(str(p) for p in problems[:5]))
     value = plan_objective(problem, params, ordered)
     units_max = min(sum(wanted), sum(capacity))
     bound = (

@@ -166,8 +166,8 @@ def read_rotation_problem(
         raise ProblemError(
             "problem",
             "fixed",
-            f"créneaux fixés impossibles : {wrong[0]}",
-            f"slots set by hand cannot be kept: {wrong[0]}",
+            f"créneaux fixés impossibles : {wrong[0].words()[0]}",
+            f"slots set by hand cannot be kept: {wrong[0].words()[1]}",
         )
     return problem, params
 

@@ -8,8 +8,8 @@ from timebank.errors import Forbidden, InvalidInput, NotFound, Refusal
 ABSURD_HOURS = Refusal(
     "absurd_hours",
     InvalidInput,
-    fr="Le champ « {field_value} » dépasse le maximum de {high} h.",
-    en="The field '{field_value}' exceeds the maximum of {high} h.",
+    fr="Le champ « {field_fr} » dépasse le maximum de {high}.",
+    en="The field '{field_en}' exceeds the maximum of {high}.",
 )
 
 END_BEFORE_START = Refusal(
@@ -60,15 +60,15 @@ INVALID_POSTAL_CODE = Refusal(
 NEGATIVE_HOURS = Refusal(
     "negative_hours",
     InvalidInput,
-    fr="Le champ « {field_value} » ne peut pas être négatif.",
-    en="The field '{field_value}' cannot be negative.",
+    fr="Le champ « {field_fr} » ne peut pas être négatif.",
+    en="The field '{field_en}' cannot be negative.",
 )
 
 REQUIRED = Refusal(
     "required",
     InvalidInput,
-    fr="Le champ « {field_value} » est obligatoire.",
-    en="The field '{field_value}' is required.",
+    fr="Le champ « {field_fr} » est obligatoire.",
+    en="The field '{field_en}' is required.",
 )
 
 LANGUAGE_REQUIRED = Refusal(
@@ -81,8 +81,8 @@ LANGUAGE_REQUIRED = Refusal(
 TEXT_TOO_LONG = Refusal(
     "text_too_long",
     InvalidInput,
-    fr="Le champ « {field_value} » dépasse {length_max} caractères.",
-    en="The field '{field_value}' is longer than {length_max} characters.",
+    fr="Le champ « {field_fr} » dépasse {length_max} caractères.",
+    en="The field '{field_en}' is longer than {length_max} characters.",
 )
 
 TOO_MANY_ITEMS = Refusal(
@@ -118,8 +118,8 @@ UNREADABLE_DURATION = Refusal(
 OUT_OF_RANGE = Refusal(
     "out_of_range",
     InvalidInput,
-    fr="Le champ « {field_value} » doit être compris entre {low} et {high} (reçu : {value}).",
-    en="The field '{field_value}' must be between {low} and {high} (got {value}).",
+    fr="Le champ « {field_fr} » doit être compris entre {low} et {high} (reçu : {value}).",
+    en="The field '{field_en}' must be between {low} and {high} (got {value}).",
 )
 
 SKILL_LEVEL_OUT_OF_RANGE = Refusal(

@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Final
 
-from timebank import refusals
+from timebank import formatting, refusals
 from timebank.errors import InvalidInput, Refusal
 
 NAME_LENGTH_MAX: Final = 200
@@ -79,14 +79,61 @@ _NAF_RE: Final = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
 _SHA256_RE: Final = re.compile(r"^[0-9a-f]{64}$")
 _POSTAL_CODE_RE: Final = re.compile(r"^\d{5}$")
 
+# What a person reads for each field the rules below name (French, English): the refusal's
+# `field` keeps the API's name, its message the form's words. A path (`skills[0].level`) is
+# read by its last name. `tests/unit/test_rules.py` holds every field the code names here.
+FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {
+    "address": ("adresse", "address"),
+    "city": ("ville", "city"),
+    "comment": ("commentaire", "comment"),
+    "description": ("description", "description"),
+    "esco_uri": ("identifiant ESCO", "ESCO identifier"),
+    "extra_minutes": ("heures supplémentaires", "extra hours"),
+    "full_name": ("nom complet", "full name"),
+    "job_title": ("intitulé du poste", "job title"),
+    "label_en": ("libellé en anglais", "English label"),
+    "label_fr": ("libellé en français", "French label"),
+    "level": ("niveau", "level"),
+    "level_min": ("niveau minimal", "minimum level"),
+    "limit": ("nombre par page", "page size"),
+    "message": ("message", "message"),
+    "minutes": ("durée", "duration"),
+    "monthly_management_costs_cents": ("frais de gestion mensuels", "monthly management costs"),
+    "name": ("nom", "name"),
+    "note": ("note", "note"),
+    "offset": ("position dans la liste", "offset"),
+    "page": ("page", "page"),
+    "place": ("lieu de travail", "place of work"),
+    "place_city": ("ville", "city"),
+    "planned_minutes": ("heures prévues", "planned hours"),
+    "post_characteristics": ("caractéristiques du poste", "post characteristics"),
+    "provider": ("organisme de formation", "training provider"),
+    "rating": ("note", "rating"),
+    "reason": ("motif", "reason"),
+    "search": ("recherche", "search"),
+    "size": ("nombre par page", "page size"),
+    "tasks": ("missions", "tasks"),
+    "title": ("intitulé", "title"),
+    "travel_km_max": ("distance maximale (km)", "maximum distance (km)"),
+    "working_hours": ("horaires de travail", "working hours"),
+}
+
+
+def field_words(field: str) -> dict[str, str]:
+    """The `field_fr` and `field_en` of a refusal's message: the field's label (its name when it
+    has none)."""
+    name = field.rsplit(".", 1)[-1].split("[", 1)[0]
+    french, english = FIELD_LABELS.get(name, (name, name))
+    return {"field_fr": french, "field_en": english}
+
 
 def text(value: str, *, field: str, length_max: int, required: bool = True) -> str:
     """Strip a text and check its length; an empty required text is refused."""
     stripped = value.strip()
     if required and not stripped:
-        raise refusals.REQUIRED.error(field_value=field, field=field)
+        raise refusals.REQUIRED.error(**field_words(field), field=field)
     if len(stripped) > length_max:
-        raise refusals.TEXT_TOO_LONG.error(field_value=field, length_max=length_max, field=field)
+        raise refusals.TEXT_TOO_LONG.error(**field_words(field), length_max=length_max, field=field)
     return stripped
 
 
@@ -118,16 +165,18 @@ def integer_range(
 ) -> int:
     """Refuse an integer outside [low, high] (bool is not an integer here)."""
     if isinstance(value, bool) or not low <= value <= high:
-        raise refusal.error(field_value=field, low=low, high=high, value=value, field=field)
+        raise refusal.error(**field_words(field), low=low, high=high, value=value, field=field)
     return value
 
 
 def minutes(value: int, *, field: str, high: int) -> int:
     """A non-negative number of minutes, at most `high` (say, a month of work)."""
     if isinstance(value, bool) or value < 0:
-        raise refusals.NEGATIVE_HOURS.error(field_value=field, field=field)
+        raise refusals.NEGATIVE_HOURS.error(**field_words(field), field=field)
     if value > high:
-        raise refusals.ABSURD_HOURS.error(field_value=field, high=high // 60, field=field)
+        raise refusals.ABSURD_HOURS.error(
+            **field_words(field), high=formatting.hours(high), field=field
+        )
     return value
 
 

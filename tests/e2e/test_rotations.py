@@ -193,6 +193,8 @@ async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> 
     )
     assert too_many.status_code == 422
     assert too_many.json()["code"] == "slot_breaks_rule"  # One day more than Paris asked.
+    assert "Atelier Paris aurait plus de jours qu'il n'en a demandé" in too_many.json()["message"]
+    assert "Atelier Paris would get more days" in too_many.json()["message_en"]
     removed = await client.post(
         f"/api/v1/rotation-slots/{moved['id']}/remove", headers=coordinator.headers
     )

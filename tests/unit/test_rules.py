@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import date
+from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -10,6 +13,8 @@ from timebank import rules
 from timebank.companies.model import draft_company, validate_siren
 from timebank.errors import InvalidInput
 from timebank.geography import departement_of, distance_km, region_of
+
+ROOT: Final = Path(__file__).resolve().parents[2]
 
 
 def refusal(function: object, *args: object, **kwargs: object) -> InvalidInput:
@@ -185,3 +190,39 @@ def test_a_year_of_hours_is_read_with_or_without_the_thousands_space(
     from timebank.formatting import parse_duration_minutes
 
     assert parse_duration_minutes(typed) == minutes
+
+
+def test_a_refusal_names_the_field_in_the_readers_words() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        rules.text("  ", field="reason", length_max=10)
+    assert caught.value.message_fr == "Le champ « motif » est obligatoire."
+    assert caught.value.message_en == "The field 'reason' is required."
+    assert caught.value.field == "reason"  # The API's name stays in `field`.
+    with pytest.raises(InvalidInput) as caught:
+        rules.skill_level(9, field="skills[2].level")
+    assert "« niveau »" in caught.value.message_fr
+    with pytest.raises(InvalidInput) as caught:
+        rules.minutes(2000 * 60, field="extra_minutes", high=1607 * 60)
+    assert caught.value.message_fr == (
+        "Le champ « heures supplémentaires » dépasse le maximum de 1\u202f607\u00a0h."
+    )
+
+
+def test_every_field_the_rules_name_has_words_for_people() -> None:
+    """Each field name the code gives the rules that word it (text, ranges, durations, levels)
+    has a French and an English label, so no form shows an API name."""
+    worded = {"text", "integer_range", "minutes", "skill_level"}
+    named: set[str] = set()
+    for path in [*ROOT.joinpath("timebank").rglob("*.py"), *ROOT.joinpath("web").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            function = node.func
+            name = function.attr if isinstance(function, ast.Attribute) else ""
+            name = name or (function.id if isinstance(function, ast.Name) else "")
+            for keyword in node.keywords if name in worded else ():
+                if keyword.arg == "field" and isinstance(keyword.value, ast.Constant):
+                    named.add(str(keyword.value.value))
+    named |= {"level", "working_hours", "post_characteristics"}  # Defaults and passed through.
+    assert len(named) > 20
+    assert sorted(named - set(rules.FIELD_LABELS)) == []

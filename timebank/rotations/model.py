@@ -168,7 +168,9 @@ def half_days_of(days: float, *, half_days: bool, field: str = "days") -> int:
     step = 0.5 if half_days else 1.0
     units = days / step
     if days < 0 or abs(units - round(units)) > 1e-9 or days > PERIOD_DAYS_MAX:
-        raise refusals.INVALID_DAYS.error(days=days, step=step, field=field)
+        raise refusals.INVALID_DAYS.error(
+            days=days, days_fr=decimal_fr(days), step=step, step_fr=days_label(step), field=field
+        )
     return round(days * 2)
 
 
@@ -332,10 +334,14 @@ def calendar_ics(name: str, events: list[CalendarEvent], *, stamp: datetime) -> 
     return data
 
 
+def decimal_fr(value: float) -> str:
+    """`2.5` → `2,5`, `30.0` → `30` (the French decimal comma, no needless zero)."""
+    return f"{value:g}".replace(".", ",")
+
+
 def days_label(days: float) -> str:
     """`0,5 jour`, `1 jour`, `7,5 jours` (French decimal comma, plural from 2)."""
-    shown = f"{days:g}".replace(".", ",")
-    return f"{shown} jour" + ("s" if days >= 2 else "")
+    return f"{decimal_fr(days)} jour" + ("s" if days >= 2 else "")
 
 
 def slot_label(day: date, half: str | None) -> str:

@@ -51,8 +51,8 @@ DATE_OUTSIDE_PERIOD = Refusal(
 DAYS_BEYOND_CALENDAR = Refusal(
     "days_beyond_calendar",
     InvalidInput,
-    fr="{days} jours demandés : le calendrier de la période n'en permet que {possible}.",
-    en="{days} days requested: the period's calendar allows only {possible}.",
+    fr="Demandé : {days_fr} ; le calendrier de la période n'en permet que {possible_fr}.",
+    en="{days:g} days requested: the period's calendar allows only {possible:g}.",
     field="days",
 )
 
@@ -71,11 +71,11 @@ FIXED_SLOTS_CONFLICT = Refusal(
     "fixed_slots_conflict",
     Conflict,
     fr=(
-        "Des créneaux fixés à la main ou passés ne tiennent plus : {wrong}. Retirez-les ou "
+        "Des créneaux fixés à la main ou passés ne tiennent plus : {wrong_fr}. Retirez-les ou "
         "corrigez les indisponibilités."
     ),
     en=(
-        "Slots set by hand or already past no longer fit: {wrong}. Remove them or correct the "
+        "Slots set by hand or already past no longer fit: {wrong_en}. Remove them or correct the "
         "unavailable days."
     ),
     field="slots",
@@ -84,8 +84,8 @@ FIXED_SLOTS_CONFLICT = Refusal(
 INVALID_DAYS = Refusal(
     "invalid_days",
     InvalidInput,
-    fr="Nombre de jours invalide : {days} (multiple de {step} jour, positif).",
-    en="Invalid number of days: {days} (a non-negative multiple of {step} day).",
+    fr="Nombre de jours invalide : {days_fr} (multiple positif de {step_fr}).",
+    en="Invalid number of days: {days:g} (a non-negative multiple of {step:g} day).",
 )
 
 INVALID_WEEKDAYS = Refusal(
@@ -237,8 +237,8 @@ PLAN_OUTDATED = Refusal(
 SLOT_BREAKS_RULE = Refusal(
     "slot_breaks_rule",
     InvalidInput,
-    fr="Ce créneau enfreint une règle du planning : {wrong}.",
-    en="This slot breaks a rule of the plan: {wrong}.",
+    fr="Ce créneau enfreint une règle du planning : {wrong_fr}.",
+    en="This slot breaks a rule of the plan: {wrong_en}.",
     field="day",
 )
 

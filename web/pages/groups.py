@@ -353,8 +353,8 @@ def _unmet(outcome: MemberOutcomeRecord) -> list[str]:
     reasons = []
     if outcome.shortfall_days > 0:
         reasons.append(
-            f"{days_label(outcome.shortfall_days)} non servi(s) sur "
-            f"{days_label(outcome.requested_days)} demandés : le calendrier des CDO (maximum "
+            f"non servi : {days_label(outcome.shortfall_days)} (demande : "
+            f"{days_label(outcome.requested_days)}) ; le calendrier des CDO (maximum "
             "hebdomadaire, absences, jours fériés, autres membres) ne permet pas davantage"
         )
     if outcome.off_preferred_days > 0:

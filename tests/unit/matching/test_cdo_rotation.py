@@ -265,7 +265,8 @@ def test_slots_set_by_hand_on_a_holiday_are_refused() -> None:
         fixed=(cdo_rotation.Slot("x", "a", date(2027, 7, 14), None),),
     )
     found = cdo_rotation.fixed_slot_problems(problem, RotationParams())
-    assert found and "holiday" in found[0]
+    assert found and found[0].rule is cdo_rotation.Rule.UNAVAILABLE
+    assert found[0].day == date(2027, 7, 14) and found[0].cdo == "x"
 
 
 def _holidays(year: int, alsace_moselle: bool) -> frozenset[date]:
@@ -379,3 +380,18 @@ def test_command_line_plans_a_file(tmp_path: Path) -> None:
     assert broken.returncode == 1
     assert "line 1" in broken.stderr
     assert not target.read_text().startswith("{broken")
+
+
+def test_a_breach_is_worded_in_french_with_names_and_french_dates() -> None:
+    breach = cdo_rotation.Breach(
+        cdo_rotation.Rule.UNAVAILABLE, cdo="12", member="34", day=date(2026, 12, 24), half="am"
+    )
+    french, english = breach.words({"12": "Claire Dumas", "34": "Brasserie d'Alsace"})
+    assert french == (
+        "Claire Dumas chez Brasserie d'Alsace le 24/12/2026 (matin) : "
+        "jour d'indisponibilité ou férié"
+    )
+    assert english.startswith("Claire Dumas at Brasserie d'Alsace on 2026-12-24 (morning)")
+    for rule in cdo_rotation.Rule:  # Every rule has its words, with no code or repr in them.
+        words = cdo_rotation.Breach(rule, cdo="12", day=date(2026, 12, 24)).words()
+        assert all(words) and not any("Slot(" in w or "datetime" in w for w in words)

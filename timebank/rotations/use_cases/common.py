@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matching import cdo_rotation
 from timebank import formatting
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories
@@ -141,6 +142,20 @@ def _home(entity: Company) -> tuple[float, float]:
     if entity.latitude is not None and entity.longitude is not None:
         return entity.latitude, entity.longitude
     return FRANCE_CENTRE
+
+
+async def _breach_words(repos: Repositories, breach: cdo_rotation.Breach) -> dict[str, str]:
+    """A plan's broken rule in French and English (`wrong_fr`, `wrong_en`), its CDO and
+    member by their names (the plan's ids are employee and company ids)."""
+    names: dict[str, str] = {}
+    if breach.cdo is not None and breach.cdo.isdigit():
+        cdo_id = int(breach.cdo)
+        names[breach.cdo] = (await _cdo_names(repos, {cdo_id}))[cdo_id]
+    if breach.member is not None and breach.member.isdigit():
+        company = await repos.companies.get(int(breach.member))
+        names[breach.member] = company.name if company is not None else breach.member
+    wrong_fr, wrong_en = breach.words(names)
+    return {"wrong_fr": wrong_fr, "wrong_en": wrong_en}
 
 
 async def _cdo_names(repos: Repositories, employee_ids: set[int]) -> dict[int, str]:

@@ -150,8 +150,12 @@ async def set_request(
         possible = _possible_units(period, company, days_off)
         wanted = units if period.half_days else units // 2  # In the period's slots.
         if wanted > possible:
+            allowed = possible / period.units_per_day
             raise refusals.DAYS_BEYOND_CALENDAR.error(
-                days=days, possible=possible / period.units_per_day
+                days=days,
+                possible=allowed,
+                days_fr=m.days_label(days),
+                possible_fr=m.days_label(allowed),
             )
         await repos.rotations.put_request(
             period_id,

@@ -34,6 +34,7 @@ from timebank.rotations.model import (
 )
 from timebank.rotations.use_cases.common import (
     _acts_for_group,
+    _breach_words,
     _draft,
     _home,
     _member_ids,
@@ -119,7 +120,9 @@ async def prepare_plan(
     )
     wrong = cdo_rotation.fixed_slot_problems(problem, params)
     if wrong:
-        raise refusals.FIXED_SLOTS_CONFLICT.error(wrong=wrong[0])
+        async with uow(write=False) as repos:
+            words = await _breach_words(repos, wrong[0])
+        raise refusals.FIXED_SLOTS_CONFLICT.error(**words)
     return PlanInput(period, group, problem, params, latest, tuple(latest_slots), today)
 
 
@@ -280,7 +283,7 @@ def _summary(outcomes: tuple[MemberOutcomeRecord, ...]) -> str:
     served = sum(o.served_days for o in outcomes)
     requested = sum(o.requested_days for o in outcomes)
     short = [o for o in outcomes if o.shortfall_days > 0]
-    text = f"{m.days_label(served)} servis sur {m.days_label(requested)} demandés"
+    text = f"jours servis : {m.days_label(served)} (demande : {m.days_label(requested)})"
     return text + (f", {len(short)} membre(s) non servi(s) en totalité" if short else "")
 
 
@@ -380,7 +383,7 @@ async def add_slot_by_hand(
         params = RotationParams(travel_km_max=float(period.travel_km_max))
         wrong = cdo_rotation.check_plan(problem, params, candidate)
         if wrong:
-            raise refusals.SLOT_BREAKS_RULE.error(wrong=wrong[0])
+            raise refusals.SLOT_BREAKS_RULE.error(**await _breach_words(repos, wrong[0]))
         await repos.rotations.remove_slots([s.id for s in displaced])
         await repos.rotations.add_slot(plan_id, employee_id, company_id, day, half)
         return await repos.rotations.slots(plan_id)
