@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from contracts.render import date_fr, euros, html_pdf, page_html, plain_text
 
@@ -21,6 +22,10 @@ class StatementLine:
     accumulated_cents: int
     net_book_value_cents: int
     extra_deduction_cents: int
+
+
+# How each day count reads in the statement (`contracts.amortisation.DayCount`).
+DAY_COUNT_WORDS: Final = {"30/360": "mois de 30 jours, année de 360 jours", "actual": "jours réels"}
 
 
 def _table(lines: list[StatementLine], *, extra: bool) -> str:
@@ -60,7 +65,8 @@ def amortisation_markdown(
     parts = [
         f"# Relevé des amortissements — exercice du {date_fr(year_start)} au {date_fr(year_end)}",
         f"{plain_text(company_name)}, SIREN {siren}. Amortissement linéaire sur {life_years} "
-        f"an(s), prorata temporis ({day_count}) à compter de la mise en service.",
+        f"an(s), prorata temporis ({DAY_COUNT_WORDS.get(day_count, day_count)}) à compter de "
+        "la mise en service.",
         "## 1. Droit en vigueur — temps reçu immobilisé dans un projet incorporel",
         "Temps de salariés d'autres PME reçu au coût exact et affecté à un projet qui répond "
         "aux critères du PCG (art. 212-3) : production immobilisée (721), puis amortissement "

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.amortisation import DayCount, days_30_360, schedule
+from contracts.statements import amortisation_markdown
 
 
 @given(
@@ -113,3 +114,21 @@ def test_put_into_service_mid_february_counts_february_as_30_days() -> None:
 def test_settings_out_of_range_are_refused(years: int, rate: int) -> None:
     with pytest.raises(ValueError, match="out of range"):
         schedule(100, date(2027, 1, 1), life_years=years, suramortissement_basis_points=rate)
+
+
+def test_the_statement_says_its_day_count_in_words() -> None:
+    for day_count, words in (
+        ("30/360", "mois de 30 jours, année de 360 jours"),
+        ("actual", "jours réels"),
+    ):
+        text = amortisation_markdown(
+            company_name="Fromagerie du Val",
+            siren="732829320",
+            year_start=date(2026, 1, 1),
+            year_end=date(2026, 12, 31),
+            lines=[],
+            life_years=3,
+            day_count=day_count,
+            suramortissement_percent="0",
+        )
+        assert f"prorata temporis ({words})" in text
