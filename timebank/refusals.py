@@ -3,7 +3,31 @@
 
 from __future__ import annotations
 
+from ledger.model import TransferResult
 from timebank.errors import Forbidden, InvalidInput, NotFound, Refusal
+
+# Why the ledger refused a transfer, in words (French, English), for the few a person may meet;
+# any other means the service and its ledger disagree, and is shown with its code for support.
+LEDGER_RESULT_WORDS: dict[TransferResult, tuple[str, str]] = {
+    TransferResult.EXCEEDS_DEBIT_LIMIT: (
+        "le compte débité passerait sous sa limite de crédit",
+        "the debited account would go below its credit line",
+    ),
+    TransferResult.EXCEEDS_CREDIT_LIMIT: (
+        "le compte crédité dépasserait son plafond",
+        "the credited account would exceed its ceiling",
+    ),
+}
+
+
+def ledger_words(result: TransferResult) -> dict[str, str]:
+    """`result_fr` and `result_en` of a refusal that reports the ledger's answer."""
+    french, english = LEDGER_RESULT_WORDS.get(
+        result,
+        (f"incohérence interne (code {result.value})", f"internal inconsistency ({result.value})"),
+    )
+    return {"result_fr": french, "result_en": english}
+
 
 ABSURD_HOURS = Refusal(
     "absurd_hours",

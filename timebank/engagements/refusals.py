@@ -484,8 +484,12 @@ LEDGER_REFUSED: dict[TransferResult, Refusal[Conflict]] = {
     result: Refusal(
         f"ledger_{result.value}",
         Conflict,
-        fr=f"Le grand livre a refusé l'écriture : {result.value}.",
-        en=f"The ledger refused the entry: {result.value}.",
+        fr="Le grand livre a refusé l'écriture : "
+        + shared.ledger_words(result)["result_fr"].replace("{", "{{")
+        + ".",
+        en="The ledger refused the entry: "
+        + shared.ledger_words(result)["result_en"].replace("{", "{{")
+        + ".",
         field="ledger",
     )
     for result in TransferResult

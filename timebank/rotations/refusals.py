@@ -8,8 +8,8 @@ from timebank.errors import Conflict, InvalidInput, NotFound, Refusal
 ALLOCATION_REFUSED = Refusal(
     "allocation_refused",
     Conflict,
-    fr="Le grand livre a refusé l'imputation : {result}.",
-    en="The ledger refused the allocation: {result}.",
+    fr="Le grand livre a refusé l'imputation : {result_fr}.",
+    en="The ledger refused the allocation: {result_en}.",
     field="month",
 )
 

@@ -30,8 +30,8 @@ REQUIRED = Refusal(
 SETTLEMENT_REFUSED = Refusal(
     "settlement_refused",
     Conflict,
-    fr="Le grand livre a refusé le règlement : {result}.",
-    en="The ledger refused the settlement: {result}.",
+    fr="Le grand livre a refusé le règlement : {result_fr}.",
+    en="The ledger refused the settlement: {result_en}.",
     field="status",
 )
 

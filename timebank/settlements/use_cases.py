@@ -28,6 +28,7 @@ from timebank.people.model import (
     require_company_role,
     require_operator,
 )
+from timebank.refusals import ledger_words
 from timebank.settlements import refusals
 from timebank.settlements.model import (
     Statement,
@@ -279,7 +280,7 @@ async def _settle(repos: Repositories, statement: Statement, now: datetime) -> s
         )
     )[0]
     if outcome.result not in (TransferResult.CREATED, TransferResult.EXISTS):
-        raise refusals.SETTLEMENT_REFUSED.error(result=outcome.result.value)
+        raise refusals.SETTLEMENT_REFUSED.error(**ledger_words(outcome.result))
     return transfer_id
 
 

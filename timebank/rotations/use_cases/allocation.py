@@ -26,6 +26,7 @@ from timebank.invoicing.use_cases import issue_cdo_invoices
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.people.model import Actor, Role, reads_salary_figures, require_company_role
+from timebank.refusals import ledger_words
 from timebank.rotations import model as m
 from timebank.rotations import refusals
 from timebank.rotations.model import (
@@ -203,7 +204,7 @@ async def _post_allocation(
         o for o in outcomes if o.result not in (TransferResult.CREATED, TransferResult.EXISTS)
     ]
     if refused:
-        raise refusals.ALLOCATION_REFUSED.error(result=refused[0].result.value)
+        raise refusals.ALLOCATION_REFUSED.error(**ledger_words(refused[0].result))
     return ids
 
 
