@@ -129,7 +129,7 @@ TEMPLATES: Final[dict[str, Template]] = {
         Template(
             id="convention-mise-a-disposition",
             title="Convention de mise à disposition de personnel à but non lucratif",
-            version="2.0.1",
+            version="2.0.0",
             licence=LICENCE_OUVERTE,
             source="convention-mise-a-disposition.md.j2",
             variables=_LOAN_VARIABLES,
@@ -209,7 +209,7 @@ TEMPLATES: Final[dict[str, Template]] = {
         Template(
             id="avenant-mise-a-disposition",
             title="Avenant au contrat de travail — mise à disposition",
-            version="2.0.1",
+            version="2.0.0",
             licence=LICENCE_OUVERTE,
             source="avenant-mise-a-disposition.md.j2",
             variables=_LOAN_VARIABLES,

@@ -44,11 +44,6 @@ def euros(amount_cents: int) -> str:
     return f"{sign}{grouped},{cents:02d}{NBSP}€"
 
 
-def grouped(value: int) -> str:
-    """1 607 → `1 607` (the French thousands separator)."""
-    return f"{value:,}".replace(",", NBSP)
-
-
 def date_fr(value: date | str) -> str:
     """23/11/2026."""
     day = value if isinstance(value, date) else date.fromisoformat(value)
@@ -116,7 +111,6 @@ _ENVIRONMENT: Final = jinja2.Environment(
 )
 _ENVIRONMENT.filters["euros"] = euros
 _ENVIRONMENT.filters["date_fr"] = date_fr
-_ENVIRONMENT.filters["grouped"] = grouped
 _ENVIRONMENT.globals["euros_exact"] = euros_exact
 
 
