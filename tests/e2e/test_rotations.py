@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from ledger.model import AccountKind, Unit
-from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, login, signup
+from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, login, operator, signup
 from tests.helpers import new_email, now
 from timebank.db import tables
 from timebank.employees.model import CostInputs
@@ -137,6 +137,20 @@ async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> 
     assert foreign.status_code == 403
     assert (
         await client.post(f"/api/v1/rotation-periods/{period_id}/plans", headers=paris.headers)
+    ).status_code == 403
+    # Nor does the operator: the period is the group's business, and it acts for no member.
+    ops = await operator(client)
+    assert (
+        await client.get(f"/api/v1/rotation-periods/{period_id}", headers=ops.headers)
+    ).status_code == 404
+    for_paris = await client.put(
+        f"/api/v1/rotation-periods/{period_id}/requests/{paris.company_id}",
+        headers=ops.headers,
+        json={"days": 3},
+    )
+    assert for_paris.status_code == 403, for_paris.text
+    assert (
+        await client.post(f"/api/v1/rotation-periods/{period_id}/plans", headers=ops.headers)
     ).status_code == 403
 
     draft = await client.post(

@@ -99,6 +99,10 @@ def test_only_the_host_asks_for_an_extension_of_a_running_loan() -> None:
     assert not turn_of(at(EngagementStatus.CONSENTED), HOST, missing=[]).may_request_extension
     assert not turn_of(at(EngagementStatus.ACTIVE), LENDER, missing=[]).may_request_extension
     assert turn_of(at(EngagementStatus.ACTIVE), LENDER, missing=[]).may_decide_extensions
+    # The operator is offered no extension: it is a company's request and a company's answer.
+    operator = turn_of(at(EngagementStatus.ACTIVE), frozenset(), operator=True, missing=[])
+    assert not operator.may_request_extension and not operator.may_decide_extensions
+    assert operator.steps == (Step.CANCEL,)
     assert not turn_of(at(EngagementStatus.ACTIVE), EMPLOYEE, missing=[]).may_decide_extensions
 
 

@@ -122,7 +122,7 @@ async def list_companies(
 async def update_company(
     uow: UnitOfWork, actor: Actor, company_id: int, data: CompanyInput
 ) -> Company:
-    """The company's admins (or the operator) edit its record; the SIREN cannot change."""
+    """The company's admins edit its record; the SIREN cannot change."""
     require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     async with uow() as repos:
         existing = await repos.companies.get(company_id)

@@ -440,8 +440,8 @@ def turn_of(
     return Turn(
         steps=steps,
         papers=papers,
-        may_request_extension=active and (operator or Party.HOST in parties),
-        may_decide_extensions=operator or Party.LENDER in parties,
+        may_request_extension=active and Party.HOST in parties,
+        may_decide_extensions=Party.LENDER in parties,
     )
 
 

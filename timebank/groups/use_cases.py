@@ -326,7 +326,7 @@ async def join_requests_of_group(uow: UnitOfWork, actor: Actor, group_id: int) -
     """Every request to join the group, for its coordinators."""
     async with uow(write=False) as repos:
         group = await load_group(repos, group_id)
-        require_company_role(actor, group.company_id, Role.GROUP_COORDINATOR)
+        require_acting_for(actor, group.company_id, Role.GROUP_COORDINATOR)
         return await repos.groups.join_requests_of_group(group_id)
 
 

@@ -159,6 +159,10 @@ async def _release(repos: Repositories, engagement: Engagement, now: datetime) -
 
 
 def _require_ledger_ok(outcomes: list[EventOutcome]) -> None:
-    for outcome in outcomes:
-        if outcome.result not in (TransferResult.CREATED, TransferResult.EXISTS):
-            raise refusals.LEDGER_REFUSED[outcome.result].error()
+    """Refuse with the ledger's reason: in a linked chain, the event that failed (the others
+    answer `linked_event_failed`)."""
+    ok = (TransferResult.CREATED, TransferResult.EXISTS)
+    failed = [o.result for o in outcomes if o.result not in ok]
+    if failed:
+        causes = [r for r in failed if r is not TransferResult.LINKED_EVENT_FAILED]
+        raise refusals.LEDGER_REFUSED[(causes or failed)[0]].error()

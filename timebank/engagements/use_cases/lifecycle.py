@@ -57,7 +57,7 @@ async def propose(
     working_hours: str = "",
     post_characteristics: str = "",
 ) -> Engagement:
-    """The lender's admin (or the operator, from matching) proposes an employee for a need;
+    """The lender's admin proposes an employee for a need (from matching, by accepting a proposal);
     the loan's terms (probation, hours, post) may come now or later (`set_terms`)."""
     check_period(period_start, period_end)
     rules.minutes(planned_minutes, field="planned_minutes", high=rules.YEAR_WORK_MINUTES_MAX)

@@ -16,7 +16,6 @@ from timebank.rotations.model import (
     PlannedSlot,
 )
 from timebank.rotations.use_cases.common import (
-    _acts_for_group,
     _cdo_names,
     _coordinates,
     _own_cdo_ids,
@@ -45,13 +44,13 @@ async def create_feed(
             employee = await repos.employees.get(employee_id)
             if employee is None or employee.company_id != group.company_id:
                 raise refusals.NOT_A_CDO_OF_THE_GROUP.error()
-            if not _acts_for_group(actor, group) and employee.user_id != actor.user_id:
+            if not _coordinates(actor, group) and employee.user_id != actor.user_id:
                 raise refusals.CALENDAR_NOT_FOUND.error(id=employee_id, field="employee_id")
         else:
             assert company_id is not None
             if company_id not in {mm.company_id for mm in group.members}:
                 raise refusals.NOT_A_MEMBER_OF_THE_GROUP.error()
-            if not _acts_for_group(actor, group):
+            if not _coordinates(actor, group):
                 require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
         token, digest = new_token()
         await repos.rotations.add_feed(
@@ -76,7 +75,7 @@ async def _feed_owner(
     """Refuse unless the actor may manage this CDO's or member's calendar feed."""
     if (employee_id is None) == (company_id is None):
         raise refusals.ONE_CALENDAR.error()
-    if _acts_for_group(actor, group):
+    if _coordinates(actor, group):
         return
     if employee_id is not None:
         employee = await repos.employees.get(employee_id)

@@ -45,12 +45,9 @@ async def _period(
 
 
 def _coordinates(actor: Actor, group: EmployerGroup) -> bool:
-    """Sees the group's periods as its coordinators do (the operator too: it reads)."""
-    return actor.is_operator or _acts_for_group(actor, group)
-
-
-def _acts_for_group(actor: Actor, group: EmployerGroup) -> bool:
-    """Decides for the group (its coordinators; not the operator, see `require_acting_for`)."""
+    """The group's coordinators see and decide everything of its periods. The operator does
+    not: a period's requests, CDOs' days off and plans are the group's business, and it acts in
+    no company's name (`require_acting_for`)."""
     return actor.has_role(group.company_id, Role.GROUP_COORDINATOR)
 
 

@@ -18,7 +18,7 @@ from timebank.rotations.model import (
 )
 from timebank.rotations.use_cases.common import (
     PeriodView,
-    _acts_for_group,
+    _coordinates,
     _member_ids,
     _period,
     _require_coordinator,
@@ -141,7 +141,7 @@ async def set_request(
         period, group = await _period(repos, period_id)
         if company_id not in _member_ids(group, period):
             raise refusals.NOT_A_MEMBER_IN_PERIOD.error()
-        if not _acts_for_group(actor, group):
+        if not _coordinates(actor, group):
             require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
         units = m.half_days_of(days, half_days=period.half_days)
         days_off = m.dates_within(unavailable, period.starts_on, period.ends_on)

@@ -33,8 +33,8 @@ from timebank.rotations.model import (
     RotationPeriod,
 )
 from timebank.rotations.use_cases.common import (
-    _acts_for_group,
     _breach_words,
+    _coordinates,
     _draft,
     _home,
     _member_ids,
@@ -481,7 +481,7 @@ async def set_worked(
         plan = await repos.rotations.get_plan(slot.plan_id)
         assert plan is not None
         _, group = await _period(repos, plan.period_id, lock=True)  # See `allocate_month`.
-        if not _acts_for_group(actor, group) and slot.employee_id not in await _own_cdo_ids(
+        if not _coordinates(actor, group) and slot.employee_id not in await _own_cdo_ids(
             repos, actor, group
         ):
             raise refusals.SLOT_NOT_FOUND.error(id=slot_id)
