@@ -682,7 +682,8 @@ def check_plan(
         seen_cdo.add((slot.cdo, slot.date, slot.half))
         seen_member.add((slot.member, slot.date, slot.half))
         week_load[slot.cdo, week_of(slot.date)] += 1
-        week_day.setdefault((slot.cdo, week_of(slot.date)), slot.date)
+        monday = slot.date - timedelta(days=slot.date.weekday())
+        week_day.setdefault((slot.cdo, week_of(slot.date)), monday)
         served[slot.member] += 1
         place[slot.cdo, slot.date, slot.half] = slot.member
     for (cdo_id, week), load in week_load.items():
