@@ -156,17 +156,6 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
         from timebank.demo.plan import plan_demo
 
         for group in groups:
-            url = f"{base}/api/v1/groups/{group['id']}/rotation-periods"
-            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
-                periods = json.loads(response.read())
-            assert [p["published_plan_id"] is not None for p in periods] == [True]
-            url = f"{base}/api/v1/rotation-periods/{periods[0]['id']}/slots"
-            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
-                assert len(json.loads(response.read())["slots"]) > 0
-            # The shares are the CDO's salary at cost: their coordinator's, never the operator's.
-            url = f"{base}/api/v1/groups/{group['id']}/allocations"
-            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
-                assert json.loads(response.read()) == []
             (coordinator,) = [
                 g.coordinator.email
                 for g in plan_demo(today=datetime.now(UTC).date()).groups
@@ -176,6 +165,24 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
                 f"{base}/api/v1/auth/login", {"email": coordinator, "password": "demo-bourse-2026"}
             )
             coordinates = {"Authorization": f"Bearer {session_of['token']}"}
+            url = f"{base}/api/v1/groups/{group['id']}/rotation-periods"
+            with urllib.request.urlopen(
+                urllib.request.Request(url, headers=coordinates)
+            ) as response:
+                periods = json.loads(response.read())
+            assert [p["published_plan_id"] is not None for p in periods] == [True]
+            # A group's periods are its coordinators' business, not the operator's.
+            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
+                assert json.loads(response.read()) == []
+            url = f"{base}/api/v1/rotation-periods/{periods[0]['id']}/slots"
+            with urllib.request.urlopen(
+                urllib.request.Request(url, headers=coordinates)
+            ) as response:
+                assert len(json.loads(response.read())["slots"]) > 0
+            # The shares are the CDO's salary at cost: their coordinator's, never the operator's.
+            url = f"{base}/api/v1/groups/{group['id']}/allocations"
+            with urllib.request.urlopen(urllib.request.Request(url, headers=bearer)) as response:
+                assert json.loads(response.read()) == []
             with urllib.request.urlopen(
                 urllib.request.Request(url, headers=coordinates)
             ) as response:
