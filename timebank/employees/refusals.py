@@ -5,7 +5,7 @@ from __future__ import annotations
 from timebank import refusals as shared
 from timebank import rules
 from timebank.errors import Conflict, InvalidInput, Refusal
-from timebank.formatting import euros
+from timebank.formatting import euros, hours
 
 ABSURD_HOURS = Refusal(
     "absurd_hours",
@@ -73,7 +73,7 @@ ANNUAL_WORK_HOURS_OUT_OF_RANGE = Refusal(
     "out_of_range",
     InvalidInput,
     fr="La durée annuelle de travail doit être comprise entre 1 h et "
-    f"{rules.ANNUAL_WORK_HOURS_MAX} h (1 607 h pour un temps plein).",
+    f"{hours(rules.ANNUAL_WORK_HOURS_MAX * 60)} (1\u202f607\u00a0h pour un temps plein).",
     en=f"The annual working time must be between 1 and {rules.ANNUAL_WORK_HOURS_MAX} hours "
     "(1607 hours full time).",
     field="annual_work_hours",
