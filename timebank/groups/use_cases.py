@@ -236,8 +236,10 @@ async def groups_near(
     uow: UnitOfWork, actor: Actor, company_id: int, *, now: datetime
 ) -> tuple[Company, list[GroupOffer]]:
     """The employer groups a company's admin may join, nearest first (same region, then by
-    distance): what their CDOs offer, their days still free and a day's cost at exact cost."""
-    require_company_role(actor, company_id, Role.COMPANY_ADMIN)
+    distance): what their CDOs offer, their days still free and a day's cost at exact cost.
+    Its admins only: a CDO's day cost is seven hours at their hourly cost, which the operator
+    does not read (`reads_salary_figures`), and choosing a group is the company's own act."""
+    require_acting_for(actor, company_id, Role.COMPANY_ADMIN)
     async with uow(write=False) as repos:
         company = await repos.companies.get(company_id)
         if company is None:
