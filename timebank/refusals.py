@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Final
+
 from ledger.model import TransferResult
 from timebank.errors import Forbidden, InvalidInput, NotFound, Refusal
+
+# The ledger's answers to an event that went through (created now, or already).
+LEDGER_PASSED: Final = frozenset({TransferResult.CREATED, TransferResult.EXISTS})
 
 # Why the ledger refused a transfer, in words (French, English), for the few a person may meet;
 # any other means the service and its ledger disagree, and is shown with its code for support.
@@ -18,6 +24,14 @@ LEDGER_RESULT_WORDS: dict[TransferResult, tuple[str, str]] = {
         "the credited account would exceed its ceiling",
     ),
 }
+
+
+def ledger_failure(results: Iterable[TransferResult]) -> TransferResult | None:
+    """Why the ledger refused a batch, None when every event went through: in a linked chain,
+    the event that failed, not those that failed with it (`linked_event_failed`)."""
+    failed = [result for result in results if result not in LEDGER_PASSED]
+    causes = [result for result in failed if result is not TransferResult.LINKED_EVENT_FAILED]
+    return (causes or failed or [None])[0]
 
 
 def ledger_words(result: TransferResult) -> dict[str, str]:

@@ -9,6 +9,8 @@ from typing import Final
 
 import pytest
 
+from ledger.model import TransferResult
+from timebank import refusals as shared_refusals
 from timebank import rules
 from timebank.companies.model import draft_company, validate_siren
 from timebank.errors import InvalidInput
@@ -226,3 +228,18 @@ def test_every_field_the_rules_name_has_words_for_people() -> None:
     named |= {"level", "working_hours", "post_characteristics"}  # Defaults and passed through.
     assert len(named) > 20
     assert sorted(named - set(rules.FIELD_LABELS)) == []
+
+
+def test_a_ledger_refusal_names_the_event_that_failed() -> None:
+    created, linked = TransferResult.CREATED, TransferResult.LINKED_EVENT_FAILED
+    limit = TransferResult.EXCEEDS_DEBIT_LIMIT
+    assert shared_refusals.ledger_failure([created, TransferResult.EXISTS]) is None
+    assert shared_refusals.ledger_failure([linked, limit, linked]) is limit  # Not its chain.
+    assert shared_refusals.ledger_failure([linked]) is linked
+    assert shared_refusals.ledger_words(limit)["result_fr"] == (
+        "le compte débité passerait sous sa limite de crédit"
+    )
+    assert (
+        "exceeds_pending_amount"
+        in shared_refusals.ledger_words(TransferResult.EXCEEDS_PENDING_AMOUNT)["result_fr"]
+    )

@@ -480,20 +480,21 @@ UNKNOWN_DOCUMENT = Refusal(
 
 # A transfer the ledger refused, by its reason (a loan's writes never expect one: a refusal
 # here means the loan and its ledger disagree). Code: `ledger_` and the ledger's result.
-LEDGER_REFUSED: dict[TransferResult, Refusal[Conflict]] = {
-    result: Refusal(
+def _ledger_refused(result: TransferResult) -> Refusal[Conflict]:
+    words = shared.ledger_words(result)
+    return Refusal(
         f"ledger_{result.value}",
         Conflict,
-        fr="Le grand livre a refusé l'écriture : "
-        + shared.ledger_words(result)["result_fr"].replace("{", "{{")
-        + ".",
-        en="The ledger refused the entry: "
-        + shared.ledger_words(result)["result_en"].replace("{", "{{")
-        + ".",
+        fr=f"Le grand livre a refusé l'écriture : {words['result_fr']}.",
+        en=f"The ledger refused the entry: {words['result_en']}.",
         field="ledger",
     )
+
+
+LEDGER_REFUSED: dict[TransferResult, Refusal[Conflict]] = {
+    result: _ledger_refused(result)
     for result in TransferResult
-    if result not in (TransferResult.CREATED, TransferResult.EXISTS)
+    if result not in shared.LEDGER_PASSED
 }
 
 

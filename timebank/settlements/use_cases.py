@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime
 
-from ledger.model import TransferCode, TransferKind, TransferRequest, TransferResult, Unit
+from ledger.model import TransferCode, TransferKind, TransferRequest, Unit
 from timebank import formatting, rules
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
@@ -28,7 +28,7 @@ from timebank.people.model import (
     require_company_role,
     require_operator,
 )
-from timebank.refusals import ledger_words
+from timebank.refusals import LEDGER_PASSED, ledger_words
 from timebank.settlements import refusals
 from timebank.settlements.model import (
     Statement,
@@ -279,7 +279,7 @@ async def _settle(repos: Repositories, statement: Statement, now: datetime) -> s
             now=now,
         )
     )[0]
-    if outcome.result not in (TransferResult.CREATED, TransferResult.EXISTS):
+    if outcome.result not in LEDGER_PASSED:
         raise refusals.SETTLEMENT_REFUSED.error(**ledger_words(outcome.result))
     return transfer_id
 

@@ -25,6 +25,7 @@ from timebank.engagements.model import (
     minutes_per_month,
     reservation_expiry,
 )
+from timebank.refusals import ledger_failure
 
 LEDGER_NAMESPACE: Final = uuid.UUID("2d0e3c1a-8b5f-4c7e-9f3a-6a1b2c3d4e5f")
 
@@ -159,10 +160,7 @@ async def _release(repos: Repositories, engagement: Engagement, now: datetime) -
 
 
 def _require_ledger_ok(outcomes: list[EventOutcome]) -> None:
-    """Refuse with the ledger's reason: in a linked chain, the event that failed (the others
-    answer `linked_event_failed`)."""
-    ok = (TransferResult.CREATED, TransferResult.EXISTS)
-    failed = [o.result for o in outcomes if o.result not in ok]
-    if failed:
-        causes = [r for r in failed if r is not TransferResult.LINKED_EVENT_FAILED]
-        raise refusals.LEDGER_REFUSED[(causes or failed)[0]].error()
+    """Refuse with the ledger's reason (`ledger_failure`)."""
+    cause = ledger_failure(outcome.result for outcome in outcomes)
+    if cause is not None:
+        raise refusals.LEDGER_REFUSED[cause].error()

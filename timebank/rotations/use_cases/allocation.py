@@ -13,7 +13,6 @@ from ledger.model import (
     TransferCode,
     TransferKind,
     TransferRequest,
-    TransferResult,
 )
 from ledger.model import Unit as LedgerUnit
 from ledger.state_machine import BATCH_EVENTS_MAX
@@ -26,7 +25,7 @@ from timebank.invoicing.use_cases import issue_cdo_invoices
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import notify
 from timebank.people.model import Actor, Role, reads_salary_figures, require_company_role
-from timebank.refusals import ledger_words
+from timebank.refusals import ledger_failure, ledger_words
 from timebank.rotations import model as m
 from timebank.rotations import refusals
 from timebank.rotations.model import (
@@ -200,11 +199,9 @@ async def _post_allocation(
                 )
             )
     outcomes = await submit_in(repos, requests, now=now)
-    refused = [
-        o for o in outcomes if o.result not in (TransferResult.CREATED, TransferResult.EXISTS)
-    ]
-    if refused:
-        raise refusals.ALLOCATION_REFUSED.error(**ledger_words(refused[0].result))
+    cause = ledger_failure(outcome.result for outcome in outcomes)
+    if cause is not None:
+        raise refusals.ALLOCATION_REFUSED.error(**ledger_words(cause))
     return ids
 
 
