@@ -163,11 +163,12 @@ def read_rotation_problem(
     problem = RotationProblem(start, end, half_days, tuple(cdos), tuple(members), previous, fixed)
     wrong = fixed_slot_problems(problem, params)
     if wrong:
+        french, english = wrong[0].words()
         raise ProblemError(
             "problem",
             "fixed",
-            f"créneaux fixés impossibles : {wrong[0].words()[0]}",
-            f"slots set by hand cannot be kept: {wrong[0].words()[1]}",
+            f"créneaux fixés impossibles : {french}",
+            f"slots set by hand cannot be kept: {english}",
         )
     return problem, params
 

@@ -38,6 +38,11 @@ def hours(duration_minutes: int) -> str:
     return f"{text}{UNIT_SEPARATOR}{rest:02d}" if rest else text
 
 
+def decimal(value: float) -> str:
+    """`2.5` → `2,5`, `30.0` → `30` (the French decimal comma, no needless zero)."""
+    return f"{value:g}".replace(".", ",")
+
+
 def day(value: date) -> str:
     """`date(2026, 11, 23)` → `23/11/2026`; an instant (a `datetime` with its zone) is shown by
     its day in French time, as `moment` shows it (23:30 UTC is already the next day in Paris)."""

@@ -49,7 +49,7 @@ from timebank.accounting.model import (
 )
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
-from timebank.formatting import PARIS, french_day
+from timebank.formatting import PARIS, decimal, french_day
 from timebank.invoicing.model import InvoiceKind, expense_base_cents
 from timebank.people.model import Actor, Role, require_acting_for, require_company_role
 from timebank.trainings.model import Training
@@ -962,7 +962,7 @@ async def amortisation_pdf_of(
     company, fiscal, lines = await amortisation_statement(
         uow, actor, company_ref, year=year, settings=settings
     )
-    rate = f"{settings.suramortissement_basis_points / 100:g} %".replace(".", ",")
+    rate = f"{decimal(settings.suramortissement_basis_points / 100)} %"
     text = amortisation_markdown(
         company_name=company.name,
         siren=company.siren,

@@ -73,7 +73,8 @@ ANNUAL_WORK_HOURS_OUT_OF_RANGE = Refusal(
     "out_of_range",
     InvalidInput,
     fr="La durée annuelle de travail doit être comprise entre 1 h et "
-    f"{hours(rules.ANNUAL_WORK_HOURS_MAX * 60)} (1\u202f607\u00a0h pour un temps plein).",
+    f"{hours(rules.ANNUAL_WORK_HOURS_MAX * 60)} "
+    f"({hours(rules.ANNUAL_WORK_HOURS_DEFAULT * 60)} pour un temps plein).",
     en=f"The annual working time must be between 1 and {rules.ANNUAL_WORK_HOURS_MAX} hours "
     "(1607 hours full time).",
     field="annual_work_hours",

@@ -169,7 +169,11 @@ def half_days_of(days: float, *, half_days: bool, field: str = "days") -> int:
     units = days / step
     if days < 0 or abs(units - round(units)) > 1e-9 or days > PERIOD_DAYS_MAX:
         raise refusals.INVALID_DAYS.error(
-            days=days, days_fr=decimal_fr(days), step=step, step_fr=days_label(step), field=field
+            days=days,
+            days_fr=formatting.decimal(days),
+            step=step,
+            step_fr=days_label(step),
+            field=field,
         )
     return round(days * 2)
 
@@ -334,14 +338,9 @@ def calendar_ics(name: str, events: list[CalendarEvent], *, stamp: datetime) -> 
     return data
 
 
-def decimal_fr(value: float) -> str:
-    """`2.5` → `2,5`, `30.0` → `30` (the French decimal comma, no needless zero)."""
-    return f"{value:g}".replace(".", ",")
-
-
 def days_label(days: float) -> str:
     """`0,5 jour`, `1 jour`, `7,5 jours` (French decimal comma, plural from 2)."""
-    return f"{decimal_fr(days)} jour" + ("s" if days >= 2 else "")
+    return f"{formatting.decimal(days)} jour" + ("s" if days >= 2 else "")
 
 
 def slot_label(day: date, half: str | None) -> str:

@@ -20,7 +20,7 @@ from timebank.companies.use_cases import CompanyInput
 from timebank.employees import use_cases as employee_use_cases
 from timebank.employees.model import Employee, hourly_cost_cents
 from timebank.errors import Forbidden, NotFound, TimebankError
-from timebank.formatting import hours, parse_duration_minutes
+from timebank.formatting import decimal, hours, parse_duration_minutes
 from timebank.people.model import Actor, Role
 from timebank.skills import use_cases as skill_use_cases
 from timebank.vat.model import VAT_NUMBER_LENGTH_MAX, VatRegime
@@ -117,7 +117,7 @@ def company_input(form: FormMultiDict) -> CompanyInput:
 
 
 def decimal_text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}".replace(".", ",")
+    return "" if value is None else decimal(value)
 
 
 def values_of_company(company: Company) -> dict[str, Any]:

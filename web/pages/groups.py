@@ -440,7 +440,7 @@ async def _add_member_period(
 def _request_form(own: MemberRequest) -> dict[str, Any]:
     """A member's request as its form shows it."""
     return {
-        "days": f"{own.days_requested:g}".replace(".", ","),
+        "days": formatting.decimal(own.days_requested),
         "preferred_weekdays": [str(d) for d in sorted(own.preferred_weekdays)],
         "unavailable": _dates_text(own.unavailable),
         "same_cdo_as_before": "on" if own.same_cdo_as_before else "",
