@@ -62,6 +62,19 @@ def fetch(url: str, data: dict[str, object] | None = None) -> tuple[int, Any]:
         return error.code, json.loads(error.read())
 
 
+def wait_until_healthy(process: subprocess.Popen[Any], base: str) -> tuple[int, Any]:
+    """Poll the served app's /healthz until it answers (its status and JSON); the process must
+    stay up, within SERVE_START_SECONDS_MAX."""
+    deadline = time.monotonic() + SERVE_START_SECONDS_MAX
+    while True:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            return fetch(f"{base}/healthz")
+        except OSError:
+            assert time.monotonic() < deadline, "the service did not start in time"
+            time.sleep(0.5)
+
+
 def test_malformed_database_url_stops_with_a_clear_message() -> None:
     result = timebank(["db", "migrate"], environment(TIMEBANK_DATABASE_URL="mysql://db/x"))
     assert result.returncode == 2
@@ -108,15 +121,7 @@ def test_serve_demo_on_the_default_sqlite_file(tmp_path: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVE_START_SECONDS_MAX
-        while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            try:
-                status, health = fetch(f"{base}/healthz")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the service did not start in time"
-                time.sleep(0.5)
+        status, health = wait_until_healthy(process, base)
         assert (status, health["database"]) == (200, "sqlite")
         assert (tmp_path / "timebank.sqlite3").exists()
         status, schema = fetch(f"{base}/schema/openapi.json")

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Final
 
 import httpx
 import pytest
 
-from tests.e2e.test_cli import SERVE_START_SECONDS_MAX, environment, free_port
+from tests.e2e.test_cli import environment, free_port, wait_until_healthy
 from timebank.demo.plan import DEMO_PASSWORD
 
 ROOT: Final = Path(__file__).resolve().parents[2]
@@ -75,18 +74,10 @@ def test_every_page_form_answers_nonsense_without_a_server_error(tmp_path: Path)
     )
     errors: list[str] = []
     answered: dict[int, int] = {}
+    base = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            deadline = time.monotonic() + SERVE_START_SECONDS_MAX
-            while True:
-                assert process.poll() is None, "the service stopped"
-                try:
-                    if client.get("/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "the service did not start in time"
-                time.sleep(0.5)
+        assert wait_until_healthy(process, base)[0] == 200
+        with httpx.Client(base_url=base, timeout=30) as client:
             for email in DEMO_USERS:
                 session = client.post(
                     "/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD}
