@@ -72,9 +72,8 @@ def require_company_role(actor: Actor, company_id: int, *roles: Role) -> None:
     """Refuse unless the actor holds one of `roles` for the company, or is the operator: to
     read what the company shows (salary-derived figures are held back on their own, see
     `reads_salary_figures`). An act in the company's name is `require_acting_for`."""
-    if actor.is_operator or actor.has_role(company_id, *roles):
-        return
-    raise refusals.FORBIDDEN_FOR_COMPANY.error()
+    if not actor.is_operator:
+        require_acting_for(actor, company_id, *roles)
 
 
 def require_acting_for(actor: Actor, company_id: int, *roles: Role) -> None:
