@@ -40,7 +40,13 @@ class InMemorySettlements:
     def __init__(self) -> None:
         self.rows: dict[int, Statement] = {}
 
-    async def find(self, month: date, company_a: int, company_b: int) -> Statement | None:
+    async def lock_preparation(self) -> None:
+        return None  # One task at a time here.
+
+    async def find(
+        self, month: date, company_a: int, company_b: int, *, lock: bool = False
+    ) -> Statement | None:
+        del lock  # Same.
         return next(
             (
                 s
@@ -155,9 +161,11 @@ class FakeEngagements:
             if row["id"] not in self.attached and row["work_date"] < before
         ]
 
-    async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> None:
-        for entry_id in entry_ids:
+    async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> int:
+        free = [entry_id for entry_id in entry_ids if entry_id not in self.attached]
+        for entry_id in free:
             self.attached[entry_id] = statement_id
+        return len(free)
 
 
 class FakeCompanies:

@@ -803,11 +803,18 @@ class EngagementRepository:
         )
         return list(rows)
 
-    async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> None:
-        if entry_ids:
-            await TimesheetEntryTable.update({TimesheetEntryTable.statement: statement_id}).where(
-                TimesheetEntryTable.id.is_in(entry_ids)
+    async def attach_to_statement(self, entry_ids: list[int], statement_id: int) -> int:
+        """Put these entries in the statement, those in none yet; returns how many moved."""
+        if not entry_ids:
+            return 0
+        moved = (
+            await TimesheetEntryTable.update({TimesheetEntryTable.statement: statement_id})
+            .where(
+                TimesheetEntryTable.id.is_in(entry_ids) & TimesheetEntryTable.statement.is_null()
             )
+            .returning(TimesheetEntryTable.id)
+        )
+        return len(moved)
 
     async def change_entry(
         self, entry_id: int, *, work_date: date, minutes: int, description: str

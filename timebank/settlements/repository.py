@@ -26,6 +26,18 @@ STATEMENT_COLUMNS = (
 _GET = f"SELECT {STATEMENT_COLUMNS} FROM settlement_statement s WHERE s.id = {{0}}"
 GET_SQL = Sql(_GET)
 GET_LOCKED_SQL = Sql(_GET + " FOR UPDATE")
+_FIND = (
+    f"SELECT {STATEMENT_COLUMNS} FROM settlement_statement s "
+    "WHERE s.month = {0} AND s.company_a = {1} AND s.company_b = {2}"
+)
+FIND_SQL = Sql(_FIND)
+FIND_LOCKED_SQL = Sql(_FIND + " FOR UPDATE")
+# Preparing statements reads every approved entry not yet in one, then adds them to the
+# statements' totals: two preparations at once (the monthly job and the operator, a double
+# click) would count the same entries twice. On PostgreSQL they take this transaction-level
+# advisory lock in turn (its two-key space is apart from the scheduler's one-key lease);
+# SQLite's write transactions already run one at a time.
+PREPARATION_LOCK_SQL = Sql("SELECT pg_advisory_xact_lock(1937, 1)")
 
 
 def _statement(row: Row) -> Statement:
@@ -52,7 +64,14 @@ class SettlementStore(Protocol):
     """What the use cases ask of the statements' storage: `SettlementRepository` on the
     database, an in-memory fake in the unit tests (`tests/fakes.py`)."""
 
-    async def find(self, month: date, company_a: int, company_b: int) -> Statement | None: ...
+    async def lock_preparation(self) -> None:
+        """Wait until no other transaction is preparing statements, then hold that turn until
+        this one ends."""
+        ...
+
+    async def find(
+        self, month: date, company_a: int, company_b: int, *, lock: bool = False
+    ) -> Statement | None: ...
 
     async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None: ...
 
@@ -85,17 +104,17 @@ class SettlementStore(Protocol):
 
 
 class SettlementRepository:
-    async def find(self, month: date, company_a: int, company_b: int) -> Statement | None:
-        row = (
-            await SettlementStatementTable.select()
-            .where(
-                (SettlementStatementTable.month == month)
-                & (SettlementStatementTable.company_a == company_a)
-                & (SettlementStatementTable.company_b == company_b)
-            )
-            .first()
-        )
-        return None if row is None else _statement(row)
+    async def lock_preparation(self) -> None:
+        if SettlementStatementTable._meta.db.engine_type == "postgres":
+            await fetch(PREPARATION_LOCK_SQL)
+
+    async def find(
+        self, month: date, company_a: int, company_b: int, *, lock: bool = False
+    ) -> Statement | None:
+        """The pair's statement of the month (`lock`: its row locked on PostgreSQL, as `get`)."""
+        locked = lock and SettlementStatementTable._meta.db.engine_type == "postgres"
+        rows = await fetch(FIND_LOCKED_SQL if locked else FIND_SQL, month, company_a, company_b)
+        return _statement(rows[0]) if rows else None
 
     async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None:
         locked = lock and SettlementStatementTable._meta.db.engine_type == "postgres"
@@ -135,16 +154,26 @@ class SettlementRepository:
         if existing.status is StatementStatus.AGREED:
             raise refusals.STATEMENT_FROZEN_MONTH.error()
         # New approvals reopen the discussion: agreements given on older totals are withdrawn.
-        await SettlementStatementTable.update(
-            {
-                **values,
-                SettlementStatementTable.status: StatementStatus.DRAFT.value,
-                SettlementStatementTable.agreed_by_a: None,
-                SettlementStatementTable.agreed_at_a: None,
-                SettlementStatementTable.agreed_by_b: None,
-                SettlementStatementTable.agreed_at_b: None,
-            }
-        ).where(SettlementStatementTable.id == existing.id)
+        # Never an agreed one, even if it was agreed since `existing` was read.
+        reopened = (
+            await SettlementStatementTable.update(
+                {
+                    **values,
+                    SettlementStatementTable.status: StatementStatus.DRAFT.value,
+                    SettlementStatementTable.agreed_by_a: None,
+                    SettlementStatementTable.agreed_at_a: None,
+                    SettlementStatementTable.agreed_by_b: None,
+                    SettlementStatementTable.agreed_at_b: None,
+                }
+            )
+            .where(
+                (SettlementStatementTable.id == existing.id)
+                & (SettlementStatementTable.status != StatementStatus.AGREED.value)
+            )
+            .returning(SettlementStatementTable.id)
+        )
+        if not reopened:
+            raise refusals.STATEMENT_FROZEN_MONTH.error()
         return existing.id
 
     async def record_agreement(

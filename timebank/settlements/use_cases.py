@@ -75,6 +75,7 @@ async def prepare_statements(uow: UnitOfWork, *, month: date, now: datetime) -> 
 
     async def work() -> list[int]:
         async with uow() as repos:
+            await repos.settlements.lock_preparation()
             rows = await repos.engagements.approved_unsettled(next_month(month))
             pairs: dict[tuple[int, int], tuple[Totals, list[int]]] = defaultdict(
                 lambda: (Totals(), [])
@@ -92,7 +93,8 @@ async def prepare_statements(uow: UnitOfWork, *, month: date, now: datetime) -> 
                 )
             prepared = []
             for (a, b), (totals, entry_ids) in sorted(pairs.items()):
-                existing = await repos.settlements.find(month, a, b)
+                # Locked: an agreement under way ends first, and is seen.
+                existing = await repos.settlements.find(month, a, b, lock=True)
                 if existing is not None and existing.status is StatementStatus.AGREED:
                     continue  # Frozen: these approvals wait for next month's statement.
                 base = existing.totals if existing is not None else Totals()
@@ -103,7 +105,8 @@ async def prepare_statements(uow: UnitOfWork, *, month: date, now: datetime) -> 
                     base.cents_b_to_a + totals.cents_b_to_a,
                 )
                 statement_id = await repos.settlements.save_totals(month, a, b, merged, now=now)
-                await repos.engagements.attach_to_statement(entry_ids, statement_id)
+                attached = await repos.engagements.attach_to_statement(entry_ids, statement_id)
+                assert attached == len(entry_ids), "preparations run one at a time"
                 await _announce(repos, statement_id, a, b, merged, month, now)
                 prepared.append(statement_id)
             return prepared

@@ -177,6 +177,9 @@ async def approve_entries(
             engagements = await repos.engagements.get_many(
                 [e.engagement_id for e in entries.values()], lock=True
             )
+            # Read again under the loans' locks: an edit (which holds its loan's lock) may have
+            # changed an entry's minutes since the first read, which only found the loans.
+            entries = await repos.engagements.entries(entry_ids)
             requests, costs = await _approval_requests(repos, actor, entries, engagements, now)
             _require_ledger_ok(await submit_in(repos, requests, now=now))
             for entry in sorted(entries.values(), key=lambda e: e.id):
@@ -411,6 +414,8 @@ async def _own_entry_awaiting_review(
     if entry is None:
         raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
     engagement = await _load(repos, entry.engagement_id, lock=True)
+    # Read again under the loan's lock, which a review or another edit of it holds too.
+    entry = (await repos.engagements.entries([entry_id]))[entry_id]
     if actor.user_id != engagement.employee_user_id:
         if not _may_read(actor, engagement):
             raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
