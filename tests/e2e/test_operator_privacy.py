@@ -24,6 +24,7 @@ from tests.exchange_helpers import (
     world,
 )
 from tests.helpers import now
+from timebank.engagements.use_cases.ledger_moves import _ledger_id
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
@@ -215,3 +216,47 @@ def _leaks(url: str, response: httpx.Response, salary_derived: set[int]) -> list
                 if re.search(rf"(?<![\d,.]){re.escape(written)}(?![\d])", text):
                     found.append(f"{url} shows {written}")
     return found
+
+
+async def test_the_operator_cannot_probe_an_entry_cost_through_the_ledger_batch(
+    client: Client,
+) -> None:
+    """The batch endpoint answers `exists` (with the transfer) for a resent identical request
+    and `exists_with_different_request` otherwise: with an entry's transfer id, derived from
+    its number, each guess of its amount would be a yes or no. The operator posts no cents."""
+    built = await _costed_world(client)
+    w = built["world"]
+    ops = await operator(client)
+    accounts = await client.get(
+        f"/api/v1/ledger/accounts?company_id={w.host.company_id}", headers=w.host.headers
+    )
+    host_cents = next(a["id"] for a in accounts.json() if a["unit"] == "cents")
+    lender_accounts = await client.get(
+        f"/api/v1/ledger/accounts?company_id={w.lender.company_id}", headers=w.lender.headers
+    )
+    lender_cents = next(a["id"] for a in lender_accounts.json() if a["unit"] == "cents")
+    guesses = [
+        {
+            "id": _ledger_id("timesheet", built["entry_id"], "cents"),
+            "unit": "cents",
+            "debit_account_id": host_cents,
+            "credit_account_id": lender_cents,
+            "amount": cents,
+            "external_ref": f"timesheet:{built['entry_id']}",
+        }
+        for cents in sorted(built["salary_derived"])
+    ]
+    for guess in guesses:
+        answer = await client.post(
+            "/api/v1/ledger/transfers", headers=ops.headers, json={"transfers": [guess]}
+        )
+        assert answer.status_code == 403, answer.text
+        assert answer.json()["code"] == "cents_not_for_operator"
+        assert _leaks("POST /api/v1/ledger/transfers", answer, built["salary_derived"]) == []
+    # Its corrections in minutes still answer.
+    minutes = await client.post(
+        "/api/v1/ledger/transfers",
+        headers=ops.headers,
+        json={"transfers": [{**guesses[0], "unit": "minutes", "amount": 1}]},
+    )
+    assert minutes.status_code == 200, minutes.text

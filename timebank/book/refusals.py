@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from timebank import refusals as shared
-from timebank.errors import InvalidInput, NotFound, Refusal, ServiceUnavailable
+from timebank.errors import Forbidden, InvalidInput, NotFound, Refusal, ServiceUnavailable
 
 ACCOUNT_NOT_FOUND = Refusal(
     "account_not_found",
@@ -17,6 +17,16 @@ BATCH_TOO_LARGE = Refusal(
     InvalidInput,
     fr="Au plus {batch_events_max} virements par lot.",
     en="At most {batch_events_max} transfers per batch.",
+    field="transfers",
+)
+
+CENTS_NOT_FOR_OPERATOR = Refusal(
+    "cents_not_for_operator",
+    Forbidden,
+    fr="L'opérateur ne passe aucun virement en euros : leurs montants au coût révèlent les "
+    "salaires, et chaque réponse en dirait un peu.",
+    en="The operator posts no transfer in euros: their at-cost amounts reveal pay, and every "
+    "answer would tell some of it.",
     field="transfers",
 )
 

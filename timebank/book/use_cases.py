@@ -296,8 +296,13 @@ async def submit_grouped(uow: UnitOfWork, requests: list[TransferRequest]) -> li
 async def submit_as_operator(
     uow: UnitOfWork, actor: Actor, requests: list[TransferRequest]
 ) -> list[EventOutcome]:
-    """The API's batch endpoint: operator (or system integrations acting as operator) only."""
+    """The API's batch endpoint: operator (or system integrations acting as operator) only,
+    in minutes only. Transfers in cents value staff time at cost: an answer about one (`exists`
+    with its amount, `exists_with_different_request`, `reversal_exceeds_original`, a limit
+    exceeded) would let the operator guess an hourly cost, which it never reads."""
     require_operator(actor)
+    if any(request.unit != Unit.MINUTES for request in requests):
+        raise refusals.CENTS_NOT_FOR_OPERATOR.error()
     return await submit_grouped(uow, requests)
 
 
