@@ -12,7 +12,14 @@ from typing import Any
 
 import httpx
 
-from tests.helpers import PASSWORD, company_json, need_json, new_email, now
+from tests.helpers import (
+    PASSWORD,
+    company_json,
+    emailed_invitation_token,
+    need_json,
+    new_email,
+    now,
+)
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.documents import use_cases as documents
 from timebank.engagements import use_cases as engagements
@@ -149,7 +156,10 @@ async def staffed(
     assert invited.status_code == 201, invited.text
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": invited.json()["invitation_token"], "password": "employee-password"},
+        json={
+            "token": await emailed_invitation_token(invited.json()["employee"]["user_id"]),
+            "password": "employee-password",
+        },
     )
     client.cookies.clear()
     employee = Party(email, {"Authorization": f"Bearer {accepted.json()['token']}"})

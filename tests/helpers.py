@@ -14,7 +14,9 @@ import httpx
 from stdnum import luhn
 
 from timebank.companies.use_cases import CompanyInput
+from timebank.db.tables import OutboxTable
 from timebank.db.unit_of_work import Repositories, piccolo_unit_of_work
+from timebank.notifications.model import Kind
 from timebank.people.model import Actor
 from timebank.people.use_cases import log_in, sign_up_company_admin
 from timebank.vat.model import vat_number_of
@@ -169,3 +171,21 @@ def need_json(**overrides: object) -> dict[str, object]:
 async def repositories() -> Repositories:
     async with piccolo_unit_of_work(write=False) as repos:
         return repos
+
+
+async def last_link(user_id: int, kind: Kind) -> str:
+    """The link of the last message of this kind queued for this person, as the e-mail has it."""
+    row = await (
+        OutboxTable.select(OutboxTable.link)
+        .where((OutboxTable.user == user_id) & (OutboxTable.kind == kind.value))
+        .order_by(OutboxTable.id, ascending=False)
+        .first()
+    )
+    assert row is not None, f"no {kind} message for user {user_id}"
+    return str(row["link"])
+
+
+async def emailed_invitation_token(user_id: int) -> str:
+    """The token of the last invitation e-mailed to this person, read from the outbox as the
+    person reads it in the e-mail: the API never hands it to the inviter."""
+    return (await last_link(user_id, Kind.INVITATION)).partition("jeton=")[2]

@@ -15,7 +15,7 @@ import pytest
 
 from tests.browser.conftest import check_page, log_in
 from tests.exchange_helpers import Party, active_engagement, log, previous_month_day, world
-from tests.helpers import PASSWORD, new_email
+from tests.helpers import PASSWORD, emailed_invitation_token, new_email
 
 pytestmark = pytest.mark.anyio
 ACCOUNTANT_PASSWORD = "cabinet-password"
@@ -32,7 +32,10 @@ async def _grant_accountant(client: httpx.AsyncClient, company: Party) -> str:
     assert grant.status_code == 201, grant.text
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": grant.json()["invitation_token"], "password": ACCOUNTANT_PASSWORD},
+        json={
+            "token": await emailed_invitation_token(grant.json()["accountant"]["id"]),
+            "password": ACCOUNTANT_PASSWORD,
+        },
     )
     assert accepted.status_code == 200, accepted.text
     client.cookies.clear()

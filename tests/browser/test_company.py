@@ -10,7 +10,7 @@ import pytest
 from tests.browser.conftest import check_page, log_in
 from tests.browser.test_profile import EMPLOYEE_PASSWORD, employee_of
 from tests.exchange_helpers import Party, signup
-from tests.helpers import PASSWORD, new_email, row_counts
+from tests.helpers import PASSWORD, emailed_invitation_token, new_email, row_counts
 from timebank.db.tables import OutboxTable
 from timebank.employees.model import CostInputs, hourly_cost_cents
 from timebank.formatting import euros
@@ -299,7 +299,10 @@ async def test_colleagues_of_the_same_company_see_no_salary(
         )
         accepted = await client.post(
             "/api/v1/auth/invitations/accept",
-            json={"token": invited.json()["invitation_token"], "password": EMPLOYEE_PASSWORD},
+            json={
+                "token": await emailed_invitation_token(invited.json()["employee"]["user_id"]),
+                "password": EMPLOYEE_PASSWORD,
+            },
         )
         assert accepted.status_code == 200, accepted.text
         client.cookies.clear()

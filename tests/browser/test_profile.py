@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import check_page, log_in
 from tests.exchange_helpers import login, signup
-from tests.helpers import new_email, row_counts
+from tests.helpers import emailed_invitation_token, new_email, row_counts
 
 pytestmark = pytest.mark.anyio
 EMPLOYEE_PASSWORD = "employee-password"
@@ -38,7 +38,10 @@ async def employee_of(client: httpx.AsyncClient, *, name: str) -> tuple[str, dic
     assert invited.status_code == 201, invited.text
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": invited.json()["invitation_token"], "password": EMPLOYEE_PASSWORD},
+        json={
+            "token": await emailed_invitation_token(invited.json()["employee"]["user_id"]),
+            "password": EMPLOYEE_PASSWORD,
+        },
     )
     assert accepted.status_code == 200, accepted.text
     client.cookies.clear()

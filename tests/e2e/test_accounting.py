@@ -27,7 +27,7 @@ from tests.exchange_helpers import (
     previous_month_day,
     world,
 )
-from tests.helpers import new_email, now
+from tests.helpers import emailed_invitation_token, new_email, now
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
@@ -117,7 +117,10 @@ async def _accountant(client: Client, company: Party) -> dict[str, str]:
     assert grant.status_code == 201, grant.text
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": grant.json()["invitation_token"], "password": "cabinet-password"},
+        json={
+            "token": await emailed_invitation_token(grant.json()["accountant"]["id"]),
+            "password": "cabinet-password",
+        },
     )
     client.cookies.clear()
     return {"Authorization": f"Bearer {accepted.json()['token']}"}

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from tests.helpers import PASSWORD, company_json, new_email, sign_up
+from tests.helpers import PASSWORD, company_json, emailed_invitation_token, new_email, sign_up
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
@@ -142,7 +142,10 @@ async def test_employee_sees_own_salary_but_never_a_colleagues(client: Client) -
         body = response.json()
         accepted = await client.post(
             "/api/v1/auth/invitations/accept",
-            json={"token": body["invitation_token"], "password": "employee-password"},
+            json={
+                "token": await emailed_invitation_token(body["employee"]["user_id"]),
+                "password": "employee-password",
+            },
         )
         assert accepted.status_code == 200
         people.append(
@@ -171,7 +174,10 @@ async def test_accountant_lists_only_its_clients(client: Client) -> None:
     assert grant.status_code == 201
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": grant.json()["invitation_token"], "password": "cabinet-password"},
+        json={
+            "token": await emailed_invitation_token(grant.json()["accountant"]["id"]),
+            "password": "cabinet-password",
+        },
     )
     headers = {"Authorization": f"Bearer {accepted.json()['token']}"}
     clients = await client.get("/api/v1/accountant/clients", headers=headers)
@@ -208,3 +214,36 @@ async def test_logout_revokes_the_token(client: Client) -> None:
     headers = await _bearer(client, admin.email)
     assert (await client.post("/api/v1/auth/logout", headers=headers)).status_code == 204
     assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
+
+
+async def test_an_inviter_never_holds_the_invitation_link(client: Client) -> None:
+    """Whoever holds an invitation's link chooses the account's password. Were it handed to the
+    inviter, one company's admin could invite an address it does not own, take the account,
+    and read another company's books once that company granted the same address access."""
+    admin = await sign_up()
+    headers = await _bearer(client, admin.email)
+    employee = await client.post(
+        f"/api/v1/companies/{admin.company_id}/employees",
+        headers=headers,
+        json={
+            "email": new_email("invitee"),
+            "full_name": "Lou Invitée",
+            "job_title": "Chargée web",
+            "annual_gross_salary_cents": 3_300_000,
+            "employer_charge_rate_basis_points": 4200,
+        },
+    )
+    accountant = await client.post(
+        f"/api/v1/companies/{admin.company_id}/accountants",
+        headers=headers,
+        json={"email": new_email("cabinet"), "full_name": "Cabinet Invité"},
+    )
+    for answer, user_id in (
+        (employee, employee.json()["employee"]["user_id"]),
+        (accountant, accountant.json()["accountant"]["id"]),
+    ):
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["invitation_sent"] is True
+        token = await emailed_invitation_token(user_id)
+        assert len(token) > 20
+        assert token not in answer.text

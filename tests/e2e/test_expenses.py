@@ -23,7 +23,7 @@ from tests.exchange_helpers import (
     signup,
     world,
 )
-from tests.helpers import PASSWORD, door_token, now, row_counts
+from tests.helpers import PASSWORD, door_token, emailed_invitation_token, now, row_counts
 from timebank.db.tables import ExpenseTable
 from timebank.db.unit_of_work import piccolo_unit_of_work
 
@@ -70,7 +70,10 @@ async def _accountant(client: Client, company: Party) -> Party:
     assert grant.status_code == 201, grant.text
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": grant.json()["invitation_token"], "password": "cabinet-password"},
+        json={
+            "token": await emailed_invitation_token(grant.json()["accountant"]["id"]),
+            "password": "cabinet-password",
+        },
     )
     client.cookies.clear()
     return Party("", {"Authorization": f"Bearer {accepted.json()['token']}"})

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from ledger.model import AccountKind, Unit
 from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, login, operator, signup
-from tests.helpers import new_email, now
+from tests.helpers import emailed_invitation_token, new_email, now
 from timebank.db import tables
 from timebank.employees.model import CostInputs
 from timebank.geography import public_holidays
@@ -64,7 +64,10 @@ async def _group_world(client: Client) -> dict[str, object]:
     assert invited.status_code == 201, invited.text
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": invited.json()["invitation_token"], "password": "cdo-password-1"},
+        json={
+            "token": await emailed_invitation_token(invited.json()["employee"]["user_id"]),
+            "password": "cdo-password-1",
+        },
     )
     client.cookies.clear()
     cdo = Party(email, {"Authorization": f"Bearer {accepted.json()['token']}"})

@@ -13,7 +13,7 @@ from tests.exchange_helpers import (
     previous_month_day,
     world,
 )
-from tests.helpers import PASSWORD, new_email, now, sign_up
+from tests.helpers import PASSWORD, emailed_invitation_token, new_email, now, sign_up
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.errors import Forbidden, NotFound
 from timebank.people.use_cases import log_in
@@ -79,7 +79,10 @@ async def test_each_side_reads_its_own_figures_turn_and_lines(client: httpx.Asyn
     )
     accepted = await client.post(
         "/api/v1/auth/invitations/accept",
-        json={"token": grant.json()["invitation_token"], "password": "cabinet-password"},
+        json={
+            "token": await emailed_invitation_token(grant.json()["accountant"]["id"]),
+            "password": "cabinet-password",
+        },
     )
     assert accepted.status_code == 200, accepted.text
     client.cookies.clear()

@@ -102,7 +102,7 @@ class CompanyController(Controller):
         actor: CurrentActor,
         now: Now,
     ) -> InvitedEmployeeOut:
-        """The admin adds an employee; a new person gets a one-time invitation token."""
+        """The admin adds an employee; a new person is e-mailed a one-time invitation link."""
         result = await employee_use_cases.invite_employee(
             uow,
             actor,
@@ -116,7 +116,8 @@ class CompanyController(Controller):
             now=now,
         )
         return InvitedEmployeeOut(
-            employee=EmployeeOut.of(result.employee), invitation_token=result.invitation_token
+            employee=EmployeeOut.of(result.employee),
+            invitation_sent=result.invitation_token is not None,
         )
 
     @post("/{company_id:int}/accountants", status_code=HTTP_201_CREATED)
@@ -133,7 +134,7 @@ class CompanyController(Controller):
             uow, actor, company_id, email=data.email, full_name=data.full_name, now=now
         )
         return AccountantGrantOut(
-            accountant=UserOut.of(user), company_id=company_id, invitation_token=token
+            accountant=UserOut.of(user), company_id=company_id, invitation_sent=token is not None
         )
 
 

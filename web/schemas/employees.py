@@ -145,5 +145,8 @@ def employee_page_out(page: Page[Employee]) -> PageOut[EmployeeOut]:
 
 
 class InvitedEmployeeOut(BaseModel):
+    """`invitation_sent`: a new person was e-mailed a one-time link to choose a password. The
+    link goes to that address alone, never to the inviter: whoever holds it owns the account."""
+
     employee: EmployeeOut
-    invitation_token: str | None
+    invitation_sent: bool

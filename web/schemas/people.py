@@ -79,6 +79,8 @@ class AccountantGrantIn(In):
 
 
 class AccountantGrantOut(BaseModel):
+    """`invitation_sent`: as `InvitedEmployeeOut`'s."""
+
     accountant: UserOut
     company_id: int
-    invitation_token: str | None
+    invitation_sent: bool
