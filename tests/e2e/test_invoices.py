@@ -290,6 +290,33 @@ async def test_a_liable_lender_without_vat_number_cannot_agree_and_nothing_is_wr
     assert unbilled[0]["invoice"] is None
 
 
+async def test_an_invoice_is_not_issued_to_a_company_without_address(client: Client) -> None:
+    """Both parties' names and addresses are mandatory mentions: the agreement that would issue
+    the invoice is refused, in the form's words, and writes nothing."""
+    w = await world(client)
+    loan = await active_engagement(client, w)
+    await approved_hours_cents(client, w, loan, [(3, 60)])
+    statement_id = await last_month_statement(client, w)
+    stored = (
+        await client.get(f"/api/v1/companies/{w.host.company_id}", headers=w.host.headers)
+    ).json()
+    body = {key: stored[key] for key in company_json()} | {"address": "", "city": ""}
+    edited = await client.patch(
+        f"/api/v1/companies/{w.host.company_id}", headers=w.host.headers, json=body
+    )
+    assert edited.status_code == 200, edited.text
+    agreed = await client.post(f"/api/v1/settlements/{statement_id}/agree", headers=w.host.headers)
+    assert agreed.status_code == 200, agreed.text
+    before = (await tables.InvoiceTable.count(), await tables.LedgerTransferTable.count())
+    refused = await client.post(
+        f"/api/v1/settlements/{statement_id}/agree", headers=w.lender.headers
+    )
+    assert refused.status_code == 409, refused.text
+    assert (refused.json()["code"], refused.json()["field"]) == ("address_missing", "address")
+    assert stored["name"] in refused.json()["message"]
+    assert (await tables.InvoiceTable.count(), await tables.LedgerTransferTable.count()) == before
+
+
 async def test_a_group_invoices_each_member_its_cdo_month(client: Client) -> None:
     """Every member exempt: the group re-bills under CGI 261 B (no VAT, its mention)."""
     entity = await signup(client, name="GE Santé")

@@ -38,6 +38,20 @@ NOT_AN_INVOICE = Refusal(
     field="invoice_id",
 )
 
+ADDRESS_MISSING = Refusal(
+    "address_missing",
+    Conflict,
+    fr=(
+        "{name} n'a pas d'adresse complète (rue et ville) : son administrateur doit la saisir "
+        "dans les paramètres de l'entreprise avant que la facture puisse être émise."
+    ),
+    en=(
+        "{name} has no full address (street and city): its admin must enter it in the company "
+        "settings before the invoice can be issued."
+    ),
+    field="address",
+)
+
 VAT_NUMBER_MISSING = Refusal(
     "vat_number_missing",
     Conflict,

@@ -84,6 +84,13 @@ def require_vat_number(company: Company) -> None:
         raise refusals.VAT_NUMBER_MISSING.error(name=company.name)
 
 
+def require_address(company: Company) -> None:
+    """An invoice names both parties with their address (CGI ann. II art. 242 nonies A, I, 3°;
+    C. com. L441-9): the agreement or allocation that would issue one without is refused."""
+    if not company.address.strip() or not company.city.strip():
+        raise refusals.ADDRESS_MISSING.error(name=company.name)
+
+
 def _expense_line(expense: Expense, *, lender_liable: bool) -> InvoiceLine:
     words = EXPENSE_KIND_WORDS.get(expense.kind.value, "Frais")
     return InvoiceLine(
@@ -144,6 +151,8 @@ async def issue_statement_invoices(
         if sum(line.amount_cents for line in lines) <= 0 and not expenses:
             continue
         require_vat_number(lender)
+        require_address(lender)
+        require_address(companies[host_id])
         planned.append((lender, companies[host_id], tuple(lines), expenses))
     issued = []
     for lender, host, billed_lines, expenses in planned:
@@ -214,6 +223,8 @@ async def issue_cdo_invoices(
     if not per_member:
         return []
     require_vat_number(issuer)
+    for company in (issuer, *(companies[company_id] for company_id in per_member)):
+        require_address(company)
     issued = []
     for company_id in sorted(per_member):
         lines = tuple(per_member[company_id])
