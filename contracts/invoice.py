@@ -28,6 +28,8 @@ GUIDELINE_EN16931: Final = "urn:cen.eu:en16931:2017"
 BUSINESS_PROCESS: Final = "S1"
 TYPE_INVOICE: Final = "380"
 TYPE_CREDIT_NOTE: Final = "381"
+# A credit note's mention of why it was issued begins so (timebank/invoicing/model.py).
+CREDIT_NOTE_REASON_PREFIX: Final = "Motif : "
 SIREN_SCHEME: Final = "0002"  # ISO 6523 ICD of the French SIRENE register (BT-30, BT-47).
 SIREN_ADDRESS_SCHEME: Final = "0225"  # Electronic address by SIREN (BT-34, BT-49), French CTC.
 UNIT_HOUR: Final = "HUR"  # UN/ECE Rec. 20.
@@ -178,6 +180,10 @@ def _vat_due(document: InvoiceDocument) -> bool:
 
 
 def _is_vat_mention(text: str) -> bool:
+    """A VAT mention (exemption, debits option): not the reason a credit note gives, which
+    is the user's words and may say « TVA »."""
+    if text.startswith(CREDIT_NOTE_REASON_PREFIX):
+        return False
     return "TVA" in text or "débits" in text
 
 
@@ -224,9 +230,10 @@ def _hours_quantity_units(minutes: int) -> int:
 
 
 def _hours_text(minutes: int) -> str:
-    """750 → 12 h 30; 720 → 12 h."""
-    whole, rest = divmod(minutes, MINUTES_PER_HOUR)
-    text = f"{whole:,}".replace(",", "\u202f") + f"{NBSP}h"
+    """750 → 12 h 30; 720 → 12 h; -750 (a credit note's) → −12 h 30."""
+    sign = "\u2212" if minutes < 0 else ""
+    whole, rest = divmod(abs(minutes), MINUTES_PER_HOUR)
+    text = sign + f"{whole:,}".replace(",", "\u202f") + f"{NBSP}h"
     return f"{text}{NBSP}{rest:02d}" if rest else text
 
 
@@ -249,7 +256,15 @@ def _rate_decimal(basis_points: int) -> str:
 
 
 def _is_timed(line: DocumentLine) -> bool:
-    return line.kind in ("hours", "cdo") and line.minutes is not None and line.minutes > 0
+    """Hours billed, or credited (a credit note's minutes and amounts are negative)."""
+    return line.kind in ("hours", "cdo") and bool(line.minutes)
+
+
+def _hourly_price(line: DocumentLine, amount_cents: int) -> int:
+    """The hour's price of a timed line, positive on a credit note too: there the quantity is
+    negative, as the amount, and quantity × price still gives the amount."""
+    assert line.minutes
+    return _hourly_price_units(abs(amount_cents), abs(line.minutes))
 
 
 # ---- The printable page ----------------------------------------------------------------------
@@ -277,7 +292,7 @@ def _line_view(line: DocumentLine, amount_cents: int, rate_text: str) -> dict[st
     if _is_timed(line):
         assert line.minutes is not None
         quantity = _hours_text(line.minutes)
-        unit_price = _price_text(_hourly_price_units(amount_cents, line.minutes)) + " / h"
+        unit_price = _price_text(_hourly_price(line, amount_cents)) + " / h"
     else:
         quantity = "1"
         unit_price = euros(amount_cents)
@@ -444,7 +459,7 @@ def _line_item(
     # the exact one billed (EN 16931 sets no rule quantity × price = line amount, for this).
     if _is_timed(line):
         assert line.minutes is not None
-        price = _decimal(_hourly_price_units(amount_cents, line.minutes), PRICE_DECIMALS)
+        price = _decimal(_hourly_price(line, amount_cents), PRICE_DECIMALS)
         quantity = _decimal(_hours_quantity_units(line.minutes), QUANTITY_DECIMALS)
         unit = UNIT_HOUR
     else:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts.invoice import InvoiceDocument
+from contracts.invoice import InvoiceDocument, invoice_html, invoice_xml
 from timebank.invoicing.model import (
     LABEL_LENGTH_MAX,
     Invoice,
@@ -116,6 +116,37 @@ def test_a_credit_note_negates_every_amount_and_names_the_invoice_it_cancels() -
     assert note.issuer == invoice.issuer and note.customer == invoice.customer
     with pytest.raises(AssertionError):
         credit_note(note, sequence=3, issued_on=ISSUED_ON, reason="x")
+
+
+def test_a_credit_notes_reason_stays_one_mention_apart_from_the_vat_ones() -> None:
+    """The reason is the user's words: a line break or « TVA » in it must neither split it
+    into two mentions (they are stored one per line) nor take the exemption's place."""
+    invoice = dataclasses.replace(_invoice((HOURS,), regime=VatRegime.FRANCHISE), id=11)
+    note = credit_note(
+        invoice,
+        sequence=2,
+        issued_on=ISSUED_ON,
+        reason="Erreur de TVA sur la facture\nPénalités de retard appliquées à tort",
+    )
+    assert note.mentions[1] == (
+        "Motif : Erreur de TVA sur la facture Pénalités de retard appliquées à tort"
+    )
+    xml = invoice_xml(document_of(note)).decode()
+    assert f"<ram:ExemptionReason>{FRANCHISE_MENTION}</ram:ExemptionReason>" in xml
+    assert "<ram:ExemptionReasonCode>VATEX-FR-FRANCHISE</ram:ExemptionReasonCode>" in xml
+    assert xml.count("<ram:SubjectCode>PMD</ram:SubjectCode>") <= 1
+
+
+def test_a_credit_note_credits_the_hours_at_their_hourly_price() -> None:
+    invoice = dataclasses.replace(_invoice((HOURS,)), id=11)
+    note = credit_note(invoice, sequence=2, issued_on=ISSUED_ON, reason="Erreur d'heures")
+    billed, credited = (invoice_xml(document_of(i)).decode() for i in (invoice, note))
+    assert '<ram:BilledQuantity unitCode="HUR">5.5000</ram:BilledQuantity>' in billed
+    assert '<ram:BilledQuantity unitCode="HUR">-5.5000</ram:BilledQuantity>' in credited
+    price = "<ram:ChargeAmount>224.4673</ram:ChargeAmount>"  # 1 234,57 € / 5,5 h.
+    assert price in billed and price in credited
+    page = invoice_html(document_of(note))
+    assert "\u22125\u00a0h\u00a030" in page and "224,4673\u00a0€ / h" in page
 
 
 @given(st.lists(st.integers(0, 10_000_000), min_size=1, max_size=20))

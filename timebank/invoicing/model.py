@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
+from contracts.invoice import CREDIT_NOTE_REASON_PREFIX
 from timebank.vat.model import VatExigibility, VatTreatment
 
 NUMBER_PREFIX: Final = "BT"  # The time bank's own series, beside the issuer's other series.
@@ -224,7 +225,8 @@ def credit_note(invoice: Invoice, *, sequence: int, issued_on: date, reason: str
         vat_exigibility=invoice.vat_exigibility,
         mentions=(
             credit_note_mention(invoice.number, invoice.issued_on),
-            f"Motif : {reason.strip()}",
+            # One line: the mentions are stored one per line.
+            CREDIT_NOTE_REASON_PREFIX + " ".join(reason.split()),
             *invoice.mentions,
         ),
         lines=tuple(
