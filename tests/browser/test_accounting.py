@@ -14,8 +14,10 @@ import httpx
 import pytest
 
 from tests.browser.conftest import check_page, log_in
-from tests.exchange_helpers import Party, active_engagement, log, previous_month_day, world
-from tests.helpers import PASSWORD, emailed_invitation_token, new_email
+from tests.exchange_helpers import Party, active_engagement, log, previous_month_day, signup, world
+from tests.helpers import PASSWORD, emailed_invitation_token, last_link, new_email
+from timebank.db.tables import UserTable
+from timebank.notifications.model import Kind
 
 pytestmark = pytest.mark.anyio
 ACCOUNTANT_PASSWORD = "cabinet-password"
@@ -190,3 +192,45 @@ async def test_admin_marks_a_need_as_an_asset_project_from_the_export_page(
     assert await page.locator("#no-asset-project").is_visible()
     undone = await client.get(fec_url, headers=w.host.headers, params={"year": year})
     assert "\t232\t" not in undone.text
+
+
+async def test_admin_gives_an_accountant_access_from_the_company_page(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    """With the keyboard: a bad address is refused beside its field and grants nothing; then
+    the accountant, from the e-mailed link, finds the company among its clients."""
+    admin = await signup(client, name="Menuiserie Comptée")
+    await log_in(page, admin.email, PASSWORD)
+    await page.goto(f"/entreprises/{admin.company_id}")
+    await page.get_by_role("link", name="Donner accès à un expert-comptable").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"**/entreprises/{admin.company_id}/expert-comptable")
+    await check_page(page, "company-accountant")
+    await page.get_by_label("Adresse e-mail de l'expert-comptable").focus()
+    await page.keyboard.type("pas-une-adresse")
+    await page.get_by_label("Nom et prénom, ou nom du cabinet").focus()
+    await page.keyboard.type("Cabinet Martin")
+    await page.keyboard.press("Enter")
+    await page.wait_for_load_state("load")
+    assert await page.locator("#email-error").inner_text()
+    await check_page(page, "company-accountant-refused")
+    email = new_email("cabinet")
+    await page.get_by_label("Adresse e-mail de l'expert-comptable").fill("")
+    await page.get_by_label("Adresse e-mail de l'expert-comptable").focus()
+    await page.keyboard.type(email)
+    await page.get_by_role("button", name="Donner l'accès").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"**/entreprises/{admin.company_id}?fait=comptable_invite")
+    assert "reçoit par e-mail un lien" in await page.locator("main").inner_text()
+
+    user = await UserTable.select(UserTable.id).where(UserTable.email == email).first()
+    assert user is not None
+    link = await last_link(user["id"], Kind.INVITATION)
+    await page.context.clear_cookies()
+    await page.goto(link)
+    await page.get_by_label("Nouveau mot de passe").fill(ACCOUNTANT_PASSWORD)
+    await page.get_by_label("Le même mot de passe, une seconde fois").fill(ACCOUNTANT_PASSWORD)
+    await page.get_by_role("button", name="Enregistrer mon mot de passe").click()
+    await page.wait_for_url("**/tableau-de-bord**")
+    await page.goto("/comptable")
+    assert "Menuiserie Comptée" in await page.locator("main").inner_text()

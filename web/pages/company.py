@@ -21,6 +21,7 @@ from timebank.employees import use_cases as employee_use_cases
 from timebank.employees.model import Employee, hourly_cost_cents
 from timebank.errors import Forbidden, NotFound, TimebankError
 from timebank.formatting import decimal, hours, parse_duration_minutes
+from timebank.people import use_cases as people_use_cases
 from timebank.people.model import Actor, Role
 from timebank.skills import use_cases as skill_use_cases
 from timebank.vat.model import VAT_NUMBER_LENGTH_MAX, VatRegime
@@ -48,6 +49,14 @@ NOTICES.update(
         "salarie_ajoute": (
             "Salarié·e ajouté·e : cette personne a déjà un compte et retrouve votre entreprise "
             "à sa prochaine connexion."
+        ),
+        "comptable_invite": (
+            "Accès donné : l'expert-comptable reçoit par e-mail un lien pour choisir son mot de "
+            "passe, puis retrouve votre entreprise parmi ses clients."
+        ),
+        "comptable_ajoute": (
+            "Accès donné : l'expert-comptable a déjà un compte et retrouve votre entreprise "
+            "parmi ses clients à sa prochaine connexion."
         ),
     }
 )
@@ -339,6 +348,47 @@ class CompanyPages(Controller):
             )
         notice = "invitation" if invited.invitation_token is not None else "salarie_ajoute"
         return see_other(f"/entreprises/{company_id}/salaries/{invited.employee.id}", notice)
+
+    @get("/expert-comptable")
+    async def accountant_form(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        company_id: FromPath[int],
+    ) -> Template:
+        company = await employee_use_cases.company_for_staff_admin(uow, actor, company_id)
+        return render(request, "company/accountant.html", company=company, form={})
+
+    @post("/expert-comptable")
+    async def grant_accountant(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        company_id: FromPath[int],
+    ) -> Template | Redirect:
+        """The admin gives an accountant read access to this company's books and exports."""
+        form = await read_form(request)
+        try:
+            _, token = await people_use_cases.grant_accountant(
+                uow,
+                actor,
+                company_id,
+                email=text(form, "email", length_max=rules.EMAIL_LENGTH_MAX + 1),
+                full_name=text(form, "full_name", length_max=rules.NAME_LENGTH_MAX + 1),
+                now=now,
+            )
+        except (Forbidden, NotFound):
+            raise
+        except TimebankError as refusal:
+            company = await employee_use_cases.company_for_staff_admin(uow, actor, company_id)
+            return refused(
+                request, "company/accountant.html", refusal, values_of(form), company=company
+            )
+        notice = "comptable_invite" if token is not None else "comptable_ajoute"
+        return see_other(f"/entreprises/{company_id}", notice)
 
     async def _employee_page(
         self,
