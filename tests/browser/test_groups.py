@@ -228,6 +228,39 @@ async def test_a_pme_joins_and_the_coordinator_plans_publishes_and_allocates(
     ).json()
     assert period["published_plan_id"] == plan_id
 
+    # A past day the CDO did not work is noted from the calendar, with the keyboard: it will
+    # not count in the month's cost.
+    published = (
+        await client.get(
+            f"/api/v1/rotation-periods/{period_id}/slots?plan_id={plan_id}",
+            headers=coordinator.headers,
+        )
+    ).json()["slots"]
+    last_month = [s for s in published if s["day"] < today.replace(day=1).isoformat()]
+    assert len(last_month) >= 2, "the plan spreads days over every month"
+    missed = last_month[0]
+    await page.goto(
+        f"/groupements/{group_id}/periodes/{period_id}?plan={plan_id}&mois={_month_key(first)}"
+    )
+    await (
+        page.locator(f"#creneau-{missed['id']}")
+        .get_by_role("button", name=re.compile("^Noter non effectué"))
+        .focus()
+    )
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r".*fait=creneau_non_effectue"))
+    assert "ne compte pas" in await page.locator(".notice").first.inner_text()
+    assert "(non effectué)" in await page.locator(f"#creneau-{missed['id']}").inner_text()
+    await check_page(page, "groups-planning-non-effectue")
+    after = (
+        await client.get(
+            f"/api/v1/rotation-periods/{period_id}/slots?plan_id={plan_id}",
+            headers=coordinator.headers,
+        )
+    ).json()["slots"]
+    assert {s["id"]: s["worked"] for s in after}[missed["id"]] is False
+    assert sum(not s["worked"] for s in after) == 1
+
     # Re-plan: what moved since the published version is said in words.
     await page.get_by_role("button", name="Re-planifier (nouvelle version)").click()
     await _wait_for_plan(page)

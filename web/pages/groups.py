@@ -65,6 +65,10 @@ NOTICES.update(
         "demande_jours": "Demande de jours enregistrée.",
         "creneau": "Créneau fixé à la main : la prochaine génération le garde.",
         "creneau_retire": "Créneau retiré du projet.",
+        "creneau_effectue": "Créneau noté effectué : il compte dans le coût du mois.",
+        "creneau_non_effectue": (
+            "Créneau noté non effectué : il ne compte pas dans le coût du mois des membres."
+        ),
         "publie": "Planning publié : les membres et les CDO sont prévenus.",
         "agenda_revoque": "Adresse d'abonnement révoquée : elle ne fonctionne plus.",
         "imputation": "Mois imputé aux membres et inscrit au grand livre.",
@@ -1298,6 +1302,42 @@ class GroupPages(Controller):
         return see_other(
             f"{_period_path(group_id, period_id)}?plan={plan_raw}&mois={month_raw}",
             "creneau_retire",
+        )
+
+    @post("/groupements/{group_id:int}/periodes/{period_id:int}/creneaux/{slot_id:int}/effectue")
+    async def slot_worked(
+        self,
+        request: Request[Any, Any, Any],
+        group_id: FromPath[int],
+        period_id: FromPath[int],
+        slot_id: FromPath[int],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> Redirect | Template:
+        """A published slot was worked, or not: the month's cost is shared by the slots worked."""
+        form = await read_form(request)
+        plan_raw = text(form, "plan", length_max=12)
+        month_raw = text(form, "mois", length_max=10)
+        worked = text(form, "effectue", length_max=3) != "non"
+        try:
+            await rotations.set_worked(uow, actor, slot_id, worked=worked, now=now)
+        except TimebankError as exc:
+            return await self._period_page(
+                request,
+                uow,
+                actor,
+                now,
+                group_id,
+                period_id,
+                plan_raw=plan_raw,
+                month_raw=month_raw,
+                refusal=exc,
+                form_name="worked",
+            )
+        return see_other(
+            f"{_period_path(group_id, period_id)}?plan={plan_raw}&mois={month_raw}",
+            "creneau_effectue" if worked else "creneau_non_effectue",
         )
 
     @post("/groupements/{group_id:int}/periodes/{period_id:int}/plans/{plan_id:int}/publier")
