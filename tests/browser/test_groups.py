@@ -261,6 +261,42 @@ async def test_a_pme_joins_and_the_coordinator_plans_publishes_and_allocates(
     assert {s["id"]: s["worked"] for s in after}[missed["id"]] is False
     assert sum(not s["worked"] for s in after) == 1
 
+    # The CDO: from the notification to its own days, confirms the missed day was worked after
+    # all (keyboard), and subscribes its calendar.
+    cdo = w["cdo"]
+    assert isinstance(cdo, Party)
+    await _switch(page, cdo.email, "cdo-password-1")
+    await page.goto("/notifications")
+    await page.locator('a[href="/mes-jours-cdo"]').first.click()
+    await page.wait_for_url("**/mes-jours-cdo")
+    await check_page(page, "groups-cdo-jours")
+    coming = sorted(s["day"] for s in after if s["day"] >= today.isoformat())
+    first_coming = date.fromisoformat(coming[0]).strftime("%d/%m/%Y")
+    assert first_coming in await page.locator(f"#a-venir-{group_id} + ul").inner_text()
+    missed_line = page.locator(f"#creneau-{missed['id']}")
+    assert "non effectué" in await missed_line.inner_text()
+    await missed_line.get_by_role("button", name=re.compile("^Noter effectué")).focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/mes-jours-cdo?fait=creneau_effectue")
+    confirmed = (
+        await client.get(
+            f"/api/v1/rotation-periods/{period_id}/slots?plan_id={plan_id}",
+            headers=coordinator.headers,
+        )
+    ).json()["slots"]
+    assert all(s["worked"] for s in confirmed)
+    await page.get_by_role("button", name="Créer une adresse d'abonnement").click()
+    await page.wait_for_load_state("load")
+    cdo_feed = await page.locator("#feed-url").input_value()
+    assert cdo_feed.startswith(live_server) and cdo_feed.endswith(".ics")
+    async with httpx.AsyncClient() as outside:
+        subscribed = await outside.get(cdo_feed)
+    assert subscribed.status_code == 200
+    assert len(Calendar.from_ical(subscribed.content).walk("VEVENT")) == len(confirmed)
+    await check_page(page, "groups-cdo-agenda")
+    await _switch(page, coordinator.email)
+    await page.goto(f"/groupements/{group_id}/periodes/{period_id}?plan={plan_id}")
+
     # Re-plan: what moved since the published version is said in words.
     await page.get_by_role("button", name="Re-planifier (nouvelle version)").click()
     await _wait_for_plan(page)
@@ -411,6 +447,19 @@ async def test_documents_are_drawn_up_read_and_signed_by_both_sides(
     await check_page(page, "groups-document-membre")
     stored = (await client.get(f"/api/v1/documents/{document_id}", headers=paris.headers)).json()
     assert len(stored["signatures"]) == 2
+
+    # The CDO finds its contract on its own page and signs it.
+    cdo = w["cdo"]
+    assert isinstance(cdo, Party)
+    await _switch(page, cdo.email, "cdo-password-1")
+    await page.goto("/tableau-de-bord")
+    await page.get_by_role("link", name="Voir mes jours de CDO").click()
+    await page.wait_for_url("**/mes-jours-cdo")
+    await page.locator(f'a[href="/groupements/{group_id}/documents/{contract_id}"]').click()
+    await page.get_by_role("button", name="Signer ce document").click()
+    await page.wait_for_url(re.compile(r".*fait=document_signe"))
+    signed = (await client.get(f"/api/v1/documents/{contract_id}", headers=cdo.headers)).json()
+    assert "employee" in {signature["role"] for signature in signed["signatures"]}
 
 
 @pytest.mark.slow

@@ -96,6 +96,15 @@ class GroupRepository:
         )
         return await self._hydrate(list(rows)), int(await EmployerGroupTable.count())
 
+    async def entities_among(self, company_ids: builtins.list[int]) -> set[int]:
+        """Those of these companies that are a group's legal entity (it employs shared CDOs)."""
+        if not company_ids:
+            return set()
+        rows = await EmployerGroupTable.select(EmployerGroupTable.company).where(
+            EmployerGroupTable.company.is_in(company_ids)
+        )
+        return {row["company"] for row in rows}
+
     async def add_member(self, group_id: int, company_id: int, joined_on: date) -> None:
         existing = (
             await GroupMemberTable.select()

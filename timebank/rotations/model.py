@@ -20,6 +20,8 @@ from timebank.employees.model import BASIS_POINTS_PER_UNIT, CostInputs
 from timebank.rotations import refusals
 
 PERIOD_DAYS_MAX: Final = 366
+# The page where a shared CDO reads its own days (its notifications lead there).
+CDO_DAYS_PAGE: Final = "/mes-jours-cdo"
 TRAVEL_KM_MAX: Final = 1000
 MANAGEMENT_COSTS_CENTS_MAX: Final = 100_000_000  # 1 000 000 € a month.
 UNAVAILABLE_DATES_MAX: Final = 366

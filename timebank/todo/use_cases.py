@@ -36,6 +36,7 @@ class Dashboard:
     todo: tuple[TodoItem, ...]
     companies: tuple[tuple[Company, tuple[Role, ...]], ...]
     mine: tuple[Employee, ...]
+    shared_cdo: bool  # One of their records is with a group's entity: they have CDO days.
 
 
 async def todo_of(uow: UnitOfWork, actor: Actor) -> tuple[TodoItem, ...]:
@@ -61,6 +62,9 @@ async def dashboard_of(uow: UnitOfWork, actor: Actor) -> Dashboard:
             company_ids=sorted(roles_of), admin_of=admin_of, user_id=actor.user_id
         )
         own = await repos.employees.of_user(actor.user_id)
+        entities = (
+            await repos.groups.entities_among(sorted({e.company_id for e in own})) if own else set()
+        )
     companies = waiting.companies
     assert set(roles_of) <= set(companies), "a membership names an existing company"
     return Dashboard(
@@ -69,6 +73,7 @@ async def dashboard_of(uow: UnitOfWork, actor: Actor) -> Dashboard:
             (companies[c].company, tuple(roles)) for c, roles in sorted(roles_of.items())
         ),
         mine=tuple(own),
+        shared_cdo=bool(entities),
     )
 
 

@@ -27,5 +27,6 @@ class DashboardPages(Controller):
             todo=found.todo,
             companies=[{"company": c, "roles": roles} for c, roles in found.companies],
             mine=found.mine,
+            shared_cdo=found.shared_cdo,
             Role=Role,
         )

@@ -89,6 +89,8 @@ PLAN_STATUS_FR: Final = {
     PlanStatus.SUPERSEDED: "Remplacé",
 }
 HALF_FR: Final = {None: "journée", "am": "matin", "pm": "après-midi"}
+# The coming days a CDO's page lists per group (the calendar feed has them all).
+CDO_UPCOMING_LISTED_MAX: Final = 40
 MEMBER_COLOURS: Final = 8  # Colour classes m0…m7 in groups.css; the name is always written.
 DATES_TEXT_LENGTH_MAX: Final = 4000
 DEFAULT_ESTIMATE_DAYS: Final = 2.0
@@ -485,6 +487,92 @@ async def _plan_shown(
 
 class GroupPages(Controller):
     include_in_schema = False
+
+    # == A shared CDO's own days ==============================================================
+
+    async def _cdo_page(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: Actor,
+        now: datetime,
+        *,
+        feed_url: str | None = None,
+        feed_group_id: int | None = None,
+        refusal: TimebankError | None = None,
+    ) -> Template:
+        today = now.date()
+        schedules = await rotations.cdo_schedules(uow, actor)
+        contracts = {
+            schedule.group.id: [
+                d
+                for d in await documents.group_documents(uow, actor, schedule.group.id)
+                if d.subject.kind is DocumentKind.CDO_CONTRACT
+            ]
+            for schedule in schedules
+        }
+        return render(
+            request,
+            "groups/cdo.html",
+            schedules=schedules,
+            contracts=contracts,
+            today=today,
+            this_month=first_of_month(today),
+            upcoming_max=CDO_UPCOMING_LISTED_MAX,
+            half_fr=HALF_FR,
+            weekdays=WEEKDAYS_FR,
+            first_of_month=first_of_month,
+            feed_url=feed_url,
+            feed_group_id=feed_group_id,
+            refusal=refusal,
+            form={},
+        )
+
+    @get("/mes-jours-cdo")
+    async def cdo_days(
+        self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor, now: Now
+    ) -> Template:
+        """A shared CDO's days at the members: coming, past to confirm (not) worked until the
+        month is allocated, its calendar and its contract to sign."""
+        return await self._cdo_page(request, uow, actor, now)
+
+    @post("/mes-jours-cdo/creneaux/{slot_id:int}/effectue")
+    async def cdo_slot_worked(
+        self,
+        request: Request[Any, Any, Any],
+        slot_id: FromPath[int],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> Redirect | Template:
+        form = await read_form(request)
+        worked = text(form, "effectue", length_max=3) != "non"
+        try:
+            await rotations.set_worked(uow, actor, slot_id, worked=worked, now=now)
+        except TimebankError as exc:
+            return await self._cdo_page(request, uow, actor, now, refusal=exc)
+        return see_other("/mes-jours-cdo", "creneau_effectue" if worked else "creneau_non_effectue")
+
+    @post("/mes-jours-cdo/groupes/{group_id:int}/agenda")
+    async def cdo_feed(
+        self,
+        request: Request[Any, Any, Any],
+        group_id: FromPath[int],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> Template:
+        """A new subscription URL for the CDO's own calendar, shown once (any earlier one
+        stops working)."""
+        mine = {s.group.id: s.employee_id for s in await rotations.cdo_schedules(uow, actor)}
+        if group_id not in mine:
+            raise refusals.GROUP_PAGE_NOT_FOUND.error()
+        token = await rotations.create_feed(
+            uow, actor, group_id, employee_id=mine[group_id], company_id=None, now=now
+        )
+        return await self._cdo_page(
+            request, uow, actor, now, feed_url=_feed_url(request, token), feed_group_id=group_id
+        )
 
     # == A company looking for, then using, a shared CDO =====================================
 

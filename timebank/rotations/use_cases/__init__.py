@@ -19,7 +19,9 @@ from timebank.rotations.use_cases.allocation import (
     list_allocations,
 )
 from timebank.rotations.use_cases.calendars import (
+    CdoSchedule,
     cdo_names,
+    cdo_schedules,
     create_feed,
     download_calendar,
     feed_calendar,
@@ -59,6 +61,7 @@ from timebank.rotations.use_cases.planning import (
 __all__ = [
     "ALLOCATION_NAMESPACE",
     "FRANCE_CENTRE",
+    "CdoSchedule",
     "PeriodView",
     "PlanInput",
     "add_slot_by_hand",
@@ -66,6 +69,7 @@ __all__ = [
     "allocate_month",
     "allocations_of_company",
     "cdo_names",
+    "cdo_schedules",
     "create_feed",
     "create_period",
     "download_calendar",

@@ -1,9 +1,11 @@
-"""The slots as calendars: a download, and private feeds a member or CDO subscribes to and
-revokes."""
+"""The slots as calendars: a download, private feeds a member or CDO subscribes to and
+revokes, and a CDO's own days."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final
 
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.groups.model import EmployerGroup
@@ -195,3 +197,48 @@ async def download_calendar(
             if company_id is not None:
                 require_company_role(actor, company_id, Role.COMPANY_ADMIN)
         return await _calendar(repos, group, employee_id=employee_id, company_id=company_id)
+
+
+# The most published slots a CDO's page lists per group (a year of full days is about 230).
+CDO_SLOTS_LISTED_MAX: Final = 400
+
+
+@dataclass(frozen=True, slots=True)
+class CdoSchedule:
+    """A shared CDO's days in one group: the published slots (by day), the members' names,
+    and the months already allocated (their days can no longer be noted (not) worked)."""
+
+    group: EmployerGroup
+    employee_id: int
+    slots: tuple[PlannedSlot, ...]
+    member_names: dict[int, str]
+    allocated_months: frozenset[date]
+
+
+async def cdo_schedules(uow: UnitOfWork, actor: Actor) -> list[CdoSchedule]:
+    """The groups whose entity employs the actor as shared staff, each with its days in the
+    published plans: what its CDO page shows."""
+    async with uow(write=False) as repos:
+        records = {e.company_id: e.id for e in await repos.employees.of_user(actor.user_id)}
+        schedules = []
+        for group in await repos.groups.all():
+            employee_id = records.get(group.company_id)
+            if employee_id is None:
+                continue
+            slots: list[PlannedSlot] = []
+            for period in await repos.rotations.periods_of_group(group.id):
+                if period.published_plan_id is not None:
+                    published = await repos.rotations.slots(period.published_plan_id)
+                    slots += [s for s in published if s.employee_id == employee_id]
+            slots.sort(key=lambda s: (s.day, s.half or ""))
+            companies = await repos.companies.get_many(sorted({s.company_id for s in slots}))
+            schedules.append(
+                CdoSchedule(
+                    group=group,
+                    employee_id=employee_id,
+                    slots=tuple(slots[-CDO_SLOTS_LISTED_MAX:]),
+                    member_names={c: company.name for c, company in companies.items()},
+                    allocated_months=frozenset(await repos.rotations.allocated_months(group.id)),
+                )
+            )
+    return schedules

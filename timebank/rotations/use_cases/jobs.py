@@ -66,7 +66,7 @@ async def remind_next_week(uow: UnitOfWork, *, now: datetime) -> int:
                 [employee.user_id],
                 Kind.ROTATION_NEXT_WEEK,
                 {"monday": formatting.day(monday), "slots": text},
-                link="/api/v1/rotation-periods",
+                link=m.CDO_DAYS_PAGE,
                 now=now,
             )
             sent += 1

@@ -424,21 +424,32 @@ async def publish(uow: UnitOfWork, actor: Actor, plan_id: int, *, now: datetime)
                 )
             await repos.rotations.set_plan_status(plan_id, PlanStatus.PUBLISHED, now=now)
             await repos.rotations.set_published(period.id, plan_id)
-            users = set()
-            for company_id in {s.company_id for s in new_slots}:
-                users |= set(await repos.notifications.admins_of(company_id))
+            words = {
+                "group": group.name,
+                "period": _period_label(period),
+                "summary": _summary(plan.outcomes),
+            }
+            # Each reader to the page that shows them their days: a member's admins to the
+            # member's page of the group, the CDOs to their own days.
+            for company_id in sorted({s.company_id for s in new_slots}):
+                await notify(
+                    repos,
+                    await repos.notifications.admins_of(company_id),
+                    Kind.ROTATION_PUBLISHED,
+                    words,
+                    link=(
+                        f"/entreprises/{company_id}/cdo-mutualise/groupes/{group.id}"
+                        f"?periode={period.id}"
+                    ),
+                    now=now,
+                )
             cdos = await repos.employees.get_many([s.employee_id for s in new_slots])
-            users |= {employee.user_id for employee in cdos.values()}
             await notify(
                 repos,
-                sorted(users),
+                sorted({employee.user_id for employee in cdos.values()}),
                 Kind.ROTATION_PUBLISHED,
-                {
-                    "group": group.name,
-                    "period": _period_label(period),
-                    "summary": _summary(plan.outcomes),
-                },
-                link=f"/api/v1/rotation-periods/{period.id}",
+                words,
+                link=m.CDO_DAYS_PAGE,
                 now=now,
             )
             stored = await repos.rotations.get_plan(plan_id)
