@@ -22,6 +22,7 @@ from timebank.db.unit_of_work import Repositories
 from timebank.engagements import refusals as engagement_refusals
 from timebank.engagements.model import (
     COMMITTED_STATUSES,
+    CostRate,
     Engagement,
     EngagementStatus,
     EntryStatus,
@@ -269,6 +270,7 @@ class InMemoryLoans:
     def __init__(self, *loans: Engagement) -> None:
         self.loans = {loan.id: loan for loan in loans}
         self.entries_by_id: dict[int, TimesheetEntry] = {}
+        self.rates: dict[int, CostRate] = {}  # The rate each approved entry was valued at.
         self.events: list[tuple[int, str, EngagementStatus, EngagementStatus, int]] = []
 
     async def move(
@@ -425,7 +427,7 @@ class InMemoryLoans:
         self.entries_by_id[entry_id] = dataclasses.replace(entry, **changes)
 
     async def approve_entry(
-        self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
+        self, entry_id: int, *, cost_cents: int, rate: CostRate, reviewer: int, now: datetime
     ) -> None:
         self._review(
             entry_id,
@@ -434,6 +436,16 @@ class InMemoryLoans:
             cost_cents=cost_cents,
             reviewed_by=reviewer,
             reviewed_at=now,
+        )
+        self.rates[entry_id] = rate
+
+    async def approved_minutes_at(self, engagement_id: int, rate: CostRate) -> int:
+        return sum(
+            entry.minutes
+            for entry in self.entries_by_id.values()
+            if entry.engagement_id == engagement_id
+            and entry.status is EntryStatus.APPROVED
+            and self.rates.get(entry.id) == rate
         )
 
     async def reject_entry(

@@ -22,11 +22,20 @@ from tests.unit.ledger.test_state_machine import request
 from timebank.book.model import CREDIT_LINE_MINUTES_DEFAULT
 from timebank.book.repository import LedgerStore
 from timebank.db.unit_of_work import piccolo_unit_of_work
-from timebank.engagements.model import EngagementStatus, EntryStatus, Paper, Step, TimesheetEntry
+from timebank.engagements.model import (
+    CostRate,
+    EngagementStatus,
+    EntryStatus,
+    Paper,
+    Step,
+    TimesheetEntry,
+)
 from timebank.engagements.repository import HoursStore, LoanStore
 from timebank.errors import Conflict
 
 pytestmark = pytest.mark.anyio
+# A cost rate (cents a minute as a fraction) the approvals are recorded at.
+RATE = CostRate(4_200_000 * 14_200, 600_000 * 1607)
 
 
 @asynccontextmanager
@@ -82,13 +91,15 @@ async def test_the_loans_fake_and_the_database_answer_alike(
         assert await store.withdraw_entry(third.id)
         assert not await store.change_entry(third.id, work_date=monday, minutes=5, description="Y")
         assert await store.engagement_minutes(engagement_id) == 210
-        await store.approve_entry(first.id, cost_cents=1_234, reviewer=user, now=now())
+        await store.approve_entry(first.id, cost_cents=1_234, rate=RATE, reviewer=user, now=now())
+        assert await store.approved_minutes_at(engagement_id, RATE) == 120
+        assert await store.approved_minutes_at(engagement_id, CostRate(1, 2)) == 0
         await store.reject_entry(second.id, reason="Pas ce jour-là", reviewer=user, now=now())
         with pytest.raises(Conflict) as twice:
-            await store.approve_entry(first.id, cost_cents=1, reviewer=user, now=now())
+            await store.approve_entry(first.id, cost_cents=1, rate=RATE, reviewer=user, now=now())
         assert twice.value.field == "entry_ids"
         with pytest.raises(Conflict) as rejected_then_approved:
-            await store.approve_entry(second.id, cost_cents=1, reviewer=user, now=now())
+            await store.approve_entry(second.id, cost_cents=1, rate=RATE, reviewer=user, now=now())
         assert rejected_then_approved.value.code == "already_reviewed"
         with pytest.raises(Conflict):
             await store.reject_entry(third.id, reason="Non", reviewer=user, now=now())

@@ -154,6 +154,23 @@ async def test_a_batch_that_uses_the_whole_plan_leaves_no_reservation() -> None:
     assert conservation_problems(world.ledger.accounts.values()) == []
 
 
+async def test_hours_approved_one_by_one_add_up_to_the_loans_minutes_valued_once() -> None:
+    """Each approval values the loan's minutes approved so far at the same rate, rounded once,
+    less those before: eight hours approved one at a time cost what eight hours cost, not
+    eight times the rounded hour (30 320 cents here against 30 317)."""
+    world = await running_loan()
+    days = [date(2026, 11, day) for day in (2, 3, 4, 5, 6, 9, 10, 11)]
+    billed = []
+    for day in days:
+        entry = await logged(world, day, 60)
+        [approved] = await engagements.approve_entries(world.uow, HOST_ADMIN, [entry.id], now=NOW)
+        assert approved.cost_cents is not None
+        billed.append(approved.cost_cents)
+    assert sum(billed) == cost_of(8 * 60) == world.cents(LENDER)
+    assert 8 * cost_of(60) != cost_of(8 * 60)  # The drift the telescoping sum avoids.
+    assert set(billed) <= {cost_of(60) - 1, cost_of(60), cost_of(60) + 1}
+
+
 @pytest.mark.parametrize(
     ("reviewer", "refused", "code"),
     [

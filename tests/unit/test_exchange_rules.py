@@ -21,6 +21,8 @@ from timebank.engagements.model import (
     check_cse_consultation,
     check_paperwork,
     check_timesheet_entry,
+    cost_cents_after,
+    cost_rate,
     minutes_per_month,
     missing_papers,
     next_status,
@@ -285,3 +287,27 @@ def test_activation_refuses_a_cse_consulted_on_or_after_the_first_day() -> None:
         check_paperwork(unsigned, lender_has_cse=False, host_has_cse=False, current_hashes=current)
     assert missing.value.code == "paperwork_incomplete"
     assert "amendment_lender" in missing.value.message_en
+
+
+@given(
+    st.lists(st.integers(1, 600), min_size=1, max_size=40),
+    st.integers(1_000_000, 20_000_000),
+    st.integers(0, 8_000),
+    st.integers(100, 2_000),
+)
+def test_entries_valued_one_after_another_add_up_to_their_minutes_rounded_once(
+    minutes: list[int], salary_cents: int, charges_basis_points: int, annual_hours: int
+) -> None:
+    rate = cost_rate(
+        annual_gross_salary_cents=salary_cents,
+        employer_charge_rate_basis_points=charges_basis_points,
+        annual_work_hours=annual_hours,
+    )
+    before, total = 0, 0
+    for entry in minutes:
+        cents = cost_cents_after(rate, minutes=entry, before_minutes=before)
+        exact = entry * rate.numerator / rate.denominator
+        assert abs(cents - exact) <= 1  # Each entry within a cent of its exact value.
+        before += entry
+        total += cents
+    assert total == cost_cents_after(rate, minutes=before, before_minutes=0)

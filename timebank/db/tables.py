@@ -347,6 +347,10 @@ class TimesheetEntryTable(Table, tablename="timesheet_entry"):
     description = Text()
     status = Varchar(length=12, index=True)
     cost_cents = BigInt(null=True, default=None)
+    # The cost rate it was approved at (cents a minute = numerator / denominator): a loan's
+    # entries at the same rate are valued together (engagements.model.cost_cents_after).
+    cost_rate_numerator = BigInt(null=True, default=None)
+    cost_rate_denominator = BigInt(null=True, default=None)
     reviewed_by = ForeignKey(references=UserTable, on_delete=RESTRICT, null=True, default=None)
     reviewed_at = Timestamptz(null=True, default=None)
     rejection_reason = Varchar(length=500, null=True, default=None)

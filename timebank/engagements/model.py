@@ -475,6 +475,46 @@ def reservation_expiry(period_end: date) -> date:
     return period_end + timedelta(days=RESERVATION_GRACE_DAYS + 1)
 
 
+@dataclass(frozen=True, slots=True)
+class CostRate:
+    """An employee's time at cost in cents per minute, exactly: numerator / denominator, i.e.
+    gross salary × (1 + charge rate) / (60 × annual hours)."""
+
+    numerator: int
+    denominator: int
+
+
+def cost_rate(
+    *,
+    annual_gross_salary_cents: int,
+    employer_charge_rate_basis_points: int,
+    annual_work_hours: int,
+) -> CostRate:
+    assert annual_work_hours > 0
+    return CostRate(
+        annual_gross_salary_cents * (BASIS_POINTS_PER_UNIT + employer_charge_rate_basis_points),
+        MINUTES_PER_HOUR * BASIS_POINTS_PER_UNIT * annual_work_hours,
+    )
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator to the nearest whole number, halves rounded up (both ≥ 0)."""
+    quotient, remainder = divmod(numerator, denominator)
+    return quotient + 1 if 2 * remainder >= denominator else quotient
+
+
+def cost_cents_after(rate: CostRate, *, minutes: int, before_minutes: int) -> int:
+    """The cents of `minutes` approved after `before_minutes` already approved on the same loan
+    at the same rate: all of them valued and rounded once, less those before valued and
+    rounded once. A loan's entries then add up to its minutes valued and rounded once — no
+    cent gained or lost by rounding each entry (20 entries of 1 h would otherwise drift by up
+    to 10 cents)."""
+    assert minutes >= 0
+    assert before_minutes >= 0
+    after = _half_up((before_minutes + minutes) * rate.numerator, rate.denominator)
+    return after - _half_up(before_minutes * rate.numerator, rate.denominator)
+
+
 def at_cost_cents(
     duration_minutes: int,
     *,
@@ -487,16 +527,12 @@ def at_cost_cents(
     Computed exactly in integers and rounded once, to the nearest cent with halves rounded up
     (not the rounded hourly cost times the hours, which would drift on long loans).
     """
-    assert duration_minutes >= 0
-    assert annual_work_hours > 0
-    numerator = (
-        duration_minutes
-        * annual_gross_salary_cents
-        * (BASIS_POINTS_PER_UNIT + employer_charge_rate_basis_points)
+    rate = cost_rate(
+        annual_gross_salary_cents=annual_gross_salary_cents,
+        employer_charge_rate_basis_points=employer_charge_rate_basis_points,
+        annual_work_hours=annual_work_hours,
     )
-    denominator = MINUTES_PER_HOUR * BASIS_POINTS_PER_UNIT * annual_work_hours
-    quotient, remainder = divmod(numerator, denominator)
-    return quotient + 1 if 2 * remainder >= denominator else quotient
+    return cost_cents_after(rate, minutes=duration_minutes, before_minutes=0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final, Protocol
 
+from piccolo.query.functions.aggregate import Sum
+
 from timebank.db.errors import is_unique_violation
 from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
 from timebank.db.tables import (
@@ -17,6 +19,7 @@ from timebank.db.tables import (
 )
 from timebank.engagements import refusals
 from timebank.engagements.model import (
+    CostRate,
     Engagement,
     EngagementEvent,
     EngagementStatus,
@@ -220,9 +223,14 @@ class HoursStore(Protocol):
     async def entries(self, entry_ids: list[int]) -> dict[int, TimesheetEntry]: ...
 
     async def approve_entry(
-        self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
+        self, entry_id: int, *, cost_cents: int, rate: CostRate, reviewer: int, now: datetime
     ) -> None:
-        """Approved at this cost; refused (`already_reviewed`) unless still submitted."""
+        """Approved at this cost and rate; refused (`already_reviewed`) unless still
+        submitted."""
+        ...
+
+    async def approved_minutes_at(self, engagement_id: int, rate: CostRate) -> int:
+        """The loan's minutes approved at this cost rate."""
         ...
 
     async def reject_entry(
@@ -745,14 +753,27 @@ class EngagementRepository:
             )
         )
 
+    async def approved_minutes_at(self, engagement_id: int, rate: CostRate) -> int:
+        rows = await TimesheetEntryTable.select(
+            Sum(TimesheetEntryTable.minutes).as_alias("minutes")
+        ).where(
+            (TimesheetEntryTable.engagement == engagement_id)
+            & (TimesheetEntryTable.status == EntryStatus.APPROVED.value)
+            & (TimesheetEntryTable.cost_rate_numerator == rate.numerator)
+            & (TimesheetEntryTable.cost_rate_denominator == rate.denominator)
+        )
+        return int(rows[0]["minutes"] or 0)
+
     async def approve_entry(
-        self, entry_id: int, *, cost_cents: int, reviewer: int, now: datetime
+        self, entry_id: int, *, cost_cents: int, rate: CostRate, reviewer: int, now: datetime
     ) -> None:
         updated = (
             await TimesheetEntryTable.update(
                 {
                     TimesheetEntryTable.status: EntryStatus.APPROVED.value,
                     TimesheetEntryTable.cost_cents: cost_cents,
+                    TimesheetEntryTable.cost_rate_numerator: rate.numerator,
+                    TimesheetEntryTable.cost_rate_denominator: rate.denominator,
                     TimesheetEntryTable.reviewed_by: reviewer,
                     TimesheetEntryTable.reviewed_at: now,
                 }

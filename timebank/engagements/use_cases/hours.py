@@ -21,14 +21,16 @@ from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.engagements import refusals
 from timebank.engagements.model import (
+    CostRate,
     DeclaredTime,
     Engagement,
     EngagementStatus,
     EntryStatus,
     EntryToReview,
     TimesheetEntry,
-    at_cost_cents,
     check_timesheet_entry,
+    cost_cents_after,
+    cost_rate,
 )
 from timebank.engagements.use_cases.common import _load, _may_read, _texts
 from timebank.engagements.use_cases.ledger_moves import (
@@ -183,8 +185,9 @@ async def approve_entries(
             requests, costs = await _approval_requests(repos, actor, entries, engagements, now)
             _require_ledger_ok(await submit_in(repos, requests, now=now))
             for entry in sorted(entries.values(), key=lambda e: e.id):
+                cents, rate = costs[entry.id]
                 await repos.engagements.approve_entry(
-                    entry.id, cost_cents=costs[entry.id], reviewer=actor.user_id, now=now
+                    entry.id, cost_cents=cents, rate=rate, reviewer=actor.user_id, now=now
                 )
             for engagement in engagements.values():
                 await repos.engagements.set_reservation(
@@ -205,27 +208,37 @@ async def _approval_requests(
     entries: dict[int, TimesheetEntry],
     engagements: dict[int, Engagement],
     now: datetime,
-) -> tuple[list[TransferRequest], dict[int, int]]:
+) -> tuple[list[TransferRequest], dict[int, tuple[int, CostRate]]]:
     """Per entry, a linked chain (`_approval_chain`). `engagements` is updated with the new
-    reservations; the costs in cents are returned per entry."""
+    reservations; each entry's cost in cents and the rate it was valued at are returned.
+
+    An entry is valued with the loan's minutes already approved at the same rate
+    (`cost_cents_after`): the loan's entries add up to its minutes valued and rounded once.
+    The loans are locked, so no other approval moves those minutes meanwhile."""
     requests: list[TransferRequest] = []
-    costs: dict[int, int] = {}
+    costs: dict[int, tuple[int, CostRate]] = {}
+    approved_before: dict[tuple[int, CostRate], int] = {}
     for entry in sorted(entries.values(), key=lambda e: e.id):
         engagement = engagements[entry.engagement_id]
         _check_reviewable(actor, entry, engagement)
         employee = await repos.employees.get(engagement.employee_id)
         assert employee is not None
         assert employee.cost is not None
-        costs[entry.id] = at_cost_cents(
-            entry.minutes,
+        rate = cost_rate(
             annual_gross_salary_cents=employee.cost.annual_gross_salary_cents,
-            employer_charge_rate_basis_points=(employee.cost.employer_charge_rate_basis_points),
+            employer_charge_rate_basis_points=employee.cost.employer_charge_rate_basis_points,
             annual_work_hours=employee.cost.annual_work_hours,
         )
+        key = (engagement.id, rate)
+        if key not in approved_before:
+            approved_before[key] = await repos.engagements.approved_minutes_at(engagement.id, rate)
+        cents = cost_cents_after(rate, minutes=entry.minutes, before_minutes=approved_before[key])
+        approved_before[key] += entry.minutes
+        costs[entry.id] = (cents, rate)
         host = await ensure_company_accounts(repos, engagement.host_company_id, now=now)
         lender = await ensure_company_accounts(repos, engagement.lender_company_id, now=now)
         chain, engagements[engagement.id] = _approval_chain(
-            entry, engagement, costs[entry.id], (host, lender), now=now
+            entry, engagement, cents, (host, lender), now=now
         )
         requests += chain
     return requests, costs
