@@ -518,3 +518,20 @@ async def invoices_of(client: httpx.AsyncClient, party: Party) -> list[dict[str,
     )
     assert listed.status_code == 200, listed.text
     return list(listed.json()["items"])
+
+
+async def joined_group(
+    client: httpx.AsyncClient, coordinator: Party, group_id: int, member: Party
+) -> None:
+    """The member's admin asks to join the group and its coordinator accepts: a member from
+    today (a coordinator adds directly only a company it administers too)."""
+    asked = await client.post(
+        f"/api/v1/groups/{group_id}/join-requests",
+        headers=member.headers,
+        json={"company_id": member.company_id, "days_per_month": 2},
+    )
+    assert asked.status_code == 201, asked.text
+    accepted = await client.post(
+        f"/api/v1/join-requests/{asked.json()['id']}/accept", headers=coordinator.headers
+    )
+    assert accepted.status_code == 200, accepted.text

@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from tests.browser.conftest import check_page, log_in
 from tests.e2e.test_rotations import CDO_SALARY_CENTS, _group_world
-from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, signup
+from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, joined_group, signup
 from tests.helpers import PASSWORD, new_email, now
 from timebank.employees.model import CostInputs, hourly_cost_cents
 from timebank.formatting import euros
@@ -488,12 +488,7 @@ async def test_the_server_answers_while_a_large_plan_is_solving(
     members = []
     for number in range(12):
         member = await signup(client, name=f"Membre du grand groupement {number + 1}")
-        added = await client.post(
-            f"/api/v1/groups/{group_id}/members",
-            headers=coordinator.headers,
-            json={"company_id": member.company_id, "joined_on": now().date().isoformat()},
-        )
-        assert added.status_code == 201, added.text
+        await joined_group(client, coordinator, group_id, member)
         members.append(member)
     monday = now().date() + timedelta(days=7 - now().date().weekday())
     period = await client.post(

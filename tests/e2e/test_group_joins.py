@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.e2e.test_rotations import _group_world
-from tests.exchange_helpers import Party, signup
+from tests.exchange_helpers import Party, joined_group, signup
 from tests.helpers import now
 
 pytestmark = pytest.mark.anyio
@@ -119,3 +119,29 @@ async def test_a_member_revokes_its_feed(client: httpx.AsyncClient) -> None:
     )
     assert revoked.status_code == 204, revoked.text
     assert (await client.get(path)).status_code == 404
+
+
+async def test_a_coordinator_cannot_make_a_company_a_member_without_its_request(
+    client: httpx.AsyncClient,
+) -> None:
+    """Members answer for the group's wage debts (C. trav. L1253-8): only the company's own
+    admin asks to join. The coordinator's direct add, backdated or not, is refused."""
+    w = await _group_world(client)
+    coordinator, stranger = w["coordinator"], w["stranger"]
+    assert isinstance(coordinator, Party) and isinstance(stranger, Party)
+    group_id = w["group_id"]
+    added = await client.post(
+        f"/api/v1/groups/{group_id}/members",
+        headers=coordinator.headers,
+        json={"company_id": stranger.company_id, "joined_on": "2026-01-01"},
+    )
+    assert added.status_code == 403, added.text
+    assert (added.json()["code"], added.json()["field"]) == (
+        "joins_by_its_own_request",
+        "company_id",
+    )
+    group = await client.get(f"/api/v1/groups/{group_id}", headers=coordinator.headers)
+    assert stranger.company_id not in {m["company_id"] for m in group.json()["members"]}
+    await joined_group(client, coordinator, group_id, stranger)
+    group = await client.get(f"/api/v1/groups/{group_id}", headers=coordinator.headers)
+    assert stranger.company_id in {m["company_id"] for m in group.json()["members"]}

@@ -12,9 +12,16 @@ import pytest
 from icalendar import Calendar
 
 from ledger.model import AccountKind, Unit
-from tests.exchange_helpers import CHARGES_BASIS_POINTS, Party, login, operator, signup
+from tests.exchange_helpers import (
+    CHARGES_BASIS_POINTS,
+    Party,
+    login,
+    operator,
+    signup,
+)
 from tests.helpers import emailed_invitation_token, new_email, now
 from timebank.db import tables
+from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.employees.model import CostInputs
 from timebank.geography import public_holidays
 from timebank.invoicing.model import month_label
@@ -41,14 +48,12 @@ async def _group_world(client: Client) -> dict[str, object]:
     paris = await signup(client, name="Atelier Paris", postal_code="75011", city="Paris")
     alsace = await signup(client, name="Brasserie d'Alsace", postal_code="67000", city="Strasbourg")
     stranger = await signup(client, name="Voisin curieux")
-    joined = (now().date() - timedelta(days=400)).isoformat()
-    for member in (paris, alsace):
-        added = await client.post(
-            f"/api/v1/groups/{group_id}/members",
-            headers=coordinator.headers,
-            json={"company_id": member.company_id, "joined_on": joined},
-        )
-        assert added.status_code == 201, added.text
+    # Members for more than a year, since before the group used the service: recorded as they
+    # stand (the API lets a company join only by its own request, from today).
+    joined = now().date() - timedelta(days=400)
+    async with piccolo_unit_of_work() as repos:
+        for member in (paris, alsace):
+            await repos.groups.add_member(group_id, member.company_id, joined)
     email = new_email("cdo")
     invited = await client.post(
         f"/api/v1/companies/{entity.company_id}/employees",

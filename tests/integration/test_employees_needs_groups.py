@@ -246,6 +246,17 @@ async def test_employer_group_members_join_and_leave() -> None:
         entity.actor,
         memberships=entity.actor.memberships | {(entity.company_id, Role.GROUP_COORDINATOR)},
     )
+    with pytest.raises(Forbidden) as not_its_admin:
+        await groups.add_member(
+            uow, coordinator, group.id, company_id=member.company_id, joined_on=date(2026, 1, 1)
+        )
+    assert not_its_admin.value.code == "joins_by_its_own_request"
+    assert (await groups.get_group(uow, coordinator, group.id)).members == ()
+    # A coordinator who also runs the member records its membership, dated as on paper.
+    coordinator = replace(
+        coordinator,
+        memberships=coordinator.memberships | {(member.company_id, Role.COMPANY_ADMIN)},
+    )
     group = await groups.add_member(
         uow, coordinator, group.id, company_id=member.company_id, joined_on=date(2026, 1, 1)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from timebank import refusals as shared
-from timebank.errors import Conflict, InvalidInput, NotFound, Refusal
+from timebank.errors import Conflict, Forbidden, InvalidInput, NotFound, Refusal
 
 COMPANY_NOT_FOUND = shared.COMPANY_NOT_FOUND
 
@@ -13,6 +13,23 @@ DUPLICATE_GROUP = Refusal(
     Conflict,
     fr="Cette entreprise porte déjà un groupement.",
     en="This company already carries an employer group.",
+    field="company_id",
+)
+
+JOINS_BY_ITS_OWN_REQUEST = Refusal(
+    "joins_by_its_own_request",
+    Forbidden,
+    fr=(
+        "Une entreprise rejoint le groupement par sa propre demande d'adhésion (les membres "
+        "d'un groupement d'employeurs répondent de ses dettes salariales) : son administrateur "
+        "la dépose, vous l'acceptez. Vous ne l'ajoutez directement que si vous l'administrez "
+        "aussi."
+    ),
+    en=(
+        "A company joins the group by its own request (an employer group's members answer for "
+        "its wage debts): its admin files it, you accept it. You add it directly only if you "
+        "also administer it."
+    ),
     field="company_id",
 )
 

@@ -88,9 +88,15 @@ async def _add_member(
 async def add_member(
     uow: UnitOfWork, actor: Actor, group_id: int, *, company_id: int, joined_on: date
 ) -> EmployerGroup:
+    """The coordinator records a member it also administers (for instance one that joined on
+    paper before, `joined_on` in the past). Any other company joins by its own request
+    (`request_to_join`, then `decide_join_request`): membership binds the member (C. trav.
+    L1253-8, joint liability for the group's wage debts), so only its admin asks for it."""
     async with uow() as repos:
         group = await load_group(repos, group_id)
         require_acting_for(actor, group.company_id, Role.GROUP_COORDINATOR)
+        if not actor.has_role(company_id, Role.COMPANY_ADMIN):
+            raise refusals.JOINS_BY_ITS_OWN_REQUEST.error()
         await _add_member(repos, group, company_id=company_id, joined_on=joined_on)
         return await load_group(repos, group_id)
 
