@@ -137,11 +137,24 @@ def login_redirect(request: Request[Any, Any, Any]) -> Redirect:
     return Redirect(f"/connexion?{NEXT_PARAMETER}={quote(target, safe='')}", status_code=303)
 
 
+def local_path(target: str | None, fallback: str) -> str:
+    """`target` if it is a path of this site, else `fallback`: never an address elsewhere (an
+    open redirect). Browsers read `/\\host` as `//host` and drop tabs and line breaks, so
+    neither a backslash nor a control character or space passes."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(character) <= 0x20 or ord(character) == 0x7F for character in target)
+    ):
+        return fallback
+    return target
+
+
 def safe_next(target: str | None) -> str:
     """Only a path of this site: never an address elsewhere (open redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/tableau-de-bord"
-    return target
+    return local_path(target, "/tableau-de-bord")
 
 
 async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:

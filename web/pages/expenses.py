@@ -24,6 +24,7 @@ from web.pages.common import (
     NOTICES,
     day_of,
     euros_to_cents,
+    local_path,
     read_form,
     refused,
     render,
@@ -62,8 +63,7 @@ def loan_expenses_path(engagement_id: int) -> str:
 
 def _back(form: Any, fallback: str) -> str:
     """Where a review or withdrawal returns: the page it was made from (this site's only)."""
-    target = text(form, "retour", length_max=200)
-    return target if target.startswith("/") and not target.startswith("//") else fallback
+    return local_path(text(form, "retour", length_max=200), fallback)
 
 
 class ExpensePages(Controller):
