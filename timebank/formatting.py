@@ -43,6 +43,11 @@ def decimal(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def percent(basis_points: int) -> str:
+    """2000 → « 20 % »; 550 → « 5,5 % »; 210 → « 2,1 % » (a narrow no-break space)."""
+    return f"{decimal(basis_points / 100)}\u202f%"
+
+
 def day(value: date) -> str:
     """`date(2026, 11, 23)` → `23/11/2026`; an instant (a `datetime` with its zone) is shown by
     its day in French time, as `moment` shows it (23:30 UTC is already the next day in Paris)."""

@@ -243,3 +243,14 @@ def test_a_ledger_refusal_names_the_event_that_failed() -> None:
         "exceeds_pending_amount"
         in shared_refusals.ledger_words(TransferResult.EXCEEDS_PENDING_AMOUNT)["result_fr"]
     )
+
+
+@pytest.mark.parametrize(
+    ("basis_points", "shown"),
+    [(2000, "20\u202f%"), (1000, "10\u202f%"), (550, "5,5\u202f%"), (210, "2,1\u202f%")],
+)
+def test_a_vat_rate_reads_in_french_with_its_decimals(basis_points: int, shown: str) -> None:
+    """5,5 % was shown « 5 % » (whole hundredths of basis points)."""
+    from timebank.formatting import percent
+
+    assert percent(basis_points) == shown
