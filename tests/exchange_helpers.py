@@ -478,16 +478,25 @@ async def approved_hours_cents(
 
 
 async def approved_expense(
-    client: httpx.AsyncClient, w: World, engagement_id: int, *, amount: int, vat: int
+    client: httpx.AsyncClient,
+    w: World,
+    engagement_id: int,
+    *,
+    amount: int,
+    vat: int,
+    kind: str = "meals",
+    description: str = "Déjeuner de travail à Lyon",
 ) -> int:
+    """An expense approved by the lender: a meal by default, whose VAT a liable lender deducts
+    (not a train ticket's nor a hotel's)."""
     recorded = await client.post(
         f"/api/v1/engagements/{engagement_id}/expenses",
         headers=w.employee.headers,
         json={
             "client_id": str(uuid.uuid4()),
             "spent_on": previous_month_day(6).isoformat(),
-            "kind": "transport",
-            "description": "Train Rennes – Lyon",
+            "kind": kind,
+            "description": description,
             "amount_cents": amount,
             "vat_cents": vat,
             "receipt_name": "billet.pdf",

@@ -55,7 +55,7 @@ async def _remove_vat_number(client: Client, party: Party) -> None:
 
 async def _two_way_month(client: Client) -> tuple[World, World, int, int, int, int]:
     """The lender (liable) lends to the host (franchise en base), which lends back; the lender's
-    employee has a train ticket approved. Returns both worlds, the statement, each way's cents
+    employee has a work lunch approved. Returns both worlds, the statement, each way's cents
     and the expense."""
     w = await world(client)
     await _franchise(client, w.host)
@@ -317,6 +317,44 @@ async def test_an_invoice_is_not_issued_to_a_company_without_address(client: Cli
     assert (await tables.InvoiceTable.count(), await tables.LedgerTransferTable.count()) == before
 
 
+async def test_a_liable_lender_bills_travel_and_lodging_with_the_vat_it_cannot_deduct(
+    client: Client,
+) -> None:
+    """No one deducts the VAT on staff lodging nor on the transport of persons (CGI ann. II
+    art. 206, IV, 2, 2° and 3°): the lender bears it, so bills the whole amount paid; a meal's
+    VAT it deducts, so bills the amount without it."""
+    w = await world(client)
+    loan = await active_engagement(client, w)
+    await approved_hours_cents(client, w, loan, [(3, 60)])
+    paid = {
+        "transport": (
+            await approved_expense(
+                client, w, loan, amount=8_640, vat=785, kind="transport", description="Train"
+            ),
+            8_640,
+        ),
+        "lodging": (
+            await approved_expense(
+                client, w, loan, amount=11_000, vat=1_000, kind="lodging", description="Hôtel"
+            ),
+            11_000,
+        ),
+        "meals": (await approved_expense(client, w, loan, amount=2_200, vat=200), 2_000),
+    }
+    statement_id = await last_month_statement(client, w)
+    for party in (w.host, w.lender):
+        agreed = await client.post(
+            f"/api/v1/settlements/{statement_id}/agree", headers=party.headers
+        )
+        assert agreed.status_code == 200, agreed.text
+    [invoice] = await invoices_of(client, w.lender)
+    detail = await client.get(f"/api/v1/invoices/{invoice['id']}", headers=w.lender.headers)
+    billed = {line["expense_id"]: line["amount_cents"] for line in detail.json()["lines"]}
+    assert {kind: billed[expense_id] for kind, (expense_id, _) in paid.items()} == {
+        kind: cents for kind, (_, cents) in paid.items()
+    }
+
+
 async def test_a_group_invoices_each_member_its_cdo_month(client: Client) -> None:
     """Every member exempt: the group re-bills under CGI 261 B (no VAT, its mention)."""
     entity = await signup(client, name="GE Santé")
@@ -390,7 +428,7 @@ async def test_the_pages_list_show_and_cancel_an_invoice(client: Client) -> None
     await _page_login(client, w.lender.email)
     before = await client.get(statement_page, headers=html)
     assert before.status_code == 200
-    assert "Train Rennes – Lyon" in before.text and "100,00" in before.text  # Without its VAT.
+    assert "Déjeuner de travail à Lyon" in before.text and "100,00" in before.text  # Without VAT.
     client.cookies.clear()
     for party in (w.host, w.lender):
         agreed = await client.post(

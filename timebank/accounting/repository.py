@@ -252,6 +252,7 @@ class AccountingRepository:
             x.select(
                 x.id,
                 x.spent_on,
+                x.kind,
                 x.amount_cents,
                 x.vat_cents,
                 x.reviewed_at,

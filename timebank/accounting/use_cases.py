@@ -237,13 +237,14 @@ def _set_offs(
 
 def _expense_base(row: dict[str, Any], regimes: dict[int, str]) -> int:
     """What an approved expense is billed: its invoice's line, or, not billed yet, what its
-    invoice will charge (the amount paid less the VAT a liable lender recovers)."""
+    invoice will charge (the amount paid less the VAT a liable lender recovers on its kind)."""
     if row["billed_cents"] is not None:
         return int(row["billed_cents"])
     return expense_base_cents(
         int(row["amount_cents"]),
         int(row["vat_cents"]),
         lender_liable=regimes[row["lender"]] == VatRegime.REEL.value,
+        kind=str(row["kind"]),
     )
 
 

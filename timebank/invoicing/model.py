@@ -128,12 +128,19 @@ def mentions_of(treatment: VatTreatment) -> tuple[str, ...]:
     )
 
 
-def expense_base_cents(amount_cents: int, vat_cents: int, *, lender_liable: bool) -> int:
+# The kinds of expense (`expenses.model.ExpenseKind` values) whose VAT no lender deducts: the
+# lodging of staff (CGI ann. II art. 206, IV, 2, 2°) and the transport of persons (3°).
+VAT_NOT_DEDUCTIBLE_KINDS: Final = frozenset({"lodging", "transport"})
+
+
+def expense_base_cents(amount_cents: int, vat_cents: int, *, lender_liable: bool, kind: str) -> int:
     """What an expense costs the lender, excluding the VAT it recovers: a liable lender deducts
-    the receipt's VAT (CGI art. 271), so bills the amount excluding it; any other lender bears
-    the VAT, so bills the whole amount paid."""
+    the receipt's VAT (CGI art. 271), so bills the amount excluding it, except on lodging and
+    the transport of persons, whose VAT no one deducts; any other lender bears the VAT. What
+    the lender bears it bills: the whole amount paid (C. trav. L8241-1, the exact cost)."""
     assert 0 <= vat_cents <= amount_cents
-    return amount_cents - vat_cents if lender_liable else amount_cents
+    recovers = lender_liable and kind not in VAT_NOT_DEDUCTIBLE_KINDS
+    return amount_cents - vat_cents if recovers else amount_cents
 
 
 CREDIT_NOTE_REASON_LENGTH_MAX: Final = 500

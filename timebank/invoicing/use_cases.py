@@ -99,7 +99,10 @@ def _expense_line(expense: Expense, *, lender_liable: bool) -> InvoiceLine:
             f"{words} du {expense.spent_on.strftime('%d/%m/%Y')} — {expense.description}"
         ),
         amount_cents=expense_base_cents(
-            expense.amount_cents, expense.vat_cents, lender_liable=lender_liable
+            expense.amount_cents,
+            expense.vat_cents,
+            lender_liable=lender_liable,
+            kind=expense.kind.value,
         ),
         expense_id=expense.id,
     )
@@ -348,7 +351,10 @@ async def statement_expenses(
                     expense=expense,
                     lender_company_id=lender_id,
                     billed_cents=expense_base_cents(
-                        expense.amount_cents, expense.vat_cents, lender_liable=liable
+                        expense.amount_cents,
+                        expense.vat_cents,
+                        lender_liable=liable,
+                        kind=expense.kind.value,
                     ),
                 )
                 for expense in billable
