@@ -398,6 +398,9 @@ class InMemoryLoans:
         self.entries_by_id[entry.id] = entry
         return entry
 
+    async def lock_employee_hours(self, employee_id: int) -> None:
+        del employee_id  # One task at a time here.
+
     async def entries(self, entry_ids: list[int]) -> dict[int, TimesheetEntry]:
         return {i: self.entries_by_id[i] for i in entry_ids if i in self.entries_by_id}
 

@@ -216,3 +216,33 @@ async def test_a_preparation_waits_for_an_agreement_under_way_and_leaves_it_agre
     assert [i["total_excl_vat_cents"] for i in await invoices_of(client, w.lender)] == [cents]
     # The late hour waits for the next statement; the pair's balance is the late hour's.
     assert (await _position(client, w.host))["cents_balance"] == -late.json()[0]["cost_cents"]
+
+
+async def test_a_days_limit_holds_across_two_loans_logged_at_once(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An employee's day (10 h at most) spans their loans: two entries of 6 h on the same day,
+    on two loans, one held between its count and its insert, are not both accepted."""
+    w = await world(client)
+    loans = [await active_engagement(client, w), await active_engagement(client, w)]
+    day = previous_month_day(5)
+    hold = Hold()
+    monkeypatch.setattr(
+        EngagementRepository,
+        "add_entry",
+        hold.around(EngagementRepository.add_entry, before=True),
+    )
+    first = asyncio.create_task(log(client, w, loans[0], day, 360))
+    await hold.reached.wait()  # The first has counted the day's hours and is about to insert.
+    second = asyncio.create_task(log(client, w, loans[1], day, 360))
+    await asyncio.sleep(RIVAL_WAIT_SECONDS)
+    hold.release.set()
+    answers = sorted([(await first).status_code, (await second).status_code])
+    assert answers == [201, 422], answers
+    logged = 0
+    for loan in loans:
+        entries = await client.get(
+            f"/api/v1/engagements/{loan}/timesheets", headers=w.employee.headers
+        )
+        logged += sum(e["minutes"] for e in entries.json()["items"] if e["status"] == "submitted")
+    assert logged == 360

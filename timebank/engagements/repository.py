@@ -34,6 +34,10 @@ from timebank.engagements.model import (
     TimesheetEntry,
 )
 
+# A loan's hours are logged under its lock; an employee's day and week span their loans, so
+# their row is locked too (after the loan's, in every path that takes both).
+EMPLOYEE_LOCK_SQL = Sql("SELECT id FROM employee WHERE id = {0} FOR UPDATE")
+
 
 def _entry(row: dict[str, Any]) -> TimesheetEntry:
     return TimesheetEntry(
@@ -210,6 +214,12 @@ class HoursStore(Protocol):
         now: datetime,
     ) -> TimesheetEntry:
         """A submitted entry."""
+        ...
+
+    async def lock_employee_hours(self, employee_id: int) -> None:
+        """Until the transaction ends, no other transaction logs or corrects this employee's
+        hours (their day's and week's limits span all their loans). A no-op on SQLite, whose
+        write transactions already run one at a time."""
         ...
 
     async def declared_minutes(self, employee_id: int, start: date, end: date) -> int:
@@ -711,6 +721,10 @@ class EngagementRepository:
             )
         )
         return sum(int(row["minutes"]) for row in rows)
+
+    async def lock_employee_hours(self, employee_id: int) -> None:
+        if TimesheetEntryTable._meta.db.engine_type == "postgres":
+            await fetch(EMPLOYEE_LOCK_SQL, employee_id)
 
     async def engagement_minutes(self, engagement_id: int) -> int:
         rows = await TimesheetEntryTable.select(TimesheetEntryTable.minutes).where(

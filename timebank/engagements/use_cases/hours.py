@@ -77,6 +77,7 @@ async def log_time(
             engagement = await _load(repos, engagement_id, lock=True)
             if actor.user_id != engagement.employee_user_id:
                 raise refusals.ONLY_THE_EMPLOYEE_LOGS_HOURS.error()
+            await repos.engagements.lock_employee_hours(engagement.employee_id)
             digest = _entry_fingerprint(engagement_id, work_date, minutes, description.strip())
             existing = await repos.engagements.entry_by_client_id(client_id)
             if existing is not None:
@@ -433,6 +434,7 @@ async def _own_entry_awaiting_review(
         if not _may_read(actor, engagement):
             raise refusals.ENTRY_NOT_FOUND.error(id=entry_id, field="entry_id")
         raise refusals.ONLY_THE_AUTHOR_CHANGES_HOURS.error()
+    await repos.engagements.lock_employee_hours(engagement.employee_id)
     if entry.status is not EntryStatus.SUBMITTED:
         raise _entry_settled(entry.status)
     return entry, engagement
