@@ -23,9 +23,12 @@ from tests.exchange_helpers import (
     invoices_of,
     last_month_statement,
     lent_back,
+    log,
     operator,
     previous_month_day,
+    propose,
     signup,
+    start_on_its_first_day,
     world,
 )
 from tests.helpers import PASSWORD, company_json, door_token, now
@@ -35,6 +38,7 @@ from timebank.errors import Conflict
 from timebank.formatting import french_day
 from timebank.groups.model import EmployerGroup, GroupMember, LegalForm
 from timebank.invoicing import use_cases as invoicing
+from timebank.invoicing.model import month_label
 from timebank.vat.model import FRANCHISE_MENTION, GROUP_EXEMPTION_MENTION
 
 pytestmark = pytest.mark.anyio
@@ -353,6 +357,44 @@ async def test_a_liable_lender_bills_travel_and_lodging_with_the_vat_it_cannot_d
     assert {kind: billed[expense_id] for kind, (expense_id, _) in paid.items()} == {
         kind: cents for kind, (_, cents) in paid.items()
     }
+
+
+async def test_hours_of_an_earlier_month_are_billed_under_the_month_they_were_worked(
+    client: Client,
+) -> None:
+    """A statement holds its month's hours and those of earlier months approved after their
+    own statement: each month worked is its own line, named by that month, and the invoice's
+    period starts with the earliest (the date of the supply, CGI ann. II art. 242 nonies A)."""
+    w = await world(client)
+    last_month = previous_month_day(1)
+    month_before = (last_month - timedelta(days=1)).replace(day=1)
+    proposed = await propose(client, w, start=month_before)
+    loan = int(proposed["id"])
+    await start_on_its_first_day(w, loan, month_before)
+    entries = [
+        (await log(client, w, loan, month_before + timedelta(days=9), 120)).json()["id"],
+        (await log(client, w, loan, previous_month_day(9), 60)).json()["id"],
+    ]
+    approved = await client.post(
+        "/api/v1/timesheets/approve", headers=w.host.headers, json={"entry_ids": entries}
+    )
+    assert approved.status_code == 200, approved.text
+    statement_id = await last_month_statement(client, w)
+    for party in (w.host, w.lender):
+        agreed = await client.post(
+            f"/api/v1/settlements/{statement_id}/agree", headers=party.headers
+        )
+        assert agreed.status_code == 200, agreed.text
+    [invoice] = await invoices_of(client, w.lender)
+    detail = (
+        await client.get(f"/api/v1/invoices/{invoice['id']}", headers=w.lender.headers)
+    ).json()
+    hours = [line for line in detail["lines"] if line["kind"] == "hours"]
+    assert [
+        (line["minutes"], month_label(m) in line["label"])
+        for line, m in zip(hours, (month_before, last_month), strict=True)
+    ] == [(120, True), (60, True)]
+    assert detail["period_start"] == month_before.isoformat()
 
 
 async def test_a_group_invoices_each_member_its_cdo_month(client: Client) -> None:

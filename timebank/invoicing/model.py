@@ -290,9 +290,11 @@ def label_text(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class LoanHours:
-    """A loan's approved hours counted in one statement."""
+    """A loan's approved hours of one month worked, counted in one statement (a statement
+    holds its month's hours and those of earlier months approved after their statement)."""
 
     engagement_id: int
+    month: date  # The first day of the month worked.
     lender_company_id: int
     host_company_id: int
     employee_name: str

@@ -304,10 +304,12 @@ class InvoiceRepository:
         return len(rows) == 1
 
     async def statement_hours(self, statement_id: int) -> builtins.list[LoanHours]:
-        """Each loan's hours and exact cost in a statement, summed from its timesheet entries."""
+        """Each loan's hours and exact cost in a statement per month worked, summed from its
+        timesheet entries."""
         rows = (
             await TimesheetEntryTable.select(
                 TimesheetEntryTable.engagement.as_alias("engagement_id"),
+                TimesheetEntryTable.work_date,
                 TimesheetEntryTable.minutes,
                 TimesheetEntryTable.cost_cents,
                 TimesheetEntryTable.engagement.lender_company.as_alias("lender"),
@@ -319,13 +321,16 @@ class InvoiceRepository:
             .limit(STATEMENT_ENTRIES_MAX)
         )
         assert len(rows) < STATEMENT_ENTRIES_MAX
-        totals: dict[int, LoanHours] = {}
+        totals: dict[tuple[int, date], LoanHours] = {}
         for row in rows:
-            found = totals.get(row["engagement_id"])
+            worked = row["work_date"]
+            key = (row["engagement_id"], date(worked.year, worked.month, 1))
+            found = totals.get(key)
             minutes = (found.minutes if found else 0) + row["minutes"]
             cents = (found.cost_cents if found else 0) + (row["cost_cents"] or 0)
-            totals[row["engagement_id"]] = LoanHours(
+            totals[key] = LoanHours(
                 engagement_id=row["engagement_id"],
+                month=key[1],
                 lender_company_id=row["lender"],
                 host_company_id=row["host"],
                 employee_name=row["employee_name"],

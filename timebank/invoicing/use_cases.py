@@ -135,7 +135,7 @@ async def issue_statement_invoices(
                 kind=LineKind.HOURS,
                 label=label_text(
                     f"Mise à disposition de {loan.employee_name} au coût exact — "
-                    f"{month_label(month)} (prêt n° {loan.engagement_id})"
+                    f"{month_label(loan.month)} (prêt n° {loan.engagement_id})"
                 ),
                 amount_cents=loan.cost_cents,
                 minutes=loan.minutes,
@@ -156,9 +156,16 @@ async def issue_statement_invoices(
         require_vat_number(lender)
         require_address(lender)
         require_address(companies[host_id])
-        planned.append((lender, companies[host_id], tuple(lines), expenses))
+        # The period billed starts with the earliest month worked or spent in: hours approved
+        # after their month's statement, and expenses not billed yet, come in a later one.
+        starts = min(
+            [month]
+            + [loan.month for loan in hours if loan.lender_company_id == lender_id]
+            + [date(e.spent_on.year, e.spent_on.month, 1) for e in expenses]
+        )
+        planned.append((lender, companies[host_id], tuple(lines), expenses, starts))
     issued = []
-    for lender, host, billed_lines, expenses in planned:
+    for lender, host, billed_lines, expenses, starts in planned:
         total = sum(line.amount_cents for line in billed_lines)
         invoice = new_invoice(
             issuer=party_of(lender),
@@ -168,7 +175,7 @@ async def issue_statement_invoices(
             lines=billed_lines,
             treatment=staff_loan_vat(vat_status_of(lender), total),
             issued_on=issued_on,
-            period_start=month,
+            period_start=starts,
             period_end=last_day,
             statement_id=statement.id,
         )
