@@ -93,6 +93,7 @@ FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {
     "job_title": ("intitulé du poste", "job title"),
     "label_en": ("libellé en anglais", "English label"),
     "label_fr": ("libellé en français", "French label"),
+    "legal_form": ("forme juridique", "legal form"),
     "level": ("niveau", "level"),
     "level_min": ("niveau minimal", "minimum level"),
     "limit": ("nombre par page", "page size"),

@@ -539,3 +539,36 @@ def _cents(text: str) -> int:
     digits = re.sub(r"[^\d,]", "", text)
     units, _, fraction = digits.partition(",")
     return int(units) * 100 + int((fraction + "00")[:2])
+
+
+async def test_a_company_declares_itself_an_employer_group_from_its_cdo_page(
+    page: Any, client: Client
+) -> None:
+    """With the keyboard: without its legal form it is refused beside the field and nothing is
+    stored; then the group exists and its admin coordinates it."""
+    entity = await signup(client, name="GE Numérique de Cornouaille")
+    await log_in(page, entity.email, PASSWORD)
+    await page.goto(f"/entreprises/{entity.company_id}/cdo-mutualise")
+    await page.get_by_role("link", name="Déclarer un groupement d'employeurs").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/porter-un-groupement")
+    await check_page(page, "groups-declarer")
+    await page.get_by_role("button", name="Déclarer le groupement").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_load_state("load")
+    assert await page.locator("#legal_form-error").inner_text()
+    await check_page(page, "groups-declarer-refus")
+    me = await client.get("/api/v1/auth/me", headers=entity.headers)
+    assert all(role["role"] != "group_coordinator" for role in me.json()["roles"])
+    await page.get_by_label("Forme juridique").select_option("association")
+    await page.get_by_role("button", name="Déclarer le groupement").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r".*/groupements/\d+\?fait=groupement_declare"))
+    assert "vous en êtes le coordinateur" in await page.locator(".notice").first.inner_text()
+    group_id = int(re.findall(r"/groupements/(\d+)", page.url)[0])
+    group = await client.get(f"/api/v1/groups/{group_id}", headers=entity.headers)
+    assert group.status_code == 200, group.text
+    assert (group.json()["name"], group.json()["company_id"]) == (
+        "GE Numérique de Cornouaille",
+        entity.company_id,
+    )

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
+from timebank import refusals as shared_refusals
+from timebank import rules
 from timebank.groups import refusals
 
 
@@ -40,6 +42,8 @@ class EmployerGroup:
 
 
 def legal_form(value: str, *, field: str = "legal_form") -> LegalForm:
+    if not value.strip():
+        raise shared_refusals.REQUIRED.error(**rules.field_words(field), field=field)
     try:
         return LegalForm(value)
     except ValueError as exc:

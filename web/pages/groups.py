@@ -14,11 +14,12 @@ from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from timebank import formatting
+from timebank import formatting, rules
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.documents import use_cases as documents
 from timebank.documents.model import SIGNERS, CdoTerms, DocumentKind
-from timebank.errors import TimebankError
+from timebank.employees import use_cases as employee_use_cases
+from timebank.errors import Forbidden, NotFound, TimebankError
 from timebank.geography import public_holidays
 from timebank.groups import use_cases as groups
 from timebank.groups.model import JoinStatus
@@ -54,6 +55,10 @@ from web.pages.common import (
 
 NOTICES.update(
     {
+        "groupement_declare": (
+            "Groupement déclaré : vous en êtes le coordinateur. Invitez son CDO comme salarié·e "
+            "de l'entreprise, puis ouvrez une période."
+        ),
         "adhesion_demandee": (
             "Demande d'adhésion envoyée : le coordinateur du groupement va y répondre."
         ),
@@ -612,6 +617,46 @@ class GroupPages(Controller):
             weekdays_text=_weekdays_text,
             days_label=days_label,
         )
+
+    @get("/entreprises/{company_id:int}/cdo-mutualise/porter-un-groupement")
+    async def declare_form(
+        self,
+        request: Request[Any, Any, Any],
+        company_id: FromPath[int],
+        uow: Uow,
+        actor: CurrentActor,
+    ) -> Template:
+        """The admin of a company that is itself an employer group declares it."""
+        company = await employee_use_cases.company_for_staff_admin(uow, actor, company_id)
+        return render(request, "groups/declare.html", company=company, form={"name": company.name})
+
+    @post("/entreprises/{company_id:int}/cdo-mutualise/porter-un-groupement")
+    async def declare(
+        self,
+        request: Request[Any, Any, Any],
+        company_id: FromPath[int],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> Template | Redirect:
+        form = await read_form(request)
+        try:
+            group = await groups.create_group(
+                uow,
+                actor,
+                company_id=company_id,
+                name=text(form, "name", length_max=rules.NAME_LENGTH_MAX + 1),
+                legal_form_value=text(form, "legal_form", length_max=20),
+                now=now,
+            )
+        except (Forbidden, NotFound):
+            raise
+        except TimebankError as refusal:
+            company = await employee_use_cases.company_for_staff_admin(uow, actor, company_id)
+            return _refused(
+                request, "groups/declare.html", refusal, values_of(form), company=company
+            )
+        return see_other(_group_path(group.id), "groupement_declare")
 
     async def _join_page(
         self,
