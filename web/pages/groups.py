@@ -5,6 +5,7 @@ plans generated in the background, adjusted by hand and published, feeds, docume
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Final
@@ -522,7 +523,6 @@ class GroupPages(Controller):
             schedules=schedules,
             contracts=contracts,
             today=today,
-            this_month=first_of_month(today),
             upcoming_max=CDO_UPCOMING_LISTED_MAX,
             half_fr=HALF_FR,
             weekdays=WEEKDAYS_FR,
@@ -1403,22 +1403,25 @@ class GroupPages(Controller):
             f"{_period_path(group_id, period_id)}?plan={plan_id}&mois={month}", "creneau"
         )
 
-    @post("/groupements/{group_id:int}/periodes/{period_id:int}/creneaux/{slot_id:int}/retirer")
-    async def remove_slot(
+    async def _on_slot(
         self,
         request: Request[Any, Any, Any],
-        group_id: FromPath[int],
-        period_id: FromPath[int],
-        slot_id: FromPath[int],
         uow: Uow,
-        actor: CurrentActor,
-        now: Now,
+        actor: Actor,
+        now: datetime,
+        group_id: int,
+        period_id: int,
+        *,
+        act: Callable[[FormMultiDict], Awaitable[str]],
+        form_name: str,
     ) -> Redirect | Template:
+        """A button on one slot of the calendar: `act` reads the form, acts and names its
+        notice; the calendar comes back at the same version and month, with any refusal."""
         form = await read_form(request)
         plan_raw = text(form, "plan", length_max=12)
         month_raw = text(form, "mois", length_max=10)
         try:
-            await rotations.remove_slot(uow, actor, slot_id, now=now)
+            notice = await act(form)
         except TimebankError as exc:
             return await self._period_page(
                 request,
@@ -1430,11 +1433,30 @@ class GroupPages(Controller):
                 plan_raw=plan_raw,
                 month_raw=month_raw,
                 refusal=exc,
-                form_name="remove",
+                form_name=form_name,
             )
         return see_other(
-            f"{_period_path(group_id, period_id)}?plan={plan_raw}&mois={month_raw}",
-            "creneau_retire",
+            f"{_period_path(group_id, period_id)}?plan={plan_raw}&mois={month_raw}", notice
+        )
+
+    @post("/groupements/{group_id:int}/periodes/{period_id:int}/creneaux/{slot_id:int}/retirer")
+    async def remove_slot(
+        self,
+        request: Request[Any, Any, Any],
+        group_id: FromPath[int],
+        period_id: FromPath[int],
+        slot_id: FromPath[int],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+    ) -> Redirect | Template:
+        async def remove(form: FormMultiDict) -> str:
+            del form
+            await rotations.remove_slot(uow, actor, slot_id, now=now)
+            return "creneau_retire"
+
+        return await self._on_slot(
+            request, uow, actor, now, group_id, period_id, act=remove, form_name="remove"
         )
 
     @post("/groupements/{group_id:int}/periodes/{period_id:int}/creneaux/{slot_id:int}/effectue")
@@ -1449,28 +1471,14 @@ class GroupPages(Controller):
         now: Now,
     ) -> Redirect | Template:
         """A published slot was worked, or not: the month's cost is shared by the slots worked."""
-        form = await read_form(request)
-        plan_raw = text(form, "plan", length_max=12)
-        month_raw = text(form, "mois", length_max=10)
-        worked = text(form, "effectue", length_max=3) != "non"
-        try:
+
+        async def note(form: FormMultiDict) -> str:
+            worked = text(form, "effectue", length_max=3) != "non"
             await rotations.set_worked(uow, actor, slot_id, worked=worked, now=now)
-        except TimebankError as exc:
-            return await self._period_page(
-                request,
-                uow,
-                actor,
-                now,
-                group_id,
-                period_id,
-                plan_raw=plan_raw,
-                month_raw=month_raw,
-                refusal=exc,
-                form_name="worked",
-            )
-        return see_other(
-            f"{_period_path(group_id, period_id)}?plan={plan_raw}&mois={month_raw}",
-            "creneau_effectue" if worked else "creneau_non_effectue",
+            return "creneau_effectue" if worked else "creneau_non_effectue"
+
+        return await self._on_slot(
+            request, uow, actor, now, group_id, period_id, act=note, form_name="worked"
         )
 
     @post("/groupements/{group_id:int}/periodes/{period_id:int}/plans/{plan_id:int}/publier")
