@@ -302,6 +302,16 @@ async def test_an_extension_lets_hours_go_beyond_the_plan(client: httpx.AsyncCli
     )
     assert requested.status_code == 201, requested.text
     extension_id = requested.json()["id"]
+    again = await client.post(
+        f"/api/v1/engagements/{engagement_id}/extensions",
+        headers=w.host.headers,
+        json={"extra_minutes": 180, "reason": "Deux pages de plus"},
+    )
+    assert again.status_code == 409, again.text  # A retry does not become a second request.
+    assert (again.json()["code"], again.json()["field"]) == ("extension_pending", "extra_minutes")
+    told = await client.get("/api/v1/notifications", headers=w.lender.headers)
+    asked = [n for n in told.json()["items"] if n["kind"] == "extension_requested"]
+    assert len(asked) == 1 and "3\u00a0h de plus" in asked[0]["body"], told.text
     by_host = await client.post(
         f"/api/v1/engagements/{engagement_id}/extensions/{extension_id}/approve",
         headers=w.host.headers,

@@ -145,6 +145,17 @@ EXTENSION_OF_INACTIVE_LOAN = Refusal(
     field="status",
 )
 
+EXTENSION_PENDING = Refusal(
+    "extension_pending",
+    Conflict,
+    fr=(
+        "Une demande d'heures supplémentaires attend déjà la décision de l'entreprise qui "
+        "prête : une seule à la fois."
+    ),
+    en="A request for more hours already awaits the lender's decision: one at a time.",
+    field="extra_minutes",
+)
+
 
 ENGAGEMENT_NOT_FOUND = shared.ENGAGEMENT_NOT_FOUND
 

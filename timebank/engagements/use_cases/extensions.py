@@ -53,6 +53,13 @@ async def request_extension(
             require_acting_for(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
             if engagement.status is not EngagementStatus.ACTIVE:
                 raise refusals.EXTENSION_OF_INACTIVE_LOAN.error()
+            # One request waits at a time: a request sent again (a retry, a double click)
+            # must not become a second one the lender could approve too.
+            if any(
+                e.status is ExtensionStatus.REQUESTED
+                for e in await repos.engagements.extensions_of(engagement_id)
+            ):
+                raise refusals.EXTENSION_PENDING.error()
             extension_id = await repos.engagements.add_extension(
                 engagement_id,
                 extra_minutes=extra_minutes,
@@ -63,7 +70,7 @@ async def request_extension(
             await notify(
                 repos,
                 await repos.notifications.admins_of(engagement.lender_company_id),
-                Kind.ENGAGEMENT_ACCEPTED,
+                Kind.EXTENSION_REQUESTED,
                 {**await _texts(repos, engagement), "hours": formatting.hours(extra_minutes)},
                 link=f"/api/v1/engagements/{engagement_id}",
                 now=now,
