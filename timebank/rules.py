@@ -96,6 +96,7 @@ FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {
     "legal_form": ("forme juridique", "legal form"),
     "level": ("niveau", "level"),
     "level_min": ("niveau minimal", "minimum level"),
+    "credit_line_hours": ("ligne de crédit (heures)", "credit line (hours)"),
     "limit": ("nombre par page", "page size"),
     "message": ("message", "message"),
     "minutes": ("durée", "duration"),

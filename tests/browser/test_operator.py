@@ -159,3 +159,53 @@ async def test_the_operator_runs_matching_from_the_page_and_reads_its_gap(
     assert job.result["objective"] <= job.result["bound"] or job.result["bound"] == 0
     cells = await row.locator("td").all_inner_texts()
     assert str(job.result["proposals"]) in cells[2]
+
+
+async def test_the_operator_sets_a_companys_credit_line_from_its_page(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    """With the keyboard: found by name, a word and an excessive number refused beside the
+    field (nothing changes), then 60 h saved and in force in the ledger."""
+    w = await world(client)
+    engagement_id = await active_engagement(client, w)
+    assert engagement_id  # The host's hours account exists once a loan runs.
+    op = await operator(client)
+    await log_in(page, op.email, PASSWORD)
+    await page.goto("/operateur/lignes-de-credit")
+    await check_page(page, "operator-credit-lines")
+    host = await client.get(f"/api/v1/companies/{w.host.company_id}", headers=w.host.headers)
+    name = host.json()["name"]
+    await page.get_by_label("Entreprise (nom ou SIREN)").fill(host.json()["siren"])
+    await page.get_by_label("Entreprise (nom ou SIREN)").press("Enter")
+    await page.wait_for_url("**/lignes-de-credit?recherche=*")
+    field = page.get_by_label(f"Ligne de crédit de {name}, en heures")
+    assert await field.input_value() == "40"
+
+    accounts = await client.get(
+        f"/api/v1/ledger/accounts?company_id={w.host.company_id}", headers=w.host.headers
+    )
+    hours_account = next(
+        a for a in accounts.json() if a["unit"] == "minutes" and a["kind"] == "company"
+    )
+    for typed, words in (("beaucoup", "nombre entier"), ("5000", "1607")):
+        await field.fill("")
+        await field.focus()
+        await page.keyboard.type(typed)
+        await page.keyboard.press("Enter")
+        await page.wait_for_load_state("load")
+        error = page.locator(f"#ligne-{hours_account['id']}-error")
+        assert words in await error.inner_text()
+    await check_page(page, "operator-credit-lines-refused")
+    unchanged = await client.get(
+        f"/api/v1/ledger/accounts/{hours_account['id']}", headers=op.headers
+    )
+    assert unchanged.json()["account"]["balance_min"] == -2400
+    field = page.get_by_label(f"Ligne de crédit de {name}, en heures")
+    await field.fill("")
+    await field.focus()
+    await page.keyboard.type("60")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url("**/lignes-de-credit?recherche=*fait=ligne_de_credit")
+    assert "enregistrée" in await page.locator(".notice").first.inner_text()
+    saved = await client.get(f"/api/v1/ledger/accounts/{hours_account['id']}", headers=op.headers)
+    assert saved.json()["account"]["balance_min"] == -3600

@@ -337,6 +337,23 @@ async def list_accounts(uow: UnitOfWork, actor: Actor, *, company_id: int | None
         return await repos.book.accounts(company_ids=wanted)
 
 
+async def credit_lines(uow: UnitOfWork, actor: Actor, company_ids: list[int]) -> dict[int, Account]:
+    """Each of these companies' hours account (its credit line, the operator's to set), for
+    those that have one yet: operator only, minutes only."""
+    require_operator(actor)
+    if not company_ids:
+        return {}
+    async with uow(write=False) as repos:
+        found = await repos.book.accounts(company_ids=sorted(set(company_ids)))
+    return {
+        account.company_id: account
+        for account in found
+        if account.company_id is not None
+        and account.kind is AccountKind.COMPANY
+        and account.unit is Unit.MINUTES
+    }
+
+
 async def balance(
     uow: UnitOfWork, actor: Actor, account_id: int, *, as_of: datetime | None
 ) -> Balance:

@@ -1,15 +1,21 @@
-"""The programme operator: indicators with charts (and as CSV), matching runs in the background."""
+"""The programme operator: indicators with charts (and as CSV), matching runs in the background,
+and each company's credit line in hours."""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, Final
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from timebank import formatting
+from timebank import formatting, rules
+from timebank.book import use_cases as book
+from timebank.companies import use_cases as company_use_cases
+from timebank.errors import TimebankError
 from timebank.indicators.model import Amount, Count, Indicators, csv_rows
 from timebank.indicators.use_cases import programme_indicators
 from timebank.jobs.model import JobKind
@@ -17,7 +23,22 @@ from timebank.jobs.use_cases import recent_jobs
 from timebank.proposals.use_cases import start_matching_run
 from web.charts import Bar, Chart, bar_chart
 from web.dependencies import CurrentActor, Now, Uow
-from web.pages.common import render, see_other
+from web.pages.common import (
+    NOTICES,
+    page_number,
+    paginate,
+    read_form,
+    refused,
+    render,
+    see_other,
+    text,
+    whole_number,
+)
+
+NOTICES.update({"ligne_de_credit": "Ligne de crédit enregistrée."})
+# The most hours of credit the operator gives one company (a year of full-time work).
+CREDIT_LINE_HOURS_MAX: Final = 1607
+CREDIT_LINES_PAGE_SIZE: Final = 20
 
 COUNT_LABELS = {
     "gave_only": "Ont seulement prêté",
@@ -78,6 +99,101 @@ def _charts(figures: Indicators) -> dict[str, Chart]:
 
 class OperatorPages(Controller):
     include_in_schema = False
+
+    async def _credit_lines_page(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        *,
+        search: str | None,
+        page: str | None,
+        refusal: TimebankError | None = None,
+        refused_account: int | None = None,
+        form: dict[str, Any] | None = None,
+    ) -> Template:
+        wanted = (search or "").strip()[: rules.NAME_LENGTH_MAX] or None
+        first = await company_use_cases.list_companies(
+            uow, actor, region=None, search=wanted, limit=CREDIT_LINES_PAGE_SIZE, offset=0
+        )
+        pagination = paginate(page_number(page), first.total, CREDIT_LINES_PAGE_SIZE)
+        found = first
+        if pagination.offset:
+            found = await company_use_cases.list_companies(
+                uow,
+                actor,
+                region=None,
+                search=wanted,
+                limit=CREDIT_LINES_PAGE_SIZE,
+                offset=pagination.offset,
+            )
+        accounts = await book.credit_lines(uow, actor, [c.id for c in found.items])
+        values: dict[str, Any] = {
+            "companies": found.items,
+            "accounts": accounts,
+            "search": wanted or "",
+            "pagination": pagination,
+            "refused_account": refused_account,
+        }
+        if refusal is not None:
+            return refused(request, "operator/credit_lines.html", refusal, form or {}, **values)
+        return render(request, "operator/credit_lines.html", form={}, **values)
+
+    @get("/operateur/lignes-de-credit")
+    async def credit_lines(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        recherche: FromQuery[str | None] = None,
+        page: FromQuery[str | None] = None,
+    ) -> Template:
+        """Each company's hours: its balance and its credit line, which the operator sets."""
+        return await self._credit_lines_page(request, uow, actor, search=recherche, page=page)
+
+    @post("/operateur/lignes-de-credit/{account_id:int}")
+    async def set_credit_line(
+        self,
+        request: Request[Any, Any, Any],
+        account_id: FromPath[int],
+        uow: Uow,
+        actor: CurrentActor,
+    ) -> Template | Redirect:
+        form = await read_form(request)
+        search = text(form, "recherche", length_max=rules.NAME_LENGTH_MAX)
+        try:
+            hours = rules.integer_range(
+                whole_number(
+                    form,
+                    "credit_line_hours",
+                    label_fr="ligne de crédit (heures)",
+                    label_en="credit line (hours)",
+                ),
+                field="credit_line_hours",
+                low=0,
+                high=CREDIT_LINE_HOURS_MAX,
+            )
+            current = await book.balance(uow, actor, account_id, as_of=None)
+            await book.set_limits(
+                uow,
+                actor,
+                account_id,
+                balance_min=-hours * 60,
+                balance_max=current.account.balance_max,
+            )
+        except TimebankError as refusal:
+            return await self._credit_lines_page(
+                request,
+                uow,
+                actor,
+                search=search,
+                page=None,
+                refusal=refusal,
+                refused_account=account_id,
+                form={"credit_line_hours": text(form, "credit_line_hours", length_max=12)},
+            )
+        query = f"?recherche={quote(search)}" if search else ""
+        return see_other(f"/operateur/lignes-de-credit{query}", "ligne_de_credit")
 
     @get("/operateur/appariement")
     async def matching_runs(
