@@ -191,8 +191,8 @@ async def test_the_operator_sets_a_companys_credit_line_from_its_page(
         await field.fill("")
         await field.focus()
         await page.keyboard.type(typed)
-        await page.keyboard.press("Enter")
-        await page.wait_for_load_state("load")
+        async with page.expect_navigation():  # Not the last answer's error still on screen.
+            await page.keyboard.press("Enter")
         error = page.locator(f"#ligne-{hours_account['id']}-error")
         assert words in await error.inner_text()
     await check_page(page, "operator-credit-lines-refused")
