@@ -122,6 +122,18 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
         _, staff_proposals = await repos.proposals.visible(
             need_ids=[], employee_ids=staff, status="proposed", limit=1, offset=0
         )
+        staff_proposals_of = {
+            c: (
+                await repos.proposals.visible(
+                    need_ids=[],
+                    employee_ids=await repos.employees.ids_of_companies([c]),
+                    status="proposed",
+                    limit=1,
+                    offset=0,
+                )
+            )[1]
+            for c in admin_of
+        }
         of_user = await repos.employees.of_user(actor.user_id)
         _, own_proposals = await repos.proposals.visible(
             need_ids=[], employee_ids=[e.id for e in of_user], status="proposed", limit=1, offset=0
@@ -144,6 +156,7 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
         if c not in admin_of
     )
     assert waiting.staff_proposals == (staff_proposals if admin_of else 0)
+    assert {c: waiting.companies[c].staff_proposals for c in admin_of} == staff_proposals_of
     assert waiting.own_proposals == (own_proposals if of_user else 0)
 
 

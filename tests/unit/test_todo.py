@@ -109,3 +109,32 @@ def test_a_consented_loan_asks_for_missing_signatures_then_for_activation() -> N
     )
     assert kinds(complete, user_id=ADMIN_USER, admin_of={HOST}) == [TodoKind.ACTIVATE_LOAN]
     assert kinds(complete, user_id=EMPLOYEE_USER, admin_of=set()) == []
+
+
+def test_an_admin_of_two_companies_reviews_each_ones_staff_proposals_on_its_page() -> None:
+    """The proposals waiting for each company's staff lead to that company's page, with its
+    own count (they all led to the first company, with the sum)."""
+    from tests.fakes import FakeCompanies
+    from timebank.todo.model import CompanyCounts, Waiting
+    from timebank.todo.use_cases import _todo
+
+    names = FakeCompanies({3: "Agence Lumière", 8: "Fromagerie du Val"})
+    actor = Actor(
+        user_id=5,
+        email="admin@example.fr",
+        full_name="Admin",
+        memberships=frozenset({(3, Role.COMPANY_ADMIN), (8, Role.COMPANY_ADMIN)}),
+    )
+    waiting = Waiting(
+        companies={
+            3: CompanyCounts(names.company(3), 0, 0, staff_proposals=2),
+            8: CompanyCounts(names.company(8), 0, 0, staff_proposals=1),
+        },
+        staff_proposals=3,
+        own_proposals=0,
+    )
+    items = [i for i in _todo(actor, [3, 8], [], waiting) if i.kind is TodoKind.REVIEW_PROPOSALS]
+    assert [(i.path, i.company_id, i.count) for i in items] == [
+        ("/entreprises/3/propositions?cote=pret", 3, 2),
+        ("/entreprises/8/propositions?cote=pret", 8, 1),
+    ]

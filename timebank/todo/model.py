@@ -50,6 +50,7 @@ class CompanyCounts:
     company: Company
     hours_to_approve: int
     statements_to_agree: int
+    staff_proposals: int = 0  # Proposals waiting for its staff (its admins accept first).
 
 
 @dataclass(frozen=True, slots=True)

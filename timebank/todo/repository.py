@@ -51,7 +51,10 @@ COMPANIES_AND_COUNTS_TEXT: Final = (
     "WHERE e.host_company = c.id AND t.status = {submitted}) ELSE 0 END AS hours_to_approve, "
     "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM settlement_statement s "
     "WHERE s.status = {draft} AND ((s.company_a = c.id AND s.agreed_by_a IS NULL) "
-    "OR (s.company_b = c.id AND s.agreed_by_b IS NULL))) ELSE 0 END AS statements_to_agree "
+    "OR (s.company_b = c.id AND s.agreed_by_b IS NULL))) ELSE 0 END AS statements_to_agree, "
+    "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM match_proposal mp WHERE "
+    "mp.status = {proposed} AND mp.employee IN (SELECT id FROM employee WHERE company = c.id)) "
+    "ELSE 0 END AS staff_proposals_here "
     "FROM (SELECT (SELECT COUNT(*) FROM match_proposal mp WHERE mp.status = {proposed} "
     "AND mp.employee IN (SELECT id FROM employee WHERE company {run})) AS staff_proposals, "
     "(SELECT COUNT(*) FROM match_proposal mp WHERE mp.status = {proposed} "
@@ -117,6 +120,7 @@ class TodoRepository:
                     company_from_row(row),
                     hours_to_approve=int(row["hours_to_approve"]),
                     statements_to_agree=int(row["statements_to_agree"]),
+                    staff_proposals=int(row["staff_proposals_here"]),
                 )
                 for row in rows
                 if row["id"] is not None

@@ -124,16 +124,18 @@ def _todo(
             )
     # The lender's admin accepts a proposal first (its staff): the host's turn comes with
     # the loan it creates, which `loan_todos` lists.
-    if admin_of and waiting.staff_proposals:
-        first = admin_of[0]
-        items.append(
-            TodoItem(
-                TodoKind.REVIEW_PROPOSALS,
-                f"/entreprises/{first}/propositions?cote=pret",
-                company_id=first,
-                count=waiting.staff_proposals,
+    # Each company's own: an admin of two companies reviews each one's staff on its page.
+    for company_id in admin_of:
+        found = waiting.companies.get(company_id)
+        if found is not None and found.staff_proposals:
+            items.append(
+                TodoItem(
+                    TodoKind.REVIEW_PROPOSALS,
+                    f"/entreprises/{company_id}/propositions?cote=pret",
+                    company_id=company_id,
+                    count=found.staff_proposals,
+                )
             )
-        )
     if waiting.own_proposals:
         items.append(
             TodoItem(TodoKind.REVIEW_PROPOSALS, "/mes-propositions", count=waiting.own_proposals)
