@@ -31,9 +31,9 @@ from web.pages.common import (
     PAGE_SIZE,
     PUBLIC,
     checked,
+    clamped_page,
     is_htmx,
     page_number,
-    paginate,
     read_form,
     refused,
     render,
@@ -400,21 +400,13 @@ class AccountPages(Controller):
         actor: CurrentActor,
         page: FromQuery[str | None] = None,
     ) -> Template:
-        asked = page_number(page)
 
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await notification_use_cases.list_notifications(
-                uow,
-                actor,
-                unread_only=False,
-                limit=PAGE_SIZE,
-                offset=(number - 1) * PAGE_SIZE,
+                uow, actor, unread_only=False, limit=PAGE_SIZE, offset=offset
             )
 
-        result = await one_page(asked)
-        pagination = paginate(asked, result.total, PAGE_SIZE)
-        if pagination.page != asked:
-            result = await one_page(pagination.page)
+        result, pagination = await clamped_page(page, PAGE_SIZE, one_page)
         return render(
             request,
             "account/notifications.html",

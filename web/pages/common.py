@@ -8,10 +8,11 @@ person's input and the refusal beside its field. Nothing here knows a business r
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, Protocol, TypeVar
 from urllib.parse import quote, urlencode
 
 from litestar import Litestar, Request
@@ -282,6 +283,27 @@ def page_number(raw: str | None) -> int:
 def paginate(asked: int, total: int, size: int = PAGE_SIZE) -> Pagination:
     pages = max(1, -(-total // size))
     return Pagination(page=min(max(1, asked), pages), pages=pages, total=total, size=size)
+
+
+class _Counted(Protocol):
+    @property
+    def total(self) -> int: ...
+
+
+CountedT = TypeVar("CountedT", bound=_Counted)
+
+
+async def clamped_page(
+    page: str | None, size: int, read: Callable[[int], Awaitable[CountedT]]
+) -> tuple[CountedT, Pagination]:
+    """The page `?page=` asks for (`read` takes its offset) and its pagination. A page past the
+    last shows the last, read again: how many pages there are is known once one is read."""
+    asked = page_number(page)
+    result = await read((asked - 1) * size)
+    pagination = paginate(asked, result.total, size)
+    if pagination.page != asked:
+        result = await read(pagination.offset)
+    return result, pagination
 
 
 @dataclass(frozen=True, slots=True)

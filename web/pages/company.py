@@ -30,11 +30,10 @@ from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
     checked,
+    clamped_page,
     day_of,
     euros_to_cents,
     hundredths,
-    page_number,
-    paginate,
     read_form,
     refused,
     render,
@@ -228,7 +227,7 @@ class CompanyPages(Controller):
     ) -> Template:
         level_min = int(level) if level in ("1", "2", "3", "4") else 1
 
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await employee_use_cases.list_employees(
                 uow,
                 actor,
@@ -236,14 +235,10 @@ class CompanyPages(Controller):
                 skill_code=skill_code or None,
                 level_min=level_min,
                 limit=STAFF_PAGE_SIZE,
-                offset=(number - 1) * STAFF_PAGE_SIZE,
+                offset=offset,
             )
 
-        asked = page_number(page)
-        staff = await one_page(asked)
-        pagination = paginate(asked, staff.total, STAFF_PAGE_SIZE)
-        if pagination.page != asked:
-            staff = await one_page(pagination.page)
+        staff, pagination = await clamped_page(page, STAFF_PAGE_SIZE, one_page)
         company = await company_use_cases.get_company(uow, actor, company_id)
         skills = await skill_use_cases.list_skills(uow, domain_code=None)
         context: dict[str, Any] = {

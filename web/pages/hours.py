@@ -28,10 +28,9 @@ from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     PAGE_SIZE,
+    clamped_page,
     day_of,
     is_htmx,
-    page_number,
-    paginate,
     read_form,
     render,
     see_other,
@@ -310,15 +309,13 @@ class HourPages(Controller):
         refused_entry_id: int | None = None,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        asked = page_number(page)
-        result = await engagements.entries_to_review(
-            uow, actor, company_id, limit=PAGE_SIZE, offset=(asked - 1) * PAGE_SIZE
-        )
-        pagination = paginate(asked, result.total, PAGE_SIZE)
-        if pagination.page != asked:
-            result = await engagements.entries_to_review(
-                uow, actor, company_id, limit=PAGE_SIZE, offset=pagination.offset
+
+        async def one_page(offset: int) -> Any:
+            return await engagements.entries_to_review(
+                uow, actor, company_id, limit=PAGE_SIZE, offset=offset
             )
+
+        result, pagination = await clamped_page(page, PAGE_SIZE, one_page)
         return render(
             request,
             QUEUE_PAGE,

@@ -32,9 +32,8 @@ from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
+    clamped_page,
     day_of,
-    page_number,
-    paginate,
     read_form,
     refused,
     render,
@@ -102,7 +101,7 @@ class LoanPages(Controller):
         side = SIDES.get(cote or "")
         chosen = cote if side else None
 
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await engagement_use_cases.company_engagements(
                 uow,
                 actor,
@@ -110,14 +109,10 @@ class LoanPages(Controller):
                 side=side,
                 status=None,
                 limit=LOANS_PAGE_SIZE,
-                offset=(number - 1) * LOANS_PAGE_SIZE,
+                offset=offset,
             )
 
-        asked = page_number(page)
-        result = await one_page(asked)
-        pagination = paginate(asked, result.total, LOANS_PAGE_SIZE)
-        if pagination.page != asked:
-            result = await one_page(pagination.page)
+        result, pagination = await clamped_page(page, LOANS_PAGE_SIZE, one_page)
         return render(
             request,
             "loans/company.html",
@@ -138,16 +133,12 @@ class LoanPages(Controller):
     ) -> Template:
         """The loans of the person as the employee lent."""
 
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await engagement_use_cases.my_engagements(
-                uow, actor, limit=LOANS_PAGE_SIZE, offset=(number - 1) * LOANS_PAGE_SIZE
+                uow, actor, limit=LOANS_PAGE_SIZE, offset=offset
             )
 
-        asked = page_number(page)
-        result = await one_page(asked)
-        pagination = paginate(asked, result.total, LOANS_PAGE_SIZE)
-        if pagination.page != asked:
-            result = await one_page(pagination.page)
+        result, pagination = await clamped_page(page, LOANS_PAGE_SIZE, one_page)
         return render(request, "loans/mine.html", result=result, pagination=pagination)
 
     async def _detail(

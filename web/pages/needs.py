@@ -28,9 +28,8 @@ from web.pages.common import (
     NOTICES,
     PAGE_SIZE,
     checked,
+    clamped_page,
     day_of,
-    page_number,
-    paginate,
     read_form,
     refused,
     render,
@@ -226,21 +225,17 @@ class NeedPages(Controller):
         """Every need of the company, drafts and closed ones too, with a status filter."""
         status = statut if statut in {s.value for s in NeedStatus} else None
 
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await use_cases.company_needs(
                 uow,
                 actor,
                 company_id,
                 status=status,
                 limit=PAGE_SIZE,
-                offset=(number - 1) * PAGE_SIZE,
+                offset=offset,
             )
 
-        asked = page_number(page)
-        result = await one_page(asked)
-        pagination = paginate(asked, result.total, PAGE_SIZE)
-        if pagination.page != asked:
-            result = await one_page(pagination.page)
+        result, pagination = await clamped_page(page, PAGE_SIZE, one_page)
         groups = await use_cases.skill_choices(uow, actor, company_id)
         return render(
             request,

@@ -25,8 +25,7 @@ from web.charts import Bar, Chart, bar_chart
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
-    page_number,
-    paginate,
+    clamped_page,
     read_form,
     refused,
     render,
@@ -113,20 +112,13 @@ class OperatorPages(Controller):
         form: dict[str, Any] | None = None,
     ) -> Template:
         wanted = (search or "").strip()[: rules.NAME_LENGTH_MAX] or None
-        first = await company_use_cases.list_companies(
-            uow, actor, region=None, search=wanted, limit=CREDIT_LINES_PAGE_SIZE, offset=0
-        )
-        pagination = paginate(page_number(page), first.total, CREDIT_LINES_PAGE_SIZE)
-        found = first
-        if pagination.offset:
-            found = await company_use_cases.list_companies(
-                uow,
-                actor,
-                region=None,
-                search=wanted,
-                limit=CREDIT_LINES_PAGE_SIZE,
-                offset=pagination.offset,
+
+        async def one_page(offset: int) -> Any:
+            return await company_use_cases.list_companies(
+                uow, actor, region=None, search=wanted, limit=CREDIT_LINES_PAGE_SIZE, offset=offset
             )
+
+        found, pagination = await clamped_page(page, CREDIT_LINES_PAGE_SIZE, one_page)
         accounts = await book.credit_lines(uow, actor, [c.id for c in found.items])
         values: dict[str, Any] = {
             "companies": found.items,

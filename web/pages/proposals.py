@@ -21,8 +21,7 @@ from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
     PAGE_SIZE,
-    page_number,
-    paginate,
+    clamped_page,
     read_form,
     refused,
     render,
@@ -71,7 +70,7 @@ class ProposalPages(Controller):
     ) -> Template:
         checked_side = SIDES.get(side or "")
 
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await use_cases.company_inbox(
                 uow,
                 actor,
@@ -79,14 +78,10 @@ class ProposalPages(Controller):
                 side=None if checked_side is None else checked_side.value,
                 status=status,
                 limit=PAGE_SIZE,
-                offset=(number - 1) * PAGE_SIZE,
+                offset=offset,
             )
 
-        asked = page_number(page)
-        result = await one_page(asked)
-        pagination = paginate(asked, result.total, PAGE_SIZE)
-        if pagination.page != asked:
-            result = await one_page(pagination.page)
+        result, pagination = await clamped_page(page, PAGE_SIZE, one_page)
         values: dict[str, Any] = {
             "company_id": company_id,
             "result": result,
@@ -210,16 +205,12 @@ class ProposalPages(Controller):
         refused_id: int | None = None,
         form: dict[str, Any] | None = None,
     ) -> Template:
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await use_cases.my_proposals(
-                uow, actor, status=status, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+                uow, actor, status=status, limit=PAGE_SIZE, offset=offset
             )
 
-        asked = page_number(page)
-        result = await one_page(asked)
-        pagination = paginate(asked, result.total, PAGE_SIZE)
-        if pagination.page != asked:
-            result = await one_page(pagination.page)
+        result, pagination = await clamped_page(page, PAGE_SIZE, one_page)
         values: dict[str, Any] = {
             "result": result,
             "pagination": pagination,

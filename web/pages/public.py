@@ -31,8 +31,7 @@ from web.dependencies import AppSettings, CurrentActor, Now, Uow
 from web.pages.common import (
     NEXT_PARAMETER,
     PUBLIC,
-    page_number,
-    paginate,
+    clamped_page,
     read_form,
     render,
     safe_next,
@@ -155,7 +154,7 @@ class PublicPages(Controller):
         region = region or None
         competence = competence or None
 
-        async def one_page(number: int) -> Any:
+        async def one_page(offset: int) -> Any:
             return await need_use_cases.list_needs(
                 uow,
                 actor,
@@ -164,14 +163,10 @@ class PublicPages(Controller):
                 status="open",
                 company_id=None,
                 limit=NEEDS_PAGE_SIZE,
-                offset=(number - 1) * NEEDS_PAGE_SIZE,
+                offset=offset,
             )
 
-        asked = page_number(page)
-        result = await one_page(asked)
-        pagination = paginate(asked, result.total, NEEDS_PAGE_SIZE)
-        if pagination.page != asked:
-            result = await one_page(pagination.page)
+        result, pagination = await clamped_page(page, NEEDS_PAGE_SIZE, one_page)
         skills = await skill_use_cases.list_skills(uow, domain_code=None)
         return render(
             request,
