@@ -491,6 +491,16 @@ async def _plan_shown(
     return _PlanShown(plan, previous, slots, added, removed)
 
 
+async def _note_worked(
+    uow: UnitOfWork, actor: Actor, slot_id: int, form: FormMultiDict, now: datetime
+) -> str:
+    """A slot's « Noter (non) effectué » button, from the calendar or the CDO's page: records
+    it and names the notice."""
+    worked = text(form, "effectue", length_max=3) != "non"
+    await rotations.set_worked(uow, actor, slot_id, worked=worked, now=now)
+    return "creneau_effectue" if worked else "creneau_non_effectue"
+
+
 class GroupPages(Controller):
     include_in_schema = False
 
@@ -506,9 +516,12 @@ class GroupPages(Controller):
         feed_url: str | None = None,
         feed_group_id: int | None = None,
         refusal: TimebankError | None = None,
+        schedules: list[rotations.CdoSchedule] | None = None,
     ) -> Template:
+        """`schedules`: the CDO's, when the caller has read them already."""
         today = now.date()
-        schedules = await rotations.cdo_schedules(uow, actor)
+        if schedules is None:
+            schedules = await rotations.cdo_schedules(uow, actor)
         contracts = {
             schedule.group.id: [
                 d
@@ -551,12 +564,11 @@ class GroupPages(Controller):
         now: Now,
     ) -> Redirect | Template:
         form = await read_form(request)
-        worked = text(form, "effectue", length_max=3) != "non"
         try:
-            await rotations.set_worked(uow, actor, slot_id, worked=worked, now=now)
+            notice = await _note_worked(uow, actor, slot_id, form, now)
         except TimebankError as exc:
             return await self._cdo_page(request, uow, actor, now, refusal=exc)
-        return see_other("/mes-jours-cdo", "creneau_effectue" if worked else "creneau_non_effectue")
+        return see_other("/mes-jours-cdo", notice)
 
     @post("/mes-jours-cdo/groupes/{group_id:int}/agenda")
     async def cdo_feed(
@@ -569,14 +581,21 @@ class GroupPages(Controller):
     ) -> Template:
         """A new subscription URL for the CDO's own calendar, shown once (any earlier one
         stops working)."""
-        mine = {s.group.id: s.employee_id for s in await rotations.cdo_schedules(uow, actor)}
+        schedules = await rotations.cdo_schedules(uow, actor)
+        mine = {s.group.id: s.employee_id for s in schedules}
         if group_id not in mine:
             raise refusals.GROUP_PAGE_NOT_FOUND.error()
         token = await rotations.create_feed(
             uow, actor, group_id, employee_id=mine[group_id], company_id=None, now=now
         )
         return await self._cdo_page(
-            request, uow, actor, now, feed_url=_feed_url(request, token), feed_group_id=group_id
+            request,
+            uow,
+            actor,
+            now,
+            feed_url=_feed_url(request, token),
+            feed_group_id=group_id,
+            schedules=schedules,
         )
 
     # == A company looking for, then using, a shared CDO =====================================
@@ -1473,9 +1492,7 @@ class GroupPages(Controller):
         """A published slot was worked, or not: the month's cost is shared by the slots worked."""
 
         async def note(form: FormMultiDict) -> str:
-            worked = text(form, "effectue", length_max=3) != "non"
-            await rotations.set_worked(uow, actor, slot_id, worked=worked, now=now)
-            return "creneau_effectue" if worked else "creneau_non_effectue"
+            return await _note_worked(uow, actor, slot_id, form, now)
 
         return await self._on_slot(
             request, uow, actor, now, group_id, period_id, act=note, form_name="worked"
