@@ -25,7 +25,7 @@ from ledger.model import (
 )
 from ledger.state_machine import BatchResult, Snapshot, is_transfer_id
 from timebank.book.model import HistoryLine
-from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, row_locks
 from timebank.db.tables import (
     LedgerAccountTable,
     LedgerEntryTable,
@@ -86,10 +86,6 @@ HISTORY_COLUMNS = (
 
 class SnapshotMoved(Exception):
     """The batch's inputs changed while they were being locked: decide again (retried)."""
-
-
-def _is_postgres() -> bool:
-    return bool(LedgerAccountTable._meta.db.engine_type == "postgres")
 
 
 def account_from_row(row: Row) -> Account:
@@ -201,7 +197,7 @@ class BookRepository:
 
     async def get_account(self, account_id: int, *, lock: bool = False) -> Account | None:
         query = LedgerAccountTable.select().where(LedgerAccountTable.id == account_id)
-        if lock and _is_postgres():
+        if lock and row_locks():
             query = query.lock_rows("UPDATE")
         rows = await query
         return account_from_row(rows[0]) if rows else None

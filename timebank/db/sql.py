@@ -178,6 +178,13 @@ def statement(text: str) -> Sql:
     return Sql(text)
 
 
+def row_locks() -> bool:
+    """Whether a transaction must lock what it reads before it changes it (PostgreSQL: row
+    locks, `FOR UPDATE`, advisory locks). SQLite's write transactions already run one at a
+    time, so there they would add nothing."""
+    return bool(CompanyTable._meta.db.engine_type == "postgres")
+
+
 async def fetch(sql: Sql, *args: Any) -> list[Row]:
     """The rows of `sql` run with `args` inside the current unit of work."""
     db = CompanyTable._meta.db

@@ -9,7 +9,7 @@ from typing import Any, Final, Protocol
 from piccolo.query.functions.aggregate import Sum
 
 from timebank.db.errors import is_unique_violation
-from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list, row_locks
 from timebank.db.tables import (
     EngagementEventTable,
     EngagementExtensionTable,
@@ -375,7 +375,7 @@ class EngagementRepository:
         if not ids:
             return {}
         wanted = sorted(set(ids))
-        if lock and EngagementTable._meta.db.engine_type == "postgres":
+        if lock and row_locks():
             await fetch(LOCK_SQL, wanted)
         rows = await fetch(ENGAGEMENTS_SQL, wanted, Step.ACTIVATE.value)
         return {e.id: e for e in _engagements_of(rows)}
@@ -723,7 +723,7 @@ class EngagementRepository:
         return sum(int(row["minutes"]) for row in rows)
 
     async def lock_employee_hours(self, employee_id: int) -> None:
-        if TimesheetEntryTable._meta.db.engine_type == "postgres":
+        if row_locks():
             await fetch(EMPLOYEE_LOCK_SQL, employee_id)
 
     async def engagement_minutes(self, engagement_id: int) -> int:

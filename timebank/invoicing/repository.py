@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
-from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list, row_locks
 from timebank.db.tables import (
     InvoiceCounterTable,
     InvoiceLineTable,
@@ -158,7 +158,7 @@ class InvoiceRepository:
         what the issuer bills is read by one issuing transaction at a time. Callers lock
         several issuers in ascending id order."""
         await InvoiceCounterTable.raw(_COUNTER_ROW_SQL, issuer_id)
-        if InvoiceCounterTable._meta.db.engine_type == "postgres":
+        if row_locks():
             await InvoiceCounterTable.raw(_LOCK_COUNTER_SQL, issuer_id)
 
     async def next_sequence(self, issuer_id: int) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
+from timebank.db.sql import row_locks
 from timebank.db.tables import (
     CdoAllocationTable,
     RotationCdoTable,
@@ -133,7 +134,7 @@ class RotationRepository:
 
     async def get_period(self, period_id: int, *, lock: bool = False) -> RotationPeriod | None:
         query = RP.select().where(RP.id == period_id)
-        if lock and RP._meta.db.engine_type == "postgres":
+        if lock and row_locks():
             query = query.lock_rows("UPDATE")
         row = await query.first()
         return None if row is None else _period(row)

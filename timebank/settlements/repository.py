@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page
+from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, row_locks
 from timebank.db.tables import SettlementStatementTable, TimesheetEntryTable
 from timebank.settlements import refusals
 from timebank.settlements.model import (
@@ -105,19 +105,19 @@ class SettlementStore(Protocol):
 
 class SettlementRepository:
     async def lock_preparation(self) -> None:
-        if SettlementStatementTable._meta.db.engine_type == "postgres":
+        if row_locks():
             await fetch(PREPARATION_LOCK_SQL)
 
     async def find(
         self, month: date, company_a: int, company_b: int, *, lock: bool = False
     ) -> Statement | None:
         """The pair's statement of the month (`lock`: its row locked on PostgreSQL, as `get`)."""
-        locked = lock and SettlementStatementTable._meta.db.engine_type == "postgres"
+        locked = lock and row_locks()
         rows = await fetch(FIND_LOCKED_SQL if locked else FIND_SQL, month, company_a, company_b)
         return _statement(rows[0]) if rows else None
 
     async def get(self, statement_id: int, *, lock: bool = False) -> Statement | None:
-        locked = lock and SettlementStatementTable._meta.db.engine_type == "postgres"
+        locked = lock and row_locks()
         rows = await fetch(GET_LOCKED_SQL if locked else GET_SQL, statement_id)
         return _statement(rows[0]) if rows else None
 
