@@ -3,7 +3,8 @@
     python -m bench.floor [--seconds 5] [--connections 16] [--rounds 2]
 
 Serves `bench/hello.py`'s hello world and the same app with two more routes — one and two
-PostgreSQL statements (`SELECT 1` through an asyncpg pool, no table, no JSON beyond a number)
+PostgreSQL statements (`SELECT 1` through the service's own pool, `PostgresPool`, no table, no
+JSON beyond a number)
 — with uvicorn under the serve command's settings, and drives all three with `bench/api.py`'s
 client, alternating in rounds. Prints JSON: req/s and the ratio of each to hello world. A read
 of the service that needs a session look-up and one statement of its own cannot go above the
@@ -35,10 +36,12 @@ _POOL: dict[str, Any] = {}
 
 
 async def _open_pool() -> None:
-    import asyncpg
+    from timebank.db.engine import PostgresPool
 
     url = os.environ.get("TIMEBANK_BENCH_POSTGRES_ADMIN_URL", DEFAULT_ADMIN_URL)
-    _POOL["pool"] = await asyncpg.create_pool(url, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    pool = PostgresPool({"dsn": url}, POOL_SIZE)
+    await pool.start()
+    _POOL["pool"] = pool
 
 
 async def _close_pool() -> None:

@@ -167,6 +167,66 @@ async def test_a_postgres_pool_opens_and_closes_with_its_bound() -> None:
     assert pool.is_closing()
 
 
+async def test_a_postgres_pool_keeps_only_clean_connections() -> None:
+    """A connection goes back to the pool only when open, outside a transaction and with no
+    cancelled statement still being stopped; the server cutting an idle one costs no request."""
+    settings = get_settings().database
+    if settings.kind is not DatabaseKind.POSTGRESQL:
+        pytest.skip("the PostgreSQL pool")
+    db = make_engine(settings)
+    await open_database(db, settings, pool_size_max=PROBE_POOL_CONNECTIONS_MAX)
+    pool = db.pool
+    try:
+        # The asyncpg this pool runs on still answers what `_clean` asks of it.
+        connection = await pool.acquire()
+        assert connection._protocol._is_cancelling() is False
+        await pool.release(connection)
+        assert pool.idle == [connection]
+
+        # Left in a transaction (no rollback sent): cut, never lent again.
+        connection = await pool.acquire()
+        await connection.execute("BEGIN")
+        await pool.release(connection)
+        assert connection.is_closed()
+        assert connection not in pool.idle
+
+        # A statement cancelled half-way (a client gone): cut.
+        entered = asyncio.Event()
+
+        async def stuck() -> None:
+            async with pool.acquire() as held:
+                entered.set()
+                await held.fetch("SELECT pg_sleep(60)")
+
+        task = asyncio.create_task(stuck())
+        await entered.wait()
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert all(not c.is_closed() for c in pool.idle)
+        assert pool.open_count == len(pool.idle)
+
+        # Cut by the server while idle: the next unit of work gets a new connection.
+        async with pool.acquire() as connection, pool.acquire() as other:
+            backend = await connection.fetchval("SELECT pg_backend_pid()")
+            await other.execute("SELECT pg_terminate_backend($1)", backend)
+        await asyncio.sleep(0.1)
+        for _ in range(PROBE_POOL_CONNECTIONS_MAX + 1):
+            async with db.transaction():
+                assert (await db.run_ddl("SELECT 1 AS ok"))[0]["ok"] == 1
+        assert pool.open_count <= PROBE_POOL_CONNECTIONS_MAX
+
+        # Closed while a connection is lent: that one is cut when given back.
+        lent = await pool.acquire()
+    finally:
+        await close_database(db, settings)
+    assert pool.idle == []
+    await pool.release(lent)
+    assert lent.is_closed()
+    assert pool.open_count == 0
+
+
 # The SQLite pool on a file of its own.
 
 

@@ -7,7 +7,9 @@ small pool keeps connections open instead, with the pragmas set once when each i
 the writers of a process take turns before taking one. A read unit's statements run on the event
 loop's own thread while they are short (`PooledConnection.read`): the trip to the connection's
 thread cost more than most reads themselves.
-PostgreSQL uses asyncpg's pool, without its per-release reset query (see `_keep_session`).
+PostgreSQL has a pool of its own too (`PostgresPool`): asyncpg's sent a reset query with each
+connection given back, and gave it back through a shielded task of its own, two turns of the
+event loop and a timer for every unit of work.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ SQLITE_INLINE_READ_SECONDS_MAX: Final = 0.002
 SQLITE_INLINE_CHECK_INSTRUCTIONS: Final = 10_000
 POSTGRES_POOL_SIZE_MAX: Final = 10
 POSTGRES_CONNECT_TIMEOUT_SECONDS: Final = 5.0
+# Closing a connection politely (a Terminate message) waits this long, then cuts it.
+POSTGRES_CLOSE_TIMEOUT_SECONDS: Final = 5.0
 # Set on the service's own connections. PostgreSQL's default random_page_cost (4.0) prices
 # an index look-up for spinning disks: on the small reference tables (skills, a few hundred
 # rows) it chose to scan the whole table for each code looked up, and to hash-join a page's
@@ -383,15 +387,136 @@ class DurableSQLiteEngine(SQLiteEngine):
         return list(await connection.execute_fetchall(query, args or []))  # type: ignore[arg-type]
 
 
-async def _keep_session(connection: asyncpg.Connection) -> None:
-    """asyncpg's pool resets each connection it takes back with a query (advisory unlock all,
-    close all, unlisten, reset all): one more round trip per transaction. The application
-    leaves nothing of that on a pooled connection: no session-level `SET` (only `SET
+class PostgresPool:
+    """Open asyncpg connections, each lent to one task at a time, at most `size_max` open.
+
+    What Piccolo asks of asyncpg's pool (`acquire`, awaited or as a context, `release`,
+    `close`), without its cost on every unit of work: asyncpg's pool gave a connection back
+    through a shielded task and rearmed an idle timer (two more turns of the event loop), and
+    sent a reset query (advisory unlock all, close all, unlisten, reset all) unless told not to.
+    The application leaves nothing of that on a connection: no session-level `SET` (only `SET
     TRANSACTION`, which ends with the transaction), no `LISTEN`, no cursor outliving its
-    transaction, no advisory lock (the scheduler's leader lease has a connection of its own).
-    asyncpg still rolls back a transaction left open and drops listeners before calling this.
+    transaction, no session advisory lock (the scheduler's leader lease has a connection of its
+    own).
+
+    A connection goes back to the pool only when it is known clean: open, outside a transaction
+    and with no cancelled statement still being stopped on the server. Any other is cut (a new
+    one is opened when needed): in doubt, no.
     """
-    del connection
+
+    def __init__(self, connect_kwargs: dict[str, Any], size_max: int) -> None:
+        assert size_max >= 1
+        self.connect_kwargs = connect_kwargs
+        self.size_max = size_max
+        self.idle: list[asyncpg.Connection] = []
+        self.open_count = 0
+        self.closing = False
+        self._slots: asyncio.Semaphore | None = None
+
+    async def open_connection(self) -> asyncpg.Connection:
+        return await asyncpg.connect(**self.connect_kwargs)
+
+    async def start(self) -> None:
+        """Open the first connection: a database that does not answer fails here."""
+        self.idle.append(await self.open_connection())
+        self.open_count = 1
+
+    def acquire(self) -> _PostgresAcquisition:
+        """A connection, awaited (`await pool.acquire()`, then `release`) or as a context."""
+        return _PostgresAcquisition(self)
+
+    async def take(self) -> asyncpg.Connection:
+        if self.closing:
+            raise asyncpg.InterfaceError("the connection pool is closed")
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.size_max)
+        await self._slots.acquire()
+        try:
+            while self.idle:
+                connection = self.idle.pop()
+                if not connection.is_closed():
+                    return connection
+                self.open_count -= 1  # Cut by the server while it waited here.
+            connection = await self.open_connection()
+            self.open_count += 1
+        except BaseException:
+            self._slots.release()
+            raise
+        assert self.open_count <= self.size_max, "more connections open than the pool's bound"
+        return connection
+
+    async def release(self, connection: asyncpg.Connection) -> None:
+        """Give the connection back: kept when clean, else cut."""
+        assert self._slots is not None, "a connection of this pool is lent"
+        try:
+            if not self.closing and _clean(connection):
+                self.idle.append(connection)
+            else:
+                self.open_count -= 1
+                connection.terminate()
+        finally:
+            self._slots.release()
+
+    async def close(self) -> None:
+        """Close the idle connections; those still lent are cut when given back."""
+        self.closing = True
+        idle, self.idle = self.idle, []
+        self.open_count -= len(idle)
+        for connection in idle:
+            try:
+                await connection.close(timeout=POSTGRES_CLOSE_TIMEOUT_SECONDS)
+            except Exception:  # Already broken or slow to answer: cut it.
+                connection.terminate()
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+
+def _clean(connection: asyncpg.Connection) -> bool:
+    """Open, outside a transaction, and no cancelled statement still being stopped (asyncpg's
+    own pool asks its protocol the same; tests/integration/test_engine_connections.py checks
+    that this asyncpg still answers it)."""
+    return (
+        not connection.is_closed()
+        and not connection.is_in_transaction()
+        and not connection._protocol._is_cancelling()
+    )
+
+
+class _PostgresAcquisition:
+    """`await pool.acquire()` lends a connection; `async with pool.acquire()` gives it back."""
+
+    __slots__ = ("connection", "pool")
+
+    def __init__(self, pool: PostgresPool) -> None:
+        self.pool = pool
+        self.connection: asyncpg.Connection | None = None
+
+    def __await__(self) -> Any:
+        return self.pool.take().__await__()
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        self.connection = await self.pool.take()
+        return self.connection
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self.connection is not None
+        await self.pool.release(self.connection)
+
+
+class PooledPostgresEngine(PostgresEngine):
+    """Piccolo's PostgreSQL engine on `PostgresPool` instead of asyncpg's pool."""
+
+    async def start_connection_pool(self, **kwargs: Any) -> None:
+        size_max = int(kwargs.get("max_size", POSTGRES_POOL_SIZE_MAX))
+        pool = PostgresPool(dict(self.config), size_max)
+        await pool.start()
+        self.pool = pool
+
+    async def close_connection_pool(self) -> None:
+        if self.pool:
+            await self.pool.close()
+            self.pool = None
 
 
 def make_engine(database: DatabaseSettings) -> Any:
@@ -410,7 +535,7 @@ def make_engine(database: DatabaseSettings) -> Any:
         config["user"] = database.pg_user
     if database.pg_password:
         config["password"] = database.pg_password
-    return PostgresEngine(config=config)
+    return PooledPostgresEngine(config=config)
 
 
 async def open_database(
@@ -440,7 +565,7 @@ async def open_database(
             raise DatabaseUnavailable(f"SQLite refused WAL mode (got {mode})")
         return
     try:
-        await engine.start_connection_pool(min_size=1, max_size=pool_size_max, reset=_keep_session)
+        await engine.start_connection_pool(max_size=pool_size_max)
     except (OSError, TimeoutError) as exc:
         raise DatabaseUnavailable(f"cannot reach {database.describe()}: {exc}") from exc
     except Exception as exc:  # asyncpg raises many classes; all mean "not usable".
