@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -241,6 +241,33 @@ async def test_hours_of_a_loan_no_longer_running_are_not_approved() -> None:
     with pytest.raises(Conflict) as refused:
         await engagements.approve_entries(world.uow, HOST_ADMIN, [entry.id], now=NOW)
     assert refused.value.code == "engagement_not_active"
+
+
+async def test_hours_left_waiting_past_the_grace_are_refused_in_words_and_may_be_rejected() -> None:
+    """The loan's reservation lapses on 13/02/2027 (its period ends on 29/01): an approval then
+    would post from a lapsed reservation, so it is refused before the ledger, in words."""
+    world = await running_loan()
+    entry = await logged(world, MONDAY, 60)
+    before = dict(world.ledger.accounts)
+    late = datetime(2027, 2, 13, 8, 0, tzinfo=UTC)
+    with pytest.raises(Conflict) as refused:
+        await engagements.approve_entries(world.uow, HOST_ADMIN, [entry.id], now=late)
+    assert (refused.value.code, refused.value.field) == ("hours_window_closed", "entry_ids")
+    assert world.ledger.accounts == before
+    assert world.hours.entries_by_id[entry.id].status is EntryStatus.SUBMITTED
+    rejected = await engagements.reject_entry(
+        world.uow, HOST_ADMIN, entry.id, reason="Saisie trop tardive", now=late
+    )
+    assert rejected.status is EntryStatus.REJECTED
+
+
+async def test_hours_are_approved_on_the_graces_last_day() -> None:
+    world = await running_loan()
+    entry = await logged(world, MONDAY, 60)
+    last_day = datetime(2027, 2, 12, 23, 0, tzinfo=UTC)
+    [approved] = await engagements.approve_entries(world.uow, HOST_ADMIN, [entry.id], now=last_day)
+    assert approved.status is EntryStatus.APPROVED
+    assert (world.minutes(LENDER), world.minutes(HOST)) == (60, -60)
 
 
 async def test_a_unit_left_by_an_error_leaves_the_fakes_as_they_were() -> None:

@@ -71,6 +71,7 @@ async def log(
     actor: Actor = EMPLOYEE,
     client_id: str | None = None,
     description: str = "Maquettes",
+    now: datetime = NOW,
 ) -> tuple[object, bool]:
     return await engagements.log_time(
         uow,
@@ -80,7 +81,7 @@ async def log(
         work_date=day,
         minutes=minutes,
         description=description,
-        now=NOW,
+        now=now,
     )
 
 
@@ -92,6 +93,20 @@ async def test_the_employee_logs_a_day_and_the_hosts_admins_are_told() -> None:
         (22, "timesheet_to_approve")
     ]
     assert await hours.engagement_minutes(LOAN.id) == 150
+
+
+async def test_hours_are_logged_until_the_graces_last_day_and_refused_after() -> None:
+    """The period ends on 29/01/2027; its reservation lapses 15 days later, on 13/02/2027 at
+    midnight UTC: the hours of the period are logged up to 12/02 inclusive."""
+    uow, hours, _ = hours_world()
+    last_evening = datetime(2027, 2, 12, 23, 30, tzinfo=UTC)
+    _, created = await log(uow, date(2027, 1, 29), 60, now=last_evening)
+    assert created
+    with pytest.raises(Conflict) as refused:
+        await log(uow, date(2027, 1, 28), 60, now=datetime(2027, 2, 13, 0, 0, tzinfo=UTC))
+    assert (refused.value.code, refused.value.field) == ("hours_window_closed", "work_date")
+    assert "jusqu'au 12/02/2027, 14 jours après la fin de sa période" in refused.value.message_fr
+    assert await hours.engagement_minutes(LOAN.id) == 60
 
 
 async def test_the_same_submission_again_is_the_same_entry_another_body_is_refused() -> None:

@@ -211,6 +211,12 @@ class Engagement:
     working_hours: str = ""  # The hours and their spread over the week.
     post_characteristics: str = ""
 
+    @property
+    def hours_last_day(self) -> date:
+        """The last day on which this loan's hours are logged and approved: the grace's last
+        (its reservation in the ledger lapses the next day, `reservation_expiry`)."""
+        return reservation_expiry(self.period_end) - timedelta(days=1)
+
 
 def next_status(current: EngagementStatus, step: Step) -> EngagementStatus:
     """The status after `step`, or a Conflict naming the illegal transition."""
@@ -475,6 +481,19 @@ def reservation_expiry(period_end: date) -> date:
     return period_end + timedelta(days=RESERVATION_GRACE_DAYS + 1)
 
 
+def check_hours_window(engagement: Engagement, *, today: date, field: str) -> None:
+    """A loan's hours are logged and approved up to the grace's last day: its reservation in
+    the ledger lapses the next day, and hours approved then could not be posted."""
+    last_day = engagement.hours_last_day
+    if today > last_day:
+        raise refusals.HOURS_WINDOW_CLOSED.error(
+            last_day=last_day,
+            last_day_iso=last_day.isoformat(),
+            grace_days=RESERVATION_GRACE_DAYS,
+            field=field,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class CostRate:
     """An employee's time at cost in cents per minute, exactly: numerator / denominator, i.e.
@@ -563,6 +582,7 @@ def check_timesheet_entry(
         raise refusals.AMOUNT_MUST_BE_POSITIVE.error()
     if engagement.status is not EngagementStatus.ACTIVE:
         raise refusals.HOURS_ON_INACTIVE_LOAN.error()
+    check_hours_window(engagement, today=today, field="work_date")
     if work_date > today:
         raise refusals.FUTURE_ENTRY.error()
     if not engagement.period_start <= work_date <= engagement.period_end:

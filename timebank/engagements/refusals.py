@@ -128,6 +128,21 @@ HOURS_ON_INACTIVE_LOAN = Refusal(
     field="engagement_id",
 )
 
+HOURS_WINDOW_CLOSED = Refusal(
+    "hours_window_closed",
+    Conflict,
+    fr=(
+        "Les heures de cette mise à disposition se saisissent et s'approuvent jusqu'au "
+        "{last_day:%d/%m/%Y}, {grace_days} jours après la fin de sa période : ce délai est passé. "
+        "Des heures encore en attente ne peuvent plus qu'être rejetées."
+    ),
+    en=(
+        "This loan's hours can be logged and approved until {last_day_iso}, {grace_days} days "
+        "after its period ends: that time is over. Hours still waiting can only be rejected."
+    ),
+    field="work_date",
+)
+
 LOAN_NO_LONGER_ACTIVE = Refusal(
     "engagement_not_active",
     Conflict,

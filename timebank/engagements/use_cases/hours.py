@@ -28,6 +28,7 @@ from timebank.engagements.model import (
     EntryStatus,
     EntryToReview,
     TimesheetEntry,
+    check_hours_window,
     check_timesheet_entry,
     cost_cents_after,
     cost_rate,
@@ -221,7 +222,7 @@ async def _approval_requests(
     approved_before: dict[tuple[int, CostRate], int] = {}
     for entry in sorted(entries.values(), key=lambda e: e.id):
         engagement = engagements[entry.engagement_id]
-        _check_reviewable(actor, entry, engagement)
+        _check_reviewable(actor, entry, engagement, today=now.date())
         employee = await repos.employees.get(engagement.employee_id)
         assert employee is not None
         assert employee.cost is not None
@@ -245,8 +246,11 @@ async def _approval_requests(
     return requests, costs
 
 
-def _check_reviewable(actor: Actor, entry: TimesheetEntry, engagement: Engagement) -> None:
-    """The host's admin reviews submitted hours of an active loan, never their own."""
+def _check_reviewable(
+    actor: Actor, entry: TimesheetEntry, engagement: Engagement, *, today: date
+) -> None:
+    """The host's admin approves submitted hours of an active loan, never their own, within
+    the loan's time for hours (`check_hours_window`)."""
     require_acting_for(actor, engagement.host_company_id, Role.COMPANY_ADMIN)
     if actor.user_id == engagement.employee_user_id:
         raise refusals.SELF_APPROVAL.error()
@@ -254,6 +258,7 @@ def _check_reviewable(actor: Actor, entry: TimesheetEntry, engagement: Engagemen
         raise refusals.ENTRY_ALREADY_REVIEWED.error(field="entry_ids")
     if engagement.status is not EngagementStatus.ACTIVE or engagement.reservation_id is None:
         raise refusals.LOAN_NO_LONGER_ACTIVE.error()
+    check_hours_window(engagement, today=today, field="entry_ids")
 
 
 def _approval_chain(
