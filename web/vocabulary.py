@@ -170,6 +170,8 @@ TODO_KINDS: Final = {
     TodoKind.APPROVE_HOURS: "Approuver des heures saisies",
     TodoKind.AGREE_STATEMENT: "Valider ou contester des relevés mensuels",
     TodoKind.REVIEW_PROPOSALS: "Examiner des propositions de mission",
+    TodoKind.APPROVE_EXPENSES: "Approuver ou refuser des frais de mission de vos salariés",
+    TodoKind.APPROVE_TRAININGS: "Valider ou refuser des formations de vos salariés",
 }
 
 TRAINING_STATUSES: Final = {

@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.conftest import check_page, log_in
 from tests.exchange_helpers import propose, step, world
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, now
 
 pytestmark = pytest.mark.anyio
 
@@ -40,3 +40,40 @@ async def test_each_party_sees_its_turn_on_the_loan(page: Any, client: httpx.Asy
     assert "Donner ou refuser votre accord écrit" in text
     assert "Signer les documents" in text
     await check_page(page, "dashboard-employee")
+
+
+async def test_the_employers_admin_goes_from_a_faire_to_the_training_and_validates_it(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    w = await world(client)
+    today = now().date()
+    logged = await client.post(
+        f"/api/v1/employees/{w.employee_id}/trainings",
+        headers=w.employee.headers,
+        json={
+            "title": "Campagnes e-mailing",
+            "provider": "Organisme de formation",
+            "starts_on": today.replace(day=1).isoformat(),
+            "ends_on": today.isoformat(),
+            "minutes": 7 * 60,
+        },
+    )
+    assert logged.status_code == 201, logged.text
+
+    await log_in(page, w.lender.email, PASSWORD)
+    todo = page.locator("section[aria-labelledby='a-faire']")
+    link = todo.get_by_role("link", name="Valider ou refuser des formations de vos salariés")
+    await link.focus()
+    await check_page(page, "dashboard-training-to-validate")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"**/entreprises/{w.lender.company_id}/formations")
+    await page.get_by_role("button", name="Valider « Campagnes e-mailing »").focus()
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    assert "Validée par l'employeur" in await page.locator("main").inner_text()
+    await page.goto("/tableau-de-bord")
+    assert "formations de vos salariés" not in await todo.inner_text()
+    # The host's admin has nothing of the lender's staff to validate.
+    await page.context.clear_cookies()
+    await log_in(page, w.host.email, PASSWORD)
+    assert "formations de vos salariés" not in await todo.inner_text()

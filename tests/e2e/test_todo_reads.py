@@ -1,9 +1,12 @@
 """The dashboard's reads (timebank/todo/repository.py) find what each area's own reads find,
-one by one: the waiting loans with their papers, the hours and statements waiting at each
-company run, the proposals pending and the person's companies. An
+one by one: the waiting loans with their papers, the hours, statements, expenses and trainings
+waiting at each company run, the proposals pending and the person's companies. An
 employee sees nothing of their employer's administration."""
 
 from __future__ import annotations
+
+import base64
+import uuid
 
 import httpx
 import pytest
@@ -30,15 +33,18 @@ from timebank.todo.use_cases import WAITING_STATUSES, dashboard_of, todo_of
 pytestmark = pytest.mark.anyio
 
 STATEMENTS_READ_MAX = 100
+ITEMS_READ_MAX = 200
+RECEIPT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PER_STATUS_MAX = 2
 HOURS_SUBMITTED = 2
 
 
 async def _busy_world(client: httpx.AsyncClient, skill: str) -> World:
     """A world where something of every kind waits: three proposed loans, an active one with
-    hours approved last month (its statement agreed by the lender only) and hours awaiting
-    approval, and a proposal from a matching run for the lender's employee (for a need of
-    `skill`: each test its own, so that no other test's volunteer competes)."""
+    hours approved last month (its statement agreed by the lender only), hours and an expense
+    awaiting approval, a training of the lender's employee to validate, and a proposal from a
+    matching run for the lender's employee (for a need of `skill`: each test its own, so that
+    no other test's volunteer competes)."""
     w = await world(client, approved_minutes=60 * 60)
     loan = await active_engagement(client, w)
     approved = []
@@ -54,6 +60,33 @@ async def _busy_world(client: httpx.AsyncClient, skill: str) -> World:
     for day in range(3, 3 + HOURS_SUBMITTED):
         logged = await log(client, w, loan, previous_month_day(day), 30)
         assert logged.status_code == 201, logged.text
+    expense = await client.post(
+        f"/api/v1/engagements/{loan}/expenses",
+        headers=w.employee.headers,
+        json={
+            "client_id": str(uuid.uuid4()),
+            "spent_on": previous_month_day(3).isoformat(),
+            "kind": "transport",
+            "description": "Train Paris–Lyon, aller-retour",
+            "amount_cents": 12_340,
+            "vat_cents": 0,
+            "receipt_name": "billet.pdf",
+            "receipt_base64": base64.b64encode(RECEIPT).decode(),
+        },
+    )
+    assert expense.status_code == 201, expense.text
+    training = await client.post(
+        f"/api/v1/employees/{w.employee_id}/trainings",
+        headers=w.employee.headers,
+        json={
+            "title": "Campagnes e-mailing",
+            "provider": "Organisme de formation",
+            "starts_on": previous_month_day(1).isoformat(),
+            "ends_on": previous_month_day(2).isoformat(),
+            "minutes": 7 * 60,
+        },
+    )
+    assert training.status_code == 201, training.text
     for _ in range(3):
         await propose(client, w)
     await proposed(client, w, skill)
@@ -118,6 +151,22 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
             )
             for c in admin_of
         }
+        expenses = {
+            c: sum(
+                1
+                for x in await repos.expenses.of_company(c, lender=True, limit=ITEMS_READ_MAX)
+                if x.status.value == "submitted"
+            )
+            for c in admin_of
+        }
+        trainings = {
+            c: sum(
+                1
+                for t, _ in await repos.trainings.of_company(c, limit=ITEMS_READ_MAX)
+                if t.status == "submitted"
+            )
+            for c in admin_of
+        }
         staff = await repos.employees.ids_of_companies(admin_of)
         _, staff_proposals = await repos.proposals.visible(
             need_ids=[], employee_ids=staff, status="proposed", limit=1, offset=0
@@ -150,8 +199,16 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
     }
     assert {c: waiting.companies[c].hours_to_approve for c in admin_of} == hours
     assert {c: waiting.companies[c].statements_to_agree for c in admin_of} == statements
+    assert {c: waiting.companies[c].expenses_to_approve for c in admin_of} == expenses
+    assert {c: waiting.companies[c].trainings_to_approve for c in admin_of} == trainings
     assert all(
-        (found.hours_to_approve, found.statements_to_agree) == (0, 0)
+        (
+            found.hours_to_approve,
+            found.statements_to_agree,
+            found.expenses_to_approve,
+            found.trainings_to_approve,
+        )
+        == (0, 0, 0, 0)
         for c, found in waiting.companies.items()
         if c not in admin_of
     )
@@ -196,6 +253,14 @@ async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.Async
     lender_todo = await todo_of(piccolo_unit_of_work, lender)
     assert counted(lender_todo, TodoKind.AGREE_STATEMENT) == []
     assert counted(lender_todo, TodoKind.APPROVE_HOURS) == []
+    # The lender's admin approves its employee's expense and training; the host, neither.
+    assert counted(lender_todo, TodoKind.APPROVE_EXPENSES) == [(w.lender.company_id, 1)]
+    assert counted(lender_todo, TodoKind.APPROVE_TRAININGS) == [(w.lender.company_id, 1)]
+    assert counted(host_todo, TodoKind.APPROVE_EXPENSES) == []
+    assert counted(host_todo, TodoKind.APPROVE_TRAININGS) == []
+    paths = {item.kind: item.path for item in lender_todo}
+    assert paths[TodoKind.APPROVE_EXPENSES] == f"/entreprises/{w.lender.company_id}/frais"
+    assert paths[TodoKind.APPROVE_TRAININGS] == f"/entreprises/{w.lender.company_id}/formations"
     (staff,) = counted(lender_todo, TodoKind.REVIEW_PROPOSALS)
     assert staff[0] == w.lender.company_id and staff[1] >= 1
 

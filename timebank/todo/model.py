@@ -32,6 +32,8 @@ class TodoKind(StrEnum):
     APPROVE_HOURS = "approve_hours"
     AGREE_STATEMENT = "agree_statement"
     REVIEW_PROPOSALS = "review_proposals"
+    APPROVE_EXPENSES = "approve_expenses"
+    APPROVE_TRAININGS = "approve_trainings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class CompanyCounts:
     hours_to_approve: int
     statements_to_agree: int
     staff_proposals: int = 0  # Proposals waiting for its staff (its admins accept first).
+    expenses_to_approve: int = 0  # Its staff's expenses on the loans it lends.
+    trainings_to_approve: int = 0  # Its staff's trainings (their time valued at cost).
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 Two statements, whatever the number of companies, loans or papers: the waiting loans with their
 companies' CSE and their papers; the person's companies with what waits at each (hours to
-approve, statements to agree) and the proposals pending for their staff and for them (their
-own employee records come from the employees' area, one statement more). A read model across
+approve, statements to agree, expenses and trainings to approve) and the proposals pending for
+their staff and for them (their own employee records come from the employees' area, one
+statement more). A read model across
 areas: it reads their rows with their own columns and row readers.
 """
 
@@ -39,8 +40,9 @@ WAITING_LOANS_TEXT: Final = (
     "JOIN company hc ON hc.id = e.host_company "
     "JOIN company lc ON lc.id = e.lender_company ORDER BY e.id"
 )
-# The person's companies, with at those they run the hours awaiting approval as host and the
-# draft statements waiting for their agreement; and, once, the proposals pending for the
+# The person's companies, with at those they run the hours awaiting approval as host, the
+# draft statements waiting for their agreement, their staff's expenses on the loans they lend
+# and their staff's trainings, both awaiting approval; and, once, the proposals pending for the
 # staff of the companies they run and for their own employee records. The counts come in a
 # row of their own when the list of companies is empty.
 COMPANIES_AND_COUNTS_TEXT: Final = (
@@ -52,6 +54,11 @@ COMPANIES_AND_COUNTS_TEXT: Final = (
     "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM settlement_statement s "
     "WHERE s.status = {draft} AND ((s.company_a = c.id AND s.agreed_by_a IS NULL) "
     "OR (s.company_b = c.id AND s.agreed_by_b IS NULL))) ELSE 0 END AS statements_to_agree, "
+    "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM expense x "
+    "JOIN engagement e ON e.id = x.engagement "
+    "WHERE e.lender_company = c.id AND x.status = {submitted}) ELSE 0 END AS expenses_to_approve, "
+    "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM training g "
+    "WHERE g.company = c.id AND g.status = {submitted}) ELSE 0 END AS trainings_to_approve, "
     "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM match_proposal mp WHERE "
     "mp.status = {proposed} AND mp.employee IN (SELECT id FROM employee WHERE company = c.id)) "
     "ELSE 0 END AS staff_proposals_here "
@@ -100,7 +107,8 @@ class TodoRepository:
     async def waiting(
         self, *, company_ids: list[int], admin_of: list[int], user_id: int
     ) -> Waiting:
-        """These companies, with the hours and statements waiting at those in `admin_of`, and
+        """These companies, with the hours, statements, expenses and trainings waiting at those
+        in `admin_of`, and
         the proposals pending for the staff of `admin_of` and for this user: one statement."""
         assert set(admin_of) <= set(company_ids), "a company run is one of the person's"
         arg = Arguments()
@@ -121,6 +129,8 @@ class TodoRepository:
                     hours_to_approve=int(row["hours_to_approve"]),
                     statements_to_agree=int(row["statements_to_agree"]),
                     staff_proposals=int(row["staff_proposals_here"]),
+                    expenses_to_approve=int(row["expenses_to_approve"]),
+                    trainings_to_approve=int(row["trainings_to_approve"]),
                 )
                 for row in rows
                 if row["id"] is not None

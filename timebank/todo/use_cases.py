@@ -1,4 +1,5 @@
-"""« À faire »: the loans, hours, statements and proposals that wait for this person now."""
+"""« À faire »: the loans, hours, statements, expenses, trainings and proposals that wait for
+this person now."""
 
 from __future__ import annotations
 
@@ -104,24 +105,21 @@ def _todo(
         items.extend(loan_todos(loan.engagement, actor, missing=sorted(needed - recorded)))
     for company_id in admin_of:
         counts = waiting.companies[company_id]
-        if counts.hours_to_approve:
-            items.append(
-                TodoItem(
-                    TodoKind.APPROVE_HOURS,
-                    f"/entreprises/{company_id}/heures-a-approuver",
-                    company_id=company_id,
-                    count=counts.hours_to_approve,
+        for kind, page, count in (
+            (TodoKind.APPROVE_HOURS, "heures-a-approuver", counts.hours_to_approve),
+            (TodoKind.AGREE_STATEMENT, "releves", counts.statements_to_agree),
+            (TodoKind.APPROVE_EXPENSES, "frais", counts.expenses_to_approve),
+            (TodoKind.APPROVE_TRAININGS, "formations", counts.trainings_to_approve),
+        ):
+            if count:
+                items.append(
+                    TodoItem(
+                        kind,
+                        f"/entreprises/{company_id}/{page}",
+                        company_id=company_id,
+                        count=count,
+                    )
                 )
-            )
-        if counts.statements_to_agree:
-            items.append(
-                TodoItem(
-                    TodoKind.AGREE_STATEMENT,
-                    f"/entreprises/{company_id}/releves",
-                    company_id=company_id,
-                    count=counts.statements_to_agree,
-                )
-            )
     # The lender's admin accepts a proposal first (its staff): the host's turn comes with
     # the loan it creates, which `loan_todos` lists.
     # Each company's own: an admin of two companies reviews each one's staff on its page.
