@@ -12,7 +12,14 @@ import httpx
 import pytest
 
 from tests.browser.conftest import check_page, log_in
-from tests.exchange_helpers import World, active_engagement, propose, step, world
+from tests.exchange_helpers import (
+    World,
+    active_engagement,
+    propose,
+    rare_need_and_volunteer,
+    step,
+    world,
+)
 from tests.helpers import PASSWORD, company_json, now, sign_up
 from timebank.formatting import hours
 
@@ -380,3 +387,63 @@ async def test_the_admins_fill_the_loans_terms_on_its_page_before_it_starts(
     stored = await engagement(client, w, loan_id)
     assert (stored["probation_days"], stored["working_hours"]) == (3, "le lundi, 9 h – 12 h")
     assert (await documents(client, w, loan_id))["loan_agreement"]["sha256"]
+
+
+async def test_the_lenders_admin_puts_an_employee_forward_for_a_need_from_the_needs_list(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    """From « Besoins ouverts », the lender's admin proposes its employee for the host's need:
+    a period ending before it starts is refused beside its field and stores nothing; the
+    proposal then lands on the loan's page and waits for the host's admin."""
+    w = await world(client)
+    need_id = await rare_need_and_volunteer(
+        client, w, "crowdfunding", level=3, title="Campagne de financement participatif"
+    )
+
+    async def loans_of_lender() -> int:
+        listed = await client.get("/api/v1/engagements?limit=1", headers=w.lender.headers)
+        assert listed.status_code == 200, listed.text
+        return int(listed.json()["total"])
+
+    before = await loans_of_lender()
+    await log_in(page, w.lender.email, PASSWORD)
+    await page.goto("/besoins?competence=crowdfunding")
+    link = page.get_by_role(
+        "link", name="Proposer un·e salarié·e pour « Campagne de financement participatif »"
+    )
+    await link.focus()
+    await check_page(page, "needs-propose-link")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"**/besoins/{need_id}/proposer")
+    await check_page(page, "loan-propose")
+
+    await page.get_by_label("Salarié·e proposé·e").select_option(
+        label="Inès Moreau — Agence Lumière"
+    )
+    await page.get_by_label("Heures prévues").fill("12 h")
+    today = now().date()
+    await page.get_by_label("Premier jour").fill(today.isoformat())
+    await page.get_by_label("Dernier jour").fill((today - timedelta(days=3)).isoformat())
+    await page.get_by_label("Missions confiées").fill("Préparer la campagne et ses contreparties")
+    await page.get_by_role("button", name="Proposer la mise à disposition").focus()
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    error = page.locator(".field.has-error")
+    assert await error.count() == 1
+    assert "Dernier jour" in await error.inner_text()
+    assert "La fin (" in await error.inner_text()
+    assert "précède le début" in await error.inner_text()
+    await check_page(page, "loan-propose-refused")
+    assert await loans_of_lender() == before
+
+    await page.get_by_label("Dernier jour").fill((today + timedelta(days=40)).isoformat())
+    async with page.expect_navigation():
+        await page.get_by_role("button", name="Proposer la mise à disposition").press("Enter")
+    assert "/mises-a-disposition/" in page.url
+    main = await page.locator("main").inner_text()
+    assert "Mise à disposition proposée" in main
+    assert await loans_of_lender() == before + 1
+
+    await as_person(page, w.host.email)
+    todo = page.locator("section[aria-labelledby='a-faire']")
+    assert "Accepter ou refuser une mise à disposition proposée" in await todo.inner_text()

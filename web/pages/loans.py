@@ -1,6 +1,7 @@
-"""Loans (mises à disposition): a company's loans as lender and as host, the employee's own
-loans, a loan's page (parties, timeline, paperwork, the steps it is this person's turn to take,
-extensions) and its two documents, read and signed in the page.
+"""Loans (mises à disposition): a company's admin proposing one of its employees for another
+company's need, a company's loans as lender and as host, the employee's own loans, a loan's
+page (parties, timeline, paperwork, the steps it is this person's turn to take, extensions) and
+its two documents, read and signed in the page.
 
 Whose turn it is comes from the domain (`turn_of` in timebank/engagements/model.py, returned by
 the use cases as `turn`): a template shows a button only for what the turn lists, and the use
@@ -9,14 +10,18 @@ case refuses anything else.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from timebank import formatting, rules
 from timebank.documents import use_cases as document_use_cases
 from timebank.documents.model import SIGNERS
+from timebank.employees import use_cases as employee_use_cases
 from timebank.engagements import use_cases as engagement_use_cases
 from timebank.engagements.model import (
     PAPERWORK_STATUSES,
@@ -28,10 +33,14 @@ from timebank.engagements.model import (
 )
 from timebank.errors import TimebankError
 from timebank.formatting import parse_duration_minutes
+from timebank.needs import use_cases as need_use_cases
+from timebank.needs.model import Need
+from timebank.people.model import Actor, Role
 from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
+    checked,
     clamped_page,
     day_of,
     read_form,
@@ -56,10 +65,24 @@ NOTICES.update(
         "etape_annuler": "Mise à disposition annulée : les heures réservées sont libérées.",
         "extension_accepter": "Prolongation acceptée : les heures prévues sont augmentées.",
         "extension_refuser": "Prolongation refusée.",
+        "proposee": "Mise à disposition proposée : l'entreprise d'accueil est prévenue et doit "
+        "l'accepter ; les conditions du prêt peuvent être complétées ici.",
     }
 )
 
 LOANS_PAGE_SIZE: Final = 20
+PROPOSE: Final = "loans/propose.html"
+# Staff listed per company the admin runs on the proposal form (the staff page pages the rest).
+PROPOSE_STAFF_MAX: Final = 200
+PROPOSE_FIELDS: Final = (
+    "employee_id",
+    "planned_minutes",
+    "period_start",
+    "period_end",
+    "place",
+    "remote",
+    "tasks",
+)
 DETAIL: Final = "loans/detail.html"
 DOCUMENT: Final = "loans/document.html"
 # French addresses of the steps, to the domain's steps.
@@ -464,3 +487,97 @@ class LoanPages(Controller):
             signers=SIGNERS[document.subject.kind],
             slug=SLUG_OF_DOCUMENT.get(document.subject.kind.value),
         )
+
+    @get("/besoins/{need_id:int}/proposer")
+    async def propose_form(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        need_id: FromPath[int],
+    ) -> Template:
+        """A company's admin puts one of its employees forward for another company's need:
+        the form starts from the need's hours, period, place and title."""
+        need = await need_use_cases.get_need(uow, actor, need_id)
+        form = {
+            "planned_minutes": formatting.hours(need.estimated_minutes),
+            "period_start": need.window_start.isoformat(),
+            "period_end": need.window_end.isoformat(),
+            "place": need.place_city,
+            "remote": "on" if need.remote_allowed else "",
+            "tasks": need.title,
+        }
+        return await self._propose_page(request, uow, actor, need, form=form)
+
+    @post("/besoins/{need_id:int}/proposer")
+    async def propose(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: CurrentActor,
+        now: Now,
+        need_id: FromPath[int],
+    ) -> Template | Redirect:
+        need = await need_use_cases.get_need(uow, actor, need_id)
+        form = await read_form(request)
+        try:
+            engagement = await engagement_use_cases.propose(
+                uow,
+                actor,
+                need_id=need.id,
+                employee_id=whole_number(
+                    form, "employee_id", label_fr="Salarié·e proposé·e", label_en="Employee"
+                ),
+                planned_minutes=parse_duration_minutes(
+                    text(form, "planned_minutes", length_max=40), field="planned_minutes"
+                ),
+                period_start=_day(form, "period_start", "Premier jour", "First day"),
+                period_end=_day(form, "period_end", "Dernier jour", "Last day"),
+                place=text(form, "place", length_max=201),
+                remote=checked(form, "remote"),
+                tasks=text(form, "tasks", length_max=rules.DESCRIPTION_LENGTH_MAX + 1),
+                now=now,
+            )
+        except TimebankError as exc:
+            return await self._propose_page(
+                request, uow, actor, need, form=values_of(form), refusal=exc
+            )
+        return see_other(loan_path(engagement.id), "proposee")
+
+    async def _propose_page(
+        self,
+        request: Request[Any, Any, Any],
+        uow: Uow,
+        actor: Actor,
+        need: Need,
+        *,
+        form: dict[str, Any],
+        refusal: TimebankError | None = None,
+    ) -> Template:
+        staff = []
+        for company_id in sorted(actor.companies_with(Role.COMPANY_ADMIN) - {need.company_id}):
+            found = await employee_use_cases.list_employees(
+                uow,
+                actor,
+                company_id,
+                skill_code=None,
+                level_min=1,
+                limit=PROPOSE_STAFF_MAX,
+                offset=0,
+            )
+            staff += [
+                (e.id, f"{e.full_name} — {actor.company_name(company_id)}")
+                for e in found.items
+                if e.active
+            ]
+        if refusal is not None:
+            return refused(
+                request, PROPOSE, refusal, form, need=need, staff=staff, fields=PROPOSE_FIELDS
+            )
+        return render(request, PROPOSE, need=need, staff=staff, form=form, fields=PROPOSE_FIELDS)
+
+
+def _day(form: FormMultiDict, name: str, label_fr: str, label_en: str) -> date:
+    found = day_of(form, name, label_fr=label_fr, label_en=label_en)
+    assert found is not None, "a required day is refused when missing"
+    return found

@@ -16,6 +16,7 @@ from timebank.geography import REGIONS
 from timebank.indicators.use_cases import public_summary
 from timebank.needs import use_cases as need_use_cases
 from timebank.people import use_cases as people_use_cases
+from timebank.people.model import Role
 from timebank.skills import use_cases as skill_use_cases
 from web import refusals
 from web.auth import (
@@ -178,4 +179,6 @@ class PublicPages(Controller):
             competence=competence,
             pagination=pagination,
             skill_labels={s.code: s.label_fr for s in skills},
+            # The companies whose staff the person may put forward for a need of another.
+            lends=actor.companies_with(Role.COMPANY_ADMIN),
         )
