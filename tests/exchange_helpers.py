@@ -477,7 +477,7 @@ async def approved_hours_cents(
     return sum(int(e["cost_cents"]) for e in approved.json())
 
 
-async def approved_expense(
+async def recorded_expense(
     client: httpx.AsyncClient,
     w: World,
     engagement_id: int,
@@ -487,8 +487,7 @@ async def approved_expense(
     kind: str = "meals",
     description: str = "Déjeuner de travail à Lyon",
 ) -> int:
-    """An expense approved by the lender: a meal by default, whose VAT a liable lender deducts
-    (not a train ticket's nor a hotel's)."""
+    """An expense the lent employee records on the loan, with its receipt; its id."""
     recorded = await client.post(
         f"/api/v1/engagements/{engagement_id}/expenses",
         headers=w.employee.headers,
@@ -504,10 +503,46 @@ async def approved_expense(
         },
     )
     assert recorded.status_code == 201, recorded.text
-    expense_id = int(recorded.json()["id"])
+    return int(recorded.json()["id"])
+
+
+async def approved_expense(
+    client: httpx.AsyncClient,
+    w: World,
+    engagement_id: int,
+    *,
+    amount: int,
+    vat: int,
+    kind: str = "meals",
+    description: str = "Déjeuner de travail à Lyon",
+) -> int:
+    """An expense approved by the lender: a meal by default, whose VAT a liable lender deducts
+    (not a train ticket's nor a hotel's)."""
+    expense_id = await recorded_expense(
+        client, w, engagement_id, amount=amount, vat=vat, kind=kind, description=description
+    )
     approved = await client.post(f"/api/v1/expenses/{expense_id}/approve", headers=w.lender.headers)
     assert approved.status_code == 200, approved.text
     return expense_id
+
+
+async def logged_training(client: httpx.AsyncClient, w: World, title: str) -> int:
+    """A day of training this month that the lender's employee logs for its employer to
+    validate; its id."""
+    today = now().date()
+    logged = await client.post(
+        f"/api/v1/employees/{w.employee_id}/trainings",
+        headers=w.employee.headers,
+        json={
+            "title": title,
+            "provider": "Organisme de formation",
+            "starts_on": today.replace(day=1).isoformat(),
+            "ends_on": today.isoformat(),
+            "minutes": 7 * 60,
+        },
+    )
+    assert logged.status_code == 201, logged.text
+    return int(logged.json()["id"])
 
 
 async def last_month_statement(client: httpx.AsyncClient, w: World) -> int:

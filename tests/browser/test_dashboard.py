@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from tests.browser.conftest import check_page, log_in
-from tests.exchange_helpers import propose, step, world
-from tests.helpers import PASSWORD, now
+from tests.exchange_helpers import logged_training, propose, step, world
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.anyio
 
@@ -46,19 +46,7 @@ async def test_the_employers_admin_goes_from_a_faire_to_the_training_and_validat
     page: Any, client: httpx.AsyncClient
 ) -> None:
     w = await world(client)
-    today = now().date()
-    logged = await client.post(
-        f"/api/v1/employees/{w.employee_id}/trainings",
-        headers=w.employee.headers,
-        json={
-            "title": "Campagnes e-mailing",
-            "provider": "Organisme de formation",
-            "starts_on": today.replace(day=1).isoformat(),
-            "ends_on": today.isoformat(),
-            "minutes": 7 * 60,
-        },
-    )
-    assert logged.status_code == 201, logged.text
+    await logged_training(client, w, "Campagnes e-mailing")
 
     await log_in(page, w.lender.email, PASSWORD)
     todo = page.locator("section[aria-labelledby='a-faire']")

@@ -5,9 +5,6 @@ employee sees nothing of their employer's administration."""
 
 from __future__ import annotations
 
-import base64
-import uuid
-
 import httpx
 import pytest
 
@@ -18,9 +15,11 @@ from tests.exchange_helpers import (
     actor_of,
     close_last_month,
     log,
+    logged_training,
     previous_month_day,
     propose,
     proposed,
+    recorded_expense,
     world,
 )
 from timebank.db.sql import SPELLED_LIST_VALUES_MAX
@@ -34,7 +33,6 @@ pytestmark = pytest.mark.anyio
 
 STATEMENTS_READ_MAX = 100
 ITEMS_READ_MAX = 200
-RECEIPT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PER_STATUS_MAX = 2
 HOURS_SUBMITTED = 2
 
@@ -60,33 +58,8 @@ async def _busy_world(client: httpx.AsyncClient, skill: str) -> World:
     for day in range(3, 3 + HOURS_SUBMITTED):
         logged = await log(client, w, loan, previous_month_day(day), 30)
         assert logged.status_code == 201, logged.text
-    expense = await client.post(
-        f"/api/v1/engagements/{loan}/expenses",
-        headers=w.employee.headers,
-        json={
-            "client_id": str(uuid.uuid4()),
-            "spent_on": previous_month_day(3).isoformat(),
-            "kind": "transport",
-            "description": "Train Paris–Lyon, aller-retour",
-            "amount_cents": 12_340,
-            "vat_cents": 0,
-            "receipt_name": "billet.pdf",
-            "receipt_base64": base64.b64encode(RECEIPT).decode(),
-        },
-    )
-    assert expense.status_code == 201, expense.text
-    training = await client.post(
-        f"/api/v1/employees/{w.employee_id}/trainings",
-        headers=w.employee.headers,
-        json={
-            "title": "Campagnes e-mailing",
-            "provider": "Organisme de formation",
-            "starts_on": previous_month_day(1).isoformat(),
-            "ends_on": previous_month_day(2).isoformat(),
-            "minutes": 7 * 60,
-        },
-    )
-    assert training.status_code == 201, training.text
+    await recorded_expense(client, w, loan, amount=12_340, vat=0, kind="transport")
+    await logged_training(client, w, "Campagnes e-mailing")
     for _ in range(3):
         await propose(client, w)
     await proposed(client, w, skill)
