@@ -172,6 +172,8 @@ TODO_KINDS: Final = {
     TodoKind.REVIEW_PROPOSALS: "Examiner des propositions de mission",
     TodoKind.APPROVE_EXPENSES: "Approuver ou refuser des frais de mission de vos salariés",
     TodoKind.APPROVE_TRAININGS: "Valider ou refuser des formations de vos salariés",
+    TodoKind.REVIEW_JOIN_REQUESTS: "Accepter ou refuser des demandes d'adhésion au groupement",
+    TodoKind.PUBLISH_PLAN: "Publier le planning du CDO mutualisé préparé",
 }
 
 TRAINING_STATUSES: Final = {

@@ -120,7 +120,15 @@ async def test_a_pme_joins_and_the_coordinator_plans_publishes_and_allocates(
     await _switch(page, coordinator.email)
     await page.goto("/groupements")
     await check_page(page, "groups-groupements")
-    await page.locator(f'a[href="/groupements/{group_id}"]').click()
+    # « À faire » leads the coordinator to the group's page, where requests are answered.
+    await page.goto("/tableau-de-bord")
+    todo = page.locator("section[aria-labelledby='a-faire']")
+    await todo.get_by_role(
+        "link", name="Accepter ou refuser des demandes d'adhésion au groupement"
+    ).focus()
+    await check_page(page, "dashboard-coordinator")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(f"**/groupements/{group_id}")
     await check_page(page, "groups-groupement")
     card = page.locator(f"#demande-{asked[0]['id']}")
     await card.get_by_role("button", name="Refuser avec ce motif").click()
@@ -220,7 +228,14 @@ async def test_a_pme_joins_and_the_coordinator_plans_publishes_and_allocates(
     assert [(s["day"], s["company_id"]) for s in by_hand] == [(new_day.isoformat(), pme.company_id)]
     assert moved["id"] not in {s["id"] for s in stored}
 
-    # Publish.
+    # Publish: « À faire » reminds the coordinator of the draft until then.
+    plan_page = page.url
+    await page.goto("/tableau-de-bord")
+    assert (
+        "Publier le planning du CDO mutualisé préparé"
+        in await page.locator("section[aria-labelledby='a-faire']").inner_text()
+    )
+    await page.goto(plan_page)
     await page.get_by_role("button", name=re.compile("^Publier la version")).click()
     await page.wait_for_url(re.compile(r".*fait=publie"))
     period = (

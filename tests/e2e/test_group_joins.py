@@ -7,10 +7,18 @@ import httpx
 import pytest
 
 from tests.e2e.test_rotations import _group_world
-from tests.exchange_helpers import Party, joined_group, signup
+from tests.exchange_helpers import Party, actor_of, joined_group, signup
 from tests.helpers import now
+from timebank.db.unit_of_work import piccolo_unit_of_work
+from timebank.todo.model import TodoKind
+from timebank.todo.use_cases import todo_of
 
 pytestmark = pytest.mark.anyio
+
+
+async def _join_requests_waiting(party: Party) -> list[tuple[str, int]]:
+    todo = await todo_of(piccolo_unit_of_work, await actor_of(party), today=now().date())
+    return [(i.path, i.count) for i in todo if i.kind is TodoKind.REVIEW_JOIN_REQUESTS]
 
 
 async def test_join_requests_accepted_and_refused(client: httpx.AsyncClient) -> None:
@@ -51,6 +59,9 @@ async def test_join_requests_accepted_and_refused(client: httpx.AsyncClient) -> 
     )
     assert again.status_code == 409
     assert again.json()["code"] == "join_request_pending"
+    # The coordinator's « À faire » counts it and leads to the group's page; nobody else's.
+    assert await _join_requests_waiting(coordinator) == [(f"/groupements/{group_id}", 1)]
+    assert await _join_requests_waiting(stranger) == []
     assert (
         await client.post(
             f"/api/v1/join-requests/{asked.json()['id']}/accept", headers=stranger.headers
@@ -61,6 +72,7 @@ async def test_join_requests_accepted_and_refused(client: httpx.AsyncClient) -> 
     )
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "accepted"
+    assert await _join_requests_waiting(coordinator) == []
     group = (await client.get(f"/api/v1/groups/{group_id}", headers=coordinator.headers)).json()
     member = next(m for m in group["members"] if m["company_id"] == stranger.company_id)
     assert member["joined_on"] == now().date().isoformat()

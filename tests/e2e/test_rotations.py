@@ -15,6 +15,7 @@ from ledger.model import AccountKind, Unit
 from tests.exchange_helpers import (
     CHARGES_BASIS_POINTS,
     Party,
+    actor_of,
     login,
     operator,
     signup,
@@ -26,6 +27,8 @@ from timebank.employees.model import CostInputs
 from timebank.geography import public_holidays
 from timebank.invoicing.model import month_label
 from timebank.rotations.model import monthly_cost_cents
+from timebank.todo.model import TodoKind
+from timebank.todo.use_cases import todo_of
 
 pytestmark = pytest.mark.anyio
 Client = httpx.AsyncClient
@@ -86,6 +89,12 @@ async def _group_world(client: Client) -> dict[str, object]:
         "cdo_id": invited.json()["employee"]["id"],
         "entity_id": entity.company_id,
     }
+
+
+async def _to_publish(coordinator: Party) -> list[tuple[str, int]]:
+    actor = await actor_of(coordinator)
+    todo = await todo_of(piccolo_unit_of_work, actor, today=now().date())
+    return [(item.path, item.count) for item in todo if item.kind is TodoKind.PUBLISH_PLAN]
 
 
 def _months() -> tuple[date, date, date]:
@@ -166,6 +175,8 @@ async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> 
     )
     assert draft.status_code == 201, draft.text
     assert draft.json()["status"] == "draft" and draft.json()["version"] == 1
+    # The coordinator's « À faire » leads to the group's page, where the plan is published.
+    assert await _to_publish(coordinator) == [(f"/groupements/{group_id}", 1)]
     # Not published yet: members see no plan.
     unseen = await client.get(f"/api/v1/rotation-periods/{period_id}/slots", headers=paris.headers)
     assert unseen.json() == {"plan": None, "slots": []}
@@ -262,6 +273,7 @@ async def test_a_time_share_from_requests_to_cost_allocation(client: Client) -> 
     )
     assert published.status_code == 200, published.text
     assert published.json()["status"] == "published"
+    assert await _to_publish(coordinator) == []
 
     mine = (
         await client.get(f"/api/v1/rotation-periods/{period_id}/slots", headers=paris.headers)

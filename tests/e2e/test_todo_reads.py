@@ -22,6 +22,7 @@ from tests.exchange_helpers import (
     recorded_expense,
     world,
 )
+from tests.helpers import now
 from timebank.db.sql import SPELLED_LIST_VALUES_MAX
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.people.model import Actor, Role
@@ -89,7 +90,11 @@ async def _compare_with_the_areas_reads(actor: Actor) -> None:
             per_status_max=PER_STATUS_MAX,
         )
         waiting = await repos.todo.waiting(
-            company_ids=member_of, admin_of=admin_of, user_id=actor.user_id
+            company_ids=member_of,
+            admin_of=admin_of,
+            user_id=actor.user_id,
+            coordinated=[],
+            today=now().date(),
         )
 
         searched = []
@@ -220,10 +225,10 @@ async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.Async
     def counted(todo: tuple[TodoItem, ...], kind: TodoKind) -> list[tuple[int | None, int]]:
         return [(item.company_id, item.count) for item in todo if item.kind is kind]
 
-    host_todo = await todo_of(piccolo_unit_of_work, host)
+    host_todo = await todo_of(piccolo_unit_of_work, host, today=now().date())
     assert counted(host_todo, TodoKind.APPROVE_HOURS) == [(w.host.company_id, HOURS_SUBMITTED)]
     assert counted(host_todo, TodoKind.AGREE_STATEMENT) == [(w.host.company_id, 1)]
-    lender_todo = await todo_of(piccolo_unit_of_work, lender)
+    lender_todo = await todo_of(piccolo_unit_of_work, lender, today=now().date())
     assert counted(lender_todo, TodoKind.AGREE_STATEMENT) == []
     assert counted(lender_todo, TodoKind.APPROVE_HOURS) == []
     # The lender's admin approves its employee's expense and training; the host, neither.
@@ -238,20 +243,20 @@ async def test_each_kind_waits_for_its_person_with_its_count(client: httpx.Async
     assert staff[0] == w.lender.company_id and staff[1] >= 1
 
     # The employee: their own loan's hours and their own proposals, nothing of the admins'.
-    employee_todo = await todo_of(piccolo_unit_of_work, employee)
+    employee_todo = await todo_of(piccolo_unit_of_work, employee, today=now().date())
     kinds = {item.kind for item in employee_todo}
     assert TodoKind.LOG_HOURS in kinds
     assert not kinds & {TodoKind.APPROVE_HOURS, TodoKind.AGREE_STATEMENT, TodoKind.ACCEPT_LOAN}
     (own,) = [item for item in employee_todo if item.kind is TodoKind.REVIEW_PROPOSALS]
     assert own.path == "/mes-propositions" and own.company_id is None and own.count >= 1
 
-    dashboard = await dashboard_of(piccolo_unit_of_work, employee)
+    dashboard = await dashboard_of(piccolo_unit_of_work, employee, today=now().date())
     assert [e.id for e in dashboard.mine] == [w.employee_id]
     assert sorted(s.skill_code for s in dashboard.mine[0].skills) == sorted(["green-it", "seo"])
     assert [(c.id, roles) for c, roles in dashboard.companies] == [
         (w.lender.company_id, (Role.EMPLOYEE,))
     ]
-    assert (await dashboard_of(piccolo_unit_of_work, lender)).mine == ()
+    assert (await dashboard_of(piccolo_unit_of_work, lender, today=now().date())).mine == ()
     async with piccolo_unit_of_work(write=False) as repos:
         # Only the user's own records: not their colleagues' at the same employer.
         assert [e.user_id for e in await repos.employees.of_user(employee.user_id)] == [
@@ -276,7 +281,11 @@ async def test_long_lists_of_companies_read_as_short_ones(client: httpx.AsyncCli
                 per_status_max=PER_STATUS_MAX,
             )
             waiting = await repos.todo.waiting(
-                company_ids=companies, admin_of=companies, user_id=host.user_id
+                company_ids=companies,
+                admin_of=companies,
+                user_id=host.user_id,
+                coordinated=[],
+                today=now().date(),
             )
             found.append((loans, waiting))
     (short_loans, short), (long_loans, long) = found

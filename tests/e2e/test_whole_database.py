@@ -131,7 +131,7 @@ async def test_dashboard_cost_does_not_grow_with_the_statements(
     await add_statements(admin.company_id, admin.actor.user_id, UNRELATED_ROWS)
     after = await cost_of(client, "/tableau-de-bord")
     assert (after.queries, after.rows) == (before.queries, before.rows)
-    todo = await todo_of(piccolo_unit_of_work, admin.actor)
+    todo = await todo_of(piccolo_unit_of_work, admin.actor, today=now().date())
     assert TodoKind.AGREE_STATEMENT not in {item.kind for item in todo}
 
 
@@ -158,7 +158,7 @@ async def test_dashboard_counts_the_statements_that_wait_for_the_company(
         )
     )
     for signed_up, waiting in ((admin, 2), (other, 1)):
-        todo = await todo_of(piccolo_unit_of_work, signed_up.actor)
+        todo = await todo_of(piccolo_unit_of_work, signed_up.actor, today=now().date())
         assert [
             (item.path, item.count) for item in todo if item.kind is TodoKind.AGREE_STATEMENT
         ] == [(f"/entreprises/{signed_up.company_id}/releves", waiting)]

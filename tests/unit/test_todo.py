@@ -133,7 +133,9 @@ def test_an_admin_of_two_companies_reviews_each_ones_staff_proposals_on_its_page
         staff_proposals=3,
         own_proposals=0,
     )
-    items = [i for i in _todo(actor, [3, 8], [], waiting) if i.kind is TodoKind.REVIEW_PROPOSALS]
+    items = [
+        i for i in _todo(actor, [3, 8], [], [], waiting) if i.kind is TodoKind.REVIEW_PROPOSALS
+    ]
     assert [(i.path, i.company_id, i.count) for i in items] == [
         ("/entreprises/3/propositions?cote=pret", 3, 2),
         ("/entreprises/8/propositions?cote=pret", 8, 1),

@@ -34,6 +34,8 @@ class TodoKind(StrEnum):
     REVIEW_PROPOSALS = "review_proposals"
     APPROVE_EXPENSES = "approve_expenses"
     APPROVE_TRAININGS = "approve_trainings"
+    REVIEW_JOIN_REQUESTS = "review_join_requests"
+    PUBLISH_PLAN = "publish_plan"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,11 @@ class CompanyCounts:
     staff_proposals: int = 0  # Proposals waiting for its staff (its admins accept first).
     expenses_to_approve: int = 0  # Its staff's expenses on the loans it lends.
     trainings_to_approve: int = 0  # Its staff's trainings (their time valued at cost).
+    # If it is an employer group's entity the person coordinates: the group, the companies
+    # asking to join it, and its rotation periods with a draft plan not yet published.
+    group_id: int | None = None
+    join_requests: int = 0
+    plans_to_publish: int = 0
 
 
 @dataclass(frozen=True, slots=True)

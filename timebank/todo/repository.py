@@ -2,15 +2,16 @@
 
 Two statements, whatever the number of companies, loans or papers: the waiting loans with their
 companies' CSE and their papers; the person's companies with what waits at each (hours to
-approve, statements to agree, expenses and trainings to approve) and the proposals pending for
-their staff and for them (their own employee records come from the employees' area, one
-statement more). A read model across
-areas: it reads their rows with their own columns and row readers.
+approve, statements to agree, expenses and trainings to approve; at a group's entity they
+coordinate, the join requests and the plans to publish) and the proposals pending for their
+staff and for them (their own employee records come from the employees' area, one statement
+more). A read model across areas: it reads their rows with their own columns and row readers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Final
 
 from timebank.companies.repository import COMPANY_COLUMNS, company_from_row
@@ -21,6 +22,8 @@ from timebank.engagements.repository import (
     engagement_columns,
     engagement_from_row,
 )
+from timebank.groups.model import JoinStatus
+from timebank.rotations.model import PlanStatus
 from timebank.settlements.model import StatementStatus
 from timebank.todo.model import CompanyCounts, Waiting, WaitingLoan
 
@@ -42,9 +45,10 @@ WAITING_LOANS_TEXT: Final = (
 )
 # The person's companies, with at those they run the hours awaiting approval as host, the
 # draft statements waiting for their agreement, their staff's expenses on the loans they lend
-# and their staff's trainings, both awaiting approval; and, once, the proposals pending for the
-# staff of the companies they run and for their own employee records. The counts come in a
-# row of their own when the list of companies is empty.
+# and their staff's trainings, both awaiting approval; at the group entities they coordinate,
+# the group, its pending join requests and its periods (not over) with a draft plan; and,
+# once, the proposals pending for the staff of the companies they run and for their own
+# employee records. The counts come in a row of their own when the list of companies is empty.
 COMPANIES_AND_COUNTS_TEXT: Final = (
     "SELECT k.staff_proposals, k.own_proposals, "
     + ", ".join(f"c.{column.strip()}" for column in COMPANY_COLUMNS.split(","))
@@ -59,6 +63,15 @@ COMPANIES_AND_COUNTS_TEXT: Final = (
     "WHERE e.lender_company = c.id AND x.status = {submitted}) ELSE 0 END AS expenses_to_approve, "
     "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM training g "
     "WHERE g.company = c.id AND g.status = {submitted}) ELSE 0 END AS trainings_to_approve, "
+    "CASE WHEN c.id {coordinated} THEN (SELECT eg.id FROM employer_group eg "
+    "WHERE eg.company = c.id) END AS group_id, "
+    "CASE WHEN c.id {coordinated} THEN (SELECT COUNT(*) FROM group_join_request r "
+    'JOIN employer_group eg ON eg.id = r."group" '
+    "WHERE eg.company = c.id AND r.status = {pending}) ELSE 0 END AS join_requests, "
+    "CASE WHEN c.id {coordinated} THEN (SELECT COUNT(*) FROM rotation_period rp "
+    'JOIN employer_group eg ON eg.id = rp."group" WHERE eg.company = c.id '
+    "AND rp.ends_on >= {today} AND EXISTS (SELECT 1 FROM rotation_plan pl "
+    "WHERE pl.period = rp.id AND pl.status = {draft_plan})) ELSE 0 END AS plans_to_publish, "
     "CASE WHEN c.id {run} THEN (SELECT COUNT(*) FROM match_proposal mp WHERE "
     "mp.status = {proposed} AND mp.employee IN (SELECT id FROM employee WHERE company = c.id)) "
     "ELSE 0 END AS staff_proposals_here "
@@ -105,12 +118,20 @@ class TodoRepository:
         ]
 
     async def waiting(
-        self, *, company_ids: list[int], admin_of: list[int], user_id: int
+        self,
+        *,
+        company_ids: list[int],
+        admin_of: list[int],
+        user_id: int,
+        coordinated: Sequence[int],
+        today: date,
     ) -> Waiting:
         """These companies, with the hours, statements, expenses and trainings waiting at those
-        in `admin_of`, and
+        in `admin_of`, the join requests and plans to publish (periods not over on `today`) at
+        the group entities in `coordinated`, and
         the proposals pending for the staff of `admin_of` and for this user: one statement."""
         assert set(admin_of) <= set(company_ids), "a company run is one of the person's"
+        assert set(coordinated) <= set(company_ids), "a group coordinated is one of theirs"
         arg = Arguments()
         text = COMPANIES_AND_COUNTS_TEXT.format(
             companies=arg.among(list(company_ids)),
@@ -119,6 +140,10 @@ class TodoRepository:
             draft=arg(StatementStatus.DRAFT.value),
             proposed=arg(PROPOSED),
             user=arg(user_id),
+            coordinated=arg.among(list(coordinated)),
+            pending=arg(JoinStatus.PENDING.value),
+            today=arg(today),
+            draft_plan=arg(PlanStatus.DRAFT.value),
         )
         rows = await fetch(statement(text), *arg.values)
         first = rows[0]
@@ -131,6 +156,9 @@ class TodoRepository:
                     staff_proposals=int(row["staff_proposals_here"]),
                     expenses_to_approve=int(row["expenses_to_approve"]),
                     trainings_to_approve=int(row["trainings_to_approve"]),
+                    group_id=row["group_id"],
+                    join_requests=int(row["join_requests"]),
+                    plans_to_publish=int(row["plans_to_publish"]),
                 )
                 for row in rows
                 if row["id"] is not None

@@ -1,9 +1,10 @@
-"""« À faire »: the loans, hours, statements, expenses, trainings and proposals that wait for
-this person now."""
+"""« À faire »: the loans, hours, statements, expenses, trainings, proposals, join requests and
+plans to publish that wait for this person now."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
@@ -40,27 +41,37 @@ class Dashboard:
     shared_cdo: bool  # One of their records is with a group's entity: they have CDO days.
 
 
-async def todo_of(uow: UnitOfWork, actor: Actor) -> tuple[TodoItem, ...]:
+async def todo_of(uow: UnitOfWork, actor: Actor, *, today: date) -> tuple[TodoItem, ...]:
     """Everything waiting for the actor, oldest kinds of work first; bounded per kind."""
     admin_of = sorted(actor.companies_with(Role.COMPANY_ADMIN))
+    coordinated = sorted(actor.companies_with(Role.GROUP_COORDINATOR))
     async with uow(write=False) as repos:
         loans = await _waiting_loans(repos, actor, admin_of)
         waiting = await repos.todo.waiting(
-            company_ids=admin_of, admin_of=admin_of, user_id=actor.user_id
+            company_ids=sorted(set(admin_of) | set(coordinated)),
+            admin_of=admin_of,
+            user_id=actor.user_id,
+            coordinated=coordinated,
+            today=today,
         )
-    return _todo(actor, admin_of, loans, waiting)
+    return _todo(actor, admin_of, coordinated, loans, waiting)
 
 
-async def dashboard_of(uow: UnitOfWork, actor: Actor) -> Dashboard:
+async def dashboard_of(uow: UnitOfWork, actor: Actor, *, today: date) -> Dashboard:
     """The dashboard's « À faire », companies and employee records, read together."""
     roles_of: dict[int, list[Role]] = {}
     for company_id, role in sorted(actor.memberships):
         roles_of.setdefault(company_id, []).append(role)
     admin_of = sorted(actor.companies_with(Role.COMPANY_ADMIN))
+    coordinated = sorted(actor.companies_with(Role.GROUP_COORDINATOR))
     async with uow(write=False) as repos:
         loans = await _waiting_loans(repos, actor, admin_of)
         waiting = await repos.todo.waiting(
-            company_ids=sorted(roles_of), admin_of=admin_of, user_id=actor.user_id
+            company_ids=sorted(roles_of),
+            admin_of=admin_of,
+            user_id=actor.user_id,
+            coordinated=coordinated,
+            today=today,
         )
         own = await repos.employees.of_user(actor.user_id)
         entities = (
@@ -69,7 +80,7 @@ async def dashboard_of(uow: UnitOfWork, actor: Actor) -> Dashboard:
     companies = waiting.companies
     assert set(roles_of) <= set(companies), "a membership names an existing company"
     return Dashboard(
-        todo=_todo(actor, admin_of, loans, waiting),
+        todo=_todo(actor, admin_of, coordinated, loans, waiting),
         companies=tuple(
             (companies[c].company, tuple(roles)) for c, roles in sorted(roles_of.items())
         ),
@@ -90,10 +101,15 @@ async def _waiting_loans(
 
 
 def _todo(
-    actor: Actor, admin_of: list[int], loans: list[WaitingLoan], waiting: Waiting
+    actor: Actor,
+    admin_of: list[int],
+    coordinated: list[int],
+    loans: list[WaitingLoan],
+    waiting: Waiting,
 ) -> tuple[TodoItem, ...]:
     """The actor's to-do items: the waiting loans' turns state by state (newest loan first),
-    then what waits at each company they run, then the proposals pending."""
+    then what waits at each company they run and each group they coordinate, then the
+    proposals pending."""
     items: list[TodoItem] = []
     loans = sorted(
         loans,
@@ -116,6 +132,23 @@ def _todo(
                     TodoItem(
                         kind,
                         f"/entreprises/{company_id}/{page}",
+                        company_id=company_id,
+                        count=count,
+                    )
+                )
+    for company_id in coordinated:
+        counts = waiting.companies[company_id]
+        if counts.group_id is None:  # Coordinator of a company that is no group's entity.
+            continue
+        for kind, count in (
+            (TodoKind.REVIEW_JOIN_REQUESTS, counts.join_requests),
+            (TodoKind.PUBLISH_PLAN, counts.plans_to_publish),
+        ):
+            if count:
+                items.append(
+                    TodoItem(
+                        kind,
+                        f"/groupements/{counts.group_id}",
                         company_id=company_id,
                         count=count,
                     )

@@ -9,7 +9,7 @@ from litestar.response import Template
 
 from timebank.people.model import Role
 from timebank.todo.use_cases import dashboard_of
-from web.dependencies import CurrentActor, Uow
+from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import render
 
 
@@ -18,9 +18,9 @@ class DashboardPages(Controller):
 
     @get("/tableau-de-bord")
     async def dashboard(
-        self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor
+        self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor, now: Now
     ) -> Template:
-        found = await dashboard_of(uow, actor)
+        found = await dashboard_of(uow, actor, today=now.date())
         return render(
             request,
             "dashboard.html",
