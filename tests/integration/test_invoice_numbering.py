@@ -168,3 +168,20 @@ async def _issuer_of(company_id: int) -> Party:
         company = await repos.companies.get(company_id)
     assert company is not None
     return invoicing.party_of(company)
+
+
+async def test_a_later_number_never_carries_an_earlier_day() -> None:
+    """An issuing that read its clock just before midnight but took its number after one dated
+    the next day carries that day: numbers and days go up together (CGI ann. II art. 242
+    nonies A, I, 7°, a chronological sequence)."""
+    issuer, customer = await _company(), await _company()
+    async with piccolo_unit_of_work() as repos:
+        await repos.invoices.lock_issuer(issuer.company_id)
+        assert await repos.invoices.issue_day(issuer.company_id, MONTH) == MONTH
+    await _issue(issuer, customer, fail=False)  # Dated MONTH (1 November).
+    async with piccolo_unit_of_work() as repos:
+        await repos.invoices.lock_issuer(issuer.company_id)
+        before = date(2026, 10, 31)
+        assert await repos.invoices.issue_day(issuer.company_id, before) == MONTH
+        after = date(2026, 11, 2)
+        assert await repos.invoices.issue_day(issuer.company_id, after) == after

@@ -44,6 +44,9 @@ _COUNTER_ROW_SQL: Final = (
     "ON CONFLICT (issuer) DO NOTHING"
 )
 # SQLite needs no row lock: its write transactions already hold the whole database.
+_LAST_ISSUED_ON_SQL: Final = Sql(
+    "SELECT issued_on FROM invoice WHERE issuer = {0} ORDER BY issued_on DESC LIMIT 1"
+)
 _LOCK_COUNTER_SQL: Final = "SELECT last_sequence FROM invoice_counter WHERE issuer = {} FOR UPDATE"
 
 
@@ -160,6 +163,17 @@ class InvoiceRepository:
         await InvoiceCounterTable.raw(_COUNTER_ROW_SQL, issuer_id)
         if row_locks():
             await InvoiceCounterTable.raw(_LOCK_COUNTER_SQL, issuer_id)
+
+    async def issue_day(self, issuer_id: int, today: date) -> date:
+        """The day a new invoice of this issuer carries: `today`, or its last invoice's day if
+        that is later (an issuing that read its clock just before midnight and took its number
+        after another's). Numbers and days go up together (a chronological sequence, CGI ann.
+        II art. 242 nonies A, I, 7°); read under the issuer's counter lock."""
+        rows = await fetch(_LAST_ISSUED_ON_SQL, issuer_id)
+        if not rows:
+            return today
+        last = rows[0]["issued_on"]
+        return max(today, last if isinstance(last, date) else date.fromisoformat(str(last)))
 
     async def next_sequence(self, issuer_id: int) -> int:
         """The issuer's next number, taken inside the issuing transaction: no gap (a rollback

@@ -116,7 +116,6 @@ async def issue_statement_invoices(
     yet), and when both did, the two invoices are set off against each other."""
     month = statement.month
     last_day = month_end(month)
-    issued_on = french_day(now)
     # Another month's statement of the pair may be agreed at the same time and bill the same
     # expenses: both issuers are held first (company_a < company_b, always in that order).
     for company_id in (statement.company_a, statement.company_b):
@@ -167,14 +166,15 @@ async def issue_statement_invoices(
     issued = []
     for lender, host, billed_lines, expenses, starts in planned:
         total = sum(line.amount_cents for line in billed_lines)
+        sequence = await repos.invoices.next_sequence(lender.id)
         invoice = new_invoice(
             issuer=party_of(lender),
             customer=party_of(host),
-            sequence=await repos.invoices.next_sequence(lender.id),
+            sequence=sequence,
             origin=InvoiceOrigin.LOAN,
             lines=billed_lines,
             treatment=staff_loan_vat(vat_status_of(lender), total),
-            issued_on=issued_on,
+            issued_on=await repos.invoices.issue_day(lender.id, french_day(now)),
             period_start=starts,
             period_end=last_day,
             statement_id=statement.id,
@@ -182,14 +182,14 @@ async def issue_statement_invoices(
         invoice_id = await repos.invoices.add(invoice, issued_by=user_id, now=now)
         billed = await repos.expenses.mark_billed([e.id for e in expenses], invoice_id)
         assert billed == len(expenses), "the issuer's lock keeps them unbilled until now"
-        issued.append((invoice_id, invoice.total_cents))
+        issued.append((invoice_id, invoice.total_cents, invoice.issued_on))
     if len(issued) == 2:  # Each owes the other: the smaller total is settled both ways.
         await repos.invoices.record_set_off(
-            [invoice_id for invoice_id, _ in issued],
-            cents=min(total for _, total in issued),
-            on=issued_on,
+            [invoice_id for invoice_id, _, _ in issued],
+            cents=min(total for _, total, _ in issued),
+            on=max(day for _, _, day in issued),
         )
-    found = [await repos.invoices.get(invoice_id) for invoice_id, _ in issued]
+    found = [await repos.invoices.get(invoice_id) for invoice_id, _, _ in issued]
     return [invoice for invoice in found if invoice is not None]
 
 
@@ -205,7 +205,6 @@ async def issue_cdo_invoices(
     """Inside the allocation of a group's month: the group's company invoices each member its
     share of the CDOs' cost. `shares` are (member company, CDO employee, minutes, cents)."""
     last_day = month_end(month)
-    issued_on = french_day(now)
     members = [m for m in group.members if m.joined_on <= last_day and m.left_on is None]
     members += [
         m for m in group.members if m.left_on is not None and m.joined_on <= last_day < m.left_on
@@ -241,14 +240,15 @@ async def issue_cdo_invoices(
         _, treatment = group_rebilling_vat(
             vat_status_of(issuer), regimes, sum(line.amount_cents for line in lines)
         )
+        sequence = await repos.invoices.next_sequence(issuer.id)
         invoice = new_invoice(
             issuer=party_of(issuer),
             customer=party_of(companies[company_id]),
-            sequence=await repos.invoices.next_sequence(issuer.id),
+            sequence=sequence,
             origin=InvoiceOrigin.CDO,
             lines=lines,
             treatment=treatment,
-            issued_on=issued_on,
+            issued_on=await repos.invoices.issue_day(issuer.id, french_day(now)),
             period_start=month,
             period_end=last_day,
             group_id=group.id,
@@ -407,9 +407,10 @@ async def issue_credit_note(
             sequence = await repos.invoices.next_sequence(invoice.issuer.company_id)
             if await repos.invoices.credit_note_of(invoice.id) is not None:
                 raise refusals.INVOICE_ALREADY_CANCELLED.error(number=invoice.number)
-            note = credit_note(
-                invoice, sequence=sequence, issued_on=french_day(now), reason=checked
+            issued_on = await repos.invoices.issue_day(
+                invoice.issuer.company_id, french_day(now)
             )
+            note = credit_note(invoice, sequence=sequence, issued_on=issued_on, reason=checked)
             note_id = await repos.invoices.add(note, issued_by=actor.user_id, now=now)
             await repos.expenses.unbill(invoice.id)
             stored = await repos.invoices.get(note_id)
