@@ -16,6 +16,7 @@ from tests.exchange_helpers import (
     step,
     world,
 )
+from tests.helpers import now
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.people.model import Role
 from timebank.todo.use_cases import WAITING_STATUSES
@@ -66,7 +67,9 @@ async def test_hours_awaiting_review_are_counted_per_host(client: httpx.AsyncCli
     host = await actor_of(w.host)
     run = sorted(host.companies_with(Role.COMPANY_ADMIN))
     async with piccolo_unit_of_work(write=False) as repos:
-        waiting = await repos.todo.waiting(company_ids=run, admin_of=run, user_id=host.user_id)
+        waiting = await repos.todo.waiting(
+            company_ids=run, admin_of=run, user_id=host.user_id, coordinated=[], today=now().date()
+        )
         _, one_by_one = await repos.engagements.awaiting_review_of_host(
             w.host.company_id, limit=1, offset=0
         )
