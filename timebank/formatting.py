@@ -109,3 +109,14 @@ def parse_duration_minutes(text: str, *, field: str = "duration_minutes") -> int
             elif int(parts["clock_minutes"]) < 60:
                 return int(parts["clock_hours"]) * 60 + int(parts["clock_minutes"])
     raise refusals.UNREADABLE_DURATION.error(text=text[:DURATION_TEXT_LENGTH_MAX], field=field)
+
+
+MONTHS_FR: Final = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def month_label(month: date) -> str:
+    """`novembre 2026`: a month as French pages, documents and invoices name it."""
+    return f"{MONTHS_FR[month.month - 1]} {month.year}"

@@ -35,10 +35,9 @@ from tests.helpers import PASSWORD, company_json, door_token, now
 from timebank.db import tables
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.errors import Conflict
-from timebank.formatting import french_day
+from timebank.formatting import french_day, month_label
 from timebank.groups.model import EmployerGroup, GroupMember, LegalForm
 from timebank.invoicing import use_cases as invoicing
-from timebank.invoicing.model import month_label
 from timebank.vat.model import FRANCHISE_MENTION, GROUP_EXEMPTION_MENTION
 
 pytestmark = pytest.mark.anyio

@@ -11,10 +11,10 @@ import pytest
 from tests.e2e.test_rotations import _group_world
 from tests.exchange_helpers import Party
 from tests.helpers import now
+from timebank.accounting.model import first_of_month, next_month
 from timebank.db.tables import OutboxTable
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.rotations import use_cases
-from timebank.settlements.use_cases import first_of_month, next_month
 
 pytestmark = pytest.mark.anyio
 

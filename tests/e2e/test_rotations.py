@@ -24,8 +24,8 @@ from tests.helpers import emailed_invitation_token, new_email, now
 from timebank.db import tables
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.employees.model import CostInputs
+from timebank.formatting import month_label
 from timebank.geography import public_holidays
-from timebank.invoicing.model import month_label
 from timebank.rotations.model import monthly_cost_cents
 from timebank.todo.model import TodoKind
 from timebank.todo.use_cases import todo_of

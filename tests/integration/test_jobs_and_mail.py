@@ -15,13 +15,13 @@ import pytest
 from ledger.model import TransferKind
 from tests.helpers import now, sign_up
 from tests.ledger_helpers import OPERATOR, clock, company_minutes_account, move
+from timebank.accounting.model import first_of_month
 from timebank.book import use_cases as book
 from timebank.config import get_settings
 from timebank.db.unit_of_work import piccolo_unit_of_work as uow
 from timebank.notifications.model import Kind
 from timebank.notifications.use_cases import list_notifications, notify, send_pending
 from timebank.scheduler import Leadership, build_scheduler
-from timebank.settlements.use_cases import first_of_month
 
 pytestmark = pytest.mark.anyio
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contracts.invoice import InvoiceDocument, invoice_html, invoice_xml
+from timebank.formatting import month_label
 from timebank.invoicing.model import (
     LABEL_LENGTH_MAX,
     Invoice,
@@ -23,7 +24,6 @@ from timebank.invoicing.model import (
     due_on,
     invoice_number,
     label_text,
-    month_label,
     new_invoice,
 )
 from timebank.invoicing.use_cases import document_of

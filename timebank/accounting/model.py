@@ -52,6 +52,14 @@ def month_end(day: date) -> date:
     return following - timedelta(days=following.day)
 
 
+def first_of_month(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
 def months_of(year: FiscalYear) -> list[tuple[date, date]]:
     """The months worked that a fiscal year's entries cover, as (first day, last day) inside
     the year (a year ending mid-month has a part month at each end)."""

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
 from timebank.accounting import use_cases as accounting
+from timebank.accounting.model import first_of_month, next_month
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.demo.expenses import record_demo_expenses
 from timebank.demo.plan import DEMO_EMPLOYEE_APPROVAL_MINUTES_MIN
@@ -149,11 +150,11 @@ async def _bring_to(
     host = _admin(host_admin, need.company_id)
     worker = _employee_actor(employee)
     today = now.date()
-    this_month = date(today.year, today.month, 1)
+    this_month = first_of_month(today)
     start = (this_month - timedelta(days=1)).replace(day=1)
     # Four calendar months (last month to the one after next), whatever today's date: the
     # planned hours spread over them stay within the demo employees' approved 4 h a month.
-    end = settlements.next_month(settlements.next_month(settlements.next_month(this_month)))
+    end = next_month(next_month(next_month(this_month)))
     end -= timedelta(days=1)
     # A loan that runs (or ran) was prepared in the order the law sets (L8241-2): proposed,
     # accepted, consented, its CSE consulted and its documents signed the week before its first

@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from timebank.accounting.model import first_of_month, next_month
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.documents import use_cases as documents
 from timebank.documents.model import CdoTerms
@@ -16,7 +17,6 @@ from timebank.groups.model import EmployerGroup
 from timebank.pagination import page_request
 from timebank.people.model import Actor, Role
 from timebank.rotations import use_cases as rotations
-from timebank.settlements.use_cases import first_of_month, next_month
 
 DEMO_SEED = 2017
 # The demo loads in seconds: a short CP-SAT budget (deterministic time, so the same plan each

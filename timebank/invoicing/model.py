@@ -262,26 +262,6 @@ def set_off_cents(first: Invoice, second: Invoice) -> int:
 
 
 # The months as invoices name them (the same words as the statements' pages).
-MONTHS_FR: Final = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def month_label(month: date) -> str:
-    return f"{MONTHS_FR[month.month - 1]} {month.year}"
-
-
 def label_text(text: str) -> str:
     """A line's label on one line, cut to the column's length."""
     flat = " ".join(text.split())

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
+from timebank.accounting.model import first_of_month
 from timebank.db.sql import Arguments, Row, Sql, fetch, fetch_page, json_list, row_locks
 from timebank.db.tables import (
     InvoiceCounterTable,
@@ -338,7 +339,7 @@ class InvoiceRepository:
         totals: dict[tuple[int, date], LoanHours] = {}
         for row in rows:
             worked = row["work_date"]
-            key = (row["engagement_id"], date(worked.year, worked.month, 1))
+            key = (row["engagement_id"], first_of_month(worked))
             found = totals.get(key)
             minutes = (found.minutes if found else 0) + row["minutes"]
             cents = (found.cost_cents if found else 0) + (row["cost_cents"] or 0)

@@ -20,8 +20,8 @@ from typing import Final
 from contracts.invoice import DocumentLine, DocumentParty, InvoiceDocument
 from contracts.invoice import invoice_pdf as render_pdf
 from contracts.render import in_pdf_process
-from timebank import rules
-from timebank.accounting.model import month_end
+from timebank import formatting, rules
+from timebank.accounting.model import first_of_month, month_end
 from timebank.book.use_cases import retrying
 from timebank.companies.model import Company
 from timebank.db.unit_of_work import Repositories, UnitOfWork
@@ -41,7 +41,6 @@ from timebank.invoicing.model import (
     credit_note,
     expense_base_cents,
     label_text,
-    month_label,
     new_invoice,
 )
 from timebank.pagination import OFFSET_MAX, Page
@@ -134,7 +133,7 @@ async def issue_statement_invoices(
                 kind=LineKind.HOURS,
                 label=label_text(
                     f"Mise à disposition de {loan.employee_name} au coût exact — "
-                    f"{month_label(loan.month)} (prêt n° {loan.engagement_id})"
+                    f"{formatting.month_label(loan.month)} (prêt n° {loan.engagement_id})"
                 ),
                 amount_cents=loan.cost_cents,
                 minutes=loan.minutes,
@@ -160,7 +159,7 @@ async def issue_statement_invoices(
         starts = min(
             [month]
             + [loan.month for loan in hours if loan.lender_company_id == lender_id]
-            + [date(e.spent_on.year, e.spent_on.month, 1) for e in expenses]
+            + [first_of_month(e.spent_on) for e in expenses]
         )
         planned.append((lender, companies[host_id], tuple(lines), expenses, starts))
     issued = []
@@ -224,7 +223,9 @@ async def issue_cdo_invoices(
         per_member.setdefault(company_id, []).append(
             InvoiceLine(
                 kind=LineKind.CDO,
-                label=label_text(f"CDO mutualisé — {month_label(month)} ({names[employee_id]})"),
+                label=label_text(
+                    f"CDO mutualisé — {formatting.month_label(month)} ({names[employee_id]})"
+                ),
                 amount_cents=cents,
                 minutes=minutes,
             )
@@ -407,9 +408,7 @@ async def issue_credit_note(
             sequence = await repos.invoices.next_sequence(invoice.issuer.company_id)
             if await repos.invoices.credit_note_of(invoice.id) is not None:
                 raise refusals.INVOICE_ALREADY_CANCELLED.error(number=invoice.number)
-            issued_on = await repos.invoices.issue_day(
-                invoice.issuer.company_id, french_day(now)
-            )
+            issued_on = await repos.invoices.issue_day(invoice.issuer.company_id, french_day(now))
             note = credit_note(invoice, sequence=sequence, issued_on=issued_on, reason=checked)
             note_id = await repos.invoices.add(note, issued_by=actor.user_id, now=now)
             await repos.expenses.unbill(invoice.id)

@@ -16,11 +16,12 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from timebank.accounting.model import first_of_month
 from timebank.book.use_cases import expire_pending
 from timebank.config import get_settings
 from timebank.db.unit_of_work import piccolo_unit_of_work
 from timebank.notifications.use_cases import send_pending
-from timebank.settlements.use_cases import first_of_month, prepare_statements
+from timebank.settlements.use_cases import prepare_statements
 
 LOGGER = logging.getLogger("timebank.jobs")
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from ledger.model import TransferCode, TransferKind, TransferRequest, Unit
 from timebank import formatting, rules
+from timebank.accounting.model import first_of_month, next_month
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
 from timebank.invoicing.use_cases import issue_statement_invoices
@@ -41,32 +42,6 @@ from timebank.settlements.model import (
 
 STATEMENTS_PAGE_MAX = 100
 SETTLEMENT_NAMESPACE = uuid.UUID("0f8c4a63-5a8d-4f79-b4a4-3f2c7b0d9a21")
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def first_of_month(day: date) -> date:
-    return date(day.year, day.month, 1)
-
-
-def next_month(month: date) -> date:
-    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-
-
-def month_label(month: date) -> str:
-    return f"{MONTHS_FR[month.month - 1]} {month.year}"
 
 
 async def prepare_statements(uow: UnitOfWork, *, month: date, now: datetime) -> list[int]:
@@ -135,7 +110,11 @@ async def _announce(
             repos,
             await repos.notifications.admins_of(own),
             Kind.STATEMENT_TO_AGREE,
-            {"month": month_label(month), "other": companies[other].name, "summary": summary},
+            {
+                "month": formatting.month_label(month),
+                "other": companies[other].name,
+                "summary": summary,
+            },
             link=f"/entreprises/{own}/releves/{statement_id}",
             now=now,
         )

@@ -16,11 +16,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from timebank import formatting, rules
+from timebank.accounting.model import first_of_month, next_month
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.documents import use_cases as documents
 from timebank.documents.model import SIGNERS, CdoTerms, DocumentKind
 from timebank.employees import use_cases as employee_use_cases
 from timebank.errors import Forbidden, NotFound, TimebankError
+from timebank.formatting import month_label
 from timebank.geography import public_holidays
 from timebank.groups import use_cases as groups
 from timebank.groups.model import JoinStatus
@@ -36,7 +38,6 @@ from timebank.rotations.model import (
     RotationPeriod,
     days_label,
 )
-from timebank.settlements.use_cases import first_of_month, month_label, next_month
 from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (

@@ -18,7 +18,6 @@ from timebank.invoicing.model import (
     CREDIT_NOTE_REASON_LENGTH_MAX,
     Invoice,
     InvoiceKind,
-    month_label,
 )
 from timebank.people.model import Actor, Role
 from web import refusals
@@ -137,7 +136,7 @@ class InvoicePages(Controller):
                 and invoice.kind is InvoiceKind.INVOICE
                 and actor.has_role(company_id, Role.COMPANY_ADMIN)
             ),
-            "month_label": month_label,
+            "month_label": formatting.month_label,
         }
         if refusal is not None:
             return refused(request, DETAIL_PAGE, refusal, form or {}, **values)

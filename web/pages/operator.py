@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -69,15 +70,9 @@ def _count_chart(values: tuple[Count, ...]) -> Chart:
     return bar_chart([Bar(COUNT_LABELS.get(c.key, c.key), c.value, str(c.value)) for c in values])
 
 
-MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-
-
 def _month_label(key: str) -> str:
     year, month = key.split("-")
-    return f"{MONTHS_FR[int(month) - 1]} {year}"
+    return formatting.month_label(date(int(year), int(month), 1))
 
 
 def _charts(figures: Indicators) -> dict[str, Chart]:

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from ledger.model import TransferCode
+from timebank import formatting
 from timebank.book import use_cases as book
 from timebank.book.model import Movement
 from timebank.engagements import use_cases as engagements
@@ -99,7 +100,7 @@ class StatementPages(Controller):
             position=position,
             result=result,
             pagination=pagination,
-            month_label=settlements.month_label,
+            month_label=formatting.month_label,
         )
 
     async def _detail(
@@ -120,7 +121,7 @@ class StatementPages(Controller):
             "side": detail.side,
             "statement": detail.side.statement,
             "lines": detail.lines,
-            "month_label": settlements.month_label,
+            "month_label": formatting.month_label,
             "invoices": await invoicing.statement_invoices(uow, actor, company_id, statement_id),
             "expenses": (
                 []

@@ -17,8 +17,10 @@ from ledger.model import (
 from ledger.model import Unit as LedgerUnit
 from ledger.state_machine import BATCH_EVENTS_MAX
 from timebank import formatting
+from timebank.accounting.model import first_of_month, next_month
 from timebank.book.use_cases import ensure_company_accounts, retrying, submit_in
 from timebank.db.unit_of_work import Repositories, UnitOfWork
+from timebank.formatting import month_label
 from timebank.groups.model import EmployerGroup
 from timebank.groups.use_cases import load_group
 from timebank.invoicing.use_cases import issue_cdo_invoices
@@ -33,7 +35,6 @@ from timebank.rotations.model import (
     RotationPeriod,
 )
 from timebank.rotations.use_cases.common import _require_coordinator
-from timebank.settlements.use_cases import first_of_month, month_label, next_month
 
 ALLOCATION_NAMESPACE = uuid.UUID("8a7d1f0e-3c2b-4e59-9d61-2f4b7a9c5e13")
 

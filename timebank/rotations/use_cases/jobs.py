@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from timebank import formatting
+from timebank.accounting.model import first_of_month, next_month
 from timebank.db.unit_of_work import UnitOfWork
 from timebank.errors import Conflict, InvalidInput
 from timebank.notifications.model import Kind
@@ -18,7 +19,6 @@ from timebank.rotations.model import (
 from timebank.rotations.use_cases.allocation import allocate_month
 from timebank.rotations.use_cases.common import _cdo_names
 from timebank.rotations.use_cases.planning import generate_plan
-from timebank.settlements.use_cases import first_of_month, next_month
 
 
 async def plan_next_month(uow: UnitOfWork, *, now: datetime) -> list[int]:

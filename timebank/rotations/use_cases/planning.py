@@ -12,6 +12,7 @@ from typing import Any
 
 from matching import cdo_rotation
 from matching.cdo_rotation import Cdo, Member, RotationParams, RotationPlan, RotationProblem, Slot
+from timebank.accounting.model import first_of_month
 from timebank.book.use_cases import retrying
 from timebank.companies.model import Company
 from timebank.config import get_settings
@@ -45,7 +46,6 @@ from timebank.rotations.use_cases.common import (
     _viewer,
     _visible,
 )
-from timebank.settlements.use_cases import first_of_month
 
 
 def _holidays(period: RotationPeriod, company: Company) -> frozenset[date]:
