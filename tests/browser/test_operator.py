@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import check_page, log_in
-from tests.exchange_helpers import active_engagement, log, operator, world
+from tests.exchange_helpers import active_engagement, log, operator, previous_month_day, world
 from tests.helpers import PASSWORD, now, sign_up
 from timebank import formatting
 from timebank.db.tables import MatchProposalTable, NeedTable, TimesheetEntryTable, TrainingTable
@@ -209,3 +209,42 @@ async def test_the_operator_sets_a_companys_credit_line_from_its_page(
     assert "enregistrée" in await page.locator(".notice").first.inner_text()
     saved = await client.get(f"/api/v1/ledger/accounts/{hours_account['id']}", headers=op.headers)
     assert saved.json()["account"]["balance_min"] == -3600
+
+
+async def test_the_operator_prepares_last_months_statements_from_the_page(
+    page: Any, client: httpx.AsyncClient
+) -> None:
+    """Hours approved last month: the operator prepares last month's statements with the
+    keyboard, and the pair's statement is there for both companies."""
+    w = await world(client)
+    loan = await active_engagement(client, w)
+    logged = await log(client, w, loan, previous_month_day(2), 90)
+    assert logged.status_code == 201, logged.text
+    approved = await client.post(
+        "/api/v1/timesheets/approve",
+        headers=w.host.headers,
+        json={"entry_ids": [logged.json()["id"]]},
+    )
+    assert approved.status_code == 200, approved.text
+
+    op = await operator(client)
+    await log_in(page, op.email, PASSWORD)
+    await page.goto("/operateur/releves")
+    last_month = previous_month_day(1)
+    await page.get_by_label("Mois").select_option(last_month.isoformat()[:7])
+    await page.get_by_role("button", name="Préparer les relevés du mois").focus()
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    status = await page.locator("main p[role=status]").inner_text()
+    assert formatting.month_label(last_month).capitalize() in status
+    assert "relevé(s) préparé(s) ou complété(s)" in status
+    await check_page(page, "operator-statements")
+    listed = await client.get(
+        f"/api/v1/companies/{w.lender.company_id}/settlements", headers=w.lender.headers
+    )
+    assert [s["month"] for s in listed.json()] == [last_month.isoformat()]
+    # Companies' admins do not open it.
+    await page.context.clear_cookies()
+    await log_in(page, w.lender.email, PASSWORD)
+    answer = await page.goto("/operateur/releves")
+    assert answer is not None and answer.status == 403

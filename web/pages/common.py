@@ -446,6 +446,7 @@ def _menu(
                     MenuLink("/operateur/indicateurs", "Indicateurs du programme"),
                     MenuLink("/operateur/appariement", "Calculs d'appariement"),
                     MenuLink("/operateur/lignes-de-credit", "Lignes de crédit en heures"),
+                    MenuLink("/operateur/releves", "Relevés mensuels"),
                 ),
             )
         )

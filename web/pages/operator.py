@@ -1,11 +1,11 @@
 """The programme operator: indicators with charts (and as CSV), matching runs in the background,
-and each company's credit line in hours."""
+each company's credit line in hours, and a finished month's statements prepared again."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from timebank import formatting, rules
+from timebank.accounting.model import first_of_month
 from timebank.book import use_cases as book
 from timebank.companies import use_cases as company_use_cases
 from timebank.errors import TimebankError
@@ -21,12 +22,15 @@ from timebank.indicators.model import Amount, Count, Indicators, csv_rows
 from timebank.indicators.use_cases import programme_indicators
 from timebank.jobs.model import JobKind
 from timebank.jobs.use_cases import recent_jobs
+from timebank.people.model import require_operator
 from timebank.proposals.use_cases import start_matching_run
+from timebank.settlements import use_cases as settlements
 from web.charts import Bar, Chart, bar_chart
 from web.dependencies import CurrentActor, Now, Uow
 from web.pages.common import (
     NOTICES,
     clamped_page,
+    parse_day,
     read_form,
     refused,
     render,
@@ -36,6 +40,10 @@ from web.pages.common import (
 )
 
 NOTICES.update({"ligne_de_credit": "Ligne de crédit enregistrée."})
+STATEMENTS_PAGE: Final = "operator/statements.html"
+# Finished months offered on the statements page, newest first (the monthly job prepares the
+# last one on the 1st; a later month's approvals join the next month's statement).
+STATEMENT_MONTHS_SHOWN: Final = 12
 # The most hours of credit the operator gives one company (a year of full-time work).
 CREDIT_LINE_HOURS_MAX: Final = 1607
 CREDIT_LINES_PAGE_SIZE: Final = 20
@@ -222,3 +230,48 @@ class OperatorPages(Controller):
                 "content-disposition": 'attachment; filename="indicateurs-bourse-de-temps.csv"'
             },
         )
+
+    @get("/operateur/releves")
+    async def statements(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, now: Now
+    ) -> Template:
+        """Prepare a finished month's statements again (the monthly job does it on the 1st):
+        hours approved since join them, statements agreed stay as they are."""
+        require_operator(actor)
+        return _statements_page(request, now.date(), form={})
+
+    @post("/operateur/releves")
+    async def prepare_statements(
+        self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor, now: Now
+    ) -> Template:
+        form = await read_form(request)
+        chosen = text(form, "month", length_max=7)
+        try:
+            month = parse_day(
+                f"{chosen}-01", field="month", label_fr="Mois", label_en="Month", quote_input=True
+            )
+            prepared = await settlements.prepare_as_operator(uow, actor, month=month, now=now)
+        except TimebankError as refusal:
+            return _statements_page(request, now.date(), form={"month": chosen}, refusal=refusal)
+        return _statements_page(
+            request, now.date(), form={"month": chosen}, done=(month, len(prepared))
+        )
+
+
+def _statements_page(
+    request: Request[Any, Any, Any],
+    today: date,
+    *,
+    form: dict[str, Any],
+    refusal: TimebankError | None = None,
+    done: tuple[date, int] | None = None,
+) -> Template:
+    months = []
+    month = first_of_month(today)
+    for _ in range(STATEMENT_MONTHS_SHOWN):
+        month = first_of_month(month - timedelta(days=1))
+        months.append((month.isoformat()[:7], formatting.month_label(month).capitalize()))
+    values: dict[str, Any] = {"months": months, "done": done, "month_label": formatting.month_label}
+    if refusal is not None:
+        return refused(request, STATEMENTS_PAGE, refusal, form, **values)
+    return render(request, STATEMENTS_PAGE, form=form, **values)
