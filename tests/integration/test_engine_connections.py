@@ -217,6 +217,26 @@ async def test_a_postgres_pool_keeps_only_clean_connections() -> None:
                 assert (await db.run_ddl("SELECT 1 AS ok"))[0]["ok"] == 1
         assert pool.open_count <= PROBE_POOL_CONNECTIONS_MAX
 
+        # Cut by the server during a transaction: its ROLLBACK fails too, and the connection
+        # still goes back (cut), its slot free again; more of them than the pool has slots.
+        async with asyncio.timeout(30):
+            for _ in range(PROBE_POOL_CONNECTIONS_MAX + 1):
+                with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError)):
+                    async with db.transaction():
+                        rows = await db.run_ddl("SELECT pg_backend_pid() AS pid")
+                        async with pool.acquire() as other:
+                            await other.execute("SELECT pg_terminate_backend($1)", rows[0]["pid"])
+                        await asyncio.sleep(0.05)
+                        await db.run_ddl("SELECT 1")
+            async with db.transaction():
+                assert (await db.run_ddl("SELECT 1 AS ok"))[0]["ok"] == 1
+        assert pool.lent == set()
+        assert pool.open_count == len(pool.idle) <= PROBE_POOL_CONNECTIONS_MAX
+
+        # A connection given back twice, or one it never lent, is refused.
+        with pytest.raises(asyncpg.InterfaceError):
+            await pool.release(connection)
+
         # Closed while a connection is lent: that one is cut when given back.
         lent = await pool.acquire()
     finally:

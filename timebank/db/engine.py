@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import aiosqlite
 import asyncpg
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 from timebank.config import DatabaseKind, DatabaseSettings
@@ -409,6 +409,7 @@ class PostgresPool:
         self.connect_kwargs = connect_kwargs
         self.size_max = size_max
         self.idle: list[asyncpg.Connection] = []
+        self.lent: set[int] = set()  # ids of the connections lent now
         self.open_count = 0
         self.closing = False
         self._slots: asyncio.Semaphore | None = None
@@ -432,22 +433,29 @@ class PostgresPool:
             self._slots = asyncio.Semaphore(self.size_max)
         await self._slots.acquire()
         try:
-            while self.idle:
+            if self.closing:  # Closed while this task waited for a slot.
+                raise asyncpg.InterfaceError("the connection pool is closed")
+            connection = None
+            while self.idle and connection is None:
                 connection = self.idle.pop()
-                if not connection.is_closed():
-                    return connection
-                self.open_count -= 1  # Cut by the server while it waited here.
-            connection = await self.open_connection()
-            self.open_count += 1
+                if connection.is_closed():
+                    self.open_count -= 1  # Cut by the server while it waited here.
+                    connection = None
+            if connection is None:
+                connection = await self.open_connection()
+                self.open_count += 1
         except BaseException:
             self._slots.release()
             raise
         assert self.open_count <= self.size_max, "more connections open than the pool's bound"
+        self.lent.add(id(connection))
         return connection
 
     async def release(self, connection: asyncpg.Connection) -> None:
         """Give the connection back: kept when clean, else cut."""
-        assert self._slots is not None, "a connection of this pool is lent"
+        if self._slots is None or id(connection) not in self.lent:
+            raise asyncpg.InterfaceError("this connection is not lent by this pool")
+        self.lent.discard(id(connection))
         try:
             if not self.closing and _clean(connection):
                 self.idle.append(connection)
@@ -504,8 +512,53 @@ class _PostgresAcquisition:
         await self.pool.release(self.connection)
 
 
+class PooledPostgresTransaction(PostgresTransaction):
+    """Piccolo's transaction, giving its connection back whatever happens: Piccolo's gave it
+    back only once BEGIN, COMMIT or ROLLBACK had succeeded, so a connection the server cut
+    during a transaction (a restart, `pg_terminate_backend`) kept its slot of the pool for
+    good, and enough of them left every request waiting. Here the connection goes back in
+    every case (the pool cuts it unless it is clean)."""
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()  # type: ignore[no-untyped-call]
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()  # type: ignore[no-untyped-call]
+        except BaseException:
+            await self._give_back()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()  # type: ignore[no-untyped-call]
+            elif not self._committed and not self._rolled_back:
+                await self.commit()  # type: ignore[no-untyped-call]
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self._give_back()
+        return exception is None
+
+    async def _give_back(self) -> None:
+        if self.engine.pool:
+            await self.engine.pool.release(self.connection)
+        else:
+            await self.connection.close()
+
+
 class PooledPostgresEngine(PostgresEngine):
-    """Piccolo's PostgreSQL engine on `PostgresPool` instead of asyncpg's pool."""
+    """Piccolo's PostgreSQL engine on `PostgresPool` instead of asyncpg's pool, with its
+    transactions giving their connection back whatever happens."""
+
+    def transaction(self, allow_nested: bool = True) -> PooledPostgresTransaction:
+        return PooledPostgresTransaction(engine=self, allow_nested=allow_nested)
 
     async def start_connection_pool(self, **kwargs: Any) -> None:
         size_max = int(kwargs.get("max_size", POSTGRES_POOL_SIZE_MAX))

@@ -38,13 +38,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, Protocol, runtime_checkable
 
-from piccolo.engine.postgres import PostgresTransaction
 from piccolo.engine.sqlite import TransactionType
 
 from timebank.accounting.repository import AccountingRepository
 from timebank.book.repository import BookRepository
 from timebank.companies.repository import CompanyRepository
-from timebank.db.engine import DurableSQLiteEngine, PooledConnection, PooledSQLiteTransaction
+from timebank.db.engine import (
+    DurableSQLiteEngine,
+    PooledConnection,
+    PooledPostgresTransaction,
+    PooledSQLiteTransaction,
+)
 from timebank.db.tables import CompanyTable
 from timebank.documents.repository import DocumentRepository
 from timebank.employees.repository import EmployeeRepository
@@ -193,7 +197,7 @@ class _PostgresReadUnit:
     connection: _ReadConnection
 
 
-class _SnapshotTransaction(PostgresTransaction):
+class _SnapshotTransaction(PooledPostgresTransaction):
     """Piccolo's transaction begun read only, reading one snapshot (REPEATABLE READ)."""
 
     async def begin(self) -> None:
