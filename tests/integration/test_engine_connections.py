@@ -167,6 +167,15 @@ async def test_a_postgres_pool_opens_and_closes_with_its_bound() -> None:
     assert pool.is_closing()
 
 
+async def _cut_during_a_transaction(db: Any) -> None:
+    async with db.transaction():
+        rows = await db.run_ddl("SELECT pg_backend_pid() AS pid")
+        async with db.pool.acquire() as other:
+            await other.execute("SELECT pg_terminate_backend($1)", rows[0]["pid"])
+        await asyncio.sleep(0.05)
+        await db.run_ddl("SELECT 1")
+
+
 async def test_a_postgres_pool_keeps_only_clean_connections() -> None:
     """A connection goes back to the pool only when open, outside a transaction and with no
     cancelled statement still being stopped; the server cutting an idle one costs no request."""
@@ -222,12 +231,7 @@ async def test_a_postgres_pool_keeps_only_clean_connections() -> None:
         async with asyncio.timeout(30):
             for _ in range(PROBE_POOL_CONNECTIONS_MAX + 1):
                 with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError)):
-                    async with db.transaction():
-                        rows = await db.run_ddl("SELECT pg_backend_pid() AS pid")
-                        async with pool.acquire() as other:
-                            await other.execute("SELECT pg_terminate_backend($1)", rows[0]["pid"])
-                        await asyncio.sleep(0.05)
-                        await db.run_ddl("SELECT 1")
+                    await _cut_during_a_transaction(db)
             async with db.transaction():
                 assert (await db.run_ddl("SELECT 1 AS ok"))[0]["ok"] == 1
         assert pool.lent == set()
