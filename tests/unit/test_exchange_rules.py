@@ -311,3 +311,22 @@ def test_entries_valued_one_after_another_add_up_to_their_minutes_rounded_once(
         before += entry
         total += cents
     assert total == cost_cents_after(rate, minutes=before, before_minutes=0)
+
+
+def test_hours_are_logged_and_approved_until_fourteen_days_after_the_period() -> None:
+    """The window ends the day before the reservation lapses (`reservation_expiry`): the same
+    rule for logging, approving and approving an extension."""
+    from tests.unit.test_hours_use_cases import LOAN
+    from timebank.engagements.model import check_hours_window, check_not_over, reservation_expiry
+
+    assert LOAN.period_end == date(2027, 1, 29)
+    assert reservation_expiry(LOAN.period_end) == date(2027, 2, 13)
+    assert LOAN.hours_last_day == date(2027, 2, 12)
+    check_hours_window(LOAN, today=date(2027, 2, 12), field="entry_ids")
+    with pytest.raises(Conflict) as closed:
+        check_hours_window(LOAN, today=date(2027, 2, 13), field="extension_id")
+    assert (closed.value.code, closed.value.field) == ("hours_window_closed", "extension_id")
+    check_not_over(LOAN, today=date(2027, 1, 29))
+    with pytest.raises(Conflict) as over:
+        check_not_over(LOAN, today=date(2027, 1, 30))
+    assert over.value.code == "period_over"

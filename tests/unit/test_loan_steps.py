@@ -7,7 +7,7 @@ signed papers, is shown end to end (tests/e2e/test_exchange_scenario.py)."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -163,3 +163,18 @@ async def test_a_loan_ends_with_its_reservation_released_never_with_hours_waitin
     # The hours worked stay given; what the reservation still held is released.
     assert (world.minutes(LENDER), world.minutes(HOST)) == (120, -120)
     assert all(a.debits_pending == 0 for a in world.ledger.accounts.values())
+
+
+async def test_a_loan_whose_period_is_over_no_longer_starts() -> None:
+    """Started after its last day, none of its days could be logged: refused in words before
+    its papers are even read, and nothing is reserved."""
+    consented = dataclasses.replace(PROPOSED, status=EngagementStatus.CONSENTED)
+    uow, loans, ledger = proposed_world()
+    loans.loans[LOAN.id] = consented
+    after_the_end = datetime(2027, 1, 30, 9, 0, tzinfo=UTC)  # The period ends on 29/01/2027.
+    with pytest.raises(Conflict) as refused:
+        await engagements.take_step(uow, HOST_ADMIN, LOAN.id, Step.ACTIVATE, now=after_the_end)
+    assert (refused.value.code, refused.value.field) == ("period_over", "period_end")
+    assert "s'est terminée le 29/01/2027" in refused.value.message_fr
+    assert loans.loans[LOAN.id].status is EngagementStatus.CONSENTED
+    assert ledger.accounts == {}

@@ -481,6 +481,15 @@ def reservation_expiry(period_end: date) -> date:
     return period_end + timedelta(days=RESERVATION_GRACE_DAYS + 1)
 
 
+def check_not_over(engagement: Engagement, *, today: date) -> None:
+    """A loan starts on or before its last day: started later, none of its days could be
+    logged (hours are logged from the day it starts to the period's end)."""
+    if today > engagement.period_end:
+        raise refusals.PERIOD_OVER.error(
+            period_end=engagement.period_end, period_end_iso=engagement.period_end.isoformat()
+        )
+
+
 def check_hours_window(engagement: Engagement, *, today: date, field: str) -> None:
     """A loan's hours are logged and approved up to the grace's last day: its reservation in
     the ledger lapses the next day, and hours approved then could not be posted."""

@@ -143,6 +143,20 @@ HOURS_WINDOW_CLOSED = Refusal(
     field="work_date",
 )
 
+PERIOD_OVER = Refusal(
+    "period_over",
+    Conflict,
+    fr=(
+        "La période de cette mise à disposition s'est terminée le {period_end:%d/%m/%Y} : elle "
+        "ne peut plus démarrer. Annulez-la, ou proposez-en une nouvelle avec une autre période."
+    ),
+    en=(
+        "This loan's period ended on {period_end_iso}: it can no longer start. Cancel it, or "
+        "propose a new one with another period."
+    ),
+    field="period_end",
+)
+
 LOAN_NO_LONGER_ACTIVE = Refusal(
     "engagement_not_active",
     Conflict,

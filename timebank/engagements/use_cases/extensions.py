@@ -19,6 +19,7 @@ from timebank.engagements.model import (
     EngagementStatus,
     Extension,
     ExtensionStatus,
+    check_hours_window,
 )
 from timebank.engagements.use_cases.common import _load, _texts
 from timebank.engagements.use_cases.ledger_moves import (
@@ -112,6 +113,9 @@ async def decide_extension(
                     or engagement.reservation_id is None
                 ):
                     raise refusals.LOAN_NO_LONGER_ACTIVE.error(field="status")
+                # More hours are only of use while hours are logged and approved (and the
+                # reservation they grow has not lapsed).
+                check_hours_window(engagement, today=now.date(), field="extension_id")
                 grown = replace(
                     engagement, planned_minutes=engagement.planned_minutes + extension.extra_minutes
                 )

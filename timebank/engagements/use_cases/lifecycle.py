@@ -21,6 +21,7 @@ from timebank.engagements.model import (
     Paper,
     Step,
     check_cse_consultation,
+    check_not_over,
     check_paperwork,
     check_period,
     may_take_step,
@@ -233,6 +234,7 @@ async def _before_step(
             engagement.id, Paper.EMPLOYEE_CONSENT, signed_by=actor.user_id, now=now
         )
     elif step is Step.ACTIVATE:
+        check_not_over(engagement, today=now.date())
         companies = await _loan_companies(repos, engagement)
         check_paperwork(
             engagement,
