@@ -20,7 +20,7 @@ from tests.exchange_helpers import (
     step,
     world,
 )
-from tests.helpers import PASSWORD, company_json, now, sign_up
+from tests.helpers import PASSWORD, company_json, need_json, now, sign_up
 from timebank.formatting import hours
 
 pytestmark = pytest.mark.anyio
@@ -447,3 +447,18 @@ async def test_the_lenders_admin_puts_an_employee_forward_for_a_need_from_the_ne
     await as_person(page, w.host.email)
     todo = page.locator("section[aria-labelledby='a-faire']")
     assert "Accepter ou refuser une mise à disposition proposée" in await todo.inner_text()
+    # Once the host closes the need, its page says so and offers no form.
+    closed = await client.put(
+        f"/api/v1/needs/{need_id}",
+        headers=w.host.headers,
+        json=need_json(
+            title="Campagne de financement participatif",
+            skills=[{"skill": "crowdfunding", "min_level": 2, "weight": 5}],
+            status="closed",
+        ),
+    )
+    assert closed.status_code == 200, closed.text
+    await as_person(page, w.lender.email)
+    await page.goto(f"/besoins/{need_id}/proposer")
+    assert "Ce besoin n'est plus ouvert aux propositions" in await page.locator("main").inner_text()
+    assert await page.get_by_role("button", name="Proposer la mise à disposition").count() == 0

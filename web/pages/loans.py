@@ -34,7 +34,7 @@ from timebank.engagements.model import (
 from timebank.errors import TimebankError
 from timebank.formatting import parse_duration_minutes
 from timebank.needs import use_cases as need_use_cases
-from timebank.needs.model import Need
+from timebank.needs.model import Need, NeedStatus
 from timebank.people.model import Actor, Role
 from web import refusals
 from web.dependencies import CurrentActor, Now, Uow
@@ -570,11 +570,15 @@ class LoanPages(Controller):
                 for e in found.items
                 if e.active
             ]
+        values: dict[str, Any] = {
+            "need": need,
+            "staff": staff,
+            "fields": PROPOSE_FIELDS,
+            "open_need": need.status in (NeedStatus.OPEN, NeedStatus.MATCHED),
+        }
         if refusal is not None:
-            return refused(
-                request, PROPOSE, refusal, form, need=need, staff=staff, fields=PROPOSE_FIELDS
-            )
-        return render(request, PROPOSE, need=need, staff=staff, form=form, fields=PROPOSE_FIELDS)
+            return refused(request, PROPOSE, refusal, form, **values)
+        return render(request, PROPOSE, form=form, **values)
 
 
 def _day(form: FormMultiDict, name: str, label_fr: str, label_en: str) -> date:

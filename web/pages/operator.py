@@ -244,6 +244,7 @@ class OperatorPages(Controller):
     async def prepare_statements(
         self, request: Request[Any, Any, Any], uow: Uow, actor: CurrentActor, now: Now
     ) -> Template:
+        require_operator(actor)
         form = await read_form(request)
         chosen = text(form, "month", length_max=7)
         try:
