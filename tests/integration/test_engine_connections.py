@@ -23,6 +23,7 @@ from timebank.config import DatabaseKind, DatabaseSettings, get_settings
 from timebank.db.engine import (
     POSTGRES_SESSION_SETTINGS,
     DurableSQLiteEngine,
+    PostgresPool,
     close_database,
     make_engine,
     open_database,
@@ -249,6 +250,30 @@ async def test_a_postgres_pool_keeps_only_clean_connections() -> None:
     await pool.release(lent)
     assert lent.is_closed()
     assert pool.open_count == 0
+
+
+async def test_a_postgres_pool_closes_connections_idle_too_long() -> None:
+    """As asyncpg's pool did: a long-idle socket may lead nowhere after a failover, so one
+    nobody took for `idle_seconds_max` is closed, whether it waits below others or on top."""
+    settings = get_settings().database
+    if settings.kind is not DatabaseKind.POSTGRESQL:
+        pytest.skip("the PostgreSQL pool")
+    pool = PostgresPool(dict(make_engine(settings).config), 2, idle_seconds_max=0.2)
+    await pool.start()
+    try:
+        first, second = await pool.acquire(), await pool.acquire()
+        await pool.release(first)
+        await asyncio.sleep(0.3)
+        await pool.release(second)  # `first`, below it, waited too long: closed.
+        assert first.is_closed()
+        assert (pool.idle, pool.open_count) == ([second], 1)
+        await asyncio.sleep(0.3)
+        again = await pool.acquire()  # `second` too: a new connection instead.
+        assert again is not second and second.is_closed() and not again.is_closed()
+        assert pool.open_count == 1
+        await pool.release(again)
+    finally:
+        await pool.close()
 
 
 # The SQLite pool on a file of its own.

@@ -46,6 +46,9 @@ POSTGRES_POOL_SIZE_MAX: Final = 10
 POSTGRES_CONNECT_TIMEOUT_SECONDS: Final = 5.0
 # Closing a connection politely (a Terminate message) waits this long, then cuts it.
 POSTGRES_CLOSE_TIMEOUT_SECONDS: Final = 5.0
+# A connection idle this long is closed rather than lent (asyncpg's pool did the same): after a
+# failover or a firewall's timeout, a long-idle socket may lead nowhere without knowing it.
+POSTGRES_IDLE_SECONDS_MAX: Final = 300.0
 # Set on the service's own connections. PostgreSQL's default random_page_cost (4.0) prices
 # an index look-up for spinning disks: on the small reference tables (skills, a few hundred
 # rows) it chose to scan the whole table for each code looked up, and to hash-join a page's
@@ -404,11 +407,20 @@ class PostgresPool:
     one is opened when needed): in doubt, no.
     """
 
-    def __init__(self, connect_kwargs: dict[str, Any], size_max: int) -> None:
+    def __init__(
+        self,
+        connect_kwargs: dict[str, Any],
+        size_max: int,
+        *,
+        idle_seconds_max: float = POSTGRES_IDLE_SECONDS_MAX,
+    ) -> None:
         assert size_max >= 1
+        assert idle_seconds_max > 0
         self.connect_kwargs = connect_kwargs
         self.size_max = size_max
-        self.idle: list[asyncpg.Connection] = []
+        self.idle_seconds_max = idle_seconds_max
+        self.idle: list[asyncpg.Connection] = []  # Oldest given back first.
+        self._idle_since: dict[int, float] = {}  # By id: when each idle one was given back.
         self.lent: set[int] = set()  # ids of the connections lent now
         self.open_count = 0
         self.closing = False
@@ -419,7 +431,7 @@ class PostgresPool:
 
     async def start(self) -> None:
         """Open the first connection: a database that does not answer fails here."""
-        self.idle.append(await self.open_connection())
+        self._keep(await self.open_connection())
         self.open_count = 1
 
     def acquire(self) -> _PostgresAcquisition:
@@ -437,9 +449,11 @@ class PostgresPool:
                 raise asyncpg.InterfaceError("the connection pool is closed")
             connection = None
             while self.idle and connection is None:
-                connection = self.idle.pop()
-                if connection.is_closed():
-                    self.open_count -= 1  # Cut by the server while it waited here.
+                connection = self.idle.pop()  # The one given back last.
+                since = self._idle_since.pop(id(connection))
+                if connection.is_closed() or self._too_long_idle(since):
+                    self.open_count -= 1  # Cut by the server, or idle too long.
+                    connection.terminate()
                     connection = None
             if connection is None:
                 connection = await self.open_connection()
@@ -458,17 +472,31 @@ class PostgresPool:
         self.lent.discard(id(connection))
         try:
             if not self.closing and _clean(connection):
-                self.idle.append(connection)
+                self._keep(connection)
             else:
                 self.open_count -= 1
                 connection.terminate()
+            # Those that nobody took for too long (the oldest come first).
+            while self.idle and self._too_long_idle(self._idle_since[id(self.idle[0])]):
+                stale = self.idle.pop(0)
+                del self._idle_since[id(stale)]
+                self.open_count -= 1
+                stale.terminate()
         finally:
             self._slots.release()
+
+    def _keep(self, connection: asyncpg.Connection) -> None:
+        self.idle.append(connection)
+        self._idle_since[id(connection)] = time.monotonic()
+
+    def _too_long_idle(self, since: float) -> bool:
+        return time.monotonic() - since > self.idle_seconds_max
 
     async def close(self) -> None:
         """Close the idle connections; those still lent are cut when given back."""
         self.closing = True
         idle, self.idle = self.idle, []
+        self._idle_since.clear()
         self.open_count -= len(idle)
         for connection in idle:
             try:
