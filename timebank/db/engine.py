@@ -293,6 +293,16 @@ def _reusable_after(exception: BaseException | None) -> bool:
     return isinstance(exception, Exception) and not isinstance(exception, sqlite3.Error)
 
 
+async def _end(transaction: Any, exception: BaseException | None) -> None:
+    """End a transaction as Piccolo does: roll back after an exception, else commit, unless
+    the block already did either."""
+    if exception:
+        if not transaction._rolled_back:
+            await transaction.rollback()
+    elif not transaction._committed and not transaction._rolled_back:
+        await transaction.commit()
+
+
 class PooledSQLiteTransaction(SQLiteTransaction):
     """Piccolo's transaction on a connection lent by the engine's pool instead of a new one."""
 
@@ -319,11 +329,7 @@ class PooledSQLiteTransaction(SQLiteTransaction):
             return exception is None
         reusable = _reusable_after(exception)
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()  # type: ignore[no-untyped-call]
-            elif not self._committed and not self._rolled_back:
-                await self.commit()  # type: ignore[no-untyped-call]
+            await _end(self, exception)
         except BaseException:
             reusable = False
             raise
@@ -564,11 +570,7 @@ class PooledPostgresTransaction(PostgresTransaction):
         if self._parent:
             return exception is None
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()  # type: ignore[no-untyped-call]
-            elif not self._committed and not self._rolled_back:
-                await self.commit()  # type: ignore[no-untyped-call]
+            await _end(self, exception)
         finally:
             self.engine.current_transaction.reset(self.context)
             await self._give_back()

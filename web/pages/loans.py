@@ -10,11 +10,9 @@ case refuses anything else.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -521,6 +519,12 @@ class LoanPages(Controller):
         need = await need_use_cases.get_need(uow, actor, need_id)
         form = await read_form(request)
         try:
+            period_start = day_of(
+                form, "period_start", label_fr="Premier jour", label_en="First day"
+            )
+            period_end = day_of(form, "period_end", label_fr="Dernier jour", label_en="Last day")
+            assert period_start is not None
+            assert period_end is not None
             engagement = await engagement_use_cases.propose(
                 uow,
                 actor,
@@ -531,8 +535,8 @@ class LoanPages(Controller):
                 planned_minutes=parse_duration_minutes(
                     text(form, "planned_minutes", length_max=40), field="planned_minutes"
                 ),
-                period_start=_day(form, "period_start", "Premier jour", "First day"),
-                period_end=_day(form, "period_end", "Dernier jour", "Last day"),
+                period_start=period_start,
+                period_end=period_end,
                 place=text(form, "place", length_max=201),
                 remote=checked(form, "remote"),
                 tasks=text(form, "tasks", length_max=rules.DESCRIPTION_LENGTH_MAX + 1),
@@ -579,9 +583,3 @@ class LoanPages(Controller):
         if refusal is not None:
             return refused(request, PROPOSE, refusal, form, **values)
         return render(request, PROPOSE, form=form, **values)
-
-
-def _day(form: FormMultiDict, name: str, label_fr: str, label_en: str) -> date:
-    found = day_of(form, name, label_fr=label_fr, label_en=label_en)
-    assert found is not None, "a required day is refused when missing"
-    return found
